@@ -1,0 +1,91 @@
+"""Which voices this machine has for each kiosk language (for ``kiosk doctor`` and the speaker).
+
+Japanese is spoken by Open JTalk (pyopenjtalk-plus ships its dictionary and voice), because
+espeak-ng reads every kanji as "Chinese letter". Other languages use pyttsx3: SAPI5 voices on
+Windows, espeak-ng on Linux.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+from kiosk.doctor import Check, Status
+
+__all__ = ["find_voices", "probe_voices"]
+
+# BCP 47 primary tag -> the language tags the system voices use for it.
+_SYSTEM_TAGS: dict[str, tuple[str, ...]] = {
+    "en": ("en-us", "en-gb", "en"),
+    "vi": ("vi",),
+    "zh": ("cmn", "zh"),
+    "ne": ("ne",),
+    "id": ("id",),
+    "tl": ("tl", "fil"),
+    "ko": ("ko",),
+    "pt": ("pt-br", "pt"),
+    "th": ("th",),
+    "es": ("es-419", "es"),
+}
+
+
+def _primary(tag: str) -> str:
+    return tag.split("-")[0].split("_")[0].lower()
+
+
+@functools.lru_cache(maxsize=1)
+def _system_voices() -> tuple[tuple[str, str], ...]:
+    """``(voice id, language tag)`` of every pyttsx3 voice, lower-case tags."""
+    import pyttsx3  # noqa: PLC0415 - loads a native speech library
+
+    engine = pyttsx3.init()
+    found: list[tuple[str, str]] = []
+    for voice in engine.getProperty("voices"):
+        for raw in voice.languages or []:
+            text = raw.decode(errors="ignore") if isinstance(raw, bytes) else str(raw)
+            found.append((str(voice.id), text.strip("\x05").lower()))
+    return tuple(found)
+
+
+def _open_jtalk_ready() -> str | None:
+    """The Open JTalk dictionary loads and reads kanji; ``None`` when it does not."""
+    try:
+        import pyopenjtalk  # noqa: PLC0415
+
+        reading = pyopenjtalk.g2p("窓口", kana=True)
+    except Exception:  # noqa: BLE001 - any failure means "no Japanese voice"
+        return None
+    return "Open JTalk (pyopenjtalk-plus)" if reading else None
+
+
+def find_voices(languages: Iterable[str]) -> dict[str, str | None]:
+    """For each BCP 47 tag, a description of the voice that would speak it, or ``None``."""
+    result: dict[str, str | None] = {}
+    voices: tuple[tuple[str, str], ...] | None = None
+    for tag in languages:
+        primary = _primary(tag)
+        if primary == "ja":
+            result[tag] = _open_jtalk_ready()
+            continue
+        if voices is None:
+            try:
+                voices = _system_voices()
+            except Exception:  # noqa: BLE001 - no speech library at all
+                voices = ()
+        wanted = _SYSTEM_TAGS.get(primary, (primary,))
+        match = next((vid for want in wanted for vid, lang in voices if lang == want), None)
+        result[tag] = f"system voice {match}" if match else None
+    return result
+
+
+def probe_voices(languages: Iterable[str]) -> list[Check]:
+    """One check per configured language; a missing voice is a warning (text still shows)."""
+    checks = []
+    for tag, voice in find_voices(dict.fromkeys(languages)).items():
+        if voice:
+            checks.append(Check(f"speech.{tag}", Status.OK, voice))
+        else:
+            checks.append(Check(f"speech.{tag}", Status.WARN, "no voice: shown as text only",
+                                "Linux: install espeak-ng; Windows: add the language's speech "
+                                "voice in Settings > Time & language > Speech."))
+    return checks

@@ -1,0 +1,32 @@
+"""``kiosk demo``: the three windows (tablet, clerk, board) on simulated devices."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import Config
+
+
+def register(subparsers: Any) -> None:
+    """Add ``demo`` to the command line."""
+    parser = subparsers.add_parser(
+        "demo", help="citizen tablet, clerk desktop and waiting-room board in one process")
+    parser.add_argument("--quit-after", type=float, default=0.0, metavar="SECONDS",
+                        help="close by itself (for scripted checks)")
+    parser.add_argument("--report", type=Path, default=None,
+                        help="write a JSON report of the windows shown (for tests)")
+    parser.add_argument("--screenshot", type=Path, default=None,
+                        help="save a PNG of the whole screen just before quitting")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    """Start the demo and return the Qt exit code."""
+    from kiosk.app import build_services, doctor_checks  # noqa: PLC0415 - heavy imports
+    from kiosk.ui.demo import run_demo  # noqa: PLC0415
+
+    services = build_services(config, demo=True)
+    return run_demo(services, doctor_checks(config), quit_after=args.quit_after,
+                    report=args.report, screenshot=args.screenshot)

@@ -1,0 +1,281 @@
+"""Device configuration: one TOML file per device, with ``KIOSK_*`` environment overrides.
+
+The file is read once at start-up into frozen dataclasses. Every key has a default that suits
+the demo (simulated devices, an embedded SQLite database in the user's data directory), so an
+empty file is a valid configuration. Validation is strict: an unknown section or key, or a value
+of the wrong type, stops the start with a message that names the file, the key and what is
+expected. Any key can be overridden by an environment variable named
+``KIOSK_<SECTION>_<KEY>`` in capitals, for example ``KIOSK_DATABASE_URL``.
+
+See ``packaging/config/*.toml`` for commented templates of a tablet, a clerk PC and a board.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+from kiosk.errors import ConfigError
+from kiosk.i18n import N_
+from kiosk.paths import default_data_dir
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CardConfig",
+    "Config",
+    "DatabaseConfig",
+    "DeviceConfig",
+    "PrinterConfig",
+    "SpeechConfig",
+    "UiConfig",
+    "load_config",
+]
+
+SCHEMA_VERSION = 1
+
+Role = Literal["tablet", "clerk", "board", "demo"]
+
+
+@dataclass(frozen=True)
+class DeviceConfig:
+    """What this device is and where it keeps its files."""
+
+    role: Role = "demo"
+    id: str = "demo-01"
+    counter: str = "市民課"
+    services: tuple[str, ...] = ("A",)
+    data_dir: Path = field(default_factory=default_data_dir)
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    """Where the ticket queue and applications live.
+
+    An empty URL means an embedded SQLite file ``kiosk.sqlite3`` in the data directory; a
+    ``postgresql+psycopg://`` URL shares one queue between several devices.
+    """
+
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class CardConfig:
+    """The My Number card reader."""
+
+    simulated: bool = True
+    reader: str = ""                  # substring of the PC/SC reader name; empty = the only one
+    person: str = "plain"             # simulated card: which test person is inserted
+    apdu_delay_ms: int = 0            # simulated card: delay per APDU, to feel a real reader
+    issuer_ca_key: str = ""           # PEM file of the issuer CA key that signs EF 0004
+    allow_my_number: bool = False     # reading EF 0001 (個人番号) is off unless a procedure needs it
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    """Where completed forms, receipts and ticket slips go."""
+
+    kind: Literal["file", "cups"] = "file"
+    name: str = ""                    # CUPS queue; empty = the CUPS default destination
+    output_dir: Path | None = None    # file printer: defaults to <data_dir>/printed
+
+
+@dataclass(frozen=True)
+class SpeechConfig:
+    """Voice guidance and call-outs."""
+
+    kind: Literal["system", "file", "off"] = "system"
+    output_dir: Path | None = None    # file speaker: defaults to <data_dir>/speech
+    headset: bool = False             # personal data is spoken only through a headset
+
+
+@dataclass(frozen=True)
+class UiConfig:
+    """Languages and the look of the screens."""
+
+    languages: tuple[str, ...] = ("ja", "ja@easy", "en", "vi", "zh_Hans", "ne", "id", "tl")
+    default_language: str = "ja"
+    idle_timeout_s: int = 120
+    text_scale: int = 100
+    high_contrast: bool = False
+    fullscreen: bool = False
+    screen_dpi: float = 0.0           # 0 = ask the screen; tablets often report it wrongly
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration of one device."""
+
+    schema_version: int = SCHEMA_VERSION
+    device: DeviceConfig = field(default_factory=DeviceConfig)
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    card: CardConfig = field(default_factory=CardConfig)
+    printer: PrinterConfig = field(default_factory=PrinterConfig)
+    speech: SpeechConfig = field(default_factory=SpeechConfig)
+    ui: UiConfig = field(default_factory=UiConfig)
+    source: Path | None = None        # the file it was read from, for messages
+
+    @property
+    def database_url(self) -> str:
+        """The database URL with the embedded default filled in."""
+        if self.database.url:
+            return self.database.url
+        return f"sqlite:///{self.device.data_dir / 'kiosk.sqlite3'}"
+
+    @property
+    def print_dir(self) -> Path:
+        """Output folder of the file printer."""
+        return self.printer.output_dir or self.device.data_dir / "printed"
+
+    @property
+    def speech_dir(self) -> Path:
+        """Output folder of the file speaker."""
+        return self.speech.output_dir or self.device.data_dir / "speech"
+
+
+_SECTIONS: dict[str, type[Any]] = {
+    "device": DeviceConfig,
+    "database": DatabaseConfig,
+    "card": CardConfig,
+    "printer": PrinterConfig,
+    "speech": SpeechConfig,
+    "ui": UiConfig,
+}
+
+
+def load_config(path: Path | None, environ: Mapping[str, str] | None = None) -> Config:
+    """Read ``path`` (or only defaults when it is ``None``) and apply ``KIOSK_*`` overrides.
+
+    Raises:
+        ConfigError: the file is unreadable, is not TOML, or holds an invalid value.
+    """
+    env = os.environ if environ is None else environ
+    where = str(path) if path is not None else "(defaults)"
+    raw: dict[str, Any] = {}
+    if path is not None:
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(N_("{file}: cannot read the configuration file ({reason})."),
+                              file=where, reason=exc.strerror or str(exc)) from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(N_("{file}: not valid TOML: {reason}"), file=where,
+                              reason=str(exc)) from exc
+    version = raw.pop("schema_version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        raise ConfigError(
+            N_("{file}: schema_version {found} is not supported; this kiosk reads version {expected}."),
+            file=where, found=str(version), expected=SCHEMA_VERSION)
+    for name in raw:
+        if name not in _SECTIONS:
+            raise ConfigError(N_("{file}: unknown section [{section}]; known sections: {known}."),
+                              file=where, section=name, known=", ".join(_SECTIONS))
+    sections = {
+        name: _build_section(cls, raw.get(name, {}), name, where, env)
+        for name, cls in _SECTIONS.items()
+    }
+    return Config(source=path, **sections)
+
+
+def env_variable(section: str, key: str) -> str:
+    """The environment variable that overrides ``[section] key``."""
+    return f"KIOSK_{section}_{key}".upper()
+
+
+def _build_section(cls: type[Any], table: Any, section: str, where: str,
+                   env: Mapping[str, str]) -> Any:
+    if not isinstance(table, dict):
+        raise ConfigError(N_("{file}: [{section}] must be a table."), file=where, section=section)
+    known = {f.name: f for f in fields(cls)}
+    for key in table:
+        if key not in known:
+            raise ConfigError(N_("{file}: [{section}] unknown key '{key}'; known keys: {known}."),
+                              file=where, section=section, key=key, known=", ".join(known))
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for name in known:
+        variable = env_variable(section, name)
+        if variable in env:
+            values[name] = _coerce(_from_env(env[variable], hints[name]), hints[name],
+                                   f"{variable} (environment)", section, name)
+        elif name in table:
+            values[name] = _coerce(table[name], hints[name], where, section, name)
+    instance = cls()
+    assert is_dataclass(instance)
+    return replace(instance, **values)
+
+
+def _from_env(text: str, hint: Any) -> Any:
+    """Turn an environment string into the TOML value it stands for."""
+    base = _without_none(hint)
+    if base is bool:
+        lowered = text.strip().lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off"}:
+            return False
+        return text
+    if base in (int, float):
+        try:
+            return base(text)
+        except ValueError:
+            return text
+    if get_origin(base) is tuple:
+        return [item.strip() for item in text.split(",") if item.strip()]
+    return text
+
+
+def _coerce(value: Any, hint: Any, where: str, section: str, key: str) -> Any:
+    """Check ``value`` against the field's type and convert TOML types to Python ones."""
+    base = _without_none(hint)
+    if value == "" and base is not hint:       # "" clears an optional path
+        return None
+    ok, converted = _convert(value, base)
+    if not ok:
+        raise ConfigError(N_("{file}: [{section}] {key}: expected {expected}, got {got!r}."),
+                          file=where, section=section, key=key,
+                          expected=_describe(base), got=str(value))
+    return converted
+
+
+def _convert(value: Any, base: Any) -> tuple[bool, Any]:
+    origin = get_origin(base)
+    if origin is Literal:
+        return value in get_args(base), value
+    if origin is tuple:
+        ok = isinstance(value, list) and all(isinstance(item, str) for item in value)
+        return ok, tuple(value) if ok else value
+    if base is Path:
+        return isinstance(value, str) and value != "", Path(value).expanduser() if value else value
+    if base is bool:
+        return isinstance(value, bool), value
+    if base is int:
+        return isinstance(value, int) and not isinstance(value, bool), value
+    if base is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return ok, float(value) if ok else value
+    return isinstance(value, base), value
+
+
+def _without_none(hint: Any) -> Any:
+    if isinstance(hint, types.UnionType) or get_origin(hint) is typing.Union:
+        args = [arg for arg in get_args(hint) if arg is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return hint
+
+
+def _describe(base: Any) -> str:
+    origin = get_origin(base)
+    if origin is Literal:
+        return "one of " + ", ".join(repr(arg) for arg in get_args(base))
+    if origin is tuple:
+        return "a list of strings"
+    names = {bool: "true or false", int: "a whole number", float: "a number",
+             str: "a string", Path: "a path"}
+    return names.get(base, str(base))

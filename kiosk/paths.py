@@ -1,0 +1,55 @@
+"""Where the kiosk finds its bundled data and keeps its own files.
+
+Bundled data (``forms/``, ``locales/``, fonts, migrations) sits next to the package in a
+source checkout and under ``sys._MEIPASS`` in a PyInstaller build. The kiosk's own files
+(the embedded database, printed PDFs in demo mode, logs) live in the per-user data
+directory unless the configuration names another one.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "kakanai-kiosk"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def bundle_root() -> Path:
+    """Return the directory that holds ``forms/`` and ``locales/``.
+
+    In a PyInstaller one-folder build that is the bundle's ``_MEIPASS``; in a checkout it is
+    the repository root, one level above the ``kiosk`` package.
+    """
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root is not None:
+        return Path(frozen_root)
+    return _PACKAGE_DIR.parent
+
+
+def forms_dir() -> Path:
+    """Directory of the procedure definitions (one YAML file per procedure)."""
+    return bundle_root() / "forms"
+
+
+def locales_dir() -> Path:
+    """Directory of the gettext catalogs (``<lang>/LC_MESSAGES/kiosk.po``)."""
+    return bundle_root() / "locales"
+
+
+def fonts_dir() -> Path:
+    """Directory of the fonts shipped with the kiosk (BIZ UD Gothic and Mincho, OFL)."""
+    return _PACKAGE_DIR / "resources" / "fonts"
+
+
+def default_data_dir() -> Path:
+    """The per-user data directory used when the configuration names none."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_config_path() -> Path:
+    """The configuration file read when neither ``--config`` nor ``KIOSK_CONFIG`` is given."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "kiosk.toml"

@@ -1,0 +1,1 @@
+"""Use cases: the citizen's visit, the queue, review, printing, captions, audit and reports."""

@@ -1,0 +1,1 @@
+"""The waiting-room board: now calling, recent calls, waits and notices."""

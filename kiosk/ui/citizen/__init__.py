@@ -1,0 +1,1 @@
+"""The citizen tablet: the touch flow from language choice to ticket."""

@@ -1,0 +1,1 @@
+"""The clerk desktop: queue, review, print."""

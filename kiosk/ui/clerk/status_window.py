@@ -1,0 +1,40 @@
+"""The clerk desktop's device status panel: the doctor's checks in a table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from kiosk.doctor import Check, Status
+from kiosk.i18n import N_, Translator
+
+__all__ = ["StatusPanel"]
+
+_STATUS_TEXT = {Status.OK: N_("OK"), Status.WARN: N_("Warning"), Status.FAIL: N_("Failed")}
+
+
+class StatusPanel(QWidget):
+    """Shows each self-test of this device, so the clerk sees at once what works."""
+
+    def __init__(self, tr: Translator, checks: Sequence[Check], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = QLabel(tr(N_("Clerk desktop — device status")))
+        self.heading.setObjectName("clerk-heading")
+        self.queue_note = QLabel(tr(N_(
+            "The ticket queue and application review are not built yet; "
+            "this window shows the state of the devices.")), wordWrap=True)
+        self.queue_note.setProperty("role", "muted")
+        self.table = QTableWidget(len(checks), 3)
+        self.table.setObjectName("status-table")
+        self.table.setHorizontalHeaderLabels([tr(N_("Check")), tr(N_("Result")), tr(N_("Detail"))])
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        for row, check in enumerate(checks):
+            self.table.setItem(row, 0, QTableWidgetItem(check.name))
+            self.table.setItem(row, 1, QTableWidgetItem(tr(_STATUS_TEXT[check.status])))
+            self.table.setItem(row, 2, QTableWidgetItem(check.detail))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.queue_note)
+        layout.addWidget(self.table)

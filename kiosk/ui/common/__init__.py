@@ -1,0 +1,1 @@
+"""What the three front ends share: application set-up, fonts, theme and the event bridge."""
