@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 from kiosk.errors import ConfigError
-from kiosk.i18n import N_
+from kiosk.i18n import S_
 from kiosk.paths import default_data_dir
 
 __all__ = [
@@ -62,6 +62,10 @@ class DatabaseConfig:
     """
 
     url: str = ""
+    # AES-GCM key of application answers (base64:..., file:..., keyring:service/name); never
+    # stored in the database. Empty: a key file in the data directory (embedded SQLite only).
+    answers_key: str = field(default="", repr=False)
+    retention_hours: int = 72         # answers of finished applications are deleted after this
 
 
 @dataclass(frozen=True)
@@ -161,19 +165,19 @@ def load_config(path: Path | None, environ: Mapping[str, str] | None = None) -> 
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except OSError as exc:
-            raise ConfigError(N_("{file}: cannot read the configuration file ({reason})."),
+            raise ConfigError(S_("{file}: cannot read the configuration file ({reason})."),
                               file=where, reason=exc.strerror or str(exc)) from exc
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(N_("{file}: not valid TOML: {reason}"), file=where,
+            raise ConfigError(S_("{file}: not valid TOML: {reason}"), file=where,
                               reason=str(exc)) from exc
     version = raw.pop("schema_version", SCHEMA_VERSION)
     if version != SCHEMA_VERSION:
         raise ConfigError(
-            N_("{file}: schema_version {found} is not supported; this kiosk reads version {expected}."),
+            S_("{file}: schema_version {found} is not supported; this kiosk reads version {expected}."),
             file=where, found=str(version), expected=SCHEMA_VERSION)
     for name in raw:
         if name not in _SECTIONS:
-            raise ConfigError(N_("{file}: unknown section [{section}]; known sections: {known}."),
+            raise ConfigError(S_("{file}: unknown section [{section}]; known sections: {known}."),
                               file=where, section=name, known=", ".join(_SECTIONS))
     sections = {
         name: _build_section(cls, raw.get(name, {}), name, where, env)
@@ -190,11 +194,11 @@ def env_variable(section: str, key: str) -> str:
 def _build_section(cls: type[Any], table: Any, section: str, where: str,
                    env: Mapping[str, str]) -> Any:
     if not isinstance(table, dict):
-        raise ConfigError(N_("{file}: [{section}] must be a table."), file=where, section=section)
+        raise ConfigError(S_("{file}: [{section}] must be a table."), file=where, section=section)
     known = {f.name: f for f in fields(cls)}
     for key in table:
         if key not in known:
-            raise ConfigError(N_("{file}: [{section}] unknown key '{key}'; known keys: {known}."),
+            raise ConfigError(S_("{file}: [{section}] unknown key '{key}'; known keys: {known}."),
                               file=where, section=section, key=key, known=", ".join(known))
     hints = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
@@ -237,7 +241,7 @@ def _coerce(value: Any, hint: Any, where: str, section: str, key: str) -> Any:
         return None
     ok, converted = _convert(value, base)
     if not ok:
-        raise ConfigError(N_("{file}: [{section}] {key}: expected {expected}, got {got!r}."),
+        raise ConfigError(S_("{file}: [{section}] {key}: expected {expected}, got {got!r}."),
                           file=where, section=section, key=key,
                           expected=_describe(base), got=str(value))
     return converted

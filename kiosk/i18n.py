@@ -1,11 +1,16 @@
 """Translations: gettext catalogs under ``locales/``, one language per citizen session.
 
-Message ids are the English source text with ``{name}`` placeholders. Code marks text for
-extraction with :func:`N_` (where it is only declared) or translates it on the spot with a
-:class:`Translator`. The clerk's and the citizen's screens each hold their own translator, so a
-citizen can switch language at any moment while the clerk keeps Japanese.
+Message ids are the English source text with ``{name}`` placeholders. There are two domains:
 
-Catalogs are ``locales/<lang>/LC_MESSAGES/kiosk.po``. A compiled ``kiosk.mo`` next to the
+* ``kiosk`` — what citizens read or hear (screens, receipts, spoken scripts, card and form
+  errors). Marked with :func:`N_`; complete in every first-tier language.
+* ``staff`` — what clerks and IT read (configuration errors, clerk screens, doctor). Marked with
+  :func:`S_`; complete in Japanese (English is the source text).
+
+The clerk's and the citizen's screens each hold their own translator, so a citizen can switch
+language at any moment while the clerk keeps Japanese.
+
+Catalogs are ``locales/<lang>/LC_MESSAGES/<domain>.po``. A compiled ``kiosk.mo`` next to the
 ``.po`` is used when it is newer; otherwise the ``.po`` is compiled in memory (Babel), so a
 checkout works without a build step.
 """
@@ -22,17 +27,22 @@ from pathlib import Path
 from kiosk.paths import locales_dir
 
 __all__ = [
-    "DOMAIN",
+    "CITIZEN_DOMAIN",
+    "DOMAINS",
     "FIRST_TIER",
     "LANGUAGES",
+    "STAFF_DOMAIN",
     "Language",
     "N_",
+    "S_",
     "Translator",
     "catalog_path",
+    "staff_translator",
     "translator",
 ]
 
-DOMAIN = "kiosk"
+CITIZEN_DOMAIN = "kiosk"
+STAFF_DOMAIN = "staff"
 _log = logging.getLogger(__name__)
 
 
@@ -63,9 +73,20 @@ LANGUAGES: tuple[Language, ...] = (
 # Catalogs of these languages must be complete (no missing or fuzzy entry): `kiosk i18n check`.
 FIRST_TIER: tuple[str, ...] = ("ja", "ja@easy", "en", "vi", "zh_Hans", "ne", "id", "tl")
 
+# Domain -> (marker function names for extraction, languages whose catalog must be complete).
+DOMAINS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    CITIZEN_DOMAIN: (("N_", "N_plural"), FIRST_TIER),
+    STAFF_DOMAIN: (("S_",), ("ja",)),
+}
+
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, don't translate"
-    """Mark ``message`` for extraction without translating it (translation happens at display)."""
+    """Mark citizen-facing ``message`` for extraction (it is translated at display time)."""
+    return message
+
+
+def S_(message: str) -> str:  # noqa: N802 - same convention, staff domain
+    """Mark staff-facing ``message`` (clerks, IT) for extraction into the ``staff`` catalog."""
     return message
 
 
@@ -81,9 +102,9 @@ def language(code: str) -> Language:
     raise KeyError(code)
 
 
-def catalog_path(code: str, root: Path | None = None) -> Path:
-    """Path of the ``.po`` catalog of language ``code``."""
-    return (root or locales_dir()) / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalog_path(code: str, root: Path | None = None, domain: str = CITIZEN_DOMAIN) -> Path:
+    """Path of the ``.po`` catalog of language ``code`` in ``domain``."""
+    return (root or locales_dir()) / code / "LC_MESSAGES" / f"{domain}.po"
 
 
 class Translator:
@@ -108,14 +129,19 @@ class Translator:
         return _format(text, singular, {"n": n, **params})
 
 
-def translator(code: str, root: Path | None = None) -> Translator:
+def translator(code: str, root: Path | None = None, domain: str = CITIZEN_DOMAIN) -> Translator:
     """A :class:`Translator` for language ``code`` (English fallback when no catalog exists)."""
-    return Translator(code, _load(code, root or locales_dir()))
+    return Translator(code, _load(code, root or locales_dir(), domain))
 
 
-@functools.lru_cache(maxsize=32)
-def _load(code: str, root: Path) -> gettext.NullTranslations:
-    po_path = catalog_path(code, root)
+def staff_translator(code: str = "ja", root: Path | None = None) -> Translator:
+    """A :class:`Translator` for clerk and IT text (the ``staff`` domain)."""
+    return translator(code, root, STAFF_DOMAIN)
+
+
+@functools.lru_cache(maxsize=64)
+def _load(code: str, root: Path, domain: str) -> gettext.NullTranslations:
+    po_path = catalog_path(code, root, domain)
     mo_path = po_path.with_suffix(".mo")
     if mo_path.exists() and (not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime):
         with mo_path.open("rb") as handle:

@@ -10,11 +10,13 @@ from pathlib import Path
 
 from kiosk.doctor import Check, Status
 from kiosk.errors import DeviceError
-from kiosk.i18n import N_
+from kiosk.i18n import S_
 
 __all__ = ["CupsPrinter"]
 
 _JOB_ID = re.compile(r"request id is (\S+)")
+# IPP job-state-reasons that mean the job will not come out right.
+_FAILURE_MARKERS = ("error", "aborted", "canceled", "stopped", "unsupported")
 
 
 class CupsPrinter:
@@ -36,7 +38,7 @@ class CupsPrinter:
         result = self._run([*command, "--", str(pdf)])
         match = _JOB_ID.search(result.stdout)
         if result.returncode != 0 or match is None:
-            raise DeviceError(N_("The printer refused the job: {reason}"),
+            raise DeviceError(S_("The printer refused the job: {reason}"),
                               reason=(result.stderr or result.stdout).strip() or "lp failed")
         job = match.group(1)
         self._wait(job)
@@ -45,16 +47,46 @@ class CupsPrinter:
     def _wait(self, job: str) -> None:
         deadline = time.monotonic() + self.timeout_s
         while time.monotonic() < deadline:
-            if job in self._run(["lpstat", "-W", "completed", "-o"]).stdout.split():
-                return
-            active = self._run(["lpstat", "-o"]).stdout.split()
-            if job not in active:
-                # Neither active nor completed: CUPS aborted or cancelled it.
-                raise DeviceError(N_("The printer stopped the job: {reason}"),
+            state = self._job_state(job)
+            if state is None:
+                raise DeviceError(S_("The printer stopped the job: {reason}"),
                                   reason=self._queue_reason())
+            alerts, status = state
+            failed = any(marker in alert for alert in alerts for marker in _FAILURE_MARKERS)
+            if not failed and job in self._completed_jobs():
+                return
+            if failed:
+                # Cancel so that a retried job can never print later as a ghost copy.
+                self._run(["cancel", job])
+                raise DeviceError(S_("The printer could not print the job: {reason}"),
+                                  reason=status or ", ".join(sorted(alerts)))
             time.sleep(0.1)
-        raise DeviceError(N_("The printer did not finish within {seconds} seconds: {reason}"),
+        self._run(["cancel", job])
+        raise DeviceError(S_("The printer did not finish within {seconds} seconds: {reason}"),
                           seconds=int(self.timeout_s), reason=self._queue_reason())
+
+    def _completed_jobs(self) -> set[str]:
+        listing = self._run(["lpstat", "-W", "completed", "-o"]).stdout.splitlines()
+        return {line.split()[0] for line in listing if line.strip()}
+
+    def _job_state(self, job: str) -> tuple[set[str], str] | None:
+        """The job's IPP state reasons ("Alerts") and status message, from ``lpstat -l``."""
+        listing = self._run(["lpstat", "-W", "all", "-l", "-o"]).stdout.splitlines()
+        for index, line in enumerate(listing):
+            if line.split()[:1] != [job]:
+                continue
+            alerts: set[str] = set()
+            status = ""
+            for detail in listing[index + 1:]:
+                if detail and not detail[0].isspace():
+                    break
+                key, _, value = detail.strip().partition(":")
+                if key == "Alerts":
+                    alerts = set(value.split())
+                elif key == "Status":
+                    status = value.strip()
+            return alerts, status
+        return None
 
     def _queue_reason(self) -> str:
         command = ["lpstat", "-p"] + ([self.queue] if self.queue else [])
@@ -67,7 +99,7 @@ class CupsPrinter:
             return subprocess.run(command, capture_output=True, text=True, timeout=20,
                                   check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise DeviceError(N_("The printer could not be reached: {reason}"),
+            raise DeviceError(S_("The printer could not be reached: {reason}"),
                               reason=str(exc)) from exc
 
     def probe(self) -> list[Check]:

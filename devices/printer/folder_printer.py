@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kiosk.doctor import Check, Status
 from kiosk.errors import DeviceError
-from kiosk.i18n import N_
+from kiosk.i18n import S_
 
 __all__ = ["FolderPrinter"]
 
@@ -37,7 +37,7 @@ class FolderPrinter:
                     suffix = f"-{copy}" if copies > 1 else ""
                     shutil.copyfile(pdf, self.folder / f"{job}-{safe_title}{suffix}.pdf")
         except OSError as exc:
-            raise DeviceError(N_("The printer could not print: {reason}"),
+            raise DeviceError(S_("The printer could not print: {reason}"),
                               reason=exc.strerror or str(exc)) from exc
         return job
 

@@ -1,13 +1,15 @@
 """``kiosk i18n extract|check|compile``: keep the gettext catalogs complete and in step with code.
 
-* ``extract`` rewrites ``locales/kiosk.pot`` from the source and merges new ids into every
-  language's ``kiosk.po`` (new entries arrive empty; vanished ones are dropped).
-* ``check`` fails when extraction would change the template, when a first-tier language has a
-  missing or fuzzy entry, or when a translation's ``{placeholders}`` differ from the English.
+* ``extract`` rewrites ``locales/<domain>.pot`` from the source and merges new ids into every
+  language's ``<domain>.po`` (new entries arrive empty; vanished ones are dropped).
+* ``check`` fails when extraction would change a template, when a required language of a domain
+  (every first-tier language for ``kiosk``, Japanese for ``staff``) has a missing or fuzzy
+  entry, or when a translation's ``{placeholders}`` differ from the English.
 * ``compile`` writes ``kiosk.mo`` next to each ``kiosk.po`` (optional: the kiosk compiles in
   memory when the ``.mo`` is missing or older).
 
-Translatable text is marked in code with ``N_("...")`` (see ``kiosk.i18n``).
+Translatable text is marked in code with ``N_("...")`` for citizens and ``S_("...")`` for staff
+(see ``kiosk.i18n``).
 """
 
 from __future__ import annotations
@@ -25,10 +27,10 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from kiosk.config import Config
-from kiosk.i18n import DOMAIN, FIRST_TIER, LANGUAGES, catalog_path, compile_po
+from kiosk.i18n import DOMAINS, LANGUAGES, catalog_path, compile_po
 from kiosk.paths import bundle_root, locales_dir
 
-_KEYWORDS = {"N_": None, "_": None, "ngettext": (1, 2), "N_plural": (1, 2)}
+_PLURAL_MARKERS = {"N_plural"}
 _SOURCE_DIRS = ("kiosk", "devices")
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)[^{}]*\}")
 # A fixed date keeps the template byte-identical between runs, so "no diff" is checkable.
@@ -46,44 +48,50 @@ def register(subparsers: Any) -> None:
     actions.add_parser("compile", help="write kiosk.mo files").set_defaults(handler=_run_compile)
 
 
-def extract_catalog(root: Path | None = None) -> Catalog:
-    """Extract every marked message of the kiosk's source into a fresh template catalog."""
+def extract_catalog(domain: str, root: Path | None = None) -> Catalog:
+    """Extract the messages of ``domain`` from the kiosk's source into a fresh template."""
     root = root or bundle_root()
-    catalog = Catalog(project="kakanai-kiosk", domain=DOMAIN, creation_date=_EPOCH,
+    markers, _required = DOMAINS[domain]
+    keywords = {name: ((1, 2) if name in _PLURAL_MARKERS else None) for name in markers}
+    catalog = Catalog(project="kakanai-kiosk", domain=domain, creation_date=_EPOCH,
                       revision_date=_EPOCH, fuzzy=False)
     for directory in _SOURCE_DIRS:
         for _file, _line, message, comments, context in extract_from_dir(
                 str(root / directory), method_map=[("**.py", "python")],
-                keywords=_KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
+                keywords=keywords, comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
             catalog.add(message, None, auto_comments=comments, context=context)
     return catalog
 
 
 def problems(root: Path | None = None) -> list[str]:
     """Everything ``kiosk i18n check`` complains about, one line each."""
-    template_path = locales_dir() if root is None else root
+    catalogs = locales_dir() if root is None else root
     found: list[str] = []
-    extracted = extract_catalog()
-    pot = template_path / f"{DOMAIN}.pot"
-    if not pot.exists():
-        return [f"{pot}: missing; run `kiosk i18n extract`"]
-    with pot.open("rb") as handle:
-        template = read_po(handle)
-    if _ids(extracted) != _ids(template):
-        added = sorted(_ids(extracted) - _ids(template))[:5]
-        gone = sorted(_ids(template) - _ids(extracted))[:5]
-        found.append(f"{pot}: out of date (new: {added}, gone: {gone}); run `kiosk i18n extract`")
-    for language in LANGUAGES:
-        found.extend(_language_problems(language.code, template, template_path))
+    for domain, (_markers, required) in DOMAINS.items():
+        extracted = extract_catalog(domain)
+        pot = catalogs / f"{domain}.pot"
+        if not pot.exists():
+            found.append(f"{pot}: missing; run `kiosk i18n extract`")
+            continue
+        with pot.open("rb") as handle:
+            template = read_po(handle)
+        if _ids(extracted) != _ids(template):
+            added = sorted(_ids(extracted) - _ids(template))[:5]
+            gone = sorted(_ids(template) - _ids(extracted))[:5]
+            found.append(f"{pot}: out of date (new: {added}, gone: {gone}); "
+                         "run `kiosk i18n extract`")
+        for language in LANGUAGES:
+            path = catalog_path(language.code, catalogs, domain)
+            found.extend(_language_problems(language.code, path, template,
+                                            language.code in required))
     return found
 
 
-def _language_problems(code: str, template: Catalog, root: Path) -> Iterable[str]:
-    path = catalog_path(code, root)
-    first_tier = code in FIRST_TIER
+def _language_problems(code: str, path: Path, template: Catalog, first_tier: bool
+                       ) -> Iterable[str]:
     if not path.exists():
         if first_tier:
-            yield f"{path}: missing catalog for a first-tier language"
+            yield f"{path}: missing catalog for a required language"
         return
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=code)
@@ -124,27 +132,35 @@ def _short(message_id: Any) -> str:
 
 
 def _run_extract(_args: argparse.Namespace, _config: Config) -> int:
-    template = extract_catalog()
     root = locales_dir()
     root.mkdir(parents=True, exist_ok=True)
-    with (root / f"{DOMAIN}.pot").open("wb") as handle:
-        write_po(handle, template, omit_header=False, no_location=True, width=100)
-    for language in LANGUAGES:
-        path = catalog_path(language.code, root)
-        if path.exists():
-            with path.open("rb") as handle:
-                catalog = read_po(handle, locale=language.code)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            catalog = Catalog(locale=language.code, domain=DOMAIN, project="kakanai-kiosk",
-                              creation_date=_EPOCH, revision_date=_EPOCH, fuzzy=False)
-        # No fuzzy matching: a guessed translation of a changed text would reach citizens.
-        catalog.update(template, no_fuzzy_matching=True)
-        with path.open("wb") as handle:
-            write_po(handle, catalog, no_location=True, omit_header=False, width=100,
-                     ignore_obsolete=True)
-    print(f"{len(template)} messages; catalogs updated under {root}")
+    for domain, (_markers, required) in DOMAINS.items():
+        template = extract_catalog(domain)
+        with (root / f"{domain}.pot").open("wb") as handle:
+            write_po(handle, template, omit_header=False, no_location=True, width=100)
+        for language in LANGUAGES:
+            path = catalog_path(language.code, root, domain)
+            if not path.exists() and language.code not in required:
+                continue
+            _merge(path, language.code, domain, template)
+        print(f"{domain}: {len(template)} messages")
+    print(f"catalogs updated under {root}")
     return 0
+
+
+def _merge(path: Path, code: str, domain: str, template: Catalog) -> None:
+    if path.exists():
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=code)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        catalog = Catalog(locale=code, domain=domain, project="kakanai-kiosk",
+                          creation_date=_EPOCH, revision_date=_EPOCH, fuzzy=False)
+    # No fuzzy matching: a guessed translation of a changed text would reach citizens.
+    catalog.update(template, no_fuzzy_matching=True)
+    with path.open("wb") as handle:
+        write_po(handle, catalog, no_location=True, omit_header=False, width=100,
+                 ignore_obsolete=True)
 
 
 def _run_check(_args: argparse.Namespace, _config: Config) -> int:
@@ -159,8 +175,9 @@ def _run_check(_args: argparse.Namespace, _config: Config) -> int:
 
 
 def _run_compile(_args: argparse.Namespace, _config: Config) -> int:
-    for language in LANGUAGES:
-        path = catalog_path(language.code)
-        if path.exists():
-            path.with_suffix(".mo").write_bytes(compile_po(path))
+    for domain in DOMAINS:
+        for language in LANGUAGES:
+            path = catalog_path(language.code, domain=domain)
+            if path.exists():
+                path.with_suffix(".mo").write_bytes(compile_po(path))
     return 0

@@ -12,7 +12,7 @@ from PySide6.QtGui import QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QWidget
 
 from kiosk.doctor import Check
-from kiosk.i18n import N_, translator
+from kiosk.i18n import S_, staff_translator, translator
 from kiosk.services.visit import Visit
 from kiosk.ui.board.board_screen import BoardScreen
 from kiosk.ui.citizen.welcome_screen import WelcomeScreen
@@ -29,14 +29,15 @@ __all__ = ["demo_windows", "run_demo"]
 def demo_windows(services: Services, checks: Sequence[Check]) -> list[QMainWindow]:
     """Build the three windows (not shown yet)."""
     config = services.config
-    clerk_tr = translator("ja")       # the clerk's and the board's first language is Japanese
+    clerk_tr = staff_translator("ja")
+    board_tr = translator("ja")       # the board speaks to citizens, Japanese first
     visit = Visit(services.events, config.ui.default_language)
     windows = []
     for title, widget, size, theme in (
-        (clerk_tr(N_("Citizen tablet")),
+        (clerk_tr(S_("Citizen tablet")),
          WelcomeScreen(visit, services.events, config.ui.languages), (800, 1000), NORMAL),
-        (clerk_tr(N_("Clerk desktop")), StatusPanel(clerk_tr, checks), (900, 600), NORMAL),
-        (clerk_tr(N_("Waiting-room board")), BoardScreen(clerk_tr, services.clock),
+        (clerk_tr(S_("Clerk desktop")), StatusPanel(clerk_tr, checks), (900, 600), NORMAL),
+        (clerk_tr(S_("Waiting-room board")), BoardScreen(board_tr, services.clock),
          (960, 540), HIGH_CONTRAST),
     ):
         window = QMainWindow()

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from kiosk.doctor import Check, Status
-from kiosk.i18n import N_, Translator
+from kiosk.i18n import S_, Translator
 
 __all__ = ["StatusPanel"]
 
-_STATUS_TEXT = {Status.OK: N_("OK"), Status.WARN: N_("Warning"), Status.FAIL: N_("Failed")}
+_STATUS_TEXT = {Status.OK: S_("OK"), Status.WARN: S_("Warning"), Status.FAIL: S_("Failed")}
 
 
 class StatusPanel(QWidget):
@@ -19,15 +19,15 @@ class StatusPanel(QWidget):
 
     def __init__(self, tr: Translator, checks: Sequence[Check], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.heading = QLabel(tr(N_("Clerk desktop — device status")))
+        self.heading = QLabel(tr(S_("Clerk desktop — device status")))
         self.heading.setObjectName("clerk-heading")
-        self.queue_note = QLabel(tr(N_(
+        self.queue_note = QLabel(tr(S_(
             "The ticket queue and application review are not built yet; "
             "this window shows the state of the devices.")), wordWrap=True)
         self.queue_note.setProperty("role", "muted")
         self.table = QTableWidget(len(checks), 3)
         self.table.setObjectName("status-table")
-        self.table.setHorizontalHeaderLabels([tr(N_("Check")), tr(N_("Result")), tr(N_("Detail"))])
+        self.table.setHorizontalHeaderLabels([tr(S_("Check")), tr(S_("Result")), tr(S_("Detail"))])
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         for row, check in enumerate(checks):
