@@ -5,6 +5,11 @@ package, so a tablet with no CJK fonts still renders Japanese. Rare kanji (å¤–å­
 fall back to IPAmj Mincho, which is 46 MB and comes from the system (Debian
 ``fonts-ipamj-mincho``, or installed by IT on Windows). A character that no font has is
 reported so that the UI can mark it and the printed form can leave a hand-write box.
+
+The UD fonts have no Vietnamese diacritics, Devanagari, Thai, Hangul or simplified-only hanzi.
+Those scripts come from the system: Noto, WenQuanYi and Nanum on Linux (Debian packages that
+``make run`` installs), Segoe UI, Nirmala UI, Leelawadee UI, Microsoft YaHei and Malgun Gothic
+on Windows. All are TrueType outlines, so reportlab can embed them as well.
 """
 
 from __future__ import annotations
@@ -21,12 +26,16 @@ from fontTools.ttLib import TTFont
 from kiosk.paths import fonts_dir
 
 __all__ = [
+    "SCRIPT_FONTS",
     "FontFace",
+    "ScriptFont",
     "bundled_faces",
     "covers",
     "fallback_face",
     "form_face",
     "missing_characters",
+    "screen_faces",
+    "script_face",
     "ui_face",
 ]
 
@@ -35,11 +44,36 @@ _IPAMJ_FILE = "ipamjm.ttf"
 
 @dataclass(frozen=True)
 class FontFace:
-    """A TrueType font file and the family name it registers under."""
+    """A TrueType font file (or one font of a ``.ttc`` collection) and its family name."""
 
     family: str
     path: Path
     bold: bool = False
+    index: int = 0     # font number inside a TrueType collection
+
+
+@dataclass(frozen=True)
+class ScriptFont:
+    """Where to find a system font for the languages the UD fonts cannot draw."""
+
+    languages: tuple[str, ...]          # catalog codes that need it
+    linux: tuple[str, str]              # (family, path under /usr/share/fonts/truetype)
+    windows: tuple[str, str]            # (family, file name under %WINDIR%\Fonts)
+    package: str                        # the Debian package that ships the Linux file
+
+
+SCRIPT_FONTS: tuple[ScriptFont, ...] = (
+    ScriptFont(("vi", "en", "id", "tl", "pt", "es"), ("Noto Sans", "noto/NotoSans-Regular.ttf"),
+               ("Segoe UI", "segoeui.ttf"), "fonts-noto-core"),
+    ScriptFont(("ne",), ("Noto Sans Devanagari", "noto/NotoSansDevanagari-Regular.ttf"),
+               ("Nirmala UI", "Nirmala.ttf"), "fonts-noto-core"),
+    ScriptFont(("th",), ("Noto Sans Thai", "noto/NotoSansThai-Regular.ttf"),
+               ("Leelawadee UI", "LeelawUI.ttf"), "fonts-noto-core"),
+    ScriptFont(("zh_Hans",), ("WenQuanYi Micro Hei", "wqy/wqy-microhei.ttc"),
+               ("Microsoft YaHei", "msyh.ttc"), "fonts-wqy-microhei"),
+    ScriptFont(("ko",), ("NanumGothic", "nanum/NanumGothic.ttf"),
+               ("Malgun Gothic", "malgun.ttf"), "fonts-nanum"),
+)
 
 
 def bundled_faces() -> tuple[FontFace, ...]:
@@ -71,6 +105,28 @@ def fallback_face(extra_dirs: Iterable[Path] = ()) -> FontFace | None:
     return None
 
 
+def script_face(script: ScriptFont) -> FontFace | None:
+    """The installed system font for ``script``, or ``None`` when it is missing."""
+    if sys.platform == "win32":
+        family, name = script.windows
+        candidates = [directory / name for directory in _system_font_dirs()]
+    else:
+        family, name = script.linux
+        candidates = [Path("/usr/share/fonts/truetype") / name]
+    found = next((path for path in candidates if path.is_file()), None)
+    return FontFace(family, found) if found else None
+
+
+def screen_faces() -> list[FontFace]:
+    """Every face the screens use, in fallback order: UD Gothic, script fonts, IPAmj Mincho."""
+    faces = [ui_face()]
+    faces += [face for script in SCRIPT_FONTS if (face := script_face(script)) is not None]
+    fallback = fallback_face()
+    if fallback is not None:
+        faces.append(fallback)
+    return faces
+
+
 def _system_font_dirs() -> list[Path]:
     if sys.platform == "win32":
         windir = Path(os.environ.get("WINDIR", r"C:\Windows"))
@@ -80,17 +136,17 @@ def _system_font_dirs() -> list[Path]:
             Path.home() / ".local/share/fonts", Path.home() / ".fonts"]
 
 
-@functools.lru_cache(maxsize=8)
-def _codepoints(path: Path) -> frozenset[int]:
+@functools.lru_cache(maxsize=16)
+def _codepoints(path: Path, index: int = 0) -> frozenset[int]:
     # lazy=True reads only the tables we touch: the cmap of a 46 MB font loads in milliseconds.
-    with TTFont(path, lazy=True) as font:
+    with TTFont(path, lazy=True, fontNumber=index) as font:
         cmap = font.getBestCmap() or {}
         return frozenset(cmap)
 
 
 def covers(face: FontFace, char: str) -> bool:
     """Whether ``face`` has a glyph for the single character ``char``."""
-    return ord(char) in _codepoints(face.path)
+    return ord(char) in _codepoints(face.path, face.index)
 
 
 def missing_characters(text: str, faces: Iterable[FontFace]) -> list[str]:
@@ -99,7 +155,7 @@ def missing_characters(text: str, faces: Iterable[FontFace]) -> list[str]:
     Variation selectors (IVS, U+FE00..U+FE0F, U+E0100..U+E01EF) and joiners are not
     characters of their own: a font without the selector still draws the base kanji.
     """
-    sets = [_codepoints(face.path) for face in faces]
+    sets = [_codepoints(face.path, face.index) for face in faces]
     missing: list[str] = []
     for char in text:
         code = ord(char)

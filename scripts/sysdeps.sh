@@ -16,6 +16,7 @@ run_pkgs=(
   libpulse0                                        # QtMultimedia loads it at import time
   espeak-ng                                        # pyttsx3's voices on Linux
   fonts-ipamj-mincho                               # fallback for rare kanji (外字)
+  fonts-noto-core fonts-wqy-microhei fonts-nanum  # Vietnamese, Devanagari, Thai, hanzi, Hangul
 )
 test_pkgs=(
   pcscd vsmartcard-vpcd                            # the real PC/SC stack with a virtual reader

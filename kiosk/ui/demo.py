@@ -8,16 +8,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QFontMetrics, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QWidget
 
+from kiosk import fonts
 from kiosk.doctor import Check
 from kiosk.i18n import S_, staff_translator, translator
 from kiosk.services.visit import Visit
 from kiosk.ui.board.board_screen import BoardScreen
 from kiosk.ui.citizen.welcome_screen import WelcomeScreen
 from kiosk.ui.clerk.status_window import StatusPanel
-from kiosk.ui.common.application import application
+from kiosk.ui.common.application import application, loaded_faces
 from kiosk.ui.common.theme import HIGH_CONTRAST, NORMAL
 
 if TYPE_CHECKING:
@@ -35,10 +36,10 @@ def demo_windows(services: Services, checks: Sequence[Check]) -> list[QMainWindo
     windows = []
     for title, widget, size, theme in (
         (clerk_tr(S_("Citizen tablet")),
-         WelcomeScreen(visit, services.events, config.ui.languages), (800, 1000), NORMAL),
-        (clerk_tr(S_("Clerk desktop")), StatusPanel(clerk_tr, checks), (900, 600), NORMAL),
+         WelcomeScreen(visit, services.events, config.ui.languages), (560, 900), NORMAL),
+        (clerk_tr(S_("Clerk desktop")), StatusPanel(clerk_tr, checks), (680, 700), NORMAL),
         (clerk_tr(S_("Waiting-room board")), BoardScreen(board_tr, services.clock),
-         (960, 540), HIGH_CONTRAST),
+         (640, 480), HIGH_CONTRAST),
     ):
         window = QMainWindow()
         window.setWindowTitle(f"{title} — {config.device.counter}")
@@ -58,7 +59,7 @@ def run_demo(services: Services, checks: Sequence[Check], *, quit_after: float =
     for window in windows:
         window.move(x, 0)
         window.show()
-        x += window.width() // 2
+        x += window.width() + 10       # side by side on a 1920-pixel desktop
     if quit_after > 0:
         def finish() -> None:
             if screenshot is not None:
@@ -81,19 +82,15 @@ def window_report(windows: Sequence[QMainWindow]) -> list[dict[str, object]]:
     """For each window: title, visibility, geometry, its texts and glyphs its fonts lack."""
     result = []
     for window in windows:
-        texts: list[str] = []
-        missing: set[str] = set()
-        for widget in window.findChildren(QWidget):
-            if isinstance(widget, QLabel | QPushButton) and widget.isVisible() and widget.text():
-                texts.append(widget.text())
-                metrics = QFontMetrics(widget.font())
-                missing |= {c for c in widget.text() if not c.isspace() and not metrics.inFontUcs4(ord(c))}
+        texts = [widget.text() for widget in window.findChildren(QWidget)
+                 if isinstance(widget, QLabel | QPushButton) and widget.isVisible() and widget.text()]
+        missing = fonts.missing_characters("".join(texts), loaded_faces())
         geometry = window.frameGeometry()
         result.append({
             "title": window.windowTitle(),
             "visible": window.isVisible(),
             "geometry": [geometry.x(), geometry.y(), geometry.width(), geometry.height()],
             "texts": texts,
-            "missing_glyphs": sorted(missing),
+            "missing_glyphs": missing,
         })
     return result

@@ -38,3 +38,23 @@ def test_fallback_face__extra_dir_with_font__is_found_first(tmp_path):
     (tmp_path / "ipamjm.ttf").symlink_to(fallback.path)
 
     assert fonts.fallback_face([tmp_path]).path == tmp_path / "ipamjm.ttf"
+
+
+def _catalog_texts(code: str) -> str:
+    from babel.messages.pofile import read_po
+
+    from kiosk.i18n import catalog_path
+
+    with catalog_path(code).open("rb") as handle:
+        catalog = read_po(handle)
+    return "".join("".join(m.string) if isinstance(m.string, tuple | list) else m.string or ""
+                   for m in catalog)
+
+
+@pytest.mark.parametrize("code", ["ja", "ja@easy", "en", "vi", "zh_Hans", "ne", "id", "tl"])
+def test_screen_faces__every_translation_of_a_first_tier_catalog__can_be_drawn(code):
+    from kiosk.i18n import language
+
+    texts = _catalog_texts(code) + language(code).native_name
+
+    assert fonts.missing_characters(texts, fonts.screen_faces()) == []

@@ -19,16 +19,18 @@ class BoardScreen(QWidget):
         self._clock = clock
         self.heading = QLabel(tr(N_("Now calling")), alignment=Qt.AlignmentFlag.AlignCenter)
         self.heading.setObjectName("board-heading")
+        self.heading.setWordWrap(True)
         self.number = QLabel("—", alignment=Qt.AlignmentFlag.AlignCenter)
         self.number.setObjectName("board-number")
-        self.waiting = QLabel(tr(N_("No one is waiting.")), alignment=Qt.AlignmentFlag.AlignCenter)
+        self.waiting = QLabel(tr(N_("No one is waiting.")), alignment=Qt.AlignmentFlag.AlignCenter,
+                              wordWrap=True)
         self.notice = QLabel(tr(N_(
             "With your My Number card you can get certificates at convenience stores too.")),
             alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.notice.setProperty("role", "muted")
         self.time = QLabel(alignment=Qt.AlignmentFlag.AlignRight)
-        for label, size in ((self.heading, 40), (self.number, 160), (self.waiting, 32),
-                            (self.notice, 28), (self.time, 24)):
+        for label, size in ((self.heading, 28), (self.number, 120), (self.waiting, 26),
+                            (self.notice, 22), (self.time, 22)):
             font = label.font()
             font.setPointSize(size)
             font.setBold(label is self.number)

@@ -10,28 +10,37 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk import fonts
 
-__all__ = ["application", "load_fonts"]
+__all__ = ["application", "load_fonts", "loaded_faces"]
 
 _log = logging.getLogger(__name__)
 
 
-def load_fonts() -> list[str]:
-    """Register the bundled UD fonts (and IPAmj Mincho when installed); return the families.
+_loaded: list[fonts.FontFace] = []
 
-    Loading the files ourselves renders Japanese on a machine with no CJK font, and setting one
-    family app-wide stops fontconfig from mixing two fonts in one line.
+
+def loaded_faces() -> list[fonts.FontFace]:
+    """The faces Qt accepted, in fallback order (the first one is the UI font)."""
+    return list(_loaded)
+
+
+def load_fonts() -> list[str]:
+    """Register the bundled UD fonts and the script fonts found; return the family names.
+
+    Loading the files ourselves renders Japanese on a machine with no CJK font, and giving Qt
+    the explicit fallback order stops fontconfig from picking arbitrary fonts per character.
     """
     families: list[str] = []
-    faces = [*fonts.bundled_faces()]
-    fallback = fonts.fallback_face()
-    if fallback is not None:
-        faces.append(fallback)
-    for face in faces:
+    if _loaded:
+        return [face.family for face in _loaded]
+    for face in [*fonts.bundled_faces(), *fonts.screen_faces()[1:]]:
         font_id = QFontDatabase.addApplicationFont(str(face.path))
         if font_id < 0:
             _log.warning("Qt could not load font %s", face.path)
             continue
-        families.extend(QFontDatabase.applicationFontFamilies(font_id))
+        registered = QFontDatabase.applicationFontFamilies(font_id)
+        families.extend(registered)
+        if face.family in registered and not face.bold and face.path != fonts.form_face().path:
+            _loaded.append(face)
     return families
 
 
@@ -44,14 +53,12 @@ def application() -> QApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("kakanai-kiosk")
         app.setOrganizationName("Tome City")
-    families = load_fonts()
-    ui_family = fonts.ui_face().family
-    if ui_family in families:
-        font = QFont(ui_family)
-        fallback = fonts.fallback_face()
-        if fallback is not None:
-            # Per-character fallback for 外字 that BIZ UD Gothic lacks (𠮷, 﨑 variants...).
-            font.setFamilies([ui_family, fallback.family])
+    load_fonts()
+    if _loaded:
+        font = QFont(_loaded[0].family)
+        # Per-character fallback: Vietnamese diacritics, Devanagari, hanzi and 外字 (𠮷) that
+        # BIZ UD Gothic lacks come from the next family that has them.
+        font.setFamilies([face.family for face in _loaded])
         font.setPointSize(14)
         app.setFont(font)
     return app

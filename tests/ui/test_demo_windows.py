@@ -1,0 +1,72 @@
+"""The demo's three windows: Japanese drawn with the bundled font, language switch on the tablet."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontInfo, QFontMetrics
+
+from kiosk.app import build_services
+from kiosk.config import load_config
+from kiosk.doctor import Check, Status
+from kiosk.ui.demo import demo_windows, window_report
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def windows(qtbot, tmp_path):
+    config = load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": str(tmp_path)})
+    checks = [Check("database.reachable", Status.OK, "sqlite"),
+              Check("printer.ready", Status.FAIL, "no queue", "add it")]
+    built = demo_windows(build_services(config, demo=True), checks)
+    for window in built:
+        qtbot.addWidget(window)
+        window.show()
+    return built
+
+
+def test_demo_windows__shown__three_titled_windows_draw_every_glyph(windows):
+    report = window_report(windows)
+
+    assert [entry["title"] for entry in report] == [
+        "市民用タブレット — 市民課", "職員用画面 — 市民課", "待合表示板 — 市民課"]
+    for entry in report:
+        assert entry["visible"]
+        assert entry["texts"]
+        assert entry["missing_glyphs"] == []
+
+
+def test_demo_windows__app_font__is_bundled_biz_ud_gothic(windows):
+    label = windows[0].centralWidget().title
+
+    assert QFontInfo(label.font()).family() == "BIZ UDGothic"
+    assert QFontMetrics(label.font()).inFontUcs4(ord("登"))
+
+
+def test_welcome_screen__tap_vietnamese__retranslates_and_marks_the_button(windows, qtbot):
+    welcome = windows[0].centralWidget()
+    assert welcome.title.text() == "登米市役所へようこそ"
+
+    qtbot.mouseClick(welcome.language_buttons["vi"], Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: welcome.title.text().startswith("Chào mừng"), timeout=1000)
+    assert welcome.start_button.text() == "Chạm vào đây để bắt đầu"
+    assert welcome.language_buttons["vi"].isChecked()
+    assert not welcome.language_buttons["ja"].isChecked()
+
+
+def test_welcome_screen__tap_start__says_plainly_that_applying_is_not_ready(windows, qtbot):
+    welcome = windows[0].centralWidget()
+
+    welcome.start_button.click()
+
+    assert welcome.notice.text() == "このタブレットでの申請はまだご利用いただけません。窓口へお越しください。"
+
+
+def test_status_panel__checks__one_row_each_with_translated_result(windows):
+    table = windows[1].centralWidget().table
+
+    assert table.rowCount() == 2
+    assert [table.item(row, 1).text() for row in range(2)] == ["正常", "異常"]
+    assert table.item(1, 2).text() == "no queue"
