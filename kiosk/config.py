@@ -17,7 +17,7 @@ import tomllib
 import types
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
@@ -209,9 +209,7 @@ def _build_section(cls: type[Any], table: Any, section: str, where: str,
                                    f"{variable} (environment)", section, name)
         elif name in table:
             values[name] = _coerce(table[name], hints[name], where, section, name)
-    instance = cls()
-    assert is_dataclass(instance)
-    return replace(instance, **values)
+    return replace(cls(), **values)
 
 
 def _from_env(text: str, hint: Any) -> Any:

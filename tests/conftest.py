@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-
 from harness import ServiceUnavailable, in_ci
 
 T = TypeVar("T")
@@ -75,13 +74,13 @@ def postgres_server(services_dir: Path) -> Iterator[object]:
     def start() -> object:
         if url:
             return external_server(url)
-        return start_cluster(services_dir / "postgres")
+        return start_cluster()
 
     server = _require("PostgreSQL", start)
     yield server
     server.drop_databases()  # type: ignore[attr-defined]
     if server.owned:  # type: ignore[attr-defined]
-        server.stop()  # type: ignore[attr-defined]
+        server.remove()  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")

@@ -50,7 +50,8 @@ class WelcomeScreen(QWidget):
         grid = QGridLayout()
         shown = [lang for lang in LANGUAGES if lang.code in languages]
         for index, lang in enumerate(shown):
-            button = QPushButton(lang.native_name, checkable=True)
+            button = QPushButton(lang.native_name)
+            button.setCheckable(True)
             button.setObjectName(f"language-{lang.code}")
             button.setMinimumHeight(72)
             button.clicked.connect(lambda _=False, code=lang.code: self._visit.set_language(code))

@@ -28,7 +28,7 @@ _PID_FILE = Path("/run/pcscd/pcscd.pid")
 class PcscService:
     """A pcscd we started, with the readers ``Virtual PCD 00 00`` and ``Virtual PCD 00 01``."""
 
-    reader_names = ["Virtual PCD 00 00", "Virtual PCD 00 01"]
+    reader_names = ("Virtual PCD 00 00", "Virtual PCD 00 01")
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir

@@ -12,6 +12,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -71,6 +72,13 @@ class PostgresServer:
     def stop(self) -> None:
         """Stop the server (owned clusters only): for outage tests and the end of the session."""
         self._pg_ctl("stop", "-m", "fast")
+
+    def remove(self) -> None:
+        """Stop the server if it runs and delete its files (owned clusters only)."""
+        assert self.data_dir is not None
+        if (self.data_dir / "postmaster.pid").exists():
+            self.stop()
+        shutil.rmtree(self.data_dir.parent, ignore_errors=True)
 
     def start(self) -> None:
         """Start the server again (owned clusters only)."""
@@ -132,10 +140,12 @@ def _run(command: list[str], run_as: str | None) -> None:
         raise ServiceUnavailable(f"{' '.join(command)} failed: {result.stderr.strip()[-1500:]}")
 
 
-def start_cluster(workdir: Path) -> PostgresServer:
-    """Create and start a throwaway cluster under ``workdir``."""
+def start_cluster() -> PostgresServer:
+    """Create and start a throwaway cluster in a new temporary directory."""
     initdb = _binary("initdb")
     run_as = None
+    # Not under pytest's 0700 temporary root: the `postgres` user must be able to reach it.
+    workdir = Path(tempfile.mkdtemp(prefix="kiosk-pg-"))
     if os.geteuid() == 0:
         try:
             owner = pwd.getpwnam("postgres")
@@ -143,7 +153,6 @@ def start_cluster(workdir: Path) -> PostgresServer:
             raise ServiceUnavailable("running as root, but there is no 'postgres' user "
                                      "to own the throwaway cluster") from exc
         run_as = "postgres"
-        workdir.mkdir(parents=True, exist_ok=True)
         os.chown(workdir, owner.pw_uid, owner.pw_gid)
     data = workdir / "data"
     socket_dir = workdir / "socket"
