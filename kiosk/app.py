@@ -11,20 +11,36 @@ import platform
 import shutil
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from devices.printer.cups_printer import CupsPrinter
 from devices.printer.folder_printer import FolderPrinter
+from devices.smartcard.card_reader import CardIdentityReader, load_issuer_key
+from devices.smartcard.pcsc_transport import PcscSlot
+from devices.smartcard.reader_monitor import ReaderMonitor
 from devices.smartcard.readers import probe_readers
+from devices.smartcard.simulated_card import SimulatedMyNumberCard, SimulatedSlot, load_person
 from devices.speech.voices import probe_voices
 from kiosk import __version__, fonts
 from kiosk.config import Config
 from kiosk.doctor import Check, Status, guarded
+from kiosk.errors import ConfigError
 from kiosk.events import EventBus
-from kiosk.i18n import language
-from kiosk.ports import Clock, Printer, SystemClock
+from kiosk.i18n import N_, language
+from kiosk.ports import Clock, IdentityReader, Printer, SystemClock
 from kiosk.storage.engine import probe_database
+from kiosk.storage.migrate import probe_schema
 
-__all__ = ["Services", "build_services", "doctor_checks"]
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from devices.printer.pdf_render import RenderReport
+    from kiosk.procedures.session import FormSession
+
+__all__ = [
+    "Services", "build_card_monitor", "build_identity_reader", "build_services", "doctor_checks",
+    "render_application_pdf",
+]
 
 
 @dataclass
@@ -45,6 +61,37 @@ def build_printer(config: Config, *, demo: bool = False) -> Printer:
     return CupsPrinter(config.printer.name)
 
 
+def build_identity_reader(config: Config) -> IdentityReader:
+    """The My Number card reader: the in-process simulated card or the configured PC/SC reader.
+
+    Raises:
+        ConfigError: unknown simulated person, or an unreadable issuer CA key.
+    """
+    issuer_key = load_issuer_key(config.card.issuer_ca_key)
+    if config.card.simulated:
+        try:
+            person = load_person(config.card.person)
+        except KeyError as exc:
+            raise ConfigError(N_("[card] person: no simulated person named '{person}'."),
+                              person=config.card.person) from exc
+        slot: SimulatedSlot | PcscSlot = SimulatedSlot(
+            SimulatedMyNumberCard(person), delay_s=config.card.apdu_delay_ms / 1000)
+    else:
+        slot = PcscSlot(config.card.reader)
+    return CardIdentityReader(slot, issuer_key=issuer_key,
+                              allow_my_number=config.card.allow_my_number)
+
+
+def build_card_monitor(config: Config, events: EventBus) -> ReaderMonitor | None:
+    """The thread that publishes card inserted/removed and reader lost/recovered events.
+
+    ``None`` for the simulated card, which has no slot to watch. The caller starts it.
+    """
+    if config.card.simulated:
+        return None
+    return ReaderMonitor(config.card.reader, events.publish)
+
+
 def build_services(config: Config, *, demo: bool = False) -> Services:
     """Build the :class:`Services` for ``config``; ``demo`` forces simulated devices."""
     config.device.data_dir.mkdir(parents=True, exist_ok=True)
@@ -59,6 +106,7 @@ def doctor_checks(config: Config) -> list[Check]:
     checks += guarded("qt", _qt_checks)
     checks += guarded("fonts", _font_checks)
     checks += guarded("database.reachable", lambda: probe_database(config.database_url))
+    checks += guarded("database.schema", lambda: probe_schema(config.database_url))
     checks += guarded("card.pcsc", lambda: _card_checks(config))
     checks += guarded("printer.ready", lambda: build_printer(config).probe())
     bcp47 = [language(code).bcp47 for code in config.ui.languages]
@@ -88,6 +136,16 @@ def _font_checks() -> list[Check]:
         checks.append(Check(f"fonts.{face.path.stem}", Status.OK if ok else Status.FAIL,
                             f"{face.family} at {face.path}" if ok else f"missing {face.path}",
                             "" if ok else "Reinstall the kiosk: the UD fonts ship with it."))
+    for script in fonts.SCRIPT_FONTS:
+        found = fonts.script_face(script)
+        languages = ", ".join(script.languages)
+        name = f"fonts.{script.linux[0].replace(' ', '')}"
+        if found is None:
+            checks.append(Check(name, Status.WARN, f"no font for {languages}: shown as boxes",
+                                f"Debian: apt install {script.package}; Windows: restore the "
+                                f"{script.windows[0]} system font."))
+        else:
+            checks.append(Check(name, Status.OK, f"{found.family} at {found.path} ({languages})"))
     fallback = fonts.fallback_face()
     if fallback is None:
         checks.append(Check("fonts.IPAmjMincho", Status.WARN,
@@ -114,3 +172,20 @@ def _disk_check(config: Config) -> Check:
     status = Status.OK if free_gb >= 2 else Status.WARN if free_gb >= 0.5 else Status.FAIL
     return Check("disk.free", status, f"{free_gb:.1f} GB free for {config.device.data_dir}",
                  "" if status is Status.OK else "Free disk space; printed PDFs and logs need room.")
+
+
+def render_application_pdf(session: FormSession, out: Path, *, language: str = "ja",
+                           receipt_out: Path | None = None) -> RenderReport:
+    """Render ``session`` as the Japanese A4 form (and, given ``receipt_out``, the receipt).
+
+    Returns the report of the form (fields with characters to hand-write) for the clerk.
+    """
+    from devices.printer.pdf_render import render_application, render_receipt  # noqa: PLC0415
+    from kiosk.procedures.printing import fill_form  # noqa: PLC0415
+    from kiosk.procedures.receipt import build_receipt  # noqa: PLC0415
+
+    report = render_application(fill_form(session), out)
+    if receipt_out is not None:
+        render_receipt(build_receipt([session], language=language,
+                                     application_id=session.application_id), receipt_out)
+    return report

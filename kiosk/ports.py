@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from kiosk.doctor import Check
+from kiosk.domain.identity import CardStatus, Identity, MyNumber
 
-__all__ = ["Clock", "Printer", "Probe", "Speaker", "SystemClock"]
+__all__ = ["Clock", "IdentityReader", "Printer", "Probe", "Speaker", "SystemClock"]
 
 
 @runtime_checkable
@@ -60,4 +61,39 @@ class Speaker(Probe, Protocol):
 
     def say(self, text: str, language: str) -> None:
         """Queue ``text`` to be spoken in ``language`` (a BCP 47 tag such as ``"ja"``)."""
+        ...
+
+
+class IdentityReader(Probe, Protocol):
+    """Reads the 基本4情報 from the citizen's My Number card (a PC/SC reader or the simulator).
+
+    Every call opens the card exclusively and powers it down afterwards, so no verified state
+    outlives the call. Errors are the :class:`kiosk.domain.identity.CardError` subclasses.
+    """
+
+    def status(self) -> CardStatus:
+        """Reader, card presence, ATR and PIN tries left; sends no PIN."""
+        ...
+
+    def tries_left(self) -> int:
+        """PIN tries left (0 = locked), asked without using a try; show it before the PIN pad."""
+        ...
+
+    def read_identity(self, pin: str) -> Identity:
+        """Verify ``pin`` once (never retried) and read name, address, birth date and sex.
+
+        Raises:
+            kiosk.domain.identity.PinFormatError: ``pin`` is not exactly 4 digits (not sent).
+            kiosk.domain.identity.WrongPinError: refused; ``tries_left`` says how many remain.
+            kiosk.domain.identity.PinLockedError: locked before or by this attempt.
+            kiosk.domain.identity.CardIntegrityError: digest or signature mismatch.
+        """
+        ...
+
+    def read_my_number(self, pin: str) -> MyNumber:
+        """Read the 個人番号; only for procedures that legally need it, off unless configured.
+
+        Raises:
+            kiosk.domain.identity.MyNumberNotAllowedError: ``[card] allow_my_number`` is false.
+        """
         ...

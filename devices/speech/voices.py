@@ -30,7 +30,7 @@ _SYSTEM_TAGS: dict[str, tuple[str, ...]] = {
 
 
 def _primary(tag: str) -> str:
-    return tag.split("-")[0].split("_")[0].lower()
+    return tag.split("-", maxsplit=1)[0].split("_", maxsplit=1)[0].lower()
 
 
 @functools.lru_cache(maxsize=1)
@@ -53,7 +53,7 @@ def _open_jtalk_ready() -> str | None:
         import pyopenjtalk  # noqa: PLC0415
 
         reading = pyopenjtalk.g2p("窓口", kana=True)
-    except Exception:  # noqa: BLE001 - any failure means "no Japanese voice"
+    except Exception:
         return None
     return "Open JTalk (pyopenjtalk-plus)" if reading else None
 
@@ -70,7 +70,7 @@ def find_voices(languages: Iterable[str]) -> dict[str, str | None]:
         if voices is None:
             try:
                 voices = _system_voices()
-            except Exception:  # noqa: BLE001 - no speech library at all
+            except Exception:
                 voices = ()
         wanted = _SYSTEM_TAGS.get(primary, (primary,))
         match = next((vid for want in wanted for vid, lang in voices if lang == want), None)

@@ -2,39 +2,129 @@
 
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
 
 from kiosk.doctor import Check, Status
+from kiosk.errors import StorageError
+from kiosk.i18n import N_
 
-__all__ = ["make_engine", "probe_database", "redacted_url"]
+__all__ = [
+    "DatabaseUnavailableError",
+    "is_sqlite",
+    "make_engine",
+    "probe_database",
+    "redacted_url",
+    "transaction",
+]
 
 
-def make_engine(url: str) -> Engine:
+class DatabaseUnavailableError(StorageError):
+    """The database cannot be reached (LAN or server down) or stayed locked too long."""
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """Whether ``engine`` is an embedded SQLite database."""
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     """An engine for ``url``; SQLite files get WAL mode, a busy timeout and their folder created.
 
     SQLite runs in WAL mode so that the clerk PC can read while the tablet writes, with a
-    busy timeout so that short write bursts wait instead of failing.
+    busy timeout so that short write bursts wait instead of failing. ``pool_size`` is the
+    number of connections kept open; raise it for many concurrent writers (benchmarks).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        pool: dict[str, int] = {}
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 15})
+            pool = {"pool_size": pool_size, "max_overflow": pool_size * 2}
+        engine = create_engine(url, connect_args={"timeout": 15}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A short connect timeout: an unreachable server on the LAN must send the tablet to its
+    # outbox within seconds, not after the TCP default of minutes.
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size * 2,
+                           connect_args={"connect_timeout": 5})
+    event.listen(engine, "checkin", _mark_idle)
+    event.listen(engine, "checkout", functools.partial(_ping_if_idle, engine.dialect))
+    return engine
 
 
-def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
-    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+# A pooled connection idle this long is pinged before use (a server restart or a LAN cut may
+# have killed it). Busy connections are not: a ping on every checkout is a round trip per
+# transaction, a third of the cost of a queue operation.
+_PING_AFTER_IDLE_S = 2.0
+
+
+def _mark_idle(_dbapi_connection: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dialect: Any, dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    idle_since = record.info.get("idle_since")
+    if idle_since is None or time.monotonic() - idle_since < _PING_AFTER_IDLE_S:
+        return
+    try:
+        dialect.do_ping(dbapi_connection)
+    except Exception as exc:
+        # The pool discards this connection and checks out (or opens) another one.
+        raise DisconnectionError(type(exc).__name__) from exc
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+    # pysqlite's own transaction handling starts transactions late and never as IMMEDIATE;
+    # switch it off and emit BEGIN ourselves (_sqlite_begin).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # A write transaction takes the write lock at BEGIN: two tablets numbering at once queue
+    # up on the busy timeout instead of both reading the same last number.
+    immediate = connection.get_execution_options().get("kiosk_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def transaction(engine: Engine, *, write: bool = False) -> Iterator[Connection]:
+    """A connection inside one transaction, committed on success, rolled back on error.
+
+    ``write=True`` starts SQLite transactions with ``BEGIN IMMEDIATE``. Connection failures
+    become :class:`DatabaseUnavailableError`.
+    """
+    try:
+        with engine.connect() as connection:
+            if write:
+                connection.execution_options(kiosk_write=True)
+            with connection.begin():
+                yield connection
+    except (OperationalError, InterfaceError) as exc:
+        raise DatabaseUnavailableError(
+            N_("The database is not reachable ({reason})."),
+            reason=type(exc.orig).__name__ if exc.orig is not None else type(exc).__name__,
+        ) from exc
 
 
 def redacted_url(url: str) -> str:
@@ -60,7 +150,7 @@ def probe_database(url: str) -> list[Check]:
             version = engine.dialect.server_version_info
         elapsed = time.perf_counter() - started
     except SQLAlchemyError as exc:
-        reason = str(exc.orig if getattr(exc, "orig", None) else exc).splitlines()[0]
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         return [Check("database.reachable", Status.FAIL, f"{shown}: {reason}",
                       "Is the database server running and reachable from this device? "
                       "Check the LAN, the server and [database] url.", )]

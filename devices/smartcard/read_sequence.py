@@ -1,0 +1,244 @@
+"""The read sequence of the 券面事項入力補助AP over any :class:`Channel` (PC/SC or simulator).
+
+No I/O of its own: every step sends APDUs through the channel it is given and interprets the
+answers. The flow for the 基本4情報 (reference §A6), ten APDUs on a plain card::
+
+    SELECT AP (full AID) -> SELECT 0011 -> VERIFY (empty: tries left, none used)
+    -> VERIFY PIN once -> SELECT 0002 -> READ 7 -> READ rest (<= 256 per READ)
+    -> SELECT 0003 -> READ 7 -> READ up to DF32   (+ rest of 0003 and all of 0004 to check DF33)
+
+PIN rules: exactly 4 digits, checked before anything is sent; the tries are asked first and
+nothing is sent at 0; VERIFY is sent once and never retried; the PIN bytes are wiped after
+the call and VERIFY data never reaches the TRAFFIC log.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from devices.smartcard import apdu
+from devices.smartcard.apdu import Response
+from devices.smartcard.basic_four import BasicFour, parse_basic_four
+from devices.smartcard.integrity import (
+    DIGEST_PREFIX_LENGTH,
+    check_digest,
+    check_signature,
+    parse_integrity,
+)
+from devices.smartcard.status_words import SwKind, classify, raise_for
+from devices.smartcard.tlv import TlvError, parse_header
+from kiosk.domain.identity import (
+    PIN_LENGTH,
+    CardProtocolError,
+    Identity,
+    MyNumber,
+    PinFormatError,
+    PinLockedError,
+)
+from kiosk.logging_setup import TRAFFIC
+
+__all__ = [
+    "HEADER_READ_LENGTH",
+    "Channel",
+    "check_pin_format",
+    "exchange",
+    "query_tries",
+    "read_ef",
+    "read_identity",
+    "read_my_number",
+    "select_application",
+    "verify_pin",
+]
+
+_log = logging.getLogger(__name__)
+HEADER_READ_LENGTH = 7        # covers a 3-byte tag and a 3-byte length (82 xx xx) + 1
+_MAX_CHAINED_RESPONSES = 64   # a card that keeps answering 61xx forever is broken
+
+
+class Channel(Protocol):
+    """A connection to one powered card: raw command APDU in, raw response (+SW) out."""
+
+    def transmit(self, command: bytes) -> bytes:
+        """Send ``command`` and return the response including SW1 SW2.
+
+        Raises:
+            kiosk.domain.identity.CardRemovedError: the card went away.
+            kiosk.domain.identity.ReaderLostError: the PC/SC service went away.
+        """
+        ...
+
+
+def _send(channel: Channel, command: bytes) -> Response:
+    if _log.isEnabledFor(TRAFFIC):
+        _log.log(TRAFFIC, "> %s", apdu.redacted_hex(command))
+    response = apdu.split_response(channel.transmit(command))
+    if _log.isEnabledFor(TRAFFIC):
+        # Response data is the citizen's data: log its length only, never its bytes.
+        _log.log(TRAFFIC, "< %d bytes, SW %04X", len(response.data), response.sw)
+    return response
+
+
+def exchange(channel: Channel, command: bytes) -> Response:
+    """Send ``command``; follow ``61xx`` with GET RESPONSE and ``6Cxx`` with the right Le.
+
+    pyscard does neither by itself, and a T=0 reader path may need both.
+    """
+    response = _send(channel, command)
+    if classify(response.sw) is SwKind.WRONG_LE:
+        response = _send(channel, apdu.with_le(command, response.sw2))
+    data = response.data
+    for _ in range(_MAX_CHAINED_RESPONSES):
+        if classify(response.sw) is not SwKind.MORE_DATA:
+            return Response(data, response.sw)
+        response = _send(channel, apdu.get_response(response.sw2))
+        data += response.data
+    raise CardProtocolError("get response", response.sw)
+
+
+def _expect_ok(response: Response, step: str) -> Response:
+    if response.sw != 0x9000:
+        raise_for(response.sw, step)
+    return response
+
+
+def select_application(channel: Channel) -> None:
+    """SELECT the 券面事項入力補助AP by its full AID.
+
+    Raises:
+        NotMyNumberCardError: the card has no such application (6A82).
+    """
+    _expect_ok(exchange(channel, apdu.select_df(apdu.TEXT_AP_AID)), "select application")
+
+
+def query_tries(channel: Channel) -> int:
+    """SELECT the PIN IEF and ask the tries left with an empty VERIFY (uses no try).
+
+    Returns 0 when the PIN is locked (63C0, 6983, 6984).
+    """
+    _expect_ok(exchange(channel, apdu.select_ef(apdu.IEF_PIN)), "select PIN")
+    response = exchange(channel, bytes(apdu.verify(None)))
+    kind = classify(response.sw)
+    if kind is SwKind.TRIES_LEFT:
+        return response.sw & 0x0F
+    if kind is SwKind.BLOCKED:
+        return 0
+    if response.sw == 0x9000:
+        # Already verified in this power cycle: a verified key reports no counter. It can only
+        # happen if a session was not powered down; the counter was reset by that success.
+        return 3
+    raise_for(response.sw, "tries left")
+
+
+def check_pin_format(pin: str) -> bytearray:
+    """The PIN as 4 ASCII digit bytes, checked before anything is sent.
+
+    Raises:
+        PinFormatError: not exactly 4 ASCII digits (full-width digits are refused too: the
+            card compares bytes).
+    """
+    if len(pin) != PIN_LENGTH or not all("0" <= char <= "9" for char in pin):
+        raise PinFormatError
+    return bytearray(pin, "ascii")
+
+
+def verify_pin(channel: Channel, pin: str) -> None:
+    """Select the PIN IEF, ask the tries, refuse at 0, then VERIFY once (the AP is selected).
+
+    Raises:
+        PinFormatError: before anything is sent.
+        PinLockedError: 0 tries left (nothing sent) or this attempt locked the card.
+        WrongPinError: refused, with the tries left.
+    """
+    pin_bytes = check_pin_format(pin)
+    command = apdu.verify(pin_bytes)
+    try:
+        if query_tries(channel) == 0:
+            raise PinLockedError
+        # Sent exactly once: a retry would burn another of the citizen's three tries.
+        response = exchange(channel, bytes(command))
+    finally:
+        # Keep no copy of the digits beyond this call.
+        pin_bytes[:] = bytes(len(pin_bytes))
+        command[:] = bytes(len(command))
+    _expect_ok(response, "verify PIN")
+
+
+def read_ef(channel: Channel, file_id: int, limit: int | None = None) -> bytes:
+    """SELECT ``file_id`` and read its TLV: 7 header bytes, then chunks of at most 256.
+
+    Args:
+        channel: the card.
+        file_id: the EF.
+        limit: stop after this many bytes (a prefix is enough for the digest check).
+
+    Returns:
+        The TLV bytes (header and value, without the EF's trailing filler).
+    """
+    _expect_ok(exchange(channel, apdu.select_ef(file_id)), f"select {file_id:04X}")
+    data = bytearray(_expect_ok(exchange(channel, apdu.read_binary(0, HEADER_READ_LENGTH)),
+                                f"read {file_id:04X}").data)
+    try:
+        _, header_length, length = parse_header(data)
+    except TlvError:
+        if bytes(data[:1]) in (b"\x00", b"\xff", b""):
+            raise TlvError(f"EF {file_id:04X} is empty") from None
+        raise
+    total = header_length + length
+    wanted = total if limit is None else min(total, limit)
+    while len(data) < wanted:
+        chunk = min(apdu.MAX_SHORT_LE, wanted - len(data))
+        response = exchange(channel, apdu.read_binary(len(data), chunk))
+        if classify(response.sw) is SwKind.END_OF_FILE or (response.sw == 0x9000
+                                                              and not response.data):
+            raise TlvError(f"EF {file_id:04X} ends before its TLV")
+        data += _expect_ok(response, f"read {file_id:04X}").data
+    return bytes(data[:wanted])
+
+
+def read_identity(channel: Channel, pin: str,
+                  issuer_key: rsa.RSAPublicKey | None = None) -> Identity:
+    """The whole flow on a powered card: select, tries, verify, read, check integrity.
+
+    Args:
+        channel: a freshly powered card, held exclusively.
+        pin: the 4 digits the citizen typed.
+        issuer_key: the issuer CA key; when given, the DF33 signature is verified too.
+
+    Raises:
+        kiosk.domain.identity.CardError: every failure, typed.
+    """
+    check_pin_format(pin)
+    select_application(channel)
+    verify_pin(channel, pin)
+    basic = parse_basic_four(read_ef(channel, apdu.EF_BASIC_FOUR))
+    _check_integrity(channel, basic, issuer_key)
+    return basic.identity
+
+
+def _check_integrity(channel: Channel, basic: BasicFour,
+                     issuer_key: rsa.RSAPublicKey | None) -> None:
+    limit = None if issuer_key is not None else DIGEST_PREFIX_LENGTH
+    record = parse_integrity(read_ef(channel, apdu.EF_INTEGRITY, limit))
+    check_digest(record, basic.digest_source)
+    if issuer_key is not None:
+        check_signature(record, read_ef(channel, apdu.EF_CERTIFICATE), issuer_key)
+
+
+def read_my_number(channel: Channel, pin: str) -> MyNumber:
+    """Read the 個人番号 from EF 0001 (only through the explicit, configured API).
+
+    Raises:
+        TlvError: EF 0001 is not ``FF10 0C`` + 12 digits.
+    """
+    check_pin_format(pin)
+    select_application(channel)
+    verify_pin(channel, pin)
+    raw = read_ef(channel, apdu.EF_MY_NUMBER)
+    _, header_length, _ = parse_header(raw)
+    digits = raw[header_length:]
+    if raw[:2] != b"\xff\x10" or len(digits) != 12 or not digits.isdigit():
+        raise TlvError("EF 0001 is not a 12-digit number")
+    return MyNumber(digits.decode("ascii"))

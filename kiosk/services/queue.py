@@ -1,0 +1,102 @@
+"""The waiting queue as the tablet, the clerk and the board use it.
+
+A ticket counts as issued only when its slip printed or the citizen chose no slip: the number
+is reserved first, the slip printed, and only then the ticket enters the queue. A failed print
+voids the reservation and the error goes back to the screen, so nobody is ever called for a
+ticket that nobody holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from kiosk.domain.ticket import SlipChoice, Ticket, TicketAction, TicketState
+from kiosk.storage.queue_store import QueueStore
+
+__all__ = ["BoardLine", "IssuedTicket", "QueueService", "SlipPrinter"]
+
+SlipPrinter = Callable[[Ticket, int], None]
+"""Prints a slip for (ticket, estimated wait in seconds); raises DeviceError on failure."""
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedTicket:
+    """What the citizen takes away: the ticket and the wait estimated when it was issued."""
+
+    ticket: Ticket
+    estimated_wait_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class BoardLine:
+    """One service on the waiting-room board."""
+
+    service: str
+    waiting: int
+    estimated_wait_seconds: int
+    calling: tuple[tuple[str, str], ...]   # (ticket label, counter) now called
+
+
+class QueueService:
+    """Issuing, calling and moving tickets."""
+
+    def __init__(self, store: QueueStore) -> None:
+        self._store = store
+
+    def take_ticket(self, service: str, *, priority: int = 0,
+                    print_slip: SlipPrinter | None = None) -> IssuedTicket:
+        """Issue a ticket; with ``print_slip`` it is issued only if the slip printed.
+
+        Raises:
+            DeviceError: the slip did not print; the number was voided, nothing waits.
+        """
+        if print_slip is None:
+            ticket = self._store.issue(service, priority=priority, slip=SlipChoice.NO_SLIP)
+            return IssuedTicket(ticket, self._store.estimated_wait_seconds(service, ticket.id))
+        wait = self._store.estimated_wait_seconds(service)
+        reserved = self._store.reserve(service, priority=priority)
+        try:
+            print_slip(reserved, wait)
+        except BaseException:
+            # A printer error (DeviceError) or anything else: never leave a ghost ticket.
+            self._store.void(reserved.id)
+            raise
+        return IssuedTicket(self._store.confirm(reserved.id, SlipChoice.PRINTED), wait)
+
+    def call_next(self, services: Sequence[str], *, counter: str,
+                  staff_id: int | None = None) -> Ticket | None:
+        """Call the next ticket for a counter serving ``services``; ``None`` if nobody waits."""
+        return self._store.call_next(services, counter=counter, staff_id=staff_id)
+
+    def call(self, ticket_id: int, *, counter: str, staff_id: int | None = None) -> Ticket:
+        """Call a specific ticket out of order."""
+        return self._store.call(ticket_id, counter=counter, staff_id=staff_id)
+
+    def recall(self, ticket_id: int, *, counter: str, staff_id: int | None = None) -> Ticket:
+        """Call the same ticket again."""
+        return self._store.act(ticket_id, TicketAction.RECALL, counter=counter,
+                               staff_id=staff_id)
+
+    def act(self, ticket_id: int, action: TicketAction, *,
+            staff_id: int | None = None) -> Ticket:
+        """Serve, finish, mark no-show, hold, resume or cancel a ticket."""
+        return self._store.act(ticket_id, action, staff_id=staff_id)
+
+    def transfer(self, ticket_id: int, to_service: str, *, staff_id: int | None = None) -> Ticket:
+        """Send a ticket to another service's line; it keeps its place by original wait."""
+        return self._store.transfer(ticket_id, to_service, staff_id=staff_id)
+
+    def board(self, services: Sequence[str] = ()) -> list[BoardLine]:
+        """What the waiting-room board shows, per service."""
+        codes = list(services) or [info.code for info in self._store.services()]
+        lines = []
+        for code in codes:
+            today = self._store.tickets([code], [TicketState.ISSUED, TicketState.CALLED,
+                                                 TicketState.RECALLED])
+            waiting = sum(1 for t in today if t.state is TicketState.ISSUED)
+            calling = tuple((t.label, t.counter) for t in today
+                            if t.state in (TicketState.CALLED, TicketState.RECALLED))
+            lines.append(BoardLine(code, waiting, self._store.estimated_wait_seconds(code),
+                                   calling))
+        return lines

@@ -1,0 +1,167 @@
+"""Applications in the shared database: idempotent insert, review status, purge of answers.
+
+Answers arrive already sealed (see :mod:`kiosk.storage.sealing`); this module never sees them
+in clear except in :meth:`ApplicationStore.get`, which opens them for the clerk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from kiosk.domain.application import (
+    FINISHED,
+    STATUS_FLOW,
+    Application,
+    ApplicationStatus,
+)
+from kiosk.errors import StorageError
+from kiosk.i18n import N_
+from kiosk.ports import Clock
+from kiosk.storage.engine import is_sqlite, transaction
+from kiosk.storage.schema import application_events, applications
+from kiosk.storage.sealing import AnswerSealer
+
+__all__ = ["ApplicationNotFoundError", "ApplicationStore", "SealedSubmission", "StatusError"]
+
+
+class ApplicationNotFoundError(StorageError):
+    """No application with that id."""
+
+
+class StatusError(StorageError):
+    """The application cannot move to that status from where it is."""
+
+
+@dataclass(frozen=True)
+class SealedSubmission:
+    """A submission whose answers are already encrypted: safe to keep in the outbox."""
+
+    idempotency_key: str
+    form_id: str
+    form_version: str
+    language: str
+    ticket_id: int | None
+    answer_count: int
+    key_id: str
+    sealed: bytes
+    submitted_at: datetime
+
+    def __repr__(self) -> str:
+        return (f"SealedSubmission(key={self.idempotency_key[:8]}…, form={self.form_id}, "
+                f"{len(self.sealed)} sealed bytes)")
+
+
+class ApplicationStore:
+    """Application rows on one engine."""
+
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._upsert = sqlite_insert if is_sqlite(engine) else pg_insert
+
+    def insert(self, submission: SealedSubmission, *, late: bool = False) -> tuple[int, bool]:
+        """Store ``submission`` once: a second insert with the same key is a no-op.
+
+        Returns:
+            (application id, whether this call created it)
+        """
+        with transaction(self._engine, write=True) as connection:
+            created = connection.execute(
+                self._upsert(applications).values(
+                    idempotency_key=submission.idempotency_key, form_id=submission.form_id,
+                    form_version=submission.form_version, language=submission.language,
+                    status=ApplicationStatus.SUBMITTED.value, ticket_id=submission.ticket_id,
+                    answer_count=submission.answer_count, answers_key_id=submission.key_id,
+                    answers_sealed=submission.sealed, submitted_at=submission.submitted_at,
+                    delivered_late=late,
+                ).on_conflict_do_nothing(index_elements=["idempotency_key"])
+                .returning(applications.c.id)
+            ).scalar()
+            if created is None:
+                existing = connection.execute(
+                    select(applications.c.id)
+                    .where(applications.c.idempotency_key == submission.idempotency_key)
+                ).scalar_one()
+                return existing, False
+            connection.execute(insert(application_events).values(
+                application_id=created, from_status="",
+                to_status=ApplicationStatus.SUBMITTED.value, staff_id=None,
+                at=self._clock.now(),
+            ))
+            return created, True
+
+    def get(self, application_id: int, sealer: AnswerSealer) -> Application:
+        """One application with its answers opened (empty once purged)."""
+        with transaction(self._engine) as connection:
+            row = connection.execute(
+                select(applications).where(applications.c.id == application_id)).first()
+        if row is None:
+            raise ApplicationNotFoundError(N_("Application {id} does not exist."),
+                                           id=application_id)
+        answers = ({} if row.answers_sealed is None
+                   else sealer.open(row.answers_sealed, row.idempotency_key))
+        return Application(
+            id=row.id, idempotency_key=row.idempotency_key, form_id=row.form_id,
+            form_version=row.form_version, language=row.language,
+            status=ApplicationStatus(row.status), ticket_id=row.ticket_id,
+            submitted_at=row.submitted_at, finished_at=row.finished_at,
+            purged=row.purged_at is not None, answers=answers,
+        )
+
+    def ids_for_ticket(self, ticket_id: int) -> list[int]:
+        """The applications that belong to a ticket, oldest first."""
+        with transaction(self._engine) as connection:
+            return list(connection.execute(
+                select(applications.c.id).where(applications.c.ticket_id == ticket_id)
+                .order_by(applications.c.id)).scalars())
+
+    def set_status(self, application_id: int, status: ApplicationStatus,
+                   staff_id: int | None) -> None:
+        """Move an application along its review flow, recording who did it.
+
+        Raises:
+            StatusError: the move is not part of the flow.
+        """
+        now = self._clock.now()
+        with transaction(self._engine, write=True) as connection:
+            current = connection.execute(
+                select(applications.c.status).where(applications.c.id == application_id)
+                .with_for_update()).scalar()
+            if current is None:
+                raise ApplicationNotFoundError(N_("Application {id} does not exist."),
+                                          id=application_id)
+            before = ApplicationStatus(current)
+            if status not in STATUS_FLOW[before]:
+                raise StatusError(N_("An application that is {before} cannot become {after}."),
+                                  before=before.value, after=status.value)
+            values: dict[str, object] = {"status": status.value}
+            if status in FINISHED:
+                values["finished_at"] = now
+            connection.execute(update(applications)
+                               .where(applications.c.id == application_id).values(**values))
+            connection.execute(insert(application_events).values(
+                application_id=application_id, from_status=before.value,
+                to_status=status.value, staff_id=staff_id, at=now))
+
+    def purge_answers(self, finished_before: datetime) -> int:
+        """Delete the answers of applications finished before ``finished_before``.
+
+        The row stays (form, language, status, times): the anonymous figures need it.
+
+        Returns:
+            how many applications were purged now.
+        """
+        now = self._clock.now()
+        with transaction(self._engine, write=True) as connection:
+            result = connection.execute(
+                update(applications)
+                .where(applications.c.status.in_([s.value for s in FINISHED]),
+                       applications.c.finished_at < finished_before,
+                       applications.c.purged_at.is_(None))
+                .values(answers_sealed=None, answers_key_id=None, purged_at=now))
+            return result.rowcount

@@ -1,0 +1,524 @@
+"""The shared ticket queue: race-free numbering, call-next and every ticket transition.
+
+Two tablets may number tickets and several clerks may call at the same moment:
+- numbering bumps one row per service per day with an atomic upsert, and a unique constraint
+  on (service, day, number) backs it up;
+- call-next picks the first waiting ticket with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
+  two clerks never get the same ticket and never wait for each other; on SQLite every write
+  transaction starts with ``BEGIN IMMEDIATE``, which serialises writers;
+- every transition is a conditional update (``WHERE state = <expected>``) recorded in
+  ``ticket_events`` with its time, counter and staff member.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from kiosk.domain.ticket import (
+    ALLOWED,
+    SlipChoice,
+    Ticket,
+    TicketAction,
+    TicketState,
+    estimate_wait_seconds,
+    next_state,
+    ticket_label,
+)
+from kiosk.errors import StorageError
+from kiosk.i18n import N_
+from kiosk.ports import Clock
+from kiosk.storage.engine import is_sqlite, transaction
+from kiosk.storage.schema import counters, daily_numbers, services, ticket_events, tickets
+
+__all__ = [
+    "QueueStore",
+    "ServiceInfo",
+    "TicketNotFoundError",
+    "TicketStateError",
+    "UnknownServiceError",
+]
+
+_RECENT_SERVICES = 20          # service times the estimate looks at
+_OPEN_COUNTER_WINDOW = timedelta(minutes=60)
+
+
+class UnknownServiceError(StorageError):
+    """No service with that code is configured."""
+
+
+class TicketNotFoundError(StorageError):
+    """No ticket with that id."""
+
+
+class TicketStateError(StorageError):
+    """The ticket is not in a state that allows the action (someone else was quicker)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceInfo:
+    """A service (窓口業務) tickets are issued for."""
+
+    id: int
+    code: str
+    prefix: str
+    name: str
+    default_service_seconds: int
+
+
+class QueueStore:
+    """Ticket queue operations on one engine (SQLite or PostgreSQL)."""
+
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._services: dict[str, ServiceInfo] = {}
+        self._services_by_id: dict[int, ServiceInfo] = {}
+        self._upsert = sqlite_insert if is_sqlite(engine) else pg_insert
+
+    # ------------------------------------------------------------------ services
+    def add_service(self, code: str, prefix: str, name: str,
+                    default_service_seconds: int = 300) -> ServiceInfo:
+        """Create a service, or return it unchanged when the code exists already."""
+        with transaction(self._engine, write=True) as connection:
+            statement = self._upsert(services).values(
+                code=code, prefix=prefix, name=name,
+                default_service_seconds=default_service_seconds, active=True,
+            ).on_conflict_do_nothing(index_elements=["code"])
+            connection.execute(statement)
+        return self.service(code)
+
+    def service(self, code: str) -> ServiceInfo:
+        """The service with ``code``.
+
+        Raises:
+            UnknownServiceError: no such service.
+        """
+        if code not in self._services:
+            self._load_services()
+        try:
+            return self._services[code]
+        except KeyError:
+            raise UnknownServiceError(N_("There is no service with code {code}."),
+                                      code=code) from None
+
+    def services(self) -> list[ServiceInfo]:
+        """Every active service, by code."""
+        self._load_services()
+        return sorted(self._services.values(), key=lambda info: info.code)
+
+    def add_counter(self, name: str, service_codes: Sequence[str]) -> None:
+        """Create or update a counter (窓口) and the services it calls, in preference order."""
+        for code in service_codes:
+            self.service(code)          # refuse unknown codes before writing
+        joined = ",".join(service_codes)
+        with transaction(self._engine, write=True) as connection:
+            connection.execute(self._upsert(counters).values(name=name, service_codes=joined)
+                               .on_conflict_do_update(index_elements=["name"],
+                                                      set_={"service_codes": joined}))
+
+    def counters(self) -> dict[str, tuple[str, ...]]:
+        """Every counter with the service codes it calls."""
+        with transaction(self._engine) as connection:
+            rows = connection.execute(select(counters).order_by(counters.c.name)).all()
+        return {row.name: tuple(code for code in row.service_codes.split(",") if code)
+                for row in rows}
+
+    def _load_services(self) -> None:
+        with transaction(self._engine) as connection:
+            rows = connection.execute(select(services).where(services.c.active)).all()
+        for row in rows:
+            info = ServiceInfo(row.id, row.code, row.prefix, row.name,
+                               row.default_service_seconds)
+            self._services[info.code] = info
+            self._services_by_id[info.id] = info
+
+    def _service_by_id(self, service_id: int) -> ServiceInfo:
+        if service_id not in self._services_by_id:
+            self._load_services()
+        return self._services_by_id[service_id]
+
+    # ------------------------------------------------------------------ issuing
+    def reserve(self, service_code: str, *, priority: int = 0) -> Ticket:
+        """Take the next number of the day for ``service_code``; the ticket is still pending.
+
+        It enters the queue only with :meth:`confirm` (slip printed or no slip wanted).
+        """
+        info = self.service(service_code)
+        with transaction(self._engine, write=True) as connection:
+            return self._reserve(connection, info, priority)
+
+    def issue(self, service_code: str, *, priority: int = 0,
+              slip: SlipChoice = SlipChoice.NO_SLIP) -> Ticket:
+        """Reserve and confirm in one transaction (the citizen chose no slip)."""
+        info = self.service(service_code)
+        with transaction(self._engine, write=True) as connection:
+            if self._upsert is pg_insert:
+                return self._issue_postgres(connection, info, priority, slip)
+            return self._reserve(connection, info, priority, slip=slip)
+
+    def _issue_postgres(self, connection: Connection, info: ServiceInfo, priority: int,
+                        slip: SlipChoice) -> Ticket:
+        # One statement: the row of the day's counter stays locked only for this statement and
+        # the commit, not for three round trips. Tablets issuing for the same service queue
+        # on that row, so its lock time bounds the issue rate per service.
+        now = self._clock.now()
+        row = connection.execute(_ISSUE_POSTGRES, {
+            "service_id": info.id, "day": now.date(), "prefix": info.prefix,
+            "state": TicketState.ISSUED.value, "priority": priority, "slip": slip.value,
+            "now": now, "action": TicketAction.ISSUE.value,
+            "before": TicketState.PENDING.value,
+        }).one()
+        return self._ticket(row)
+
+    def confirm(self, ticket_id: int, slip: SlipChoice) -> Ticket:
+        """The slip printed (or none was wanted): the ticket enters the queue now."""
+        return self.act(ticket_id, TicketAction.ISSUE, slip=slip)
+
+    def void(self, ticket_id: int) -> Ticket:
+        """The slip failed to print: the reserved number is never called and never counted."""
+        return self.act(ticket_id, TicketAction.VOID)
+
+    def _reserve(self, connection: Connection, info: ServiceInfo, priority: int,
+                 slip: SlipChoice | None = None) -> Ticket:
+        """Number a ticket; with ``slip`` it is issued at once (and the issue recorded)."""
+        now = self._clock.now()
+        today = now.date()
+        bump = self._upsert(daily_numbers).values(
+            service_id=info.id, day=today, last_number=1,
+        ).on_conflict_do_update(
+            index_elements=["service_id", "day"],
+            set_={"last_number": daily_numbers.c.last_number + 1},
+        ).returning(daily_numbers.c.last_number)
+        number = connection.execute(bump).scalar_one()
+        label = ticket_label(info.prefix, number)
+        state = TicketState.PENDING if slip is None else TicketState.ISSUED
+        row = connection.execute(insert(tickets).values(
+            service_id=info.id, origin_service_id=info.id, day=today, number=number,
+            label=label, state=state.value, priority=priority, slip=slip.value if slip else "",
+            reserved_at=now, queued_at=now,
+        ).returning(tickets)).one()
+        if slip is not None:
+            self._record(connection, row, TicketAction.ISSUE, TicketState.PENDING, now=now,
+                         staff_id=None)
+        return self._ticket(row)
+
+    # ------------------------------------------------------------------ calling
+    def call_next(self, service_codes: Sequence[str], *, counter: str,
+                  staff_id: int | None = None) -> Ticket | None:
+        """Call the first waiting ticket of ``service_codes`` (priority first, then longest wait).
+
+        Returns ``None`` when nobody waits.
+        """
+        ids = [self.service(code).id for code in service_codes]
+        now = self._clock.now()
+        with transaction(self._engine, write=True) as connection:
+            row = connection.execute(_CALL_NEXT, {
+                "ids": ids, "v_state": TicketState.CALLED.value, "v_counter": counter,
+                "v_staff_id": staff_id, "v_called_at": now,
+            }).first()
+            if row is None:
+                return None
+            self._record(connection, row, TicketAction.CALL, TicketState.ISSUED,
+                         now=now, staff_id=staff_id)
+            return self._ticket(row)
+
+    def call(self, ticket_id: int, *, counter: str, staff_id: int | None = None) -> Ticket:
+        """Call one ticket out of order (e.g. the clerk sees who is next for a quick case)."""
+        return self.act(ticket_id, TicketAction.CALL, counter=counter, staff_id=staff_id)
+
+    def transfer(self, ticket_id: int, to_service: str, *, counter: str = "",
+                 staff_id: int | None = None) -> Ticket:
+        """Move a ticket to another service's line, keeping its original wait time."""
+        target = self.service(to_service)
+        return self.act(ticket_id, TicketAction.TRANSFER, counter=counter, staff_id=staff_id,
+                        to_service_id=target.id)
+
+    def act(self, ticket_id: int, action: TicketAction, *, counter: str = "",
+            staff_id: int | None = None, slip: SlipChoice | None = None,
+            to_service_id: int | None = None) -> Ticket:
+        """Apply ``action`` to one ticket.
+
+        Raises:
+            TicketNotFoundError: no such ticket.
+            TicketStateError: the action is not allowed in the ticket's current state.
+        """
+        with transaction(self._engine, write=True) as connection:
+            if self._upsert is pg_insert:
+                return self._apply_postgres(connection, ticket_id, action, counter=counter,
+                                            staff_id=staff_id, slip=slip,
+                                            to_service_id=to_service_id)
+            return self._apply(connection, ticket_id, action, counter=counter,
+                               staff_id=staff_id, slip=slip, to_service_id=to_service_id)
+
+    def _apply_postgres(self, connection: Connection, ticket_id: int, action: TicketAction, *,
+                        counter: str, staff_id: int | None, slip: SlipChoice | None,
+                        to_service_id: int | None) -> Ticket:
+        # Lock, check, update and record in one statement: one round trip instead of three.
+        sources, after = _sources_and_target(action)
+        now = self._clock.now()
+        values = _changes(action, after, now, counter=counter, staff_id=staff_id, slip=slip,
+                          to_service_id=to_service_id)
+        row = connection.execute(_apply_statement_postgres(tuple(values)), {
+            "ticket_id": ticket_id, "sources": list(sources), "action": action.value,
+            "staff_id": staff_id, "at": now,
+            **{f"v_{name}": value for name, value in values.items()},
+        }).first()
+        if row is not None:
+            return self._ticket(row)
+        # Refused: say why, from the ticket as it is now.
+        return self._apply(connection, ticket_id, action, counter=counter, staff_id=staff_id,
+                           slip=slip, to_service_id=to_service_id)
+
+    def _apply(self, connection: Connection, ticket_id: int, action: TicketAction, *,
+               counter: str, staff_id: int | None, slip: SlipChoice | None = None,
+               to_service_id: int | None = None) -> Ticket:
+        current = connection.execute(_LOCK_TICKET, {"ticket_id": ticket_id}).first()
+        if current is None:
+            raise TicketNotFoundError(N_("Ticket {ticket} does not exist."), ticket=ticket_id)
+        before = TicketState(current.state)
+        after = next_state(action, before)
+        if after is None:
+            raise TicketStateError(
+                N_("Ticket {label} cannot be changed ({action}) while it is {state}."),
+                label=current.label, action=action.value, state=before.value)
+        now = self._clock.now()
+        values = _changes(action, after, now, counter=counter, staff_id=staff_id, slip=slip,
+                          to_service_id=to_service_id)
+        row = connection.execute(_update_statement(tuple(values)), {
+            "ticket_id": ticket_id, "before": before.value,
+            **{f"v_{name}": value for name, value in values.items()},
+        }).one()
+        self._record(connection, row, action, before, now=now, staff_id=staff_id)
+        return self._ticket(row)
+
+    def _record(self, connection: Connection, row: Row[Any], action: TicketAction,
+                before: TicketState, *, now: datetime, staff_id: int | None) -> None:
+        connection.execute(_INSERT_EVENT, {
+            "ticket_id": row.id, "action": action.value, "from_state": before.value,
+            "to_state": row.state, "service_id": row.service_id, "counter": row.counter,
+            "staff_id": staff_id, "at": now,
+        })
+
+    # ------------------------------------------------------------------ reading
+    def get(self, ticket_id: int) -> Ticket:
+        """One ticket.
+
+        Raises:
+            TicketNotFoundError: no such ticket.
+        """
+        with transaction(self._engine) as connection:
+            row = connection.execute(select(tickets).where(tickets.c.id == ticket_id)).first()
+        if row is None:
+            raise TicketNotFoundError(N_("Ticket {ticket} does not exist."), ticket=ticket_id)
+        return self._ticket(row)
+
+    def tickets(self, service_codes: Iterable[str] = (),
+                states: Iterable[TicketState] = (), day: date | None = None) -> list[Ticket]:
+        """Tickets of ``day`` (default today) in queue order, filtered by service and state."""
+        conditions = [tickets.c.day == (day or self._clock.now().date())]
+        codes = list(service_codes)
+        if codes:
+            conditions.append(tickets.c.service_id.in_([self.service(c).id for c in codes]))
+        wanted = [state.value for state in states]
+        if wanted:
+            conditions.append(tickets.c.state.in_(wanted))
+        with transaction(self._engine) as connection:
+            rows = connection.execute(
+                select(tickets).where(*conditions)
+                .order_by(tickets.c.priority.desc(), tickets.c.queued_at, tickets.c.id)
+            ).all()
+        return [self._ticket(row) for row in rows]
+
+    def history(self, ticket_id: int) -> list[tuple[str, str, str, int | None, datetime]]:
+        """The ticket's transitions: (action, from state, to state, staff id, time)."""
+        with transaction(self._engine) as connection:
+            rows = connection.execute(
+                select(ticket_events.c.action, ticket_events.c.from_state,
+                       ticket_events.c.to_state, ticket_events.c.staff_id, ticket_events.c.at)
+                .where(ticket_events.c.ticket_id == ticket_id).order_by(ticket_events.c.id)
+            ).all()
+        return [(r.action, r.from_state, r.to_state, r.staff_id, r.at) for r in rows]
+
+    def estimated_wait_seconds(self, service_code: str, ticket_id: int | None = None) -> int:
+        """Estimated wait for ``ticket_id`` (or a ticket issued now) in ``service_code``."""
+        info = self.service(service_code)
+        now = self._clock.now()
+        with transaction(self._engine) as connection:
+            ahead = connection.execute(_ahead_query(info.id, ticket_id, now)).scalar_one()
+            recent = connection.execute(
+                select(tickets.c.called_at, tickets.c.serving_at, tickets.c.finished_at)
+                .where(tickets.c.service_id == info.id,
+                       tickets.c.state == TicketState.DONE.value)
+                .order_by(tickets.c.finished_at.desc()).limit(_RECENT_SERVICES)
+            ).all()
+            counters = connection.execute(
+                select(func.count(func.distinct(tickets.c.counter)))
+                .where(tickets.c.service_id == info.id, tickets.c.counter != "",
+                       tickets.c.called_at >= now - _OPEN_COUNTER_WINDOW)
+            ).scalar_one()
+        seconds = [(row.finished_at - (row.serving_at or row.called_at)).total_seconds()
+                   for row in recent if row.finished_at and (row.serving_at or row.called_at)]
+        return estimate_wait_seconds(ahead, seconds, counters, info.default_service_seconds)
+
+    def _ticket(self, row: Row[Any]) -> Ticket:
+        return Ticket(
+            id=row.id, service=self._service_by_id(row.service_id).code, day=row.day,
+            number=row.number, label=row.label, state=TicketState(row.state),
+            priority=row.priority, queued_at=row.queued_at, counter=row.counter,
+            staff_id=row.staff_id, called_at=row.called_at, serving_at=row.serving_at,
+            finished_at=row.finished_at,
+        )
+
+
+# Statements built once: building them per call costs more CPU than the round trip.
+_INSERT_EVENT = insert(ticket_events)
+_LOCK_TICKET = (select(tickets.c.state, tickets.c.label)
+                .where(tickets.c.id == bindparam("ticket_id")).with_for_update())
+_FIRST_WAITING = (
+    select(tickets.c.id)
+    .where(tickets.c.service_id.in_(bindparam("ids", expanding=True)),
+           tickets.c.state == TicketState.ISSUED.value)
+    .order_by(tickets.c.priority.desc(), tickets.c.queued_at, tickets.c.id)
+    .limit(1)
+    # Ignored on SQLite, where BEGIN IMMEDIATE already serialises the callers.
+    .with_for_update(skip_locked=True)
+    .scalar_subquery()
+)
+_CALL_NEXT = (
+    update(tickets)
+    .where(tickets.c.id == _FIRST_WAITING, tickets.c.state == TicketState.ISSUED.value)
+    .values(state=bindparam("v_state"), counter=bindparam("v_counter"),
+            staff_id=bindparam("v_staff_id"), called_at=bindparam("v_called_at"))
+    .returning(tickets)
+)
+
+
+@functools.cache
+def _update_statement(columns: tuple[str, ...]) -> Any:
+    """``UPDATE tickets SET <columns> WHERE id = :ticket_id AND state = :before RETURNING *``."""
+    return (update(tickets)
+            .where(tickets.c.id == bindparam("ticket_id"),
+                   tickets.c.state == bindparam("before"))
+            .values({name: bindparam(f"v_{name}") for name in columns})
+            .returning(tickets))
+
+# Numbering, the ticket and its "issue" event in one PostgreSQL statement (data-modifying
+# CTEs). The label is formatted like kiosk.domain.ticket.ticket_label.
+_ISSUE_POSTGRES = text("""
+WITH number AS (
+    INSERT INTO daily_numbers (service_id, day, last_number) VALUES (:service_id, :day, 1)
+    ON CONFLICT (service_id, day) DO UPDATE SET last_number = daily_numbers.last_number + 1
+    RETURNING last_number
+), ticket AS (
+    INSERT INTO tickets (service_id, origin_service_id, day, number, label, state, priority,
+                         slip, reserved_at, queued_at)
+    SELECT :service_id, :service_id, :day, last_number,
+           :prefix || '-' || CASE WHEN last_number < 1000 THEN lpad(last_number::text, 3, '0')
+                                  ELSE last_number::text END,
+           :state, :priority, :slip, :now, :now
+    FROM number
+    RETURNING *
+), event AS (
+    INSERT INTO ticket_events (ticket_id, action, from_state, to_state, service_id, counter,
+                               staff_id, at)
+    SELECT id, :action, :before, state, service_id, '', NULL, :now FROM ticket
+)
+SELECT * FROM ticket
+""").columns(*tickets.c)
+
+
+@functools.cache
+def _sources_and_target(action: TicketAction) -> tuple[tuple[str, ...], TicketState]:
+    """The states ``action`` applies to, and the one state it leads to."""
+    pairs = [(before, after) for (act, before), after in ALLOWED.items() if act is action]
+    targets = {after for _, after in pairs}
+    assert len(targets) == 1, "each action leads to one state"
+    return tuple(before.value for before, _ in pairs), targets.pop()
+
+
+@functools.cache
+def _apply_statement_postgres(columns: tuple[str, ...]) -> Any:
+    """Lock the ticket, update it if its state allows, record the event; returns the row.
+
+    Plain SQL: the Core form (UPDATE..FROM inside a CTE) compiled correctly but failed at
+    execution for some SET column sets with an unbound anonymous parameter.
+    """
+    assert set(columns) <= set(tickets.c.keys())   # column names from _changes, never input
+    assignments = ", ".join(f"{name} = :v_{name}" for name in columns)
+    returned = ", ".join(column.name for column in tickets.c)
+    statement = f"""
+WITH old AS (SELECT id, state FROM tickets WHERE id = :ticket_id FOR UPDATE),
+changed AS (
+    UPDATE tickets SET {assignments} FROM old
+    WHERE tickets.id = old.id AND old.state = ANY(:sources)
+    RETURNING tickets.*, old.state AS before_state
+), event AS (
+    INSERT INTO ticket_events (ticket_id, action, from_state, to_state, service_id, counter,
+                               staff_id, at)
+    SELECT id, :action, before_state, state, service_id, counter, :staff_id, :at FROM changed
+)
+SELECT {returned} FROM changed
+"""  # noqa: S608 - identifiers are the table's own column names; every value is bound
+    return text(statement).columns(*tickets.c)
+
+
+def _ahead_query(service_id: int, ticket_id: int | None, now: datetime) -> Any:
+    waiting = and_(tickets.c.service_id == service_id, tickets.c.state == TicketState.ISSUED.value,
+                   tickets.c.day == now.date())
+    if ticket_id is None:
+        return select(func.count()).where(waiting)
+    me = select(tickets.c.priority, tickets.c.queued_at, tickets.c.id).where(
+        tickets.c.id == ticket_id).subquery()
+    before_me = or_(
+        tickets.c.priority > me.c.priority,
+        and_(tickets.c.priority == me.c.priority, tickets.c.queued_at < me.c.queued_at),
+        and_(tickets.c.priority == me.c.priority, tickets.c.queued_at == me.c.queued_at,
+             tickets.c.id < me.c.id),
+    )
+    return select(func.count()).select_from(tickets.join(me, tickets.c.id != me.c.id)).where(
+        waiting, before_me)
+
+
+def _changes(action: TicketAction, after: TicketState, now: datetime, *, counter: str,
+             staff_id: int | None, slip: SlipChoice | None,
+             to_service_id: int | None) -> dict[str, Any]:
+    """The column values an action sets besides the state."""
+    values: dict[str, Any] = {"state": after.value}
+    if action is TicketAction.ISSUE:
+        # The wait starts when the citizen holds the ticket, not when the number was reserved.
+        values.update(queued_at=now, slip=(slip or SlipChoice.NO_SLIP).value)
+    elif action in (TicketAction.CALL, TicketAction.RECALL):
+        values.update(counter=counter, staff_id=staff_id, called_at=now)
+    elif action is TicketAction.SERVE:
+        values.update(serving_at=now, staff_id=staff_id)
+    elif action in (TicketAction.FINISH, TicketAction.NO_SHOW, TicketAction.CANCEL):
+        values.update(finished_at=now)
+        if staff_id is not None:
+            values["staff_id"] = staff_id
+    elif action is TicketAction.TRANSFER:
+        if to_service_id is None:
+            raise ValueError("a transfer needs the target service")
+        values.update(service_id=to_service_id, counter="", called_at=None, serving_at=None)
+    elif action is TicketAction.RESUME:
+        values.update(counter="", called_at=None, serving_at=None, finished_at=None)
+    return values

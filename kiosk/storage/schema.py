@@ -1,0 +1,176 @@
+"""The tables of the shared database (SQLAlchemy Core), one definition for SQLite and PostgreSQL.
+
+The Alembic migrations in ``kiosk/storage/migrations`` create exactly these tables; a test
+compares the two. Timestamps are stored timezone-aware (UTC on SQLite).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+__all__ = [
+    "application_events",
+    "applications",
+    "counters",
+    "daily_numbers",
+    "metadata",
+    "services",
+    "staff",
+    "ticket_events",
+    "tickets",
+]
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+# BIGINT on PostgreSQL, INTEGER on SQLite (only INTEGER PRIMARY KEY is the rowid alias there).
+_Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes on both engines: naive UTC text on SQLite, timestamptz on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")  # a naive time would be read back shifted
+        return value.astimezone(UTC).replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+_Time = UtcDateTime()
+
+services = Table(
+    "services", metadata,
+    Column("id", _Id, primary_key=True),
+    Column("code", String(16), nullable=False, unique=True),
+    Column("prefix", String(4), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("default_service_seconds", Integer, nullable=False, server_default="300"),
+    Column("active", Boolean, nullable=False, server_default="1"),
+)
+
+counters = Table(
+    "counters", metadata,
+    Column("id", _Id, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    # Comma-separated service codes this counter calls, in order of preference.
+    Column("service_codes", String(400), nullable=False, server_default=""),
+)
+
+staff = Table(
+    "staff", metadata,
+    Column("id", _Id, primary_key=True),
+    Column("login", String(64), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("active", Boolean, nullable=False, server_default="1"),
+    Column("created_at", _Time, nullable=False),
+)
+
+# The last number handed out per service per day: one row, bumped atomically by an upsert.
+daily_numbers = Table(
+    "daily_numbers", metadata,
+    Column("service_id", _Id, ForeignKey("services.id"), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("last_number", Integer, nullable=False),
+)
+
+tickets = Table(
+    "tickets", metadata,
+    Column("id", _Id, primary_key=True),
+    Column("service_id", _Id, ForeignKey("services.id"), nullable=False),
+    Column("origin_service_id", _Id, ForeignKey("services.id"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("label", String(16), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("priority", Integer, nullable=False, server_default="0"),
+    Column("slip", String(16), nullable=False, server_default=""),
+    Column("reserved_at", _Time, nullable=False),
+    Column("queued_at", _Time, nullable=False),
+    Column("counter", String(100), nullable=False, server_default=""),
+    Column("staff_id", _Id, ForeignKey("staff.id"), nullable=True),
+    Column("called_at", _Time, nullable=True),
+    Column("serving_at", _Time, nullable=True),
+    Column("finished_at", _Time, nullable=True),
+    UniqueConstraint("origin_service_id", "day", "number", name="uq_tickets_number"),
+    # The call-next scan: waiting tickets of a service by priority, then by wait.
+    Index("ix_tickets_waiting", "service_id", "state", "priority", "queued_at"),
+)
+
+ticket_events = Table(
+    "ticket_events", metadata,
+    Column("id", _Id, primary_key=True),
+    Column("ticket_id", _Id, ForeignKey("tickets.id"), nullable=False, index=True),
+    Column("action", String(16), nullable=False),
+    Column("from_state", String(16), nullable=False),
+    Column("to_state", String(16), nullable=False),
+    Column("service_id", _Id, ForeignKey("services.id"), nullable=False),
+    Column("counter", String(100), nullable=False, server_default=""),
+    Column("staff_id", _Id, ForeignKey("staff.id"), nullable=True),
+    Column("at", _Time, nullable=False),
+)
+
+applications = Table(
+    "applications", metadata,
+    Column("id", _Id, primary_key=True),
+    Column("idempotency_key", String(64), nullable=False, unique=True),
+    Column("form_id", String(100), nullable=False),
+    Column("form_version", String(32), nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("ticket_id", _Id, ForeignKey("tickets.id"), nullable=True),
+    Column("answer_count", Integer, nullable=False),
+    # AES-GCM: key id (which key), nonce || ciphertext. NULL once purged.
+    Column("answers_key_id", String(16), nullable=True),
+    Column("answers_sealed", LargeBinary, nullable=True),
+    Column("submitted_at", _Time, nullable=False),
+    Column("finished_at", _Time, nullable=True),
+    Column("purged_at", _Time, nullable=True),
+    Column("delivered_late", Boolean, nullable=False, server_default="0"),
+    Index("ix_applications_status", "status", "finished_at"),
+)
+
+application_events = Table(
+    "application_events", metadata,
+    Column("id", _Id, primary_key=True),
+    Column("application_id", _Id, ForeignKey("applications.id"), nullable=False, index=True),
+    Column("from_status", String(16), nullable=False),
+    Column("to_status", String(16), nullable=False),
+    Column("staff_id", _Id, ForeignKey("staff.id"), nullable=True),
+    Column("at", _Time, nullable=False),
+)

@@ -1,0 +1,145 @@
+"""Encryption at rest of application answers (AES-256-GCM) and where the key comes from.
+
+The key never goes into the database: it comes from the configuration (``[database]
+answers_key``), from a key file, or from the operating system's key store. Each sealed value
+is bound to its row (associated data = the application's idempotency key), so a ciphertext
+copied onto another application does not decrypt.
+
+``answers_key`` forms:
+    ``base64:<44 characters>``   the key itself (better via ``KIOSK_DATABASE_ANSWERS_KEY``)
+    ``file:<path>``              a file holding the base64 key (readable by the kiosk user only)
+    ``keyring:<service>/<name>`` the OS key store (Windows Credential Manager ...) via ``keyring``
+    empty                        embedded SQLite only: a key file created in the data directory
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import importlib
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from kiosk.domain.application import Answer, Provenance
+from kiosk.errors import ConfigError, StorageError
+from kiosk.i18n import N_
+
+__all__ = ["AnswerSealer", "generate_key_text", "load_answers_key"]
+
+_NONCE_BYTES = 12
+KEY_FILE_NAME = "answers.key"
+
+
+class AnswerSealer:
+    """Seals and opens application answers with one AES-256-GCM key."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) != 32:
+            raise ValueError("the answers key must be 32 bytes")
+        self._aead = AESGCM(key)
+        # A short fingerprint stored next to each ciphertext says which key sealed it.
+        self.key_id = hashlib.sha256(b"kiosk-answers-key-id" + key).hexdigest()[:16]
+
+    def __repr__(self) -> str:
+        return f"AnswerSealer(key_id={self.key_id})"
+
+    def seal(self, answers: Mapping[str, Answer], bound_to: str) -> bytes:
+        """Encrypt ``answers``; ``bound_to`` (the idempotency key) must be given to open them."""
+        plain = json.dumps({name: [a.value, a.provenance.value] for name, a in answers.items()},
+                           ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        nonce = secrets.token_bytes(_NONCE_BYTES)
+        return nonce + self._aead.encrypt(nonce, plain, bound_to.encode("utf-8"))
+
+    def open(self, sealed: bytes, bound_to: str) -> dict[str, Answer]:
+        """Decrypt answers sealed by :meth:`seal` for the same ``bound_to``.
+
+        Raises:
+            StorageError: wrong key, or the data was altered or moved to another row.
+        """
+        try:
+            plain = self._aead.decrypt(sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:],
+                                       bound_to.encode("utf-8"))
+        except InvalidTag as exc:
+            raise StorageError(N_("The stored answers cannot be decrypted with this device's "
+                                  "key (wrong key, or the data was altered).")) from exc
+        raw = json.loads(plain)
+        return {name: Answer(value, Provenance(origin)) for name, (value, origin) in raw.items()}
+
+
+def generate_key_text() -> str:
+    """A new random key in the ``base64:`` form of ``answers_key``."""
+    return "base64:" + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
+def load_answers_key(spec: str, data_dir: Path, *, shared_database: bool) -> bytes:
+    """The 32-byte answers key named by ``spec`` (the ``[database] answers_key`` value).
+
+    Raises:
+        ConfigError: the key is missing, malformed, or its source is unavailable.
+    """
+    if spec.startswith("base64:"):
+        return _decode(spec.removeprefix("base64:"), "base64")
+    if spec.startswith("file:"):
+        path = Path(spec.removeprefix("file:")).expanduser()
+        try:
+            return _decode(path.read_text(encoding="ascii").strip(), "file")
+        except OSError as exc:
+            raise ConfigError(N_("[database] answers_key: cannot read the key file ({reason})."),
+                              reason=exc.strerror or type(exc).__name__) from exc
+    if spec.startswith("keyring:"):
+        return _from_keyring(spec.removeprefix("keyring:"))
+    if spec:
+        raise ConfigError(N_("[database] answers_key must start with base64:, file: or "
+                             "keyring:."))
+    if shared_database:
+        # Every tablet and clerk PC must hold the same key; a key made up here would leave
+        # the clerk unable to read what this tablet stored.
+        raise ConfigError(N_("[database] answers_key is required with a shared database: "
+                             "give every device the same key (kiosk db new-key prints one)."))
+    return _local_key_file(data_dir / KEY_FILE_NAME)
+
+
+def _decode(text: str, source: str) -> bytes:
+    try:
+        key = base64.b64decode(text, validate=True)
+    except binascii.Error:
+        key = b""
+    if len(key) != 32:
+        raise ConfigError(N_("[database] answers_key ({source}) must be 32 bytes in base64."),
+                          source=source)
+    return key
+
+
+def _from_keyring(name: str) -> bytes:
+    service, _, user = name.partition("/")
+    try:
+        keyring = importlib.import_module("keyring")
+    except ImportError as exc:
+        raise ConfigError(N_("[database] answers_key uses the OS key store, but the 'keyring' "
+                             "package is not installed.")) from exc
+    secret = keyring.get_password(service, user)
+    if not secret:
+        raise ConfigError(N_("[database] answers_key: no key named {name} in the OS key store."),
+                          name=name)
+    return _decode(str(secret).removeprefix("base64:"), "keyring")
+
+
+def _local_key_file(path: Path) -> bytes:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: two processes starting at once must not write two different keys.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(generate_key_text().removeprefix("base64:") + "\n")
+    return _decode(path.read_text(encoding="ascii").strip(), "file")
