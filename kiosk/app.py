@@ -10,7 +10,7 @@ from __future__ import annotations
 import platform
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from devices.printer.cups_printer import CupsPrinter
@@ -28,6 +28,7 @@ from kiosk.errors import ConfigError
 from kiosk.events import EventBus
 from kiosk.i18n import N_, language
 from kiosk.ports import Clock, IdentityReader, Printer, SystemClock
+from kiosk.storage.database import Storage, open_storage
 from kiosk.storage.engine import probe_database
 from kiosk.storage.migrate import probe_schema
 
@@ -51,7 +52,13 @@ class Services:
     events: EventBus
     clock: Clock
     printer: Printer
+    identity_reader: IdentityReader
+    storage: Storage
     demo: bool = False
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.storage.close()
 
 
 def build_printer(config: Config, *, demo: bool = False) -> Printer:
@@ -93,10 +100,23 @@ def build_card_monitor(config: Config, events: EventBus) -> ReaderMonitor | None
 
 
 def build_services(config: Config, *, demo: bool = False) -> Services:
-    """Build the :class:`Services` for ``config``; ``demo`` forces simulated devices."""
+    """Build the :class:`Services` for ``config``; ``demo`` forces simulated devices.
+
+    The database is opened and its schema checked here, before any screen shows: an embedded
+    SQLite file is created or upgraded; a shared PostgreSQL must already be current.
+
+    Raises:
+        ConfigError: an invalid device setting.
+        kiosk.errors.StorageError: the database is unreachable or its schema is not usable.
+    """
     config.device.data_dir.mkdir(parents=True, exist_ok=True)
-    return Services(config=config, events=EventBus(), clock=SystemClock(),
-                    printer=build_printer(config, demo=demo), demo=demo)
+    clock = SystemClock()
+    if demo and not config.card.simulated:
+        config = replace(config, card=replace(config.card, simulated=True))
+    return Services(config=config, events=EventBus(), clock=clock,
+                    printer=build_printer(config, demo=demo),
+                    identity_reader=build_identity_reader(config),
+                    storage=open_storage(config.database_url, clock), demo=demo)
 
 
 def doctor_checks(config: Config) -> list[Check]:

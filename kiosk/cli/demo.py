@@ -28,5 +28,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     from kiosk.ui.demo import run_demo  # noqa: PLC0415
 
     services = build_services(config, demo=True)
-    return run_demo(services, doctor_checks(config), quit_after=args.quit_after,
-                    report=args.report, screenshot=args.screenshot)
+    try:
+        return run_demo(services, doctor_checks(services.config), quit_after=args.quit_after,
+                        report=args.report, screenshot=args.screenshot)
+    finally:
+        services.close()

@@ -19,11 +19,13 @@ def windows(qtbot, tmp_path):
     config = load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": str(tmp_path)})
     checks = [Check("database.reachable", Status.OK, "sqlite"),
               Check("printer.ready", Status.FAIL, "no queue", "add it")]
-    built = demo_windows(build_services(config, demo=True), checks)
+    services = build_services(config, demo=True)
+    built = demo_windows(services, checks)
     for window in built:
         qtbot.addWidget(window)
         window.show()
-    return built
+    yield built
+    services.close()
 
 
 def test_demo_windows__shown__three_titled_windows_draw_every_glyph(windows):
