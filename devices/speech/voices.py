@@ -53,7 +53,7 @@ def _open_jtalk_ready() -> str | None:
         import pyopenjtalk  # noqa: PLC0415
 
         reading = pyopenjtalk.g2p("窓口", kana=True)
-    except Exception:
+    except Exception:  # any failure (missing dictionary, broken wheel) means "no Japanese voice"
         return None
     return "Open JTalk (pyopenjtalk-plus)" if reading else None
 
@@ -70,7 +70,7 @@ def find_voices(languages: Iterable[str]) -> dict[str, str | None]:
         if voices is None:
             try:
                 voices = _system_voices()
-            except Exception:
+            except Exception:  # no speech library at all: every language reports "no voice"
                 voices = ()
         wanted = _SYSTEM_TAGS.get(primary, (primary,))
         match = next((vid for want in wanted for vid, lang in voices if lang == want), None)
