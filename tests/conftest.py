@@ -18,11 +18,14 @@ from harness import ServiceUnavailable, in_ci
 T = TypeVar("T")
 
 _skipped_services: dict[str, str] = {}
+_started_services: list[str] = []
 
 
 def _require(name: str, start: Callable[[], T]) -> T:
     try:
-        return start()
+        service = start()
+        _started_services.append(name)
+        return service
     except ServiceUnavailable as exc:
         if in_ci():
             pytest.fail(f"{name} is required under CI=true but could not start: {exc}",
@@ -32,7 +35,9 @@ def _require(name: str, start: Callable[[], T]) -> T:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say loudly which real services were missing, so a green run is not mistaken for full."""
+    """Say which real services ran, and loudly which were missing and skipped."""
+    if _started_services:
+        terminalreporter.write_line(f"real services started: {', '.join(_started_services)}")
     if not _skipped_services:
         return
     terminalreporter.section("SERVICES NOT AVAILABLE: their tests were SKIPPED", sep="!")
