@@ -52,8 +52,12 @@ def test_cups_printer__two_page_pdf__lands_in_queue_output_with_two_pages(cups_q
 
     job = printer.print_pdf(_pdf(tmp_path / "form.pdf", pages=2), title=title)
 
-    assert job.startswith(f"{cups_queue}-")
-    assert _page_count(_wait_for_output(cups_queue.output_dir, title, job)) == 2
+    output = _wait_for_output(cups_queue.output_dir, title, job)
+    try:
+        assert job.startswith(f"{cups_queue}-")
+        assert _page_count(output) == 2
+    finally:
+        output.unlink()   # cups-pdf writes to the user's ~/PDF, which outlives the test
 
 
 def test_cups_printer__corrupt_pdf__raises_device_error_and_cancels_job(cups_queue, tmp_path):
