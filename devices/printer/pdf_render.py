@@ -227,6 +227,15 @@ def _canvas(buffer: io.BytesIO, chain: FontChain) -> Canvas:
                   initialFontSize=10)
 
 
+def _start(chain: FontChain, title: str) -> tuple[io.BytesIO, Canvas, _Painter, RenderReport]:
+    """A fresh in-memory A4 canvas with ``title``, its painter and an empty report."""
+    buffer = io.BytesIO()
+    canvas = _canvas(buffer, chain)
+    canvas.setTitle(title)
+    report = RenderReport()
+    return buffer, canvas, _Painter(canvas, chain, report), report
+
+
 def _save(canvas: Canvas, buffer: io.BytesIO, out: Path | BinaryIO) -> None:
     canvas.save()
     if isinstance(out, Path):
@@ -237,11 +246,7 @@ def _save(canvas: Canvas, buffer: io.BytesIO, out: Path | BinaryIO) -> None:
 
 def render_application(filled: FilledForm, out: Path | BinaryIO) -> RenderReport:
     """Draw ``filled`` as one A4 page into ``out`` (a path or a binary stream)."""
-    buffer = io.BytesIO()
-    canvas = _canvas(buffer, form_chain())
-    canvas.setTitle(f"{filled.form_id} {filled.application_id}")
-    report = RenderReport()
-    painter = _Painter(canvas, form_chain(), report)
+    buffer, canvas, painter, report = _start(form_chain(), f"{filled.form_id} {filled.application_id}")
     canvas.setLineWidth(0.5)
     _header(painter, filled)
     for section in filled.layout.sections:
@@ -264,11 +269,7 @@ _RECEIPT_SIZES = {"title": 18.0, "heading": 12.0, "total": 13.0, "body": 10.5, "
 
 def render_receipt(receipt: Receipt, out: Path | BinaryIO) -> RenderReport:
     """Draw the citizen's receipt; a line no font can draw is printed in English instead."""
-    buffer = io.BytesIO()
-    canvas = _canvas(buffer, receipt_chain())
-    canvas.setTitle(f"receipt {receipt.application_id}")
-    report = RenderReport()
-    painter = _Painter(canvas, receipt_chain(), report)
+    buffer, canvas, painter, report = _start(receipt_chain(), f"receipt {receipt.application_id}")
     top = 20.0
     for line in receipt.lines:
         size = _RECEIPT_SIZES.get(line.style, 10.5)
