@@ -1,8 +1,9 @@
 """The chain of TrueType fonts a PDF draws each character with, registered once per process.
 
 Order: the bundled UD font (Mincho for forms, Gothic for receipts), the other UD font, IPAmj
-Mincho for rare kanji (外字), then system fonts that cover scripts the UD fonts lack
-(Vietnamese letters with two diacritics, Devanagari, simplified Chinese) when installed.
+Mincho for rare kanji (外字), then the script fonts of :data:`kiosk.fonts.SCRIPT_FONTS`
+(Vietnamese letters with two diacritics, Devanagari, Thai, simplified Chinese, Hangul) when
+installed — the same fonts the screens use.
 Only TrueType outlines are registered: CID fonts are never embedded and CFF/OTF fonts fail in
 reportlab, and a PDF must print on a machine without any CJK font.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 import functools
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -22,16 +22,6 @@ from kiosk.fonts import FontFace
 
 __all__ = ["FontChain", "form_chain", "receipt_chain"]
 
-# System TrueType files worth trying for scripts the UD fonts lack (first found wins per file).
-_SYSTEM_CANDIDATES = (
-    "dejavu/DejaVuSans.ttf",
-    "noto/NotoSansDevanagari-Regular.ttf",
-    "lohit-devanagari/Lohit-Devanagari.ttf",
-    "noto/NotoSansSC-Regular.ttf",
-    "arphic/uming.ttc",
-)
-_SYSTEM_DIRS = (Path("/usr/share/fonts/truetype"), Path("/usr/local/share/fonts"),
-                Path("C:/Windows/Fonts"))
 _lock = threading.Lock()
 
 
@@ -57,20 +47,13 @@ class FontChain:
 def _register(name: str, face: FontFace) -> str:
     with _lock:
         if name not in pdfmetrics.getRegisteredFontNames():
-            # subfontIndex 0 so that a .ttc collection registers its first face.
-            pdfmetrics.registerFont(TTFont(name, str(face.path), subfontIndex=0))
+            # subfontIndex picks the face inside a .ttc collection (WenQuanYi, YaHei).
+            pdfmetrics.registerFont(TTFont(name, str(face.path), subfontIndex=face.index))
     return name
 
 
 def _system_faces() -> list[FontFace]:
-    found = []
-    for relative in _SYSTEM_CANDIDATES:
-        for root in _SYSTEM_DIRS:
-            path = root / relative
-            if path.is_file():
-                found.append(FontFace(path.stem, path))
-                break
-    return found
+    return [face for script in fonts.SCRIPT_FONTS if (face := fonts.script_face(script))]
 
 
 @functools.cache
@@ -78,7 +61,7 @@ def _rare() -> tuple[tuple[str, FontFace], ...]:
     fallback = fonts.fallback_face()
     entries = [(_register("Kiosk-IPAmjMincho", fallback), fallback)] if fallback else []
     for face in _system_faces():
-        entries.append((_register(f"Kiosk-{face.family}", face), face))
+        entries.append((_register(f"Kiosk-{face.family.replace(' ', '')}", face), face))
     return tuple(entries)
 
 

@@ -73,6 +73,11 @@ def _runs(text: str, chain: FontChain) -> Iterator[tuple[str | None, str]]:
         yield current, buffer
 
 
+def _needs_shaping(run: str) -> bool:
+    """Whether ``run`` holds a script whose letters combine (Devanagari, Thai)."""
+    return any(0x0900 <= ord(char) <= 0x097F or 0x0E00 <= ord(char) <= 0x0E7F for char in run)
+
+
 def _width(text: str, chain: FontChain, size: float) -> float:
     total = 0.0
     for font, run in _runs(text, chain):
@@ -100,7 +105,8 @@ class _Painter:
             if font != self.chain.primary and unicodedata.category(run[0]).startswith("Lo"):
                 self.report.fallback_characters += len(run)
             self.canvas.setFont(font, size)
-            self.canvas.drawString(x, y, run)
+            # Devanagari and Thai need shaping (conjuncts, vowel signs); HarfBuzz does it.
+            self.canvas.drawString(x, y, run, shaping=_needs_shaping(run))
             x += stringWidth(run, font, size)
         return x - start
 

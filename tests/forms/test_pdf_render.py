@@ -118,6 +118,7 @@ def test_receipt__every_first_tier_language__embeds_fonts_and_draws_no_box(
     report = render_receipt(receipt, out)
     assert all(row[-5] == "yes" for row in _pdffonts(out))
     assert not report.needs_clerk
+    assert report.english_lines == 0   # every first-tier script has a font (kiosk.fonts)
     text = _text(out)
     assert "R-1" in text
     assert "300" in text
