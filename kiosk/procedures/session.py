@@ -16,7 +16,7 @@ from typing import Any
 
 from kiosk.errors import UserFacingError
 from kiosk.i18n import N_
-from kiosk.procedures.expressions import evaluate, truthy
+from kiosk.procedures.expressions import Environment, evaluate, truthy
 from kiosk.procedures.model import (
     PREFILL_SOURCES,
     Bring,
@@ -160,8 +160,11 @@ class FormSession:
         if value in (None, "", []):
             self.answers.pop(field_id, None)
             return
-        self.answers[field_id] = Answer(coerce(item, value, self.definition), by,
-                                        reason=reason.strip())
+        cleaned = coerce(item, value, self.definition)
+        # A value the filter hides is as wrong as one that is not in the list at all.
+        if item.choice_filter is not None and not self._filter_allows(field_id, cleaned):
+            raise InvalidAnswerError(field_id, N_("Please choose one of the options."))
+        self.answers[field_id] = Answer(cleaned, by, reason=reason.strip())
 
     def provenance(self, field_id: str) -> Provenance | None:
         """Where the answer of ``field_id`` came from (``None`` when unanswered)."""
@@ -169,9 +172,12 @@ class FormSession:
         return answer.provenance if answer is not None else None
 
     # ------------------------------------------------------------ conditions
-    def _holds(self, item: FieldDef, key: str, default: bool) -> bool:
+    def _holds(self, item: FieldDef, key: str, default: bool, env: Environment | None = None
+               ) -> bool:
         condition = getattr(item, key)
-        return default if condition is None else truthy(evaluate(condition.tree, self))
+        if condition is None:
+            return default
+        return truthy(evaluate(condition.tree, self if env is None else env))
 
     def is_visible(self, field_id: str) -> bool:
         """Whether ``field_id`` is shown (and so asked and printed)."""
@@ -202,6 +208,11 @@ class FormSession:
             return choices
         return tuple(c for c in choices if not c.tags or str(tag) in c.tags)
 
+    def _filter_allows(self, field_id: str, value: Any) -> bool:
+        allowed = {choice.value for choice in self.options(field_id)}
+        chosen = value if isinstance(value, list) else [value]
+        return all(str(one) in allowed for one in chosen)
+
     def bring(self) -> list[Bring]:
         """What the citizen must bring, given the answers so far."""
         return [b for b in self.definition.bring
@@ -228,6 +239,10 @@ class FormSession:
                 issues.append(ValidationIssue(item.id, N_("Please answer this item.")))
                 continue
             issues.extend(self._check_group(item, value))
+            if item.choice_filter is not None and value not in (None, "", []) and not \
+                    self._filter_allows(item.id, value):
+                # An earlier answer changed and now hides this choice.
+                issues.append(ValidationIssue(item.id, N_("Please choose one of the options.")))
             if item.constraint is not None and value not in (None, "", []) and not truthy(
                     evaluate(item.constraint.condition.tree, self)):
                 issues.append(ValidationIssue(item.id, N_("Please check this answer."),
@@ -243,8 +258,46 @@ class FormSession:
             issues.append(ValidationIssue(item.id, N_("Please enter at least {count} entries."),
                                           {"count": item.repeat_min}))
         for index, row in enumerate(rows):
+            scope = _RowScope(self, item, row)
             for child in item.fields:
-                if child.required and row.get(child.id) in (None, "", []):
-                    issues.append(ValidationIssue(f"{item.id}[{index}].{child.id}",
-                                                  N_("Please answer this item.")))
+                issues.extend(self._check_row_field(child, row.get(child.id), scope,
+                                                    f"{item.id}[{index}].{child.id}"))
         return issues
+
+    def _check_row_field(self, child: FieldDef, value: Any, scope: _RowScope, where: str
+                         ) -> list[ValidationIssue]:
+        """Conditions of a field inside a repeat group, evaluated against its own row."""
+        if not self._holds(child, "visible_if", True, scope):
+            return []
+        empty = value in (None, "", [], False)
+        if empty and (child.required or self._holds(child, "required_if", False, scope)):
+            return [ValidationIssue(where, N_("Please answer this item."))]
+        if child.constraint is not None and not empty and not truthy(
+                evaluate(child.constraint.condition.tree, scope)):
+            return [ValidationIssue(where, N_("Please check this answer."),
+                                    custom=dict(child.constraint.message.texts))]
+        return []
+
+
+class _RowScope:
+    """What an expression inside a repeat group sees: its row's fields first, then the form's.
+
+    ``relation == 'child'`` in a household member's condition means that member's relation.
+    """
+
+    def __init__(self, session: FormSession, group: FieldDef, row: Mapping[str, Any]) -> None:
+        self._session = session
+        self._row = row
+        self._own = {child.id for child in group.fields}
+
+    def value(self, name: str) -> Any:
+        """The row's answer for its own fields; the form's value otherwise."""
+        return self._row.get(name) if name in self._own else self._session.value(name)
+
+    def fee(self, kind: str) -> int:
+        """The form's fee table."""
+        return self._session.fee(kind)
+
+    def today(self) -> date:
+        """The date of the application."""
+        return self._session.today()

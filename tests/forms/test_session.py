@@ -172,3 +172,80 @@ def test_bundle_shussei__public_servant__gets_no_city_allowance(catalog: FormCat
                                        {"public_servant": True, "family_kokuho": True},
                                        today=TODAY)
     assert [a.procedure for a in applicable] == ["kokuho"]
+
+
+@pytest.mark.parametrize(("event", "reason", "accepted"), [
+    ("join", "moved_in", True),
+    ("join", "death", False),        # a "leave" reason is hidden once the event is "join"
+    ("leave", "death", True),
+    ("leave", "birth", False),
+])
+def test_set__choice_hidden_by_filter__is_refused(catalog: FormCatalog, event: str, reason: str,
+                                                  accepted: bool) -> None:
+    s = session(catalog, "kokuho")
+    s.set("event", event)
+    if accepted:
+        s.set("reason", reason)
+        assert s.value("reason") == reason
+    else:
+        with pytest.raises(InvalidAnswerError):
+            s.set("reason", reason)
+
+
+def test_validate__filter_answer_changed_afterwards__flags_the_hidden_choice(
+        catalog: FormCatalog) -> None:
+    s = session(catalog, "kokuho")
+    s.set("event", "join")
+    s.set("reason", "moved_in")
+    s.set("event", "leave")
+
+    assert any(i.field == "reason" and i.message_id == "Please choose one of the options."
+               for i in s.validate())
+
+
+GROUP_FORM = """\
+kind: procedure
+id: household
+version: 1.0.0
+title: {L}
+department: {L}
+counter: '1'
+service: A
+fields:
+  - {{id: moving, type: yes_no, label: {L}}}
+  - id: members
+    type: group
+    repeat: {{min: 1, max: 4}}
+    label: {L}
+    fields:
+      - {{id: relation, type: text, label: {L}}}
+      - {{id: school, type: text, visible_if: "relation == 'child'", required_if: "moving", label: {L}}}
+      - {{id: age_years, type: number, constraint: {{expr: "age_years < 130", message: {L}}}, label: {L}}}
+"""
+
+
+def _group_session() -> FormSession:
+    from kiosk.procedures.catalog import load_text
+
+    label = "{ja: あ, ja@easy: あ, en: a, vi: a, zh_Hans: a, ne: a, id: a, tl: a}"
+    definition, issues = load_text(GROUP_FORM.format(L=label))
+    assert [i for i in issues if i.severity.name == "ERROR"] == []
+    assert definition is not None
+    return FormSession(definition, {}, today=TODAY)
+
+
+@pytest.mark.parametrize(("moving", "rows", "flagged"), [
+    (True, [{"relation": "child"}], ["members[0].school"]),
+    (True, [{"relation": "spouse"}], []),                      # hidden for this row: not asked
+    (False, [{"relation": "child"}], []),                      # required only when moving
+    (True, [{"relation": "spouse"}, {"relation": "child"}], ["members[1].school"]),
+    (True, [{"relation": "child", "school": "佐沼小学校"}], []),
+    (False, [{"relation": "x", "age_years": 200}], ["members[0].age_years"]),
+])
+def test_validate__conditions_inside_a_group__are_evaluated_per_row(
+        moving: bool, rows: list[dict[str, Any]], flagged: list[str]) -> None:
+    s = _group_session()
+    s.set("moving", moving)
+    s.set("members", rows)
+
+    assert [i.field for i in s.validate() if i.field.startswith("members[")] == flagged
