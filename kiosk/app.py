@@ -26,7 +26,7 @@ from kiosk.config import Config
 from kiosk.doctor import Check, Status, guarded
 from kiosk.errors import ConfigError
 from kiosk.events import EventBus
-from kiosk.i18n import N_, language
+from kiosk.i18n import S_, language
 from kiosk.ports import Clock, IdentityReader, Printer, SystemClock
 from kiosk.storage.database import Storage, open_storage
 from kiosk.storage.engine import probe_database
@@ -79,7 +79,7 @@ def build_identity_reader(config: Config) -> IdentityReader:
         try:
             person = load_person(config.card.person)
         except KeyError as exc:
-            raise ConfigError(N_("[card] person: no simulated person named '{person}'."),
+            raise ConfigError(S_("[card] person: no simulated person named '{person}'."),
                               person=config.card.person) from exc
         slot: SimulatedSlot | PcscSlot = SimulatedSlot(
             SimulatedMyNumberCard(person), delay_s=config.card.apdu_delay_ms / 1000)

@@ -30,12 +30,12 @@ from kiosk.domain.identity import (
     NotMyNumberCardError,
 )
 from kiosk.errors import ConfigError
-from kiosk.i18n import N_
+from kiosk.i18n import S_
 
 __all__ = ["CardIdentityReader", "Slot", "load_issuer_key"]
 
 _log = logging.getLogger(__name__)
-_BAD_KEY = N_("[card] issuer_ca_key: {file} is not a readable PEM file with an RSA public key.")
+_BAD_KEY = S_("[card] issuer_ca_key: {file} is not a readable PEM file with an RSA public key.")
 
 
 class Slot(Protocol):

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from kiosk.errors import UserFacingError
-from kiosk.i18n import N_
+from kiosk.i18n import S_
 
 __all__ = [
     "FormDefinitionError",
@@ -124,6 +124,6 @@ class FormDefinitionError(UserFacingError):
     def __init__(self, issues: Iterable[FormIssue]) -> None:
         self.issues = tuple(issues)
         first = self.issues[0] if self.issues else None
-        super().__init__(N_("The form definition {file} has {count} error(s); first: {first}"),
+        super().__init__(S_("The form definition {file} has {count} error(s); first: {first}"),
                          file=first.location.file if first else "?", count=len(self.issues),
                          first=str(first) if first else "")

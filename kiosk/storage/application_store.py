@@ -20,7 +20,7 @@ from kiosk.domain.application import (
     ApplicationStatus,
 )
 from kiosk.errors import StorageError
-from kiosk.i18n import N_
+from kiosk.i18n import S_
 from kiosk.ports import Clock
 from kiosk.storage.engine import is_sqlite, transaction
 from kiosk.storage.schema import application_events, applications
@@ -101,7 +101,7 @@ class ApplicationStore:
             row = connection.execute(
                 select(applications).where(applications.c.id == application_id)).first()
         if row is None:
-            raise ApplicationNotFoundError(N_("Application {id} does not exist."),
+            raise ApplicationNotFoundError(S_("Application {id} does not exist."),
                                            id=application_id)
         answers = ({} if row.answers_sealed is None
                    else sealer.open(row.answers_sealed, row.idempotency_key))
@@ -133,11 +133,11 @@ class ApplicationStore:
                 select(applications.c.status).where(applications.c.id == application_id)
                 .with_for_update()).scalar()
             if current is None:
-                raise ApplicationNotFoundError(N_("Application {id} does not exist."),
+                raise ApplicationNotFoundError(S_("Application {id} does not exist."),
                                           id=application_id)
             before = ApplicationStatus(current)
             if status not in STATUS_FLOW[before]:
-                raise StatusError(N_("An application that is {before} cannot become {after}."),
+                raise StatusError(S_("An application that is {before} cannot become {after}."),
                                   before=before.value, after=status.value)
             values: dict[str, object] = {"status": status.value}
             if status in FINISHED:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import (
 
 from kiosk.doctor import Check, Status
 from kiosk.errors import StorageError
-from kiosk.i18n import N_
+from kiosk.i18n import S_
 
 __all__ = [
     "DatabaseUnavailableError",
@@ -122,7 +122,7 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Connection]:
                 yield connection
     except (OperationalError, InterfaceError) as exc:
         raise DatabaseUnavailableError(
-            N_("The database is not reachable ({reason})."),
+            S_("The database is not reachable ({reason})."),
             reason=type(exc.orig).__name__ if exc.orig is not None else type(exc).__name__,
         ) from exc
 

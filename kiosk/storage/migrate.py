@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.doctor import Check, Status
 from kiosk.errors import StorageError
-from kiosk.i18n import N_
+from kiosk.i18n import S_
 from kiosk.storage.engine import DatabaseUnavailableError, make_engine, redacted_url, transaction
 
 __all__ = [
@@ -124,7 +124,7 @@ def ensure_schema(engine: Engine, *, auto_upgrade: bool) -> SchemaState:
         raise _unknown(state)
     if not auto_upgrade:
         raise SchemaMismatchError(
-            N_("The database schema is at revision '{found}' but this kiosk needs '{head}'. "
+            S_("The database schema is at revision '{found}' but this kiosk needs '{head}'. "
                "Run 'kiosk db upgrade' once from one device, then start again."),
             found=state.found or "(empty)", head=state.head)
     return upgrade(engine)
@@ -132,7 +132,7 @@ def ensure_schema(engine: Engine, *, auto_upgrade: bool) -> SchemaState:
 
 def _unknown(state: SchemaState) -> SchemaMismatchError:
     return SchemaMismatchError(
-        N_("The database schema is at revision '{found}', which this kiosk does not know "
+        S_("The database schema is at revision '{found}', which this kiosk does not know "
            "(it knows up to '{head}'). A newer kiosk version has upgraded the database: "
            "install the same kiosk version on this device."),
         found=state.found, head=state.head)

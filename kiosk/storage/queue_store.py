@@ -45,7 +45,7 @@ from kiosk.domain.ticket import (
     ticket_label,
 )
 from kiosk.errors import StorageError
-from kiosk.i18n import N_
+from kiosk.i18n import S_
 from kiosk.ports import Clock
 from kiosk.storage.engine import is_sqlite, transaction
 from kiosk.storage.schema import counters, daily_numbers, services, ticket_events, tickets
@@ -118,7 +118,7 @@ class QueueStore:
         try:
             return self._services[code]
         except KeyError:
-            raise UnknownServiceError(N_("There is no service with code {code}."),
+            raise UnknownServiceError(S_("There is no service with code {code}."),
                                       code=code) from None
 
     def services(self) -> list[ServiceInfo]:
@@ -294,12 +294,12 @@ class QueueStore:
                to_service_id: int | None = None) -> Ticket:
         current = connection.execute(_LOCK_TICKET, {"ticket_id": ticket_id}).first()
         if current is None:
-            raise TicketNotFoundError(N_("Ticket {ticket} does not exist."), ticket=ticket_id)
+            raise TicketNotFoundError(S_("Ticket {ticket} does not exist."), ticket=ticket_id)
         before = TicketState(current.state)
         after = next_state(action, before)
         if after is None:
             raise TicketStateError(
-                N_("Ticket {label} cannot be changed ({action}) while it is {state}."),
+                S_("Ticket {label} cannot be changed ({action}) while it is {state}."),
                 label=current.label, action=action.value, state=before.value)
         now = self._clock.now()
         values = _changes(action, after, now, counter=counter, staff_id=staff_id, slip=slip,
@@ -329,7 +329,7 @@ class QueueStore:
         with transaction(self._engine) as connection:
             row = connection.execute(select(tickets).where(tickets.c.id == ticket_id)).first()
         if row is None:
-            raise TicketNotFoundError(N_("Ticket {ticket} does not exist."), ticket=ticket_id)
+            raise TicketNotFoundError(S_("Ticket {ticket} does not exist."), ticket=ticket_id)
         return self._ticket(row)
 
     def tickets(self, service_codes: Iterable[str] = (),

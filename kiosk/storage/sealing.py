@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from kiosk.domain.application import Answer, Provenance
 from kiosk.errors import ConfigError, StorageError
-from kiosk.i18n import N_
+from kiosk.i18n import S_
 
 __all__ = ["AnswerSealer", "generate_key_text", "load_answers_key"]
 
@@ -67,7 +67,7 @@ class AnswerSealer:
             plain = self._aead.decrypt(sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:],
                                        bound_to.encode("utf-8"))
         except InvalidTag as exc:
-            raise StorageError(N_("The stored answers cannot be decrypted with this device's "
+            raise StorageError(S_("The stored answers cannot be decrypted with this device's "
                                   "key (wrong key, or the data was altered).")) from exc
         raw = json.loads(plain)
         return {name: Answer(value, Provenance(origin)) for name, (value, origin) in raw.items()}
@@ -91,17 +91,17 @@ def load_answers_key(spec: str, data_dir: Path, *, shared_database: bool) -> byt
         try:
             return _decode(path.read_text(encoding="ascii").strip(), "file")
         except OSError as exc:
-            raise ConfigError(N_("[database] answers_key: cannot read the key file ({reason})."),
+            raise ConfigError(S_("[database] answers_key: cannot read the key file ({reason})."),
                               reason=exc.strerror or type(exc).__name__) from exc
     if spec.startswith("keyring:"):
         return _from_keyring(spec.removeprefix("keyring:"))
     if spec:
-        raise ConfigError(N_("[database] answers_key must start with base64:, file: or "
+        raise ConfigError(S_("[database] answers_key must start with base64:, file: or "
                              "keyring:."))
     if shared_database:
         # Every tablet and clerk PC must hold the same key; a key made up here would leave
         # the clerk unable to read what this tablet stored.
-        raise ConfigError(N_("[database] answers_key is required with a shared database: "
+        raise ConfigError(S_("[database] answers_key is required with a shared database: "
                              "give every device the same key (kiosk db new-key prints one)."))
     return _local_key_file(data_dir / KEY_FILE_NAME)
 
@@ -112,7 +112,7 @@ def _decode(text: str, source: str) -> bytes:
     except binascii.Error:
         key = b""
     if len(key) != 32:
-        raise ConfigError(N_("[database] answers_key ({source}) must be 32 bytes in base64."),
+        raise ConfigError(S_("[database] answers_key ({source}) must be 32 bytes in base64."),
                           source=source)
     return key
 
@@ -122,11 +122,11 @@ def _from_keyring(name: str) -> bytes:
     try:
         keyring = importlib.import_module("keyring")
     except ImportError as exc:
-        raise ConfigError(N_("[database] answers_key uses the OS key store, but the 'keyring' "
+        raise ConfigError(S_("[database] answers_key uses the OS key store, but the 'keyring' "
                              "package is not installed.")) from exc
     secret = keyring.get_password(service, user)
     if not secret:
-        raise ConfigError(N_("[database] answers_key: no key named {name} in the OS key store."),
+        raise ConfigError(S_("[database] answers_key: no key named {name} in the OS key store."),
                           name=name)
     return _decode(str(secret).removeprefix("base64:"), "keyring")
 

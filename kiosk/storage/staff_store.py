@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kiosk.domain.staff import Role, StaffMember
 from kiosk.errors import StorageError
-from kiosk.i18n import N_
+from kiosk.i18n import S_
 from kiosk.ports import Clock
 from kiosk.storage.engine import transaction
 from kiosk.storage.schema import staff
@@ -45,7 +45,7 @@ class StaffStore:
                     password_hash=password_hash, active=True, created_at=self._clock.now(),
                 ).returning(staff)).one()
         except IntegrityError as exc:
-            raise StaffExistsError(N_("A staff account '{login}' exists already."),
+            raise StaffExistsError(S_("A staff account '{login}' exists already."),
                               login=login) from exc
         return _member(row)
 
@@ -63,7 +63,7 @@ class StaffStore:
             row = connection.execute(update(staff).where(staff.c.login == login)
                                      .values(active=active).returning(staff)).first()
         if row is None:
-            raise StaffNotFoundError(N_("There is no staff account '{login}'."), login=login)
+            raise StaffNotFoundError(S_("There is no staff account '{login}'."), login=login)
         return _member(row)
 
     def credentials(self, login: str) -> tuple[StaffMember, str] | None:
