@@ -10,8 +10,8 @@ from __future__ import annotations
 import platform
 import shutil
 import sys
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Protocol
 
 from devices.printer.cups_printer import CupsPrinter
 from devices.printer.folder_printer import FolderPrinter
@@ -28,9 +28,15 @@ from kiosk.errors import ConfigError
 from kiosk.events import EventBus
 from kiosk.i18n import S_, language
 from kiosk.ports import Clock, IdentityReader, Printer, SystemClock
+from kiosk.services.applications import SubmissionService
+from kiosk.services.queue import QueueService
+from kiosk.services.retention import PeriodicJob, purge_finished
 from kiosk.storage.database import Storage, open_storage
 from kiosk.storage.engine import probe_database
+from kiosk.storage.listener import QueueListener
 from kiosk.storage.migrate import probe_schema
+from kiosk.storage.outbox import Outbox
+from kiosk.storage.sealing import AnswerSealer, load_answers_key
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -44,6 +50,16 @@ __all__ = [
 ]
 
 
+class Startable(Protocol):
+    """A background thread owner (listener, periodic job, card monitor)."""
+
+    def start(self) -> None:
+        """Start the thread."""
+
+    def stop(self) -> None:
+        """Stop the thread and wait for it."""
+
+
 @dataclass
 class Services:
     """Everything a front end needs, built once at start-up and passed down explicitly."""
@@ -54,10 +70,35 @@ class Services:
     printer: Printer
     identity_reader: IdentityReader
     storage: Storage
+    queue: QueueService
+    submissions: SubmissionService
     demo: bool = False
+    _background: list[Startable] = field(default_factory=list)
+
+    def start_background(self) -> None:
+        """Start the threads a running front end needs (once): live queue updates, the
+        outbox courier, the retention job and, with a real reader, the card monitor."""
+        if self._background:
+            return
+        config = self.config
+        self._background = [
+            QueueListener(self.storage.engine, self.events),
+            PeriodicJob("outbox-courier", self.submissions.deliver_pending, interval_s=10),
+            PeriodicJob("retention", lambda: purge_finished(
+                self.storage.applications, self.clock, config.database.retention_hours),
+                interval_s=3600),
+        ]
+        monitor = build_card_monitor(config, self.events)
+        if monitor is not None:
+            self._background.append(monitor)
+        for job in self._background:
+            job.start()
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Stop the background threads and release the database connections."""
+        for job in reversed(self._background):
+            job.stop()
+        self._background.clear()
         self.storage.close()
 
 
@@ -113,10 +154,20 @@ def build_services(config: Config, *, demo: bool = False) -> Services:
     clock = SystemClock()
     if demo and not config.card.simulated:
         config = replace(config, card=replace(config.card, simulated=True))
-    return Services(config=config, events=EventBus(), clock=clock,
-                    printer=build_printer(config, demo=demo),
-                    identity_reader=build_identity_reader(config),
-                    storage=open_storage(config.database_url, clock), demo=demo)
+    storage = open_storage(config.database_url, clock)
+    try:
+        key = load_answers_key(config.database.answers_key, config.device.data_dir,
+                               shared_database=storage.shared)
+        submissions = SubmissionService(storage.applications,
+                                        Outbox(config.device.data_dir / "outbox.sqlite3"),
+                                        AnswerSealer(key), clock)
+        return Services(config=config, events=EventBus(), clock=clock,
+                        printer=build_printer(config, demo=demo),
+                        identity_reader=build_identity_reader(config), storage=storage,
+                        queue=QueueService(storage.queue), submissions=submissions, demo=demo)
+    except BaseException:
+        storage.close()
+        raise
 
 
 def doctor_checks(config: Config) -> list[Check]:
