@@ -28,9 +28,11 @@ from kiosk.errors import ConfigError
 from kiosk.events import EventBus
 from kiosk.i18n import S_, language
 from kiosk.ports import Clock, IdentityReader, Printer, SystemClock
+from kiosk.procedures.catalog import FormCatalog, load_catalog
 from kiosk.services.applications import SubmissionService
 from kiosk.services.queue import QueueService
 from kiosk.services.retention import PeriodicJob, purge_finished
+from kiosk.services.setup import ensure_services
 from kiosk.storage.database import Storage, open_storage
 from kiosk.storage.engine import probe_database
 from kiosk.storage.listener import QueueListener
@@ -72,6 +74,7 @@ class Services:
     storage: Storage
     queue: QueueService
     submissions: SubmissionService
+    forms: FormCatalog
     demo: bool = False
     _background: list[Startable] = field(default_factory=list)
 
@@ -156,6 +159,8 @@ def build_services(config: Config, *, demo: bool = False) -> Services:
         config = replace(config, card=replace(config.card, simulated=True))
     storage = open_storage(config.database_url, clock)
     try:
+        catalog = load_catalog()
+        ensure_services(storage.queue, catalog)
         key = load_answers_key(config.database.answers_key, config.device.data_dir,
                                shared_database=storage.shared)
         submissions = SubmissionService(storage.applications,
@@ -164,7 +169,8 @@ def build_services(config: Config, *, demo: bool = False) -> Services:
         return Services(config=config, events=EventBus(), clock=clock,
                         printer=build_printer(config, demo=demo),
                         identity_reader=build_identity_reader(config), storage=storage,
-                        queue=QueueService(storage.queue), submissions=submissions, demo=demo)
+                        queue=QueueService(storage.queue), submissions=submissions,
+                        forms=catalog, demo=demo)
     except BaseException:
         storage.close()
         raise

@@ -25,8 +25,14 @@ def test_build_services__demo__opens_embedded_database_in_data_dir(services, tmp
     assert services.submissions.pending() == 0
 
 
+def test_build_services__forms__create_their_services_and_counters(services):
+    codes = {service.code for service in services.storage.queue.services()}
+
+    assert codes == {form.service for form in services.forms.forms.values()}
+    assert services.storage.queue.counters()["1番窓口"] == ("A", "C")
+
+
 def test_start_background__ticket_taken__queue_changed_event_arrives(services):
-    services.storage.queue.add_service("A", "A", "住民票")
     arrived = threading.Event()
     services.events.subscribe(QueueChanged, lambda _event: arrived.set())
     services.start_background()
