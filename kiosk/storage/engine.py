@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -160,3 +161,31 @@ def probe_database(url: str) -> list[Check]:
     return [Check("database.reachable", Status.OK,
                   f"{engine.dialect.name} {version_text} at {shown}, {elapsed * 1000:.0f} ms",
                   seconds=elapsed)]
+
+
+# Tickets are timestamped by whichever device acts; more skew than this makes wait times wrong.
+_MAX_SKEW_S = 30.0
+
+
+def probe_clock(url: str, local_now: Callable[[], datetime]) -> list[Check]:
+    """Compare this device's clock with the shared database server's (PostgreSQL only)."""
+    if url.startswith("sqlite"):
+        return [Check("clock.skew", Status.OK, "embedded database: same clock as this device")]
+    engine = make_engine(url, pool_size=1)
+    try:
+        with engine.connect() as connection:
+            before = local_now()
+            server = connection.execute(text("SELECT now()")).scalar_one()
+            after = local_now()
+    except SQLAlchemyError as exc:
+        return [Check("clock.skew", Status.FAIL, f"cannot read the server's clock "
+                      f"({type(exc).__name__})", "Fix database.reachable first.")]
+    finally:
+        engine.dispose()
+    middle = before + (after - before) / 2
+    skew = abs((server - middle).total_seconds())
+    if skew > _MAX_SKEW_S:
+        return [Check("clock.skew", Status.FAIL, f"{skew:.0f} s off the database server",
+                      "Synchronise this device's clock (Windows: w32tm /resync; Linux: "
+                      "timedatectl / chrony) with the city's time server.")]
+    return [Check("clock.skew", Status.OK, f"{skew:.1f} s off the database server")]

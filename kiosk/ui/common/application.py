@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from kiosk import fonts
+from kiosk.ui.common.heartbeat import start_heartbeat
 
 __all__ = ["application", "load_fonts", "loaded_faces"]
 
@@ -53,6 +54,7 @@ def application() -> QApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("kakanai-kiosk")
         app.setOrganizationName("Tome City")
+        start_heartbeat(app)
     load_fonts()
     if _loaded:
         font = QFont(_loaded[0].family)
