@@ -5,13 +5,17 @@ VENV := .venv
 CORE_VENV := .venv-core
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: run test lint typecheck contracts i18n-check pytest test-core-without-qt bench clean
+.PHONY: run test package lint typecheck contracts i18n-check pytest test-core-without-qt bench clean
 
 run: $(VENV)/.runtime
 	$(VENV)/bin/kiosk demo
 
 test: $(VENV)/.dev $(CORE_VENV)/.installed
 	scripts/test.sh
+
+# The Linux one-folder bundle (PyInstaller) in dist/kiosk, with its manifest and a smoke test.
+package: $(VENV)/.dev
+	scripts/package.sh
 
 # ---------------------------------------------------------------- environments
 $(VENV)/.runtime: pyproject.toml
@@ -57,4 +61,4 @@ bench: $(VENV)/.dev
 	for b in bench/bench_*.py; do echo "== $$b"; $(VENV)/bin/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(CORE_VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(CORE_VENV) .mypy_cache .ruff_cache .pytest_cache build dist
