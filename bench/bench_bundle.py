@@ -37,10 +37,10 @@ def _start_seconds(command: list[str], runs: int = 3) -> float:
 
 
 def main() -> int:
-    """Print the figures; exit 2 when there is no bundle to measure."""
+    """Print the figures (or say that there is no bundle to measure)."""
     if not (BUNDLE / "kiosk").exists():
-        print("no bundle in dist/kiosk: run `make package` first")
-        return 2
+        print("bundle: not measured, no bundle in dist/kiosk (run `make package` first)")
+        return 0
     size = _size_mb(BUNDLE)
     print(f"{'bundle size (no models)':<40} {size:8.0f} MB   goal < 250 MB   "
           f"{'OK' if size < 250 else 'MISSED'}")
