@@ -7,12 +7,17 @@ of each device from the configuration (never from ``if testing:`` branches) and 
 
 from __future__ import annotations
 
+import hashlib
 import platform
 import shutil
 import sys
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
+from devices.audio.live import LiveCaptioner
+from devices.audio.recognizer import WhisperRecognizer
+from devices.audio.sources import CommandSource
+from devices.audio.whisper_model import install_stt_model, stt_model_dir
 from devices.printer.cups_printer import CupsPrinter
 from devices.printer.folder_printer import FolderPrinter
 from devices.smartcard.card_reader import CardIdentityReader, load_issuer_key
@@ -20,21 +25,31 @@ from devices.smartcard.pcsc_transport import PcscSlot
 from devices.smartcard.reader_monitor import ReaderMonitor
 from devices.smartcard.readers import probe_readers
 from devices.smartcard.simulated_card import SimulatedMyNumberCard, SimulatedSlot, load_person
+from devices.speech.sinks import FileSink, PlayerSink
+from devices.speech.speaker import QueuedSpeaker, SilentSpeaker
+from devices.speech.synthesizer import Synthesizer
 from devices.speech.voices import probe_voices
+from devices.translation.argos_translator import ArgosTranslator
+from devices.translation.packages import install_package, installed_packages
 from kiosk import __version__, fonts
+from kiosk.audit.events import ConfigChanged, SoftwareStarted
+from kiosk.audit.recorder import NULL_USAGE, UsageRecorder
+from kiosk.audit.usage_log import UsageLog
 from kiosk.config import Config
+from kiosk.deploy.provenance import file_checksum, probe_build
 from kiosk.doctor import Check, Status, guarded
 from kiosk.errors import ConfigError
 from kiosk.events import EventBus
 from kiosk.i18n import S_, language
-from kiosk.ports import Clock, IdentityReader, Printer, SystemClock
+from kiosk.ports import Captioner, Clock, IdentityReader, Printer, Speaker, SystemClock, Translator
 from kiosk.procedures.catalog import FormCatalog, load_catalog
 from kiosk.services.applications import SubmissionService
 from kiosk.services.queue import QueueService
 from kiosk.services.retention import PeriodicJob, purge_finished
+from kiosk.services.review import ReviewService
 from kiosk.services.setup import ensure_services
 from kiosk.storage.database import Storage, open_storage
-from kiosk.storage.engine import probe_database
+from kiosk.storage.engine import probe_clock, probe_database
 from kiosk.storage.listener import QueueListener
 from kiosk.storage.migrate import probe_schema
 from kiosk.storage.outbox import Outbox
@@ -44,11 +59,24 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from devices.printer.pdf_render import RenderReport
+    from kiosk.audit.report import UsageReport
     from kiosk.procedures.session import FormSession
 
 __all__ = [
-    "Services", "build_card_monitor", "build_identity_reader", "build_services", "doctor_checks",
+    "Services",
+    "build_captioner",
+    "build_card_monitor",
+    "build_identity_reader",
+    "build_services",
+    "build_speaker",
+    "build_translator",
+    "build_usage_log",
+    "describe_models",
+    "doctor_checks",
+    "install_speech_model",
+    "install_translation_package",
     "render_application_pdf",
+    "render_usage_report",
 ]
 
 
@@ -75,7 +103,12 @@ class Services:
     queue: QueueService
     submissions: SubmissionService
     forms: FormCatalog
+    speaker: Speaker
+    review: ReviewService
     demo: bool = False
+    translator: Translator | None = None     # None: no translation pack installed
+    captioner: Captioner | None = None       # None: captions off or no speech model installed
+    usage: UsageRecorder = NULL_USAGE         # the device's usage log (kiosk.audit)
     _background: list[Startable] = field(default_factory=list)
 
     def start_background(self) -> None:
@@ -102,6 +135,12 @@ class Services:
         for job in reversed(self._background):
             job.stop()
         self._background.clear()
+        close_speaker = getattr(self.speaker, "close", None)
+        if callable(close_speaker):
+            close_speaker()
+        close_usage = getattr(self.usage, "close", None)
+        if callable(close_usage):
+            close_usage()
         self.storage.close()
 
 
@@ -109,7 +148,25 @@ def build_printer(config: Config, *, demo: bool = False) -> Printer:
     """The configured printer; the demo always prints to a folder."""
     if demo or config.printer.kind == "file":
         return FolderPrinter(config.print_dir)
+    if config.printer.kind == "qt":
+        # Qt lives in kiosk.ui; imported only when configured (Windows has no CUPS).
+        from kiosk.ui.common.qt_printer import QtPrinter  # noqa: PLC0415
+
+        return QtPrinter(config.printer.name)
     return CupsPrinter(config.printer.name)
+
+
+def build_speaker(config: Config, *, demo: bool = False) -> Speaker:
+    """The configured speaker: the loudspeaker, WAV files in ``config.speech_dir``, or off.
+
+    The demo writes WAV files (three windows on one desk should not all talk aloud).
+    """
+    if config.speech.kind == "off":
+        return SilentSpeaker()
+    languages = [language(code).bcp47 for code in config.ui.languages]
+    sink = (FileSink(config.speech_dir) if demo or config.speech.kind == "file"
+            else PlayerSink())
+    return QueuedSpeaker(Synthesizer(), sink, languages=languages)
 
 
 def build_identity_reader(config: Config) -> IdentityReader:
@@ -143,8 +200,10 @@ def build_card_monitor(config: Config, events: EventBus) -> ReaderMonitor | None
     return ReaderMonitor(config.card.reader, events.publish)
 
 
-def build_services(config: Config, *, demo: bool = False) -> Services:
+def build_services(config: Config, *, demo: bool = False, clock: Clock | None = None) -> Services:
     """Build the :class:`Services` for ``config``; ``demo`` forces simulated devices.
+
+    ``clock`` replaces the system clock (simulations, training).
 
     The database is opened and its schema checked here, before any screen shows: an embedded
     SQLite file is created or upgraded; a shared PostgreSQL must already be current.
@@ -154,7 +213,7 @@ def build_services(config: Config, *, demo: bool = False) -> Services:
         kiosk.errors.StorageError: the database is unreachable or its schema is not usable.
     """
     config.device.data_dir.mkdir(parents=True, exist_ok=True)
-    clock = SystemClock()
+    clock = clock or SystemClock()
     if demo and not config.card.simulated:
         config = replace(config, card=replace(config.card, simulated=True))
     storage = open_storage(config.database_url, clock)
@@ -163,38 +222,66 @@ def build_services(config: Config, *, demo: bool = False) -> Services:
         ensure_services(storage.queue, catalog)
         key = load_answers_key(config.database.answers_key, config.device.data_dir,
                                shared_database=storage.shared)
+        sealer = AnswerSealer(key)
+        usage = build_usage_log(config, clock)
         submissions = SubmissionService(storage.applications,
                                         Outbox(config.device.data_dir / "outbox.sqlite3"),
-                                        AnswerSealer(key), clock)
-        return Services(config=config, events=EventBus(), clock=clock,
-                        printer=build_printer(config, demo=demo),
+                                        sealer, clock, usage)
+        events, printer = EventBus(), build_printer(config, demo=demo)
+        review = ReviewService(storage.applications, sealer, catalog, printer,
+                               render_application_pdf, events)
+        return Services(config=config, events=events, clock=clock, printer=printer,
                         identity_reader=build_identity_reader(config), storage=storage,
-                        queue=QueueService(storage.queue), submissions=submissions,
-                        forms=catalog, demo=demo)
+                        queue=QueueService(storage.queue, usage), submissions=submissions,
+                        forms=catalog, speaker=build_speaker(config, demo=demo), review=review,
+                        demo=demo, translator=build_translator(config),
+                        captioner=build_captioner(config), usage=usage)
     except BaseException:
         storage.close()
         raise
 
 
+def build_usage_log(config: Config, clock: Clock) -> UsageLog:
+    """This device's usage log; records the software version and configuration it starts with."""
+    usage = UsageLog(config.audit_dir, config.device.id, clock, fsync=config.audit.fsync,
+                     retention_days=config.audit.retention_days)
+    usage.record(SoftwareStarted(version=__version__, role=config.device.role))
+    source = config.source.read_bytes() if config.source and config.source.exists() else b""
+    usage.record(ConfigChanged(schema_version=config.schema_version,
+                               digest=hashlib.sha256(source).hexdigest()[:16]))
+    return usage
+
+
+def render_usage_report(report: UsageReport, out: Path) -> None:
+    """Draw the effect-verification report ``report`` as a PDF file ``out``."""
+    from devices.printer.report_render import render_usage_report as render  # noqa: PLC0415
+
+    render(report, out)
+
+
 def doctor_checks(config: Config) -> list[Check]:
     """Every self-test of this device, in the order IT reads them."""
     checks: list[Check] = []
-    checks += guarded("kiosk.version", lambda: [_version_check()])
+    checks += guarded("kiosk.version", lambda: [_version_check(config)])
+    checks += guarded("build.files", probe_build)
     checks += guarded("qt", _qt_checks)
     checks += guarded("fonts", _font_checks)
     checks += guarded("database.reachable", lambda: probe_database(config.database_url))
     checks += guarded("database.schema", lambda: probe_schema(config.database_url))
+    checks += guarded("clock.skew", lambda: probe_clock(config.database_url, SystemClock().now))
     checks += guarded("card.pcsc", lambda: _card_checks(config))
     checks += guarded("printer.ready", lambda: build_printer(config).probe())
     bcp47 = [language(code).bcp47 for code in config.ui.languages]
     checks += guarded("speech", lambda: probe_voices(bcp47))
+    checks += guarded("models", lambda: _model_checks(config))
     checks += guarded("disk.free", lambda: [_disk_check(config)])
     return checks
 
 
-def _version_check() -> Check:
+def _version_check(config: Config) -> Check:
     return Check("kiosk.version", Status.OK,
-                 f"kiosk {__version__}, Python {platform.python_version()} on {sys.platform}")
+                 f"kiosk {__version__}, Python {platform.python_version()} on {sys.platform}, "
+                 f"config {config.source or '(defaults)'} sha256 {file_checksum(config.source)}")
 
 
 def _qt_checks() -> list[Check]:
@@ -266,3 +353,64 @@ def render_application_pdf(session: FormSession, out: Path, *, language: str = "
         render_receipt(build_receipt([session], language=language,
                                      application_id=session.application_id), receipt_out)
     return report
+
+
+def build_translator(config: Config) -> Translator | None:
+    """Argos Translate on the installed packs, or ``None`` when none is installed."""
+    if not installed_packages(config.models_dir):
+        return None
+    return ArgosTranslator(config.models_dir)
+
+
+def build_captioner(config: Config) -> Captioner | None:
+    """Live captions from the configured microphone, or ``None`` when off or no model exists.
+
+    The microphone opens only when a clerk starts captions, not here.
+    """
+    model = stt_model_dir(config.models_dir)
+    if not config.models.captions or not (model / "model.bin").is_file():
+        return None
+    command = config.models.microphone or None
+    return LiveCaptioner(lambda: CommandSource(command),
+                         WhisperRecognizer(model, threads=config.models.stt_threads))
+
+
+def install_translation_package(config: Config, archive: Path) -> str:
+    """Install a ``.argosmodel`` file for ``kiosk models install``; returns the pair."""
+    return install_package(archive, config.models_dir).pair
+
+
+def install_speech_model(config: Config, directory: Path) -> Path:
+    """Install a faster-whisper model directory for ``kiosk models install-stt``."""
+    return install_stt_model(directory, config.models_dir)
+
+
+def describe_models(config: Config) -> list[str]:
+    """Lines for ``kiosk models list``: packs, reachable pairs through English, speech model."""
+    packs = installed_packages(config.models_dir)
+    lines = [f"translation {pack.pair:<10} version {pack.version:<8} {pack.path}" for pack in packs]
+    if not packs:
+        lines.append(f"translation: no pack in {config.models_dir / 'translation'}")
+    translator = ArgosTranslator(config.models_dir)
+    codes = sorted({code for pack in packs for code in (pack.source, pack.target)})
+    for source in codes:
+        for target in codes:
+            route = translator.route(source, target)
+            if route is not None and len(route) == 3:
+                lines.append(f"translation {source}->{target:<7} through English")
+    model = stt_model_dir(config.models_dir)
+    lines.append(f"speech      {model}" if (model / "model.bin").is_file()
+                 else f"speech: no model in {model}")
+    return lines
+
+
+def _model_checks(config: Config) -> list[Check]:
+    checks = list(ArgosTranslator(config.models_dir).probe())
+    model = stt_model_dir(config.models_dir)
+    if not (model / "model.bin").is_file():
+        status = Status.WARN if config.models.captions else Status.OK
+        checks.append(Check("captions.model", status, f"no speech model in {model}",
+                            "Copy a faster-whisper model and run: kiosk models install-stt DIR"))
+    else:
+        checks.append(Check("captions.model", Status.OK, f"speech model at {model}"))
+    return checks

@@ -27,10 +27,12 @@ from kiosk.paths import default_data_dir
 
 __all__ = [
     "SCHEMA_VERSION",
+    "AuditConfig",
     "CardConfig",
     "Config",
     "DatabaseConfig",
     "DeviceConfig",
+    "ModelsConfig",
     "PrinterConfig",
     "SpeechConfig",
     "UiConfig",
@@ -84,8 +86,8 @@ class CardConfig:
 class PrinterConfig:
     """Where completed forms, receipts and ticket slips go."""
 
-    kind: Literal["file", "cups"] = "file"
-    name: str = ""                    # CUPS queue; empty = the CUPS default destination
+    kind: Literal["file", "cups", "qt"] = "file"   # qt: Qt print (Windows, or Linux without lp)
+    name: str = ""                    # CUPS / Qt printer name; empty = the default printer
     output_dir: Path | None = None    # file printer: defaults to <data_dir>/printed
 
 
@@ -112,6 +114,27 @@ class UiConfig:
 
 
 @dataclass(frozen=True)
+class ModelsConfig:
+    """Offline models IT installs: translation packs and the speech recognition model."""
+
+    dir: Path | None = None           # defaults to <data_dir>/models (kiosk models install ...)
+    captions: bool = True             # live captions at the clerk's desk (needs a model and a mic)
+    # Command that writes 16 kHz mono signed 16-bit PCM to stdout; empty = the platform default
+    # (arecord on Linux). Audio never leaves the device: the command must read a local device.
+    microphone: str = ""
+    stt_threads: int = 2              # CPU threads for recognition (the tablet has 2 cores)
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    """The local usage log (kiosk.audit): where it lives and how long days are kept."""
+
+    log_dir: Path | None = None       # default: <data_dir>/audit
+    retention_days: int = 800         # two fiscal years: the yearly report needs the last one
+    fsync: bool = True                # force every record to disk before going on
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration of one device."""
 
@@ -122,6 +145,8 @@ class Config:
     printer: PrinterConfig = field(default_factory=PrinterConfig)
     speech: SpeechConfig = field(default_factory=SpeechConfig)
     ui: UiConfig = field(default_factory=UiConfig)
+    models: ModelsConfig = field(default_factory=ModelsConfig)
+    audit: AuditConfig = field(default_factory=AuditConfig)
     source: Path | None = None        # the file it was read from, for messages
 
     @property
@@ -137,9 +162,19 @@ class Config:
         return self.printer.output_dir or self.device.data_dir / "printed"
 
     @property
+    def audit_dir(self) -> Path:
+        """Folder of the usage logs of this device (and of others copied here to audit)."""
+        return self.audit.log_dir or self.device.data_dir / "audit"
+
+    @property
     def speech_dir(self) -> Path:
         """Output folder of the file speaker."""
         return self.speech.output_dir or self.device.data_dir / "speech"
+
+    @property
+    def models_dir(self) -> Path:
+        """Folder of the installed translation packs and speech recognition model."""
+        return self.models.dir or self.device.data_dir / "models"
 
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -149,6 +184,8 @@ _SECTIONS: dict[str, type[Any]] = {
     "printer": PrinterConfig,
     "speech": SpeechConfig,
     "ui": UiConfig,
+    "models": ModelsConfig,
+    "audit": AuditConfig,
 }
 
 

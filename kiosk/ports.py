@@ -7,7 +7,8 @@ services run on a tablet, on a clerk PC, in the demo and in the tests.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -15,7 +16,17 @@ from typing import Protocol, runtime_checkable
 from kiosk.doctor import Check
 from kiosk.domain.identity import CardStatus, Identity, MyNumber
 
-__all__ = ["Clock", "IdentityReader", "Printer", "Probe", "Speaker", "SystemClock"]
+__all__ = [
+    "Captioner",
+    "Clock",
+    "IdentityReader",
+    "Printer",
+    "Probe",
+    "Speaker",
+    "SystemClock",
+    "Translator",
+    "Utterance",
+]
 
 
 @runtime_checkable
@@ -64,6 +75,15 @@ class Speaker(Probe, Protocol):
         ...
 
 
+@runtime_checkable
+class Chime(Protocol):
+    """A speaker that can also play the call chime before a call-out (the board's)."""
+
+    def chime(self) -> None:
+        """Queue the chime; returns at once."""
+        ...
+
+
 class IdentityReader(Probe, Protocol):
     """Reads the 基本4情報 from the citizen's My Number card (a PC/SC reader or the simulator).
 
@@ -96,4 +116,52 @@ class IdentityReader(Probe, Protocol):
         Raises:
             kiosk.domain.identity.MyNumberNotAllowedError: ``[card] allow_my_number`` is false.
         """
+        ...
+
+
+class Translator(Probe, Protocol):
+    """Offline machine translation between BCP 47 languages (``"ja"``, ``"vi"``, ``"zh-Hans"``).
+
+    A missing model is a normal state, not an error: :meth:`route` and :meth:`translate`
+    return ``None`` and the screen says that no translation model is installed for the pair.
+    """
+
+    def route(self, source: str, target: str) -> tuple[str, ...] | None:
+        """The languages the text passes through (``("ja", "en", "vi")`` when pivoting through
+        English), or ``None`` when no installed model leads from ``source`` to ``target``."""
+        ...
+
+    def translate(self, text: str, source: str, target: str) -> str | None:
+        """``text`` in ``target``, or ``None`` when no model leads there; never downloads."""
+        ...
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One stretch of recognised speech. The text is personal data: its repr is masked."""
+
+    text: str = field(repr=False)
+    language: str
+    ended_at_s: float = 0.0        # monotonic time the speaker stopped (end of the voice chunk)
+    recognised_at_s: float = 0.0   # monotonic time the text was ready
+    audio_s: float = 0.0           # length of the chunk
+
+
+class Captioner(Probe, Protocol):
+    """Live speech recognition at the clerk's desk: microphone -> voice chunks -> text.
+
+    Recognition runs on the captioner's own thread; ``on_utterance`` is called there and must
+    only hand the text on (publish an event), never touch a widget.
+    """
+
+    def start(self, on_utterance: Callable[[Utterance], None]) -> None:
+        """Open the microphone and start recognising."""
+        ...
+
+    def stop(self) -> None:
+        """Stop recognising and release the microphone; what was not yet recognised is dropped."""
+        ...
+
+    def set_vocabulary(self, terms: Sequence[str]) -> None:
+        """Bias recognition towards these words (procedure and field names of the visit)."""
         ...

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from kiosk.doctor import Check, Status
 
-__all__ = ["find_voices", "probe_voices"]
+__all__ = ["find_voices", "probe_voices", "system_voice_id", "system_voice_tag"]
 
 # BCP 47 primary tag -> the language tags the system voices use for it.
 _SYSTEM_TAGS: dict[str, tuple[str, ...]] = {
@@ -56,6 +56,28 @@ def _open_jtalk_ready() -> str | None:
     except Exception:  # any failure (missing dictionary, broken wheel) means "no Japanese voice"
         return None
     return "Open JTalk (pyopenjtalk-plus)" if reading else None
+
+
+def _system_match(language: str) -> tuple[str, str] | None:
+    """``(voice id, language tag)`` of the system voice for a BCP 47 tag, if any."""
+    try:
+        voices = _system_voices()
+    except Exception:  # no speech library at all: no voice
+        return None
+    wanted = _SYSTEM_TAGS.get(_primary(language), (_primary(language),))
+    return next(((vid, lang) for want in wanted for vid, lang in voices if lang == want), None)
+
+
+def system_voice_id(language: str) -> str | None:
+    """The pyttsx3 voice id that speaks ``language`` (BCP 47), or ``None``."""
+    match = _system_match(language)
+    return match[0] if match else None
+
+
+def system_voice_tag(language: str) -> str | None:
+    """The system's language tag for ``language`` (what ``espeak-ng -v`` takes), or ``None``."""
+    match = _system_match(language)
+    return match[1] if match else None
 
 
 def find_voices(languages: Iterable[str]) -> dict[str, str | None]:

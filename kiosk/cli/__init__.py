@@ -13,7 +13,22 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.cli import card, db, demo, deploy, doctor, forms, i18n_commands, staff
+from kiosk.cli import (
+    audit,
+    board,
+    card,
+    clerk,
+    db,
+    demo,
+    deploy,
+    doctor,
+    forms,
+    i18n_commands,
+    models,
+    screenshots,
+    staff,
+    tablet,
+)
 from kiosk.config import Config, load_config
 from kiosk.errors import KioskError, UserFacingError
 from kiosk.logging_setup import configure_logging
@@ -21,7 +36,8 @@ from kiosk.paths import default_config_path
 
 __all__ = ["main"]
 
-_COMMAND_GROUPS = (card, db, demo, deploy, doctor, forms, i18n_commands, staff)
+_COMMAND_GROUPS = (audit, board, card, clerk, db, demo, deploy, doctor, forms, i18n_commands, models,
+                   screenshots, staff, tablet)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.domain.application import Submission
+from kiosk.audit.events import FormSubmitted
+from kiosk.audit.recorder import NULL_USAGE, UsageRecorder
+from kiosk.domain.application import Provenance, Submission
 from kiosk.i18n import N_
 from kiosk.ports import Clock
 from kiosk.storage.application_store import ApplicationStore, SealedSubmission
 from kiosk.storage.outbox import Outbox
 from kiosk.storage.sealing import AnswerSealer
 
-__all__ = ["OFFLINE_MESSAGE", "SubmissionService", "SubmitResult"]
+__all__ = ["OFFLINE_MESSAGE", "SubmissionService", "SubmitResult", "submitted_event"]
 
 OFFLINE_MESSAGE = N_("Your application is saved on this tablet. The connection to the counter "
                      "system is down, so please go to the counter and show your ticket number.")
@@ -41,8 +43,9 @@ class SubmissionService:
     """Seals, stores locally, and delivers citizens' applications."""
 
     def __init__(self, store: ApplicationStore, outbox: Outbox, sealer: AnswerSealer,
-                 clock: Clock) -> None:
+                 clock: Clock, usage: UsageRecorder = NULL_USAGE) -> None:
         self._store = store
+        self._usage = usage
         self._outbox = outbox
         self._sealer = sealer
         self._clock = clock
@@ -63,9 +66,10 @@ class SubmissionService:
         key = submission.idempotency_key
         self._outbox.put(self.seal(submission))
         delivered = self._outbox.deliver(self._store, late=False, only_key=key)
-        if key in delivered:
-            return SubmitResult(key, delivered[key])
-        return SubmitResult(key, None, OFFLINE_MESSAGE)
+        result = (SubmitResult(key, delivered[key]) if key in delivered
+                  else SubmitResult(key, None, OFFLINE_MESSAGE))
+        self._usage.record(submitted_event(submission, result.application_id))
+        return result
 
     def deliver_pending(self) -> int:
         """Deliver what waits in the outbox (the courier calls this); returns how many."""
@@ -74,3 +78,16 @@ class SubmissionService:
     def pending(self) -> int:
         """How many applications wait in the outbox."""
         return self._outbox.pending()
+
+
+def submitted_event(submission: Submission, application_id: int | None) -> FormSubmitted:
+    """The usage event of a submission: how many answers came from where, never a value."""
+    count = {kind: 0 for kind in Provenance}
+    for answer in submission.answers.values():
+        count[answer.provenance] += 1
+    return FormSubmitted(
+        form=submission.form_id, version=submission.form_version, language=submission.language,
+        ticket=submission.ticket_id, application=application_id,
+        card_fields=count[Provenance.CARD], typed_fields=count[Provenance.CITIZEN],
+        corrected_fields=count[Provenance.CLERK], default_fields=count[Provenance.DEFAULT],
+        delivered=application_id is not None)

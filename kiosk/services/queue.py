@@ -11,10 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from kiosk.audit.events import (
+    TicketCalled,
+    TicketFinished,
+    TicketIssued,
+    TicketTransferred,
+    counter_label,
+)
+from kiosk.audit.recorder import NULL_USAGE, UsageRecorder
 from kiosk.domain.ticket import SlipChoice, Ticket, TicketAction, TicketState
 from kiosk.storage.queue_store import QueueStore
 
 __all__ = ["BoardLine", "IssuedTicket", "QueueService", "SlipPrinter"]
+
+_FINAL = frozenset({TicketState.DONE, TicketState.NO_SHOW, TicketState.CANCELLED})
 
 SlipPrinter = Callable[[Ticket, int], None]
 """Prints a slip for (ticket, estimated wait in seconds); raises DeviceError on failure."""
@@ -39,10 +49,11 @@ class BoardLine:
 
 
 class QueueService:
-    """Issuing, calling and moving tickets."""
+    """Issuing, calling and moving tickets; each step is recorded in the usage log."""
 
-    def __init__(self, store: QueueStore) -> None:
+    def __init__(self, store: QueueStore, usage: UsageRecorder = NULL_USAGE) -> None:
         self._store = store
+        self._usage = usage
 
     def take_ticket(self, service: str, *, priority: int = 0,
                     print_slip: SlipPrinter | None = None) -> IssuedTicket:
@@ -53,6 +64,7 @@ class QueueService:
         """
         if print_slip is None:
             ticket = self._store.issue(service, priority=priority, slip=SlipChoice.NO_SLIP)
+            self._usage.record(TicketIssued(ticket.id, ticket.service, priority, slip=False))
             return IssuedTicket(ticket, self._store.estimated_wait_seconds(service, ticket.id))
         wait = self._store.estimated_wait_seconds(service)
         reserved = self._store.reserve(service, priority=priority)
@@ -62,30 +74,49 @@ class QueueService:
             # A printer error (DeviceError) or anything else: never leave a ghost ticket.
             self._store.void(reserved.id)
             raise
-        return IssuedTicket(self._store.confirm(reserved.id, SlipChoice.PRINTED), wait)
+        ticket = self._store.confirm(reserved.id, SlipChoice.PRINTED)
+        self._usage.record(TicketIssued(ticket.id, ticket.service, priority, slip=True))
+        return IssuedTicket(ticket, wait)
 
     def call_next(self, services: Sequence[str], *, counter: str,
                   staff_id: int | None = None) -> Ticket | None:
         """Call the next ticket for a counter serving ``services``; ``None`` if nobody waits."""
-        return self._store.call_next(services, counter=counter, staff_id=staff_id)
+        ticket = self._store.call_next(services, counter=counter, staff_id=staff_id)
+        if ticket is not None:
+            self._called(ticket)
+        return ticket
 
     def call(self, ticket_id: int, *, counter: str, staff_id: int | None = None) -> Ticket:
         """Call a specific ticket out of order."""
-        return self._store.call(ticket_id, counter=counter, staff_id=staff_id)
+        return self._called(self._store.call(ticket_id, counter=counter, staff_id=staff_id))
 
     def recall(self, ticket_id: int, *, counter: str, staff_id: int | None = None) -> Ticket:
         """Call the same ticket again."""
-        return self._store.act(ticket_id, TicketAction.RECALL, counter=counter,
-                               staff_id=staff_id)
+        return self._called(self._store.act(ticket_id, TicketAction.RECALL, counter=counter,
+                                            staff_id=staff_id), recall=True)
 
     def act(self, ticket_id: int, action: TicketAction, *,
             staff_id: int | None = None) -> Ticket:
         """Serve, finish, mark no-show, hold, resume or cancel a ticket."""
-        return self._store.act(ticket_id, action, staff_id=staff_id)
+        ticket = self._store.act(ticket_id, action, staff_id=staff_id)
+        if ticket.state in _FINAL:
+            self._usage.record(TicketFinished(ticket.id, ticket.service, ticket.state.value,
+                                              staff_id, _service_seconds(ticket)))
+        return ticket
 
     def transfer(self, ticket_id: int, to_service: str, *, staff_id: int | None = None) -> Ticket:
         """Send a ticket to another service's line; it keeps its place by original wait."""
-        return self._store.transfer(ticket_id, to_service, staff_id=staff_id)
+        before = self._store.get(ticket_id).service
+        ticket = self._store.transfer(ticket_id, to_service, staff_id=staff_id)
+        self._usage.record(TicketTransferred(ticket.id, before, ticket.service))
+        return ticket
+
+    def _called(self, ticket: Ticket, *, recall: bool = False) -> Ticket:
+        called = ticket.called_at or ticket.queued_at
+        self._usage.record(TicketCalled(ticket.id, ticket.service, counter_label(ticket.counter),
+                                        ticket.staff_id,
+                                        (called - ticket.queued_at).total_seconds(), recall))
+        return ticket
 
     def board(self, services: Sequence[str] = ()) -> list[BoardLine]:
         """What the waiting-room board shows, per service."""
@@ -100,3 +131,11 @@ class QueueService:
             lines.append(BoardLine(code, waiting, self._store.estimated_wait_seconds(code),
                                    calling))
         return lines
+
+
+def _service_seconds(ticket: Ticket) -> float | None:
+    """Service time as the store's figures count it: from serving (or the call) to done."""
+    start = ticket.serving_at or ticket.called_at
+    if ticket.state is not TicketState.DONE or start is None or ticket.finished_at is None:
+        return None
+    return (ticket.finished_at - start).total_seconds()

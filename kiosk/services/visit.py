@@ -1,17 +1,77 @@
-"""A citizen's visit at the tablet: the chosen language, from Welcome to the ticket.
+"""A citizen's visit at the tablet: language, procedures, identity, answers, ticket.
 
-The visit is the model the citizen screens bind to. It lives only in memory and is wiped
-when the visit ends, so nothing personal outlives it.
+The visit is the model the citizen screens bind to (they keep no state of their own). It lives
+only in memory: :meth:`Visit.end` drops the identity, the answers and the ticket, so nothing
+personal outlives the visit. Every change publishes :class:`VisitChanged` on the event bus;
+the PIN is never stored, logged or spoken.
 """
 
 from __future__ import annotations
 
+import enum
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
+from kiosk.domain.application import Answer as StoredAnswer
+from kiosk.domain.application import Provenance as StoredProvenance
+from kiosk.domain.application import Submission
+from kiosk.domain.identity import (
+    CardError,
+    CardRemovedError,
+    Identity,
+    NoCardError,
+    PinLockedError,
+    WrongPinError,
+)
+from kiosk.errors import UserFacingError
 from kiosk.events import Event, EventBus
-from kiosk.i18n import Translator, language, translator
+from kiosk.i18n import N_, Translator, language, translator
+from kiosk.ports import Clock, IdentityReader, Speaker
+from kiosk.procedures.bundles import Applicable, applicable_procedures
+from kiosk.procedures.catalog import FormCatalog
+from kiosk.procedures.eras import format_date
+from kiosk.procedures.kana import plain_text
+from kiosk.procedures.model import Bundle, FieldDef, FieldType, FormDefinition, LocalText
+from kiosk.procedures.session import FormSession, Provenance
+from kiosk.procedures.values import InvalidAnswerError, coerce
+from kiosk.services.applications import SubmissionService
+from kiosk.services.queue import IssuedTicket, QueueService, SlipPrinter
 
-__all__ = ["LanguageChanged", "Visit"]
+__all__ = [
+    "CardOutcome",
+    "CardResult",
+    "LanguageChanged",
+    "Question",
+    "ReviewLine",
+    "Stage",
+    "TicketInfo",
+    "Visit",
+    "VisitChanged",
+    "VisitEnded",
+]
+
+_log = logging.getLogger(__name__)
+
+# Field types the tablet asks itself; household tables and the 個人番号 are filled in with the
+# clerk (a repeat group is too much for one touch screen, the My Number is 特定個人情報).
+_ASKED_AT_TABLET = frozenset(FieldType) - {
+    FieldType.GROUP, FieldType.MY_NUMBER, FieldType.NOTE, FieldType.SIGNATURE}
+
+
+class Stage(enum.Enum):
+    """The screens of the flow, in order."""
+
+    WELCOME = "welcome"
+    CHOOSE = "choose"
+    LIFE_EVENT = "life_event"
+    IDENTIFY = "identify"
+    FORMS = "forms"
+    REVIEW = "review"
+    TICKET = "ticket"
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,15 +81,124 @@ class LanguageChanged(Event):
     code: str
 
 
-class Visit:
-    """One citizen's session at a tablet."""
+@dataclass(frozen=True, slots=True)
+class VisitChanged(Event):
+    """The visit moved to ``stage`` or its answers changed; screens refresh."""
 
-    def __init__(self, events: EventBus, default_language: str) -> None:
+    stage: str
+
+
+@dataclass(frozen=True, slots=True)
+class VisitEnded(Event):
+    """The visit ended and was wiped (``reason``: finished, timeout, card_removed, cancelled)."""
+
+    reason: str
+
+
+class CardOutcome(enum.Enum):
+    """What a PIN attempt led to."""
+
+    READ = "read"
+    WRONG_PIN = "wrong_pin"
+    LOCKED = "locked"
+    REMOVED = "removed"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class CardResult:
+    """The outcome of one PIN attempt and the message for the citizen (never personal data)."""
+
+    outcome: CardOutcome
+    message_id: str = ""
+    params: Mapping[str, Any] | None = None
+    tries_left: int | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the forms: a field of the first form that asks it."""
+
+    form_index: int
+    field: FieldDef
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    """One answer as the review screen shows it."""
+
+    field_id: str
+    label: str
+    value: str
+    from_card: bool
+    question_index: int | None   # where to go to change it; None when it cannot be changed
+
+
+@dataclass(frozen=True)
+class TicketInfo:
+    """What the ticket screen shows: no personal data."""
+
+    label: str
+    service: str
+    counter: str
+    department: str
+    people_ahead: int
+    wait_minutes: int
+    application_ids: tuple[str, ...]
+    message_id: str = ""        # e.g. OFFLINE_MESSAGE when the application waits in the outbox
+
+
+class Visit:
+    """One citizen's session at a tablet, from Welcome to the ticket.
+
+    Args:
+        events: the bus the screens listen to.
+        default_language: the language a new visit starts in.
+        forms: the procedures and life events offered.
+        clock: today's date for age checks and fees.
+        identity_reader: the My Number card reader.
+        queue: issues the ticket.
+        submissions: stores the applications.
+        speaker: voice guidance, when configured.
+        headset: personal data may be spoken (only through a headset).
+    """
+
+    def __init__(self, events: EventBus, default_language: str, *,
+                 forms: FormCatalog | None = None, clock: Clock | None = None,
+                 identity_reader: IdentityReader | None = None,
+                 queue: QueueService | None = None,
+                 submissions: SubmissionService | None = None,
+                 speaker: Speaker | None = None, headset: bool = False) -> None:
         self._events = events
         self._default_language = default_language
+        self.forms = forms or FormCatalog()
+        self._clock = clock
+        self._reader = identity_reader
+        self._queue = queue
+        self._submissions = submissions
+        self.speaker = speaker
+        self.headset = headset
+        self.voice_guidance = speaker is not None
         self.language = default_language
         self.tr: Translator = translator(default_language)
+        self._reset()
 
+    def _reset(self) -> None:
+        self.stage = Stage.WELCOME
+        self.chosen: list[str] = []
+        self.reasons: dict[str, LocalText] = {}
+        self.bundle: Bundle | None = None
+        self.bundle_answers: dict[str, Any] = {}
+        self.identity: Identity | None = None
+        self.with_card = False
+        self.sessions: list[FormSession] = []
+        self.question_index = 0
+        self.ticket: TicketInfo | None = None
+
+    def __repr__(self) -> str:
+        return f"Visit(stage={self.stage.value}, forms={len(self.sessions)}, lang={self.language})"
+
+    # ------------------------------------------------------------ language and stages
     def set_language(self, code: str) -> None:
         """Switch language; everything already answered is kept."""
         language(code)  # raises KeyError for a language the kiosk does not know
@@ -39,6 +208,376 @@ class Visit:
         self.tr = translator(code)
         self._events.publish(LanguageChanged(code))
 
-    def end(self) -> None:
-        """Forget the visit and return to the default language."""
+    def _go(self, stage: Stage) -> None:
+        self.stage = stage
+        self._events.publish(VisitChanged(stage.value))
+
+    def start(self) -> None:
+        """Leave Welcome for the choice of procedures."""
+        self._go(Stage.CHOOSE)
+
+    def back(self) -> None:
+        """One screen back (within the forms: one question back)."""
+        if self.stage is Stage.FORMS and self.question_index > 0:
+            self.question_index -= 1
+            self._go(Stage.FORMS)
+            return
+        previous = {Stage.CHOOSE: Stage.WELCOME, Stage.LIFE_EVENT: Stage.CHOOSE,
+                    Stage.IDENTIFY: Stage.CHOOSE, Stage.FORMS: Stage.IDENTIFY,
+                    Stage.REVIEW: Stage.FORMS}
+        target = previous.get(self.stage, self.stage)
+        if target is Stage.IDENTIFY:
+            self.identity, self.sessions, self.with_card = None, [], False
+        self._go(target)
+
+    def end(self, reason: str = "finished") -> None:
+        """Forget everything about this citizen and return to Welcome in the default language."""
+        self._reset()
         self.set_language(self._default_language)
+        self._events.publish(VisitEnded(reason))
+        self._events.publish(VisitChanged(Stage.WELCOME.value))
+
+    # ------------------------------------------------------------ what the citizen needs
+    def offered_forms(self) -> list[FormDefinition]:
+        """Procedures a citizen can apply for here, those that loaded without error."""
+        # A definition with errors is left out: FormCatalog.form refuses it.
+        broken = {issue.location.file for issue in self.forms.errors()}
+        return [form for form in self.forms.forms.values() if form.file not in broken]
+
+    def categories(self) -> list[tuple[str, list[FormDefinition]]]:
+        """The offered procedures grouped by department, labels in the visit's language."""
+        groups: dict[str, list[FormDefinition]] = {}
+        for form in self.offered_forms():
+            groups.setdefault(plain_text(form.department.get(self.language)), []).append(form)
+        return list(groups.items())
+
+    def toggle(self, form_id: str) -> None:
+        """Add ``form_id`` to the chosen procedures, or take it out."""
+        if form_id in self.chosen:
+            self.chosen.remove(form_id)
+            self.reasons.pop(form_id, None)
+        else:
+            self.forms.form(form_id)
+            self.chosen.append(form_id)
+        self._go(self.stage)
+
+    def choose_life_event(self, bundle_id: str) -> None:
+        """Start the few questions of a life event."""
+        self.bundle = self.forms.bundles[bundle_id]
+        self.bundle_answers = {}
+        self._go(Stage.LIFE_EVENT)
+
+    def answer_life_event(self, question_id: str, value: Any) -> None:
+        """Answer one question of the life event.
+
+        Raises:
+            InvalidAnswerError: the value does not fit the question.
+        """
+        if self.bundle is None:
+            return
+        question = next(q for q in self.bundle.questions if q.id == question_id)
+        self.bundle_answers[question_id] = coerce(question, value, _bundle_form(self.bundle))
+        self._go(self.stage)
+
+    def life_event_procedures(self) -> list[Applicable]:
+        """The procedures the life event's answers make apply, with the reason."""
+        if self.bundle is None:
+            return []
+        return [a for a in applicable_procedures(self.bundle, self.bundle_answers,
+                                                 today=self._today())
+                if a.procedure in self.forms.forms]
+
+    def accept_life_event(self) -> None:
+        """Choose the life event's procedures (keeping any chosen before) and go on."""
+        for item in self.life_event_procedures():
+            if item.procedure not in self.chosen:
+                self.chosen.append(item.procedure)
+            self.reasons[item.procedure] = item.reason
+        self._go(Stage.CHOOSE)
+
+    def confirm_procedures(self) -> None:
+        """Go on to identification with at least one procedure chosen."""
+        if self.chosen:
+            self._go(Stage.IDENTIFY)
+
+    # ------------------------------------------------------------ identification
+    def card_tries_left(self) -> int:
+        """PIN tries left on the inserted card, before the PIN pad is shown.
+
+        Raises:
+            kiosk.domain.identity.CardError: no card, not a My Number card, reader gone.
+        """
+        if self._reader is None:
+            raise NoCardError
+        return self._reader.tries_left()
+
+    def read_card(self, pin: str) -> CardResult:
+        """Try ``pin`` once and, if the card accepts it, read the identity and pre-fill.
+
+        The PIN is only passed through to the card: it is not kept, logged or spoken.
+        """
+        if self._reader is None:
+            return _failed(NoCardError())
+        try:
+            identity = self._reader.read_identity(pin)
+        except WrongPinError as exc:
+            return CardResult(CardOutcome.WRONG_PIN, exc.message_id, exc.params, exc.tries_left)
+        except PinLockedError as exc:
+            return CardResult(CardOutcome.LOCKED, exc.message_id, exc.params, 0)
+        except (CardRemovedError, NoCardError) as exc:
+            # The card was there when the tries were asked: it left before or during the read.
+            self.end("card_removed")
+            return CardResult(CardOutcome.REMOVED, exc.message_id, exc.params)
+        except CardError as exc:
+            return _failed(exc)
+        self.identity = identity
+        self.with_card = True
+        self._build_sessions(_card_sources(identity))
+        return CardResult(CardOutcome.READ)
+
+    def without_card(self) -> None:
+        """Continue without the card: the same forms, answered by touch."""
+        self.identity = None
+        self.with_card = False
+        self._build_sessions({})
+
+    def card_withdrawn(self) -> None:
+        """The card left the reader: a visit that uses the card ends and is wiped."""
+        if self.with_card or self.stage is Stage.IDENTIFY:
+            self.end("card_removed")
+
+    def _build_sessions(self, sources: Mapping[str, Any]) -> None:
+        today = self._today()
+        self.sessions = [FormSession(self.forms.form(form_id), sources, today=today)
+                         for form_id in self.chosen]
+        self.question_index = 0
+        self._go(Stage.FORMS if self.questions() else Stage.REVIEW)
+
+    def _today(self) -> date:
+        return self._clock.now().date() if self._clock is not None else date.today()
+
+    # ------------------------------------------------------------ questions
+    def questions(self) -> list[Question]:
+        """The questions still to show, once per field id across the chosen forms."""
+        seen: set[str] = set()
+        asked = []
+        for index, session in enumerate(self.sessions):
+            for item in session.definition.fields:
+                if item.id in seen or item.type not in _ASKED_AT_TABLET or \
+                        item.calculate is not None or not session.is_visible(item.id):
+                    continue
+                if session.provenance(item.id) is Provenance.CARD:
+                    # Read from the card and locked: shown on the review, not asked again.
+                    continue
+                seen.add(item.id)
+                asked.append(Question(index, item))
+        return asked
+
+    def current(self) -> Question | None:
+        """The question on screen (``None`` past the last one)."""
+        asked = self.questions()
+        return asked[self.question_index] if self.question_index < len(asked) else None
+
+    def session_of(self, question: Question) -> FormSession:
+        """The form session that holds ``question``."""
+        return self.sessions[question.form_index]
+
+    def answer(self, value: Any) -> None:
+        """Answer the current question in every chosen form that asks the same field.
+
+        Raises:
+            InvalidAnswerError: the value does not fit; nothing was changed.
+            kiosk.procedures.session.AnswerLockedError: the value came from the card.
+        """
+        question = self.current()
+        if question is None:
+            return
+        for session in self._sessions_with(question.field.id):
+            if not session.is_readonly(question.field.id):
+                session.set(question.field.id, value)
+        self._go(Stage.FORMS)
+
+    def next_question(self) -> None:
+        """Go to the next question, or to the review after the last one.
+
+        Raises:
+            InvalidAnswerError: the current question is required and unanswered.
+        """
+        question = self.current()
+        if question is not None:
+            session = self.session_of(question)
+            if session.is_required(question.field.id) and \
+                    session.value(question.field.id) in (None, "", [], False):
+                raise InvalidAnswerError(question.field.id, N_("Please answer this item."))
+        self.question_index += 1
+        self._go(Stage.FORMS if self.current() is not None else Stage.REVIEW)
+
+    def go_to_question(self, index: int) -> None:
+        """Jump back to question ``index`` (to change an answer from the review)."""
+        self.question_index = max(0, min(index, len(self.questions()) - 1))
+        self._go(Stage.FORMS)
+
+    def _sessions_with(self, field_id: str) -> Iterable[FormSession]:
+        for session in self.sessions:
+            if any(item.id == field_id for item in session.definition.fields):
+                yield session
+
+    def is_from_card(self, question: Question) -> bool:
+        """Whether the answer of ``question`` was read from the card (and is locked)."""
+        return self.session_of(question).provenance(question.field.id) is Provenance.CARD
+
+    def display(self, session: FormSession, item: FieldDef) -> str:
+        """The answer of ``item`` in words of the visit's language ('' when unanswered)."""
+        return display_value(session, item, self.language, self.tr)
+
+    # ------------------------------------------------------------ review and submit
+    def review(self) -> list[tuple[str, list[ReviewLine]]]:
+        """Per chosen form: its title and every asked answer."""
+        indexes = {q.field.id: i for i, q in enumerate(self.questions())}
+        result = []
+        for session in self.sessions:
+            lines = []
+            for item in session.definition.fields:
+                from_card = session.provenance(item.id) is Provenance.CARD
+                if item.id not in indexes and item.calculate is None and not from_card:
+                    continue
+                if not session.is_visible(item.id) or not item.type.holds_value:
+                    continue
+                lines.append(ReviewLine(item.id, plain_text(item.label.get(self.language)),
+                                        self.display(session, item), from_card,
+                                        None if from_card else indexes.get(item.id)))
+            result.append((plain_text(session.definition.title.get(self.language)), lines))
+        return result
+
+    def total_fee(self) -> int:
+        """Every chosen form's fees, in yen."""
+        return sum(session.total_fee() for session in self.sessions)
+
+    def to_bring(self) -> list[str]:
+        """What to bring to the counter, once each, in the visit's language."""
+        seen: dict[str, str] = {}
+        for session in self.sessions:
+            for item in session.bring():
+                seen.setdefault(item.id, plain_text(item.label.get(self.language)))
+        return list(seen.values())
+
+    def blocking_issues(self) -> list[tuple[str, str]]:
+        """``(field label, message)`` for each asked answer that stops submission."""
+        asked = {q.field.id for q in self.questions()}
+        issues = []
+        for session in self.sessions:
+            for issue in session.validate():
+                if issue.field in asked:
+                    label = session.definition.field(issue.field).label.get(self.language)
+                    issues.append((plain_text(label), self.tr(issue.message_id, **issue.params)))
+        return issues
+
+    def submit(self, print_slip: SlipPrinter | None = None) -> TicketInfo:
+        """Take a ticket (the slip printed first) and submit every form under it.
+
+        Raises:
+            kiosk.errors.DeviceError: the slip did not print; no ticket was issued.
+            RuntimeError: the visit has no queue or no forms (a wiring error).
+        """
+        if self._queue is None or self._submissions is None or not self.sessions:
+            raise RuntimeError("visit is not ready to submit")
+        first = self.sessions[0].definition
+        issued = self._queue.take_ticket(first.service, print_slip=print_slip)
+        ids, message = [], ""
+        for session in self.sessions:
+            result = self._submissions.submit(Submission(
+                session.definition.id, session.definition.version, self.language,
+                stored_answers(session), ticket_id=issued.ticket.id))
+            ids.append(str(result.application_id or result.idempotency_key[:8]))
+            message = message or result.message_id
+        self.ticket = _ticket_info(issued, first, self.language, self._people_ahead(issued),
+                                   tuple(ids), message)
+        self._go(Stage.TICKET)
+        return self.ticket
+
+    def _people_ahead(self, issued: IssuedTicket) -> int:
+        if self._queue is None:
+            return 0
+        lines = self._queue.board([issued.ticket.service])
+        return max(0, lines[0].waiting - 1) if lines else 0
+
+    # ------------------------------------------------------------ speech
+    def say(self, text: str, *, personal: bool = False, language_code: str | None = None) -> bool:
+        """Speak ``text`` when voice guidance is on; personal data only through a headset.
+
+        Returns whether it was handed to the speaker.
+        """
+        if not self.voice_guidance or self.speaker is None or not text.strip():
+            return False
+        if personal and not self.headset:
+            return False
+        bcp47 = language(language_code or self.language).bcp47
+        try:
+            self.speaker.say(text, bcp47)
+        except UserFacingError:
+            _log.warning("voice guidance failed")
+            return False
+        return True
+
+
+def _failed(exc: UserFacingError) -> CardResult:
+    return CardResult(CardOutcome.FAILED, exc.message_id, exc.params)
+
+
+def _bundle_form(bundle: Bundle) -> FormDefinition:
+    """A throwaway definition so life-event answers use the same coercions as forms."""
+    return FormDefinition(bundle.id, bundle.version, bundle.title, LocalText(), "", "",
+                          bundle.file, choices=bundle.choices, fields=bundle.questions)
+
+
+def _card_sources(identity: Identity) -> dict[str, Any]:
+    # The card has no reading (フリガナ) yet: card.reading is not offered, the citizen types it.
+    return {"card.name": identity.name, "card.address": identity.address,
+            "card.birth_date": identity.birth_date, "card.sex": identity.sex.value}
+
+
+def _ticket_info(issued: IssuedTicket, form: FormDefinition, language_code: str, ahead: int,
+                 ids: tuple[str, ...], message: str) -> TicketInfo:
+    return TicketInfo(issued.ticket.label, issued.ticket.service, form.counter,
+                      plain_text(form.department.get(language_code)), ahead,
+                      -(-issued.estimated_wait_seconds // 60), ids, message)
+
+
+def display_value(session: FormSession, item: FieldDef, language_code: str,
+                  tr: Callable[..., str]) -> str:
+    """The answer of ``item`` as words in ``language_code``."""
+    value = session.value(item.id)
+    if value in (None, "", []):
+        return ""
+    form = session.definition
+    if item.type in (FieldType.SELECT, FieldType.MULTISELECT):
+        values = value if isinstance(value, list) else [value]
+        return "、".join(plain_text(form.choice_label(item.choices or "", str(v), language_code))
+                        for v in values)
+    if item.type in (FieldType.YES_NO, FieldType.CONSENT):
+        return str(tr(N_("Yes") if value else N_("No")))
+    if isinstance(value, date):
+        return f"{format_date(value, form.era)} ({value.isoformat()})"
+    if item.unit is not None:
+        return f"{value} {plain_text(item.unit.get(language_code))}"
+    return str(value)
+
+
+_PROVENANCE = {Provenance.CARD: StoredProvenance.CARD, Provenance.CLERK: StoredProvenance.CLERK,
+               Provenance.DEFAULT: StoredProvenance.DEFAULT}
+
+
+def stored_answers(session: FormSession) -> dict[str, StoredAnswer]:
+    """The session's answers as text for sealing (dates ISO, lists and yes/no as JSON)."""
+    stored = {}
+    for field_id, answer in session.answers.items():
+        value = answer.value
+        if isinstance(value, date):
+            text = value.isoformat()
+        elif isinstance(value, str):
+            text = value
+        else:
+            text = json.dumps(value, ensure_ascii=False, default=str)
+        stored[field_id] = StoredAnswer(
+            text, _PROVENANCE.get(answer.provenance, StoredProvenance.CITIZEN))
+    return stored

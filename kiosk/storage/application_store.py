@@ -120,6 +120,13 @@ class ApplicationStore:
                 select(applications.c.id).where(applications.c.ticket_id == ticket_id)
                 .order_by(applications.c.id)).scalars())
 
+    def languages_for_ticket(self, ticket_id: int) -> list[str]:
+        """The languages the ticket holder used for its applications (no answers are opened)."""
+        with transaction(self._engine) as connection:
+            return list(dict.fromkeys(connection.execute(
+                select(applications.c.language).where(applications.c.ticket_id == ticket_id)
+                .order_by(applications.c.id)).scalars()))
+
     def set_status(self, application_id: int, status: ApplicationStatus,
                    staff_id: int | None) -> None:
         """Move an application along its review flow, recording who did it.

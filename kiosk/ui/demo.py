@@ -13,11 +13,10 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QWidget
 
 from kiosk import fonts
 from kiosk.doctor import Check
-from kiosk.i18n import S_, staff_translator, translator
-from kiosk.services.visit import Visit
-from kiosk.ui.board.board_screen import BoardScreen
-from kiosk.ui.citizen.welcome_screen import WelcomeScreen
-from kiosk.ui.clerk.status_window import StatusPanel
+from kiosk.i18n import S_, staff_translator
+from kiosk.ui.board.factory import make_board
+from kiosk.ui.citizen.tablet_factory import make_tablet
+from kiosk.ui.clerk.clerk_window import ClerkWindow
 from kiosk.ui.common.application import application, loaded_faces
 from kiosk.ui.common.theme import HIGH_CONTRAST, NORMAL
 
@@ -31,15 +30,13 @@ def demo_windows(services: Services, checks: Sequence[Check]) -> list[QMainWindo
     """Build the three windows (not shown yet)."""
     config = services.config
     clerk_tr = staff_translator("ja")
-    board_tr = translator("ja")       # the board speaks to citizens, Japanese first
-    visit = Visit(services.events, config.ui.default_language)
     windows = []
     for title, widget, size, theme in (
         (clerk_tr(S_("Citizen tablet")),
-         WelcomeScreen(visit, services.events, config.ui.languages), (560, 900), NORMAL),
-        (clerk_tr(S_("Clerk desktop")), StatusPanel(clerk_tr, checks), (680, 700), NORMAL),
-        (clerk_tr(S_("Waiting-room board")), BoardScreen(board_tr, services.clock),
-         (640, 480), HIGH_CONTRAST),
+         make_tablet(services), (560, 900), NORMAL),
+        (clerk_tr(S_("Clerk desktop")), ClerkWindow(services, tr=clerk_tr, checks=checks),
+         (1100, 700), NORMAL),
+        (clerk_tr(S_("Waiting-room board")), make_board(services), (800, 600), HIGH_CONTRAST),
     ):
         window = QMainWindow()
         window.setWindowTitle(f"{title} — {config.device.counter}")

@@ -58,16 +58,19 @@ def test_welcome_screen__tap_vietnamese__retranslates_and_marks_the_button(windo
     assert not welcome.language_buttons["ja"].isChecked()
 
 
-def test_welcome_screen__tap_start__says_plainly_that_applying_is_not_ready(windows, qtbot):
-    welcome = windows[0].centralWidget()
+def test_welcome_screen__tap_start__opens_the_choice_of_procedures(windows, qtbot):
+    from kiosk.services.visit import Stage
 
-    welcome.start_button.click()
+    tablet = windows[0].centralWidget()
 
-    assert welcome.notice.text() == "このタブレットでの申請はまだご利用いただけません。窓口へお越しください。"
+    tablet.start_button.click()
+
+    qtbot.waitUntil(lambda: tablet.visit.stage is Stage.CHOOSE, timeout=1000)
+    assert tablet.current_screen() is tablet.screens[Stage.CHOOSE]
 
 
 def test_status_panel__checks__one_row_each_with_translated_result(windows):
-    table = windows[1].centralWidget().table
+    table = windows[1].centralWidget().status_panel.table
 
     assert table.rowCount() == 2
     assert [table.item(row, 1).text() for row in range(2)] == ["正常", "異常"]

@@ -28,10 +28,6 @@ class StatusPanel(QWidget):
         super().__init__(parent)
         self.heading = QLabel(tr(S_("Clerk desktop — device status")))
         self.heading.setObjectName("clerk-heading")
-        self.queue_note = QLabel(tr(S_(
-            "The ticket queue and application review are not built yet; "
-            "this window shows the state of the devices.")), wordWrap=True)
-        self.queue_note.setProperty("role", "muted")
         self.table = QTableWidget(len(checks), 3)
         self.table.setObjectName("status-table")
         self.table.setHorizontalHeaderLabels([tr(S_("Check")), tr(S_("Result")), tr(S_("Detail"))])
@@ -43,5 +39,4 @@ class StatusPanel(QWidget):
             self.table.setItem(row, 2, QTableWidgetItem(check.detail))
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
-        layout.addWidget(self.queue_note)
         layout.addWidget(self.table)

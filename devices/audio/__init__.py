@@ -1,0 +1,1 @@
+"""Live captions at the clerk's desk: microphone PCM -> voice chunks -> faster-whisper text."""

@@ -1,0 +1,140 @@
+"""The Captioner port: microphone -> voice chunks -> Whisper, on two threads of its own.
+
+The capture thread only reads PCM and cuts utterances, so a slow recognition never makes the
+microphone overrun; the recognition thread turns each utterance into an
+:class:`kiosk.ports.Utterance` and hands it to the listener. Recognised text is personal data:
+nothing here logs it.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+from devices.audio.recognizer import WhisperRecognizer, vocabulary_prompt
+from devices.audio.sources import PcmSource
+from devices.audio.vad import VoiceChunk, VoiceChunker
+from kiosk.doctor import Check
+from kiosk.errors import KioskError
+from kiosk.ports import Utterance
+
+__all__ = ["LiveCaptioner"]
+
+_log = logging.getLogger(__name__)
+_STOP = object()
+
+
+class LiveCaptioner:
+    """Live captions from ``open_source()`` recognised by ``recognizer`` in ``language``.
+
+    Args:
+        open_source: opens the microphone (called by :meth:`start`, so a restart reopens it).
+        recognizer: the loaded or lazily loaded Whisper model.
+        language: what the clerk speaks (Japanese at a Japanese counter).
+        chunker: makes a fresh :class:`VoiceChunker` per start.
+        clock: monotonic seconds; chunk end times are mapped onto it.
+    """
+
+    def __init__(self, open_source: Callable[[], PcmSource], recognizer: WhisperRecognizer, *,
+                 language: str = "ja", chunker: Callable[[], VoiceChunker] = VoiceChunker,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._open_source = open_source
+        self._recognizer = recognizer
+        self._language = language
+        self._make_chunker = chunker
+        self._clock = clock
+        self._terms: tuple[str, ...] = ()
+        self._chunks: queue.Queue[tuple[VoiceChunk, float] | object] = queue.Queue()
+        self._threads: list[threading.Thread] = []
+        self._stopping = threading.Event()
+        self._source: PcmSource | None = None
+
+    @property
+    def listening(self) -> bool:
+        """Whether the microphone is open."""
+        return bool(self._threads) and not self._stopping.is_set()
+
+    def set_vocabulary(self, terms: Sequence[str]) -> None:
+        """See :meth:`kiosk.ports.Captioner.set_vocabulary`."""
+        self._terms = tuple(terms)
+
+    def start(self, on_utterance: Callable[[Utterance], None]) -> None:
+        """See :meth:`kiosk.ports.Captioner.start`."""
+        if self._threads:
+            return
+        self._stopping.clear()
+        self._source = self._open_source()
+        self._chunks = queue.Queue()
+        started = self._clock()
+        self._threads = [
+            threading.Thread(target=self._capture, args=(self._source, started),
+                             name="captions-capture", daemon=True),
+            threading.Thread(target=self._recognise, args=(on_utterance,),
+                             name="captions-recognise", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        """See :meth:`kiosk.ports.Captioner.stop`."""
+        self._stopping.set()
+        if self._source is not None:
+            self._source.close()
+        self._chunks.put(_STOP)
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self._threads = []
+        self._source = None
+
+    def wait_until_drained(self, timeout: float = 60.0) -> None:
+        """Wait until the source ended and every chunk was recognised (tests, benchmarks)."""
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+
+    def probe(self) -> Sequence[Check]:
+        """The recognition model's self-test."""
+        return self._recognizer.probe()
+
+    def _capture(self, source: PcmSource, started: float) -> None:
+        chunker = self._make_chunker()
+        try:
+            while not self._stopping.is_set():
+                block = source.read()
+                if block is None:
+                    break
+                for chunk in chunker.feed(block):
+                    self._chunks.put((chunk, started))
+            if not self._stopping.is_set():
+                for chunk in chunker.flush():
+                    self._chunks.put((chunk, started))
+        except (OSError, ValueError):
+            _log.warning("microphone stream ended with an error", exc_info=True)
+        finally:
+            self._chunks.put(_STOP)
+
+    def _recognise(self, on_utterance: Callable[[Utterance], None]) -> None:
+        while True:
+            item = self._chunks.get()
+            if item is _STOP or self._stopping.is_set():
+                return
+            assert isinstance(item, tuple)
+            chunk, started = item
+            self._publish(chunk, started, on_utterance)
+
+    def _publish(self, chunk: VoiceChunk, started: float,
+                 on_utterance: Callable[[Utterance], None]) -> None:
+        terms = self._terms
+        try:
+            text = self._recognizer.transcribe(
+                chunk.samples, self._language, prompt=vocabulary_prompt(terms, self._language),
+                hotwords=" ".join(terms[:20]))
+        except KioskError:
+            _log.warning("speech recognition failed for one utterance", exc_info=True)
+            return
+        if text:
+            on_utterance(Utterance(text, self._language, ended_at_s=started + chunk.ended_at_s,
+                                   recognised_at_s=self._clock(), audio_s=chunk.duration_s))

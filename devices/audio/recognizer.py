@@ -1,0 +1,99 @@
+"""Speech to text with faster-whisper on the CPU, biased towards the counter's vocabulary.
+
+Whisper hears "住民票の写し" as "住民表の映し" unless it has seen the words: the procedure and field
+names of the visit go into the initial prompt (the text Whisper believes came before) and, as
+hotwords, into every window. The model is a local directory; ``local_files_only`` makes
+faster-whisper refuse to fetch anything.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from devices.audio.vad import Samples
+from devices.audio.whisper_model import check_stt_model
+from kiosk.doctor import Check, Status
+from kiosk.errors import DeviceError, KioskError
+from kiosk.i18n import S_
+
+__all__ = ["WhisperRecognizer", "vocabulary_prompt"]
+
+# Whisper's prompt holds at most 224 tokens; Japanese takes about one token per character.
+_PROMPT_CHARS = 150
+
+
+def vocabulary_prompt(terms: Sequence[str], language: str) -> str:
+    """A prompt listing ``terms`` in the style of the language, cut to fit Whisper's window."""
+    separator = "、" if language.startswith(("ja", "zh")) else ", "
+    unique = list(dict.fromkeys(term.strip() for term in terms if term.strip()))
+    prompt = ""
+    for term in unique:
+        candidate = f"{prompt}{separator}{term}" if prompt else term
+        if len(candidate) > _PROMPT_CHARS:
+            break
+        prompt = candidate
+    return prompt + ("。" if prompt and language.startswith(("ja", "zh")) else "")
+
+
+class WhisperRecognizer:
+    """One loaded Whisper model; :meth:`transcribe` is safe to call from one thread at a time.
+
+    Args:
+        model_dir: an installed faster-whisper model (see :mod:`.whisper_model`).
+        threads: CPU threads for CTranslate2.
+        compute_type: ``int8`` keeps Whisper base near 350 MB and fast on 2 cores.
+    """
+
+    def __init__(self, model_dir: Path, *, threads: int = 2, compute_type: str = "int8") -> None:
+        check_stt_model(model_dir)
+        self._model_dir = model_dir
+        self._threads = threads
+        self._compute_type = compute_type
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        """Load the model now (it is otherwise loaded on the first :meth:`transcribe`)."""
+        with self._lock:
+            if self._model is None:
+                from faster_whisper import WhisperModel  # noqa: PLC0415 - heavy; devices only
+
+                self._model = WhisperModel(str(self._model_dir), device="cpu",
+                                           compute_type=self._compute_type,
+                                           cpu_threads=self._threads, local_files_only=True)
+
+    def transcribe(self, samples: Samples, language: str, *, prompt: str = "",
+                   hotwords: str = "") -> str:
+        """The text spoken in ``samples`` (16 kHz mono float32); ``""`` for silence or noise.
+
+        Raises:
+            DeviceError: the model failed (corrupt file, out of memory).
+        """
+        self.load()
+        code = language.replace("@", "-").split("-", maxsplit=1)[0]
+        try:
+            with self._lock:
+                segments, _info = self._model.transcribe(
+                    samples, language=code, beam_size=1, best_of=1, temperature=0.0,
+                    initial_prompt=prompt or None, hotwords=hotwords or None,
+                    condition_on_previous_text=False, without_timestamps=True,
+                    vad_filter=False, no_speech_threshold=0.6)
+                texts = [segment.text.strip() for segment in segments
+                         if segment.no_speech_prob < 0.8]
+        except (RuntimeError, ValueError) as exc:
+            raise DeviceError(S_("Speech recognition failed: {reason}."),
+                              reason=type(exc).__name__) from exc
+        joiner = "" if code in {"ja", "zh", "th"} else " "
+        return joiner.join(text for text in texts if text)
+
+    def probe(self) -> Sequence[Check]:
+        """Loads the model once; IT sees at start of day whether captions will work."""
+        try:
+            self.load()
+        except (KioskError, RuntimeError, ValueError, OSError) as exc:
+            return [Check("captions.model", Status.FAIL, f"cannot load {self._model_dir}: "
+                          f"{type(exc).__name__}", "Reinstall: kiosk models install-stt DIR")]
+        return [Check("captions.model", Status.OK, f"Whisper model at {self._model_dir}")]

@@ -1,0 +1,125 @@
+"""Voice-activity chunking: cut a PCM stream into utterances at pauses.
+
+Whisper recognises whole stretches of speech best, and a caption should appear as soon as the
+speaker pauses. A frame (30 ms) is voiced when its level is well above the noise floor, which
+is tracked slowly so a humming PC fan does not count as speech. An utterance ends after
+``end_silence_ms`` of unvoiced frames, or is cut at ``max_chunk_s`` so a monologue still
+produces captions. A little audio before the first voiced frame is kept (``pre_roll_ms``):
+word onsets are quiet, and cutting them costs the first syllable.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["SAMPLE_RATE", "VoiceChunk", "VoiceChunker"]
+
+SAMPLE_RATE = 16_000
+Samples = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class VoiceChunk:
+    """One utterance: mono float32 samples at 16 kHz and where it ended in the stream."""
+
+    samples: Samples = field(repr=False)
+    ended_at_s: float          # stream time of the last voiced frame
+
+    @property
+    def duration_s(self) -> float:
+        """Length of the chunk in seconds."""
+        return len(self.samples) / SAMPLE_RATE
+
+
+class VoiceChunker:
+    """Feeds on PCM blocks of any size and returns finished utterances.
+
+    Args:
+        threshold_db: absolute level (dBFS) a frame must exceed to count as voiced.
+        margin_db: how far above the tracked noise floor a voiced frame must be.
+        end_silence_ms: pause that ends an utterance.
+        min_speech_ms: shorter voiced stretches (a cough, a click) are dropped.
+        max_chunk_s: an utterance longer than this is cut.
+        pre_roll_ms: audio kept before the first voiced frame.
+    """
+
+    frame = SAMPLE_RATE * 30 // 1000
+
+    def __init__(self, *, threshold_db: float = -45.0, margin_db: float = 12.0,
+                 end_silence_ms: int = 450, min_speech_ms: int = 250, max_chunk_s: float = 12.0,
+                 pre_roll_ms: int = 240) -> None:
+        self._threshold_db = threshold_db
+        self._margin_db = margin_db
+        self._end_frames = max(1, end_silence_ms // 30)
+        self._min_frames = max(1, min_speech_ms // 30)
+        self._max_frames = int(max_chunk_s * 1000 // 30)
+        self._pre_roll: deque[Samples] = deque(maxlen=max(1, pre_roll_ms // 30))
+        self._noise_db = -70.0
+        self._pending = np.zeros(0, dtype=np.float32)
+        self._frames: list[Samples] = []
+        self._voiced = 0
+        self._silent = 0
+        self._position = 0        # samples consumed so far
+
+    def feed(self, samples: Samples) -> list[VoiceChunk]:
+        """Add ``samples`` (float32 in [-1, 1]) and return the utterances they completed."""
+        data = np.concatenate([self._pending, samples.astype(np.float32, copy=False)])
+        usable = len(data) - len(data) % self.frame
+        self._pending = data[usable:]
+        done = []
+        for start in range(0, usable, self.frame):
+            chunk = self._frame(data[start:start + self.frame])
+            if chunk is not None:
+                done.append(chunk)
+        return done
+
+    def flush(self) -> list[VoiceChunk]:
+        """End of stream: return the utterance in progress, if long enough."""
+        chunk = self._finish()
+        return [chunk] if chunk is not None else []
+
+    def reset(self) -> None:
+        """Drop everything buffered (the microphone was muted or the visit ended)."""
+        self._pending = np.zeros(0, dtype=np.float32)
+        self._frames, self._voiced, self._silent = [], 0, 0
+        self._pre_roll.clear()
+
+    def _frame(self, frame: Samples) -> VoiceChunk | None:
+        self._position += len(frame)
+        level = 10 * np.log10(float(np.mean(frame * frame)) + 1e-10)
+        voiced = level > max(self._threshold_db, self._noise_db + self._margin_db)
+        if not voiced:
+            # The floor follows quiet frames quickly and loud ones slowly.
+            rate = 0.1 if level < self._noise_db else 0.01
+            self._noise_db += rate * (level - self._noise_db)
+        if not self._frames:
+            if voiced:
+                self._frames = [*self._pre_roll, frame]
+                self._voiced, self._silent = 1, 0
+            else:
+                self._pre_roll.append(frame)
+            return None
+        self._frames.append(frame)
+        if voiced:
+            self._voiced += 1
+            self._silent = 0
+        else:
+            self._silent += 1
+        if self._silent >= self._end_frames or len(self._frames) >= self._max_frames:
+            return self._finish()
+        return None
+
+    def _finish(self) -> VoiceChunk | None:
+        frames, voiced, silent = self._frames, self._voiced, self._silent
+        self._frames, self._voiced, self._silent = [], 0, 0
+        self._pre_roll.clear()
+        if voiced < self._min_frames:
+            return None
+        # Keep a short tail of the pause: Whisper likes a little silence after the last word.
+        keep = len(frames) - max(0, silent - 5)
+        ended = (self._position - silent * self.frame) / SAMPLE_RATE
+        return VoiceChunk(np.concatenate(frames[:keep]), ended)

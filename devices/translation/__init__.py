@@ -1,0 +1,1 @@
+"""Offline machine translation: Argos Translate packages installed from files (the Translator port)."""

@@ -1,0 +1,341 @@
+"""Typed usage events: what a device did, in ids, codes, counts and durations only.
+
+No event has a field that can hold a name, a reading, an address, a birth date, a phone
+number, a PIN, a My Number or conversation text. Text fields are *codes* (form ids, service
+codes, language codes, reason codes): :meth:`UsageEvent.__post_init__` refuses anything that
+does not look like a code, so a mistake at a call site fails loudly instead of logging a person.
+The only exception is ``counter``, the configured name of a counter (``1番窓口``), which is
+configuration, not personal data; it is limited to a short label without spaces.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+__all__ = [
+    "EVENT_TYPES",
+    "CaptionsUsed",
+    "CardRead",
+    "ClerkEdited",
+    "ClerkViewed",
+    "ConfigChanged",
+    "DayAnchor",
+    "ErrorOccurred",
+    "FormSubmitted",
+    "LanguageChosen",
+    "LogPurged",
+    "LogRecovered",
+    "PinOutcome",
+    "PrintDone",
+    "ProceduresChosen",
+    "SessionEnded",
+    "SessionStarted",
+    "SoftwareStarted",
+    "TicketCalled",
+    "TicketFinished",
+    "TicketIssued",
+    "TicketTransferred",
+    "TranslationUsed",
+    "UsageEvent",
+    "counter_label",
+    "event_from_data",
+]
+
+_CODE = re.compile(r"[A-Za-z0-9_.:@+\-]{0,64}")
+# A counter label from the configuration: short, no whitespace (a name has a U+3000 in it).
+_LABEL = re.compile(r"[^\s\x00-\x1f]{0,24}")
+_LABEL_FIELDS = frozenset({"counter"})
+
+
+@dataclass(frozen=True, slots=True)
+class UsageEvent:
+    """Base of every usage event; ``KIND`` names it in the log (``ticket.issued``)."""
+
+    KIND: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        for item in dataclasses.fields(self):
+            _check_value(item.name, getattr(self, item.name))
+
+    def data(self) -> dict[str, Any]:
+        """The event's fields as JSON-ready values (tuples become lists)."""
+        return {item.name: _plain(getattr(self, item.name)) for item in dataclasses.fields(self)}
+
+
+def _check_value(name: str, value: Any) -> None:
+    if value is None or isinstance(value, bool | int | float):
+        return
+    if isinstance(value, tuple):
+        for one in value:
+            _check_value(name, one)
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"usage event field {name}: {type(value).__name__} is not allowed")
+    pattern = _LABEL if name in _LABEL_FIELDS else _CODE
+    if not pattern.fullmatch(value):
+        # The value is not shown: it may be exactly the personal datum we must not log.
+        raise ValueError(f"usage event field {name}: not a code ({len(value)} chars)")
+
+
+def counter_label(name: str) -> str:
+    """A configured counter name made fit for the ``counter`` field (no spaces, 24 chars)."""
+    return "_".join(name.split())[:24]
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+# ---------------------------------------------------------------- the tablet's visit
+@dataclass(frozen=True, slots=True)
+class SessionStarted(UsageEvent):
+    """A citizen touched the Welcome screen; ``session`` is an opaque random id."""
+
+    KIND: ClassVar[str] = "session.started"
+    session: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionEnded(UsageEvent):
+    """The visit ended: ``reason`` is ``done``, ``timeout`` or ``cancel``."""
+
+    KIND: ClassVar[str] = "session.ended"
+    session: str
+    reason: str
+    duration_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageChosen(UsageEvent):
+    """The citizen switched to ``language`` (a catalog code such as ``vi``)."""
+
+    KIND: ClassVar[str] = "session.language"
+    session: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProceduresChosen(UsageEvent):
+    """The procedures (form ids) the citizen chose, perhaps through a life-event bundle."""
+
+    KIND: ClassVar[str] = "session.procedures"
+    session: str
+    forms: tuple[str, ...]
+    bundle: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CardRead(UsageEvent):
+    """A My Number card read: ``ok`` or not, with a reason code (``no_card``), never data."""
+
+    KIND: ClassVar[str] = "card.read"
+    session: str
+    ok: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PinOutcome(UsageEvent):
+    """The result of one PIN entry: ``ok``, ``wrong`` or ``locked``; never the digits."""
+
+    KIND: ClassVar[str] = "card.pin"
+    session: str
+    outcome: str
+    tries_left: int
+
+
+@dataclass(frozen=True, slots=True)
+class FormSubmitted(UsageEvent):
+    """An application submitted: field counts by provenance, never a value."""
+
+    KIND: ClassVar[str] = "form.submitted"
+    form: str
+    version: str
+    language: str
+    ticket: int | None
+    application: int | None
+    card_fields: int
+    typed_fields: int
+    corrected_fields: int
+    default_fields: int
+    delivered: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CaptionsUsed(UsageEvent):
+    """Live captions ran for ``seconds`` during a conversation."""
+
+    KIND: ClassVar[str] = "captions.used"
+    session: str
+    language: str
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationUsed(UsageEvent):
+    """Machine translation was used ``utterances`` times between two languages."""
+
+    KIND: ClassVar[str] = "translation.used"
+    session: str
+    source: str
+    target: str
+    utterances: int
+
+
+@dataclass(frozen=True, slots=True)
+class PrintDone(UsageEvent):
+    """A print job: ``kind`` is ``form``, ``receipt``, ``slip`` or ``report``."""
+
+    KIND: ClassVar[str] = "print.done"
+    kind: str
+    ok: bool
+    pages: int
+    reason: str = ""
+
+
+# ---------------------------------------------------------------- the queue
+@dataclass(frozen=True, slots=True)
+class TicketIssued(UsageEvent):
+    """A ticket entered the queue (its slip printed, or the citizen chose none)."""
+
+    KIND: ClassVar[str] = "ticket.issued"
+    ticket: int
+    service: str
+    priority: int
+    slip: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TicketCalled(UsageEvent):
+    """A ticket was called to a counter after waiting ``wait_s`` seconds."""
+
+    KIND: ClassVar[str] = "ticket.called"
+    ticket: int
+    service: str
+    counter: str
+    staff: int | None
+    wait_s: float
+    recall: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TicketFinished(UsageEvent):
+    """A ticket left the queue: ``outcome`` is ``done``, ``no_show`` or ``cancelled``."""
+
+    KIND: ClassVar[str] = "ticket.finished"
+    ticket: int
+    service: str
+    outcome: str
+    staff: int | None
+    service_s: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketTransferred(UsageEvent):
+    """A ticket moved to another service's line."""
+
+    KIND: ClassVar[str] = "ticket.transferred"
+    ticket: int
+    source: str
+    target: str
+
+
+# ---------------------------------------------------------------- clerk, device, errors
+@dataclass(frozen=True, slots=True)
+class ClerkViewed(UsageEvent):
+    """A clerk opened an application."""
+
+    KIND: ClassVar[str] = "clerk.viewed"
+    staff: int
+    application: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClerkEdited(UsageEvent):
+    """A clerk corrected ``fields`` answers of an application."""
+
+    KIND: ClassVar[str] = "clerk.edited"
+    staff: int
+    application: int
+    fields: int
+
+
+@dataclass(frozen=True, slots=True)
+class SoftwareStarted(UsageEvent):
+    """The kiosk started with this software version."""
+
+    KIND: ClassVar[str] = "device.started"
+    version: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigChanged(UsageEvent):
+    """The configuration differs from the last start: ``digest`` is its SHA-256 prefix."""
+
+    KIND: ClassVar[str] = "device.config"
+    schema_version: int
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorOccurred(UsageEvent):
+    """An error: where (a code such as ``print.slip``) and the exception class name."""
+
+    KIND: ClassVar[str] = "device.error"
+    where: str
+    error: str
+
+
+# ---------------------------------------------------------------- the log's own records
+@dataclass(frozen=True, slots=True)
+class DayAnchor(UsageEvent):
+    """First record of every daily file: links it to the previous file of the device."""
+
+    KIND: ClassVar[str] = "log.anchor"
+    prev_file: str           # date of the previous file, "" for the first file ever
+    prev_records: int
+
+
+@dataclass(frozen=True, slots=True)
+class LogRecovered(UsageEvent):
+    """The writer found line ``torn_line`` cut short (a crash) and continued after it."""
+
+    KIND: ClassVar[str] = "log.recovered"
+    torn_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class LogPurged(UsageEvent):
+    """Retention deleted this device's files up to and including ``through`` (a date)."""
+
+    KIND: ClassVar[str] = "log.purged"
+    through: str
+    files: int
+
+
+EVENT_TYPES: dict[str, type[UsageEvent]] = {
+    cls.KIND: cls for cls in (
+        SessionStarted, SessionEnded, LanguageChosen, ProceduresChosen, CardRead, PinOutcome,
+        FormSubmitted, CaptionsUsed, TranslationUsed, PrintDone, TicketIssued, TicketCalled,
+        TicketFinished, TicketTransferred, ClerkViewed, ClerkEdited, SoftwareStarted,
+        ConfigChanged, ErrorOccurred, DayAnchor, LogRecovered, LogPurged)
+}
+
+
+def event_from_data(kind: str, data: Mapping[str, Any]) -> UsageEvent:
+    """Rebuild the typed event of a log record.
+
+    Raises:
+        KeyError: unknown kind.
+        TypeError, ValueError: the data does not fit the event.
+    """
+    cls = EVENT_TYPES[kind]
+    values = {key: tuple(value) if isinstance(value, list) else value
+              for key, value in data.items()}
+    return cls(**values)

@@ -1,0 +1,283 @@
+"""The yearly effect-verification report (効果検証): figures aggregated from the usage logs.
+
+Every figure is a count, a sum or a distribution over events; no record is kept. The plan's
+targets it speaks to: writing-free and wait-free counters (share of visits done without
+writing, handwritten fields avoided, waiting and service times), translation and captions,
+paper purchases halved by FY2028 (pages printed) and the convenience-store share of
+certificates, 30 % by FY2028 (certificates applied for at the counter by a card holder, who
+could have used the store).
+
+How visits are counted: a visit is a ticket issued, plus an application submitted without a
+ticket. A visit is *writing-free* when at least one application of it was submitted at the
+tablet, *with card* when one of those answers came from the My Number card.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from kiosk.audit.forms_info import FormInfo
+from kiosk.audit.reader import LogRecord
+
+__all__ = ["WAIT_BUCKETS_MIN", "Distribution", "FieldFigures", "UsageReport", "build_report"]
+
+WAIT_BUCKETS_MIN: tuple[int, ...] = (5, 10, 15, 30, 60)
+"""Upper edges (minutes) of the histogram buckets; the last bucket is everything above."""
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """A distribution of durations in seconds."""
+
+    count: int
+    mean: float
+    p10: float
+    p50: float
+    p90: float
+    maximum: float
+    buckets: tuple[int, ...]       # counts per WAIT_BUCKETS_MIN bucket, plus one above
+
+    @staticmethod
+    def of(values: list[float]) -> Distribution:
+        """The distribution of ``values`` (all zeros when empty)."""
+        if not values:
+            return Distribution(0, 0.0, 0.0, 0.0, 0.0, 0.0, (0,) * (len(WAIT_BUCKETS_MIN) + 1))
+        ordered = sorted(values)
+
+        def rank(p: float) -> float:
+            return ordered[min(len(ordered) - 1, max(0, round(p * len(ordered) + 0.5) - 1))]
+
+        buckets = [0] * (len(WAIT_BUCKETS_MIN) + 1)
+        for value in ordered:
+            minutes = value / 60
+            index = next((i for i, edge in enumerate(WAIT_BUCKETS_MIN) if minutes < edge),
+                         len(WAIT_BUCKETS_MIN))
+            buckets[index] += 1
+        return Distribution(len(ordered), sum(ordered) / len(ordered), rank(0.1), rank(0.5),
+                            rank(0.9), ordered[-1], tuple(buckets))
+
+
+@dataclass
+class FieldFigures:
+    """Fields of submitted applications by where they came from (one form or all)."""
+
+    submissions: int = 0
+    paper_fields: int = 0        # fields of the paper forms these applications replace
+    typed: int = 0
+    card: int = 0
+    corrected: int = 0
+    default: int = 0
+    avoided_chars: float = 0.0   # estimate: avoided fields x the form's characters per field
+
+    @property
+    def avoided_fields(self) -> int:
+        """Paper fields the citizen did not write by hand."""
+        return max(0, self.paper_fields - self.typed)
+
+
+@dataclass
+class UsageReport:
+    """All figures of one period."""
+
+    first: date
+    last: date
+    devices: set[str] = field(default_factory=set)
+    records: int = 0
+    tickets: Counter[tuple[str, str]] = field(default_factory=Counter)        # (service, month)
+    applications: Counter[tuple[str, str]] = field(default_factory=Counter)   # (form, month)
+    visits: Counter[str] = field(default_factory=Counter)                     # month
+    writing_free_card: Counter[str] = field(default_factory=Counter)          # month
+    writing_free_no_card: Counter[str] = field(default_factory=Counter)       # month
+    fields: dict[str, FieldFigures] = field(default_factory=dict)             # form id
+    waits: dict[str, Distribution] = field(default_factory=dict)              # service
+    service_times: dict[str, Distribution] = field(default_factory=dict)      # service
+    monthly_waits: dict[str, Distribution] = field(default_factory=dict)      # month
+    by_hour: Counter[tuple[int, int]] = field(default_factory=Counter)        # (weekday, hour)
+    sessions_by_language: Counter[str] = field(default_factory=Counter)
+    submissions_by_language: Counter[str] = field(default_factory=Counter)
+    captions_seconds: float = 0.0
+    captions_by_month: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    translation_uses: Counter[tuple[str, str]] = field(default_factory=Counter)  # (src, tgt)
+    translation_by_month: Counter[str] = field(default_factory=Counter)
+    pages: Counter[tuple[str, str]] = field(default_factory=Counter)          # (kind, month)
+    print_failures: int = 0
+    card_reads: Counter[bool] = field(default_factory=Counter)
+    card_by_month: Counter[tuple[str, bool]] = field(default_factory=Counter)
+    card_failures: Counter[str] = field(default_factory=Counter)               # reason
+    pin_outcomes: Counter[str] = field(default_factory=Counter)
+    certificates: Counter[tuple[str, bool]] = field(default_factory=Counter)   # (form, card)
+    certificates_by_month: Counter[tuple[str, bool]] = field(default_factory=Counter)
+    clerk_views: int = 0
+    clerk_edits: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+    titles: dict[str, str] = field(default_factory=dict)                       # form -> ja
+
+    @property
+    def months(self) -> list[str]:
+        """Every month with a visit, application or ticket, in order."""
+        found = set(self.visits) | {m for _, m in self.tickets} | {m for _, m in self.applications}
+        return sorted(found)
+
+    @property
+    def total_fields(self) -> FieldFigures:
+        """The field figures of every form together."""
+        total = FieldFigures()
+        for one in self.fields.values():
+            for name in ("submissions", "paper_fields", "typed", "card", "corrected", "default",
+                         "avoided_chars"):
+                setattr(total, name, getattr(total, name) + getattr(one, name))
+        return total
+
+    @property
+    def card_success_rate(self) -> float | None:
+        """Share of card reads that succeeded (``None`` without any read)."""
+        total = self.card_reads[True] + self.card_reads[False]
+        return self.card_reads[True] / total if total else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _weekday(day: str) -> int:
+    return date.fromisoformat(day).weekday()
+
+
+class _Tally:
+    """Accumulates records; :meth:`finish` turns the raw lists into distributions."""
+
+    def __init__(self, report: UsageReport, forms: Mapping[str, FormInfo]) -> None:
+        self.report = report
+        self.forms = forms
+        self.ticket_month: dict[int, str] = {}
+        self.ticket_card: dict[int, bool] = {}          # tickets with a tablet application
+        self.wait: dict[int, tuple[str, str, float]] = {}   # ticket -> (service, month, s)
+        self.serve: dict[int, tuple[str, float]] = {}
+        self.session_languages: dict[str, set[str]] = defaultdict(set)
+        self.handlers: dict[str, Callable[[str, dict[str, Any]], None]] = {
+            "ticket.issued": self.ticket_issued, "ticket.called": self.ticket_called,
+            "ticket.finished": self.ticket_finished, "form.submitted": self.form_submitted,
+            "session.started": self.language, "session.language": self.language,
+            "card.read": self.card_read, "card.pin": self.pin, "print.done": self.printed,
+            "captions.used": self.captions, "translation.used": self.translation,
+            "clerk.viewed": self.clerk_viewed, "clerk.edited": self.clerk_edited,
+            "device.error": self.error,
+        }
+
+    def add(self, record: LogRecord) -> None:
+        self.report.records += 1
+        self.report.devices.add(record.device)
+        handler = self.handlers.get(record.kind)
+        if handler is not None:
+            handler(record.ts, record.data)
+
+    def ticket_issued(self, ts: str, data: dict[str, Any]) -> None:
+        month = ts[:7]
+        self.ticket_month[data["ticket"]] = month
+        self.report.tickets[(data["service"], month)] += 1
+        self.report.visits[month] += 1
+        self.report.by_hour[(_weekday(ts[:10]), int(ts[11:13]))] += 1
+
+    def ticket_called(self, ts: str, data: dict[str, Any]) -> None:
+        if not data.get("recall"):
+            self.wait[data["ticket"]] = (data["service"], ts[:7], float(data["wait_s"]))
+
+    def ticket_finished(self, _ts: str, data: dict[str, Any]) -> None:
+        if data["outcome"] == "done" and data.get("service_s") is not None:
+            self.serve[data["ticket"]] = (data["service"], float(data["service_s"]))
+
+    def form_submitted(self, ts: str, data: dict[str, Any]) -> None:
+        month, form = ts[:7], data["form"]
+        report = self.report
+        report.applications[(form, month)] += 1
+        report.submissions_by_language[data["language"]] += 1
+        with_card = data["card_fields"] > 0
+        ticket = data.get("ticket")
+        if ticket is None:
+            report.visits[month] += 1
+            (report.writing_free_card if with_card else report.writing_free_no_card)[month] += 1
+        else:
+            self.ticket_card[ticket] = self.ticket_card.get(ticket, False) or with_card
+        info = self.forms.get(form)
+        figures = report.fields.setdefault(form, FieldFigures())
+        figures.submissions += 1
+        figures.typed += data["typed_fields"]
+        figures.card += data["card_fields"]
+        figures.corrected += data["corrected_fields"]
+        figures.default += data["default_fields"]
+        if info is not None:
+            figures.paper_fields += info.paper_fields
+            avoided = max(0, info.paper_fields - data["typed_fields"])
+            figures.avoided_chars += avoided * info.chars_per_field
+            if info.certificate:
+                report.certificates[(form, with_card)] += 1
+                report.certificates_by_month[(month, with_card)] += 1
+
+    def language(self, _ts: str, data: dict[str, Any]) -> None:
+        self.session_languages[data["session"]].add(data["language"])
+
+    def card_read(self, ts: str, data: dict[str, Any]) -> None:
+        ok = bool(data["ok"])
+        self.report.card_reads[ok] += 1
+        self.report.card_by_month[(ts[:7], ok)] += 1
+        if not ok:
+            self.report.card_failures[data.get("reason") or "unknown"] += 1
+
+    def pin(self, _ts: str, data: dict[str, Any]) -> None:
+        self.report.pin_outcomes[data["outcome"]] += 1
+
+    def printed(self, ts: str, data: dict[str, Any]) -> None:
+        if data["ok"]:
+            self.report.pages[(data["kind"], ts[:7])] += int(data["pages"])
+        else:
+            self.report.print_failures += 1
+
+    def captions(self, ts: str, data: dict[str, Any]) -> None:
+        self.report.captions_seconds += float(data["seconds"])
+        self.report.captions_by_month[ts[:7]] += float(data["seconds"])
+
+    def translation(self, ts: str, data: dict[str, Any]) -> None:
+        self.report.translation_uses[(data["source"], data["target"])] += int(data["utterances"])
+        self.report.translation_by_month[ts[:7]] += int(data["utterances"])
+
+    def clerk_viewed(self, _ts: str, _data: dict[str, Any]) -> None:
+        self.report.clerk_views += 1
+
+    def clerk_edited(self, _ts: str, _data: dict[str, Any]) -> None:
+        self.report.clerk_edits += 1
+
+    def error(self, _ts: str, data: dict[str, Any]) -> None:
+        self.report.errors[data["where"]] += 1
+
+    def finish(self) -> UsageReport:
+        report = self.report
+        for ticket, with_card in self.ticket_card.items():
+            month = self.ticket_month.get(ticket)
+            if month is not None:
+                (report.writing_free_card if with_card else report.writing_free_no_card)[month] += 1
+        waits: dict[str, list[float]] = defaultdict(list)
+        monthly: dict[str, list[float]] = defaultdict(list)
+        for service, month, seconds in self.wait.values():
+            waits[service].append(seconds)
+            monthly[month].append(seconds)
+        serves: dict[str, list[float]] = defaultdict(list)
+        for service, seconds in self.serve.values():
+            serves[service].append(seconds)
+        report.waits = {code: Distribution.of(v) for code, v in sorted(waits.items())}
+        report.monthly_waits = {month: Distribution.of(v) for month, v in sorted(monthly.items())}
+        report.service_times = {code: Distribution.of(v) for code, v in sorted(serves.items())}
+        for languages in self.session_languages.values():
+            report.sessions_by_language.update(languages)
+        report.titles = {form_id: info.title for form_id, info in self.forms.items()}
+        return report
+
+
+def build_report(records: Iterable[LogRecord], first: date, last: date,
+                 forms: Mapping[str, FormInfo]) -> UsageReport:
+    """Aggregate ``records`` (already limited to ``first``..``last``) into a report."""
+    tally = _Tally(UsageReport(first, last), forms)
+    for record in records:
+        tally.add(record)
+    return tally.finish()

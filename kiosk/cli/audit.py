@@ -1,0 +1,105 @@
+"""``kiosk audit verify | export | report``: the auditor's commands over the usage logs.
+
+``DIR`` defaults to this device's log directory (``[audit] log_dir``); an auditor copies the
+device folders of every tablet and clerk PC into one directory and points the commands at it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kiosk.audit import build_report, export_csv, form_infos, iter_records, verify_directory
+from kiosk.audit.report_csv import write_report_csvs
+from kiosk.config import Config
+from kiosk.errors import ConfigError
+from kiosk.i18n import S_
+
+
+def register(subparsers: Any) -> None:
+    """Add ``audit verify``, ``audit export`` and ``audit report`` to the command line."""
+    parser = subparsers.add_parser("audit", help="verify, export and report the usage logs")
+    commands = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+
+    verify = commands.add_parser("verify", help="check the hash chains; exit 1 on tampering")
+    verify.add_argument("directory", nargs="?", type=Path, default=None)
+    verify.set_defaults(handler=run_verify)
+
+    export = commands.add_parser("export", help="records of a date range as CSV")
+    _range(export)
+    export.add_argument("--csv", type=Path, required=True, help="output file ('-' = stdout)")
+    export.add_argument("--dir", type=Path, default=None, dest="directory")
+    export.set_defaults(handler=run_export)
+
+    report = commands.add_parser("report", help="the yearly effect-verification report")
+    report.add_argument("--year", type=int, default=None,
+                        help="fiscal year (年度): April of YEAR to March of YEAR+1")
+    _range(report)
+    report.add_argument("--out", type=Path, required=True, help="folder for the PDF and CSVs")
+    report.add_argument("--dir", type=Path, default=None, dest="directory")
+    report.add_argument("--no-pdf", action="store_true", help="only the CSV files")
+    report.set_defaults(handler=run_report)
+
+
+def _range(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="first", type=date.fromisoformat, default=None,
+                        help="first day (YYYY-MM-DD)")
+    parser.add_argument("--to", dest="last", type=date.fromisoformat, default=None,
+                        help="last day (YYYY-MM-DD), inclusive")
+
+
+def run_verify(args: argparse.Namespace, config: Config) -> int:
+    """Verify every device folder; print each finding; exit 1 when one is not a warning."""
+    directory = args.directory or config.audit_dir
+    result = verify_directory(directory)
+    for finding in result.findings:
+        print(("warning: " if finding.warning else "") + finding.english())
+    state = "OK" if result.ok else "TAMPERED"
+    print(f"{state}: {result.devices} devices, {result.files} files, {result.records} records "
+          f"in {directory}")
+    return 0 if result.ok else 1
+
+
+def run_export(args: argparse.Namespace, config: Config) -> int:
+    """Write the records of the range as CSV."""
+    directory = args.directory or config.audit_dir
+    if str(args.csv) == "-":
+        rows = export_csv(directory, args.first, args.last, sys.stdout)
+    else:
+        with args.csv.open("w", encoding="utf-8", newline="") as handle:
+            rows = export_csv(directory, args.first, args.last, handle)
+        print(f"{rows} records written to {args.csv}")
+    return 0
+
+
+def fiscal_year(year: int) -> tuple[date, date]:
+    """The Japanese fiscal year (年度) ``year``: April 1 to March 31 of the next year."""
+    return date(year, 4, 1), date(year + 1, 3, 31)
+
+
+def run_report(args: argparse.Namespace, config: Config) -> int:
+    """Aggregate the period, write the CSVs and (unless ``--no-pdf``) the PDF."""
+    if args.year is not None:
+        first, last = fiscal_year(args.year)
+    elif args.first is not None and args.last is not None:
+        first, last = args.first, args.last
+    else:
+        raise ConfigError(S_("Give --year, or both --from and --to."))
+    from kiosk.procedures.catalog import load_catalog  # noqa: PLC0415 - only this command
+
+    directory = args.directory or config.audit_dir
+    report = build_report(iter_records(directory, first, last), first, last,
+                          form_infos(load_catalog()))
+    files = write_report_csvs(report, args.out)
+    if not args.no_pdf:
+        from kiosk.app import render_usage_report  # noqa: PLC0415 - the root loads devices
+
+        pdf = args.out / f"usage_report_{first.isoformat()}_{last.isoformat()}.pdf"
+        render_usage_report(report, pdf)
+        files.append(pdf)
+    for path in files:
+        print(path)
+    return 0

@@ -1,0 +1,31 @@
+"""``kiosk board``: the waiting-room board (now calling, waits, notices, voice call-outs)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import Config
+
+
+def register(subparsers: Any) -> None:
+    """Add ``board`` to the command line."""
+    parser = subparsers.add_parser("board", help="the waiting-room board with voice call-outs")
+    parser.add_argument("--notices", type=Path, default=None, metavar="FOLDER",
+                        help="folder of notices (*.txt, *.png, *.jpg) shown in turn")
+    parser.add_argument("--windowed", action="store_true", help="not full screen")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    """Start the board with live queue updates; returns the Qt exit code."""
+    from kiosk.app import build_services  # noqa: PLC0415 - heavy imports
+    from kiosk.ui.board.run import run_board  # noqa: PLC0415
+
+    services = build_services(config)
+    try:
+        services.start_background()
+        return run_board(services, notices_dir=args.notices, windowed=args.windowed)
+    finally:
+        services.close()

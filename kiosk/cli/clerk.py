@@ -1,0 +1,27 @@
+"""``kiosk clerk``: the clerk desktop (queue, application review, printing)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from kiosk.config import Config
+
+
+def register(subparsers: Any) -> None:
+    """Add ``clerk`` to the command line."""
+    parser = subparsers.add_parser("clerk", help="the clerk desktop: call tickets, review, print")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    """Start the clerk desktop with live queue updates; returns the Qt exit code."""
+    from kiosk.app import build_services  # noqa: PLC0415 - heavy imports
+    from kiosk.ui.clerk.run import run_clerk  # noqa: PLC0415
+
+    services = build_services(config)
+    try:
+        services.start_background()
+        return run_clerk(services)
+    finally:
+        services.close()

@@ -1,0 +1,53 @@
+"""``kiosk models``: install and list the offline models (translation packs, speech recognition).
+
+IT copies the files onto the device (USB stick, software distribution); nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import Config
+
+
+def register(subparsers: Any) -> None:
+    """Add ``models install``, ``models install-stt`` and ``models list``."""
+    parser = subparsers.add_parser("models", help="install and list translation and speech models")
+    commands = parser.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    install = commands.add_parser("install", help="install a translation pack (.argosmodel)")
+    install.add_argument("packages", type=Path, nargs="+", metavar="PATH.argosmodel")
+    install.set_defaults(handler=run_install)
+    stt = commands.add_parser("install-stt", help="install a faster-whisper model directory")
+    stt.add_argument("directory", type=Path, metavar="DIR")
+    stt.set_defaults(handler=run_install_stt)
+    listing = commands.add_parser("list", help="list the installed models")
+    listing.set_defaults(handler=run_list)
+
+
+def run_install(args: argparse.Namespace, config: Config) -> int:
+    """Install each pack; stops at the first invalid one (its message names the file)."""
+    from kiosk.app import install_translation_package  # noqa: PLC0415 - composition root
+
+    for path in args.packages:
+        pair = install_translation_package(config, path)
+        print(f"installed {pair} from {path}")
+    return 0
+
+
+def run_install_stt(args: argparse.Namespace, config: Config) -> int:
+    """Check and copy the speech recognition model."""
+    from kiosk.app import install_speech_model  # noqa: PLC0415
+
+    print(f"installed speech model into {install_speech_model(config, args.directory)}")
+    return 0
+
+
+def run_list(args: argparse.Namespace, config: Config) -> int:
+    """Print the translation pairs (direct and through English) and the speech model."""
+    from kiosk.app import describe_models  # noqa: PLC0415
+
+    for line in describe_models(config):
+        print(line)
+    return 0

@@ -1,0 +1,38 @@
+"""``kiosk tablet``: the citizen tablet on this device's configuration (kiosk mode if set)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from kiosk.config import Config
+
+
+def register(subparsers: Any) -> None:
+    """Add ``tablet`` to the command line."""
+    parser = subparsers.add_parser(
+        "tablet", help="the citizen tablet (full screen with [ui] fullscreen = true)")
+    parser.add_argument("--quit-after", type=float, default=0.0, metavar="SECONDS",
+                        help="close by itself (for scripted checks and benchmarks)")
+    parser.add_argument("--hash-exit-pin", metavar="PIN", default=None,
+                        help="print the hash of a staff exit PIN for KIOSK_STAFF_EXIT_PIN_HASH "
+                             "and exit")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    """Start the tablet and return the Qt exit code."""
+    if args.hash_exit_pin is not None:
+        from kiosk.domain.staff import hash_password  # noqa: PLC0415
+
+        print(hash_password(args.hash_exit_pin))
+        return 0
+    from kiosk.app import build_services  # noqa: PLC0415 - heavy imports
+    from kiosk.ui.citizen.run_tablet import run_tablet  # noqa: PLC0415
+
+    services = build_services(config)
+    try:
+        services.start_background()
+        return run_tablet(services, quit_after=args.quit_after)
+    finally:
+        services.close()

@@ -1,0 +1,307 @@
+"""Application review at the counter: read, correct with a reason, approve, print, finish.
+
+The clerk opens the application of the called ticket. Every field shows where its value came
+from (card, citizen, clerk); a clerk's change needs a reason and keeps the card's original
+next to it (the diff). Approval checks the form again; printing renders the completed form
+and sends it to the printer; only a print the printer accepted marks the application printed,
+so a failed print loses nothing. Returning it needs one of the fixed reasons, which the
+citizen is told in their own language.
+
+Answers are personal data: they live in the :class:`ReviewSession` only while the clerk has
+the application open, the printed PDF is deleted once the printer accepted it, and nothing
+here logs a value.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from kiosk import fonts
+from kiosk.domain.application import Application, ApplicationStatus
+from kiosk.domain.application import Provenance as StoredProvenance
+from kiosk.domain.staff import StaffMember
+from kiosk.errors import UserFacingError
+from kiosk.events import Event, EventBus
+from kiosk.i18n import N_, S_
+from kiosk.ports import Printer
+from kiosk.procedures.catalog import FormCatalog
+from kiosk.procedures.layout import format_value
+from kiosk.procedures.model import FieldDef, FieldType
+from kiosk.procedures.session import Answer, FormSession, Provenance
+from kiosk.procedures.values import coerce
+from kiosk.storage.application_store import ApplicationStore
+from kiosk.storage.sealing import AnswerSealer
+
+__all__ = [
+    "RETURN_REASONS",
+    "ApplicationReturned",
+    "ApplicationViewed",
+    "PdfRenderer",
+    "ReviewError",
+    "ReviewField",
+    "ReviewService",
+    "ReviewSession",
+]
+
+_log = logging.getLogger(__name__)
+
+PdfRenderer = Callable[[FormSession, Path], Any]
+"""Renders the completed form of a session to a PDF file; returns a report with
+``handwrite_fields`` (see :func:`kiosk.app.render_application_pdf`)."""
+
+# Why an application goes back to the citizen: fixed texts, so the citizen reads them in
+# their own language (a clerk's free text could not be translated offline reliably).
+RETURN_REASONS: tuple[str, ...] = (
+    N_("Some information is missing. Please complete the form with the clerk's help."),
+    N_("A document is needed for this application. Please bring it and come back."),
+    N_("This application is handled at another counter. Please follow the clerk's guidance."),
+    N_("The information does not match our records. Please talk with the clerk."),
+)
+
+_FROM_STORED = {StoredProvenance.CARD: Provenance.CARD, StoredProvenance.CITIZEN: Provenance.CITIZEN,
+                StoredProvenance.CLERK: Provenance.CLERK, StoredProvenance.DEFAULT: Provenance.DEFAULT}
+_JSON_TYPES = frozenset({FieldType.MULTISELECT, FieldType.YES_NO, FieldType.CONSENT,
+                         FieldType.NUMBER, FieldType.GROUP})
+
+
+class ReviewError(UserFacingError):
+    """The clerk's action cannot be done now (the message says why)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationViewed(Event):
+    """A clerk opened an application (for the audit log: ids only, never content)."""
+
+    application_id: int
+    staff_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationReturned(Event):
+    """An application went back to its citizen with one of :data:`RETURN_REASONS`."""
+
+    application_id: int
+    ticket_id: int
+    staff_id: int
+    reason_id: str
+
+
+@dataclass(frozen=True)
+class ReviewField:
+    """One field as the review screen shows it. ``value`` and ``original`` are personal data."""
+
+    field_id: str
+    label: str
+    value: str
+    provenance: Provenance | None
+    original: str = ""          # the card's value when a clerk changed it (the diff)
+    reason: str = ""            # why the clerk changed it
+    rare_characters: tuple[str, ...] = ()   # 外字 candidates: check against the 住民票
+    handwrite: tuple[str, ...] = ()         # no font draws them: write by hand on the paper
+
+    def __repr__(self) -> str:
+        return f"ReviewField({self.field_id}, provenance={self.provenance}, value=<hidden>)"
+
+
+def _rare(text: str) -> tuple[str, ...]:
+    """Characters outside the Basic Multilingual Plane or with a variation selector (外字)."""
+    found = [ch for ch in text if ord(ch) > 0xFFFF and not 0xE0100 <= ord(ch) <= 0xE01EF]
+    found += [text[i - 1] + ch for i, ch in enumerate(text) if i and 0xE0100 <= ord(ch) <= 0xE01EF]
+    return tuple(dict.fromkeys(found))
+
+
+class ReviewSession:
+    """One application open at one clerk's desk."""
+
+    def __init__(self, service: ReviewService, application: Application,
+                 session: FormSession, staff: StaffMember) -> None:
+        self._service = service
+        self.application = application
+        self.session = session
+        self.staff = staff
+        self._originals: dict[str, Answer] = {}
+        self.last_print_report: Any = None
+        self.last_job = ""
+
+    def __repr__(self) -> str:
+        return f"ReviewSession(application={self.application.id}, staff={self.staff.id})"
+
+    @property
+    def status(self) -> ApplicationStatus:
+        """The application's review status."""
+        return self.application.status
+
+    @property
+    def title(self) -> str:
+        """The form's Japanese title."""
+        return self.session.definition.title.get("ja")
+
+    def fields(self) -> list[ReviewField]:
+        """Every visible answerable field with its value, provenance and flags."""
+        form = self.session.definition
+        faces = [*fonts.bundled_faces(), *filter(None, [fonts.fallback_face()])]
+        result = []
+        for item in form.fields:
+            if not item.type.holds_value or not self.session.is_visible(item.id):
+                continue
+            text = self._text(item, self.session.value(item.id))
+            answer = self.session.answers.get(item.id)
+            original = self._originals.get(item.id)
+            result.append(ReviewField(
+                item.id, item.label.get("ja"), text,
+                answer.provenance if answer is not None else None,
+                original=self._text(item, original.value) if original is not None else "",
+                reason=answer.reason if answer is not None else "",
+                rare_characters=_rare(text),
+                handwrite=tuple(fonts.missing_characters(text, faces))))
+        return result
+
+    def _text(self, item: FieldDef, value: Any) -> str:
+        if item.type is FieldType.GROUP and isinstance(value, list):
+            return " / ".join("、".join(format_value(self.session.definition, child,
+                                                   row.get(child.id)) for child in item.fields)
+                              for row in value)
+        return format_value(self.session.definition, item, value)
+
+    def edit(self, field_id: str, value: Any, reason: str) -> None:
+        """Correct a field; ``reason`` is required for every clerk change.
+
+        Raises:
+            ReviewError: no reason, or the application is not in review.
+            kiosk.procedures.values.InvalidAnswerError: the value does not fit the field.
+        """
+        self._require(ApplicationStatus.IN_REVIEW)
+        if not reason.strip():
+            raise ReviewError(S_("Please give the reason for this correction."))
+        before = self.session.answers.get(field_id)
+        self.session.set(field_id, value, by=Provenance.CLERK, reason=reason)
+        if before is not None and field_id not in self._originals:
+            self._originals[field_id] = before
+
+    def approve(self) -> None:
+        """Check the form again and approve it.
+
+        Raises:
+            ReviewError: required answers are missing or invalid (the count is given).
+        """
+        self._require(ApplicationStatus.IN_REVIEW)
+        issues = self.session.validate()
+        if issues:
+            raise ReviewError(S_("{n} fields still need a correction before approval."),
+                              n=len(issues))
+        self._move(ApplicationStatus.APPROVED)
+
+    def print_form(self) -> str:
+        """Print the completed form (again, for a reprint); returns the printer's job id.
+
+        The PDF exists only until the printer accepted it. On a printer error nothing changes:
+        the application stays approved (or printed) and the error carries the printer's reason.
+
+        Raises:
+            ReviewError: not approved yet.
+            kiosk.errors.DeviceError: the printer refused the job.
+        """
+        if self.status not in (ApplicationStatus.APPROVED, ApplicationStatus.PRINTED):
+            raise ReviewError(S_("Approve the application before printing it."))
+        with tempfile.TemporaryDirectory(prefix="kiosk-review-") as folder:
+            pdf = Path(folder) / f"application-{self.application.id}.pdf"
+            self.last_print_report = self._service.render(self.session, pdf)
+            job = self._service.printer.print_pdf(
+                pdf, title=f"application {self.application.id}")
+        self.last_job = job
+        self._move(ApplicationStatus.PRINTED)
+        return job
+
+    def finish(self) -> None:
+        """Mark the application done (after the citizen signed the printed form)."""
+        self._require(ApplicationStatus.PRINTED)
+        self._move(ApplicationStatus.DONE)
+
+    def send_back(self, reason_id: str) -> None:
+        """Return the application to the citizen with one of :data:`RETURN_REASONS`.
+
+        Raises:
+            ReviewError: not one of the fixed reasons, or not in review.
+        """
+        if reason_id not in RETURN_REASONS:
+            raise ReviewError(S_("Choose one of the reasons the citizen can read."))
+        self._require(ApplicationStatus.IN_REVIEW)
+        self._move(ApplicationStatus.RETURNED)
+        self._service.events.publish(ApplicationReturned(
+            self.application.id, self.application.ticket_id or 0, self.staff.id, reason_id))
+
+    def _require(self, status: ApplicationStatus) -> None:
+        if self.status is not status:
+            raise ReviewError(S_("The application is {status}; this is not possible now."),
+                              status=self.status.value)
+
+    def _move(self, status: ApplicationStatus) -> None:
+        self._service.store.set_status(self.application.id, status, self.staff.id)
+        self.application = _with_status(self.application, status)
+
+
+def _with_status(application: Application, status: ApplicationStatus) -> Application:
+    return replace(application, status=status)
+
+
+class ReviewService:
+    """Opens applications for review. ``store`` is the application store, ``opener`` opens
+    its sealed answers (the submission service's sealer)."""
+
+    def __init__(self, store: ApplicationStore, opener: AnswerSealer, catalog: FormCatalog, printer: Printer,
+                 render: PdfRenderer, events: EventBus) -> None:
+        self.store = store
+        self._opener = opener
+        self._catalog = catalog
+        self.printer = printer
+        self.render = render
+        self.events = events
+
+    def applications_for_ticket(self, ticket_id: int) -> list[int]:
+        """The ids of the ticket's applications, oldest first."""
+        return self.store.ids_for_ticket(ticket_id)
+
+    def open(self, application_id: int, staff: StaffMember) -> ReviewSession:
+        """Open an application for ``staff``; a new one moves to "in review".
+
+        Every opening is published as :class:`ApplicationViewed` (ids only) for the audit log.
+        """
+        application = self.store.get(application_id, self._opener)
+        self.events.publish(ApplicationViewed(application_id, staff.id))
+        _log.info("application %d opened by staff %d", application_id, staff.id)
+        if application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED):
+            self.store.set_status(application_id, ApplicationStatus.IN_REVIEW, staff.id)
+            application = _with_status(application, ApplicationStatus.IN_REVIEW)
+        definition = self._catalog.form(application.form_id)
+        session = FormSession(definition, today=application.submitted_at.date(),
+                              application_id=str(application.id))
+        session.answers.clear()
+        _restore(session, application.answers)
+        return ReviewSession(self, application, session, staff)
+
+
+def _restore(session: FormSession, stored: Mapping[str, Any]) -> None:
+    """Put the stored text answers back as typed values with their provenance."""
+    form = session.definition
+    for field_id, answer in stored.items():
+        try:
+            item = form.field(field_id)
+        except KeyError:
+            continue     # a field of an older form version
+        raw: Any = answer.value
+        if item.type in _JSON_TYPES and isinstance(raw, str):
+            with contextlib.suppress(ValueError):   # stored as plain text after all
+                raw = json.loads(raw)
+        try:
+            value = coerce(item, raw, form)
+        except UserFacingError:
+            value = raw   # shown as stored; the clerk corrects it and approval re-validates
+        provenance = _FROM_STORED.get(answer.provenance, Provenance.CITIZEN)
+        session.answers[field_id] = Answer(value, provenance, locked=provenance is Provenance.CARD)

@@ -1,0 +1,66 @@
+"""What do you need? Procedures by plain-language category, several at once, or a life event."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
+
+from kiosk.i18n import N_
+from kiosk.procedures.kana import plain_text
+from kiosk.ui.citizen.screen_base import CitizenScreen
+
+__all__ = ["ChooseScreen"]
+
+
+class ChooseScreen(CitizenScreen):
+    """Toggle procedures; a life event asks a few questions and picks them with the reason."""
+
+    def build(self, layout: QVBoxLayout) -> None:
+        """Categories with toggles, life events, and next/back."""
+        visit, tr, lang = self.visit, self.visit.tr, self.visit.language
+        layout.addWidget(self.label(tr(N_("What do you need today? You can choose several.")),
+                                    role="title"))
+        for category, forms in visit.categories():
+            layout.addWidget(self.label(category, role="heading"))
+            grid = QGridLayout()
+            for index, form in enumerate(forms):
+                chosen = form.id in visit.chosen
+                toggle = self.button(plain_text(form.title.get(lang)), f"procedure-{form.id}",
+                                     checkable=True, checked=chosen)
+                toggle.clicked.connect(lambda _=False, f=form.id: self._on_toggle(f))
+                grid.addWidget(toggle, index, 0)   # one per row: long titles at 200 % fit
+            layout.addLayout(grid)
+            for form in forms:
+                reason = visit.reasons.get(form.id)
+                if form.id in visit.chosen and reason is not None:
+                    layout.addWidget(self.label(
+                        tr(N_("Why: {reason}"), reason=plain_text(reason.get(lang))),
+                        role="muted"))
+        layout.addWidget(self.label(tr(N_("Or tell us what happened in your life:")),
+                                    role="heading"))
+        events = QGridLayout()
+        for index, bundle in enumerate(visit.forms.bundles.values()):
+            button = self.button(plain_text(bundle.title.get(lang)), f"event-{bundle.id}")
+            button.clicked.connect(lambda _=False, b=bundle.id: self._on_life_event(b))
+            events.addWidget(button, index // 2, index % 2)
+        layout.addLayout(events)
+        row = QHBoxLayout()
+        back = self.button(tr(N_("Back")), "back")
+        back.clicked.connect(self._on_back)
+        forward = self.button(tr(N_("Next")), "next", role="primary")
+        forward.setEnabled(bool(visit.chosen))
+        forward.clicked.connect(self._on_next)
+        row.addWidget(back)
+        row.addWidget(forward)
+        layout.addLayout(row)
+
+    def _on_toggle(self, form_id: str) -> None:
+        self.visit.toggle(form_id)
+
+    def _on_life_event(self, bundle_id: str) -> None:
+        self.visit.choose_life_event(bundle_id)
+
+    def _on_back(self) -> None:
+        self.visit.back()
+
+    def _on_next(self) -> None:
+        self.visit.confirm_procedures()

@@ -1,0 +1,168 @@
+"""Identify: the My Number card with an on-screen PIN pad, or continue without the card.
+
+Tries left are shown before the PIN pad; the PIN is masked, never spoken, and handed to the
+card once. A locked card stops with a plain "go to the counter"; a removed card ends the visit.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.errors import UserFacingError
+from kiosk.i18n import N_
+from kiosk.services.visit import CardOutcome, CardResult, Visit
+from kiosk.ui.citizen.screen_base import CitizenScreen
+from kiosk.ui.common.background_call import BackgroundCall
+from kiosk.ui.common.numeric_keypad import PinPad
+
+__all__ = ["IdentifyScreen", "PadState"]
+
+
+class PadState(enum.Enum):
+    """Which part of identification is on screen."""
+
+    CHOICE = "choice"
+    PIN = "pin"
+    READING = "reading"
+    LOCKED = "locked"
+
+
+class IdentifyScreen(CitizenScreen):
+    """Card or no card; PIN pad; reading; locked."""
+
+    def __init__(self, visit: Visit, target: int, parent: QWidget | None = None) -> None:
+        super().__init__(visit, target, parent)
+        self.state = PadState.CHOICE
+        self.message = ""
+        self.tries: int | None = None
+        self.pad = PinPad(target)
+        self.pad.count_changed.connect(self._on_count)
+        self._call = BackgroundCall(self)
+        self._call.done.connect(self._on_done)
+
+    def reset(self) -> None:
+        """Back to the first question (a new visit, or the screen shown again)."""
+        self.state, self.message, self.tries = PadState.CHOICE, "", None
+        self.pad.clear()
+
+    def refresh(self) -> None:
+        """Redraw; the PIN pad is kept (detached first so the redraw does not delete it)."""
+        self.pad.hide()
+        self.pad.setParent(None)
+        super().refresh()
+
+    def build(self, layout: QVBoxLayout) -> None:
+        """The part of the flow the state says."""
+        tr = self.visit.tr
+        if self.message:
+            layout.addWidget(self.label("⚠ " + self.message, role="error", name="card-message"))
+        {PadState.CHOICE: self._build_choice, PadState.PIN: self._build_pin,
+         PadState.READING: self._build_reading, PadState.LOCKED: self._build_locked,
+         }[self.state](layout)
+        if self.state is not PadState.READING:
+            back = self.button(tr(N_("Back")), "back")
+            back.clicked.connect(self._on_back)
+            layout.addWidget(back)
+
+    def _build_choice(self, layout: QVBoxLayout) -> None:
+        tr = self.visit.tr
+        layout.addWidget(self.label(tr(N_("Do you have your My Number card? With the card, "
+                                          "your name, address and birth date are filled in "
+                                          "for you.")), role="title"))
+        layout.addWidget(self.label(tr(N_("Put the card in the reader, then tap the button."))))
+        row = QHBoxLayout()
+        card = self.button(tr(N_("I put my card in")), "use-card", role="primary")
+        card.clicked.connect(self._on_use_card)
+        none = self.button(tr(N_("Continue without the card")), "no-card")
+        none.clicked.connect(self._on_without_card)
+        row.addWidget(card)
+        row.addWidget(none)
+        layout.addLayout(row)
+
+    def _build_pin(self, layout: QVBoxLayout) -> None:
+        tr = self.visit.tr
+        layout.addWidget(self.label(tr(N_("Please enter the 4-digit PIN of your card. Nobody "
+                                          "can see or hear the digits.")), role="title"))
+        if self.tries is not None:
+            layout.addWidget(self.label(tr.plural(N_("{n} try left before the card locks."),
+                                                  N_("{n} tries left before the card locks."),
+                                                  self.tries), role="heading", name="tries-left"))
+        self.masked = self.label(self.pad.masked(), role="title", name="pin-mask", spoken=False)
+        layout.addWidget(self.masked)
+        layout.addWidget(self.pad)
+        self.pad.show()
+        ok = self.button(tr(N_("OK")), "pin-ok", role="primary")
+        ok.clicked.connect(self._on_pin_ok)
+        layout.addWidget(ok)
+
+    def _build_reading(self, layout: QVBoxLayout) -> None:
+        layout.addWidget(self.label(self.visit.tr(N_("Reading your card… Please do not take "
+                                                     "it out.")), role="title", name="reading"))
+
+    def _build_locked(self, layout: QVBoxLayout) -> None:
+        tr = self.visit.tr
+        layout.addWidget(self.label(tr(N_("The PIN of this card is locked. Please go to the "
+                                          "counter to have it reset.")), role="title",
+                                    name="locked"))
+        none = self.button(tr(N_("Continue without the card")), "no-card")
+        none.clicked.connect(self._on_without_card)
+        layout.addWidget(none)
+
+    # ------------------------------------------------------------ handlers
+    def _on_count(self, _count: int) -> None:
+        if self.state is PadState.PIN and hasattr(self, "masked"):
+            self.masked.setText(self.pad.masked())
+
+    def _on_use_card(self) -> None:
+        self.message = ""
+        try:
+            self.tries = self.visit.card_tries_left()
+        except UserFacingError as exc:
+            self.message = self.visit.tr(exc.message_id, **exc.params)
+            self.refresh()
+            return
+        self.state = PadState.LOCKED if self.tries == 0 else PadState.PIN
+        self.refresh()
+
+    def _on_without_card(self) -> None:
+        self.reset()
+        self.visit.without_card()
+
+    def _on_back(self) -> None:
+        if self.state is PadState.CHOICE:
+            self.visit.back()
+            return
+        self.reset()
+        self.refresh()
+
+    def _on_pin_ok(self) -> None:
+        if len(self.pad.text) != self.pad.max_length:
+            self.message = self.visit.tr(N_("The PIN has exactly 4 digits. Please enter it "
+                                            "again."))
+            self.refresh()
+            return
+        pin = self.pad.take_pin()
+        self.state, self.message = PadState.READING, ""
+        self.refresh()
+        self._call.start(lambda: self.visit.read_card(pin))
+
+    def _on_done(self, result: object) -> None:
+        if not isinstance(result, CardResult):
+            # An unexpected failure: a plain message, never a traceback.
+            self.state = PadState.CHOICE
+            self.message = self.visit.tr(N_("Something went wrong. Please call a staff member."))
+            self.refresh()
+            return
+        self._show_result(result)
+
+    def _show_result(self, result: CardResult) -> None:
+        if result.outcome in (CardOutcome.READ, CardOutcome.REMOVED):
+            self.reset()     # the visit moved on (forms) or ended (card removed)
+            return
+        self.message = self.visit.tr(result.message_id, **dict(result.params or {}))
+        self.tries = result.tries_left
+        self.state = {CardOutcome.WRONG_PIN: PadState.PIN,
+                      CardOutcome.LOCKED: PadState.LOCKED}.get(result.outcome, PadState.CHOICE)
+        self.refresh()

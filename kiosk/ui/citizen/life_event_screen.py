@@ -1,0 +1,75 @@
+"""A life event's few questions, and the procedures they pick with the reason shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+
+from kiosk.errors import UserFacingError
+from kiosk.i18n import N_
+from kiosk.procedures.kana import plain_text
+from kiosk.procedures.model import FieldDef, FieldType
+from kiosk.ui.citizen.screen_base import CitizenScreen
+
+__all__ = ["LifeEventScreen"]
+
+
+class LifeEventScreen(CitizenScreen):
+    """Yes/no and count questions of the chosen life event."""
+
+    def build(self, layout: QVBoxLayout) -> None:
+        """Questions, the procedures that apply, and accept/back."""
+        visit, tr, lang = self.visit, self.visit.tr, self.visit.language
+        if visit.bundle is None:
+            return
+        layout.addWidget(self.label(plain_text(visit.bundle.title.get(lang)), role="title"))
+        for question in visit.bundle.questions:
+            layout.addWidget(self.label(plain_text(question.label.get(lang)), role="heading"))
+            layout.addLayout(self._answers(question, visit.bundle_answers.get(question.id)))
+        applicable = visit.life_event_procedures()
+        layout.addWidget(self.label(tr(N_("These procedures apply to you:")), role="heading"))
+        for item in applicable:
+            title = plain_text(visit.forms.forms[item.procedure].title.get(lang))
+            layout.addWidget(self.label(f"• {title}: {plain_text(item.reason.get(lang))}"))
+        row = QHBoxLayout()
+        back = self.button(tr(N_("Back")), "back")
+        back.clicked.connect(self._on_back)
+        accept = self.button(tr(N_("Choose these")), "accept", role="primary")
+        accept.setEnabled(bool(applicable))
+        accept.clicked.connect(self._on_accept)
+        row.addWidget(back)
+        row.addWidget(accept)
+        layout.addLayout(row)
+
+    def _answers(self, question: FieldDef, current: Any) -> QHBoxLayout:
+        tr = self.visit.tr
+        row = QHBoxLayout()
+        if question.type is FieldType.NUMBER:
+            count = int(current or 0)
+            minus = self.button("－", f"q-{question.id}-minus")
+            minus.clicked.connect(lambda: self._on_answer(question.id, max(count - 1, 0)))
+            shown = self.label(str(count), role="heading", name=f"q-{question.id}-value")
+            plus = self.button("＋", f"q-{question.id}-plus")
+            plus.clicked.connect(lambda: self._on_answer(question.id, count + 1))
+            for widget in (minus, shown, plus):
+                row.addWidget(widget)
+            return row
+        for value, text in ((True, tr(N_("Yes"))), (False, tr(N_("No")))):
+            button = self.button(text, f"q-{question.id}-{'yes' if value else 'no'}",
+                                 checkable=True, checked=current is value)
+            button.clicked.connect(lambda _=False, v=value: self._on_answer(question.id, v))
+            row.addWidget(button)
+        return row
+
+    def _on_answer(self, question_id: str, value: Any) -> None:
+        try:
+            self.visit.answer_life_event(question_id, value)
+        except UserFacingError:
+            return   # out of range (the +/- buttons stay within it); nothing to change
+
+    def _on_back(self) -> None:
+        self.visit.back()
+
+    def _on_accept(self) -> None:
+        self.visit.accept_life_event()

@@ -1,0 +1,184 @@
+"""One question per screen, with the touch input its field type needs.
+
+Choices are answered with a tap; typed answers (kana, digits, dates, addresses) are answered
+when the citizen taps Next, so a half-typed phone number is never called wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk.errors import UserFacingError
+from kiosk.i18n import N_
+from kiosk.procedures.kana import plain_text
+from kiosk.procedures.model import FieldType
+from kiosk.services.visit import Question, Visit
+from kiosk.ui.citizen.screen_base import CitizenScreen
+from kiosk.ui.common.address_picker import AddressPicker
+from kiosk.ui.common.date_picker import DatePicker
+from kiosk.ui.common.kana_keyboard import KanaKeyboard
+from kiosk.ui.common.numeric_keypad import NumericKeypad
+
+__all__ = ["QuestionScreen"]
+
+_TYPED = (FieldType.READING, FieldType.NAME, FieldType.TEXT)
+_DIGITS = (FieldType.PHONE, FieldType.POSTAL_CODE)
+
+
+class QuestionScreen(CitizenScreen):
+    """The current question of the visit."""
+
+    def __init__(self, visit: Visit, target: int, parent: QWidget | None = None) -> None:
+        super().__init__(visit, target, parent)
+        self.error = ""
+        self._pending: Callable[[], Any] | None = None
+        self.echo: QLabel | None = None
+
+    def build(self, layout: QVBoxLayout) -> None:
+        """Progress, the question, its input, and back/next."""
+        visit, tr = self.visit, self.visit.tr
+        question = visit.current()
+        self._pending = None
+        if question is None:
+            return
+        item, session = question.field, visit.session_of(question)
+        layout.addWidget(self.label(tr(N_("Question {number} of {total}"),
+                                       number=visit.question_index + 1,
+                                       total=len(visit.questions())), role="muted"))
+        layout.addWidget(self.label(plain_text(item.label.get(visit.language)), role="title",
+                                    name="question"))
+        if item.hint is not None:
+            layout.addWidget(self.label(plain_text(item.hint.get(visit.language)), role="muted"))
+        if self.error:
+            layout.addWidget(self.label("⚠ " + self.error, role="error", name="error"))
+        current = visit.display(session, item)
+        self.echo = self.label(current, role="heading", name="answer",
+                               personal=item.type not in (FieldType.SELECT, FieldType.MULTISELECT,
+                                                          FieldType.YES_NO, FieldType.NUMBER,
+                                                          FieldType.CONSENT))
+        layout.addWidget(self.echo)
+        self._input(layout, question)
+        row = QHBoxLayout()
+        back = self.button(tr(N_("Back")), "back")
+        back.clicked.connect(self._on_back)
+        forward = self.button(tr(N_("Next")), "next", role="primary")
+        forward.clicked.connect(self._on_next)
+        row.addWidget(back)
+        row.addWidget(forward)
+        layout.addLayout(row)
+
+    def _input(self, layout: QVBoxLayout, question: Question) -> None:
+        item = question.field
+        if item.type in (FieldType.SELECT, FieldType.MULTISELECT):
+            layout.addLayout(self._choices(question))
+        elif item.type in (FieldType.YES_NO, FieldType.CONSENT):
+            layout.addLayout(self._yes_no(question))
+        elif item.type is FieldType.NUMBER:
+            layout.addLayout(self._number(question))
+        elif item.type is FieldType.DATE:
+            self._date(layout, question)
+        elif item.type is FieldType.ADDRESS:
+            picker = AddressPicker(self.target)
+            picker.changed.connect(self._on_echo)
+            self._pending = picker.address
+            layout.addWidget(picker)
+        elif item.type in _DIGITS:
+            keypad = NumericKeypad(self.target, max_length=13)
+            keypad.set_text(str(self.visit.session_of(question).value(item.id) or ""))
+            keypad.changed.connect(self._on_echo)
+            self._pending = lambda: keypad.text
+            layout.addWidget(keypad)
+        elif item.type in _TYPED:
+            if item.type is not FieldType.READING:
+                layout.addWidget(self.label(self.visit.tr(N_(
+                    "Please write it in kana. The clerk will help with the kanji.")),
+                    role="muted"))
+            keyboard = KanaKeyboard(self.target)
+            keyboard.set_text(str(self.visit.session_of(question).value(item.id) or ""))
+            keyboard.changed.connect(self._on_echo)
+            self._pending = lambda: keyboard.text
+            layout.addWidget(keyboard)
+
+    def _choices(self, question: Question) -> QGridLayout:
+        session, lang = self.visit.session_of(question), self.visit.language
+        item = question.field
+        current = session.value(item.id)
+        chosen = set(current) if isinstance(current, list) else {current}
+        grid = QGridLayout()
+        for index, choice in enumerate(session.options(item.id)):
+            button = self.button(plain_text(choice.label.get(lang)), f"option-{choice.value}",
+                                 checkable=True, checked=choice.value in chosen)
+            if item.type is FieldType.MULTISELECT:
+                picked = sorted((chosen - {None}) ^ {choice.value})
+                button.clicked.connect(lambda _=False, v=picked: self._on_answer(v))
+            else:
+                button.clicked.connect(lambda _=False, v=choice.value: self._on_answer(v))
+            grid.addWidget(button, index // 2, index % 2)
+        return grid
+
+    def _yes_no(self, question: Question) -> QHBoxLayout:
+        current = self.visit.session_of(question).value(question.field.id)
+        row = QHBoxLayout()
+        for value, text in ((True, N_("Yes")), (False, N_("No"))):
+            button = self.button(self.visit.tr(text), "yes" if value else "no",
+                                 checkable=True, checked=current is value)
+            button.clicked.connect(lambda _=False, v=value: self._on_answer(v))
+            row.addWidget(button)
+        return row
+
+    def _number(self, question: Question) -> QHBoxLayout:
+        value = self.visit.session_of(question).value(question.field.id)
+        count = int(value) if isinstance(value, int | float) else 0
+        row = QHBoxLayout()
+        minus = self.button("－", "minus")
+        minus.clicked.connect(lambda: self._on_answer(count - 1))
+        plus = self.button("＋", "plus")
+        plus.clicked.connect(lambda: self._on_answer(count + 1))
+        row.addWidget(minus)
+        row.addWidget(plus)
+        return row
+
+    def _date(self, layout: QVBoxLayout, question: Question) -> None:
+        value = self.visit.session_of(question).value(question.field.id)
+        initial = value if isinstance(value, date) else self.visit_today()
+        picker = DatePicker(self.target, initial)
+        picker.changed.connect(lambda _day: self._on_echo(picker.text()))
+        self._pending = lambda: picker.value
+        layout.addWidget(picker)
+
+    def visit_today(self) -> date:
+        """The day the visit is on, where the date picker starts."""
+        return date.today()
+
+    # ------------------------------------------------------------ handlers
+    def _on_echo(self, text: str) -> None:
+        if self.echo is not None:
+            self.echo.setText(text)
+
+    def _on_answer(self, value: Any) -> None:
+        try:
+            self.visit.answer(value)
+            self.error = ""
+        except UserFacingError as exc:
+            self.error = self.visit.tr(exc.message_id, **exc.params)
+            self.refresh()
+
+    def _on_back(self) -> None:
+        self.error = ""
+        self.visit.back()
+
+    def _on_next(self) -> None:
+        try:
+            if self._pending is not None:
+                value = self._pending()
+                if value not in (None, ""):
+                    self.visit.answer(value)
+            self.visit.next_question()
+            self.error = ""
+        except UserFacingError as exc:
+            self.error = self.visit.tr(exc.message_id, **exc.params)
+            self.refresh()

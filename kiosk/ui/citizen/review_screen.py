@@ -1,0 +1,96 @@
+"""Review: every answer in large text, editable, fees totalled, what to bring; submit."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.errors import UserFacingError
+from kiosk.fonts import missing_characters
+from kiosk.i18n import N_
+from kiosk.services.queue import SlipPrinter
+from kiosk.services.visit import ReviewLine, Visit
+from kiosk.ui.citizen.screen_base import CitizenScreen
+from kiosk.ui.common.application import loaded_faces
+
+__all__ = ["GAIJI_BOX", "ReviewScreen"]
+
+GAIJI_BOX = "〓"   # the geta mark: the printing trade's sign for "a character we cannot set"
+
+
+class ReviewScreen(CitizenScreen):
+    """Answers per form; a tap on "change" goes back to that question."""
+
+    def __init__(self, visit: Visit, target: int, slip_printer: SlipPrinter | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(visit, target, parent)
+        self.error = ""
+        self._slip_printer = slip_printer
+
+    def build(self, layout: QVBoxLayout) -> None:
+        """Answers, fee, what to bring, and the submit buttons."""
+        visit, tr = self.visit, self.visit.tr
+        layout.addWidget(self.label(tr(N_("Please check your answers.")), role="title"))
+        gaiji = False
+        for title, lines in visit.review():
+            layout.addWidget(self.label(title, role="heading"))
+            for line in lines:
+                gaiji |= self._line(layout, line)
+        if gaiji:
+            layout.addWidget(self.label(tr(N_("〓 marks a character of your name or address "
+                                              "that this screen cannot show. The clerk will "
+                                              "check it with you.")), role="muted",
+                                        name="gaiji-note"))
+        layout.addWidget(self.label(tr(N_("Fee: {yen} yen"), yen=f"{visit.total_fee():,}"),
+                                    role="heading", name="fee"))
+        bring = visit.to_bring()
+        if bring:
+            layout.addWidget(self.label(tr(N_("Please bring:")), role="heading"))
+            for item in bring:
+                layout.addWidget(self.label(f"• {item}"))
+        for label, message in visit.blocking_issues():
+            layout.addWidget(self.label(f"⚠ {label}: {message}", role="error"))
+        if self.error:
+            layout.addWidget(self.label("⚠ " + self.error, role="error", name="error"))
+        row = QHBoxLayout()
+        back = self.button(tr(N_("Back")), "back")
+        back.clicked.connect(self._on_back)
+        slip = self.button(tr(N_("Send and print my ticket")), "submit-print", role="primary")
+        slip.clicked.connect(lambda: self._on_submit(print_slip=True))
+        screen_only = self.button(tr(N_("Send, no paper")), "submit-noslip")
+        screen_only.clicked.connect(lambda: self._on_submit(print_slip=False))
+        ready = not visit.blocking_issues()
+        slip.setEnabled(ready)
+        screen_only.setEnabled(ready)
+        for widget in (back, screen_only, slip):
+            row.addWidget(widget)
+        layout.addLayout(row)
+
+    def _line(self, layout: QVBoxLayout, line: ReviewLine) -> bool:
+        tr = self.visit.tr
+        missing = missing_characters(line.value, loaded_faces()) if line.from_card else []
+        value = "".join(GAIJI_BOX if c in missing else c for c in line.value)
+        text = f"{line.label}: {value or '—'}"
+        if line.from_card:
+            text += "  " + tr(N_("(from your card)"))
+        row = QHBoxLayout()
+        row.addWidget(self.label(text, personal=True, name=f"review-{line.field_id}"), 1)
+        if line.question_index is not None:
+            change = self.button(tr(N_("Change")), f"change-{line.field_id}")
+            change.clicked.connect(lambda _=False, i=line.question_index: self._on_change(i))
+            row.addWidget(change)
+        layout.addLayout(row)
+        return bool(missing)
+
+    def _on_back(self) -> None:
+        self.visit.back()
+
+    def _on_change(self, index: int) -> None:
+        self.visit.go_to_question(index)
+
+    def _on_submit(self, *, print_slip: bool) -> None:
+        try:
+            self.error = ""
+            self.visit.submit(self._slip_printer if print_slip else None)
+        except UserFacingError as exc:
+            self.error = self.visit.tr(exc.message_id, **exc.params)
+            self.refresh()

@@ -1,0 +1,46 @@
+"""Rendering every screen of the tablet to PNG (``kiosk screenshots``)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from kiosk.config import load_config
+from kiosk.ui.citizen.tablet_factory import make_tablet
+from kiosk.ui.citizen.tour import tour
+from kiosk.ui.common.application import application
+from kiosk.ui.common.pilot import KioskPilot
+
+__all__ = ["TABLET_SIZE", "render_all"]
+
+TABLET_SIZE = (800, 1280)   # a 10-inch tablet in portrait, the pilot tablets' shape
+
+
+def render_all(out: Path, *, languages: Sequence[str], scales: Sequence[int]) -> list[Path]:
+    """Write ``<scale>/<language>/<nn-screen>.png`` for each language and scale."""
+    from kiosk.app import build_services  # noqa: PLC0415 - the composition root, at run time
+
+    application()
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="kiosk-screenshots-") as data:
+        config = load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": data})
+        services = build_services(config, demo=True)
+        try:
+            for scale in scales:
+                for code in languages:
+                    tablet = make_tablet(services, text_scale=scale)
+                    tablet.resize(*TABLET_SIZE)
+                    tablet.show()
+                    tablet.visit.set_language(code)
+                    folder = out / str(scale) / code.replace("@", "-")
+                    folder.mkdir(parents=True, exist_ok=True)
+                    for name in tour(tablet, KioskPilot(tablet)):
+                        path = folder / f"{name}.png"
+                        tablet.grab().save(str(path), "PNG")
+                        written.append(path)
+                    tablet.close()
+                    tablet.deleteLater()
+        finally:
+            services.close()
+    return written

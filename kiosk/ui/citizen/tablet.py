@@ -1,0 +1,301 @@
+"""The citizen tablet: a top bar (languages, voice), the screen of the visit's stage, and the
+idle warning. The window itself is only a frame: every screen is bound to the :class:`Visit`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.domain.identity import CardWithdrawn
+from kiosk.events import EventBus
+from kiosk.i18n import LANGUAGES, N_, translator
+from kiosk.services.queue import SlipPrinter
+from kiosk.services.visit import LanguageChanged, Stage, Visit, VisitChanged, VisitEnded
+from kiosk.ui.citizen.choose_screen import ChooseScreen
+from kiosk.ui.citizen.identify_screen import IdentifyScreen
+from kiosk.ui.citizen.idle_guard import IdleGuard
+from kiosk.ui.citizen.life_event_screen import LifeEventScreen
+from kiosk.ui.citizen.question_screen import QuestionScreen
+from kiosk.ui.citizen.review_screen import ReviewScreen
+from kiosk.ui.citizen.screen_base import CitizenScreen
+from kiosk.ui.citizen.staff_exit import ExitLock
+from kiosk.ui.citizen.ticket_screen import TicketScreen
+from kiosk.ui.citizen.welcome_screen import WelcomeScreen
+from kiosk.ui.common.bridge import EventBridge
+from kiosk.ui.common.numeric_keypad import PinPad
+from kiosk.ui.common.theme import NORMAL, Theme
+from kiosk.ui.common.touch_button import TouchButton
+
+__all__ = ["CitizenTablet", "TabletWindow", "tablet_stylesheet"]
+
+BASE_POINTS = 16
+
+
+def tablet_stylesheet(theme: Theme, text_scale: int) -> str:
+    """The theme plus text sizes scaled by ``text_scale`` percent; no colour outside the theme."""
+    def pt(points: float) -> int:
+        return round(points * text_scale / 100)
+
+    return theme.stylesheet() + f"""
+        QWidget {{ font-size: {pt(BASE_POINTS)}pt; }}
+        QLabel[role="title"] {{ font-size: {pt(24)}pt; font-weight: bold; }}
+        QLabel[role="heading"] {{ font-size: {pt(20)}pt; font-weight: bold; }}
+        QLabel[role="error"] {{ font-weight: bold; border: 3px solid {theme.text};
+                                padding: 6px; }}
+        QLabel[role="ticket"] {{ font-size: {pt(64)}pt; font-weight: bold; }}
+    """
+
+
+class CitizenTablet(QWidget):
+    """The whole citizen front end, bound to ``visit``.
+
+    Args:
+        visit: the model.
+        events: the bus (visit changes, card removal from the monitor thread).
+        languages: catalog codes offered, in the order of the buttons.
+        target: touch target side in pixels (9 mm at the screen's DPI).
+        slip_printer: prints the ticket slip; ``None`` offers the screen-only ticket.
+        idle_timeout_s: seconds without a touch before the visit is wiped.
+    """
+
+    def __init__(self, visit: Visit, events: EventBus, *, languages: tuple[str, ...],
+                 target: int, theme: Theme = NORMAL, text_scale: int = 100,
+                 slip_printer: SlipPrinter | None = None, idle_timeout_s: int = 120,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.visit = visit
+        self.target = target
+        self.setObjectName("citizen-tablet")
+        self.setStyleSheet(tablet_stylesheet(theme, text_scale))
+        self.spoken: list[tuple[str, str]] = []    # (language, text) handed to the speaker
+        self.screens: dict[Stage, CitizenScreen] = {
+            Stage.WELCOME: WelcomeScreen(visit, target),
+            Stage.CHOOSE: ChooseScreen(visit, target),
+            Stage.LIFE_EVENT: LifeEventScreen(visit, target),
+            Stage.IDENTIFY: IdentifyScreen(visit, target),
+            Stage.FORMS: QuestionScreen(visit, target),
+            Stage.REVIEW: ReviewScreen(visit, target, slip_printer),
+            Stage.TICKET: TicketScreen(visit, target),
+        }
+        self.stack = QStackedWidget()
+        self._pages: dict[Stage, QScrollArea] = {}
+        for stage, screen in self.screens.items():
+            page = QScrollArea()
+            page.setWidgetResizable(True)
+            page.setWidget(screen)
+            page.setObjectName(f"page-{stage.value}")
+            self.stack.addWidget(page)
+            self._pages[stage] = page
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._top_bar(languages, columns=4 if text_scale <= 120 else 2))
+        layout.addWidget(self._idle_bar())
+        layout.addWidget(self.stack, 1)
+        self.idle = IdleGuard(idle_timeout_s, lambda: self.visit.stage is not Stage.WELCOME, self)
+        self.idle.warn.connect(self._on_idle_warn)
+        self.idle.expired.connect(self._on_idle_expired)
+        self._bridges = [EventBridge(events, event_type, self)
+                         for event_type in (VisitChanged, LanguageChanged, CardWithdrawn,
+                                            VisitEnded)]
+        self._bridges[0].received.connect(self._on_visit_changed)
+        self._bridges[1].received.connect(self._on_language_changed)
+        self._bridges[2].received.connect(self._on_card_withdrawn)
+        self._bridges[3].received.connect(self._on_visit_ended)
+        self.show_stage(visit.stage)
+
+    # ------------------------------------------------------------ parts
+    def _top_bar(self, languages: tuple[str, ...], columns: int) -> QGridLayout:
+        bar = QGridLayout()
+        self.language_buttons: dict[str, TouchButton] = {}
+        shown = [lang for lang in LANGUAGES if lang.code in languages]
+        for index, lang in enumerate(shown):
+            button = TouchButton(lang.native_name, target=self.target, name=f"language-{lang.code}")
+            button.setCheckable(True)
+            button.clicked.connect(lambda _=False, code=lang.code: self._on_language(code))
+            bar.addWidget(button, index // columns, index % columns)
+            self.language_buttons[lang.code] = button
+        self.voice_button = TouchButton("", target=self.target, name="voice")
+        self.voice_button.setCheckable(True)
+        self.voice_button.setChecked(self.visit.voice_guidance)
+        self.voice_button.setEnabled(self.visit.speaker is not None)
+        self.voice_button.clicked.connect(self._on_voice)
+        bar.addWidget(self.voice_button, 0, columns)
+        return bar
+
+    def _idle_bar(self) -> QWidget:
+        self.idle_bar = QWidget()
+        self.idle_bar.setObjectName("idle-warning")
+        row = QHBoxLayout(self.idle_bar)
+        self.idle_label = QLabel(wordWrap=True)
+        self.idle_label.setProperty("role", "error")
+        self.more_time = TouchButton("", target=self.target, name="more-time", role="primary")
+        self.more_time.clicked.connect(self._on_more_time)
+        row.addWidget(self.idle_label, 1)
+        row.addWidget(self.more_time)
+        self.idle_bar.hide()
+        return self.idle_bar
+
+    # ------------------------------------------------------------ compatibility with the demo
+    @property
+    def title(self) -> QLabel:
+        """The welcome screen's title."""
+        welcome = self.screens[Stage.WELCOME]
+        assert isinstance(welcome, WelcomeScreen)
+        return welcome.title
+
+    @property
+    def start_button(self) -> TouchButton:
+        """The welcome screen's start button."""
+        welcome = self.screens[Stage.WELCOME]
+        assert isinstance(welcome, WelcomeScreen)
+        return welcome.start_button
+
+    # ------------------------------------------------------------ showing
+    def current_screen(self) -> CitizenScreen:
+        """The screen on display."""
+        return self.screens[self.visit.stage]
+
+    def show_stage(self, stage: Stage) -> None:
+        """Rebuild and show the screen of ``stage``."""
+        screen = self.screens[stage]
+        screen.refresh()
+        self.stack.setCurrentWidget(self._pages[stage])
+        for code, button in self.language_buttons.items():
+            button.setChecked(code == self.visit.language)
+        self.voice_button.setText(self.visit.tr(N_("Voice")))
+
+    def speak_screen(self) -> None:
+        """Read the current screen aloud (when voice guidance is on)."""
+        for text, personal in self.current_screen().script():
+            if self.visit.say(text, personal=personal):
+                self.spoken.append((self.visit.language, text))
+
+    # ------------------------------------------------------------ handlers
+    def _on_visit_changed(self, event: VisitChanged) -> None:
+        changed_stage = self.stack.currentWidget() is not self._pages[self.visit.stage]
+        self.show_stage(self.visit.stage)
+        if changed_stage:
+            self.speak_screen()
+            if self.visit.stage is Stage.TICKET:
+                self._speak_ticket()
+        del event
+
+    def _speak_ticket(self) -> None:
+        ticket = self.visit.ticket
+        if ticket is None:
+            return
+        for code in dict.fromkeys(("ja", self.visit.language)):
+            text = translator(code)(N_("Your number is {number}."), number=ticket.label)
+            if self.visit.say(text, language_code=code):
+                self.spoken.append((code, text))
+
+    def _on_language(self, code: str) -> None:
+        self.visit.set_language(code)
+
+    def _on_language_changed(self, _event: LanguageChanged) -> None:
+        self.show_stage(self.visit.stage)
+        self._on_idle_warn(-1 if not self.idle_bar.isVisible() else self.idle.timeout_s
+                           - self.idle.idle_s)
+
+    def _on_voice(self) -> None:
+        self.visit.voice_guidance = self.voice_button.isChecked()
+        if self.visit.voice_guidance:
+            self.speak_screen()
+
+    def _on_card_withdrawn(self, _event: CardWithdrawn) -> None:
+        self.visit.card_withdrawn()
+
+    def _on_visit_ended(self, _event: VisitEnded) -> None:
+        identify = self.screens[Stage.IDENTIFY]
+        if isinstance(identify, IdentifyScreen):
+            identify.reset()
+        self.idle_bar.hide()
+        for screen in self.screens.values():
+            if hasattr(screen, "error"):
+                screen.error = ""
+
+    def _on_idle_warn(self, seconds_left: int) -> None:
+        if seconds_left < 0:
+            self.idle_bar.hide()
+            return
+        tr = self.visit.tr
+        self.idle_label.setText(tr(N_("Are you still there? This screen will be cleared in "
+                                      "{seconds} seconds."), seconds=seconds_left))
+        self.more_time.setText(tr(N_("More time")))
+        self.idle_bar.show()
+
+    def _on_more_time(self) -> None:
+        self.idle.more_time()
+
+    def _on_idle_expired(self) -> None:
+        self.visit.end("timeout")
+
+
+class TabletWindow(QMainWindow):
+    """The tablet's window; in kiosk mode full screen, frameless, closed only by staff."""
+
+    def __init__(self, tablet: CitizenTablet, *, kiosk_mode: bool, exit_lock: ExitLock) -> None:
+        super().__init__()
+        self.tablet = tablet
+        self.kiosk_mode = kiosk_mode
+        self._lock = exit_lock
+        self._unlocked = not kiosk_mode
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(tablet, 1)
+        layout.addWidget(self._staff_panel())
+        self.setCentralWidget(body)
+        if kiosk_mode:
+            self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+            self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+
+    def _staff_panel(self) -> QWidget:
+        panel = QWidget()
+        row = QHBoxLayout(panel)
+        self.staff_button = TouchButton("⚙", target=self.tablet.target, name="staff")
+        self.staff_button.setVisible(self.kiosk_mode)
+        self.staff_pad = PinPad(self.tablet.target, length=8)
+        self.staff_pad.setObjectName("staff-pad")
+        self.staff_pad.hide()
+        self.staff_ok = TouchButton("OK", target=self.tablet.target, name="staff-ok")
+        self.staff_ok.hide()
+        self.staff_button.clicked.connect(self._on_staff)
+        self.staff_ok.clicked.connect(self._on_staff_ok)
+        row.addStretch(1)
+        row.addWidget(self.staff_pad)
+        row.addWidget(self.staff_ok)
+        row.addWidget(self.staff_button)
+        return panel
+
+    def _on_staff(self) -> None:
+        visible = not self.staff_pad.isVisible()
+        self.staff_pad.clear()
+        self.staff_pad.setVisible(visible)
+        self.staff_ok.setVisible(visible)
+
+    def _on_staff_ok(self) -> None:
+        if self._lock.unlock(self.staff_pad.take_pin()):
+            self._unlocked = True
+            self.close()
+            return
+        self.staff_pad.hide()
+        self.staff_ok.hide()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        """In kiosk mode only the staff PIN closes the window."""
+        if self._unlocked:
+            self.tablet.visit.end("cancelled")
+            event.accept()
+        else:
+            event.ignore()

@@ -1,0 +1,55 @@
+"""Building the citizen tablet from the :class:`kiosk.app.Services` of this device."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from kiosk.services.visit import Visit
+from kiosk.ui.citizen.staff_exit import ExitLock
+from kiosk.ui.citizen.tablet import CitizenTablet, TabletWindow
+from kiosk.ui.citizen.ticket_slip import slip_printer
+from kiosk.ui.common.theme import HIGH_CONTRAST, NORMAL
+from kiosk.ui.common.touch_size import min_target_px, screen_dpi
+
+if TYPE_CHECKING:
+    from kiosk.app import Services
+
+__all__ = ["make_tablet", "make_tablet_window", "make_visit"]
+
+EXIT_PIN_HASH_VARIABLE = "KIOSK_STAFF_EXIT_PIN_HASH"
+
+
+def make_visit(services: Services) -> Visit:
+    """A fresh visit wired to the device's services."""
+    config = services.config
+    # The speech adapter is optional: a device without [speech] simply has no voice guidance.
+    speaker: Any = getattr(services, "speaker", None)
+    visit = Visit(services.events, config.ui.default_language, forms=services.forms,
+                  clock=services.clock, identity_reader=services.identity_reader,
+                  queue=services.queue, submissions=services.submissions,
+                  speaker=speaker, headset=config.speech.headset)
+    visit.voice_guidance = speaker is not None and config.speech.kind != "off"
+    return visit
+
+
+def make_tablet(services: Services, *, text_scale: int | None = None,
+                high_contrast: bool | None = None) -> CitizenTablet:
+    """The tablet widget (not shown) for ``services``' configuration."""
+    ui = services.config.ui
+    contrast = ui.high_contrast if high_contrast is None else high_contrast
+    visit = make_visit(services)
+    return CitizenTablet(
+        visit, services.events, languages=ui.languages,
+        target=min_target_px(screen_dpi(ui.screen_dpi)),
+        theme=HIGH_CONTRAST if contrast else NORMAL,
+        text_scale=text_scale or ui.text_scale,
+        slip_printer=slip_printer(services.printer, ui.default_language),
+        idle_timeout_s=ui.idle_timeout_s)
+
+
+def make_tablet_window(services: Services) -> TabletWindow:
+    """The tablet in its window; kiosk mode when ``[ui] fullscreen`` is set."""
+    lock = ExitLock(os.environ.get(EXIT_PIN_HASH_VARIABLE, ""))
+    return TabletWindow(make_tablet(services), kiosk_mode=services.config.ui.fullscreen,
+                        exit_lock=lock)

@@ -1,0 +1,62 @@
+"""Ticket: the number, where to wait, people ahead, the wait, a QR code; then back to Welcome."""
+
+from __future__ import annotations
+
+import segno
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QLabel, QVBoxLayout
+
+from kiosk.i18n import N_
+from kiosk.ui.citizen.screen_base import CitizenScreen
+
+__all__ = ["TicketScreen", "qr_pixmap"]
+
+
+def qr_pixmap(payload: str, scale: int = 8) -> QPixmap:
+    """A QR code of ``payload`` as a pixmap (black on white, 4-module quiet zone)."""
+    code = segno.make(payload, error="m")
+    width, height = (int(side) for side in code.symbol_size(scale=scale))
+    # One byte per pixel, built in Python and copied once (setPixel per pixel is slow and
+    # crashed PySide 6.12 with ARGB values above 2**31).
+    pixels = bytes(0 if dark else 255 for row in code.matrix_iter(scale=scale, border=4)
+                   for dark in row)
+    image = QImage(pixels, width, height, width, QImage.Format.Format_Grayscale8)
+    return QPixmap.fromImage(image.copy())
+
+
+class TicketScreen(CitizenScreen):
+    """The ticket just issued; "done" wipes the visit."""
+
+    def build(self, layout: QVBoxLayout) -> None:
+        """Number, counter, wait, QR code, and the finish button."""
+        visit, tr = self.visit, self.visit.tr
+        ticket = visit.ticket
+        if ticket is None:
+            return
+        layout.addWidget(self.label(tr(N_("Your number")), role="heading"))
+        number = self.label(ticket.label, role="ticket", name="ticket-number")
+        number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(number)
+        layout.addWidget(self.label(tr(N_("Please wait for counter {counter} ({department})."),
+                                       counter=ticket.counter, department=ticket.department)))
+        layout.addWidget(self.label(tr.plural(N_("{n} person is ahead of you."),
+                                              N_("{n} people are ahead of you."),
+                                              ticket.people_ahead), name="ahead"))
+        layout.addWidget(self.label(tr(N_("Estimated wait: about {minutes} minutes."),
+                                       minutes=ticket.wait_minutes), name="wait"))
+        if ticket.message_id:
+            layout.addWidget(self.label("⚠ " + tr(ticket.message_id), role="error"))
+        layout.addWidget(self.label(tr(N_("The number is shown on the screen in the waiting "
+                                          "room when it is your turn."))))
+        code = QLabel()
+        code.setObjectName("ticket-qr")
+        code.setPixmap(qr_pixmap(f"TOME-KIOSK-TICKET:{ticket.label}"))
+        code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(code)
+        done = self.button(tr(N_("Finish")), "finish", role="primary")
+        done.clicked.connect(self._on_finish)
+        layout.addWidget(done)
+
+    def _on_finish(self) -> None:
+        self.visit.end("finished")

@@ -1,0 +1,122 @@
+"""The auditor's view of the usage logs: records filtered by days, device and kind, and verify.
+
+Read-only: the view never writes a log. It reads through :mod:`kiosk.audit` (the records hold
+no personal data, so showing them to the auditor role shows nothing personal either).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.audit import LogRecord, iter_records, verify_directory
+from kiosk.audit.events import EVENT_TYPES
+from kiosk.audit.usage_log import device_dirs
+from kiosk.i18n import S_, Translator
+
+__all__ = ["MAX_ROWS", "AuditView"]
+
+MAX_ROWS = 5000     # a table of a whole year would freeze the PC; narrow the filter instead
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _day(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def _details(record: LogRecord) -> str:
+    return " ".join(f"{key}={value}" for key, value in record.data.items())
+
+
+class AuditView(QWidget):
+    """Usage-log records of ``directory`` with filters; ``today`` sets the default range."""
+
+    def __init__(self, tr: Translator, directory: Path, *, today: date,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tr = tr
+        self._directory = directory
+        self.heading = QLabel(tr(S_("Usage log")))
+        self.heading.setObjectName("clerk-heading")
+        self.first = QDateEdit(_qdate(today.replace(day=1)))
+        self.last = QDateEdit(_qdate(today))
+        for edit in (self.first, self.last):
+            edit.setCalendarPopup(True)
+        self.device = QComboBox()
+        self.device.addItem(tr(S_("All devices")), "")
+        for folder in device_dirs(directory):
+            self.device.addItem(folder.name, folder.name)
+        self.kind = QComboBox()
+        self.kind.addItem(tr(S_("All kinds")), "")
+        for kind in sorted(EVENT_TYPES):
+            self.kind.addItem(kind, kind)
+        self.show_button = QPushButton(tr(S_("Show")))
+        self.verify_button = QPushButton(tr(S_("Verify the logs")))
+        self.status = QLabel("")
+        self.status.setObjectName("audit-status")
+        self.table = QTableWidget(0, 5)
+        self.table.setObjectName("audit-table")
+        self.table.setHorizontalHeaderLabels([tr(S_("Time")), tr(S_("Device")), tr(S_("Kind")),
+                                              tr(S_("Details")), tr(S_("File:line"))])
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        filters = QHBoxLayout()
+        for widget in (QLabel(tr(S_("From"))), self.first, QLabel(tr(S_("To"))), self.last,
+                       self.device, self.kind, self.show_button, self.verify_button):
+            filters.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(filters)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table)
+        self.show_button.clicked.connect(self._on_show)
+        self.verify_button.clicked.connect(self._on_verify)
+        self._on_show()
+
+    def _on_show(self) -> None:
+        device, kind = self.device.currentData(), self.kind.currentData()
+        records = iter_records(self._directory, _day(self.first.date()), _day(self.last.date()),
+                               devices=frozenset({device}) if device else frozenset(),
+                               kinds=frozenset({kind}) if kind else frozenset())
+        rows: list[LogRecord] = []
+        for record in records:
+            if len(rows) == MAX_ROWS:
+                break
+            rows.append(record)
+        self.table.setRowCount(len(rows))
+        for row, record in enumerate(rows):
+            cells = (record.ts, record.device, record.kind, _details(record),
+                     f"{record.file.name}:{record.line}")
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.status.setText(self._tr(S_("{count} records shown (at most {limit})."),
+                                     count=len(rows), limit=MAX_ROWS))
+
+    def _on_verify(self) -> None:
+        result = verify_directory(self._directory)
+        if result.ok:
+            self.status.setText(self._tr(S_(
+                "The logs are intact: {devices} devices, {records} records."),
+                devices=result.devices, records=result.records))
+            return
+        first = next(finding for finding in result.findings if not finding.warning)
+        self.status.setText(self._tr(S_("The logs were changed: {finding}"),
+                                     finding=first.text(self._tr)))

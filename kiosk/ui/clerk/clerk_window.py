@@ -1,0 +1,162 @@
+"""The clerk desktop: login, then the queue and the review side by side; locks when idle.
+
+The lock forgets the open application (its values leave the screen) and asks for the
+password again; the ticket being served stays with the counter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.doctor import Check
+from kiosk.domain.staff import Role, StaffMember
+from kiosk.domain.ticket import QueueChanged, Ticket
+from kiosk.errors import UserFacingError
+from kiosk.i18n import S_, Translator, staff_translator, translator
+from kiosk.services.counter_desk import CounterDesk, day_figures
+from kiosk.services.staff import StaffService
+from kiosk.ui.clerk.login_screen import LoginScreen
+from kiosk.ui.clerk.queue_panel import QueuePanel
+from kiosk.ui.clerk.review_panel import ReviewPanel
+from kiosk.ui.clerk.status_window import StatusPanel
+from kiosk.ui.clerk.supervisor_panel import SupervisorPanel
+from kiosk.ui.common.bridge import EventBridge
+
+if TYPE_CHECKING:
+    from kiosk.app import Services
+
+__all__ = ["ClerkWindow"]
+
+_ACTIVITY = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress})
+
+
+class ClerkWindow(QStackedWidget):
+    """Login page, then the desk (queue + review, and the figures for supervisors)."""
+
+    def __init__(self, services: Services, *, tr: Translator | None = None,
+                 checks: Sequence[Check] = (), idle_lock_s: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._tr = tr or staff_translator("ja")
+        self._citizen_ja = translator("ja")
+        self._staff = StaffService(services.storage.staff)
+        self.login = LoginScreen(self._tr, self._staff)
+        self.login.logged_in.connect(self._on_logged_in)
+        # The device checks show under the login, so IT sees a broken printer before anyone
+        # logs in.
+        self.status_panel = StatusPanel(self._tr, checks)
+        self.status_panel.setVisible(bool(checks))
+        self.login.add_below(self.status_panel)
+        self.addWidget(self.login)
+        self.desk_page: QWidget | None = None
+        self.queue: QueuePanel | None = None
+        self.review = ReviewPanel(self._tr, self._citizen_ja)
+        self.supervisor: SupervisorPanel | None = None
+        self.member: StaffMember | None = None
+        self._bridge = EventBridge(services.events, QueueChanged, self)
+        self._bridge.received.connect(self._on_queue_changed)
+        seconds = idle_lock_s if idle_lock_s is not None else services.config.ui.idle_timeout_s * 5
+        self._idle = QTimer(self, singleShot=True, interval=seconds * 1000)
+        self._idle.timeout.connect(self.lock)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Any click or key press restarts the idle timer."""
+        if event.type() in _ACTIVITY and self.member is not None:
+            self._idle.start()
+        return False
+
+    def lock(self) -> None:
+        """Hide everything and ask for the login again."""
+        self.review.close_application()
+        self.member = None
+        self.login.reset()
+        self.setCurrentWidget(self.login)
+
+    def _on_logged_in(self, member: StaffMember) -> None:
+        self.member = member
+        if self.desk_page is None or self.queue is None or self.queue.desk.staff.id != member.id:
+            self._build_desk(member)
+        assert self.desk_page is not None
+        self.setCurrentWidget(self.desk_page)
+        self._idle.start()
+
+    def _build_desk(self, member: StaffMember) -> None:
+        config, services = self._services.config, self._services
+        desk = CounterDesk(services.queue, services.storage.queue, member,
+                           config.device.counter, config.device.services)
+        if self.desk_page is not None:
+            self.removeWidget(self.desk_page)
+        self.queue = QueuePanel(self._tr, desk, services.clock,
+                                services.storage.applications.languages_for_ticket)
+        self.queue.ticket_called.connect(self._on_ticket_called)
+        self.queue.ticket_closed.connect(self.review.close_application)
+        page = QWidget()
+        head = QHBoxLayout()
+        head.addWidget(QLabel(self._tr(S_("{name} at {counter}"), name=member.display_name,
+                                       counter=config.device.counter)), 1)
+        lock = QPushButton(self._tr(S_("Lock")))
+        lock.clicked.connect(self.lock)
+        head.addWidget(lock)
+        work = QWidget()
+        row = QHBoxLayout(work)
+        row.addWidget(self.queue, 2)
+        row.addWidget(self.review, 3)
+        tabs = QTabWidget()
+        tabs.addTab(work, self._tr(S_("Counter")))
+        self.supervisor = None
+        if member.role in (Role.SUPERVISOR, Role.ADMIN):
+            store, clock = services.storage.queue, services.clock
+            self.supervisor = SupervisorPanel(
+                self._tr, lambda: day_figures(store, clock),
+                lambda: {str(m.id): m.display_name for m in self._staff.list()})
+            tabs.addTab(self.supervisor, self._tr(S_("Today's figures")))
+        layout = QVBoxLayout(page)
+        layout.addLayout(head)
+        layout.addWidget(tabs, 1)
+        self.desk_page = page
+        self.addWidget(page)
+
+    def _on_ticket_called(self, ticket: Ticket) -> None:
+        """Open the called ticket's first application (the citizen is on the way)."""
+        self.review.close_application()
+        if self.member is None:
+            return
+        ids = self._services.review.applications_for_ticket(ticket.id)
+        if not ids:
+            return
+        try:
+            session = self._services.review.open(ids[0], self.member)
+        except UserFacingError as exc:
+            self.review.message.setText(self._tr(exc.message_id, **exc.params))
+            return
+        self.review.show_application(session)
+
+    def _on_queue_changed(self, _event: object) -> None:
+        if self.queue is not None:
+            self.queue.refresh()
+        if self.supervisor is not None:
+            self.supervisor.refresh()
+
+    def close_bridge(self) -> None:
+        """Stop receiving queue events (the window is going away)."""
+        self._bridge.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)

@@ -1,0 +1,146 @@
+"""The clerk's queue panel: waiting tickets and the call, recall, no-show, transfer buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.domain.ticket import Ticket, TicketState
+from kiosk.errors import UserFacingError
+from kiosk.i18n import S_, Translator
+from kiosk.ports import Clock
+from kiosk.services.counter_desk import CounterDesk
+
+__all__ = ["QueuePanel"]
+
+
+class QueuePanel(QWidget):
+    """Bound to a :class:`CounterDesk`; refreshed on queue events by its window.
+
+    Emits :attr:`ticket_called` with the called ticket (the review panel opens its forms).
+    """
+
+    ticket_called = Signal(object)
+    ticket_closed = Signal()
+
+    def __init__(self, tr: Translator, desk: CounterDesk, clock: Clock,
+                 languages_of: Callable[[int], list[str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tr = tr
+        self.desk = desk
+        self._clock = clock
+        self._languages_of = languages_of
+        self.current = QLabel(tr(S_("No ticket called.")))
+        self.current.setObjectName("clerk-current")
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels([tr(S_("Ticket")), tr(S_("Waiting")),
+                                              tr(S_("Priority")), tr(S_("Language")),
+                                              tr(S_("State"))])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.transfer_to = QComboBox()
+        for code, name in desk.all_services():
+            self.transfer_to.addItem(f"{code} {name}", code)
+        self.message = QLabel("", wordWrap=True)
+        self.message.setProperty("role", "error")
+        self.buttons: dict[str, QPushButton] = {}
+        grid = QGridLayout()
+        for index, (key, text, handler) in enumerate((
+                ("next", S_("Call next"), self._on_call_next),
+                ("call", S_("Call selected"), self._on_call_selected),
+                ("recall", S_("Recall"), self._on_recall),
+                ("no_show", S_("No-show"), self._on_no_show),
+                ("hold", S_("Hold"), self._on_hold),
+                ("resume", S_("Return selected to the line"), self._on_resume),
+                ("finish", S_("Finish"), self._on_finish),
+                ("transfer", S_("Transfer to"), self._on_transfer))):
+            button = QPushButton(tr(text))
+            button.clicked.connect(handler)
+            self.buttons[key] = button
+            grid.addWidget(button, index // 4, index % 4)
+        grid.addWidget(self.transfer_to, 2, 0, 1, 4)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.current)
+        layout.addLayout(grid)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the waiting list."""
+        now = self._clock.now()
+        self.tickets: list[Ticket] = self.desk.waiting()
+        self.table.setRowCount(len(self.tickets))
+        for row, ticket in enumerate(self.tickets):
+            minutes = self.desk.wait_seconds(ticket, now) // 60
+            languages = ", ".join(self._languages_of(ticket.id))
+            state = self._tr(S_("held")) if ticket.state is TicketState.HELD else ""
+            for column, text in enumerate((ticket.label, self._tr(S_("{m} min"), m=minutes),
+                                           str(ticket.priority or ""), languages, state)):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        current = self.desk.current
+        self.current.setText(self._tr(S_("Serving {ticket} at {counter}"), ticket=current.label,
+                                      counter=self.desk.counter) if current
+                             else self._tr(S_("No ticket called.")))
+
+    def _selected(self) -> Ticket | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.tickets[rows[0].row()] if rows else None
+
+    def _run(self, action: Callable[[], object], *, called: bool = False,
+             closed: bool = False) -> None:
+        try:
+            result = action()
+        except UserFacingError as exc:
+            self.message.setText(self._tr(exc.message_id, **exc.params))
+            return
+        self.message.clear()
+        self.refresh()
+        if called and isinstance(result, Ticket):
+            self.ticket_called.emit(result)
+        elif called:
+            self.message.setText(self._tr(S_("No one is waiting.")))
+        if closed:
+            self.ticket_closed.emit()
+
+    def _on_call_next(self) -> None:
+        self._run(self.desk.call_next, called=True)
+
+    def _on_call_selected(self) -> None:
+        ticket = self._selected()
+        if ticket is not None:
+            self._run(lambda: self.desk.call(ticket.id), called=True)
+
+    def _on_recall(self) -> None:
+        self._run(self.desk.recall)
+
+    def _on_no_show(self) -> None:
+        self._run(self.desk.no_show, closed=True)
+
+    def _on_hold(self) -> None:
+        self._run(self.desk.hold, closed=True)
+
+    def _on_resume(self) -> None:
+        ticket = self._selected()
+        if ticket is not None:
+            self._run(lambda: self.desk.resume(ticket.id))
+
+    def _on_finish(self) -> None:
+        self._run(self.desk.finish, closed=True)
+
+    def _on_transfer(self) -> None:
+        code = self.transfer_to.currentData()
+        self._run(lambda: self.desk.transfer(str(code)), closed=True)

@@ -1,0 +1,142 @@
+"""The caption panel: the conversation in very large text, on the tablet and the clerk's desk.
+
+Bound to a :class:`~kiosk.services.captions.Conversation`; it keeps no text of its own beyond
+what it shows, and empties itself when the conversation is cleared. Events arrive through an
+:class:`~kiosk.ui.common.bridge.EventBridge`, so captions recognised on the audio thread are
+drawn on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.events import EventBus
+from kiosk.i18n import N_, Translator
+from kiosk.services.captions import (
+    CaptionAdded,
+    CaptionLine,
+    Conversation,
+    ConversationCleared,
+    Party,
+)
+from kiosk.ui.common.bridge import EventBridge
+
+__all__ = ["CaptionPanel"]
+
+MIN_POINTS, MAX_POINTS, STEP = 16, 72, 4
+_HIGHLIGHT = QColor("#fff3b0")     # latest line; black text on it is 17:1
+_PLAIN = QColor("#ffffff")
+
+
+class CaptionPanel(QWidget):
+    """History with timestamps, latest line highlighted, adjustable size, export and deletion.
+
+    Args:
+        conversation: the visit's conversation.
+        events: the bus the conversation publishes on.
+        tr: translator of the reader (the citizen's language, or Japanese at the clerk's desk).
+        points: starting text size in points.
+    """
+
+    export_requested = Signal(str)     # the conversation as text, for the screen or the printer
+
+    def __init__(self, conversation: Conversation, events: EventBus, tr: Translator, *,
+                 points: int = 28, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._conversation = conversation
+        self._tr = tr
+        self._points = points
+        self._notice = QLabel()
+        self._notice.setWordWrap(True)
+        self._notice.setObjectName("captionNotice")
+        self.history = QListWidget()
+        self.history.setWordWrap(True)
+        self.history.setObjectName("captionHistory")
+        self.larger = self._button(N_("Larger text"), lambda: self.set_points(self._points + STEP))
+        self.smaller = self._button(N_("Smaller text"),
+                                    lambda: self.set_points(self._points - STEP))
+        self.export = self._button(N_("Show the conversation"), self._on_export)
+        self.delete = self._button(N_("Delete the conversation"), conversation.clear)
+        buttons = QHBoxLayout()
+        for button in (self.smaller, self.larger, self.export, self.delete):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._notice)
+        layout.addWidget(self.history, 1)
+        layout.addLayout(buttons)
+        self._bridge = EventBridge(events, parent=self)
+        self._bridge.received.connect(self._on_event)
+        self.set_points(points)
+        for line in conversation.lines():
+            self._append(line)
+        self._update_notice()
+
+    @property
+    def points(self) -> int:
+        """Current text size in points."""
+        return self._points
+
+    def set_points(self, points: int) -> None:
+        """Change the text size (clamped to 16-72 pt)."""
+        self._points = max(MIN_POINTS, min(MAX_POINTS, points))
+        font = QFont(self.history.font())
+        font.setPointSize(self._points)
+        self.history.setFont(font)
+        self._notice.setFont(font)
+        self._mark_latest()
+
+    def latest_text(self) -> str:
+        """Text of the highlighted (latest) line, as shown."""
+        count = self.history.count()
+        return self.history.item(count - 1).text() if count else ""
+
+    def _button(self, message_id: str, slot: object) -> QPushButton:
+        button = QPushButton(self._tr(message_id))
+        button.setMinimumHeight(64)          # touch target well above 9 mm
+        button.clicked.connect(slot)
+        return button
+
+    def _on_event(self, event: object) -> None:
+        if isinstance(event, CaptionAdded):
+            self._append(self._conversation.line(event.index))
+        elif isinstance(event, ConversationCleared):
+            self.history.clear()
+        self._update_notice()
+
+    def _append(self, line: CaptionLine) -> None:
+        who = self._tr(N_("Staff")) if line.party is Party.CLERK else self._tr(N_("You"))
+        text = f"{line.at:%H:%M}  {who}\n{line.text}"
+        if line.translation:
+            text += f"\n{line.translation}"
+        self.history.addItem(QListWidgetItem(text))
+        self._mark_latest()
+        self.history.scrollToBottom()
+
+    def _mark_latest(self) -> None:
+        count = self.history.count()
+        for row in range(count):
+            item = self.history.item(row)
+            latest = row == count - 1
+            font = QFont(self.history.font())
+            font.setBold(latest)
+            item.setFont(font)
+            # Colour and weight together: never colour alone.
+            item.setBackground(_HIGHLIGHT if latest else _PLAIN)
+
+    def _update_notice(self) -> None:
+        notice = self._conversation.missing_model_notice()
+        self._notice.setText(notice or "")
+        self._notice.setVisible(notice is not None)
+
+    def _on_export(self) -> None:
+        self.export_requested.emit(self._conversation.export_text())

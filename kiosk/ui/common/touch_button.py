@@ -1,0 +1,124 @@
+"""A button sized for a finger that wraps its label instead of clipping it.
+
+At 200 % text, or in a language with long words, a row of two buttons cannot show each label
+on one line. ``QPushButton`` never wraps, so the button breaks its own label into lines to fit
+the width the layout gives it and asks for the height those lines need (height-for-width),
+the way a word-wrapped ``QLabel`` does. ``text()`` still returns the label as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
+
+__all__ = ["TouchButton", "wrap_label"]
+
+# Room taken by the style sheet's border and padding (2 px border, 16 px padding a side).
+_PAD_X = 40
+_PAD_Y = 20
+_WORD = re.compile(r"\S+\s*")
+
+
+def wrap_label(text: str, metrics: QFontMetrics, width: int) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` pixels.
+
+    Words (Latin, Vietnamese, Devanagari) move whole to the next line; a run without spaces
+    (Japanese, Chinese) or a single word longer than a line breaks between characters.
+    """
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        current = ""
+        for word in _WORD.findall(paragraph) or [paragraph]:
+            if metrics.horizontalAdvance((current + word).rstrip()) <= width:
+                current += word
+                continue
+            if current:
+                lines.append(current.rstrip())
+                current = ""
+            for char in word:
+                if current and metrics.horizontalAdvance((current + char).rstrip()) > width:
+                    lines.append(current.rstrip())
+                    current = ""
+                current += char
+        lines.append(current.rstrip())
+    return lines
+
+
+def _unit_width(word: str, metrics: QFontMetrics) -> int:
+    """The narrowest a word can be drawn: whole for spaced scripts, three characters for CJK."""
+    if any(ord(char) >= 0x3000 for char in word):
+        return metrics.horizontalAdvance(word[:3])
+    return metrics.horizontalAdvance(word)
+
+
+class TouchButton(QPushButton):
+    """A :class:`QPushButton` at least ``target`` pixels on each side, its label wrapped to fit."""
+
+    def __init__(self, text: str = "", *, target: int, name: str = "",
+                 role: str = "", parent: QWidget | None = None) -> None:
+        super().__init__("", parent)
+        self._label = ""
+        self._target = target
+        # No setMinimumSize: an explicit minimum would override minimumSizeHint, which knows
+        # the label's widest word; the hint never goes below the finger target either.
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        if name:
+            self.setObjectName(name)
+        if role:
+            self.setProperty("role", role)
+        self.setText(text)
+
+    def text(self) -> str:  # type: ignore[override]
+        """The label as written (without the line breaks added to fit)."""
+        return self._label
+
+    def setText(self, text: str) -> None:  # type: ignore[override]  # noqa: N802 - Qt's name
+        """Set the label; it is wrapped to the button's current width."""
+        self._label = text
+        self._rewrap(self.width())
+
+    def displayed_lines(self) -> list[str]:
+        """The label's lines as drawn now."""
+        return QPushButton.text(self).splitlines()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """One line when there is room: the label's natural width."""
+        metrics = self.fontMetrics()
+        widest = max((metrics.horizontalAdvance(line) for line in self._label.splitlines()),
+                     default=0)
+        width = max(self._target, widest + _PAD_X)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """Narrow, but never narrower than a whole word (or three kana/kanji): wrap, not clip."""
+        metrics = self.fontMetrics()
+        widest = max((_unit_width(word.strip(), metrics) for word in _WORD.findall(self._label)),
+                     default=0)
+        width = max(self._target, widest + _PAD_X)
+        return QSize(width, self.heightForWidth(width))
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        """The height depends on the width (more lines when narrower)."""
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        """The height the wrapped label needs at ``width``."""
+        metrics = self.fontMetrics()
+        lines = wrap_label(self._label, metrics, max(1, width - _PAD_X))
+        return max(self._target, len(lines) * metrics.lineSpacing() + _PAD_Y)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Re-wrap for the new width."""
+        super().resizeEvent(event)
+        self._rewrap(event.size().width())
+
+    def _rewrap(self, width: int) -> None:
+        wrapped = "\n".join(wrap_label(self._label, self.fontMetrics(), max(1, width - _PAD_X)))
+        if wrapped != QPushButton.text(self):
+            QPushButton.setText(self, wrapped)
+            self.updateGeometry()

@@ -1,0 +1,81 @@
+"""``make_kiosk``: the citizen tablet on the simulated card and a real SQLite, with a pilot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pytest
+
+from devices.smartcard.simulated_card import SimulatedMyNumberCard, SimulatedSlot, load_person
+from kiosk.app import Services, build_services
+from kiosk.config import load_config
+from kiosk.doctor import Check, Status
+from kiosk.services.visit import Stage
+from kiosk.ui.citizen.tablet import CitizenTablet
+from kiosk.ui.citizen.tablet_factory import make_tablet
+from kiosk.ui.common.pilot import KioskPilot
+
+
+@dataclass
+class RecordingSpeaker:
+    """A Speaker test double that records what it was asked to say."""
+
+    said: list[tuple[str, str]] = field(default_factory=list)
+
+    def say(self, text: str, language: str) -> None:
+        self.said.append((language, text))
+
+    def probe(self) -> list[Check]:
+        return [Check("speech", Status.OK, "recording")]
+
+
+@dataclass
+class Kiosk:
+    """What a test drives: the services, the tablet, its pilot, the card slot, the speaker."""
+
+    services: Services
+    tablet: CitizenTablet
+    pilot: KioskPilot
+    slot: SimulatedSlot
+    speaker: RecordingSpeaker
+
+    @property
+    def stage(self) -> Stage:
+        return self.tablet.visit.stage
+
+    def wait_for(self, stage: Stage) -> None:
+        self.pilot.wait_until(lambda: self.stage is stage
+                              and self.tablet.stack.currentWidget().objectName()
+                              == f"page-{stage.value}", f"screen {stage.value}")
+
+    def insert(self, person: str) -> None:
+        self.slot.insert(SimulatedMyNumberCard(load_person(person)))
+
+
+@pytest.fixture
+def make_kiosk(qtbot, tmp_path):
+    built: list[Services] = []
+
+    def make(*, person: str = "plain", text_scale: int = 100, high_contrast: bool = False,
+             headset: bool = False, voice: bool = True, idle_timeout_s: int = 120,
+             size: tuple[int, int] = (800, 1280)) -> Kiosk:
+        config = load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": str(tmp_path / "data"),
+                                            "KIOSK_UI_SCREEN_DPI": "96"})
+        config = replace(config, card=replace(config.card, person=person),
+                         speech=replace(config.speech, headset=headset),
+                         ui=replace(config.ui, idle_timeout_s=idle_timeout_s))
+        services = build_services(config, demo=True)
+        built.append(services)
+        speaker = RecordingSpeaker()
+        services.speaker = speaker  # type: ignore[attr-defined]
+        tablet = make_tablet(services, text_scale=text_scale, high_contrast=high_contrast)
+        tablet.visit.voice_guidance = voice
+        qtbot.addWidget(tablet)
+        tablet.resize(*size)
+        tablet.show()
+        slot = services.identity_reader.slot  # type: ignore[attr-defined]
+        return Kiosk(services, tablet, KioskPilot(tablet), slot, speaker)
+
+    yield make
+    for services in built:
+        services.close()

@@ -1,0 +1,82 @@
+"""Every screen of the tablet: touch targets, contrast, no clipping at 200 %, a speakable script."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QFontMetrics, QPalette
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+
+from kiosk.ui.citizen.tour import tour
+from kiosk.ui.common.theme import contrast_ratio
+from kiosk.ui.common.touch_size import min_target_px
+
+pytestmark = pytest.mark.gui
+
+
+def _visible(tablet, kind):
+    return [w for w in tablet.findChildren(kind) if w.isVisibleTo(tablet)]
+
+
+def _problems(tablet, minimum: int) -> list[str]:
+    problems = []
+    for button in _visible(tablet, QAbstractButton):
+        if min(button.width(), button.height()) < minimum:
+            problems.append(f"small target {button.objectName()} {button.width()}x{button.height()}")
+        # What is drawn: a TouchButton wraps its label, so measure its lines as displayed.
+        advance = max((QFontMetrics(button.font()).horizontalAdvance(line)
+                       for line in QAbstractButton.text(button).splitlines()), default=0)
+        if advance > button.contentsRect().width():
+            problems.append(f"clipped button {button.objectName()}")
+    for label in _visible(tablet, QLabel):
+        if label.wordWrap() and label.text() and \
+                label.heightForWidth(label.width()) > label.height() + 1:
+            problems.append(f"clipped label {label.text()[:20]!r}")
+    return problems
+
+
+def _contrast_problems(tablet) -> list[str]:
+    problems = []
+    widgets: list[QWidget] = _visible(tablet, QLabel) + _visible(tablet, QAbstractButton)
+    for widget in widgets:
+        palette = widget.palette()
+        if isinstance(widget, QAbstractButton):
+            pair = (palette.color(QPalette.ColorRole.ButtonText),
+                    palette.color(QPalette.ColorRole.Button))
+        else:
+            pair = (palette.color(QPalette.ColorRole.WindowText),
+                    palette.color(QPalette.ColorRole.Window))
+        ratio = contrast_ratio(pair[0].name(), pair[1].name())
+        if widget.isEnabled() and ratio < 4.5:
+            problems.append(f"contrast {ratio:.1f} {widget.objectName() or widget.text()[:20]}")
+    return problems
+
+
+@pytest.mark.parametrize("language", ["ja", "vi", "ne"])
+@pytest.mark.parametrize("scale", [100, 150, 200])
+def test_every_screen__at_scale__targets_9mm_no_clipping_and_script(make_kiosk, language, scale):
+    kiosk = make_kiosk(text_scale=scale)
+    kiosk.tablet.visit.set_language(language)
+    minimum = min_target_px(96)
+    found = {}
+
+    for name in tour(kiosk.tablet, kiosk.pilot):
+        kiosk.pilot.settle()
+        found[name] = (_problems(kiosk.tablet, minimum), kiosk.tablet.current_screen().script())
+
+    assert len(found) >= 8
+    assert {name: problems for name, (problems, _) in found.items() if problems} == {}
+    assert [name for name, (_, script) in found.items() if not script] == []
+
+
+@pytest.mark.parametrize("high_contrast", [False, True])
+def test_every_screen__theme__every_text_pair_at_least_4_5(make_kiosk, high_contrast):
+    kiosk = make_kiosk(high_contrast=high_contrast)
+    problems = {}
+
+    for name in tour(kiosk.tablet, kiosk.pilot):
+        kiosk.pilot.settle()
+        found = _contrast_problems(kiosk.tablet)
+        if found:
+            problems[name] = found
+
+    assert problems == {}

@@ -1,0 +1,59 @@
+"""A clerk's world: services on a real database, one clerk account, a ticket with an application."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from kiosk.app import Services, build_services
+from kiosk.config import load_config
+from kiosk.domain.application import Submission
+from kiosk.domain.staff import Role
+from kiosk.ports import SystemClock
+from kiosk.procedures.sample import sample_session
+from kiosk.services.staff import StaffService
+from kiosk.services.visit import stored_answers
+from kiosk.storage.database import open_storage
+from kiosk.storage.sealing import generate_key_text
+
+PASSWORD = "counter-password-1"
+
+
+@dataclass
+class World:
+    services: Services
+    ticket_id: int
+    application_id: int
+
+
+def make_world(tmp_path, database_url) -> World:
+    config = load_config(None, environ={
+        "KIOSK_DEVICE_DATA_DIR": str(tmp_path / "data"), "KIOSK_DATABASE_URL": database_url,
+        "KIOSK_DATABASE_ANSWERS_KEY": generate_key_text(), "KIOSK_DEVICE_SERVICES": "A",
+        "KIOSK_DEVICE_COUNTER": "1番窓口", "KIOSK_SPEECH_KIND": "file",
+        "KIOSK_PRINTER_KIND": "file"})
+    open_storage(database_url, SystemClock(), auto_upgrade=True).close()  # `kiosk db upgrade`
+    services = build_services(config)
+    StaffService(services.storage.staff).add("clerk1", "窓口一郎", Role.SUPERVISOR, PASSWORD)
+    issued = services.queue.take_ticket("A")
+    form = services.forms.form("juminhyo")
+    session = sample_session(form, today=services.clock.now().date())
+    result = services.submissions.submit(Submission(form.id, form.version, "en",
+                                                    stored_answers(session), issued.ticket.id))
+    assert result.application_id is not None
+    return World(services, issued.ticket.id, result.application_id)
+
+
+@pytest.fixture
+def world(tmp_path, database_url):
+    built = make_world(tmp_path, database_url)
+    yield built
+    built.services.close()
+
+
+@pytest.fixture
+def live_world(world):
+    """The world with live queue updates (LISTEN/NOTIFY on PostgreSQL, polling on SQLite)."""
+    world.services.start_background()
+    return world
