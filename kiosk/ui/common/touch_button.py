@@ -73,11 +73,11 @@ class TouchButton(QPushButton):
             self.setProperty("role", role)
         self.setText(text)
 
-    def text(self) -> str:  # type: ignore[override]
+    def text(self) -> str:
         """The label as written (without the line breaks added to fit)."""
         return self._label
 
-    def setText(self, text: str) -> None:  # type: ignore[override]  # noqa: N802 - Qt's name
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
         """Set the label; it is wrapped to the button's current width."""
         self._label = text
         self._rewrap(self.width())
