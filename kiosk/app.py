@@ -229,7 +229,7 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
                                         sealer, clock, usage)
         events, printer = EventBus(), build_printer(config, demo=demo)
         review = ReviewService(storage.applications, sealer, catalog, printer,
-                               render_application_pdf, events)
+                               render_application_pdf, events, usage)
         return Services(config=config, events=events, clock=clock, printer=printer,
                         identity_reader=build_identity_reader(config), storage=storage,
                         queue=QueueService(storage.queue, usage), submissions=submissions,

@@ -114,6 +114,7 @@ __all__ = [
     "UsageReport",
     "VerifyResult",
     "build_report",
+    "error_code",
     "export_csv",
     "form_infos",
     "iter_records",
@@ -121,6 +122,16 @@ __all__ = [
     "verify_directory",
     "write_report_csvs",
 ]
+
+
+def error_code(error: BaseException) -> str:
+    """The usage log's code for an error: its class name in snake case, never its message.
+
+    ``CardRemovedError`` -> ``card_removed_error``. Messages are left out because they may
+    carry details a log must not hold.
+    """
+    name = type(error).__name__
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
 
 
 def new_session_id() -> str:

@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import fonts
+from kiosk.audit import NULL_USAGE, ClerkEdited, ClerkViewed, PrintDone, UsageRecorder, error_code
 from kiosk.domain.application import Application, ApplicationStatus
 from kiosk.domain.application import Provenance as StoredProvenance
 from kiosk.domain.staff import StaffMember
-from kiosk.errors import UserFacingError
+from kiosk.errors import DeviceError, UserFacingError
 from kiosk.events import Event, EventBus
 from kiosk.i18n import N_, S_
 from kiosk.ports import Printer
@@ -196,6 +197,10 @@ class ReviewSession:
         if issues:
             raise ReviewError(S_("{n} fields still need a correction before approval."),
                               n=len(issues))
+        if self._originals:
+            self._service.usage.record(ClerkEdited(staff=self.staff.id,
+                                                   application=self.application.id,
+                                                   fields=len(self._originals)))
         self._move(ApplicationStatus.APPROVED)
 
     def print_form(self) -> str:
@@ -213,8 +218,14 @@ class ReviewSession:
         with tempfile.TemporaryDirectory(prefix="kiosk-review-") as folder:
             pdf = Path(folder) / f"application-{self.application.id}.pdf"
             self.last_print_report = self._service.render(self.session, pdf)
-            job = self._service.printer.print_pdf(
-                pdf, title=f"application {self.application.id}")
+            try:
+                job = self._service.printer.print_pdf(
+                    pdf, title=f"application {self.application.id}")
+            except DeviceError as exc:
+                self._service.usage.record(PrintDone(kind="form", ok=False, pages=0,
+                                                     reason=error_code(exc)))
+                raise
+        self._service.usage.record(PrintDone(kind="form", ok=True, pages=1))
         self.last_job = job
         self._move(ApplicationStatus.PRINTED)
         return job
@@ -255,9 +266,11 @@ class ReviewService:
     """Opens applications for review. ``store`` is the application store, ``opener`` opens
     its sealed answers (the submission service's sealer)."""
 
-    def __init__(self, store: ApplicationStore, opener: AnswerSealer, catalog: FormCatalog, printer: Printer,
-                 render: PdfRenderer, events: EventBus) -> None:
+    def __init__(self, store: ApplicationStore, opener: AnswerSealer, catalog: FormCatalog,
+                 printer: Printer, render: PdfRenderer, events: EventBus,
+                 usage: UsageRecorder = NULL_USAGE) -> None:
         self.store = store
+        self.usage = usage
         self._opener = opener
         self._catalog = catalog
         self.printer = printer
@@ -275,6 +288,7 @@ class ReviewService:
         """
         application = self.store.get(application_id, self._opener)
         self.events.publish(ApplicationViewed(application_id, staff.id))
+        self.usage.record(ClerkViewed(staff=staff.id, application=application_id))
         _log.info("application %d opened by staff %d", application_id, staff.id)
         if application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED):
             self.store.set_status(application_id, ApplicationStatus.IN_REVIEW, staff.id)
@@ -305,3 +319,4 @@ def _restore(session: FormSession, stored: Mapping[str, Any]) -> None:
             value = raw   # shown as stored; the clerk corrects it and approval re-validates
         provenance = _FROM_STORED.get(answer.provenance, Provenance.CITIZEN)
         session.answers[field_id] = Answer(value, provenance, locked=provenance is Provenance.CARD)
+

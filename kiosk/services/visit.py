@@ -11,11 +11,24 @@ from __future__ import annotations
 import enum
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from kiosk.audit import (
+    NULL_USAGE,
+    CardRead,
+    LanguageChosen,
+    PinOutcome,
+    ProceduresChosen,
+    SessionEnded,
+    SessionStarted,
+    UsageRecorder,
+    error_code,
+    new_session_id,
+)
 from kiosk.domain.application import Answer as StoredAnswer
 from kiosk.domain.application import Provenance as StoredProvenance
 from kiosk.domain.application import Submission
@@ -161,6 +174,7 @@ class Visit:
         submissions: stores the applications.
         speaker: voice guidance, when configured.
         headset: personal data may be spoken (only through a headset).
+        usage: the usage log (events without personal data: stages, outcomes, durations).
     """
 
     def __init__(self, events: EventBus, default_language: str, *,
@@ -168,8 +182,10 @@ class Visit:
                  identity_reader: IdentityReader | None = None,
                  queue: QueueService | None = None,
                  submissions: SubmissionService | None = None,
-                 speaker: Speaker | None = None, headset: bool = False) -> None:
+                 speaker: Speaker | None = None, headset: bool = False,
+                 usage: UsageRecorder = NULL_USAGE) -> None:
         self._events = events
+        self._usage = usage
         self._default_language = default_language
         self.forms = forms or FormCatalog()
         self._clock = clock
@@ -184,6 +200,8 @@ class Visit:
         self._reset()
 
     def _reset(self) -> None:
+        self.session_id = ""           # the usage log's id of this visit; no personal data
+        self._started = 0.0
         self.stage = Stage.WELCOME
         self.chosen: list[str] = []
         self.reasons: dict[str, LocalText] = {}
@@ -206,6 +224,8 @@ class Visit:
             return
         self.language = code
         self.tr = translator(code)
+        if self.session_id:
+            self._usage.record(LanguageChosen(self.session_id, language=code))
         self._events.publish(LanguageChanged(code))
 
     def _go(self, stage: Stage) -> None:
@@ -214,6 +234,9 @@ class Visit:
 
     def start(self) -> None:
         """Leave Welcome for the choice of procedures."""
+        self.session_id = new_session_id()
+        self._started = time.monotonic()
+        self._usage.record(SessionStarted(self.session_id, language=self.language))
         self._go(Stage.CHOOSE)
 
     def back(self) -> None:
@@ -232,6 +255,9 @@ class Visit:
 
     def end(self, reason: str = "finished") -> None:
         """Forget everything about this citizen and return to Welcome in the default language."""
+        if self.session_id:
+            self._usage.record(SessionEnded(self.session_id, reason=reason,
+                                            duration_s=round(time.monotonic() - self._started, 1)))
         self._reset()
         self.set_language(self._default_language)
         self._events.publish(VisitEnded(reason))
@@ -298,6 +324,10 @@ class Visit:
     def confirm_procedures(self) -> None:
         """Go on to identification with at least one procedure chosen."""
         if self.chosen:
+            if self.session_id:
+                self._usage.record(ProceduresChosen(
+                    self.session_id, forms=tuple(self.chosen),
+                    bundle=self.bundle.id if self.bundle is not None else ""))
             self._go(Stage.IDENTIFY)
 
     # ------------------------------------------------------------ identification
@@ -321,19 +351,34 @@ class Visit:
         try:
             identity = self._reader.read_identity(pin)
         except WrongPinError as exc:
+            self._record_card("wrong", exc.tries_left, exc)
             return CardResult(CardOutcome.WRONG_PIN, exc.message_id, exc.params, exc.tries_left)
         except PinLockedError as exc:
+            self._record_card("locked", 0, exc)
             return CardResult(CardOutcome.LOCKED, exc.message_id, exc.params, 0)
         except (CardRemovedError, NoCardError) as exc:
             # The card was there when the tries were asked: it left before or during the read.
+            self._record_card("", -1, exc)
             self.end("card_removed")
             return CardResult(CardOutcome.REMOVED, exc.message_id, exc.params)
         except CardError as exc:
+            self._record_card("", -1, exc)
             return _failed(exc)
+        self._record_card("ok", -1, None)
         self.identity = identity
         self.with_card = True
         self._build_sessions(_card_sources(identity))
         return CardResult(CardOutcome.READ)
+
+    def _record_card(self, pin_outcome: str, tries_left: int, error: Exception | None) -> None:
+        """Usage log: the PIN's outcome (never its digits) and whether the card was read."""
+        if not self.session_id:
+            return
+        if pin_outcome:
+            self._usage.record(PinOutcome(self.session_id, outcome=pin_outcome,
+                                          tries_left=max(tries_left, 0)))
+        reason = "" if error is None else error_code(error)
+        self._usage.record(CardRead(self.session_id, ok=error is None, reason=reason))
 
     def without_card(self) -> None:
         """Continue without the card: the same forms, answered by touch."""
@@ -581,3 +626,4 @@ def stored_answers(session: FormSession) -> dict[str, StoredAnswer]:
         stored[field_id] = StoredAnswer(
             text, _PROVENANCE.get(answer.provenance, StoredProvenance.CITIZEN))
     return stored
+

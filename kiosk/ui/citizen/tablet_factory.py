@@ -28,7 +28,7 @@ def make_visit(services: Services) -> Visit:
     visit = Visit(services.events, config.ui.default_language, forms=services.forms,
                   clock=services.clock, identity_reader=services.identity_reader,
                   queue=services.queue, submissions=services.submissions,
-                  speaker=speaker, headset=config.speech.headset)
+                  speaker=speaker, headset=config.speech.headset, usage=services.usage)
     visit.voice_guidance = speaker is not None and config.speech.kind != "off"
     return visit
 

@@ -22,11 +22,13 @@ def _approved(world, printer):
     return review
 
 
-def _output(folder, job, timeout=20.0):
+def _output(folder, job, since, timeout=20.0):
+    # ~/PDF is shared with earlier runs and job numbers restart with every cupsd: only a file
+    # written since this print started can be ours.
     number = job.rsplit("-", 1)[-1]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = sorted(folder.glob(f"*job_{number}.pdf"))
+        found = sorted(p for p in folder.glob(f"*job_{number}.pdf") if p.stat().st_mtime >= since)
         if found:
             return found[0]
         time.sleep(0.1)
@@ -37,9 +39,10 @@ def _output(folder, job, timeout=20.0):
 def test_review_print__kiosk_pdf_queue__completed_form_lands_as_pdf(world, cups_queue):
     review = _approved(world, CupsPrinter(str(cups_queue)))
 
+    since = time.time() - 1
     job = review.print_form()
 
-    pdf = _output(cups_queue.output_dir, job)
+    pdf = _output(cups_queue.output_dir, job, since)
     try:
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                               check=True).stdout
