@@ -113,7 +113,8 @@ class Services:
 
     def start_background(self) -> None:
         """Start the threads a running front end needs (once): live queue updates, the
-        outbox courier, the retention job and, with a real reader, the card monitor."""
+        outbox courier, the retention jobs (answers, usage log) and, with a real reader, the
+        card monitor."""
         if self._background:
             return
         config = self.config
@@ -124,6 +125,10 @@ class Services:
                 self.storage.applications, self.clock, config.database.retention_hours),
                 interval_s=3600),
         ]
+        purge_usage = getattr(self.usage, "purge", None)
+        if callable(purge_usage):
+            # Usage-log retention ([audit] retention_days), once a day.
+            self._background.append(PeriodicJob("usage-retention", purge_usage, interval_s=86400))
         monitor = build_card_monitor(config, self.events)
         if monitor is not None:
             self._background.append(monitor)

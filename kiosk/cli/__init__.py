@@ -27,6 +27,7 @@ from kiosk.cli import (
     models,
     screenshots,
     staff,
+    start,
     tablet,
 )
 from kiosk.config import Config, load_config
@@ -37,7 +38,7 @@ from kiosk.paths import default_config_path
 __all__ = ["main"]
 
 _COMMAND_GROUPS = (audit, board, card, clerk, db, demo, deploy, doctor, forms, i18n_commands, models,
-                   screenshots, staff, tablet)
+                   screenshots, staff, start, tablet)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -29,6 +29,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
     services = build_services(config, demo=True)
     try:
+        services.start_background()   # the board and the clerk follow the tablet live
         return run_demo(services, doctor_checks(services.config), quit_after=args.quit_after,
                         report=args.report, screenshot=args.screenshot)
     finally:
