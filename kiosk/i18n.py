@@ -75,7 +75,8 @@ FIRST_TIER: tuple[str, ...] = ("ja", "ja@easy", "en", "vi", "zh_Hans", "ne", "id
 
 # Domain -> (marker function names for extraction, languages whose catalog must be complete).
 DOMAINS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    CITIZEN_DOMAIN: (("N_", "N_plural"), FIRST_TIER),
+    # ``plural``: Translator.plural(singular, plural, n), extracted as one plural entry.
+    CITIZEN_DOMAIN: (("N_", "plural"), FIRST_TIER),
     STAFF_DOMAIN: (("S_",), ("ja",)),
 }
 

@@ -30,7 +30,7 @@ from kiosk.config import Config
 from kiosk.i18n import DOMAINS, LANGUAGES, catalog_path, compile_po
 from kiosk.paths import bundle_root, locales_dir
 
-_PLURAL_MARKERS = {"N_plural"}
+_PLURAL_MARKERS = {"plural"}
 _SOURCE_DIRS = ("kiosk", "devices")
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)[^{}]*\}")
 # A fixed date keeps the template byte-identical between runs, so "no diff" is checkable.

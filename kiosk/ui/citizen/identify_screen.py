@@ -86,8 +86,8 @@ class IdentifyScreen(CitizenScreen):
         layout.addWidget(self.label(tr(N_("Please enter the 4-digit PIN of your card. Nobody "
                                           "can see or hear the digits.")), role="title"))
         if self.tries is not None:
-            layout.addWidget(self.label(tr.plural(N_("{n} try left before the card locks."),
-                                                  N_("{n} tries left before the card locks."),
+            layout.addWidget(self.label(tr.plural("{n} try left before the card locks.",
+                                                  "{n} tries left before the card locks.",
                                                   self.tries), role="heading", name="tries-left"))
         self.masked = self.label(self.pad.masked(), role="title", name="pin-mask", spoken=False)
         layout.addWidget(self.masked)

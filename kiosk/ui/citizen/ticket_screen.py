@@ -40,8 +40,8 @@ class TicketScreen(CitizenScreen):
         layout.addWidget(number)
         layout.addWidget(self.label(tr(N_("Please wait for counter {counter} ({department})."),
                                        counter=ticket.counter, department=ticket.department)))
-        layout.addWidget(self.label(tr.plural(N_("{n} person is ahead of you."),
-                                              N_("{n} people are ahead of you."),
+        layout.addWidget(self.label(tr.plural("{n} person is ahead of you.",
+                                              "{n} people are ahead of you.",
                                               ticket.people_ahead), name="ahead"))
         layout.addWidget(self.label(tr(N_("Estimated wait: about {minutes} minutes."),
                                        minutes=ticket.wait_minutes), name="wait"))

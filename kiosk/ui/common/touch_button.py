@@ -9,6 +9,7 @@ the way a word-wrapped ``QLabel`` does. ``text()`` still returns the label as wr
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QFontMetrics, QResizeEvent
@@ -20,6 +21,8 @@ __all__ = ["TouchButton", "wrap_label"]
 _PAD_X = 40
 _PAD_Y = 20
 _WORD = re.compile(r"\S+\s*")
+# Japanese line-breaking rule (禁則): these never begin a line.
+_NO_LINE_START = frozenset("、。，．）」』】〕〉》・ー！？：；,.)!?:;ゃゅょっャュョッぁぃぅぇぉァィゥェォ")
 
 
 def wrap_label(text: str, metrics: QFontMetrics, width: int) -> list[str]:
@@ -38,13 +41,26 @@ def wrap_label(text: str, metrics: QFontMetrics, width: int) -> list[str]:
             if current:
                 lines.append(current.rstrip())
                 current = ""
-            for char in word:
-                if current and metrics.horizontalAdvance((current + char).rstrip()) > width:
+            for unit in _units(word):
+                if current and unit not in _NO_LINE_START and \
+                        metrics.horizontalAdvance((current + unit).rstrip()) > width:
                     lines.append(current.rstrip())
                     current = ""
-                current += char
+                current += unit
         lines.append(current.rstrip())
     return lines
+
+
+def _units(word: str) -> list[str]:
+    """Characters with their combining marks (Thai vowels, Devanagari signs, IVS) attached."""
+    units: list[str] = []
+    for char in word:
+        if units and (unicodedata.category(char).startswith("M") or
+                      0xFE00 <= ord(char) <= 0xFE0F or 0xE0100 <= ord(char) <= 0xE01EF):
+            units[-1] += char
+        else:
+            units.append(char)
+    return units
 
 
 def _unit_width(word: str, metrics: QFontMetrics) -> int:

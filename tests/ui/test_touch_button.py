@@ -1,0 +1,60 @@
+"""Touch buttons wrap their labels: by words, by characters for Japanese, never splitting marks."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QFont, QFontMetrics
+
+from kiosk.ui.common.touch_button import TouchButton, wrap_label
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def metrics(qapp):
+    return QFontMetrics(QFont("BIZ UDGothic", 20))
+
+
+def test_wrap_label__spaced_words__break_between_words(metrics):
+    width = metrics.horizontalAdvance("Send and print")
+    lines = wrap_label("Send and print my ticket", metrics, width)
+
+    assert lines == ["Send and print", "my ticket"]
+
+
+def test_wrap_label__japanese__breaks_between_characters_within_width(metrics):
+    width = metrics.horizontalAdvance("送信して番")
+    lines = wrap_label("送信して番号札を印刷", metrics, width)
+
+    assert "".join(lines) == "送信して番号札を印刷"
+    assert all(metrics.horizontalAdvance(line) <= width for line in lines)
+    assert len(lines) == 2
+
+
+def test_wrap_label__closing_bracket__never_starts_a_line(metrics):
+    text = "代理人（委任状が必要）"
+    width = metrics.horizontalAdvance("代理人（委任状が必要")
+
+    lines = wrap_label(text, metrics, width)
+
+    assert not any(line.startswith("）") for line in lines)
+
+
+def test_wrap_label__thai_vowel_marks__stay_with_their_letter(metrics):
+    lines = wrap_label("พิมพ์บัตรคิว", metrics, metrics.horizontalAdvance("พิม"))
+
+    assert "".join(lines) == "พิมพ์บัตรคิว"
+    for line in lines[1:]:
+        assert line[0] not in "ิ์ั"
+
+
+def test_touch_button__narrow__wraps_yet_text_is_the_label(qtbot):
+    button = TouchButton("送信して番号札を印刷", target=40)
+    qtbot.addWidget(button)
+    button.show()
+    button.resize(120, 40)
+    qtbot.waitUntil(lambda: button.width() == 120, timeout=1000)
+
+    assert button.text() == "送信して番号札を印刷"
+    assert len(button.displayed_lines()) > 1
+    assert button.heightForWidth(120) > button.heightForWidth(1000)
