@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Engine, select
 
@@ -43,9 +43,13 @@ def figures(engine: Engine, first_day: date, last_day: date) -> Figures:
             .where(tickets.c.day >= first_day, tickets.c.day <= last_day,
                    tickets.c.state.not_in(_NOT_ISSUED))
         ).all()
+        # Submission times are stored in UTC; a day of the report is a local (JST) day, so a
+        # 08:30 JST submission belongs to its own morning, not to the previous UTC day.
+        start, end = _utc_bounds(first_day, last_day)
         app_rows = connection.execute(
             select(applications.c.form_id, applications.c.language, applications.c.status,
                    applications.c.submitted_at)
+            .where(applications.c.submitted_at >= start, applications.c.submitted_at < end)
         ).all()
     issued: Counter[str] = Counter()
     by_state: Counter[tuple[str, str]] = Counter()
@@ -61,7 +65,7 @@ def figures(engine: Engine, first_day: date, last_day: date) -> Figures:
             serves.setdefault(row.code, []).append((row.finished_at - start).total_seconds())
     apps: Counter[tuple[str, str, str]] = Counter()
     for app in app_rows:
-        if first_day <= app.submitted_at.date() <= last_day:
+        if first_day <= _local_date(app.submitted_at) <= last_day:
             apps[(app.form_id, app.language, app.status)] += 1
     return Figures(
         tickets_issued=dict(issued), tickets_by_state=dict(by_state),
@@ -69,3 +73,16 @@ def figures(engine: Engine, first_day: date, last_day: date) -> Figures:
         mean_service_seconds={code: sum(v) / len(v) for code, v in serves.items()},
         applications=dict(apps),
     )
+
+
+def _local_date(moment: datetime) -> date:
+    """The local calendar day of a stored time (naive values are UTC, as the stores write)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone().date()
+
+
+def _utc_bounds(first_day: date, last_day: date) -> tuple[datetime, datetime]:
+    """UTC instants that enclose the local days, a day wider each side (exact test after)."""
+    start = datetime.combine(first_day - timedelta(days=1), time.min, tzinfo=UTC)
+    end = datetime.combine(last_day + timedelta(days=2), time.min, tzinfo=UTC)
+    return start, end

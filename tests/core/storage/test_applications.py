@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import text
 
@@ -132,3 +134,35 @@ def test_purge__finished_past_retention__answers_gone_figures_kept(storage, subm
     assert before.tickets_issued == {"A": 1}
     assert storage.queue.get(ticket.id).state.value == "called"
     assert purge_finished(storage.applications, clock, hours=72) == 0
+
+
+@pytest.fixture
+def tokyo_time():
+    """The machine's local time zone set to JST, as at the city hall."""
+    import os
+    import time as time_module
+
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Tokyo"
+    time_module.tzset()
+    yield
+    if previous is None:
+        os.environ.pop("TZ")
+    else:
+        os.environ["TZ"] = previous
+    time_module.tzset()
+
+
+def test_figures__morning_submission_in_jst__counts_on_its_local_day(storage, submissions, clock,
+                                                                     tokyo_time):
+    # The fake clock starts at 2026-04-01 00:30 UTC = 09:30 JST on April 1st.
+    clock.advance(hours=-1)                   # 23:30 UTC on March 31st = 08:30 JST April 1st
+    submissions.submit(_submission())
+    april_first = clock.now().astimezone().date()
+
+    on_the_day = figures(storage.engine, april_first, april_first)
+    day_before = figures(storage.engine, april_first - timedelta(days=1),
+                         april_first - timedelta(days=1))
+
+    assert sum(on_the_day.applications.values()) == 1
+    assert sum(day_before.applications.values()) == 0
