@@ -25,6 +25,7 @@ from devices.smartcard.pcsc_transport import PcscSlot
 from devices.smartcard.reader_monitor import ReaderMonitor
 from devices.smartcard.readers import probe_readers
 from devices.smartcard.simulated_card import SimulatedMyNumberCard, SimulatedSlot, load_person
+from devices.speech.reading import OpenJTalkReadings
 from devices.speech.sinks import FileSink, PlayerSink
 from devices.speech.speaker import QueuedSpeaker, SilentSpeaker
 from devices.speech.synthesizer import Synthesizer
@@ -41,7 +42,16 @@ from kiosk.doctor import Check, Status, guarded
 from kiosk.errors import ConfigError
 from kiosk.events import EventBus
 from kiosk.i18n import S_, language
-from kiosk.ports import Captioner, Clock, IdentityReader, Printer, Speaker, SystemClock, Translator
+from kiosk.ports import (
+    Captioner,
+    Clock,
+    IdentityReader,
+    Printer,
+    ReadingProposer,
+    Speaker,
+    SystemClock,
+    Translator,
+)
 from kiosk.procedures.catalog import FormCatalog, load_catalog
 from kiosk.services.applications import SubmissionService
 from kiosk.services.queue import QueueService
@@ -109,6 +119,7 @@ class Services:
     translator: Translator | None = None     # None: no translation pack installed
     captioner: Captioner | None = None       # None: captions off or no speech model installed
     usage: UsageRecorder = NULL_USAGE         # the device's usage log (kiosk.audit)
+    reading: ReadingProposer | None = None   # proposes the reading (フリガナ) of a name
     _background: list[Startable] = field(default_factory=list)
 
     def start_background(self) -> None:
@@ -240,7 +251,8 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
                         queue=QueueService(storage.queue, usage), submissions=submissions,
                         forms=catalog, speaker=build_speaker(config, demo=demo), review=review,
                         demo=demo, translator=build_translator(config),
-                        captioner=build_captioner(config), usage=usage)
+                        captioner=build_captioner(config), usage=usage,
+                        reading=OpenJTalkReadings())
     except BaseException:
         storage.close()
         raise

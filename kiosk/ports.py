@@ -22,6 +22,7 @@ __all__ = [
     "IdentityReader",
     "Printer",
     "Probe",
+    "ReadingProposer",
     "Speaker",
     "SystemClock",
     "Translator",
@@ -116,6 +117,19 @@ class IdentityReader(Probe, Protocol):
         Raises:
             kiosk.domain.identity.MyNumberNotAllowedError: ``[card] allow_my_number`` is false.
         """
+        ...
+
+
+class ReadingProposer(Protocol):
+    """Proposes the reading (フリガナ) of a name; the citizen always confirms or corrects it.
+
+    Today's My Number cards carry no reading, so a guess from a dictionary is the best the
+    kiosk can offer: it is shown pre-filled, never stored without the citizen's tap.
+    """
+
+    def propose(self, name: str) -> str | None:
+        """The reading of ``name`` in full-width katakana (family and given name separated by
+        U+3000 when ``name`` is), or ``None`` when no reading can be proposed; never raises."""
         ...
 
 

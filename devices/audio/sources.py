@@ -23,17 +23,18 @@ from devices.audio.vad import SAMPLE_RATE, Samples
 from kiosk.errors import DeviceError
 from kiosk.i18n import S_
 
-__all__ = ["ArraySource", "CommandSource", "PcmSource", "WavFileSource", "default_capture_command",
+__all__ = ["BLOCK", "ArraySource", "CommandSource", "PcmSource", "WavFileSource", "default_capture_command",
            "pcm16_to_float"]
 
-BLOCK = SAMPLE_RATE // 10          # 100 ms per read
+# 50 ms per read: the chunker sees the end of a pause at most one block late.
+BLOCK = SAMPLE_RATE // 20
 
 
 class PcmSource(Protocol):
     """A stream of 16 kHz mono float32 samples."""
 
     def read(self) -> Samples | None:
-        """The next block (about 100 ms), or ``None`` at the end of the stream."""
+        """The next block (about 50 ms), or ``None`` at the end of the stream."""
         ...
 
     def close(self) -> None:
@@ -73,7 +74,7 @@ class CommandSource:
         self._stdout: IO[bytes] = self._process.stdout
 
     def read(self) -> Samples | None:
-        """Blocks until 100 ms of audio arrived; ``None`` when the command ended."""
+        """Blocks until 50 ms of audio arrived; ``None`` when the command ended."""
         data = self._stdout.read(BLOCK * 2)
         return pcm16_to_float(data) if data else None
 
@@ -99,7 +100,7 @@ class ArraySource:
         self._started = time.monotonic()
 
     def read(self) -> Samples | None:
-        """The next 100 ms block."""
+        """The next 50 ms block."""
         if self._position >= len(self._samples):
             return None
         block = self._samples[self._position:self._position + BLOCK]

@@ -6,6 +6,13 @@ is tracked slowly so a humming PC fan does not count as speech. An utterance end
 ``end_silence_ms`` of unvoiced frames, or is cut at ``max_chunk_s`` so a monologue still
 produces captions. A little audio before the first voiced frame is kept (``pre_roll_ms``):
 word onsets are quiet, and cutting them costs the first syllable.
+
+The pause that ends an utterance is a compromise: Japanese speakers pause inside a sentence
+(after a topic, before a long noun), and a cut there yields two half-sentences Whisper
+mis-hears. So the cut keeps a long pause (450 ms), and the wait is hidden instead of shortened:
+after ``speculate_ms`` of pause the chunker hands out a *tentative* chunk which the caller may
+start recognising at once. If the pause lasts, the final chunk holds exactly the same samples
+and the tentative result can be used; if speech resumes, the tentative chunk is simply stale.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ __all__ = ["SAMPLE_RATE", "VoiceChunk", "VoiceChunker"]
 
 SAMPLE_RATE = 16_000
 Samples = npt.NDArray[np.float32]
+_TAIL_FRAMES = 5          # 150 ms of the pause kept after the last voiced frame
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,11 @@ class VoiceChunk:
 
     samples: Samples = field(repr=False)
     ended_at_s: float          # stream time of the last voiced frame
+    final: bool = True         # False: tentative, the pause may still turn out to be mid-sentence
+
+    def same_audio(self, other: VoiceChunk) -> bool:
+        """Whether ``other`` (a tentative chunk) holds the samples of this one."""
+        return self.ended_at_s == other.ended_at_s and len(self.samples) == len(other.samples)
 
     @property
     def duration_s(self) -> float:
@@ -45,18 +58,23 @@ class VoiceChunker:
         min_speech_ms: shorter voiced stretches (a cough, a click) are dropped.
         max_chunk_s: an utterance longer than this is cut.
         pre_roll_ms: audio kept before the first voiced frame.
+        speculate_ms: pause after which a tentative chunk is returned (0: never); at least
+            150 ms (the kept tail) and shorter than ``end_silence_ms``.
     """
 
     frame = SAMPLE_RATE * 30 // 1000
 
     def __init__(self, *, threshold_db: float = -45.0, margin_db: float = 12.0,
                  end_silence_ms: int = 450, min_speech_ms: int = 250, max_chunk_s: float = 12.0,
-                 pre_roll_ms: int = 240) -> None:
+                 pre_roll_ms: int = 240, speculate_ms: int = 180) -> None:
         self._threshold_db = threshold_db
         self._margin_db = margin_db
         self._end_frames = max(1, end_silence_ms // 30)
         self._min_frames = max(1, min_speech_ms // 30)
         self._max_frames = int(max_chunk_s * 1000 // 30)
+        # Never before the kept tail is complete, or the final chunk would differ.
+        self._speculate_frames = (max(_TAIL_FRAMES, speculate_ms // 30)
+                                  if 0 < speculate_ms < end_silence_ms else 0)
         self._pre_roll: deque[Samples] = deque(maxlen=max(1, pre_roll_ms // 30))
         self._noise_db = -70.0
         self._pending = np.zeros(0, dtype=np.float32)
@@ -111,6 +129,9 @@ class VoiceChunker:
             self._silent += 1
         if self._silent >= self._end_frames or len(self._frames) >= self._max_frames:
             return self._finish()
+        if (self._speculate_frames and self._silent == self._speculate_frames
+                and self._voiced >= self._min_frames):
+            return VoiceChunk(*self._cut(self._frames, self._silent), final=False)
         return None
 
     def _finish(self) -> VoiceChunk | None:
@@ -119,7 +140,11 @@ class VoiceChunker:
         self._pre_roll.clear()
         if voiced < self._min_frames:
             return None
+        return VoiceChunk(*self._cut(frames, silent))
+
+    def _cut(self, frames: list[Samples], silent: int) -> tuple[Samples, float]:
         # Keep a short tail of the pause: Whisper likes a little silence after the last word.
-        keep = len(frames) - max(0, silent - 5)
+        # The same tail whatever the pause, so a tentative chunk equals its final one.
+        keep = len(frames) - max(0, silent - _TAIL_FRAMES)
         ended = (self._position - silent * self.frame) / SAMPLE_RATE
-        return VoiceChunk(np.concatenate(frames[:keep]), ended)
+        return np.concatenate(frames[:keep]), ended

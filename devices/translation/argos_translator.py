@@ -1,10 +1,10 @@
 """The Translator port on Argos Translate language packs, fully offline.
 
-Packs are loaded lazily from ``<models_dir>/translation`` (see :mod:`.packages`). Text is split
-into sentences by the kiosk (:mod:`.sentences`), so argostranslate's own splitters, which
-download models, are never constructed; each sentence goes through argostranslate's
-tokenization and CTranslate2 call (:func:`argostranslate.translate.apply_packaged_translation`)
-and is cached. When no direct pack exists, the text pivots through English.
+Packs are loaded lazily, once each, from ``<models_dir>/translation`` (see :mod:`.packages`).
+Text is split into sentences by the kiosk (:mod:`.sentences`), so argostranslate's own
+splitters, which download models, are never constructed; the sentences not yet cached go to
+the pack's CTranslate2 model in one batch (:mod:`.pack_model`, which skips argostranslate's
+per-call beam search). When no direct pack exists, the sentences pivot through English.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
+from devices.translation.pack_model import LoadedPack
 from devices.translation.packages import PackageInfo, installed_packages
 from devices.translation.sentences import split_sentences
 from kiosk.doctor import Check, Status
@@ -23,8 +23,9 @@ from kiosk.doctor import Check, Status
 __all__ = ["ArgosTranslator", "argos_code"]
 
 PIVOT = "en"
-# Languages written without spaces between sentences: argostranslate would join with one.
-_NO_SPACE = ("ja", "zh", "zt", "th")
+# Languages written without spaces between sentences (Thai is not one: a space ends its
+# sentences).
+_NO_SPACE = ("ja", "zh", "zt")
 
 
 def argos_code(bcp47: str) -> str:
@@ -33,13 +34,6 @@ def argos_code(bcp47: str) -> str:
     if tag.startswith("zh-hant"):
         return "zt"
     return tag.split("-")[0].split("@")[0]
-
-
-class _OneSentence:
-    """Stands in for argostranslate's sentencizer: the kiosk has already split the text."""
-
-    def split_sentences(self, text: str) -> list[str]:
-        return [text]
 
 
 class ArgosTranslator:
@@ -58,7 +52,7 @@ class ArgosTranslator:
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple[str, str, str], str] = OrderedDict()
         self._packs: dict[tuple[str, str], PackageInfo] | None = None
-        self._loaded: dict[tuple[str, str], tuple[Any, Any]] = {}
+        self._loaded: dict[tuple[str, str], LoadedPack] = {}
 
     def reload(self) -> None:
         """Forget loaded packs and read the models directory again (after an install)."""
@@ -88,10 +82,12 @@ class ArgosTranslator:
         path = self.route(source, target)
         if path is None:
             return None
+        sentences = split_sentences(text)
         for src, dst in itertools.pairwise(path):
-            sentences = [self._sentence(sentence, src, dst) for sentence in split_sentences(text)]
-            text = ("" if dst in _NO_SPACE else " ").join(sentences)
-        return text
+            # Sentence by sentence through the pivot too: English joined and split again
+            # could cut differently.
+            sentences = self._sentences(sentences, src, dst)
+        return ("" if path[-1] in _NO_SPACE else " ").join(sentences)
 
     def forget(self) -> None:
         """Empty the sentence cache: it holds what was said during the visit."""
@@ -115,35 +111,25 @@ class ArgosTranslator:
                 self._packs = {(p.source, p.target): p for p in installed_packages(self._models_dir)}
             return self._packs
 
-    def _sentence(self, sentence: str, src: str, dst: str) -> str:
-        key = (src, dst, sentence)
+    def _sentences(self, sentences: list[str], src: str, dst: str) -> list[str]:
         with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        package, translator = self._load(src, dst)
-        from argostranslate.translate import apply_packaged_translation  # noqa: PLC0415
+            found = {s: self._cache[(src, dst, s)] for s in sentences if (src, dst, s) in self._cache}
+            for sentence in found:
+                self._cache.move_to_end((src, dst, sentence))
+        missing = list(dict.fromkeys(s for s in sentences if s not in found))
+        if missing:
+            found.update(zip(missing, self._load(src, dst).translate(missing), strict=True))
+            with self._lock:
+                for sentence in missing:
+                    self._cache[(src, dst, sentence)] = found[sentence]
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return [found[sentence] for sentence in sentences]
 
-        result = str(apply_packaged_translation(package, sentence, translator, _OneSentence(), 1)[0]
-                     .value)
-        with self._lock:
-            self._cache[key] = result
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return result
-
-    def _load(self, src: str, dst: str) -> tuple[Any, Any]:
+    def _load(self, src: str, dst: str) -> LoadedPack:
         with self._lock:
             if (src, dst) not in self._loaded:
-                # Imported here: argostranslate creates its folders on import, and a device
-                # without translation should not pay for CTranslate2 at start-up.
-                import ctranslate2  # noqa: PLC0415
-                from argostranslate.package import Package  # noqa: PLC0415
-
                 assert self._packs is not None
-                info = self._packs[(src, dst)]
-                package = Package(info.path)
-                translator = ctranslate2.Translator(str(info.path / "model"), device="cpu",
-                                                    inter_threads=1, intra_threads=self._threads)
-                self._loaded[(src, dst)] = (package, translator)
+                self._loaded[(src, dst)] = LoadedPack(self._packs[(src, dst)].path,
+                                                      threads=self._threads)
             return self._loaded[(src, dst)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config
@@ -14,8 +15,11 @@ def register(subparsers: Any) -> None:
         "tablet", help="the citizen tablet (full screen with [ui] fullscreen = true)")
     parser.add_argument("--quit-after", type=float, default=0.0, metavar="SECONDS",
                         help="close by itself (for scripted checks and benchmarks)")
+    parser.add_argument("--report", type=Path, default=None, metavar="FILE",
+                        help="write the shown screen and its button positions as JSON, on "
+                             "every screen change (for scripted checks and benchmarks)")
     parser.add_argument("--hash-exit-pin", metavar="PIN", default=None,
-                        help="print the hash of a staff exit PIN for KIOSK_STAFF_EXIT_PIN_HASH "
+                        help="print the hash of a staff exit PIN for [ui] staff_exit_pin_hash "
                              "and exit")
     parser.set_defaults(handler=run)
 
@@ -33,6 +37,6 @@ def run(args: argparse.Namespace, config: Config) -> int:
     services = build_services(config)
     try:
         services.start_background()
-        return run_tablet(services, quit_after=args.quit_after)
+        return run_tablet(services, quit_after=args.quit_after, report=args.report)
     finally:
         services.close()

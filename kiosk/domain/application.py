@@ -60,10 +60,17 @@ class Provenance(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """One answered field. ``value`` is personal data: it never appears in a repr."""
+    """One answered field. ``value`` is personal data: it never appears in a repr.
+
+    A clerk's correction (provenance ``clerk``) also keeps the clerk's ``reason`` and the
+    ``original`` stored text it replaced (``None`` when the field had no answer before): the
+    review shows the two side by side. ``original`` is personal data too.
+    """
 
     value: str
     provenance: Provenance
+    reason: str = ""
+    original: str | None = None
 
     def __repr__(self) -> str:
         return f"Answer(value=<{len(self.value)} chars>, provenance={self.provenance.value})"
@@ -106,6 +113,7 @@ class Application:
     finished_at: datetime | None
     purged: bool
     answers: Mapping[str, Answer] = field(repr=False, default_factory=dict)
+    return_reason: str = ""    # the key of the last return reason (kiosk.services.review)
 
     def __repr__(self) -> str:
         return (f"Application(id={self.id}, form={self.form_id}@{self.form_version}, "

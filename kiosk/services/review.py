@@ -4,8 +4,12 @@ The clerk opens the application of the called ticket. Every field shows where it
 from (card, citizen, clerk); a clerk's change needs a reason and keeps the card's original
 next to it (the diff). Approval checks the form again; printing renders the completed form
 and sends it to the printer; only a print the printer accepted marks the application printed,
-so a failed print loses nothing. Returning it needs one of the fixed reasons, which the
-citizen is told in their own language.
+so a failed print loses nothing. Returning it needs one of the fixed reasons, which is stored
+with the application so the citizen is told it in their own language.
+
+Each correction is saved at once, sealed like the submission (with the clerk's reason and the
+value it replaced), with a record of who changed which field when; reopening the application
+shows the corrections, and approval and printing use them.
 
 Answers are personal data: they live in the :class:`ReviewSession` only while the clerk has
 the application open, the printed PDF is deleted once the printer accepted it, and nothing
@@ -18,25 +22,27 @@ import contextlib
 import json
 import logging
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from kiosk import fonts
 from kiosk.audit import NULL_USAGE, ClerkEdited, ClerkViewed, PrintDone, UsageRecorder, error_code
+from kiosk.domain.application import Answer as StoredAnswer
 from kiosk.domain.application import Application, ApplicationStatus
 from kiosk.domain.application import Provenance as StoredProvenance
 from kiosk.domain.staff import StaffMember
 from kiosk.errors import DeviceError, UserFacingError
 from kiosk.events import Event, EventBus
-from kiosk.i18n import N_, S_
+from kiosk.i18n import N_, S_, translator
 from kiosk.ports import Printer
 from kiosk.procedures.catalog import FormCatalog
 from kiosk.procedures.layout import format_value
-from kiosk.procedures.model import FieldDef, FieldType
+from kiosk.procedures.model import FieldDef, FieldType, FormDefinition
 from kiosk.procedures.session import Answer, FormSession, Provenance
 from kiosk.procedures.values import coerce
+from kiosk.services.visit import stored_answers
 from kiosk.storage.application_store import ApplicationStore
 from kiosk.storage.sealing import AnswerSealer
 
@@ -58,13 +64,18 @@ PdfRenderer = Callable[[FormSession, Path], Any]
 ``handwrite_fields`` (see :func:`kiosk.app.render_application_pdf`)."""
 
 # Why an application goes back to the citizen: fixed texts, so the citizen reads them in
-# their own language (a clerk's free text could not be translated offline reliably).
-RETURN_REASONS: tuple[str, ...] = (
-    N_("Some information is missing. Please complete the form with the clerk's help."),
-    N_("A document is needed for this application. Please bring it and come back."),
-    N_("This application is handled at another counter. Please follow the clerk's guidance."),
-    N_("The information does not match our records. Please talk with the clerk."),
-)
+# their own language (a clerk's free text could not be translated offline reliably). The
+# short key is what the database stores; the text is the catalog's message id.
+RETURN_REASONS: Mapping[str, str] = {
+    "missing_information": N_("Some information is missing. Please complete the form with "
+                              "the clerk's help."),
+    "document_needed": N_("A document is needed for this application. Please bring it and "
+                          "come back."),
+    "other_counter": N_("This application is handled at another counter. Please follow the "
+                        "clerk's guidance."),
+    "records_mismatch": N_("The information does not match our records. Please talk with "
+                           "the clerk."),
+}
 
 _FROM_STORED = {StoredProvenance.CARD: Provenance.CARD, StoredProvenance.CITIZEN: Provenance.CITIZEN,
                 StoredProvenance.CLERK: Provenance.CLERK, StoredProvenance.DEFAULT: Provenance.DEFAULT}
@@ -91,7 +102,7 @@ class ApplicationReturned(Event):
     application_id: int
     ticket_id: int
     staff_id: int
-    reason_id: str
+    reason_id: str      # a key of RETURN_REASONS
 
 
 @dataclass(frozen=True)
@@ -127,7 +138,14 @@ class ReviewSession:
         self.application = application
         self.session = session
         self.staff = staff
-        self._originals: dict[str, Answer] = {}
+        # field id -> (the stored text the clerk's first change replaced, the latest reason)
+        self._corrections: dict[str, tuple[str | None, str]] = {
+            field_id: (answer.original, answer.reason)
+            for field_id, answer in application.answers.items()
+            if answer.provenance is StoredProvenance.CLERK}
+        # Answers of fields this form version no longer has: kept as stored, never dropped.
+        self._foreign = {field_id: answer for field_id, answer in application.answers.items()
+                         if not _has_field(session.definition, field_id)}
         self.last_print_report: Any = None
         self.last_job = ""
 
@@ -154,12 +172,14 @@ class ReviewSession:
                 continue
             text = self._text(item, self.session.value(item.id))
             answer = self.session.answers.get(item.id)
-            original = self._originals.get(item.id)
+            original, reason = self._corrections.get(
+                item.id, (None, answer.reason if answer is not None else ""))
             result.append(ReviewField(
                 item.id, item.label.get("ja"), text,
                 answer.provenance if answer is not None else None,
-                original=self._text(item, original.value) if original is not None else "",
-                reason=answer.reason if answer is not None else "",
+                original=("" if original is None
+                          else self._text(item, _typed(form, item, original))),
+                reason=reason,
                 rare_characters=_rare(text),
                 handwrite=tuple(fonts.missing_characters(text, faces))))
         return result
@@ -172,19 +192,48 @@ class ReviewSession:
         return format_value(self.session.definition, item, value)
 
     def edit(self, field_id: str, value: Any, reason: str) -> None:
-        """Correct a field; ``reason`` is required for every clerk change.
+        """Correct a field and save the correction; ``reason`` is required for every change.
+
+        The stored answers are replaced at once (sealed), keeping the value the clerk's first
+        change replaced, so the diff survives a reopening. If saving fails the field keeps
+        its previous value.
 
         Raises:
             ReviewError: no reason, or the application is not in review.
             kiosk.procedures.values.InvalidAnswerError: the value does not fit the field.
+            kiosk.errors.StorageError: the correction could not be saved.
         """
         self._require(ApplicationStatus.IN_REVIEW)
         if not reason.strip():
             raise ReviewError(S_("Please give the reason for this correction."))
+        before_text = stored_answers(self.session).get(field_id)
         before = self.session.answers.get(field_id)
         self.session.set(field_id, value, by=Provenance.CLERK, reason=reason)
-        if before is not None and field_id not in self._originals:
-            self._originals[field_id] = before
+        original = (self._corrections[field_id][0] if field_id in self._corrections
+                    else before_text.value if before_text is not None else None)
+        corrections = {**self._corrections, field_id: (original, reason.strip())}
+        try:
+            self._service.store.save_corrections(
+                self.application.id, self._sealable(corrections), [field_id], self.staff.id,
+                self._service.sealer)
+        except Exception:
+            if before is None:
+                self.session.answers.pop(field_id, None)
+            else:
+                self.session.answers[field_id] = before
+            raise
+        self._corrections = corrections
+
+    def _sealable(self, corrections: Mapping[str, tuple[str | None, str]]
+                  ) -> dict[str, StoredAnswer]:
+        """The whole answer set as stored text, the clerk's fields with reason and original."""
+        answers = {**self._foreign, **stored_answers(self.session)}
+        for field_id, (original, reason) in corrections.items():
+            current = answers.get(field_id)
+            # A cleared field stays as an empty clerk answer: its reason and original remain.
+            answers[field_id] = StoredAnswer(current.value if current is not None else "",
+                                             StoredProvenance.CLERK, reason, original)
+        return answers
 
     def approve(self) -> None:
         """Check the form again and approve it.
@@ -197,10 +246,10 @@ class ReviewSession:
         if issues:
             raise ReviewError(S_("{n} fields still need a correction before approval."),
                               n=len(issues))
-        if self._originals:
+        if self._corrections:
             self._service.usage.record(ClerkEdited(staff=self.staff.id,
                                                    application=self.application.id,
-                                                   fields=len(self._originals)))
+                                                   fields=len(self._corrections)))
         self._move(ApplicationStatus.APPROVED)
 
     def print_form(self) -> str:
@@ -236,7 +285,9 @@ class ReviewSession:
         self._move(ApplicationStatus.DONE)
 
     def send_back(self, reason_id: str) -> None:
-        """Return the application to the citizen with one of :data:`RETURN_REASONS`.
+        """Return the application to the citizen with one of :data:`RETURN_REASONS` (its key).
+
+        The reason is stored with the application (see :meth:`ReviewService.return_notices`).
 
         Raises:
             ReviewError: not one of the fixed reasons, or not in review.
@@ -244,7 +295,7 @@ class ReviewSession:
         if reason_id not in RETURN_REASONS:
             raise ReviewError(S_("Choose one of the reasons the citizen can read."))
         self._require(ApplicationStatus.IN_REVIEW)
-        self._move(ApplicationStatus.RETURNED)
+        self._move(ApplicationStatus.RETURNED, return_reason=reason_id)
         self._service.events.publish(ApplicationReturned(
             self.application.id, self.application.ticket_id or 0, self.staff.id, reason_id))
 
@@ -253,13 +304,23 @@ class ReviewSession:
             raise ReviewError(S_("The application is {status}; this is not possible now."),
                               status=self.status.value)
 
-    def _move(self, status: ApplicationStatus) -> None:
-        self._service.store.set_status(self.application.id, status, self.staff.id)
-        self.application = _with_status(self.application, status)
+    def _move(self, status: ApplicationStatus, *, return_reason: str = "") -> None:
+        self._service.store.set_status(self.application.id, status, self.staff.id,
+                                       return_reason=return_reason)
+        self.application = replace(self.application, status=status,
+                                   return_reason=return_reason or self.application.return_reason)
 
 
 def _with_status(application: Application, status: ApplicationStatus) -> Application:
     return replace(application, status=status)
+
+
+def _has_field(form: FormDefinition, field_id: str) -> bool:
+    try:
+        form.field(field_id)
+    except KeyError:
+        return False
+    return True
 
 
 class ReviewService:
@@ -277,9 +338,26 @@ class ReviewService:
         self.render = render
         self.events = events
 
+    @property
+    def sealer(self) -> AnswerSealer:
+        """The key that seals and opens the answers (the submissions' key)."""
+        return self._opener
+
     def applications_for_ticket(self, ticket_id: int) -> list[int]:
         """The ids of the ticket's applications, oldest first."""
         return self.store.ids_for_ticket(ticket_id)
+
+    def returned_reasons(self, ticket_id: int) -> list[str]:
+        """The message ids of why the ticket's returned applications went back (for the clerk)."""
+        return list(_reason_texts(r.reason_id for r in self.store.returned_for_ticket(ticket_id)))
+
+    def return_notices(self, ticket_id: int) -> list[str]:
+        """What the citizen is told about each returned application, in their language."""
+        notices = []
+        for returned in self.store.returned_for_ticket(ticket_id):
+            tr = translator(returned.language)
+            notices += [tr(text) for text in _reason_texts([returned.reason_id])]
+        return notices
 
     def open(self, application_id: int, staff: StaffMember) -> ReviewSession:
         """Open an application for ``staff``; a new one moves to "in review".
@@ -301,22 +379,30 @@ class ReviewService:
         return ReviewSession(self, application, session, staff)
 
 
-def _restore(session: FormSession, stored: Mapping[str, Any]) -> None:
-    """Put the stored text answers back as typed values with their provenance."""
+def _reason_texts(reason_ids: Iterable[str]) -> Iterable[str]:
+    # A key this version does not know (a newer device stored it) is left out, not guessed.
+    return (RETURN_REASONS[key] for key in reason_ids if key in RETURN_REASONS)
+
+
+def _typed(form: FormDefinition, item: FieldDef, raw: Any) -> Any:
+    """A stored text answer as the field's typed value (as stored when it does not fit)."""
+    if item.type in _JSON_TYPES and isinstance(raw, str):
+        with contextlib.suppress(ValueError):   # stored as plain text after all
+            raw = json.loads(raw)
+    try:
+        return coerce(item, raw, form)
+    except UserFacingError:
+        return raw   # shown as stored; the clerk corrects it and approval re-validates
+
+
+def _restore(session: FormSession, stored: Mapping[str, StoredAnswer]) -> None:
+    """Put the stored text answers back as typed values with their provenance and reason."""
     form = session.definition
     for field_id, answer in stored.items():
-        try:
-            item = form.field(field_id)
-        except KeyError:
-            continue     # a field of an older form version
-        raw: Any = answer.value
-        if item.type in _JSON_TYPES and isinstance(raw, str):
-            with contextlib.suppress(ValueError):   # stored as plain text after all
-                raw = json.loads(raw)
-        try:
-            value = coerce(item, raw, form)
-        except UserFacingError:
-            value = raw   # shown as stored; the clerk corrects it and approval re-validates
+        if not _has_field(form, field_id) or answer.value == "":
+            continue     # a field of an older form version, or one a clerk cleared
         provenance = _FROM_STORED.get(answer.provenance, Provenance.CITIZEN)
-        session.answers[field_id] = Answer(value, provenance, locked=provenance is Provenance.CARD)
+        session.answers[field_id] = Answer(_typed(form, form.field(field_id), answer.value),
+                                           provenance, locked=provenance is Provenance.CARD,
+                                           reason=answer.reason)
 

@@ -43,7 +43,7 @@ from kiosk.domain.identity import (
 from kiosk.errors import UserFacingError
 from kiosk.events import Event, EventBus
 from kiosk.i18n import N_, Translator, language, translator
-from kiosk.ports import Clock, IdentityReader, Speaker
+from kiosk.ports import Clock, IdentityReader, ReadingProposer, Speaker
 from kiosk.procedures.bundles import Applicable, applicable_procedures
 from kiosk.procedures.catalog import FormCatalog
 from kiosk.procedures.eras import format_date
@@ -175,6 +175,7 @@ class Visit:
         speaker: voice guidance, when configured.
         headset: personal data may be spoken (only through a headset).
         usage: the usage log (events without personal data: stages, outcomes, durations).
+        reading: proposes the reading of a name for the citizen to confirm (never silently).
     """
 
     def __init__(self, events: EventBus, default_language: str, *,
@@ -183,8 +184,10 @@ class Visit:
                  queue: QueueService | None = None,
                  submissions: SubmissionService | None = None,
                  speaker: Speaker | None = None, headset: bool = False,
-                 usage: UsageRecorder = NULL_USAGE) -> None:
+                 usage: UsageRecorder = NULL_USAGE,
+                 reading: ReadingProposer | None = None) -> None:
         self._events = events
+        self._reading = reading
         self._usage = usage
         self._default_language = default_language
         self.forms = forms or FormCatalog()
@@ -212,6 +215,7 @@ class Visit:
         self.sessions: list[FormSession] = []
         self.question_index = 0
         self.ticket: TicketInfo | None = None
+        self._proposals: dict[str, str | None] = {}   # name -> proposed reading, this visit only
 
     def __repr__(self) -> str:
         return f"Visit(stage={self.stage.value}, forms={len(self.sessions)}, lang={self.language})"
@@ -367,6 +371,8 @@ class Visit:
         self._record_card("ok", -1, None)
         self.identity = identity
         self.with_card = True
+        # Looked up here, on the card-reading thread, so the reading question shows at once.
+        self._propose(identity.name)
         self._build_sessions(_card_sources(identity))
         return CardResult(CardOutcome.READ)
 
@@ -461,6 +467,57 @@ class Visit:
         """Jump back to question ``index`` (to change an answer from the review)."""
         self.question_index = max(0, min(index, len(self.questions()) - 1))
         self._go(Stage.FORMS)
+
+    def proposed_reading(self, question: Question) -> str | None:
+        """A reading to offer for an unanswered reading question, from the name before it.
+
+        The proposal is only shown: it becomes an answer (of the citizen, not of the card)
+        when the citizen confirms it or types over it.
+        """
+        item, session = question.field, self.session_of(question)
+        if item.type is not FieldType.READING or session.value(item.id) not in (None, ""):
+            return None
+        name = None
+        for other in session.definition.fields:
+            if other.id == item.id:
+                break
+            if other.type is FieldType.NAME:
+                name = session.value(other.id)   # the nearest name asked before the reading
+        return self._propose(name) if isinstance(name, str) and name.strip() else None
+
+    def _propose(self, name: str) -> str | None:
+        if self._reading is None:
+            return None
+        if name not in self._proposals:
+            self._proposals[name] = self._reading.propose(name)
+        return self._proposals[name]
+
+    def confirm_reading(self, reading: str) -> None:
+        """The citizen confirmed the proposed ``reading`` with one tap: answer it and go on.
+
+        Raises:
+            InvalidAnswerError: the reading does not fit the field.
+        """
+        self.answer(reading)
+        self.next_question()
+
+    def skip_question(self) -> None:
+        """Leave the current optional question unanswered (a phone number the citizen would
+        rather not give) and go on; a required question cannot be skipped.
+
+        Raises:
+            InvalidAnswerError: the question is required.
+        """
+        question = self.current()
+        if question is not None and not self.session_of(question).is_required(question.field.id):
+            for session in self._sessions_with(question.field.id):
+                if not session.is_readonly(question.field.id):
+                    session.set(question.field.id, None)
+        self.next_question()
+
+    def is_optional(self, question: Question) -> bool:
+        """Whether ``question`` may be left unanswered."""
+        return not self.session_of(question).is_required(question.field.id)
 
     def _sessions_with(self, field_id: str) -> Iterable[FormSession]:
         for session in self.sessions:
@@ -576,7 +633,8 @@ def _bundle_form(bundle: Bundle) -> FormDefinition:
 
 
 def _card_sources(identity: Identity) -> dict[str, Any]:
-    # The card has no reading (フリガナ) yet: card.reading is not offered, the citizen types it.
+    # The card has no reading (フリガナ) yet: card.reading is not offered; the visit proposes a
+    # reading (proposed_reading) that the citizen confirms, so its provenance is the citizen's.
     return {"card.name": identity.name, "card.address": identity.address,
             "card.birth_date": identity.birth_date, "card.sex": identity.sex.value}
 

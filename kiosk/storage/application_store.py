@@ -1,11 +1,14 @@
-"""Applications in the shared database: idempotent insert, review status, purge of answers.
+"""Applications in the shared database: idempotent insert, review, corrections, purge of answers.
 
 Answers arrive already sealed (see :mod:`kiosk.storage.sealing`); this module never sees them
-in clear except in :meth:`ApplicationStore.get`, which opens them for the clerk.
+in clear except in :meth:`ApplicationStore.get`, which opens them for the clerk, and in
+:meth:`ApplicationStore.save_corrections`, which seals a clerk's corrections with the same key.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,17 +19,28 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from kiosk.domain.application import (
     FINISHED,
     STATUS_FLOW,
+    Answer,
     Application,
     ApplicationStatus,
+    Provenance,
 )
 from kiosk.errors import StorageError
 from kiosk.i18n import S_
 from kiosk.ports import Clock
 from kiosk.storage.engine import is_sqlite, transaction
-from kiosk.storage.schema import application_events, applications
+from kiosk.storage.schema import application_corrections, application_events, applications
 from kiosk.storage.sealing import AnswerSealer
 
-__all__ = ["ApplicationNotFoundError", "ApplicationStore", "SealedSubmission", "StatusError"]
+__all__ = [
+    "ApplicationNotFoundError",
+    "ApplicationStore",
+    "Correction",
+    "ReturnedApplication",
+    "SealedSubmission",
+    "StatusError",
+]
+
+_log = logging.getLogger(__name__)
 
 
 class ApplicationNotFoundError(StorageError):
@@ -35,6 +49,24 @@ class ApplicationNotFoundError(StorageError):
 
 class StatusError(StorageError):
     """The application cannot move to that status from where it is."""
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """Who corrected which field when (no value: the values stay sealed)."""
+
+    field_id: str
+    staff_id: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnedApplication:
+    """An application waiting for its citizen: the language to tell them in, and why."""
+
+    application_id: int
+    language: str
+    reason_id: str
 
 
 @dataclass(frozen=True)
@@ -110,7 +142,7 @@ class ApplicationStore:
             form_version=row.form_version, language=row.language,
             status=ApplicationStatus(row.status), ticket_id=row.ticket_id,
             submitted_at=row.submitted_at, finished_at=row.finished_at,
-            purged=row.purged_at is not None, answers=answers,
+            purged=row.purged_at is not None, answers=answers, return_reason=row.return_reason,
         )
 
     def ids_for_ticket(self, ticket_id: int) -> list[int]:
@@ -127,13 +159,82 @@ class ApplicationStore:
                 select(applications.c.language).where(applications.c.ticket_id == ticket_id)
                 .order_by(applications.c.id)).scalars()))
 
+    def returned_for_ticket(self, ticket_id: int) -> list[ReturnedApplication]:
+        """The ticket's applications now returned to the citizen, oldest first."""
+        with transaction(self._engine) as connection:
+            rows = connection.execute(
+                select(applications.c.id, applications.c.language, applications.c.return_reason)
+                .where(applications.c.ticket_id == ticket_id,
+                       applications.c.status == ApplicationStatus.RETURNED.value)
+                .order_by(applications.c.id)).all()
+        return [ReturnedApplication(row.id, row.language, row.return_reason) for row in rows]
+
+    def save_corrections(self, application_id: int, answers: Mapping[str, Answer],
+                         corrected: Collection[str], staff_id: int,
+                         sealer: AnswerSealer) -> None:
+        """Replace the answers of an application in review with the clerk-corrected set.
+
+        ``answers`` is the whole set; the ``corrected`` fields must be clerk answers carrying
+        their reason. They are sealed bound to the application's idempotency key, and one
+        :class:`Correction` row per corrected field records who changed it when.
+
+        Raises:
+            ApplicationNotFoundError: no such application.
+            StatusError: the application is not in review, or its answers were purged.
+            ValueError: a corrected field is missing, not a clerk answer, or has no reason.
+        """
+        for field_id in corrected:
+            answer = answers.get(field_id)
+            if (answer is None or answer.provenance is not Provenance.CLERK
+                    or not answer.reason.strip()):
+                raise ValueError(f"field {field_id} is not a clerk's correction with a reason")
+        now = self._clock.now()
+        with transaction(self._engine, write=True) as connection:
+            row = connection.execute(
+                select(applications.c.idempotency_key, applications.c.status,
+                       applications.c.purged_at)
+                .where(applications.c.id == application_id).with_for_update()).first()
+            if row is None:
+                raise ApplicationNotFoundError(S_("Application {id} does not exist."),
+                                               id=application_id)
+            if row.status != ApplicationStatus.IN_REVIEW.value or row.purged_at is not None:
+                raise StatusError(S_("Only an application in review can be corrected "
+                                     "(this one is {status})."), status=row.status)
+            connection.execute(update(applications).where(applications.c.id == application_id)
+                               .values(answers_sealed=sealer.seal(answers, row.idempotency_key),
+                                       answers_key_id=sealer.key_id,
+                                       answer_count=len(answers)))
+            if corrected:
+                connection.execute(insert(application_corrections), [
+                    {"application_id": application_id, "field_id": field_id,
+                     "staff_id": staff_id, "at": now} for field_id in corrected])
+        # Field ids name the form's fields, never their values.
+        _log.info("application %d: staff %d corrected %s", application_id, staff_id,
+                  ",".join(sorted(corrected)))
+
+    def corrections(self, application_id: int) -> list[Correction]:
+        """Who corrected which field of the application when, oldest first."""
+        with transaction(self._engine) as connection:
+            rows = connection.execute(
+                select(application_corrections.c.field_id, application_corrections.c.staff_id,
+                       application_corrections.c.at)
+                .where(application_corrections.c.application_id == application_id)
+                .order_by(application_corrections.c.id)).all()
+        return [Correction(row.field_id, row.staff_id, row.at) for row in rows]
+
     def set_status(self, application_id: int, status: ApplicationStatus,
-                   staff_id: int | None) -> None:
+                   staff_id: int | None, *, return_reason: str = "") -> None:
         """Move an application along its review flow, recording who did it.
+
+        ``return_reason`` (the key of a fixed return reason) is stored with a move to
+        "returned"; the citizen is told that reason in their own language.
 
         Raises:
             StatusError: the move is not part of the flow.
+            ValueError: a reason with a move other than to "returned".
         """
+        if return_reason and status is not ApplicationStatus.RETURNED:
+            raise ValueError("a return reason goes only with a move to 'returned'")
         now = self._clock.now()
         with transaction(self._engine, write=True) as connection:
             current = connection.execute(
@@ -147,6 +248,8 @@ class ApplicationStore:
                 raise StatusError(S_("An application that is {before} cannot become {after}."),
                                   before=before.value, after=status.value)
             values: dict[str, object] = {"status": status.value}
+            if return_reason:
+                values["return_reason"] = return_reason
             if status in FINISHED:
                 values["finished_at"] = now
             connection.execute(update(applications)

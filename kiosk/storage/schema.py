@@ -28,6 +28,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
+    "application_corrections",
     "application_events",
     "applications",
     "counters",
@@ -162,6 +163,8 @@ applications = Table(
     Column("finished_at", _Time, nullable=True),
     Column("purged_at", _Time, nullable=True),
     Column("delivered_late", Boolean, nullable=False, server_default="0"),
+    # The key of the last return reason (kiosk.services.review.RETURN_REASONS), never free text.
+    Column("return_reason", String(32), nullable=False, server_default=""),
     Index("ix_applications_status", "status", "finished_at"),
 )
 
@@ -172,5 +175,15 @@ application_events = Table(
     Column("from_status", String(16), nullable=False),
     Column("to_status", String(16), nullable=False),
     Column("staff_id", _Id, ForeignKey("staff.id"), nullable=True),
+    Column("at", _Time, nullable=False),
+)
+
+# Who corrected which field of which application when: ids only, the values stay sealed.
+application_corrections = Table(
+    "application_corrections", metadata,
+    Column("id", _Id, primary_key=True),
+    Column("application_id", _Id, ForeignKey("applications.id"), nullable=False, index=True),
+    Column("field_id", String(100), nullable=False),
+    Column("staff_id", _Id, ForeignKey("staff.id"), nullable=False),
     Column("at", _Time, nullable=False),
 )

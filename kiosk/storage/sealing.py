@@ -52,7 +52,7 @@ class AnswerSealer:
 
     def seal(self, answers: Mapping[str, Answer], bound_to: str) -> bytes:
         """Encrypt ``answers``; ``bound_to`` (the idempotency key) must be given to open them."""
-        plain = json.dumps({name: [a.value, a.provenance.value] for name, a in answers.items()},
+        plain = json.dumps({name: _pack(a) for name, a in answers.items()},
                            ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         nonce = secrets.token_bytes(_NONCE_BYTES)
         return nonce + self._aead.encrypt(nonce, plain, bound_to.encode("utf-8"))
@@ -70,7 +70,22 @@ class AnswerSealer:
             raise StorageError(S_("The stored answers cannot be decrypted with this device's "
                                   "key (wrong key, or the data was altered).")) from exc
         raw = json.loads(plain)
-        return {name: Answer(value, Provenance(origin)) for name, (value, origin) in raw.items()}
+        return {name: _unpack(item) for name, item in raw.items()}
+
+
+def _pack(answer: Answer) -> list[str | None]:
+    # Submissions stay [value, origin]; only a clerk's correction adds [reason, original], so
+    # answers sealed before corrections existed open unchanged.
+    if answer.reason or answer.original is not None:
+        return [answer.value, answer.provenance.value, answer.reason, answer.original]
+    return [answer.value, answer.provenance.value]
+
+
+def _unpack(item: list[str | None]) -> Answer:
+    value, origin, *correction = item
+    reason, original = [*correction, "", None][:2]
+    return Answer(str(value), Provenance(str(origin)), reason=str(reason or ""),
+                  original=original)
 
 
 def generate_key_text() -> str:

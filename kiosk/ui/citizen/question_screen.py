@@ -53,6 +53,11 @@ class QuestionScreen(CitizenScreen):
                                     name="question"))
         if item.hint is not None:
             layout.addWidget(self.label(plain_text(item.hint.get(visit.language)), role="muted"))
+        # Skipping is offered while an optional question is unanswered (a contact phone).
+        optional = visit.is_optional(question) and visit.display(session, item) == ""
+        if optional:
+            layout.addWidget(self.label(tr(N_("You may leave this blank.")), role="muted",
+                                        name="optional"))
         if self.error:
             layout.addWidget(self.label("⚠ " + self.error, role="error", name="error"))
         current = visit.display(session, item)
@@ -68,6 +73,10 @@ class QuestionScreen(CitizenScreen):
         forward = self.button(tr(N_("Next")), "next", role="primary")
         forward.clicked.connect(self._on_next)
         row.addWidget(back)
+        if optional:
+            skip = self.button(tr(N_("Skip")), "skip")
+            skip.clicked.connect(self._on_skip)
+            row.addWidget(skip)
         row.addWidget(forward)
         layout.addLayout(row)
 
@@ -97,11 +106,25 @@ class QuestionScreen(CitizenScreen):
                 layout.addWidget(self.label(self.visit.tr(N_(
                     "Please write it in kana. The clerk will help with the kanji.")),
                     role="muted"))
+            proposal = self.visit.proposed_reading(question)
+            if proposal is not None:
+                self._proposal(layout, proposal)
             keyboard = KanaKeyboard(self.target)
-            keyboard.set_text(str(self.visit.session_of(question).value(item.id) or ""))
-            keyboard.changed.connect(self._on_echo)
+            keyboard.changed.connect(self._on_echo)   # before set_text: echo the proposal
+            keyboard.set_text(proposal or str(self.visit.session_of(question).value(item.id)
+                                              or ""))
             self._pending = lambda: keyboard.text
             layout.addWidget(keyboard)
+
+    def _proposal(self, layout: QVBoxLayout, proposal: str) -> None:
+        """The proposed reading, confirmed with one tap (never taken silently)."""
+        tr = self.visit.tr
+        layout.addWidget(self.label(tr(N_(
+            "Is this the reading of your name? If it is right, tap “It is right”. If not, "
+            "correct it with the keys.")), role="muted", name="reading-proposal"))
+        confirm = self.button(tr(N_("It is right")), "reading-confirm", role="primary")
+        confirm.clicked.connect(lambda: self._on_confirm_reading(proposal))
+        layout.addWidget(confirm)
 
     def _choices(self, question: Question) -> QGridLayout:
         session, lang = self.visit.session_of(question), self.visit.language
@@ -162,6 +185,22 @@ class QuestionScreen(CitizenScreen):
     def _on_answer(self, value: Any) -> None:
         try:
             self.visit.answer(value)
+            self.error = ""
+        except UserFacingError as exc:
+            self.error = self.visit.tr(exc.message_id, **exc.params)
+            self.refresh()
+
+    def _on_confirm_reading(self, proposal: str) -> None:
+        try:
+            self.visit.confirm_reading(proposal)
+            self.error = ""
+        except UserFacingError as exc:
+            self.error = self.visit.tr(exc.message_id, **exc.params)
+            self.refresh()
+
+    def _on_skip(self) -> None:
+        try:
+            self.visit.skip_question()
             self.error = ""
         except UserFacingError as exc:
             self.error = self.visit.tr(exc.message_id, **exc.params)

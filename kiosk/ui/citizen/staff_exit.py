@@ -1,7 +1,8 @@
 """Leaving kiosk mode: only with the staff exit PIN (never the citizen's card PIN).
 
 The PIN is compared with a salted scrypt hash (``kiosk.domain.staff.hash_password``), given by
-IT as ``KIOSK_STAFF_EXIT_PIN_HASH``; without one, kiosk mode cannot be left from the screen.
+IT as ``[ui] staff_exit_pin_hash`` (or ``KIOSK_UI_STAFF_EXIT_PIN_HASH``); without one, kiosk
+mode cannot be left from the screen.
 """
 
 from __future__ import annotations

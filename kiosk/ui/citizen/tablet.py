@@ -75,6 +75,7 @@ class CitizenTablet(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.visit = visit
+        self.events = events
         self.target = target
         self.setObjectName("citizen-tablet")
         self.setStyleSheet(tablet_stylesheet(theme, text_scale))

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 __all__ = ["make_tablet", "make_tablet_window", "make_visit"]
 
+# The variable of the first builds; [ui] staff_exit_pin_hash (KIOSK_UI_STAFF_EXIT_PIN_HASH)
+# replaces it, and it is still read when the configuration sets no hash.
 EXIT_PIN_HASH_VARIABLE = "KIOSK_STAFF_EXIT_PIN_HASH"
 
 
@@ -28,7 +30,8 @@ def make_visit(services: Services) -> Visit:
     visit = Visit(services.events, config.ui.default_language, forms=services.forms,
                   clock=services.clock, identity_reader=services.identity_reader,
                   queue=services.queue, submissions=services.submissions,
-                  speaker=speaker, headset=config.speech.headset, usage=services.usage)
+                  speaker=speaker, headset=config.speech.headset, usage=services.usage,
+                  reading=services.reading)
     visit.voice_guidance = speaker is not None and config.speech.kind != "off"
     return visit
 
@@ -50,6 +53,7 @@ def make_tablet(services: Services, *, text_scale: int | None = None,
 
 def make_tablet_window(services: Services) -> TabletWindow:
     """The tablet in its window; kiosk mode when ``[ui] fullscreen`` is set."""
-    lock = ExitLock(os.environ.get(EXIT_PIN_HASH_VARIABLE, ""))
+    pin_hash = services.config.ui.staff_exit_pin_hash or os.environ.get(EXIT_PIN_HASH_VARIABLE, "")
+    lock = ExitLock(pin_hash)
     return TabletWindow(make_tablet(services), kiosk_mode=services.config.ui.fullscreen,
                         exit_lock=lock)

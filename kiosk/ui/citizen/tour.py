@@ -36,6 +36,9 @@ def answer_current(tablet: CitizenTablet, pilot: KioskPilot) -> None:
         return
     kind, session = question.field.type, tablet.visit.session_of(question)
     options = session.options(question.field.id)
+    if pilot.exists("reading-confirm"):
+        pilot.tap("reading-confirm")     # the proposed reading, confirmed with one tap
+        return
     if kind is FieldType.READING or kind in (FieldType.NAME, FieldType.TEXT):
         pilot.tap_keys("kana-", "トメ")
     elif kind is FieldType.PHONE:

@@ -1,7 +1,8 @@
 """The clerk desktop: login, then the queue and the review side by side; locks when idle.
 
 The lock forgets the open application (its values leave the screen) and asks for the
-password again; the ticket being served stays with the counter.
+password again; the ticket being served stays with the counter. Supervisors also see the
+day's figures; auditors see only the usage log (admins see everything).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from kiosk.errors import UserFacingError
 from kiosk.i18n import S_, Translator, staff_translator, translator
 from kiosk.services.counter_desk import CounterDesk, day_figures
 from kiosk.services.staff import StaffService
+from kiosk.ui.clerk.audit_view import AuditView
 from kiosk.ui.clerk.login_screen import LoginScreen
 from kiosk.ui.clerk.queue_panel import QueuePanel
 from kiosk.ui.clerk.review_panel import ReviewPanel
@@ -41,6 +43,9 @@ if TYPE_CHECKING:
 __all__ = ["ClerkWindow"]
 
 _ACTIVITY = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress})
+_COUNTER_ROLES = frozenset({Role.CLERK, Role.SUPERVISOR, Role.ADMIN})
+_FIGURES_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+_AUDIT_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
 
 
 class ClerkWindow(QStackedWidget):
@@ -66,7 +71,9 @@ class ClerkWindow(QStackedWidget):
         self.queue: QueuePanel | None = None
         self.review = ReviewPanel(self._tr, self._citizen_ja)
         self.supervisor: SupervisorPanel | None = None
+        self.audit: AuditView | None = None
         self.member: StaffMember | None = None
+        self._desk_of: int | None = None    # the staff id the desk page was built for
         self._bridge = EventBridge(services.events, QueueChanged, self)
         self._bridge.received.connect(self._on_queue_changed)
         seconds = idle_lock_s if idle_lock_s is not None else services.config.ui.idle_timeout_s * 5
@@ -91,7 +98,7 @@ class ClerkWindow(QStackedWidget):
 
     def _on_logged_in(self, member: StaffMember) -> None:
         self.member = member
-        if self.desk_page is None or self.queue is None or self.queue.desk.staff.id != member.id:
+        if self.desk_page is None or self._desk_of != member.id:
             self._build_desk(member)
         assert self.desk_page is not None
         self.setCurrentWidget(self.desk_page)
@@ -99,14 +106,8 @@ class ClerkWindow(QStackedWidget):
 
     def _build_desk(self, member: StaffMember) -> None:
         config, services = self._services.config, self._services
-        desk = CounterDesk(services.queue, services.storage.queue, member,
-                           config.device.counter, config.device.services)
         if self.desk_page is not None:
             self.removeWidget(self.desk_page)
-        self.queue = QueuePanel(self._tr, desk, services.clock,
-                                services.storage.applications.languages_for_ticket)
-        self.queue.ticket_called.connect(self._on_ticket_called)
-        self.queue.ticket_closed.connect(self.review.close_application)
         page = QWidget()
         head = QHBoxLayout()
         head.addWidget(QLabel(self._tr(S_("{name} at {counter}"), name=member.display_name,
@@ -114,24 +115,45 @@ class ClerkWindow(QStackedWidget):
         lock = QPushButton(self._tr(S_("Lock")))
         lock.clicked.connect(self.lock)
         head.addWidget(lock)
-        work = QWidget()
-        row = QHBoxLayout(work)
-        row.addWidget(self.queue, 2)
-        row.addWidget(self.review, 3)
-        tabs = QTabWidget()
-        tabs.addTab(work, self._tr(S_("Counter")))
+        self.tabs = tabs = QTabWidget()
+        self.queue = None
+        if member.role in _COUNTER_ROLES:
+            tabs.addTab(self._counter_tab(member), self._tr(S_("Counter")))
         self.supervisor = None
-        if member.role in (Role.SUPERVISOR, Role.ADMIN):
+        if member.role in _FIGURES_ROLES:
             store, clock = services.storage.queue, services.clock
             self.supervisor = SupervisorPanel(
                 self._tr, lambda: day_figures(store, clock),
                 lambda: {str(m.id): m.display_name for m in self._staff.list()})
             tabs.addTab(self.supervisor, self._tr(S_("Today's figures")))
+        self.audit = None
+        if member.role in _AUDIT_ROLES:
+            # The usage logs hold no personal data; still, reading them is the auditor's job.
+            self.audit = AuditView(self._tr, config.audit_dir,
+                                   today=services.clock.now().astimezone().date())
+            tabs.addTab(self.audit, self._tr(S_("Usage log")))
         layout = QVBoxLayout(page)
         layout.addLayout(head)
         layout.addWidget(tabs, 1)
         self.desk_page = page
+        self._desk_of = member.id
         self.addWidget(page)
+
+    def _counter_tab(self, member: StaffMember) -> QWidget:
+        config, services = self._services.config, self._services
+        desk = CounterDesk(services.queue, services.storage.queue, member,
+                           config.device.counter, config.device.services)
+        self.queue = QueuePanel(self._tr, desk, services.clock,
+                                services.storage.applications.languages_for_ticket,
+                                returned_of=services.review.returned_reasons,
+                                citizen_text=self._citizen_ja)
+        self.queue.ticket_called.connect(self._on_ticket_called)
+        self.queue.ticket_closed.connect(self.review.close_application)
+        work = QWidget()
+        row = QHBoxLayout(work)
+        row.addWidget(self.queue, 2)
+        row.addWidget(self.review, 3)
+        return work
 
     def _on_ticket_called(self, ticket: Ticket) -> None:
         """Open the called ticket's first application (the citizen is on the way)."""

@@ -11,7 +11,8 @@ from kiosk.services.staff import StaffService
 
 __all__ = ["LoginScreen"]
 
-_DESK_ROLES = frozenset({Role.CLERK, Role.SUPERVISOR, Role.ADMIN})
+# Auditors log in too, but their desk shows only the usage log (see ClerkWindow).
+_DESK_ROLES = frozenset({Role.CLERK, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN})
 
 
 class LoginScreen(QWidget):

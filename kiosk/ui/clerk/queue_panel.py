@@ -1,4 +1,8 @@
-"""The clerk's queue panel: waiting tickets and the call, recall, no-show, transfer buttons."""
+"""The clerk's queue panel: waiting tickets and the call, recall, no-show, transfer buttons.
+
+A ticket whose application went back to the citizen shows why (the fixed return reason, in
+Japanese), so whoever calls it again knows what the citizen was asked to bring or fix.
+"""
 
 from __future__ import annotations
 
@@ -36,12 +40,17 @@ class QueuePanel(QWidget):
     ticket_closed = Signal()
 
     def __init__(self, tr: Translator, desk: CounterDesk, clock: Clock,
-                 languages_of: Callable[[int], list[str]], parent: QWidget | None = None) -> None:
+                 languages_of: Callable[[int], list[str]], parent: QWidget | None = None, *,
+                 returned_of: Callable[[int], list[str]] | None = None,
+                 citizen_text: Callable[[str], str] | None = None) -> None:
         super().__init__(parent)
         self._tr = tr
         self.desk = desk
         self._clock = clock
         self._languages_of = languages_of
+        # The return reasons (citizen message ids) of a ticket's returned applications.
+        self._returned_of = returned_of or (lambda _ticket_id: [])
+        self._citizen_text = citizen_text or str
         self.current = QLabel(tr(S_("No ticket called.")))
         self.current.setObjectName("clerk-current")
         self.table = QTableWidget(0, 5)
@@ -88,6 +97,9 @@ class QueuePanel(QWidget):
             minutes = self.desk.wait_seconds(ticket, now) // 60
             languages = ", ".join(self._languages_of(ticket.id))
             state = self._tr(S_("held")) if ticket.state is TicketState.HELD else ""
+            returned = [self._tr(S_("returned: {reason}"), reason=self._citizen_text(reason))
+                        for reason in self._returned_of(ticket.id)]
+            state = " / ".join(filter(None, [state, *returned]))
             for column, text in enumerate((ticket.label, self._tr(S_("{m} min"), m=minutes),
                                            str(ticket.priority or ""), languages, state)):
                 self.table.setItem(row, column, QTableWidgetItem(text))

@@ -57,8 +57,8 @@ class ReviewPanel(QWidget):
         self.new_value = QLineEdit(placeholderText=tr(S_("New value")))
         self.reason = QLineEdit(placeholderText=tr(S_("Reason for the correction (required)")))
         self.return_reason = QComboBox()
-        for reason in RETURN_REASONS:
-            self.return_reason.addItem(citizen_text(reason), reason)
+        for key, text in RETURN_REASONS.items():
+            self.return_reason.addItem(citizen_text(text), key)
         self.message = QLabel("", wordWrap=True)
         self.message.setProperty("role", "error")
         self.buttons: dict[str, QPushButton] = {}

@@ -7,6 +7,10 @@ Used where CUPS's ``lp`` is not available (Windows) or not wanted. Qt hands the 
 system spooler and cannot follow it to the paper, so a job Qt accepted counts as printed; the
 spooler's own failures show in ``kiosk doctor`` and the printer's queue. Pages are rendered at
 the printer's resolution (capped at 300 dpi), so Japanese text stays sharp.
+
+With ``pdf_file`` the same path writes Qt's own PDF output instead of a printer (what a
+"print to file" printer gets; the tests check the Qt path with it). The pages in it are
+images, as on paper: the text is drawn, not searchable.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QImage, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from kiosk.doctor import Check, Status
@@ -33,10 +37,14 @@ _jobs = itertools.count(1)
 
 
 class QtPrinter:
-    """A :class:`kiosk.ports.Printer` through Qt; ``name`` empty means the default printer."""
+    """A :class:`kiosk.ports.Printer` through Qt; ``name`` empty means the default printer.
 
-    def __init__(self, name: str = "") -> None:
+    ``pdf_file`` set: every job is written to that PDF file (A4) instead of a printer.
+    """
+
+    def __init__(self, name: str = "", *, pdf_file: Path | None = None) -> None:
         self.name = name
+        self.pdf_file = pdf_file
 
     def _info(self) -> QPrinterInfo:
         info = QPrinterInfo.printerInfo(self.name) if self.name else QPrinterInfo.defaultPrinter()
@@ -52,15 +60,14 @@ class QtPrinter:
             kiosk.errors.DeviceError: no such printer, an unreadable PDF, or Qt could not
                 start or finish the job.
         """
-        info = self._info()
-        printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
+        printer = self._printer()
         printer.setDocName(title)
         printer.setCopyCount(copies)
         printer.setFullPage(True)
         painter = QPainter()
         if not painter.begin(printer):
             raise DeviceError(S_("The printer refused the job: {reason}"),
-                              reason=f"printer '{info.printerName()}' could not start the job")
+                              reason=f"printer '{self._label(printer)}' could not start the job")
         try:
             dpi = min(printer.resolution(), _MAX_DPI)
             for page, image in enumerate(_pages(pdf, dpi)):
@@ -72,8 +79,22 @@ class QtPrinter:
             painter.end()
         if printer.printerState() == QPrinter.PrinterState.Error:
             raise DeviceError(S_("The printer could not print the job: {reason}"),
-                              reason=f"printer '{info.printerName()}' reported an error")
+                              reason=f"printer '{self._label(printer)}' reported an error")
         return f"qt-{next(_jobs)}"
+
+    def _printer(self) -> QPrinter:
+        if self.pdf_file is None:
+            return QPrinter(self._info(), QPrinter.PrinterMode.HighResolution)
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(self.pdf_file))
+        # Qt's PDF paper follows the locale (Letter in C/US); the forms are A4.
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        return printer
+
+    @staticmethod
+    def _label(printer: QPrinter) -> str:
+        return printer.printerName() or printer.outputFileName()
 
     def probe(self) -> list[Check]:
         """The printer is known to the system."""

@@ -72,3 +72,35 @@ def test_live_captioner__stop_then_start__reopens_the_source() -> None:
 
     assert len(opened) == 2
     assert not captioner.listening
+
+
+def _speech_with_pause(pause_s: float) -> np.ndarray:
+    t = np.arange(SAMPLE_RATE) / SAMPLE_RATE
+    tone = (0.3 * np.sin(2 * np.pi * 200 * t)).astype(np.float32)
+    return np.concatenate([np.zeros(SAMPLE_RATE // 2, dtype=np.float32), tone,
+                           np.zeros(int(pause_s * SAMPLE_RATE), dtype=np.float32), tone,
+                           np.zeros(SAMPLE_RATE, dtype=np.float32)])
+
+
+@pytest.mark.parametrize(("pause_s", "utterances"), [
+    (0.3, 1),     # pause inside a sentence: the guess on the first half is discarded
+    (1.0, 2),     # real end: each guess becomes the caption, recognised once
+])
+def test_live_captioner__speaker_pauses__guesses_never_published_stale(
+        pause_s: float, utterances: int) -> None:
+    recognizer = StandIn()
+    captioner = LiveCaptioner(  # paced at real time, so tentative chunks get recognised early
+        lambda: ArraySource(_speech_with_pause(pause_s), realtime=True),
+        recognizer)  # type: ignore[arg-type]
+    heard: list[Utterance] = []
+
+    captioner.start(heard.append)
+    captioner.wait_until_drained(timeout=30)
+    captioner.stop()
+
+    assert len(heard) == utterances
+    assert heard[-1].text == f"line {len(recognizer.calls)}"
+    if utterances == 1:
+        assert heard[0].audio_s > 2.0 + pause_s
+    else:
+        assert len(recognizer.calls) == utterances     # the final chunk reused its guess

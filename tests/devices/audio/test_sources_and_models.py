@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from devices.audio.recognizer import vocabulary_prompt
-from devices.audio.sources import ArraySource, CommandSource, WavFileSource, pcm16_to_float
+from devices.audio.sources import BLOCK, ArraySource, CommandSource, WavFileSource, pcm16_to_float
 from devices.audio.whisper_model import check_stt_model, install_stt_model, stt_model_dir
 from kiosk.errors import DeviceError
 
@@ -58,13 +58,13 @@ def test_command_source__missing_command__device_error() -> None:
 
 
 def test_array_source__end__returns_none() -> None:
-    source = ArraySource(np.zeros(1700, dtype=np.float32))
+    source = ArraySource(np.zeros(BLOCK + 100, dtype=np.float32))
 
     sizes = []
     while (block := source.read()) is not None:
         sizes.append(len(block))
 
-    assert sizes == [1600, 100]
+    assert sizes == [BLOCK, 100]
 
 
 def _model(folder: Path, *, skip: str = "") -> Path:

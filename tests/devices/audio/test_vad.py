@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from devices.audio.vad import SAMPLE_RATE, VoiceChunker
+from devices.audio.vad import SAMPLE_RATE, VoiceChunk, VoiceChunker
 
 
 def _signal(*parts: tuple[str, float]) -> np.ndarray:
@@ -38,20 +38,41 @@ def test_chunker__signal__utterances_found(parts: tuple[tuple[str, float], ...],
         chunks += chunker.feed(signal[start:start + 1600])
     chunks += chunker.flush()
 
-    assert len(chunks) == expected
+    assert len([chunk for chunk in chunks if chunk.final]) == expected
 
 
 def test_chunker__one_utterance__keeps_onset_and_ends_at_the_pause() -> None:
     chunker = VoiceChunker()
-    [chunk] = chunker.feed(_signal(("pause", 1.0), ("voice", 1.0), ("pause", 1.0)))
+    tentative, final = chunker.feed(_signal(("pause", 1.0), ("voice", 1.0), ("pause", 1.0)))
 
-    assert 1.15 <= chunk.duration_s <= 1.5
-    assert chunk.ended_at_s == pytest.approx(2.0, abs=0.05)
+    assert (tentative.final, final.final) == (False, True)
+    assert 1.15 <= final.duration_s <= 1.5
+    assert final.ended_at_s == pytest.approx(2.0, abs=0.05)
+    assert final.same_audio(tentative)
+    assert np.array_equal(final.samples, tentative.samples)
 
 
-def test_chunker__reset_mid_utterance__drops_it() -> None:
-    chunker = VoiceChunker()
-    chunker.feed(_signal(("pause", 0.5), ("voice", 1.0)))
-    chunker.reset()
+@pytest.mark.parametrize(("pause_s", "speculate_ms", "kinds"), [
+    (1.0, 180, [False, True, False, True]),  # long pause: two utterances, each guessed right
+    (0.3, 180, [False, False, True]),        # mid-sentence pause: a stale guess, one utterance
+    (0.1, 180, [False, True]),               # too short a pause to guess on
+    (0.3, 0, [True]),                        # speculation off
+])
+def test_chunker__pause_between_speech__tentative_chunks_and_finals(
+        pause_s: float, speculate_ms: int, kinds: list[bool]) -> None:
+    chunker = VoiceChunker(speculate_ms=speculate_ms)
+    chunks = chunker.feed(_signal(("pause", 0.5), ("voice", 1.0), ("pause", pause_s),
+                                  ("voice", 1.0), ("pause", 1.0)))
 
-    assert chunker.flush() == []
+    assert [chunk.final for chunk in chunks] == kinds
+    guesses: list[VoiceChunk] = []
+    for chunk in chunks:
+        if not chunk.final:
+            guesses.append(chunk)
+            continue
+        # A final chunk is the guess just before it, never an older (stale) one.
+        expected = [False] * (len(guesses) - 1) + [True] if guesses else []
+        assert [chunk.same_audio(guess) for guess in guesses] == expected
+        guesses = []
+    if kinds.count(True) == 1:
+        assert chunks[-1].duration_s > 2.0 + pause_s      # one utterance, not two halves

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from devices.translation.argos_translator import ArgosTranslator, argos_code
+from devices.translation.pack_model import SHORT_PIECES, LoadedPack, decoding_options
 from devices.translation.packages import install_package, installed_packages
 from kiosk.doctor import Status
 from kiosk.errors import DeviceError
@@ -75,23 +76,56 @@ def test_translate__argos_sentence_splitters__never_built(models: Path,
 
 def test_translate__same_sentence_twice__cached_until_forget(models: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    import argostranslate.translate as argos
+    calls: list[list[str]] = []
+    real = LoadedPack.translate
 
-    calls = []
-    real = argos.apply_packaged_translation
+    def counting(self: LoadedPack, sentences: list[str]) -> list[str]:
+        calls.append(list(sentences))
+        return real(self, sentences)
 
-    def counting(*args: object, **kwargs: object) -> object:
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(argos, "apply_packaged_translation", counting)
+    monkeypatch.setattr(LoadedPack, "translate", counting)
     translator = ArgosTranslator(models)
     for _ in range(3):
         translator.translate("Please wait here.", "en", "vi")
     translator.forget()
     translator.translate("Please wait here.", "en", "vi")
 
-    assert len(calls) == 2
+    assert calls == [["Please wait here."], ["Please wait here."]]
+
+
+def test_translate__several_new_sentences__one_batch_per_hop_repeats_once(
+        models: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+    real = LoadedPack.translate
+
+    def counting(self: LoadedPack, sentences: list[str]) -> list[str]:
+        calls.append(list(sentences))
+        return real(self, sentences)
+
+    monkeypatch.setattr(LoadedPack, "translate", counting)
+    translator = ArgosTranslator(models)
+    translator.translate("Cảm ơn.", "vi", "en")          # cached: not sent again below
+    text = "Cảm ơn. Xin vui lòng chờ ở đây. Cảm ơn."
+
+    assert translator.translate(text, "vi", "ja") == "Cảm ơn.Xin vui lòng chờ ở đây.Cảm ơn."
+    assert calls == [["Cảm ơn."], ["Xin vui lòng chờ ở đây."],
+                     ["Cảm ơn.", "Xin vui lòng chờ ở đây."]]
+
+
+@pytest.mark.parametrize(("pieces", "beam", "bound"), [
+    (1, 1, 19),
+    (SHORT_PIECES, 1, 3 * SHORT_PIECES + 16),
+    (SHORT_PIECES + 1, 2, 3 * (SHORT_PIECES + 1) + 16),
+])
+def test_decoding_options__sentence_length__greedy_when_short_and_bounded(
+        pieces: int, beam: int, bound: int) -> None:
+    assert decoding_options(pieces) == {"beam_size": beam, "max_decoding_length": bound}
+
+
+def test_translate__long_sentence__beam_search_still_copies(models: Path) -> None:
+    text = "こちらでお待ちください" * 6 + "。"      # far more pieces than SHORT_PIECES
+
+    assert ArgosTranslator(models).translate(text, "ja", "en") == text
 
 
 @pytest.mark.parametrize(("tag", "code"), [

@@ -1,0 +1,306 @@
+"""Benchmarks of the citizen tablet, printed next to their goals (issue 6), offscreen.
+
+- cold start: ``kiosk tablet --report FILE`` from process start to its first report (written
+  when the Welcome screen is interactive), against a bare PySide6 window started the same way
+  in the same run; goal within 2 x.
+- screen transitions: a tap that changes the screen, until the new screen is drawn and every
+  queued event handled, driven by the KioskPilot through whole flows; goal p95 < 50 ms.
+- memory: resident set of the tablet process at its first screen, before captions are
+  loaded; goal < 350 MB.
+- effort for 住民票の写し: taps and characters typed with the card (goal: 0 characters besides
+  the PIN) and without it, next to the characters the paper form asks for, counted from the
+  form definition and the test person's data.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_BARE_WINDOW = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication(sys.argv)
+window = QLabel("ready")
+window.resize(800, 1280)
+window.show()
+QTimer.singleShot(0, lambda: Path(sys.argv[1]).write_text("ready"))
+QTimer.singleShot(1500, app.quit)
+app.exec()
+"""
+
+
+def _first_report(command: list[str], report: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Seconds from the start of ``command`` until ``report`` exists, and the RSS (MB) then."""
+    report.unlink(missing_ok=True)
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        while not report.exists():
+            if process.poll() is not None:
+                raise RuntimeError(f"{command[:4]} ended before its first screen")
+            if time.perf_counter() - started > 120:
+                raise RuntimeError(f"{command[:4]} showed no screen in 120 s")
+            time.sleep(0.002)
+        elapsed = time.perf_counter() - started
+        rss = _rss_mb(process.pid)
+    finally:
+        process.wait(timeout=60)
+    return elapsed, rss
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return float("nan")         # not Linux, or already gone
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cold_start(runs: int = 3) -> None:
+    """Print the tablet's cold start against a bare window, and its memory at that moment."""
+    tablet_times, bare_times, rss = [], [], []
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": home,
+               "KIOSK_DEVICE_DATA_DIR": str(Path(home) / "data"), "KIOSK_SPEECH_KIND": "off"}
+        report = Path(home) / "report.json"
+        tablet = [sys.executable, "-m", "kiosk", "tablet", "--quit-after", "1.5",
+                  "--report", str(report)]
+        bare = [sys.executable, "-c", _BARE_WINDOW, str(report)]
+        _first_report(tablet, report, env)      # the first run creates the database: not timed
+        for _ in range(runs):
+            seconds, mb = _first_report(tablet, report, env)
+            tablet_times.append(seconds)
+            rss.append(mb)
+            bare_times.append(_first_report(bare, report, env)[0])
+    tablet_s, bare_s = statistics.median(tablet_times), statistics.median(bare_times)
+    ratio = tablet_s / bare_s
+    _line(f"bare PySide6 window (median of {runs})", f"{bare_s:.2f} s")
+    _line(f"tablet to Welcome (median of {runs})", f"{tablet_s:.2f} s",
+          f"ratio {ratio:.2f}   goal <= 2", ratio <= 2)
+    mb = max(rss)
+    _line("tablet RSS at Welcome, no captions", f"{mb:.0f} MB", "goal < 350 MB", mb < 350)
+
+
+# ------------------------------------------------------------------ in-process, with the pilot
+@dataclass
+class Effort:
+    """What a citizen did on the screen."""
+
+    taps: int = 0
+    typed: int = 0          # characters typed on the kana keyboard or a keypad, PIN excluded
+    pin: int = 0
+
+
+class _Driver:
+    """The tablet on the demo services, driven by the pilot, timing each screen change."""
+
+    def __init__(self, data_dir: Path) -> None:
+        from kiosk.app import build_services
+        from kiosk.config import load_config
+        from kiosk.ui.citizen.tablet_factory import make_tablet
+        from kiosk.ui.common.application import application
+        from kiosk.ui.common.pilot import KioskPilot
+
+        self.app = application()
+        config = load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": str(data_dir),
+                                            "KIOSK_UI_SCREEN_DPI": "96",
+                                            "KIOSK_SPEECH_KIND": "off"})
+        self.services = build_services(replace(config), demo=True)
+        self.tablet = make_tablet(self.services)
+        self.tablet.resize(800, 1280)
+        self.tablet.show()
+        self.pilot = KioskPilot(self.tablet)
+        self.transitions: list[float] = []
+        self.effort = Effort()
+
+    def close(self) -> None:
+        self.tablet.close()
+        self.services.close()
+
+    def tap(self, name: str) -> None:
+        before = (self.tablet.visit.stage, self.tablet.visit.question_index)
+        started = time.perf_counter()
+        self.pilot.tap(name)
+        elapsed = time.perf_counter() - started
+        if (self.tablet.visit.stage, self.tablet.visit.question_index) != before:
+            self.transitions.append(elapsed)
+        self.effort.taps += 1
+
+    def type(self, prefix: str, keys: str, *, pin: bool = False) -> None:
+        for key in keys:
+            self.pilot.tap(f"{prefix}{key}")
+            self.effort.taps += 1
+            if pin:
+                self.effort.pin += 1
+            elif key not in "␣⌫":
+                self.effort.typed += 1
+
+    def until(self, condition: Callable[[], bool]) -> None:
+        self.pilot.wait_until(condition, "screen")
+
+
+def _juminhyo(driver: _Driver, *, card: bool, name_kana: str, birth: date) -> Effort:
+    """One citizen asking for 住民票の写し: taps only where a tap will do."""
+    from kiosk.services.visit import Stage
+
+    driver.effort = Effort()
+    visit = driver.tablet.visit
+    driver.tap("start")
+    driver.tap("procedure-juminhyo")
+    driver.tap("next")
+    if card:
+        driver.tap("use-card")
+        driver.type("key-", "1234", pin=True)
+        driver.tap("pin-ok")
+        driver.until(lambda: visit.stage is Stage.FORMS)
+    else:
+        driver.tap("no-card")
+    for _ in range(40):
+        if visit.stage is not Stage.FORMS or visit.current() is None:
+            break
+        _answer(driver, name_kana, birth)
+    driver.tap("submit-noslip")
+    driver.until(lambda: visit.stage is Stage.TICKET)
+    effort = driver.effort
+    driver.tap("finish")
+    return effort
+
+
+def _answer(driver: _Driver, name_kana: str, birth: date) -> None:
+    """The current question, with a tap where one will do (confirm, skip, first option)."""
+    from kiosk.procedures.model import FieldType
+
+    visit = driver.tablet.visit
+    question = visit.current()
+    assert question is not None
+    kind, session = question.field.type, visit.session_of(question)
+    for shortcut in ("reading-confirm", "skip"):
+        if driver.pilot.exists(shortcut):
+            driver.tap(shortcut)
+            return
+    if kind in (FieldType.NAME, FieldType.TEXT, FieldType.READING):
+        driver.type("kana-", name_kana)
+    elif kind is FieldType.DATE:
+        _pick_date(driver, birth)
+    elif kind is FieldType.ADDRESS:
+        driver.tap("town-0")
+        driver.type("key-", "6-1")
+    elif kind in (FieldType.YES_NO, FieldType.CONSENT):
+        driver.tap("yes")
+    elif session.options(question.field.id) and session.value(question.field.id) in (None, ""):
+        driver.tap(f"option-{session.options(question.field.id)[0].value}")
+    driver.tap("next")
+
+
+def _pick_date(driver: _Driver, target: date) -> None:
+    """The date picker's +/- taps from today to ``target`` (era first, as people do)."""
+    from kiosk.procedures.eras import to_wareki
+    from kiosk.ui.common.date_picker import DatePicker
+
+    picker = driver.tablet.findChild(DatePicker)
+    assert picker is not None
+    while to_wareki(picker.value).era != to_wareki(target).era:
+        driver.tap("date-era-minus" if picker.value > target else "date-era-plus")
+    for part, get in (("year", lambda d: d.year), ("month", lambda d: d.month),
+                      ("day", lambda d: d.day)):
+        while get(picker.value) != get(target):
+            driver.tap(f"date-{part}-{'minus' if get(picker.value) > get(target) else 'plus'}")
+
+
+def paper_characters(person: str = "plain", phone: str = "0220222111") -> tuple[int, int]:
+    """Characters and circled choices the paper 住民票の写し form asks of ``person``.
+
+    Counted from the form definition's print sections (the fields the 請求者 fills in for
+    herself; the fee is written by the clerk) and the person's card data.
+    """
+    from devices.smartcard.simulated_card import load_person
+    from devices.speech.reading import OpenJTalkReadings
+    from kiosk.procedures.catalog import load_catalog
+    from kiosk.procedures.eras import to_wareki
+    from kiosk.procedures.model import FieldType
+
+    data = load_person(person)
+    form = load_catalog().form("juminhyo")
+    born = date(int(data.birth_date[:4]), int(data.birth_date[4:6]), int(data.birth_date[6:]))
+    wareki = to_wareki(born)
+    written = {
+        FieldType.NAME: len(data.name.replace("\u3000", "")),
+        FieldType.READING: len((OpenJTalkReadings().propose(data.name) or "").replace("\u3000", "")),
+        # The era is circled; year, month and day are written in digits.
+        FieldType.DATE: len(f"{wareki.year}{born.month}{born.day}"),
+        FieldType.ADDRESS: len(data.address.replace("\u3000", "")),
+        FieldType.PHONE: len(phone),
+        FieldType.NUMBER: 1,
+    }
+    names = [name for section in form.print.sections for name in section.fields]
+    characters = circles = 0
+    for name in names:
+        item = form.field(name)
+        if item.calculate is not None or item.visible_if is not None:
+            continue            # the fee is the clerk's; proxy fields are not the 本人's
+        if item.type in written:
+            characters += written[item.type]
+        else:
+            circles += 1
+    return characters, circles
+
+
+def flows(rounds: int = 5) -> None:
+    """Print the transition p95 and the effort with and without the card."""
+    with tempfile.TemporaryDirectory() as home:
+        driver = _Driver(Path(home) / "data")
+        try:
+            with_card = without_card = Effort()
+            for _ in range(rounds):
+                with_card = _juminhyo(driver, card=True, name_kana="", birth=date(1985, 4, 12))
+                without_card = _juminhyo(driver, card=False, name_kana="シケン␣ハナコ",
+                                         birth=date(1985, 4, 12))
+            times = sorted(driver.transitions)
+        finally:
+            driver.close()
+    p95 = times[int(0.95 * (len(times) - 1))] * 1000
+    _line(f"screen transition p95 ({len(times)} taps)", f"{p95:.1f} ms", "goal < 50 ms", p95 < 50)
+    _line("screen transition median", f"{statistics.median(times) * 1000:.1f} ms")
+    characters, circles = paper_characters()
+    _line("住民票の写し with the card: typed", f"{with_card.typed} chars",
+          f"+ PIN {with_card.pin}, {with_card.taps} taps   goal 0 chars", with_card.typed == 0)
+    _line("住民票の写し without the card: typed", f"{without_card.typed} chars",
+          f"{without_card.taps} taps (name in kana, 番地, phone skipped)")
+    _line("住民票の写し on paper", f"{characters} chars", f"+ {circles} circled choices")
+
+
+def _line(what: str, figure: str, goal: str = "", ok: bool | None = None) -> None:
+    verdict = "" if ok is None else ("OK" if ok else "MISSED")
+    print(f"{what:<42} {figure:>10}   {goal}   {verdict}".rstrip())
+
+
+def main() -> int:
+    """Print every figure."""
+    sys.path.insert(0, str(ROOT))
+    cold_start()
+    flows()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,81 @@
+"""``kiosk tablet --report FILE``: where the tappable buttons of the shown screen are, as JSON.
+
+Written when the first screen is interactive and again whenever what can be tapped changes (a
+new screen, the PIN pad opening), for scripted checks that tap with real input events
+(``xdotool``) and for the start-up benchmark. It names
+buttons and their places only: no label text, so no personal data reaches the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QPoint, QTimer
+from PySide6.QtWidgets import QAbstractButton, QWidget
+
+from kiosk.ui.citizen.tablet import TabletWindow
+
+__all__ = ["ScreenReport", "button_centres"]
+
+
+def button_centres(root: QWidget) -> dict[str, list[int]]:
+    """Screen coordinates ``[x, y]`` of the centre of every named, enabled button a finger can
+    reach now (shown and not scrolled out of view)."""
+    centres: dict[str, list[int]] = {}
+    for button in root.findChildren(QAbstractButton):
+        name = button.objectName()
+        if not name or not button.isVisible() or not button.isEnabled() or \
+                button.visibleRegion().isEmpty():
+            continue
+        middle = button.mapToGlobal(QPoint(button.width() // 2, button.height() // 2))
+        centres.setdefault(name, [middle.x(), middle.y()])
+    return centres
+
+
+class ScreenReport(QObject):
+    """Rewrites ``path`` (atomically) whenever the tablet's tappable buttons change.
+
+    A screen can change without a visit event (the identify screen opening its PIN pad), so
+    the window is looked at every ``interval_ms`` instead; a file is written only on change.
+    """
+
+    def __init__(self, window: TabletWindow, path: Path, *, interval_ms: int = 100) -> None:
+        super().__init__(window)
+        self._window = window
+        self._path = path
+        self._last: dict[str, object] = {}
+        self.writes = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.write)
+        # Once the event loop runs the first screen is interactive: that is the first report.
+        QTimer.singleShot(0, self.write)
+        self._timer.start()
+
+    def write(self) -> None:
+        """Write the report of the screen on display now, if it changed."""
+        visit = self._window.tablet.visit
+        question = visit.current() if visit.stage.value == "forms" else None
+        shown: dict[str, object] = {
+            "stage": visit.stage.value,
+            "question": question.field.id if question is not None else None,
+            "window": [self._window.x(), self._window.y(), self._window.width(),
+                       self._window.height()],
+            "full_screen": self._window.isFullScreen(),
+            "buttons": button_centres(self._window),
+            "checked": sorted(button.objectName() for button in
+                              self._window.findChildren(QAbstractButton)
+                              if button.isVisible() and button.isChecked()),
+        }
+        if shown == self._last:
+            return
+        self._last = shown
+        self.writes += 1
+        report = {"sequence": self.writes, "written_at": time.time(), "pid": os.getpid(),
+                  **shown}
+        partial = self._path.with_name(self._path.name + ".part")
+        partial.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, self._path)
