@@ -299,6 +299,11 @@ class ReviewSession:
         self._service.events.publish(ApplicationReturned(
             self.application.id, self.application.ticket_id or 0, self.staff.id, reason_id))
 
+    def citizen_notice(self, reason_id: str) -> str:
+        """The return reason as the citizen reads it: in the language they applied in."""
+        return "".join(translator(self.application.language)(text)
+                       for text in _reason_texts([reason_id]))
+
     def _require(self, status: ApplicationStatus) -> None:
         if self.status is not status:
             raise ReviewError(S_("The application is {status}; this is not possible now."),

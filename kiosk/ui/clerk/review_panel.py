@@ -179,3 +179,6 @@ class ReviewPanel(QWidget):
             reason = str(self.return_reason.currentData())
             if self._act(lambda: review.send_back(reason)):
                 self.close_application()
+                # Shown for the citizen to read at the counter, in the language they applied in.
+                self.message.setText(self._tr(S_("Returned. For the citizen: {notice}"),
+                                              notice=review.citizen_notice(reason)))

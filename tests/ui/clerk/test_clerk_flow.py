@@ -126,10 +126,15 @@ def test_review__return_with_reason__returned_and_closed(qtbot, clerk, world):
     _login(qtbot, clerk)
     _click(qtbot, clerk.queue.buttons["next"])
 
+    reason = str(clerk.review.return_reason.currentData())
     _click(qtbot, clerk.review.buttons["return"])
 
     assert _status(world) is ApplicationStatus.RETURNED
     assert clerk.review.review is None
+    # The application was made in English: the clerk sees the reason as the citizen reads it.
+    from kiosk.services.review import RETURN_REASONS
+
+    assert RETURN_REASONS[reason] in clerk.review.message.text()
 
 
 @pytest.mark.parametrize(("button", "state", "service"), [
