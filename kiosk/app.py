@@ -54,6 +54,7 @@ from kiosk.ports import (
 )
 from kiosk.procedures.catalog import FormCatalog, load_catalog
 from kiosk.services.applications import SubmissionService
+from kiosk.services.captions import Conversation
 from kiosk.services.queue import QueueService
 from kiosk.services.retention import PeriodicJob, purge_finished
 from kiosk.services.review import ReviewService
@@ -120,6 +121,9 @@ class Services:
     captioner: Captioner | None = None       # None: captions off or no speech model installed
     usage: UsageRecorder = NULL_USAGE         # the device's usage log (kiosk.audit)
     reading: ReadingProposer | None = None   # proposes the reading (フリガナ) of a name
+    # The clerk-visitor conversation (captions, typed lines, phrasebook answers) of the visit at
+    # this device; wiped with the visit. None only in tests that build Services by hand.
+    conversation: Conversation | None = None
     _background: list[Startable] = field(default_factory=list)
 
     def start_background(self) -> None:
@@ -246,13 +250,15 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
         events, printer = EventBus(), build_printer(config, demo=demo)
         review = ReviewService(storage.applications, sealer, catalog, printer,
                                render_application_pdf, events, usage)
+        translator = build_translator(config)
         return Services(config=config, events=events, clock=clock, printer=printer,
                         identity_reader=build_identity_reader(config), storage=storage,
                         queue=QueueService(storage.queue, usage), submissions=submissions,
                         forms=catalog, speaker=build_speaker(config, demo=demo), review=review,
-                        demo=demo, translator=build_translator(config),
+                        demo=demo, translator=translator,
                         captioner=build_captioner(config), usage=usage,
-                        reading=OpenJTalkReadings())
+                        reading=OpenJTalkReadings(),
+                        conversation=Conversation(events, clock, translator))
     except BaseException:
         storage.close()
         raise

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from kiosk.domain.identity import CardWithdrawn
 from kiosk.events import EventBus
 from kiosk.i18n import LANGUAGES, N_, translator
+from kiosk.services.captions import Conversation
 from kiosk.services.queue import SlipPrinter
 from kiosk.services.visit import LanguageChanged, Stage, Visit, VisitChanged, VisitEnded
 from kiosk.ui.citizen.choose_screen import ChooseScreen
@@ -30,6 +31,7 @@ from kiosk.ui.citizen.question_screen import QuestionScreen
 from kiosk.ui.citizen.review_screen import ReviewScreen
 from kiosk.ui.citizen.screen_base import CitizenScreen
 from kiosk.ui.citizen.staff_exit import ExitLock
+from kiosk.ui.citizen.talk_page import TalkPage
 from kiosk.ui.citizen.ticket_screen import TicketScreen
 from kiosk.ui.citizen.welcome_screen import WelcomeScreen
 from kiosk.ui.common.bridge import EventBridge
@@ -72,10 +74,13 @@ class CitizenTablet(QWidget):
     def __init__(self, visit: Visit, events: EventBus, *, languages: tuple[str, ...],
                  target: int, theme: Theme = NORMAL, text_scale: int = 100,
                  slip_printer: SlipPrinter | None = None, idle_timeout_s: int = 120,
+                 conversation: Conversation | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.visit = visit
         self.events = events
+        self.conversation = conversation
+        self.talk_page: TalkPage | None = None
         self.target = target
         self.setObjectName("citizen-tablet")
         self.setStyleSheet(tablet_stylesheet(theme, text_scale))
@@ -131,6 +136,10 @@ class CitizenTablet(QWidget):
         self.voice_button.setEnabled(self.visit.speaker is not None)
         self.voice_button.clicked.connect(self._on_voice)
         bar.addWidget(self.voice_button, 0, columns)
+        self.talk_button = TouchButton("", target=self.target, name="talk")
+        self.talk_button.clicked.connect(self._on_talk)
+        self.talk_button.setVisible(self.conversation is not None)
+        bar.addWidget(self.talk_button, 1, columns)
         return bar
 
     def _idle_bar(self) -> QWidget:
@@ -168,12 +177,14 @@ class CitizenTablet(QWidget):
 
     def show_stage(self, stage: Stage) -> None:
         """Rebuild and show the screen of ``stage``."""
+        self._close_talk()
         screen = self.screens[stage]
         screen.refresh()
         self.stack.setCurrentWidget(self._pages[stage])
         for code, button in self.language_buttons.items():
             button.setChecked(code == self.visit.language)
         self.voice_button.setText(self.visit.tr(N_("Voice")))
+        self.talk_button.setText(self.visit.tr(N_("Talk with the clerk")))
 
     def speak_screen(self) -> None:
         """Read the current screen aloud (when voice guidance is on)."""
@@ -204,7 +215,10 @@ class CitizenTablet(QWidget):
         self.visit.set_language(code)
 
     def _on_language_changed(self, _event: LanguageChanged) -> None:
+        talking = self.talk_page is not None
         self.show_stage(self.visit.stage)
+        if talking:
+            self._on_talk()         # the conversation again, now in the new language
         self._on_idle_warn(-1 if not self.idle_bar.isVisible() else self.idle.timeout_s
                            - self.idle.idle_s)
 
@@ -216,7 +230,31 @@ class CitizenTablet(QWidget):
     def _on_card_withdrawn(self, _event: CardWithdrawn) -> None:
         self.visit.card_withdrawn()
 
+    def _on_talk(self) -> None:
+        """Open the conversation with the clerk on top of the current screen."""
+        if self.conversation is None:
+            return
+        self._close_talk()
+        self.talk_page = TalkPage(self.visit, self.conversation, self.events, self.target)
+        self.talk_page.back.clicked.connect(self._on_talk_back)
+        self.stack.addWidget(self.talk_page)
+        self.stack.setCurrentWidget(self.talk_page)
+
+    def _on_talk_back(self) -> None:
+        self._close_talk()
+        self.show_stage(self.visit.stage)
+
+    def _close_talk(self) -> None:
+        if self.talk_page is not None:
+            self.stack.removeWidget(self.talk_page)
+            self.talk_page.deleteLater()
+            self.talk_page = None
+
     def _on_visit_ended(self, _event: VisitEnded) -> None:
+        # The conversation is personal data: it goes with the visit.
+        self._close_talk()
+        if self.conversation is not None:
+            self.conversation.clear()
         identify = self.screens[Stage.IDENTIFY]
         if isinstance(identify, IdentifyScreen):
             identify.reset()

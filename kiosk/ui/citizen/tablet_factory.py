@@ -48,7 +48,7 @@ def make_tablet(services: Services, *, text_scale: int | None = None,
         theme=HIGH_CONTRAST if contrast else NORMAL,
         text_scale=text_scale or ui.text_scale,
         slip_printer=slip_printer(services.printer, ui.default_language),
-        idle_timeout_s=ui.idle_timeout_s)
+        idle_timeout_s=ui.idle_timeout_s, conversation=services.conversation)
 
 
 def make_tablet_window(services: Services) -> TabletWindow:

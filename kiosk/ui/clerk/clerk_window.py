@@ -30,6 +30,7 @@ from kiosk.i18n import S_, Translator, staff_translator, translator
 from kiosk.services.counter_desk import CounterDesk, day_figures
 from kiosk.services.staff import StaffService
 from kiosk.ui.clerk.audit_view import AuditView
+from kiosk.ui.clerk.conversation_tab import ConversationTab
 from kiosk.ui.clerk.login_screen import LoginScreen
 from kiosk.ui.clerk.queue_panel import QueuePanel
 from kiosk.ui.clerk.review_panel import ReviewPanel
@@ -72,6 +73,7 @@ class ClerkWindow(QStackedWidget):
         self.review = ReviewPanel(self._tr, self._citizen_ja)
         self.supervisor: SupervisorPanel | None = None
         self.audit: AuditView | None = None
+        self.conversation: ConversationTab | None = None
         self.member: StaffMember | None = None
         self._desk_of: int | None = None    # the staff id the desk page was built for
         self._bridge = EventBridge(services.events, QueueChanged, self)
@@ -92,6 +94,8 @@ class ClerkWindow(QStackedWidget):
     def lock(self) -> None:
         """Hide everything and ask for the login again."""
         self.review.close_application()
+        if self.conversation is not None:
+            self.conversation.stop()
         self.member = None
         self.login.reset()
         self.setCurrentWidget(self.login)
@@ -117,8 +121,13 @@ class ClerkWindow(QStackedWidget):
         head.addWidget(lock)
         self.tabs = tabs = QTabWidget()
         self.queue = None
+        self.conversation = None
         if member.role in _COUNTER_ROLES:
             tabs.addTab(self._counter_tab(member), self._tr(S_("Counter")))
+            if services.conversation is not None:
+                self.conversation = ConversationTab(services.conversation, services.events,
+                                                    services.captioner, self._tr)
+                tabs.addTab(self.conversation, self._tr(S_("Conversation")))
         self.supervisor = None
         if member.role in _FIGURES_ROLES:
             store, clock = services.storage.queue, services.clock

@@ -1,0 +1,39 @@
+"""Talking with the clerk: the clerk's words as captions in the citizen's language, and answers
+by tapping a phrase (with pictures) or typing. Opened from any screen; back returns there."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from kiosk.events import EventBus
+from kiosk.i18n import N_
+from kiosk.services.captions import Conversation
+from kiosk.services.visit import Stage, Visit
+from kiosk.ui.common.caption_panel import CaptionPanel
+from kiosk.ui.common.phrasebook import PhrasebookPanel
+from kiosk.ui.common.touch_button import TouchButton
+
+__all__ = ["TalkPage"]
+
+
+class TalkPage(QWidget):
+    """Captions above, the phrasebook below, built in the visit's current language."""
+
+    def __init__(self, visit: Visit, conversation: Conversation, events: EventBus, target: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("talk-page")
+        tr = visit.tr
+        conversation.set_visitor_language(visit.language)
+        self.captions = CaptionPanel(conversation, events, tr, points=28)
+        self.phrasebook = PhrasebookPanel(conversation, tr)
+        # The phrases of what the citizen is doing now come first.
+        question = visit.current() if visit.stage is Stage.FORMS else None
+        procedure = visit.chosen[0] if visit.chosen else None
+        self.phrasebook.set_context(procedure, question.field.id if question else None)
+        self.back = TouchButton(tr(N_("Back to my application")), target=target, name="talk-back",
+                                role="primary")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.captions, 3)
+        layout.addWidget(self.phrasebook, 2)
+        layout.addWidget(self.back)

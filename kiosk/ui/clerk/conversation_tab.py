@@ -1,0 +1,110 @@
+"""The clerk's conversation tab: live captions of what the clerk says, typed lines, the history.
+
+The clerk speaks Japanese; captions appear here and, translated, on the citizen's side. When
+no speech model is installed (``services.captioner`` is ``None``) the clerk types instead.
+Everything in a conversation is personal data: it is shown, never logged, and deleted with
+the visit (the "delete" button, or the end of the visit).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.events import EventBus
+from kiosk.i18n import LANGUAGES, S_, Translator, translator
+from kiosk.ports import Captioner, Utterance
+from kiosk.services.captions import Conversation
+from kiosk.ui.common.caption_panel import CaptionPanel
+
+__all__ = ["ConversationTab"]
+
+
+class ConversationTab(QWidget):
+    """Captions and typing for the clerk, bound to the visit's :class:`Conversation`."""
+
+    def __init__(self, conversation: Conversation, events: EventBus, captioner: Captioner | None,
+                 tr: Translator, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._conversation = conversation
+        self._captioner = captioner
+        self._tr = tr
+        self._listening = False
+        self.visitor_language = QComboBox()
+        self.visitor_language.setObjectName("visitor-language")
+        for lang in LANGUAGES:
+            self.visitor_language.addItem(lang.native_name, lang.code)
+        self.visitor_language.setCurrentIndex(
+            max(0, self.visitor_language.findData(conversation.visitor_language)))
+        self.visitor_language.currentIndexChanged.connect(self._on_language)
+        self.listen = QPushButton()
+        self.listen.setObjectName("listen")
+        self.listen.setCheckable(True)
+        self.listen.setEnabled(captioner is not None)
+        self.listen.toggled.connect(self._on_listen)
+        self.no_model = QLabel(tr(S_("No speech model is installed: type what you say "
+                                     "(kiosk models install-stt).")) if captioner is None else "")
+        self.no_model.setWordWrap(True)
+        self.typed = QLineEdit()
+        self.typed.setObjectName("clerk-typed")
+        self.typed.setPlaceholderText(tr(S_("Type what you want to tell the visitor")))
+        self.typed.returnPressed.connect(self._on_send)
+        self.send = QPushButton(tr(S_("Send")))
+        self.send.setObjectName("clerk-send")
+        self.send.clicked.connect(self._on_send)
+        # The clerk reads the history in Japanese, with the visitor's words translated.
+        self.panel = CaptionPanel(conversation, events, translator("ja"), points=20)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(tr(S_("Visitor's language"))))
+        top.addWidget(self.visitor_language)
+        top.addStretch(1)
+        top.addWidget(self.listen)
+        typing = QHBoxLayout()
+        typing.addWidget(self.typed, 1)
+        typing.addWidget(self.send)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.no_model)
+        layout.addWidget(self.panel, 1)
+        layout.addLayout(typing)
+        self._update_listen_text()
+
+    def _on_language(self, _index: int) -> None:
+        self._conversation.set_visitor_language(str(self.visitor_language.currentData()))
+
+    def _on_send(self) -> None:
+        text = self.typed.text().strip()
+        if text:
+            self._conversation.add_clerk_text(text)
+            self.typed.clear()
+
+    def _on_listen(self, on: bool) -> None:
+        if self._captioner is None:
+            return
+        if on:
+            self._captioner.start(self._on_utterance)
+        else:
+            self._captioner.stop()
+        self._listening = on
+        self._update_listen_text()
+
+    def _on_utterance(self, utterance: Utterance) -> None:
+        # Called on the captioner's thread: the conversation publishes an event, which the
+        # caption panels receive on the GUI thread through their EventBridge.
+        self._conversation.add_clerk_speech(utterance)
+
+    def _update_listen_text(self) -> None:
+        self.listen.setText(self._tr(S_("Stop captions") if self._listening
+                                     else S_("Start captions")))
+
+    def stop(self) -> None:
+        """Release the microphone (the desk locks or closes)."""
+        if self._listening:
+            self.listen.setChecked(False)

@@ -1,0 +1,75 @@
+"""Talking with the clerk from the tablet: captions in the citizen's language, phrase answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.i18n import translator
+from kiosk.services.captions import PHRASES as ALL_PHRASES
+from kiosk.services.captions import Party
+
+PHRASES = {phrase.id: phrase for phrase in ALL_PHRASES}
+
+pytestmark = pytest.mark.gui
+
+
+def _open_talk(kiosk):
+    kiosk.pilot.tap("talk")
+    kiosk.pilot.settle()
+    assert kiosk.tablet.talk_page is not None
+    return kiosk.tablet.talk_page
+
+
+def test_talk__clerk_types__line_appears_on_the_tablet(make_kiosk, qtbot):
+    kiosk = make_kiosk()
+    kiosk.pilot.tap("start")
+    page = _open_talk(kiosk)
+
+    kiosk.services.conversation.add_clerk_text("住民票は何通必要ですか。")
+
+    qtbot.waitUntil(lambda: page.captions.history.count() == 1, timeout=2000)
+    assert "住民票は何通必要ですか。" in page.captions.latest_text()
+
+
+def test_talk__citizen_taps_a_phrase__the_clerk_gets_it_in_japanese(make_kiosk):
+    kiosk = make_kiosk()
+    kiosk.tablet.visit.set_language("vi")
+    kiosk.pilot.tap("start")
+    page = _open_talk(kiosk)
+
+    phrase_id, button = next(iter(page.phrasebook.buttons.items()))
+    button.click()
+
+    [line] = kiosk.services.conversation.lines()
+    assert line.party is Party.CITIZEN
+    # The phrase in Vietnamese for the citizen, and the catalog's Japanese for the clerk.
+    assert (line.language, line.translation_language) == ("vi", "ja")
+    assert line.text == translator("vi")(PHRASES[phrase_id].message_id)
+    assert line.translation == translator("ja")(PHRASES[phrase_id].message_id)
+    assert line.text != line.translation
+
+
+def test_talk__back__returns_to_the_same_screen(make_kiosk):
+    kiosk = make_kiosk()
+    kiosk.pilot.tap("start")
+    before = kiosk.tablet.current_screen()
+    page = _open_talk(kiosk)
+
+    page.back.click()
+    kiosk.pilot.settle()
+
+    assert kiosk.tablet.talk_page is None
+    assert kiosk.tablet.stack.currentWidget().widget() is before
+
+
+def test_talk__visit_ends__conversation_is_wiped(make_kiosk):
+    kiosk = make_kiosk()
+    kiosk.pilot.tap("start")
+    _open_talk(kiosk)
+    kiosk.services.conversation.add_clerk_text("お名前を確認します。")
+
+    kiosk.tablet.visit.end("done")
+    kiosk.pilot.settle()
+
+    assert kiosk.services.conversation.lines() == ()
+    assert kiosk.tablet.talk_page is None

@@ -1,0 +1,70 @@
+"""The clerk's conversation tab: typed lines reach the conversation; no model means typing only."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.events import EventBus
+from kiosk.i18n import staff_translator
+from kiosk.ports import SystemClock, Utterance
+from kiosk.services.captions import Conversation, Party
+from kiosk.ui.clerk.conversation_tab import ConversationTab
+
+pytestmark = pytest.mark.gui
+
+
+class _FakeCaptioner:
+    """Stands in for the microphone and Whisper: the test speaks through it."""
+
+    def __init__(self) -> None:
+        self.on_utterance = None
+        self.stopped = False
+
+    def start(self, on_utterance):
+        self.on_utterance = on_utterance
+
+    def stop(self):
+        self.stopped = True
+
+    def set_vocabulary(self, terms):
+        pass
+
+
+def _tab(qtbot, captioner=None):
+    events = EventBus()
+    conversation = Conversation(events, SystemClock(), None, visitor_language="ja")
+    tab = ConversationTab(conversation, events, captioner, staff_translator("ja"))
+    qtbot.addWidget(tab)
+    return tab, conversation
+
+
+def test_conversation_tab__clerk_types_and_sends__line_in_history(qtbot):
+    tab, conversation = _tab(qtbot)
+
+    tab.typed.setText("こちらの用紙をご確認ください。")
+    tab.send.click()
+
+    [line] = conversation.lines()
+    assert (line.party, line.text) == (Party.CLERK, "こちらの用紙をご確認ください。")
+    qtbot.waitUntil(lambda: tab.panel.history.count() == 1, timeout=2000)
+    assert tab.typed.text() == ""
+
+
+def test_conversation_tab__no_speech_model__captions_button_off_and_says_why(qtbot):
+    tab, _ = _tab(qtbot)
+
+    assert not tab.listen.isEnabled()
+    assert "kiosk models install-stt" in tab.no_model.text()
+
+
+def test_conversation_tab__captions_on__speech_becomes_lines_until_stopped(qtbot):
+    captioner = _FakeCaptioner()
+    tab, conversation = _tab(qtbot, captioner)
+
+    tab.listen.setChecked(True)
+    captioner.on_utterance(Utterance("番号札をお取りください", "ja"))
+    tab.stop()
+
+    assert [line.text for line in conversation.lines()] == ["番号札をお取りください"]
+    assert captioner.stopped
+    assert not tab.listen.isChecked()
