@@ -221,6 +221,8 @@ def _pick_date(driver: _Driver, target: date) -> None:
     assert picker is not None
     while to_wareki(picker.value).era != to_wareki(target).era:
         driver.tap("date-era-minus" if picker.value > target else "date-era-plus")
+    while abs(picker.value.year - target.year) >= 10:
+        driver.tap("date-year-minus10" if picker.value.year > target.year else "date-year-plus10")
     for part, get in (("year", lambda d: d.year), ("month", lambda d: d.month),
                       ("day", lambda d: d.day)):
         while get(picker.value) != get(target):

@@ -6,6 +6,7 @@ Era boundaries are the core's (:mod:`kiosk.procedures.eras`): 平成31年4月30�
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 
 from PySide6.QtCore import Signal
@@ -41,9 +42,16 @@ class DatePicker(QWidget):
             grid.addWidget(minus, 2, column)
             self.labels[part] = label
             self.buttons[f"{part}+"], self.buttons[f"{part}-"] = plus, minus
+        # Ten years at a time: a birth year is decades away from today (41 taps became 14).
+        for column, (name, text, delta) in enumerate((("date-year-minus10", "－10", -10),
+                                                      ("date-year-plus10", "＋10", 10))):
+            button = TouchButton(text, target=target, name=name)
+            button.clicked.connect(lambda _=False, d=delta: self.step("year", d))
+            grid.addWidget(button, 3, 1 + column)
+            self.buttons[f"year{'+' if delta > 0 else '-'}10"] = button
         self.toggle = TouchButton("西暦 / 和暦", target=target, name="date-toggle")
         self.toggle.clicked.connect(self._on_toggle)
-        grid.addWidget(self.toggle, 3, 0, 1, 4)
+        grid.addWidget(self.toggle, 4, 0, 1, 4)
         self._show()
 
     def set_value(self, value: date) -> None:
@@ -93,12 +101,6 @@ class DatePicker(QWidget):
 
 
 def _clamp(year: int, month: int, day: int) -> date:
-    """The date, with the day pulled back into short months (31 -> 30 or 28)."""
+    """The date, with the day pulled back into short months (31 -> 30, 29 February -> 28)."""
     year = min(max(year, ERAS[0].start.year), 9999)
-    for candidate in range(day, 27, -1):
-        try:
-            return date(year, month, candidate)
-        except ValueError:
-            continue
-    return date(year, month, 28)
-
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))

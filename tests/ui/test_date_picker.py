@@ -1,0 +1,41 @@
+"""The 和暦/西暦 date picker: steps, ten-year steps, era jumps, clamped impossible dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kiosk.ui.common.date_picker import DatePicker
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.mark.parametrize(("start", "taps", "expected"), [
+    (date(2026, 4, 1), ["year-10", "year-10", "year-10", "year-", "year-"], date(1994, 4, 1)),
+    (date(1985, 4, 12), ["year+10"], date(1995, 4, 12)),
+    (date(2024, 2, 29), ["year+"], date(2025, 2, 28)),       # no 29 February in 2025
+    (date(2026, 1, 31), ["month+"], date(2026, 2, 28)),
+    (date(2026, 4, 1), ["day-"], date(2026, 3, 31)),
+])
+def test_date_picker__taps__reach_the_expected_date(qtbot, start, taps, expected):
+    picker = DatePicker(48, start)
+    qtbot.addWidget(picker)
+    seen = []
+    picker.changed.connect(seen.append)
+
+    for tap in taps:
+        picker.buttons[tap].click()
+
+    assert picker.value == expected
+    assert seen[-1] == expected
+    assert len(seen) == len(taps)
+
+
+def test_date_picker__era_minus_from_reiwa__jumps_to_the_first_day_of_heisei(qtbot):
+    picker = DatePicker(48, date(2026, 4, 1))
+    qtbot.addWidget(picker)
+
+    picker.buttons["era-"].click()
+
+    assert picker.value == date(1989, 1, 8)
