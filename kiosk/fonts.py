@@ -21,8 +21,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-
 from kiosk.paths import fonts_dir
 
 __all__ = [
@@ -139,6 +137,9 @@ def _system_font_dirs() -> list[Path]:
 @functools.lru_cache(maxsize=16)
 def _codepoints(path: Path, index: int = 0) -> frozenset[int]:
     # lazy=True reads only the tables we touch: the cmap of a 46 MB font loads in milliseconds.
+    # fontTools only when a coverage question is asked: the screens start without it.
+    from fontTools.ttLib import TTFont  # noqa: PLC0415
+
     with TTFont(path, lazy=True, fontNumber=index) as font:
         cmap = font.getBestCmap() or {}
         return frozenset(cmap)
