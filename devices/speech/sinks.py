@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -36,15 +37,24 @@ class AudioSink(Protocol):
 
 
 class FileSink:
-    """Writes each piece of audio to ``<folder>/<n>-<kind>-<language>.wav`` (no text in names)."""
+    """Writes each piece of audio to ``<folder>/<n>-<kind>-<language>.wav`` (no text in names).
 
-    def __init__(self, folder: Path) -> None:
+    Only the last ``keep`` files stay, and a new sink empties the folder: with a headset the
+    audio may hold personal data, and a file must not outlive its purpose.
+    """
+
+    def __init__(self, folder: Path, keep: int = 50) -> None:
         self.folder = folder
+        self.keep = keep
         self._lock = threading.Lock()
         self._count = 0
+        self._written: deque[Path] = deque()
+        if folder.is_dir():
+            for old in folder.glob("*.wav"):
+                old.unlink(missing_ok=True)
 
     def play(self, audio: Audio, kind: str, language: str) -> None:
-        """Write the WAV file."""
+        """Write the WAV file (and drop the oldest beyond ``keep``)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         with self._lock:
             self._count += 1
@@ -54,6 +64,10 @@ class FileSink:
         partial.write_bytes(audio.wav_bytes())
         # Rename when complete, so a reader never sees half a file.
         partial.replace(self.folder / name)
+        with self._lock:
+            self._written.append(self.folder / name)
+            while len(self._written) > self.keep:
+                self._written.popleft().unlink(missing_ok=True)
 
     def written(self) -> list[Path]:
         """The WAV files written so far, in order."""
