@@ -8,6 +8,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 .PHONY: run test package lint typecheck contracts i18n-check pytest test-core-without-qt bench clean
 
 run: $(VENV)/.runtime
+	$(VENV)/bin/kiosk i18n compile >/dev/null   # as an install has them: no compiling at start
 	$(VENV)/bin/kiosk demo
 
 test: $(VENV)/.dev $(CORE_VENV)/.installed
@@ -58,6 +59,7 @@ test-core-without-qt: $(CORE_VENV)/.installed
 	$(CORE_VENV)/bin/pytest -p no:cacheprovider -m "not slow" tests/core tests/forms tests/devices
 
 bench: $(VENV)/.dev
+	$(VENV)/bin/kiosk i18n compile >/dev/null
 	for b in bench/bench_*.py; do echo "== $$b"; $(VENV)/bin/python $$b || exit 1; done
 
 clean:

@@ -1,35 +1,21 @@
 """The ``kiosk`` command: one entry point, one module per group of subcommands.
 
 Each module in this package has ``register(subparsers)``, which adds its subcommands and sets
-``handler`` on them. Registration is explicit (the list below), never by import side effect.
+``handler`` on them. Registration is explicit (the table below), never by import side effect.
+A command imports only its own module: ``kiosk tablet`` must show its first screen before the
+database and audit libraries of the other commands have finished loading.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.cli import (
-    audit,
-    board,
-    card,
-    clerk,
-    db,
-    demo,
-    deploy,
-    doctor,
-    forms,
-    i18n_commands,
-    models,
-    screenshots,
-    staff,
-    start,
-    tablet,
-)
 from kiosk.config import Config, load_config
 from kiosk.errors import KioskError, UserFacingError
 from kiosk.logging_setup import configure_logging
@@ -37,23 +23,43 @@ from kiosk.paths import default_config_path
 
 __all__ = ["main"]
 
-_COMMAND_GROUPS = (audit, board, card, clerk, db, demo, deploy, doctor, forms, i18n_commands, models,
-                   screenshots, staff, start, tablet)
+# command -> the module that registers it (its ``register`` adds that one command).
+_COMMAND_GROUPS = {
+    "audit": "audit", "board": "board", "card": "card", "clerk": "clerk", "db": "db",
+    "demo": "demo", "deploy": "deploy", "doctor": "doctor", "forms": "forms",
+    "i18n": "i18n_commands", "models": "models", "screenshots": "screenshots", "staff": "staff",
+    "start": "start", "tablet": "tablet",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every registered subcommand."""
-    parser = argparse.ArgumentParser(
-        prog="kiosk", description="書かない・待たない窓口 — the writing-free counter kiosk.")
-    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, default=None,
                         help="device configuration (TOML); default: $KIOSK_CONFIG or "
                              f"{default_config_path()}")
     parser.add_argument("--log-level", default=os.environ.get("KIOSK_LOG_LEVEL", "WARNING"),
                         help="DEBUG, INFO, WARNING, or TRAFFIC for card APDUs (PINs redacted)")
+
+
+def requested_commands(argv: Sequence[str] | None) -> tuple[str, ...]:
+    """The command groups to load for ``argv``: the one named, or all (for help and typos)."""
+    peek = argparse.ArgumentParser(add_help=False)
+    _global_options(peek)
+    _known, rest = peek.parse_known_args(argv)
+    if rest and rest[0] in _COMMAND_GROUPS:
+        return (rest[0],)
+    return tuple(_COMMAND_GROUPS)
+
+
+def build_parser(commands: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser with the given registered commands (default: every one)."""
+    parser = argparse.ArgumentParser(
+        prog="kiosk", description="書かない・待たない窓口 — the writing-free counter kiosk.")
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    _global_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in _COMMAND_GROUPS:
-        group.register(subparsers)
+    for command in commands or _COMMAND_GROUPS:
+        module = importlib.import_module(f"kiosk.cli.{_COMMAND_GROUPS[command]}")
+        module.register(subparsers)
     return parser
 
 
@@ -68,7 +74,7 @@ def read_config(path: Path | None) -> Config:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``kiosk`` command and return its exit code."""
-    parser = build_parser()
+    parser = build_parser(requested_commands(argv))
     args = parser.parse_args(argv)
     if getattr(args, "handler", None) is None:
         parser.print_help()

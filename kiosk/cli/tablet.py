@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Config
+
+if TYPE_CHECKING:
+    from kiosk.app import Services
 
 
 def register(subparsers: Any) -> None:
@@ -31,12 +34,21 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
         print(hash_password(args.hash_exit_pin))
         return 0
-    from kiosk.app import build_services  # noqa: PLC0415 - heavy imports
-    from kiosk.ui.citizen.run_tablet import run_tablet  # noqa: PLC0415
+    from kiosk.ui.citizen.run_tablet import run_tablet  # noqa: PLC0415 - Qt, only here
 
-    services = build_services(config)
-    try:
+    built: list[Services] = []
+
+    def build() -> Services:
+        # Runs on a worker thread while the start-up Welcome is already on the screen.
+        from kiosk.app import build_services  # noqa: PLC0415 - the heavy imports
+
+        services = build_services(config)
+        built.append(services)
         services.start_background()
-        return run_tablet(services, quit_after=args.quit_after, report=args.report)
+        return services
+
+    try:
+        return run_tablet(config, build, quit_after=args.quit_after, report=args.report)
     finally:
-        services.close()
+        for services in built:
+            services.close()

@@ -1,7 +1,8 @@
 """``kiosk tablet --report FILE``: where the tappable buttons of the shown screen are, as JSON.
 
-Written when the first screen is interactive and again whenever what can be tapped changes (a
-new screen, the PIN pad opening), for scripted checks that tap with real input events
+Written when the first screen is interactive (the start-up Welcome of :class:`BootWindow`) and
+again whenever what can be tapped changes (the tablet taking over, a new screen, the PIN pad
+opening), for scripted checks that tap with real input events
 (``xdotool``) and for the start-up benchmark. It names
 buttons and their places only: no label text, so no personal data reaches the file.
 """
@@ -12,11 +13,15 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, QTimer
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
-from kiosk.ui.citizen.tablet import TabletWindow
+from kiosk.ui.citizen.boot_screen import BootWindow
+
+if TYPE_CHECKING:
+    from kiosk.ui.citizen.tablet import TabletWindow
 
 __all__ = ["ScreenReport", "button_centres"]
 
@@ -36,14 +41,15 @@ def button_centres(root: QWidget) -> dict[str, list[int]]:
 
 
 class ScreenReport(QObject):
-    """Rewrites ``path`` (atomically) whenever the tablet's tappable buttons change.
+    """Rewrites ``path`` (atomically) whenever the tappable buttons of the followed window change.
 
     A screen can change without a visit event (the identify screen opening its PIN pad), so
     the window is looked at every ``interval_ms`` instead; a file is written only on change.
     """
 
-    def __init__(self, window: TabletWindow, path: Path, *, interval_ms: int = 100) -> None:
-        super().__init__(window)
+    def __init__(self, window: BootWindow | TabletWindow, path: Path, *,
+                 interval_ms: int = 100) -> None:
+        super().__init__()
         self._window = window
         self._path = path
         self._last: dict[str, object] = {}
@@ -55,13 +61,32 @@ class ScreenReport(QObject):
         QTimer.singleShot(0, self.write)
         self._timer.start()
 
-    def write(self) -> None:
-        """Write the report of the screen on display now, if it changed."""
+    def follow(self, window: TabletWindow) -> None:
+        """Report ``window`` from now on (the tablet taking over from the start-up Welcome)."""
+        self._window = window
+        self.write()
+
+    def stop(self) -> None:
+        """Write no more reports."""
+        self._timer.stop()
+
+    def _stage(self) -> tuple[str, str | None]:
+        if isinstance(self._window, BootWindow):
+            return "welcome", None
         visit = self._window.tablet.visit
         question = visit.current() if visit.stage.value == "forms" else None
+        return visit.stage.value, question.field.id if question is not None else None
+
+    def write(self) -> None:
+        """Write the report of the screen on display now, if it changed."""
+        if not self._window.isVisible():
+            return      # closing down: nothing can be tapped, and nothing new to say
+        stage, question = self._stage()
         shown: dict[str, object] = {
-            "stage": visit.stage.value,
-            "question": question.field.id if question is not None else None,
+            # False while the start-up Welcome is shown (taps are kept for the tablet).
+            "ready": not isinstance(self._window, BootWindow),
+            "stage": stage,
+            "question": question,
             "window": [self._window.x(), self._window.y(), self._window.width(),
                        self._window.height()],
             "full_screen": self._window.isFullScreen(),

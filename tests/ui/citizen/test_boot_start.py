@@ -1,0 +1,168 @@
+"""The two-phase start of ``kiosk tablet``: the start-up Welcome first, then the tablet.
+
+The start-up Welcome is usable before the services exist; what the citizen tapped there (a
+language, start) is carried over to the tablet when it takes over.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from kiosk.app import Services, build_services
+from kiosk.config import Config, load_config
+from kiosk.errors import StorageError
+from kiosk.services.visit import Stage
+from kiosk.ui.citizen.boot_screen import BootWindow
+from kiosk.ui.citizen.run_tablet import TabletStart
+from kiosk.ui.common.pilot import KioskPilot
+from kiosk.ui.common.theme import NORMAL
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def config(tmp_path) -> Config:
+    return load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": str(tmp_path / "data"),
+                                      "KIOSK_UI_SCREEN_DPI": "96", "KIOSK_SPEECH_KIND": "off"})
+
+
+@pytest.fixture
+def starts(qtbot):
+    """TabletStart objects made by a test; their windows and services closed afterwards."""
+    made: list[tuple[TabletStart, list[Services]]] = []
+    yield made
+    for start, built in made:
+        if start.window is not None:
+            start.window.tablet.visit.end("cancelled")
+            start.window.deleteLater()
+        start.boot.handed_over = True
+        start.boot.close()
+        for services in built:
+            services.close()
+
+
+def _start(config: Config, starts, *, gate: threading.Event | None = None,
+           fail: Exception | None = None, report=None) -> TabletStart:
+    built: list[Services] = []
+
+    def build() -> Services:
+        if gate is not None:
+            gate.wait(30)           # the test taps the start-up Welcome meanwhile
+        if fail is not None:
+            raise fail
+        services = build_services(config, demo=True)
+        built.append(services)
+        return services
+
+    start = TabletStart(config, build, report=report)
+    starts.append((start, built))
+    start.start()
+    return start
+
+
+def test_boot_window__language_tapped__texts_in_that_language(qtbot):
+    boot = BootWindow(languages=("ja", "en", "vi"), language="ja", target=40, theme=NORMAL,
+                      text_scale=100, kiosk_mode=False)
+    qtbot.addWidget(boot)
+    boot.show()
+    japanese = boot.start_button.text()
+
+    KioskPilot(boot).tap("language-vi")
+
+    assert boot.chosen_language == "vi"
+    assert boot.start_button.text() != japanese
+    assert boot.language_buttons["vi"].isChecked()
+    assert not boot.language_buttons["ja"].isChecked()
+
+
+def test_boot_window__start_tapped__kept_and_waiting_shown(qtbot):
+    boot = BootWindow(languages=("ja", "en"), language="en", target=40, theme=NORMAL,
+                      text_scale=100, kiosk_mode=False)
+    qtbot.addWidget(boot)
+    boot.show()
+
+    KioskPilot(boot).tap("start")
+
+    assert boot.start_requested
+    assert boot.waiting.isVisible()
+    assert not boot.start_button.isEnabled()
+
+
+def test_boot_window__kiosk_mode__not_closed_before_hand_over(qtbot):
+    boot = BootWindow(languages=("ja",), language="ja", target=40, theme=NORMAL,
+                      text_scale=100, kiosk_mode=True)
+    qtbot.addWidget(boot)
+    boot.show()
+
+    boot.close()
+
+    assert boot.isVisible()
+    boot.handed_over = True
+    boot.close()
+    assert not boot.isVisible()
+
+
+def test_tablet_start__taps_before_ready__carried_to_the_tablet(qtbot, config, starts):
+    gate = threading.Event()
+    start = _start(config, starts, gate=gate)
+    pilot = KioskPilot(start.boot)
+
+    pilot.tap("language-en")
+    pilot.tap("start")
+    gate.set()
+    qtbot.waitUntil(lambda: start.window is not None, timeout=30_000)
+
+    assert start.window is not None
+    visit = start.window.tablet.visit
+    assert visit.language == "en"
+    assert visit.stage is Stage.CHOOSE
+    assert start.window.isVisible()
+    assert not start.boot.isVisible()
+
+
+def test_tablet_start__nothing_tapped__tablet_on_welcome_in_default_language(
+        qtbot, config, starts):
+    start = _start(config, starts)
+
+    qtbot.waitUntil(lambda: start.window is not None, timeout=30_000)
+
+    assert start.window is not None
+    assert start.window.tablet.visit.stage is Stage.WELCOME
+    assert start.window.tablet.visit.language == config.ui.default_language
+
+
+def test_tablet_start__build_fails__error_kept_and_no_tablet(qtbot, config, starts):
+    error = StorageError("The database cannot be reached.")
+    start = _start(config, starts, fail=error)
+    failed: list[bool] = []
+    # The loader's signal crosses threads: it is queued until the GUI thread handles events.
+    start.failed.connect(lambda: failed.append(True))
+
+    qtbot.waitUntil(lambda: bool(failed), timeout=10_000)
+
+    assert start.loader.error is error
+    assert start.window is None
+    assert start.boot.handed_over
+
+
+def test_screen_report__start_then_tablet__boot_not_ready_then_tablet_ready(
+        qtbot, config, starts, tmp_path):
+    path = tmp_path / "report.json"
+    gate = threading.Event()
+    start = _start(config, starts, gate=gate, report=path)
+
+    qtbot.waitUntil(path.exists, timeout=10_000)
+    first = json.loads(path.read_text(encoding="utf-8"))
+    gate.set()
+    qtbot.waitUntil(lambda: json.loads(path.read_text(encoding="utf-8"))["ready"],
+                    timeout=30_000)
+    later = json.loads(path.read_text(encoding="utf-8"))
+
+    assert (first["ready"], first["stage"]) == (False, "welcome")
+    assert {"start", "language-ja"} <= set(first["buttons"])
+    assert (later["ready"], later["stage"]) == (True, "welcome")
+    assert later["sequence"] > first["sequence"]
+    assert start.window is not None
