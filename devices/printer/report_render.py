@@ -171,8 +171,13 @@ def _access(styles: _Styles, report: UsageReport) -> list[object]:
     translation = sum(report.translation_uses.values())
     rows: list[list[object]] = [["項目", "値"], ["字幕表示（分）", _min(report.captions_seconds)],
             ["翻訳した発話（回）", translation]]
+    talks: list[list[object]] = [["来庁者の言語", "会話", "字幕（行）", "入力（行）",
+                                  "定型文（行）", "機械翻訳（行）"]]
+    for code, figures in sorted(report.conversations.items()):
+        talks.append([code, figures.records, figures.captions, figures.typed, figures.phrases,
+                      figures.translated])
     return [Paragraph("6. 言語・字幕・翻訳", styles.heading), styles.table(languages),
-            Spacer(1, 3 * mm), styles.table(rows)]
+            Spacer(1, 3 * mm), styles.table(rows), Spacer(1, 3 * mm), styles.table(talks)]
 
 
 def _paper_and_cards(styles: _Styles, report: UsageReport) -> list[object]:

@@ -36,7 +36,10 @@ an error shown to someone             ``ErrorOccurred(where="print.slip", error=
 The services record the rest themselves: :class:`~kiosk.services.queue.QueueService` the
 tickets issued, called, finished and transferred (with wait and service times) and
 :class:`~kiosk.services.applications.SubmissionService` every application submitted (field
-counts by provenance: card, typed, corrected, default). ``kiosk.app`` records the software
+counts by provenance: card, typed, corrected, default) and
+:class:`~kiosk.services.captions.Conversation` a ``ConversationUsed`` (visitor language, lines
+by kind: captions, typed, phrasebook, machine-translated; never their text) when a visit's
+conversation is wiped. ``kiosk.app`` records the software
 version at start-up.
 
 Auditing

@@ -23,6 +23,7 @@ __all__ = [
     "ClerkEdited",
     "ClerkViewed",
     "ConfigChanged",
+    "ConversationUsed",
     "DayAnchor",
     "ErrorOccurred",
     "FormSubmitted",
@@ -188,6 +189,23 @@ class TranslationUsed(UsageEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class ConversationUsed(UsageEvent):
+    """A visit's conversation ended (was wiped): how many lines were said on this device.
+
+    Counted per device (the clerk PC counts the clerk's lines, the tablet the citizen's), so
+    the devices' figures add up. ``language`` is the visitor's; ``translated`` counts the lines
+    machine-translated (phrases come translated from the catalogs and are not counted).
+    """
+
+    KIND: ClassVar[str] = "conversation.used"
+    language: str
+    captions_lines: int
+    typed_lines: int
+    phrase_lines: int
+    translated: int
+
+
+@dataclass(frozen=True, slots=True)
 class PrintDone(UsageEvent):
     """A print job: ``kind`` is ``form``, ``receipt``, ``slip`` or ``report``."""
 
@@ -322,9 +340,9 @@ class LogPurged(UsageEvent):
 EVENT_TYPES: dict[str, type[UsageEvent]] = {
     cls.KIND: cls for cls in (
         SessionStarted, SessionEnded, LanguageChosen, ProceduresChosen, CardRead, PinOutcome,
-        FormSubmitted, CaptionsUsed, TranslationUsed, PrintDone, TicketIssued, TicketCalled,
-        TicketFinished, TicketTransferred, ClerkViewed, ClerkEdited, SoftwareStarted,
-        ConfigChanged, ErrorOccurred, DayAnchor, LogRecovered, LogPurged)
+        FormSubmitted, CaptionsUsed, TranslationUsed, ConversationUsed, PrintDone, TicketIssued,
+        TicketCalled, TicketFinished, TicketTransferred, ClerkViewed, ClerkEdited,
+        SoftwareStarted, ConfigChanged, ErrorOccurred, DayAnchor, LogRecovered, LogPurged)
 }
 
 

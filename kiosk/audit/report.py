@@ -24,7 +24,14 @@ from typing import Any
 from kiosk.audit.forms_info import FormInfo
 from kiosk.audit.reader import LogRecord
 
-__all__ = ["WAIT_BUCKETS_MIN", "Distribution", "FieldFigures", "UsageReport", "build_report"]
+__all__ = [
+    "WAIT_BUCKETS_MIN",
+    "ConversationFigures",
+    "Distribution",
+    "FieldFigures",
+    "UsageReport",
+    "build_report",
+]
 
 WAIT_BUCKETS_MIN: tuple[int, ...] = (5, 10, 15, 30, 60)
 """Upper edges (minutes) of the histogram buckets; the last bucket is everything above."""
@@ -81,6 +88,26 @@ class FieldFigures:
 
 
 @dataclass
+class ConversationFigures:
+    """Lines of clerk-visitor conversations in one visitor language (counts only).
+
+    Each device counts the lines said on it, so a line is counted once; ``records`` counts the
+    wipes recorded, one per device that took part (not a number of visits).
+    """
+
+    records: int = 0
+    captions: int = 0        # the clerk's recognised speech
+    typed: int = 0
+    phrases: int = 0         # phrasebook taps
+    translated: int = 0      # lines machine-translated
+
+    @property
+    def lines(self) -> int:
+        """Every line, however it came in."""
+        return self.captions + self.typed + self.phrases
+
+
+@dataclass
 class UsageReport:
     """All figures of one period."""
 
@@ -104,6 +131,7 @@ class UsageReport:
     captions_by_month: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     translation_uses: Counter[tuple[str, str]] = field(default_factory=Counter)  # (src, tgt)
     translation_by_month: Counter[str] = field(default_factory=Counter)
+    conversations: dict[str, ConversationFigures] = field(default_factory=dict)  # language
     pages: Counter[tuple[str, str]] = field(default_factory=Counter)          # (kind, month)
     print_failures: int = 0
     card_reads: Counter[bool] = field(default_factory=Counter)
@@ -162,6 +190,7 @@ class _Tally:
             "session.started": self.language, "session.language": self.language,
             "card.read": self.card_read, "card.pin": self.pin, "print.done": self.printed,
             "captions.used": self.captions, "translation.used": self.translation,
+            "conversation.used": self.conversation,
             "clerk.viewed": self.clerk_viewed, "clerk.edited": self.clerk_edited,
             "device.error": self.error,
         }
@@ -241,6 +270,14 @@ class _Tally:
     def translation(self, ts: str, data: dict[str, Any]) -> None:
         self.report.translation_uses[(data["source"], data["target"])] += int(data["utterances"])
         self.report.translation_by_month[ts[:7]] += int(data["utterances"])
+
+    def conversation(self, _ts: str, data: dict[str, Any]) -> None:
+        figures = self.report.conversations.setdefault(data["language"], ConversationFigures())
+        figures.records += 1
+        figures.captions += int(data["captions_lines"])
+        figures.typed += int(data["typed_lines"])
+        figures.phrases += int(data["phrase_lines"])
+        figures.translated += int(data["translated"])
 
     def clerk_viewed(self, _ts: str, _data: dict[str, Any]) -> None:
         self.report.clerk_views += 1

@@ -82,6 +82,10 @@ def write_report_csvs(report: UsageReport, out: Path) -> list[Path]:
                + [["captions_minutes", "all", _minutes(report.captions_seconds)]]
                + [["translation_utterances", f"{s}>{t}", n]
                   for (s, t), n in sorted(report.translation_uses.items())]),
+        _write(out / "conversations_by_language.csv",
+               ["language", "caption_lines", "typed_lines", "phrase_lines", "translated_lines"],
+               [[code, c.captions, c.typed, c.phrases, c.translated]
+                for code, c in sorted(report.conversations.items())]),
         _write(out / "printing_and_cards.csv", ["measure", "key", "value"],
                [["pages_printed", f"{m} {kind}", n] for (kind, m), n in sorted(report.pages.items())]
                + [["print_failures", "all", report.print_failures],

@@ -9,35 +9,61 @@ the gettext catalogs, written by people.
 Everything said or typed is personal data. Lines live only in this object, are never logged,
 never put into an event (events carry the line index only) and are wiped by :meth:`clear` at
 the end of the visit, together with the translator's sentence cache.
+
+The citizen's tablet and the clerk's PC of one counter are two machines: a
+:class:`ConversationRelay` carries each new line, the visitor's language and the wipe from one
+to the other (:class:`LocalRelay` inside one process, as in the demo;
+:class:`~kiosk.storage.conversation_relay.PostgresConversationRelay` between devices sharing the
+city's PostgreSQL). Each side counts only the lines said on it, so the usage log's
+:class:`~kiosk.audit.events.ConversationUsed` figures add up across devices without doubles.
 """
 
 from __future__ import annotations
 
 import enum
+import logging
 import threading
-from collections.abc import Iterable
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Protocol
 
+from kiosk.audit.events import ConversationUsed
+from kiosk.audit.recorder import NULL_USAGE, UsageRecorder
 from kiosk.events import Event, EventBus
 from kiosk.i18n import N_, language, translator
 from kiosk.ports import Clock, Translator, Utterance
 from kiosk.procedures.catalog import FormCatalog
 
 __all__ = [
+    "MAX_LINE_CHARS",
     "PHRASES",
+    "TRUNCATION_MARK",
     "CaptionAdded",
     "CaptionLine",
     "Conversation",
     "ConversationCleared",
+    "ConversationRelay",
     "LineKind",
+    "LocalRelay",
     "Party",
+    "PeerPresence",
     "Phrase",
+    "RelayHandler",
+    "VisitorLanguageChanged",
     "counter_vocabulary",
     "phrases_for",
 ]
 
+_log = logging.getLogger(__name__)
+
 CLERK_LANGUAGE = "ja"
+# A line longer than this is cut and marked: nobody reads more at a counter, and it bounds the
+# size of a relayed message.
+MAX_LINE_CHARS = 2000
+TRUNCATION_MARK = " [\u2026]"
 
 
 class Party(enum.Enum):
@@ -68,6 +94,7 @@ class CaptionLine:
     translation_language: str = ""         # catalog code of ``translation``
     translation: str | None = field(default=None, repr=False)   # None: same language or no model
     missing_model: bool = False            # a translation was wanted but no model exists
+    local: bool = True                     # said on this device (False: relayed from the other)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +107,84 @@ class CaptionAdded(Event):
 @dataclass(frozen=True, slots=True)
 class ConversationCleared(Event):
     """The conversation was wiped (end of the visit, or on request)."""
+
+
+@dataclass(frozen=True, slots=True)
+class VisitorLanguageChanged(Event):
+    """The visitor's language changed here or on the other device of the counter."""
+
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class PeerPresence(Event):
+    """Whether the other device of the counter (tablet or clerk PC) is connected."""
+
+    connected: bool
+
+
+RelayHandler = Callable[[dict[str, Any]], None]
+
+
+class ConversationRelay(Protocol):
+    """Carries conversation messages between the devices of one counter.
+
+    A message is a JSON-ready dict made by :class:`Conversation`; the relay delivers every
+    message to every subscriber of the counter, the sender's own included (the conversation
+    drops its own echo by its ``origin``). A relay between devices also delivers, about
+    itself, ``{"type": "link", "up": bool}`` when its connection comes or goes and
+    ``{"type": "tick", "expire_s": float}`` now and then (a heartbeat: devices not heard from
+    for ``expire_s`` count as gone).
+    """
+
+    @property
+    def shared(self) -> bool:
+        """Whether messages reach other devices (``False``: this process only)."""
+        ...
+
+    def publish(self, message: Mapping[str, Any]) -> None:
+        """Send ``message``; never blocks on the network and never raises for an outage."""
+        ...
+
+    def subscribe(self, handler: RelayHandler) -> None:
+        """Call ``handler(message)`` for each message (on the relay's thread)."""
+        ...
+
+    def start(self) -> None:
+        """Start delivering (connect, listen)."""
+        ...
+
+    def close(self) -> None:
+        """Stop and forget every message not yet sent or delivered."""
+        ...
+
+
+class LocalRelay:
+    """The relay inside one process (demo, embedded SQLite): delivers synchronously."""
+
+    shared = False
+
+    def __init__(self) -> None:
+        self._handlers: list[RelayHandler] = []
+        self._lock = threading.Lock()
+
+    def publish(self, message: Mapping[str, Any]) -> None:
+        """Hand ``message`` to every subscriber, on the caller's thread."""
+        with self._lock:
+            handlers = list(self._handlers)
+        for handler in handlers:
+            handler(dict(message))
+
+    def subscribe(self, handler: RelayHandler) -> None:
+        """Add ``handler``."""
+        with self._lock:
+            self._handlers.append(handler)
+
+    def start(self) -> None:
+        """Nothing to start."""
+
+    def close(self) -> None:
+        """Nothing is ever pending; the subscribers (one process) stay."""
 
 
 @dataclass(frozen=True)
@@ -157,30 +262,72 @@ class Conversation:
     """The conversation of one visit between the clerk (Japanese) and the visitor.
 
     Args:
-        events: where :class:`CaptionAdded` and :class:`ConversationCleared` are published.
+        events: where :class:`CaptionAdded`, :class:`ConversationCleared`,
+            :class:`VisitorLanguageChanged` and :class:`PeerPresence` are published.
         clock: timestamps of the lines.
         translator: machine translation, or ``None`` on a device without models.
         visitor_language: catalog code of the visitor's language (``"vi"``, ``"zh_Hans"``).
+        relay: carries the conversation to the other device of the counter; default: this
+            process only.
+        usage: gets one :class:`~kiosk.audit.events.ConversationUsed` (counts only) per wipe.
     """
 
     def __init__(self, events: EventBus, clock: Clock, translator: Translator | None,
-                 visitor_language: str = "ja") -> None:
+                 visitor_language: str = "ja", *, relay: ConversationRelay | None = None,
+                 usage: UsageRecorder = NULL_USAGE) -> None:
         self._events = events
         self._clock = clock
         self._translator = translator
         self._visitor = visitor_language
         self._lines: list[CaptionLine] = []
         self._lock = threading.Lock()
+        self._relay: ConversationRelay = relay if relay is not None else LocalRelay()
+        self._usage = usage
+        # Names this process in the relay: every relay hands a sender its own messages back.
+        self._origin = uuid.uuid4().hex
+        self._peers: dict[str, float] = {}     # origin -> monotonic time last heard from
+        self._remote: dict[str, Callable[[str, Mapping[str, Any]], None]] = {
+            "line": self._receive_line, "cleared": lambda _o, _m: self._wipe(),
+            "language": self._receive_language, "hello": self._receive_hello,
+            "here": lambda _o, _m: None, "bye": self._receive_bye,
+        }
+        self._relay.subscribe(self._on_message)
 
     @property
     def visitor_language(self) -> str:
         """Catalog code of the visitor's language."""
         return self._visitor
 
+    @property
+    def shared(self) -> bool:
+        """Whether the conversation travels to another device (tablet <-> clerk PC)."""
+        return self._relay.shared
+
+    @property
+    def peer_connected(self) -> bool:
+        """Whether the other device of the counter has been heard from and not said goodbye."""
+        with self._lock:
+            return bool(self._peers)
+
+    def start(self) -> None:
+        """Connect to the other device of the counter and say hello (a background job)."""
+        self._relay.start()
+        self._send({"type": "hello"})
+
+    def stop(self) -> None:
+        """Say goodbye and stop relaying (the device shuts down)."""
+        self._send({"type": "bye"})
+        self._relay.close()
+        self._set_peers({})
+
     def set_visitor_language(self, code: str) -> None:
         """The visitor chose another language; later lines are translated into it."""
         language(code)          # raises KeyError for an unknown code
+        if code == self._visitor:
+            return
         self._visitor = code
+        self._events.publish(VisitorLanguageChanged(code))
+        self._send({"type": "language", "language": code})
 
     def can_translate(self) -> bool:
         """Whether lines can be translated between Japanese and the visitor's language."""
@@ -233,8 +380,9 @@ class Conversation:
         text = translator(self._visitor)(phrase.message_id)
         japanese = translator(CLERK_LANGUAGE)(phrase.message_id)
         same = _same_language(CLERK_LANGUAGE, self._visitor)
-        return self._append(Party.CITIZEN, LineKind.PHRASE, text, self._visitor,
-                            CLERK_LANGUAGE, None if same else japanese, missing=False)
+        return self._relayed(self._append(Party.CITIZEN, LineKind.PHRASE, text, self._visitor,
+                                          CLERK_LANGUAGE, None if same else japanese,
+                                          missing=False))
 
     def export_text(self) -> str:
         """The conversation as plain text for the citizen (shown or printed, in their language)."""
@@ -248,34 +396,144 @@ class Conversation:
         return "\n".join(out) + "\n"
 
     def clear(self) -> None:
-        """Wipe every line and the translator's cache (end of the visit)."""
+        """Wipe every line and the translator's cache, here and on the other device."""
+        self._wipe()
+        self._send({"type": "cleared"})
+
+    def _wipe(self) -> None:
         with self._lock:
+            said_here = [line for line in self._lines if line.local]
             self._lines.clear()
         forget = getattr(self._translator, "forget", None)
         if callable(forget):
             forget()
+        if said_here:
+            self._usage.record(_usage_of(said_here, self._visitor))
         self._events.publish(ConversationCleared())
 
     def _add(self, party: Party, kind: LineKind, text: str, source: str) -> CaptionLine:
-        text = text.strip()
+        text = _capped(text.strip())
         target = self._visitor if party is Party.CLERK else CLERK_LANGUAGE
         if _same_language(source, target):
-            return self._append(party, kind, text, source, "", None, missing=False)
-        translated = None
-        if self._translator is not None:
-            translated = self._translator.translate(text, language(source).bcp47,
-                                                    language(target).bcp47)
-        return self._append(party, kind, text, source, target, translated,
-                            missing=translated is None)
+            return self._relayed(self._append(party, kind, text, source, "", None,
+                                              missing=False))
+        translated = self._translate(text, source, target)
+        return self._relayed(self._append(party, kind, text, source, target, translated,
+                                          missing=translated is None))
+
+    def _translate(self, text: str, source: str, target: str) -> str | None:
+        if self._translator is None:
+            return None
+        return self._translator.translate(text, language(source).bcp47, language(target).bcp47)
 
     def _append(self, party: Party, kind: LineKind, text: str, source: str, target: str,
-                translated: str | None, *, missing: bool) -> CaptionLine:
+                translated: str | None, *, missing: bool, at: datetime | None = None,
+                local: bool = True) -> CaptionLine:
         with self._lock:
-            line = CaptionLine(len(self._lines), party, kind, self._clock.now(), source, text,
-                               target, translated, missing)
+            line = CaptionLine(len(self._lines), party, kind, at or self._clock.now(), source,
+                               text, target, translated, missing, local)
             self._lines.append(line)
         self._events.publish(CaptionAdded(line.index))
         return line
+
+    # ------------------------------------------------------------ the other device
+    def _relayed(self, line: CaptionLine) -> CaptionLine:
+        self._send({"type": "line", "party": line.party.value, "kind": line.kind.value,
+                    "at": line.at.isoformat(), "language": line.language, "text": line.text,
+                    "translation_language": line.translation_language,
+                    "translation": line.translation, "missing_model": line.missing_model})
+        return line
+
+    def _send(self, message: dict[str, Any]) -> None:
+        self._relay.publish({**message, "origin": self._origin})
+
+    def _on_message(self, message: Mapping[str, Any]) -> None:
+        try:
+            kind = str(message["type"])
+            if kind in ("link", "tick"):        # from this device's relay, about itself
+                self._on_relay_state(kind, message)
+                return
+            origin = str(message["origin"])
+            if origin == self._origin:
+                return
+            handle = self._remote[kind]
+            if kind != "bye":
+                self._note_peer(origin)
+            handle(origin, message)
+        except (KeyError, TypeError, ValueError) as exc:
+            # The message is not shown: it may hold what was said.
+            _log.warning("conversation: a relayed message was dropped (%s)", type(exc).__name__)
+
+    def _receive_line(self, _origin: str, message: Mapping[str, Any]) -> None:
+        source = str(message["language"])
+        target = str(message.get("translation_language") or "")
+        language(source)                        # raises KeyError for an unknown code
+        text = _capped(str(message["text"]))
+        raw = message.get("translation")
+        translation = None if raw is None else str(raw)
+        missing = bool(message.get("missing_model"))
+        if missing and target:
+            # The other device had no model for this pair; perhaps this one has.
+            translation = self._translate(text, source, target)
+            missing = translation is None
+        self._append(Party(message["party"]), LineKind(message["kind"]), text, source, target,
+                     translation, missing=missing, at=datetime.fromisoformat(message["at"]),
+                     local=False)
+
+    def _receive_language(self, _origin: str, message: Mapping[str, Any]) -> None:
+        code = str(message["language"])
+        language(code)
+        if code != self._visitor:
+            self._visitor = code
+            self._events.publish(VisitorLanguageChanged(code))
+
+    def _receive_hello(self, _origin: str, _message: Mapping[str, Any]) -> None:
+        self._send({"type": "here"})
+
+    def _receive_bye(self, origin: str, _message: Mapping[str, Any]) -> None:
+        with self._lock:
+            peers = {o: t for o, t in self._peers.items() if o != origin}
+        self._set_peers(peers)
+
+    def _note_peer(self, origin: str) -> None:
+        with self._lock:
+            peers = {**self._peers, origin: time.monotonic()}
+        self._set_peers(peers)
+
+    def _on_relay_state(self, kind: str, message: Mapping[str, Any]) -> None:
+        if kind == "tick":
+            # A heartbeat: say we are here, and forget a device not heard from for a while
+            # (it crashed or lost its network without saying goodbye).
+            self._send({"type": "here"})
+            oldest = time.monotonic() - float(message["expire_s"])
+            with self._lock:
+                peers = {o: t for o, t in self._peers.items() if t >= oldest}
+            self._set_peers(peers)
+        elif message["up"]:
+            self._send({"type": "hello"})      # messages were missed: ask who is there
+        else:
+            self._set_peers({})
+
+    def _set_peers(self, peers: dict[str, float]) -> None:
+        with self._lock:
+            before, self._peers = bool(self._peers), peers
+        if before != bool(peers):
+            self._events.publish(PeerPresence(bool(peers)))
+
+
+def _capped(text: str) -> str:
+    if len(text) <= MAX_LINE_CHARS:
+        return text
+    return text[:MAX_LINE_CHARS - len(TRUNCATION_MARK)] + TRUNCATION_MARK
+
+
+def _usage_of(lines: list[CaptionLine], visitor: str) -> ConversationUsed:
+    kinds = [line.kind for line in lines]
+    translated = sum(1 for line in lines
+                     if line.translation is not None and line.kind is not LineKind.PHRASE)
+    return ConversationUsed(language=visitor, captions_lines=kinds.count(LineKind.SPOKEN),
+                            typed_lines=kinds.count(LineKind.TYPED),
+                            phrase_lines=kinds.count(LineKind.PHRASE), translated=translated)
 
 
 def _same_language(a: str, b: str) -> bool:

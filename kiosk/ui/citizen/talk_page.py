@@ -1,14 +1,17 @@
 """Talking with the clerk: the clerk's words as captions in the citizen's language, and answers
-by tapping a phrase (with pictures) or typing. Opened from any screen; back returns there."""
+by tapping a phrase (with pictures) or typing. Opened from any screen; back returns there.
+
+When the clerk's PC is another machine, the page says whether its screen is connected."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk.events import EventBus
 from kiosk.i18n import N_
-from kiosk.services.captions import Conversation
+from kiosk.services.captions import Conversation, PeerPresence
 from kiosk.services.visit import Stage, Visit
+from kiosk.ui.common.bridge import EventBridge
 from kiosk.ui.common.caption_panel import CaptionPanel
 from kiosk.ui.common.phrasebook import PhrasebookPanel
 from kiosk.ui.common.touch_button import TouchButton
@@ -25,6 +28,12 @@ class TalkPage(QWidget):
         self.setObjectName("talk-page")
         tr = visit.tr
         conversation.set_visitor_language(visit.language)
+        self._conversation = conversation
+        self._tr = tr
+        self.peer = QLabel()
+        self.peer.setObjectName("talk-peer")
+        self.peer.setWordWrap(True)
+        self.peer.setVisible(conversation.shared)
         self.captions = CaptionPanel(conversation, events, tr, points=28)
         self.phrasebook = PhrasebookPanel(conversation, tr)
         # The phrases of what the citizen is doing now come first.
@@ -34,6 +43,16 @@ class TalkPage(QWidget):
         self.back = TouchButton(tr(N_("Back to my application")), target=target, name="talk-back",
                                 role="primary")
         layout = QVBoxLayout(self)
+        layout.addWidget(self.peer)
         layout.addWidget(self.captions, 3)
         layout.addWidget(self.phrasebook, 2)
         layout.addWidget(self.back)
+        self._update_peer()
+        self._bridge = EventBridge(events, PeerPresence, self)
+        self._bridge.received.connect(lambda _event: self._update_peer())
+
+    def _update_peer(self) -> None:
+        self.peer.setText(self._tr(
+            N_("The staff's screen is connected: the staff see what you tap and type.")
+            if self._conversation.peer_connected else
+            N_("The staff's screen is not connected. Please call the staff.")))

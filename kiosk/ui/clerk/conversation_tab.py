@@ -4,6 +4,9 @@ The clerk speaks Japanese; captions appear here and, translated, on the citizen'
 no speech model is installed (``services.captioner`` is ``None``) the clerk types instead.
 Everything in a conversation is personal data: it is shown, never logged, and deleted with
 the visit (the "delete" button, or the end of the visit).
+
+On a shared database the visitor's tablet is another machine: the tab says whether it is
+connected, and follows the visitor's language when it is chosen on the tablet.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from PySide6.QtWidgets import (
 from kiosk.events import EventBus
 from kiosk.i18n import LANGUAGES, S_, Translator, translator
 from kiosk.ports import Captioner, Utterance
-from kiosk.services.captions import Conversation
+from kiosk.services.captions import Conversation, PeerPresence, VisitorLanguageChanged
+from kiosk.ui.common.bridge import EventBridge
 from kiosk.ui.common.caption_panel import CaptionPanel
 
 __all__ = ["ConversationTab"]
@@ -52,6 +56,10 @@ class ConversationTab(QWidget):
         self.no_model = QLabel(tr(S_("No speech model is installed: type what you say "
                                      "(kiosk models install-stt).")) if captioner is None else "")
         self.no_model.setWordWrap(True)
+        self.peer = QLabel()
+        self.peer.setObjectName("peer-status")
+        self.peer.setWordWrap(True)
+        self.peer.setVisible(conversation.shared)
         self.typed = QLineEdit()
         self.typed.setObjectName("clerk-typed")
         self.typed.setPlaceholderText(tr(S_("Type what you want to tell the visitor")))
@@ -72,9 +80,28 @@ class ConversationTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.no_model)
+        layout.addWidget(self.peer)
         layout.addWidget(self.panel, 1)
         layout.addLayout(typing)
         self._update_listen_text()
+        self._update_peer()
+        self._bridge = EventBridge(events, parent=self)
+        self._bridge.received.connect(self._on_event)
+
+    def _on_event(self, event: object) -> None:
+        if isinstance(event, PeerPresence):
+            self._update_peer()
+        elif isinstance(event, VisitorLanguageChanged):
+            # Chosen on the tablet: show it; setting the same code again sends nothing back.
+            self.visitor_language.setCurrentIndex(
+                max(0, self.visitor_language.findData(event.language)))
+
+    def _update_peer(self) -> None:
+        self.peer.setText(self._tr(
+            S_("The visitor's tablet is connected: it shows what you say and type.")
+            if self._conversation.peer_connected else
+            S_("The visitor's tablet is not connected: what you say and type stays on this "
+               "screen.")))
 
     def _on_language(self, _index: int) -> None:
         self._conversation.set_visitor_language(str(self.visitor_language.currentData()))
