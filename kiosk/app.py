@@ -11,12 +11,10 @@ import hashlib
 import platform
 import shutil
 import sys
+import threading
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
-from devices.audio.live import LiveCaptioner
-from devices.audio.recognizer import WhisperRecognizer
-from devices.audio.sources import CommandSource
 from devices.audio.whisper_model import install_stt_model, stt_model_dir
 from devices.printer.cups_printer import CupsPrinter
 from devices.printer.folder_printer import FolderPrinter
@@ -77,6 +75,7 @@ __all__ = [
     "Services",
     "build_captioner",
     "build_card_monitor",
+    "build_conversation",
     "build_identity_reader",
     "build_services",
     "build_speaker",
@@ -147,8 +146,14 @@ class Services:
         monitor = build_card_monitor(config, self.events)
         if monitor is not None:
             self._background.append(monitor)
+        if self.conversation is not None:
+            self._background.append(self.conversation)   # relays to the counter's other device
         for job in self._background:
             job.start()
+        warm_up = getattr(self.reading, "warm_up", None)
+        if callable(warm_up):
+            # Off the screens' thread, before a citizen first sees furigana or a name.
+            threading.Thread(target=warm_up, name="reading-warm-up", daemon=True).start()
 
     def close(self) -> None:
         """Stop the background threads and release the database connections."""
@@ -233,6 +238,7 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
         kiosk.errors.StorageError: the database is unreachable or its schema is not usable.
     """
     config.device.data_dir.mkdir(parents=True, exist_ok=True)
+    use_japanese_dictionary(config)
     clock = clock or SystemClock()
     if demo and not config.card.simulated:
         config = replace(config, card=replace(config.card, simulated=True))
@@ -258,10 +264,42 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
                         demo=demo, translator=translator,
                         captioner=build_captioner(config), usage=usage,
                         reading=OpenJTalkReadings(),
-                        conversation=Conversation(events, clock, translator))
+                        conversation=build_conversation(config, storage, events, clock,
+                                                        translator, key, usage))
     except BaseException:
         storage.close()
         raise
+
+
+def build_conversation(config: Config, storage: Storage, events: EventBus, clock: Clock,
+                       translator: Translator | None, answers_key: bytes,
+                       usage: UsageRecorder) -> Conversation:
+    """The visit's clerk-visitor conversation.
+
+    On a shared PostgreSQL it reaches the other device of the counter (the tablet and the
+    clerk PC with the same ``[device] counter``) through LISTEN/NOTIFY, sealed with a key
+    derived from the answers key; on the embedded SQLite both screens run in one process.
+    """
+    relay = None
+    if storage.shared and config.device.role != "board":
+        from kiosk.storage.conversation_relay import PostgresConversationRelay  # noqa: PLC0415
+
+        relay = PostgresConversationRelay(storage.engine, config.device.counter, answers_key)
+    return Conversation(events, clock, translator, relay=relay, usage=usage)
+
+
+def _conversation_checks(config: Config) -> list[Check]:
+    from kiosk.config import DeviceConfig  # noqa: PLC0415
+    from kiosk.storage.conversation_relay import (  # noqa: PLC0415
+        pairing_check,
+        probe_statement_logging,
+    )
+
+    checks = probe_statement_logging(config.database_url)
+    if config.database.url and config.device.role in ("tablet", "clerk"):
+        checks.append(pairing_check(config.device.counter,
+                                    default=config.device.counter == DeviceConfig().counter))
+    return checks
 
 
 def build_usage_log(config: Config, clock: Clock) -> UsageLog:
@@ -285,6 +323,7 @@ def render_usage_report(report: UsageReport, out: Path) -> None:
 def doctor_checks(config: Config) -> list[Check]:
     """Every self-test of this device, in the order IT reads them."""
     checks: list[Check] = []
+    use_japanese_dictionary(config)
     checks += guarded("kiosk.version", lambda: [_version_check(config)])
     checks += guarded("build.files", probe_build)
     checks += guarded("qt", _qt_checks)
@@ -292,6 +331,7 @@ def doctor_checks(config: Config) -> list[Check]:
     checks += guarded("database.reachable", lambda: probe_database(config.database_url))
     checks += guarded("database.schema", lambda: probe_schema(config.database_url))
     checks += guarded("clock.skew", lambda: probe_clock(config.database_url, SystemClock().now))
+    checks += guarded("conversation", lambda: _conversation_checks(config))
     checks += guarded("card.pcsc", lambda: _card_checks(config))
     checks += guarded("printer.ready", lambda: build_printer(config).probe())
     bcp47 = [language(code).bcp47 for code in config.ui.languages]
@@ -393,6 +433,11 @@ def build_captioner(config: Config) -> Captioner | None:
     model = stt_model_dir(config.models_dir)
     if not config.models.captions or not (model / "model.bin").is_file():
         return None
+    # numpy and the recognizer only on a device with captions: the tablet starts sooner.
+    from devices.audio.live import LiveCaptioner  # noqa: PLC0415
+    from devices.audio.recognizer import WhisperRecognizer  # noqa: PLC0415
+    from devices.audio.sources import CommandSource  # noqa: PLC0415
+
     command = config.models.microphone or None
     return LiveCaptioner(lambda: CommandSource(command),
                          WhisperRecognizer(model, threads=config.models.stt_threads))
@@ -425,6 +470,14 @@ def describe_models(config: Config) -> list[str]:
     lines.append(f"speech      {model}" if (model / "model.bin").is_file()
                  else f"speech: no model in {model}")
     return lines
+
+
+def use_japanese_dictionary(config: Config) -> None:
+    """Point Open JTalk at the dictionary IT installed under the models directory (a bundle
+    leaves it out; a venv uses the wheel's copy)."""
+    from devices.speech.japanese_dictionary import use_models_dir  # noqa: PLC0415
+
+    use_models_dir(config.models_dir)
 
 
 def _model_checks(config: Config) -> list[Check]:

@@ -5,11 +5,18 @@ names of the visit go into the initial prompt (the text Whisper believes came be
 ``hotwords`` exist but the live captioner leaves them empty: with the same terms they double
 the prompt and make Whisper base recite the vocabulary instead of the speech. The model is a
 local directory; ``local_files_only`` makes faster-whisper refuse to fetch anything.
+
+faster-whisper imports PyAV (FFmpeg, 100 MB) only to decode audio files; the kiosk hands it
+microphone samples, so the bundle leaves PyAV out and :func:`_import_whisper_model` puts a
+placeholder in its place.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import threading
+import types
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -39,6 +46,23 @@ def vocabulary_prompt(terms: Sequence[str], language: str) -> str:
     return prompt + ("。" if prompt and language.startswith(("ja", "zh")) else "")
 
 
+class _NoPyAV(types.ModuleType):
+    """Stands in for PyAV where it is not installed: any use says so."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise ImportError(f"PyAV is not installed (av.{name}): the kiosk transcribes samples, "
+                          "not audio files")
+
+
+def _import_whisper_model() -> Any:
+    """faster-whisper's ``WhisperModel``, importable with or without PyAV."""
+    if sys.modules.get("av") is None and importlib.util.find_spec("av") is None:
+        sys.modules["av"] = _NoPyAV("av")
+    from faster_whisper import WhisperModel  # noqa: PLC0415 - heavy; devices only
+
+    return WhisperModel
+
+
 class WhisperRecognizer:
     """One loaded Whisper model; :meth:`transcribe` is safe to call from one thread at a time.
 
@@ -60,11 +84,10 @@ class WhisperRecognizer:
         """Load the model now (it is otherwise loaded on the first :meth:`transcribe`)."""
         with self._lock:
             if self._model is None:
-                from faster_whisper import WhisperModel  # noqa: PLC0415 - heavy; devices only
-
-                self._model = WhisperModel(str(self._model_dir), device="cpu",
-                                           compute_type=self._compute_type,
-                                           cpu_threads=self._threads, local_files_only=True)
+                whisper_model = _import_whisper_model()
+                self._model = whisper_model(str(self._model_dir), device="cpu",
+                                            compute_type=self._compute_type,
+                                            cpu_threads=self._threads, local_files_only=True)
 
     def transcribe(self, samples: Samples, language: str, *, prompt: str = "",
                    hotwords: str = "") -> str:

@@ -7,10 +7,9 @@ kiosk never names a model on the Hugging Face hub: faster-whisper would download
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
+from devices.model_folder import replace_folder
 from kiosk.errors import DeviceError
 from kiosk.i18n import S_
 
@@ -50,20 +49,11 @@ def install_stt_model(source: Path, models_dir: Path) -> Path:
     """
     check_stt_model(source)
     final = stt_model_dir(models_dir)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".install-", dir=final.parent))
+    files = [path for path in source.iterdir() if path.is_file() and (
+        path.name in REQUIRED_FILES or path.name.startswith(("vocabulary.", "preprocessor_config")))]
     try:
-        for path in source.iterdir():
-            if path.is_file() and (path.name in REQUIRED_FILES or path.name.startswith(
-                    ("vocabulary.", "preprocessor_config"))):
-                shutil.copy2(path, staging / path.name)
-        old = final.with_name(final.name + ".old")
-        if final.exists():
-            final.rename(old)
-        staging.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_folder(files, final)
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
         raise DeviceError(S_("Cannot install the speech model into {dir} ({reason})."),
                           dir=str(final), reason=exc.strerror or str(exc)) from exc
     return final

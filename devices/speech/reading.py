@@ -1,5 +1,7 @@
 """Proposed readings (フリガナ) of names with Open JTalk's dictionary (pyopenjtalk-plus).
 
+Without the dictionary (a bundle before IT installed it) nothing is proposed.
+
 The card has no reading yet, so the tablet proposes one and the citizen confirms it with a tap
 or corrects it. Family and given name are looked up separately (split on U+3000, as the card
 writes them): a name read as one phrase can merge into a wrong compound word.
@@ -13,6 +15,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from devices.speech.japanese_dictionary import FRONTEND_OPTIONS, load_pyopenjtalk
 from devices.speech.open_jtalk import _lock as open_jtalk_lock
 from kiosk.procedures.kana import is_reading, normalize_reading
 
@@ -31,13 +34,13 @@ _JAPANESE_WORD = re.compile(
 
 
 def _run_frontend(text: str) -> list[dict[str, Any]]:
-    import pyopenjtalk  # noqa: PLC0415 - loads the dictionary on first use
-
+    pyopenjtalk = load_pyopenjtalk()     # ImportError when no dictionary is installed
     # Open JTalk keeps global state in its C library: the same lock as speech synthesis.
     with open_jtalk_lock, warnings.catch_warnings():
-        # pyopenjtalk-plus 0.4 calls SudachiPy's deprecated Dictionary.create(): harmless.
+        # pyopenjtalk-plus calls deprecated library functions (SudachiPy's in 0.4): harmless.
         warnings.simplefilter("ignore", DeprecationWarning)
-        features: list[dict[str, Any]] = [dict(node) for node in pyopenjtalk.run_frontend(text)]
+        nodes = pyopenjtalk.run_frontend(text, **FRONTEND_OPTIONS)
+        features: list[dict[str, Any]] = [dict(node) for node in nodes]
     return features
 
 
@@ -55,6 +58,11 @@ class OpenJTalkReadings:
 
     def __init__(self, frontend: Frontend = _run_frontend) -> None:
         self._frontend = frontend
+
+    def warm_up(self) -> None:
+        """Load the dictionary now: the first lookup takes a quarter of a second, too long
+        for a screen that shows furigana."""
+        self.propose("窓口")
 
     def propose(self, name: str) -> str | None:
         """The reading of ``name``, word by word; ``None`` when any word has none."""

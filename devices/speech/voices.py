@@ -1,6 +1,7 @@
 """Which voices this machine has for each kiosk language (for ``kiosk doctor`` and the speaker).
 
-Japanese is spoken by Open JTalk (pyopenjtalk-plus ships its dictionary and voice), because
+Japanese is spoken by Open JTalk (pyopenjtalk-plus; its dictionary comes with the wheel or is
+installed by IT, see :mod:`devices.speech.japanese_dictionary`), because
 espeak-ng reads every kanji as "Chinese letter". Other languages use pyttsx3: SAPI5 voices on
 Windows, espeak-ng on Linux.
 """
@@ -10,6 +11,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
+from devices.speech.japanese_dictionary import (
+    FRONTEND_OPTIONS,
+    INSTALL_HINT,
+    DictionaryMissing,
+    load_pyopenjtalk,
+)
 from kiosk.doctor import Check, Status
 
 __all__ = ["find_voices", "probe_voices", "system_voice_id", "system_voice_tag"]
@@ -49,13 +56,19 @@ def _system_voices() -> tuple[tuple[str, str], ...]:
 
 def _open_jtalk_ready() -> str | None:
     """The Open JTalk dictionary loads and reads kanji; ``None`` when it does not."""
-    try:
-        import pyopenjtalk  # noqa: PLC0415
+    return None if _open_jtalk_problem() else "Open JTalk (pyopenjtalk-plus)"
 
-        reading = pyopenjtalk.g2p("窓口", kana=True)
-    except Exception:  # any failure (missing dictionary, broken wheel) means "no Japanese voice"
-        return None
-    return "Open JTalk (pyopenjtalk-plus)" if reading else None
+
+def _open_jtalk_problem() -> str:
+    """Why Open JTalk cannot speak Japanese here ('' when it can)."""
+    try:
+        pyopenjtalk = load_pyopenjtalk()
+        reading = pyopenjtalk.g2p("窓口", kana=True, **FRONTEND_OPTIONS)
+    except DictionaryMissing:
+        return "Japanese reading dictionary not installed"
+    except Exception as exc:  # any failure (broken wheel, unreadable dictionary): no voice
+        return f"Open JTalk failed: {type(exc).__name__}: {exc}"
+    return "" if reading else "Open JTalk read nothing"
 
 
 def _system_match(language: str) -> tuple[str, str] | None:
@@ -64,8 +77,21 @@ def _system_match(language: str) -> tuple[str, str] | None:
         voices = _system_voices()
     except Exception:  # no speech library at all: no voice
         return None
-    wanted = _SYSTEM_TAGS.get(_primary(language), (_primary(language),))
-    return next(((vid, lang) for want in wanted for vid, lang in voices if lang == want), None)
+    return _match(voices, _primary(language))
+
+
+def _match(voices: tuple[tuple[str, str], ...], primary: str) -> tuple[str, str] | None:
+    """The voice for a primary language tag: an exact tag first, then one with a region.
+
+    espeak-ng names its voices "vi", "cmn", "en-us"; SAPI5 (Windows) reports the region with
+    every language ("vi-vn", "zh-cn", "ko-kr"), which an exact match would never find.
+    """
+    wanted = _SYSTEM_TAGS.get(primary, (primary,))
+    exact = next(((vid, lang) for want in wanted for vid, lang in voices if lang == want), None)
+    if exact is not None:
+        return exact
+    return next(((vid, lang) for want in wanted for vid, lang in voices
+                 if lang.split("-", 1)[0] == want), None)
 
 
 def system_voice_id(language: str) -> str | None:
@@ -94,9 +120,8 @@ def find_voices(languages: Iterable[str]) -> dict[str, str | None]:
                 voices = _system_voices()
             except Exception:  # no speech library at all: every language reports "no voice"
                 voices = ()
-        wanted = _SYSTEM_TAGS.get(primary, (primary,))
-        match = next((vid for want in wanted for vid, lang in voices if lang == want), None)
-        result[tag] = f"system voice {match}" if match else None
+        match = _match(voices, primary)
+        result[tag] = f"system voice {match[0]}" if match else None
     return result
 
 
@@ -106,6 +131,10 @@ def probe_voices(languages: Iterable[str]) -> list[Check]:
     for tag, voice in find_voices(dict.fromkeys(languages)).items():
         if voice:
             checks.append(Check(f"speech.{tag}", Status.OK, voice))
+        elif _primary(tag) == "ja":
+            checks.append(Check(f"speech.{tag}", Status.WARN,
+                                f"{_open_jtalk_problem()}: shown as text only",
+                                f"Install the dictionary: {INSTALL_HINT}."))
         else:
             checks.append(Check(f"speech.{tag}", Status.WARN, "no voice: shown as text only",
                                 "Linux: install espeak-ng; Windows: add the language's speech "

@@ -1,4 +1,5 @@
-"""``kiosk models``: install and list the offline models (translation packs, speech recognition).
+"""``kiosk models``: install and list the offline models (translation packs, speech recognition,
+Open JTalk's Japanese dictionary).
 
 IT copies the files onto the device (USB stick, software distribution); nothing is downloaded.
 """
@@ -13,7 +14,7 @@ from kiosk.config import Config
 
 
 def register(subparsers: Any) -> None:
-    """Add ``models install``, ``models install-stt`` and ``models list``."""
+    """Add ``models install``, ``models install-stt``, ``models install-japanese``, ``models list``."""
     parser = subparsers.add_parser("models", help="install and list translation and speech models")
     commands = parser.add_subparsers(dest="models_command", metavar="ACTION", required=True)
     install = commands.add_parser("install", help="install a translation pack (.argosmodel)")
@@ -22,6 +23,11 @@ def register(subparsers: Any) -> None:
     stt = commands.add_parser("install-stt", help="install a faster-whisper model directory")
     stt.add_argument("directory", type=Path, metavar="DIR")
     stt.set_defaults(handler=run_install_stt)
+    japanese = commands.add_parser(
+        "install-japanese", help="install Open JTalk's Japanese dictionary (voice and readings)")
+    japanese.add_argument("directory", type=Path, metavar="DIR",
+                          help="the japanese-dictionary folder that comes with the build")
+    japanese.set_defaults(handler=run_install_japanese)
     listing = commands.add_parser("list", help="list the installed models")
     listing.set_defaults(handler=run_list)
 
@@ -44,10 +50,24 @@ def run_install_stt(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def run_install_japanese(args: argparse.Namespace, config: Config) -> int:
+    """Check and copy the Japanese dictionary."""
+    # IT only; devices directly, as `kiosk card status` does.
+    from devices.speech.japanese_dictionary import install_dictionary  # noqa: PLC0415
+
+    print(f"installed the Japanese dictionary into "
+          f"{install_dictionary(args.directory, config.models_dir)}")
+    return 0
+
+
 def run_list(args: argparse.Namespace, config: Config) -> int:
     """Print the translation pairs (direct and through English) and the speech model."""
+    from devices.speech.japanese_dictionary import find_dictionary  # noqa: PLC0415
     from kiosk.app import describe_models  # noqa: PLC0415
 
     for line in describe_models(config):
         print(line)
+    dictionary = find_dictionary(config.models_dir)
+    print(f"japanese    {dictionary}" if dictionary
+          else "japanese: no Open JTalk dictionary (kiosk models install-japanese DIR)")
     return 0

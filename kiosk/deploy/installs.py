@@ -29,10 +29,15 @@ class InstallError(UserFacingError):
 
 
 class Installs:
-    """The versions installed under ``root`` and which one is current."""
+    """The versions installed under ``root`` and which one is current.
 
-    def __init__(self, root: Path) -> None:
+    ``platform`` (``sys.platform``) decides whether the ``current`` symlink is kept too: Windows
+    needs administrator rights or developer mode for symlinks, so there only ``current.txt``.
+    """
+
+    def __init__(self, root: Path, *, platform: str = sys.platform) -> None:
         self.root = root
+        self._symlink = platform != "win32"
         self.versions_dir = root / "versions"
         self._pointer = root / "current.txt"
         self._history = root / "history.json"        # versions that were current, in order
@@ -107,7 +112,7 @@ class Installs:
                                version=version, first=problems[0], count=len(problems))
         previous = self.current()
         _atomic_write(self._pointer, version + "\n")
-        if sys.platform != "win32":
+        if self._symlink:
             link = self.root / "current"
             temporary = self.root / "current.new"
             temporary.unlink(missing_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import subprocess
@@ -10,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from kiosk import __version__
 from kiosk.doctor import Check, Status
 
-__all__ = ["MANIFEST_NAME", "BuildInfo", "build_root", "file_checksum", "git_revision",
-           "probe_build", "read_manifest", "verify_manifest", "write_manifest"]
+__all__ = ["MANIFEST_NAME", "AboutInfo", "BuildInfo", "about_info", "build_root", "file_checksum",
+           "git_revision", "probe_build", "read_manifest", "verify_manifest", "write_manifest"]
 
 MANIFEST_NAME = "kiosk-build.json"
 _CHUNK = 1 << 20
@@ -124,3 +126,43 @@ def file_checksum(path: Path | None) -> str:
     if path is None or not path.is_file():
         return "-"
     return _sha256(path)[:12]
+
+
+@dataclass(frozen=True)
+class AboutInfo:
+    """What the staff menu shows: which software runs here, with which configuration file."""
+
+    version: str
+    revision: str            # the git commit the build (or checkout) comes from, or "unknown"
+    built_at: str            # "" when running from a source checkout
+    config_path: str         # "" when running on the defaults (no configuration file)
+    config_checksum: str     # short SHA-256 of the configuration file, as `kiosk doctor` shows
+
+
+@functools.lru_cache(maxsize=4)
+def _checkout_revision(repository: Path) -> str:
+    # Asked once per process: `git status` costs tens of milliseconds on every window built.
+    return git_revision(repository)
+
+
+def about_info(config_source: Path | None, *, root: Path | None = None,
+               repository: Path | None = None) -> AboutInfo:
+    """The :class:`AboutInfo` of this process.
+
+    ``root`` is the bundle folder (default: the running bundle, ``None`` from a checkout);
+    ``repository`` the checkout asked for its revision when there is no bundle.
+    """
+    build = root if root is not None else build_root()
+    version, revision, built_at = __version__, "unknown", ""
+    if build is not None:
+        try:
+            info = read_manifest(build)
+        except (FileNotFoundError, ValueError):
+            pass       # a damaged build still shows its version; doctor names the problem
+        else:
+            version, revision, built_at = info.version, info.revision, info.built_at
+    else:
+        revision = _checkout_revision(repository or Path(__file__).resolve().parents[2])
+    return AboutInfo(version, revision, built_at,
+                     str(config_source) if config_source is not None else "",
+                     file_checksum(config_source))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.deploy.provenance import about_info
 from kiosk.doctor import Check
 from kiosk.domain.staff import Role, StaffMember
 from kiosk.domain.ticket import QueueChanged, Ticket
@@ -36,6 +37,7 @@ from kiosk.ui.clerk.queue_panel import QueuePanel
 from kiosk.ui.clerk.review_panel import ReviewPanel
 from kiosk.ui.clerk.status_window import StatusPanel
 from kiosk.ui.clerk.supervisor_panel import SupervisorPanel
+from kiosk.ui.common.about_panel import AboutPanel
 from kiosk.ui.common.bridge import EventBridge
 
 if TYPE_CHECKING:
@@ -67,6 +69,10 @@ class ClerkWindow(QStackedWidget):
         self.status_panel = StatusPanel(self._tr, checks)
         self.status_panel.setVisible(bool(checks))
         self.login.add_below(self.status_panel)
+        # Version and configuration checksum: IT reads them here before anyone logs in, and in
+        # behind the desk's "This device" button.
+        self.about = AboutPanel(self._tr, lambda: about_info(services.config.source))
+        self.login.add_below(self.about)
         self.addWidget(self.login)
         self.desk_page: QWidget | None = None
         self.queue: QueuePanel | None = None
@@ -143,10 +149,28 @@ class ClerkWindow(QStackedWidget):
             tabs.addTab(self.audit, self._tr(S_("Usage log")))
         layout = QVBoxLayout(page)
         layout.addLayout(head)
+        layout.addWidget(self._desk_about(head))
         layout.addWidget(tabs, 1)
         self.desk_page = page
         self._desk_of = member.id
         self.addWidget(page)
+
+    def _desk_about(self, head: QHBoxLayout) -> AboutPanel:
+        """Version and configuration checksum, folded away behind a button in the head row."""
+        source = self._services.config.source
+        self.desk_about = AboutPanel(self._tr, lambda: about_info(source))
+        self.desk_about.hide()
+        self.about_button = QPushButton(self._tr(S_("This device")))
+        self.about_button.setObjectName("about-toggle")
+
+        def toggle() -> None:
+            if not self.desk_about.isVisible():
+                self.desk_about.refresh()
+            self.desk_about.setVisible(not self.desk_about.isVisible())
+
+        self.about_button.clicked.connect(toggle)
+        head.insertWidget(head.count() - 1, self.about_button)     # before "Lock"
+        return self.desk_about
 
     def _counter_tab(self, member: StaffMember) -> QWidget:
         config, services = self._services.config, self._services

@@ -52,3 +52,15 @@ def test_propose__dictionary_answer__normalised_or_none(frontend, expected):
 @pytest.mark.parametrize(("word", "expected"), [("佐藤", "サトウ"), ("大野", "オオノ")])
 def test_reading_of__long_vowel__orthographic_not_pronounced(word, expected):
     assert reading_of(word) == expected
+
+
+def test_warm_up__called__looks_a_word_up_once():
+    looked_up: list[str] = []
+
+    def frontend(text: str) -> list[dict[str, object]]:
+        looked_up.append(text)
+        return [{"read": "マドグチ"}]
+
+    OpenJTalkReadings(frontend).warm_up()
+
+    assert looked_up == ["窓口"]

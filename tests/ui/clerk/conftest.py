@@ -16,6 +16,7 @@ from kiosk.services.staff import StaffService
 from kiosk.services.visit import stored_answers
 from kiosk.storage.database import open_storage
 from kiosk.storage.sealing import generate_key_text
+from kiosk.ui.clerk.clerk_window import ClerkWindow
 
 PASSWORD = "counter-password-1"
 
@@ -57,3 +58,13 @@ def live_world(world):
     """The world with live queue updates (LISTEN/NOTIFY on PostgreSQL, polling on SQLite)."""
     world.services.start_background()
     return world
+
+
+@pytest.fixture
+def window(qtbot, world):
+    """The clerk desktop on ``world``, shown."""
+    clerk = ClerkWindow(world.services, idle_lock_s=600)
+    qtbot.addWidget(clerk)
+    clerk.show()
+    yield clerk
+    clerk.close_bridge()

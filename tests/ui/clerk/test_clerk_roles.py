@@ -10,20 +10,10 @@ from kiosk.domain.staff import Role
 from kiosk.i18n import translator
 from kiosk.services.review import RETURN_REASONS
 from kiosk.services.staff import StaffService
-from kiosk.ui.clerk.clerk_window import ClerkWindow
 
 from .conftest import PASSWORD
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(qtbot, world):
-    clerk = ClerkWindow(world.services, idle_lock_s=600)
-    qtbot.addWidget(clerk)
-    clerk.show()
-    yield clerk
-    clerk.close_bridge()
 
 
 def _click(qtbot, button):

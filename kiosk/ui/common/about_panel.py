@@ -1,0 +1,58 @@
+"""The staff menu's "about this device": version, build, configuration file and its checksum.
+
+IT compares the checksum with the one ``kiosk doctor`` prints (and the fleet's records) to see
+that a tablet runs the configuration it should. The facts are read again each time the panel
+is refreshed (when the staff menu opens), so an update or a changed file shows at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+
+from kiosk.deploy.provenance import AboutInfo
+from kiosk.i18n import S_, Translator
+
+__all__ = ["AboutPanel"]
+
+
+class AboutPanel(QWidget):
+    """Four lines: version, build (or source checkout), configuration file, its checksum."""
+
+    def __init__(self, tr: Translator, info: Callable[[], AboutInfo],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("about")
+        self._tr = tr
+        self._info = info
+        form = QFormLayout(self)
+        self.version = self._value("about-version")
+        self.build = self._value("about-build")
+        self.config = self._value("about-config")
+        self.checksum = self._value("about-checksum")
+        form.addRow(tr(S_("Version")), self.version)
+        form.addRow(tr(S_("Build")), self.build)
+        form.addRow(tr(S_("Configuration file")), self.config)
+        form.addRow(tr(S_("Configuration checksum (SHA-256)")), self.checksum)
+        self.refresh()
+
+    def _value(self, name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        # IT copies the checksum into tickets and fleet scripts.
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    def refresh(self) -> None:
+        """Read the facts again and show them."""
+        info = self._info()
+        tr = self._tr
+        self.version.setText(info.version)
+        revision = info.revision[:12] + ("-dirty" if info.revision.endswith("-dirty") else "")
+        self.build.setText(tr(S_("{revision}, built {built_at}"), revision=revision,
+                              built_at=info.built_at) if info.built_at
+                           else tr(S_("source checkout {revision}"), revision=revision))
+        self.config.setText(info.config_path or tr(S_("none (defaults)")))
+        self.checksum.setText(info.config_checksum)

@@ -1,0 +1,80 @@
+"""The tablet's staff menu: after the staff PIN it shows the version and the configuration
+checksum, and the way out; it folds away by itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.app import build_services
+from kiosk.config import load_config
+from kiosk.deploy.provenance import file_checksum
+from kiosk.domain.staff import hash_password
+from kiosk.ui.citizen.tablet_factory import EXIT_PIN_HASH_VARIABLE, make_tablet_window
+from kiosk.ui.common.pilot import KioskPilot
+
+pytestmark = pytest.mark.gui
+
+STAFF_PIN = "24680"
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    monkeypatch.delenv(EXIT_PIN_HASH_VARIABLE, raising=False)
+    path = tmp_path / "tablet.toml"
+    path.write_text(f'[ui]\nfullscreen = true\nscreen_dpi = 96.0\n'
+                    f'staff_exit_pin_hash = "{hash_password(STAFF_PIN, n=2**10)}"\n',
+                    encoding="utf-8")
+    config = load_config(path, environ={"KIOSK_DEVICE_DATA_DIR": str(tmp_path / "data")})
+    services = build_services(config, demo=True)
+    built = make_tablet_window(services)
+    qtbot.addWidget(built)
+    built.showFullScreen()
+    built.config_path = path
+    yield built
+    services.close()
+
+
+def _enter_pin(window, pin: str) -> None:
+    KioskPilot(window).tap("staff")
+    for digit in pin:
+        next(b for b in window.staff_pad.findChildren(type(window.staff_button), f"key-{digit}")
+             ).click()
+    KioskPilot(window).tap("staff-ok")
+
+
+def test_staff_menu__right_pin__shows_version_and_config_checksum(window):
+    _enter_pin(window, STAFF_PIN)
+
+    assert window.staff_menu.isVisible()
+    assert window.about.checksum.text() == file_checksum(window.config_path)
+    assert window.about.config.text() == str(window.config_path)
+    assert window.isVisible()            # the PIN alone no longer closes the kiosk
+
+
+def test_staff_menu__wrong_pin__stays_hidden(window):
+    _enter_pin(window, "13579")
+
+    assert not window.staff_menu.isVisible()
+    assert not window.staff_pad.isVisible()
+
+
+@pytest.mark.parametrize("how", ["back", "timeout"])
+def test_staff_menu__back_or_timeout__folds_away_and_kiosk_stays(window, how):
+    _enter_pin(window, STAFF_PIN)
+
+    if how == "back":
+        KioskPilot(window).tap("staff-back")
+    else:
+        window._menu_timer.timeout.emit()
+
+    assert not window.staff_menu.isVisible()
+    window.close()
+    assert window.isVisible()            # locked again: closing is refused
+
+
+def test_staff_menu__exit__closes_the_kiosk(window):
+    _enter_pin(window, STAFF_PIN)
+
+    KioskPilot(window).tap("staff-exit")
+
+    assert not window.isVisible()
