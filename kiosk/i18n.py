@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.paths import locales_dir
+from kiosk.ruby import format_marked, strip_ruby
 
 __all__ = [
     "CITIZEN_DOMAIN",
@@ -113,6 +114,8 @@ class Translator:
 
     A message without a translation falls back to the English msgid: a citizen sees English
     rather than nothing, and ``kiosk i18n check`` makes sure first-tier languages never do.
+    Furigana markup (``{漢字|かんじ}``, :mod:`kiosk.ruby`) in a translation is removed by
+    ``__call__`` and kept by :meth:`marked`, for the tablet's furigana mode.
     """
 
     def __init__(self, code: str, translations: gettext.NullTranslations) -> None:
@@ -120,14 +123,18 @@ class Translator:
         self._translations = translations
 
     def __call__(self, message_id: str, /, **params: object) -> str:
-        """Translate ``message_id`` and format it with ``params``."""
+        """Translate ``message_id`` and format it with ``params`` (plain text, no furigana)."""
+        return strip_ruby(self.marked(message_id, **params))
+
+    def marked(self, message_id: str, /, **params: object) -> str:
+        """Like calling the translator, with the translation's furigana markup kept."""
         text = self._translations.gettext(message_id)
         return _format(text, message_id, params)
 
     def plural(self, singular: str, plural: str, n: int, /, **params: object) -> str:
         """Translate a message whose form depends on the count ``n`` (passed as ``{n}``)."""
         text = self._translations.ngettext(singular, plural, n)
-        return _format(text, singular, {"n": n, **params})
+        return strip_ruby(_format(text, singular, {"n": n, **params}))
 
 
 def translator(code: str, root: Path | None = None, domain: str = CITIZEN_DOMAIN) -> Translator:
@@ -168,7 +175,7 @@ def _format(text: str, message_id: str, params: dict[str, object]) -> str:
     if not params:
         return text
     try:
-        return text.format(**params)
+        return format_marked(text, params)
     except (KeyError, IndexError, ValueError):
         # A translation with a broken placeholder must not crash a citizen's screen;
         # `kiosk i18n check` reports it, and the English text still carries the meaning.

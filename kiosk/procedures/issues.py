@@ -69,6 +69,8 @@ class IssueCode(enum.Enum):
     BAD_VERSION = ("F081", Severity.ERROR, "version '{version}' is not semantic (1.2.3)")
     FEE_UNCONFIRMED = ("F090", Severity.WARNING,
                        "fee '{name}' is not yet confirmed against the city's fee ordinance")
+    UNKNOWN_PICTURE = ("F091", Severity.WARNING,
+                       "picture '{name}' has no file in kiosk/resources/pictures (text only)")
 
     def __init__(self, code: str, severity: Severity, message: str) -> None:
         self.code = code

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from kiosk.ruby import RUBY_GROUP, parse_ruby, strip_ruby
+
 __all__ = [
     "RUBY",
     "is_reading",
@@ -25,7 +27,7 @@ __all__ = [
 
 _HIRAGANA_TO_KATAKANA = 0x60  # ぁ (U+3041) + 0x60 = ァ (U+30A1)
 _READING = re.compile(r"^[\u30A1-\u30FA\u30FC\u30FD\u30FE]+(\u3000[\u30A1-\u30FA\u30FC\u30FD\u30FE]+)*$")
-RUBY = re.compile(r"\{([^{}|]+)\|([^{}|]+)\}")
+RUBY = RUBY_GROUP      # the one definition of the markup: kiosk.ruby
 
 
 def to_katakana(text: str) -> str:
@@ -59,21 +61,12 @@ def is_reading(text: str) -> bool:
 
 def ruby_segments(text: str) -> list[tuple[str, str]]:
     """Split furigana markup into ``(base, reading)`` pairs; plain runs have an empty reading."""
-    segments: list[tuple[str, str]] = []
-    position = 0
-    for match in RUBY.finditer(text):
-        if match.start() > position:
-            segments.append((text[position:match.start()], ""))
-        segments.append((match.group(1), match.group(2)))
-        position = match.end()
-    if position < len(text):
-        segments.append((text[position:], ""))
-    return segments
+    return [(span.base, span.reading) for span in parse_ruby(text) if span.base]
 
 
 def plain_text(text: str) -> str:
     """Text with furigana markup removed (the base characters kept)."""
-    return RUBY.sub(lambda m: m.group(1), text)
+    return strip_ruby(text)
 
 
 def ruby_ok(text: str) -> bool:

@@ -22,6 +22,7 @@ from kiosk.procedures.model import (
     FormDefinition,
     LocalText,
 )
+from kiosk.procedures.pictures import picture_names
 
 __all__ = ["RULES", "lint_bundle", "lint_definition"]
 
@@ -267,10 +268,16 @@ def effective_dates_and_fees(form: FormDefinition) -> Iterator[FormIssue]:
                             {"name": fee.kind})
 
 
+def unknown_picture(form: FormDefinition | Bundle) -> Iterator[FormIssue]:
+    """F091: a ``picture:`` that names no pictogram file (a warning: the button shows text)."""
+    if form.picture and form.picture not in picture_names():
+        yield FormIssue(IssueCode.UNKNOWN_PICTURE, _at(form, "picture"), {"name": form.picture})
+
+
 RULES: tuple[Rule, ...] = (
     duplicate_ids, unknown_references, unknown_choices, never_true, cycles,
     missing_translations, bad_ruby, prefill_sources, my_number_basis, print_layout,
-    effective_dates_and_fees,
+    effective_dates_and_fees, unknown_picture,
 )
 
 
@@ -302,4 +309,5 @@ def lint_bundle(bundle: Bundle, procedures: set[str]) -> list[FormIssue]:
                                     _at(bundle, f"questions.{question.id}", question.line),
                                     {"key": f"questions.{question.id}.label",
                                      "languages": ", ".join(missing)}))
+    issues += unknown_picture(bundle)
     return issues

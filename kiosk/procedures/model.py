@@ -212,6 +212,7 @@ class FormDefinition:
     fields: tuple[FieldDef, ...] = ()
     print: PrintSpec = field(default_factory=lambda: PrintSpec(""))
     certificate: bool = False
+    picture: str = ""    # pictogram name (kiosk.procedures.pictures); "" shows text only
 
     def walk_fields(self) -> Iterator[tuple[str, FieldDef]]:
         """Every field with its path (``members[].name`` inside a repeat group)."""
@@ -273,3 +274,4 @@ class Bundle:
     questions: tuple[FieldDef, ...] = ()
     choices: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
     rules: tuple[BundleRule, ...] = ()
+    picture: str = ""    # pictogram name (kiosk.procedures.pictures); "" shows text only

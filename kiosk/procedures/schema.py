@@ -36,7 +36,7 @@ __all__ = ["CommonLibrary", "build_bundle", "build_common", "build_definition"]
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 _FORM_KEYS = {"kind", "id", "version", "title", "department", "counter", "service", "effective",
-              "fees", "bring", "era", "choices", "fields", "print", "certificate"}
+              "fees", "bring", "era", "choices", "fields", "print", "certificate", "picture"}
 _FIELD_KEYS = {"id", "type", "label", "hint", "required", "visible_if", "required_if",
                "readonly_if", "constraint", "calculate", "default", "prefill", "choices",
                "choice_filter", "unit", "min", "max", "max_length", "fields", "repeat", "sample",
@@ -339,6 +339,7 @@ def build_definition(doc: SourceDocument,
         fields=builder.fields(data.get("fields"), ("fields",)),
         print=builder.print_spec(data.get("print"), ("print",), title.get("ja")),
         certificate=bool(data.get("certificate", False)),
+        picture=str(data.get("picture") or ""),
     )
     return definition, builder.issues
 
@@ -364,7 +365,7 @@ def build_bundle(doc: SourceDocument,
     """Build a life-event bundle from ``doc``."""
     builder = _Builder(doc, common)
     data = builder.mapping(doc.data, (), {"kind", "id", "version", "title", "choices", "questions",
-                                          "procedures"},
+                                          "procedures", "picture"},
                            ("kind", "id", "version", "title", "procedures"))
     if data is None:
         return None, builder.issues
@@ -385,5 +386,6 @@ def build_bundle(doc: SourceDocument,
         id=builder.identifier(data.get("id"), ("id",)), version=version,
         title=builder.local_text(data.get("title"), ("title",)) or LocalText(), file=doc.file,
         questions=builder.fields(data.get("questions") or [], ("questions",)),
-        choices=builder.choices(data.get("choices"), ("choices",)), rules=tuple(rules))
+        choices=builder.choices(data.get("choices"), ("choices",)), rules=tuple(rules),
+        picture=str(data.get("picture") or ""))
     return bundle, builder.issues

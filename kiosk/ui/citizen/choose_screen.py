@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
 from kiosk.i18n import N_
-from kiosk.procedures.kana import plain_text
 from kiosk.ui.citizen.screen_base import CitizenScreen
 
 __all__ = ["ChooseScreen"]
@@ -16,7 +15,7 @@ class ChooseScreen(CitizenScreen):
 
     def build(self, layout: QVBoxLayout) -> None:
         """Categories with toggles, life events, and next/back."""
-        visit, tr, lang = self.visit, self.visit.tr, self.visit.language
+        visit, tr, lang = self.visit, self.marked, self.visit.language
         layout.addWidget(self.label(tr(N_("What do you need today? You can choose several.")),
                                     role="title"))
         for category, forms in visit.categories():
@@ -24,8 +23,8 @@ class ChooseScreen(CitizenScreen):
             grid = QGridLayout()
             for index, form in enumerate(forms):
                 chosen = form.id in visit.chosen
-                toggle = self.button(plain_text(form.title.get(lang)), f"procedure-{form.id}",
-                                     checkable=True, checked=chosen)
+                toggle = self.button(form.title.get(lang), f"procedure-{form.id}",
+                                     checkable=True, checked=chosen, picture=form.picture)
                 toggle.clicked.connect(lambda _=False, f=form.id: self._on_toggle(f))
                 grid.addWidget(toggle, index, 0)   # one per row: long titles at 200 % fit
             layout.addLayout(grid)
@@ -33,13 +32,14 @@ class ChooseScreen(CitizenScreen):
                 reason = visit.reasons.get(form.id)
                 if form.id in visit.chosen and reason is not None:
                     layout.addWidget(self.label(
-                        tr(N_("Why: {reason}"), reason=plain_text(reason.get(lang))),
+                        tr(N_("Why: {reason}"), reason=reason.get(lang)),
                         role="muted"))
         layout.addWidget(self.label(tr(N_("Or tell us what happened in your life:")),
                                     role="heading"))
         events = QGridLayout()
         for index, bundle in enumerate(visit.forms.bundles.values()):
-            button = self.button(plain_text(bundle.title.get(lang)), f"event-{bundle.id}")
+            button = self.button(bundle.title.get(lang), f"event-{bundle.id}",
+                                 picture=bundle.picture)
             button.clicked.connect(lambda _=False, b=bundle.id: self._on_life_event(b))
             events.addWidget(button, index // 2, index % 2)
         layout.addLayout(events)

@@ -55,7 +55,7 @@ class IdentifyScreen(CitizenScreen):
 
     def build(self, layout: QVBoxLayout) -> None:
         """The part of the flow the state says."""
-        tr = self.visit.tr
+        tr = self.marked
         if self.message:
             layout.addWidget(self.label("⚠ " + self.message, role="error", name="card-message"))
         {PadState.CHOICE: self._build_choice, PadState.PIN: self._build_pin,
@@ -67,7 +67,7 @@ class IdentifyScreen(CitizenScreen):
             layout.addWidget(back)
 
     def _build_choice(self, layout: QVBoxLayout) -> None:
-        tr = self.visit.tr
+        tr = self.marked
         layout.addWidget(self.label(tr(N_("Do you have your My Number card? With the card, "
                                           "your name, address and birth date are filled in "
                                           "for you.")), role="title"))
@@ -83,7 +83,7 @@ class IdentifyScreen(CitizenScreen):
 
     def _build_pin(self, layout: QVBoxLayout) -> None:
         tr = self.visit.tr
-        layout.addWidget(self.label(tr(N_("Please enter the 4-digit PIN of your card. Nobody "
+        layout.addWidget(self.label(self.marked(N_("Please enter the 4-digit PIN of your card. Nobody "
                                           "can see or hear the digits.")), role="title"))
         if self.tries is not None:
             layout.addWidget(self.label(tr.plural("{n} try left before the card locks.",
@@ -93,16 +93,16 @@ class IdentifyScreen(CitizenScreen):
         layout.addWidget(self.masked)
         layout.addWidget(self.pad)
         self.pad.show()
-        ok = self.button(tr(N_("OK")), "pin-ok", role="primary")
+        ok = self.button(self.marked(N_("OK")), "pin-ok", role="primary")
         ok.clicked.connect(self._on_pin_ok)
         layout.addWidget(ok)
 
     def _build_reading(self, layout: QVBoxLayout) -> None:
-        layout.addWidget(self.label(self.visit.tr(N_("Reading your card… Please do not take "
-                                                     "it out.")), role="title", name="reading"))
+        layout.addWidget(self.label(self.marked(N_("Reading your card… Please do not take "
+                                                   "it out.")), role="title", name="reading"))
 
     def _build_locked(self, layout: QVBoxLayout) -> None:
-        tr = self.visit.tr
+        tr = self.marked
         layout.addWidget(self.label(tr(N_("The PIN of this card is locked. Please go to the "
                                           "counter to have it reset.")), role="title",
                                     name="locked"))

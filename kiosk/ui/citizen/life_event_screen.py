@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.errors import UserFacingError
 from kiosk.i18n import N_
-from kiosk.procedures.kana import plain_text
 from kiosk.procedures.model import FieldDef, FieldType
 from kiosk.ui.citizen.screen_base import CitizenScreen
 
@@ -20,18 +19,18 @@ class LifeEventScreen(CitizenScreen):
 
     def build(self, layout: QVBoxLayout) -> None:
         """Questions, the procedures that apply, and accept/back."""
-        visit, tr, lang = self.visit, self.visit.tr, self.visit.language
+        visit, tr, lang = self.visit, self.marked, self.visit.language
         if visit.bundle is None:
             return
-        layout.addWidget(self.label(plain_text(visit.bundle.title.get(lang)), role="title"))
+        layout.addWidget(self.label(visit.bundle.title.get(lang), role="title"))
         for question in visit.bundle.questions:
-            layout.addWidget(self.label(plain_text(question.label.get(lang)), role="heading"))
+            layout.addWidget(self.label(question.label.get(lang), role="heading"))
             layout.addLayout(self._answers(question, visit.bundle_answers.get(question.id)))
         applicable = visit.life_event_procedures()
         layout.addWidget(self.label(tr(N_("These procedures apply to you:")), role="heading"))
         for item in applicable:
-            title = plain_text(visit.forms.forms[item.procedure].title.get(lang))
-            layout.addWidget(self.label(f"• {title}: {plain_text(item.reason.get(lang))}"))
+            title = visit.forms.forms[item.procedure].title.get(lang)
+            layout.addWidget(self.label(f"• {title}: {item.reason.get(lang)}"))
         row = QHBoxLayout()
         back = self.button(tr(N_("Back")), "back")
         back.clicked.connect(self._on_back)
@@ -43,7 +42,7 @@ class LifeEventScreen(CitizenScreen):
         layout.addLayout(row)
 
     def _answers(self, question: FieldDef, current: Any) -> QHBoxLayout:
-        tr = self.visit.tr
+        tr = self.marked
         row = QHBoxLayout()
         if question.type is FieldType.NUMBER:
             count = int(current or 0)

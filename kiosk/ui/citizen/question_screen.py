@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWi
 
 from kiosk.errors import UserFacingError
 from kiosk.i18n import N_
-from kiosk.procedures.kana import plain_text
 from kiosk.procedures.model import FieldType
 from kiosk.services.visit import Question, Visit
 from kiosk.ui.citizen.screen_base import CitizenScreen
@@ -40,7 +39,7 @@ class QuestionScreen(CitizenScreen):
 
     def build(self, layout: QVBoxLayout) -> None:
         """Progress, the question, its input, and back/next."""
-        visit, tr = self.visit, self.visit.tr
+        visit, tr = self.visit, self.marked
         question = visit.current()
         self._pending = None
         if question is None:
@@ -49,10 +48,10 @@ class QuestionScreen(CitizenScreen):
         layout.addWidget(self.label(tr(N_("Question {number} of {total}"),
                                        number=visit.question_index + 1,
                                        total=len(visit.questions())), role="muted"))
-        layout.addWidget(self.label(plain_text(item.label.get(visit.language)), role="title",
+        layout.addWidget(self.label(item.label.get(visit.language), role="title",
                                     name="question"))
         if item.hint is not None:
-            layout.addWidget(self.label(plain_text(item.hint.get(visit.language)), role="muted"))
+            layout.addWidget(self.label(item.hint.get(visit.language), role="muted"))
         # Skipping is offered while an optional question is unanswered (a contact phone).
         optional = visit.is_optional(question) and visit.display(session, item) == ""
         if optional:
@@ -103,7 +102,7 @@ class QuestionScreen(CitizenScreen):
             layout.addWidget(keypad)
         elif item.type in _TYPED:
             if item.type is not FieldType.READING:
-                layout.addWidget(self.label(self.visit.tr(N_(
+                layout.addWidget(self.label(self.marked(N_(
                     "Please write it in kana. The clerk will help with the kanji.")),
                     role="muted"))
             proposal = self.visit.proposed_reading(question)
@@ -118,7 +117,7 @@ class QuestionScreen(CitizenScreen):
 
     def _proposal(self, layout: QVBoxLayout, proposal: str) -> None:
         """The proposed reading, confirmed with one tap (never taken silently)."""
-        tr = self.visit.tr
+        tr = self.marked
         layout.addWidget(self.label(tr(N_(
             "Is this the reading of your name? If it is right, tap “It is right”. If not, "
             "correct it with the keys.")), role="muted", name="reading-proposal"))
@@ -133,7 +132,7 @@ class QuestionScreen(CitizenScreen):
         chosen = set(current) if isinstance(current, list) else {current}
         grid = QGridLayout()
         for index, choice in enumerate(session.options(item.id)):
-            button = self.button(plain_text(choice.label.get(lang)), f"option-{choice.value}",
+            button = self.button(choice.label.get(lang), f"option-{choice.value}",
                                  checkable=True, checked=choice.value in chosen)
             if item.type is FieldType.MULTISELECT:
                 picked = sorted((chosen - {None}) ^ {choice.value})
@@ -147,7 +146,7 @@ class QuestionScreen(CitizenScreen):
         current = self.visit.session_of(question).value(question.field.id)
         row = QHBoxLayout()
         for value, text in ((True, N_("Yes")), (False, N_("No"))):
-            button = self.button(self.visit.tr(text), "yes" if value else "no",
+            button = self.button(self.marked(text), "yes" if value else "no",
                                  checkable=True, checked=current is value)
             button.clicked.connect(lambda _=False, v=value: self._on_answer(v))
             row.addWidget(button)
@@ -187,7 +186,7 @@ class QuestionScreen(CitizenScreen):
             self.visit.answer(value)
             self.error = ""
         except UserFacingError as exc:
-            self.error = self.visit.tr(exc.message_id, **exc.params)
+            self.error = self.marked(exc.message_id, **exc.params)
             self.refresh()
 
     def _on_confirm_reading(self, proposal: str) -> None:
@@ -195,7 +194,7 @@ class QuestionScreen(CitizenScreen):
             self.visit.confirm_reading(proposal)
             self.error = ""
         except UserFacingError as exc:
-            self.error = self.visit.tr(exc.message_id, **exc.params)
+            self.error = self.marked(exc.message_id, **exc.params)
             self.refresh()
 
     def _on_skip(self) -> None:
@@ -203,7 +202,7 @@ class QuestionScreen(CitizenScreen):
             self.visit.skip_question()
             self.error = ""
         except UserFacingError as exc:
-            self.error = self.visit.tr(exc.message_id, **exc.params)
+            self.error = self.marked(exc.message_id, **exc.params)
             self.refresh()
 
     def _on_back(self) -> None:
@@ -219,5 +218,5 @@ class QuestionScreen(CitizenScreen):
             self.visit.next_question()
             self.error = ""
         except UserFacingError as exc:
-            self.error = self.visit.tr(exc.message_id, **exc.params)
+            self.error = self.marked(exc.message_id, **exc.params)
             self.refresh()

@@ -28,7 +28,7 @@ class ReviewScreen(CitizenScreen):
 
     def build(self, layout: QVBoxLayout) -> None:
         """Answers, fee, what to bring, and the submit buttons."""
-        visit, tr = self.visit, self.visit.tr
+        visit, tr = self.visit, self.marked
         layout.addWidget(self.label(tr(N_("Please check your answers.")), role="title"))
         gaiji = False
         for title, lines in visit.review():
@@ -92,5 +92,5 @@ class ReviewScreen(CitizenScreen):
             self.error = ""
             self.visit.submit(self._slip_printer if print_slip else None)
         except UserFacingError as exc:
-            self.error = self.visit.tr(exc.message_id, **exc.params)
+            self.error = self.marked(exc.message_id, **exc.params)
             self.refresh()

@@ -1,17 +1,55 @@
-"""What every citizen screen shares: rebuilt from the visit on each change, and speakable."""
+"""What every citizen screen shares: rebuilt from the visit on each change, and speakable.
+
+Texts may carry furigana markup (``{漢字|かんじ}``, :mod:`kiosk.ruby`): with the tablet's
+furigana mode on, a label shows the readings above the kanji (:class:`RubyLabel`); otherwise,
+and in the speakable script and on buttons, the markup is removed.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 
+from kiosk.ports import ReadingProposer
+from kiosk.procedures.pictures import picture_path
+from kiosk.ruby import annotate, has_kanji, has_ruby, strip_ruby
 from kiosk.services.visit import Visit
+from kiosk.ui.common.picture_button import PictureButton
+from kiosk.ui.common.ruby_label import RubyLabel
+from kiosk.ui.common.theme import NORMAL, Theme
 from kiosk.ui.common.touch_button import TouchButton
 
-__all__ = ["CitizenScreen", "Line"]
+__all__ = ["CitizenScreen", "Furigana", "Line"]
 
 Line = tuple[str, bool]
 """A line of a screen's speakable script: its text and whether it is personal data."""
+
+# Readings the dictionary gets wrong and the city's citizens must see right.
+LOCAL_READINGS = {"登米": "とめ"}
+
+
+class Furigana:
+    """The tablet's furigana mode, shared by its screens.
+
+    Readings come from the texts' markup; a text without markup gets readings from ``readings``
+    (Open JTalk's dictionary) when one is given, looked up only while the mode is on and kept
+    for the next time. Personal data (names, answers) is never looked up or kept.
+    """
+
+    def __init__(self, readings: ReadingProposer | None = None) -> None:
+        self.on = False
+        self._readings = readings
+        self._cache: dict[str, str] = {}
+
+    def shown(self, text: str, *, personal: bool) -> str:
+        """``text`` as a label draws it: with markup (readings) when the mode is on, else plain."""
+        if not self.on:
+            return strip_ruby(text)
+        if personal or self._readings is None or not has_kanji(text):
+            return text
+        if text not in self._cache:
+            self._cache[text] = annotate(text, self._readings.propose, LOCAL_READINGS)
+        return self._cache[text]
 
 
 class CitizenScreen(QWidget):
@@ -25,6 +63,8 @@ class CitizenScreen(QWidget):
         super().__init__(parent)
         self.visit = visit
         self.target = target
+        self.furigana = Furigana()      # the tablet hands every screen its shared mode
+        self.theme: Theme = NORMAL      # the tablet's theme, for the pictures' colour
         self._script: list[Line] = []
         self._layout = QVBoxLayout(self)
         self._layout.setSpacing(12)
@@ -49,27 +89,43 @@ class CitizenScreen(QWidget):
         return list(self._script)
 
     # ------------------------------------------------------------ helpers for subclasses
+    def marked(self, message_id: str, /, **params: object) -> str:
+        """``message_id`` in the visit's language with its furigana markup kept."""
+        return self.visit.tr.marked(message_id, **params)
+
     def label(self, text: str, *, role: str = "", personal: bool = False, name: str = "",
               spoken: bool = True) -> QLabel:
-        """A word-wrapped label, added to the script."""
-        widget = QLabel(text, wordWrap=True)
-        widget.setTextFormat(Qt.TextFormat.PlainText)
+        """A word-wrapped label, added to the script; readings above kanji in furigana mode."""
+        plain = strip_ruby(text)
+        shown = self.furigana.shown(text, personal=personal)
+        if has_ruby(shown):
+            widget: QLabel = RubyLabel(shown)
+        else:
+            widget = QLabel(plain, wordWrap=True)
+            widget.setTextFormat(Qt.TextFormat.PlainText)
         if role:
             widget.setProperty("role", role)
         if name:
             widget.setObjectName(name)
-        if spoken and text:
-            self._script.append((text, personal))
+        if spoken and plain:
+            self._script.append((plain, personal))
         return widget
 
     def button(self, text: str, name: str, *, role: str = "", checkable: bool = False,
-               checked: bool = False) -> TouchButton:
-        """A touch button named ``name`` (what the pilot taps), added to the script."""
-        widget = TouchButton(text, target=self.target, name=name, role=role)
+               checked: bool = False, picture: str = "") -> TouchButton:
+        """A touch button named ``name`` (what the pilot taps), added to the script; with the
+        pictogram ``picture`` left of its label when that picture exists."""
+        plain = strip_ruby(text)
+        shown = self.furigana.shown(text, personal=False)
+        path = picture_path(picture)
+        widget = TouchButton(plain, target=self.target, name=name, role=role) \
+            if path is None and not has_ruby(shown) \
+            else PictureButton(shown, target=self.target, picture=path, theme=self.theme,
+                               name=name, role=role)
         if checkable:
             widget.setCheckable(True)
             widget.setChecked(checked)
-        self._script.append((text, False))
+        self._script.append((plain, False))
         return widget
 
     def speak_line(self, text: str, *, personal: bool = False) -> None:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from kiosk.ui.citizen.boot_screen import BootWindow
@@ -27,15 +27,18 @@ __all__ = ["ScreenReport", "button_centres"]
 
 
 def button_centres(root: QWidget) -> dict[str, list[int]]:
-    """Screen coordinates ``[x, y]`` of the centre of every named, enabled button a finger can
-    reach now (shown and not scrolled out of view)."""
+    """Screen coordinates ``[x, y]`` of the centre of the visible part of every named, enabled
+    button a finger can reach now (shown and not scrolled out of view)."""
     centres: dict[str, list[int]] = {}
     for button in root.findChildren(QAbstractButton):
         name = button.objectName()
         if not name or not button.isVisible() or not button.isEnabled() or \
                 button.visibleRegion().isEmpty():
             continue
-        middle = button.mapToGlobal(QPoint(button.width() // 2, button.height() // 2))
+        # The middle of the part on screen: a button half scrolled out of view is tapped
+        # where it can be seen, as a finger would.
+        seen = button.visibleRegion().boundingRect()
+        middle = button.mapToGlobal(seen.center())
         centres.setdefault(name, [middle.x(), middle.y()])
     return centres
 

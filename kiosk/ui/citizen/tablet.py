@@ -1,10 +1,12 @@
-"""The citizen tablet: a top bar (languages, voice), the screen of the visit's stage, and the
-idle warning. The window itself is only a frame: every screen is bound to the :class:`Visit`.
+"""The citizen tablet: a top bar (languages, voice, furigana), the screen of the visit's stage,
+and the idle warning. The window itself is only a frame: every screen is bound to the :class:`Visit`.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -17,9 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.deploy.provenance import about_info
 from kiosk.domain.identity import CardWithdrawn
 from kiosk.events import EventBus
-from kiosk.i18n import LANGUAGES, N_, translator
+from kiosk.i18n import LANGUAGES, N_, S_, staff_translator, translator
+from kiosk.ports import ReadingProposer
 from kiosk.services.captions import Conversation
 from kiosk.services.queue import SlipPrinter
 from kiosk.services.visit import LanguageChanged, Stage, Visit, VisitChanged, VisitEnded
@@ -29,11 +33,13 @@ from kiosk.ui.citizen.idle_guard import IdleGuard
 from kiosk.ui.citizen.life_event_screen import LifeEventScreen
 from kiosk.ui.citizen.question_screen import QuestionScreen
 from kiosk.ui.citizen.review_screen import ReviewScreen
-from kiosk.ui.citizen.screen_base import CitizenScreen
+from kiosk.ui.citizen.screen_base import CitizenScreen, Furigana
 from kiosk.ui.citizen.staff_exit import ExitLock
+from kiosk.ui.citizen.style import tablet_stylesheet
 from kiosk.ui.citizen.talk_page import TalkPage
 from kiosk.ui.citizen.ticket_screen import TicketScreen
 from kiosk.ui.citizen.welcome_screen import WelcomeScreen
+from kiosk.ui.common.about_panel import AboutPanel
 from kiosk.ui.common.bridge import EventBridge
 from kiosk.ui.common.numeric_keypad import PinPad
 from kiosk.ui.common.theme import NORMAL, Theme
@@ -41,22 +47,9 @@ from kiosk.ui.common.touch_button import TouchButton
 
 __all__ = ["CitizenTablet", "TabletWindow", "tablet_stylesheet"]
 
-BASE_POINTS = 16
-
-
-def tablet_stylesheet(theme: Theme, text_scale: int) -> str:
-    """The theme plus text sizes scaled by ``text_scale`` percent; no colour outside the theme."""
-    def pt(points: float) -> int:
-        return round(points * text_scale / 100)
-
-    return theme.stylesheet() + f"""
-        QWidget {{ font-size: {pt(BASE_POINTS)}pt; }}
-        QLabel[role="title"] {{ font-size: {pt(24)}pt; font-weight: bold; }}
-        QLabel[role="heading"] {{ font-size: {pt(20)}pt; font-weight: bold; }}
-        QLabel[role="error"] {{ font-weight: bold; border: 3px solid {theme.text};
-                                padding: 6px; }}
-        QLabel[role="ticket"] {{ font-size: {pt(64)}pt; font-weight: bold; }}
-    """
+# Languages written with kanji that the furigana mode reads; やさしい日本語 starts with it on.
+FURIGANA_LANGUAGES = ("ja", "ja@easy")
+FURIGANA_BY_DEFAULT = ("ja@easy",)
 
 
 class CitizenTablet(QWidget):
@@ -69,12 +62,15 @@ class CitizenTablet(QWidget):
         target: touch target side in pixels (9 mm at the screen's DPI).
         slip_printer: prints the ticket slip; ``None`` offers the screen-only ticket.
         idle_timeout_s: seconds without a touch before the visit is wiped.
+        readings: reads kanji that have no furigana markup in furigana mode (Open JTalk);
+            ``None`` shows only the readings written in the catalogs and forms.
     """
 
     def __init__(self, visit: Visit, events: EventBus, *, languages: tuple[str, ...],
                  target: int, theme: Theme = NORMAL, text_scale: int = 100,
                  slip_printer: SlipPrinter | None = None, idle_timeout_s: int = 120,
                  conversation: Conversation | None = None,
+                 readings: ReadingProposer | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.visit = visit
@@ -94,6 +90,11 @@ class CitizenTablet(QWidget):
             Stage.REVIEW: ReviewScreen(visit, target, slip_printer),
             Stage.TICKET: TicketScreen(visit, target),
         }
+        self.furigana = Furigana(readings)
+        self._furigana_choice: bool | None = None    # the citizen's tap; None: by language
+        for screen in self.screens.values():
+            screen.furigana = self.furigana
+            screen.theme = theme
         self.stack = QStackedWidget()
         self._pages: dict[Stage, QScrollArea] = {}
         for stage, screen in self.screens.items():
@@ -104,7 +105,9 @@ class CitizenTablet(QWidget):
             self.stack.addWidget(page)
             self._pages[stage] = page
         layout = QVBoxLayout(self)
-        layout.addLayout(self._top_bar(languages, columns=4 if text_scale <= 120 else 2))
+        # Three columns of languages leave the voice, talk and furigana buttons a column of
+        # their own at 100 % (with four, the six buttons of a row squeezed their labels).
+        layout.addLayout(self._top_bar(languages, columns=3 if text_scale <= 120 else 2))
         layout.addWidget(self._idle_bar())
         layout.addWidget(self.stack, 1)
         self.idle = IdleGuard(idle_timeout_s, lambda: self.visit.stage is not Stage.WELCOME, self)
@@ -140,6 +143,10 @@ class CitizenTablet(QWidget):
         self.talk_button.clicked.connect(self._on_talk)
         self.talk_button.setVisible(self.conversation is not None)
         bar.addWidget(self.talk_button, 1, columns)
+        self.furigana_button = TouchButton("", target=self.target, name="furigana")
+        self.furigana_button.setCheckable(True)
+        self.furigana_button.clicked.connect(self._on_furigana)
+        bar.addWidget(self.furigana_button, 2, columns)
         return bar
 
     def _idle_bar(self) -> QWidget:
@@ -178,6 +185,7 @@ class CitizenTablet(QWidget):
     def show_stage(self, stage: Stage) -> None:
         """Rebuild and show the screen of ``stage``."""
         self._close_talk()
+        self._show_furigana()
         screen = self.screens[stage]
         screen.refresh()
         self.stack.setCurrentWidget(self._pages[stage])
@@ -185,6 +193,18 @@ class CitizenTablet(QWidget):
             button.setChecked(code == self.visit.language)
         self.voice_button.setText(self.visit.tr(N_("Voice")))
         self.talk_button.setText(self.visit.tr(N_("Talk with the clerk")))
+
+    def _show_furigana(self) -> None:
+        """The furigana button and mode for the visit's language (Japanese only)."""
+        language = self.visit.language
+        wanted = self._furigana_choice
+        if wanted is None:
+            wanted = language in FURIGANA_BY_DEFAULT
+        self.furigana.on = wanted and language in FURIGANA_LANGUAGES
+        self.furigana_button.setVisible(language in FURIGANA_LANGUAGES)
+        self.furigana_button.setChecked(self.furigana.on)
+        self.furigana_button.setText(self.visit.tr(N_("Furigana: on") if self.furigana.on
+                                                   else N_("Furigana: off")))
 
     def speak_screen(self) -> None:
         """Read the current screen aloud (when voice guidance is on)."""
@@ -222,6 +242,10 @@ class CitizenTablet(QWidget):
         self._on_idle_warn(-1 if not self.idle_bar.isVisible() else self.idle.timeout_s
                            - self.idle.idle_s)
 
+    def _on_furigana(self) -> None:
+        self._furigana_choice = self.furigana_button.isChecked()
+        self.show_stage(self.visit.stage)
+
     def _on_voice(self) -> None:
         self.visit.voice_guidance = self.voice_button.isChecked()
         if self.visit.voice_guidance:
@@ -253,6 +277,7 @@ class CitizenTablet(QWidget):
     def _on_visit_ended(self, _event: VisitEnded) -> None:
         # The conversation is personal data: it goes with the visit.
         self._close_talk()
+        self._furigana_choice = None     # the next citizen starts with their language's default
         if self.conversation is not None:
             self.conversation.clear()
         identify = self.screens[Stage.IDENTIFY]
@@ -281,20 +306,32 @@ class CitizenTablet(QWidget):
 
 
 class TabletWindow(QMainWindow):
-    """The tablet's window; in kiosk mode full screen, frameless, closed only by staff."""
+    """The tablet's window; in kiosk mode full screen, frameless, closed only by staff.
 
-    def __init__(self, tablet: CitizenTablet, *, kiosk_mode: bool, exit_lock: ExitLock) -> None:
+    The staff PIN opens the staff menu (version, build and configuration checksum, and the
+    exit); the menu closes by itself after :data:`STAFF_MENU_S` so a forgotten one does not
+    leave the exit to the next visitor.
+    """
+
+    STAFF_MENU_S = 60
+
+    def __init__(self, tablet: CitizenTablet, *, kiosk_mode: bool, exit_lock: ExitLock,
+                 config_source: Path | None = None) -> None:
         super().__init__()
         self.tablet = tablet
         self.kiosk_mode = kiosk_mode
         self._lock = exit_lock
+        self._config_source = config_source
         self._unlocked = not kiosk_mode
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(tablet, 1)
+        layout.addWidget(self._staff_menu())
         layout.addWidget(self._staff_panel())
         self.setCentralWidget(body)
+        self._menu_timer = QTimer(self, singleShot=True, interval=self.STAFF_MENU_S * 1000)
+        self._menu_timer.timeout.connect(self._close_staff_menu)
         if kiosk_mode:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
@@ -317,6 +354,24 @@ class TabletWindow(QMainWindow):
         row.addWidget(self.staff_button)
         return panel
 
+    def _staff_menu(self) -> QWidget:
+        """Shown after the staff PIN: what runs here, and the way out (staff text, Japanese)."""
+        tr = staff_translator("ja")
+        self.staff_menu = QWidget()
+        self.staff_menu.setObjectName("staff-menu")
+        row = QHBoxLayout(self.staff_menu)
+        self.about = AboutPanel(tr, lambda: about_info(self._config_source))
+        back = TouchButton(tr(S_("Back")), target=self.tablet.target, name="staff-back")
+        leave = TouchButton(tr(S_("Exit the kiosk")), target=self.tablet.target,
+                            name="staff-exit")
+        back.clicked.connect(self._close_staff_menu)
+        leave.clicked.connect(self._on_staff_exit)
+        row.addWidget(self.about, 1)
+        row.addWidget(back)
+        row.addWidget(leave)
+        self.staff_menu.hide()
+        return self.staff_menu
+
     def _on_staff(self) -> None:
         visible = not self.staff_pad.isVisible()
         self.staff_pad.clear()
@@ -324,16 +379,26 @@ class TabletWindow(QMainWindow):
         self.staff_ok.setVisible(visible)
 
     def _on_staff_ok(self) -> None:
-        if self._lock.unlock(self.staff_pad.take_pin()):
-            self._unlocked = True
-            self.close()
-            return
+        unlocked = self._lock.unlock(self.staff_pad.take_pin())
         self.staff_pad.hide()
         self.staff_ok.hide()
+        if unlocked:
+            self.about.refresh()
+            self.staff_menu.show()
+            self._menu_timer.start()
+
+    def _close_staff_menu(self) -> None:
+        self._menu_timer.stop()
+        self.staff_menu.hide()
+
+    def _on_staff_exit(self) -> None:
+        self._unlocked = True
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
-        """In kiosk mode only the staff PIN closes the window."""
+        """In kiosk mode only the staff PIN (then "exit" in the staff menu) closes the window."""
         if self._unlocked:
+            self._menu_timer.stop()
             self.tablet.visit.end("cancelled")
             event.accept()
         else:

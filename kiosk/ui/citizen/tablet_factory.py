@@ -48,7 +48,8 @@ def make_tablet(services: Services, *, text_scale: int | None = None,
         theme=HIGH_CONTRAST if contrast else NORMAL,
         text_scale=text_scale or ui.text_scale,
         slip_printer=slip_printer(services.printer, ui.default_language),
-        idle_timeout_s=ui.idle_timeout_s, conversation=services.conversation)
+        idle_timeout_s=ui.idle_timeout_s, conversation=services.conversation,
+        readings=services.reading)
 
 
 def make_tablet_window(services: Services) -> TabletWindow:
@@ -56,4 +57,4 @@ def make_tablet_window(services: Services) -> TabletWindow:
     pin_hash = services.config.ui.staff_exit_pin_hash or os.environ.get(EXIT_PIN_HASH_VARIABLE, "")
     lock = ExitLock(pin_hash)
     return TabletWindow(make_tablet(services), kiosk_mode=services.config.ui.fullscreen,
-                        exit_lock=lock)
+                        exit_lock=lock, config_source=services.config.source)

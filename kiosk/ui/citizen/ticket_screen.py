@@ -30,7 +30,7 @@ class TicketScreen(CitizenScreen):
 
     def build(self, layout: QVBoxLayout) -> None:
         """Number, counter, wait, QR code, and the finish button."""
-        visit, tr = self.visit, self.visit.tr
+        visit, tr = self.visit, self.marked
         ticket = visit.ticket
         if ticket is None:
             return
@@ -40,7 +40,7 @@ class TicketScreen(CitizenScreen):
         layout.addWidget(number)
         layout.addWidget(self.label(tr(N_("Please wait for counter {counter} ({department})."),
                                        counter=ticket.counter, department=ticket.department)))
-        layout.addWidget(self.label(tr.plural("{n} person is ahead of you.",
+        layout.addWidget(self.label(visit.tr.plural("{n} person is ahead of you.",
                                               "{n} people are ahead of you.",
                                               ticket.people_ahead), name="ahead"))
         layout.addWidget(self.label(tr(N_("Estimated wait: about {minutes} minutes."),

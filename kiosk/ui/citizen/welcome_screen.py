@@ -16,7 +16,7 @@ class WelcomeScreen(CitizenScreen):
 
     def build(self, layout: QVBoxLayout) -> None:
         """Title, one sentence, and the start button."""
-        tr = self.visit.tr
+        tr = self.marked       # furigana markup kept: the labels draw it in furigana mode
         layout.addStretch(1)
         self.title = self.label(tr(N_("Welcome to Tome City Hall")), role="title",
                                 name="welcome-title")

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
-__all__ = ["TouchButton", "wrap_label"]
+__all__ = ["TouchButton", "drawn_height", "wrap_label"]
 
 # Room taken by the style sheet's border and padding (2 px border, 16 px padding a side).
 _PAD_X = 40
@@ -61,6 +61,18 @@ def _units(word: str) -> list[str]:
         else:
             units.append(char)
     return units
+
+
+def drawn_height(metrics: QFontMetrics, lines: list[str], width: int) -> int:
+    """The height of ``lines`` as Qt draws them, centred in ``width`` pixels.
+
+    A line drawn with a fallback font is taller than the UI font's line spacing: stacked
+    Vietnamese marks (Tiếng Việt) and Devanagari (नेपाली) come from fonts with a higher
+    ascent, and a height counted in line spacings cuts their tops off.
+    """
+    area = QRect(0, 0, max(1, width), 1 << 20)
+    drawn = metrics.boundingRect(area, int(Qt.AlignmentFlag.AlignCenter), "\n".join(lines))
+    return max(drawn.height(), len(lines) * metrics.lineSpacing())
 
 
 def _unit_width(word: str, metrics: QFontMetrics) -> int:
@@ -126,7 +138,7 @@ class TouchButton(QPushButton):
         """The height the wrapped label needs at ``width``."""
         metrics = self.fontMetrics()
         lines = wrap_label(self._label, metrics, max(1, width - _PAD_X))
-        return max(self._target, len(lines) * metrics.lineSpacing() + _PAD_Y)
+        return max(self._target, drawn_height(metrics, lines, width - _PAD_X) + _PAD_Y)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         """Re-wrap for the new width."""

@@ -7,7 +7,9 @@ from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from kiosk.ui.citizen.tour import tour
+from kiosk.ui.common.picture_button import PictureButton
 from kiosk.ui.common.theme import contrast_ratio
+from kiosk.ui.common.touch_button import TouchButton, drawn_height
 from kiosk.ui.common.touch_size import min_target_px
 
 pytestmark = pytest.mark.gui
@@ -27,6 +29,14 @@ def _problems(tablet, minimum: int) -> list[str]:
                        for line in QAbstractButton.text(button).splitlines()), default=0)
         if advance > button.contentsRect().width():
             problems.append(f"clipped button {button.objectName()}")
+        if isinstance(button, TouchButton) and not isinstance(button, PictureButton):
+            # Measured as drawn (fallback fonts included) against the room inside the
+            # border and padding: stacked Vietnamese marks and Devanagari are the tall ones.
+            lines = QAbstractButton.text(button).splitlines()
+            tall = drawn_height(QFontMetrics(button.font()), lines, button.width() - 40)
+            if tall > button.height() - 20 + 1:
+                problems.append(f"clipped top/bottom {button.objectName()} {tall}>"
+                                f"{button.height() - 20}")
     for label in _visible(tablet, QLabel):
         if label.wordWrap() and label.text() and \
                 label.heightForWidth(label.width()) > label.height() + 1:

@@ -1,0 +1,268 @@
+"""A label that draws furigana (ruby) above its kanji and wraps its lines to the width it gets.
+
+Qt's rich text has no ``<ruby>``, so the label lays its text out itself: the text is cut into
+units that may not be split (a word of a spaced script, one kana or kanji, a whole ruby group
+with its reading, punctuation glued to what it follows), units are placed on lines greedily, and
+every line keeps room for the small reading above. The label answers height-for-width like a
+word-wrapped ``QLabel``, so layouts give it the height its lines need and nothing is clipped;
+``text()`` is the plain text (markup removed), as the pilot and the checks read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QWidget
+
+from kiosk.ruby import RubySpan, parse_ruby, strip_ruby
+from kiosk.ui.common.touch_button import _NO_LINE_START
+
+__all__ = ["RUBY_SIZE", "RubyLabel", "RubyText", "ruby_units"]
+
+RUBY_SIZE = 0.5    # the reading's size relative to the base text, as in print
+
+
+@dataclass(frozen=True)
+class _Piece:
+    base: str
+    reading: str = ""
+
+
+Unit = tuple[_Piece, ...]
+"""What is never split across lines: a word, a character, or a ruby group (with glued marks)."""
+
+
+_NO_LINE_END = frozenset("（「『【〔〈《(")   # 禁則: these never end a line
+
+
+def ruby_units(spans: list[RubySpan]) -> list[Unit]:
+    """Cut ``spans`` into units; ``"\\n"`` units force a line break, ``" "`` units may be dropped
+    at a line's end."""
+    units: list[list[_Piece]] = []
+    for span in spans:
+        if span.reading:
+            units.append([_Piece(span.base, span.reading)])
+            continue
+        word = ""
+        for char in span.base:
+            if char.isspace() or ord(char) >= 0x2E80:     # a space or a CJK character
+                _flush(units, word)
+                word = ""
+                if char in _NO_LINE_START and units and not _is_break(units[-1]):
+                    units[-1].append(_Piece(char))    # 禁則: never at the start of a line
+                else:
+                    units.append([_Piece("\n" if char == "\n" else
+                                         " " if char.isspace() else char)])
+            else:
+                word += char
+        _flush(units, word)
+    return [tuple(unit) for unit in _glue_openings(units)]
+
+
+def _glue_openings(units: list[list[_Piece]]) -> list[list[_Piece]]:
+    """An opening bracket goes to the next line with what it opens."""
+    glued: list[list[_Piece]] = []
+    for unit in units:
+        if glued and glued[-1][-1].base in _NO_LINE_END and not _is_break(unit):
+            glued[-1] += unit
+        else:
+            glued.append(list(unit))
+    return glued
+
+
+def _flush(units: list[list[_Piece]], word: str) -> None:
+    if not word:
+        return
+    if word[0] in _NO_LINE_START and units and not _is_break(units[-1]):
+        units[-1].append(_Piece(word))
+    else:
+        units.append([_Piece(word)])
+
+
+def _is_break(unit: list[_Piece] | Unit) -> bool:
+    return len(unit) == 1 and unit[0].base in (" ", "\n")
+
+
+class _Fonts:
+    """The base and the reading font of a label, and the widths they give."""
+
+    def __init__(self, font: QFont) -> None:
+        small = QFont(font)
+        if font.pointSizeF() > 0:
+            small.setPointSizeF(font.pointSizeF() * RUBY_SIZE)
+        else:
+            small.setPixelSize(max(1, round(font.pixelSize() * RUBY_SIZE)))
+        self.base = QFontMetrics(font)
+        self.small = QFontMetrics(small)
+        self.small_font = small
+
+    def piece_width(self, piece: _Piece) -> int:
+        return max(self.base.horizontalAdvance(piece.base),
+                   self.small.horizontalAdvance(piece.reading) if piece.reading else 0)
+
+    def unit_width(self, unit: Unit) -> int:
+        return sum(self.piece_width(piece) for piece in unit)
+
+
+def _lines(units: list[Unit], width: int, fonts: _Fonts) -> list[list[Unit]]:
+    lines: list[list[Unit]] = [[]]
+    used = 0
+    for unit in units:
+        if unit[0].base == "\n":
+            lines.append([])
+            used = 0
+            continue
+        if _is_break(unit) and not lines[-1]:
+            continue                          # no space at the start of a line
+        needed = fonts.unit_width(unit)
+        if lines[-1] and used + needed > width and not _is_break(unit):
+            lines.append([])
+            used = 0
+        lines[-1].append(unit)
+        used += needed
+    for line in lines:
+        while line and _is_break(line[-1]):
+            line.pop()
+    return lines
+
+
+class RubyText:
+    """Furigana-marked text laid out for a font: line breaking, sizes and painting, shared by
+    :class:`RubyLabel` and the picture buttons."""
+
+    def __init__(self, text: str) -> None:
+        self.spans = parse_ruby(text)
+        self.units = ruby_units(self.spans)
+        self.has_readings = any(span.reading for span in self.spans)
+
+    def line_height(self, font: QFont) -> int:
+        """One line with the room for its readings above."""
+        fonts = _Fonts(font)
+        return (fonts.small.height() if self.has_readings else 0) + fonts.base.lineSpacing()
+
+    def height_for_width(self, font: QFont, width: int) -> int:
+        """The height of the lines at ``width`` pixels."""
+        return len(_lines(self.units, max(1, width), _Fonts(font))) * self.line_height(font)
+
+    def natural_width(self, font: QFont) -> int:
+        """The width of the text on one line (explicit line breaks aside)."""
+        fonts = _Fonts(font)
+        return sum(fonts.unit_width(unit) for unit in self.units)
+
+    def widest_unit(self, font: QFont) -> int:
+        """The narrowest the text can be laid out without cutting a unit."""
+        fonts = _Fonts(font)
+        return max((fonts.unit_width(unit) for unit in self.units), default=0)
+
+    def line_widths(self, font: QFont, width: int) -> list[int]:
+        """The drawn width of each line at ``width`` (readings wider than their base count)."""
+        fonts = _Fonts(font)
+        return [sum(fonts.unit_width(unit) for unit in line)
+                for line in _lines(self.units, max(1, width), fonts)]
+
+    def plain_lines(self, font: QFont, width: int) -> list[str]:
+        """The base text of each line at ``width`` (what the clipping checks measure)."""
+        lines = _lines(self.units, max(1, width), _Fonts(font))
+        return ["".join(piece.base for unit in line for piece in unit) for line in lines]
+
+    def paint(self, painter: QPainter, font: QFont, area: QRect, colour: QColor,
+              alignment: Qt.AlignmentFlag) -> None:
+        """Draw the lines from the top of ``area``, each aligned as ``alignment`` says."""
+        fonts = _Fonts(font)
+        lines = _lines(self.units, max(1, area.width()), fonts)
+        line_height = self.line_height(font)
+        ruby_height = line_height - fonts.base.lineSpacing()
+        painter.setPen(colour)
+        for index, line in enumerate(lines):
+            x = _line_start(area, sum(fonts.unit_width(unit) for unit in line), alignment)
+            y = area.top() + index * line_height
+            for unit in line:
+                for piece in unit:
+                    x += _draw_piece(painter, font, fonts, piece, QRect(x, y, 0, ruby_height))
+
+
+def _line_start(area: QRect, line_width: int, alignment: Qt.AlignmentFlag) -> int:
+    if alignment & Qt.AlignmentFlag.AlignHCenter:
+        return area.left() + max(0, (area.width() - line_width) // 2)
+    if alignment & Qt.AlignmentFlag.AlignRight:
+        return area.left() + max(0, area.width() - line_width)
+    return area.left()
+
+
+def _draw_piece(painter: QPainter, font: QFont, fonts: _Fonts, piece: _Piece, slot: QRect) -> int:
+    """Draw ``piece`` with its left edge at ``slot.x()`` below ``slot`` (the reading's room)
+    and its reading centred in that room; return its width."""
+    width = fonts.piece_width(piece)
+    base_x = slot.x() + (width - fonts.base.horizontalAdvance(piece.base)) / 2
+    painter.setFont(font)
+    painter.drawText(QPointF(base_x, slot.y() + slot.height() + fonts.base.ascent()), piece.base)
+    if piece.reading:
+        ruby_x = slot.x() + (width - fonts.small.horizontalAdvance(piece.reading)) / 2
+        painter.setFont(fonts.small_font)
+        painter.drawText(QPointF(ruby_x, slot.y() + fonts.small.ascent()), piece.reading)
+    return width
+
+
+class RubyLabel(QLabel):
+    """A word-wrapped label whose ``{漢字|かんじ}`` groups show the reading above the kanji."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ruby = RubyText("")
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        """Show ``text``; its furigana markup becomes readings above the base characters."""
+        self._ruby = RubyText(text)
+        super().setText(strip_ruby(text))
+        self.updateGeometry()
+        self.update()
+
+    def readings(self) -> list[tuple[str, str]]:
+        """The ``(base, reading)`` pairs drawn with a reading."""
+        return [(span.base, span.reading) for span in self._ruby.spans if span.reading]
+
+    def _extra(self) -> tuple[int, int, int, int]:
+        # The contents margins hold a style sheet's border and padding (QFrame's frame).
+        self.ensurePolished()
+        margins, margin = self.contentsMargins(), self.margin()
+        return (margins.left() + margin, margins.top() + margin, margins.right() + margin,
+                margins.bottom() + margin)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        """The height depends on the width (more lines when narrower)."""
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        """The height the wrapped lines with their readings need at ``width``."""
+        left, top, right, bottom = self._extra()
+        return self._ruby.height_for_width(self.font(), width - left - right) + top + bottom
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """One line when there is room."""
+        left, _top, right, _bottom = self._extra()
+        width = self._ruby.natural_width(self.font()) + left + right
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """Never narrower than the widest unit: it wraps, it does not clip."""
+        left, _top, right, _bottom = self._extra()
+        width = self._ruby.widest_unit(self.font()) + left + right
+        return QSize(width, self.heightForWidth(width))
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        """The frame (style sheet border), then each line with its readings above."""
+        QFrame.paintEvent(self, event)
+        left, top, right, _bottom = self._extra()
+        painter = QPainter(self)
+        self._ruby.paint(painter, self.font(), self.rect().adjusted(left, top, -right, 0),
+                         self.palette().color(self.foregroundRole()),
+                         self.alignment() & Qt.AlignmentFlag.AlignHorizontal_Mask)
+        painter.end()
