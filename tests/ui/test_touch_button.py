@@ -22,13 +22,29 @@ def test_wrap_label__spaced_words__break_between_words(metrics):
     assert lines == ["Send and print", "my ticket"]
 
 
-def test_wrap_label__japanese__breaks_between_characters_within_width(metrics):
-    width = metrics.horizontalAdvance("送信して番")
-    lines = wrap_label("送信して番号札を印刷", metrics, width)
+def test_wrap_label__japanese_without_phrase_boundary__breaks_between_characters(metrics):
+    width = metrics.horizontalAdvance("住民票写し")
+    lines = wrap_label("住民票写交付申請書", metrics, width)
 
-    assert "".join(lines) == "送信して番号札を印刷"
+    assert "".join(lines) == "住民票写交付申請書"
     assert all(metrics.horizontalAdvance(line) <= width for line in lines)
     assert len(lines) == 2
+
+
+@pytest.mark.parametrize(("text", "fits", "expected"), [
+    ("ふりがな：あり", "ふりがな：あ", ["ふりがな：", "あり"]),       # after punctuation
+    ("職員と話す", "職員と話", ["職員と", "話す"]),                   # particle, then kanji
+    ("窓口でマイナンバー", "窓口でマイナ", ["窓口で", "マイナンバー"]),  # particle, then katakana
+])
+def test_wrap_label__japanese_phrase_boundary_near__breaks_there(metrics, text, fits, expected):
+    assert wrap_label(text, metrics, metrics.horizontalAdvance(fits)) == expected
+
+
+def test_wrap_label__phrase_boundary_too_early__breaks_between_characters(metrics):
+    # Breaking after あ would leave one character on the line: the width is used instead.
+    lines = wrap_label("あ日本語を印刷する", metrics, metrics.horizontalAdvance("あ日本語を"))
+
+    assert lines == ["あ日本語を", "印刷する"]
 
 
 def test_wrap_label__closing_bracket__never_starts_a_line(metrics):

@@ -23,13 +23,16 @@ _PAD_Y = 20
 _WORD = re.compile(r"\S+\s*")
 # Japanese line-breaking rule (禁則): these never begin a line.
 _NO_LINE_START = frozenset("、。，．）」』】〕〉》・ー！？：；,.)!?:;ゃゅょっャュョッぁぃぅぇぉァィゥェォ")
+# A line may well end after these (a phrase boundary).
+_BREAK_AFTER = frozenset("、。，．）」』】〕〉》・！？：；")
 
 
 def wrap_label(text: str, metrics: QFontMetrics, width: int) -> list[str]:
     """Break ``text`` into lines no wider than ``width`` pixels.
 
     Words (Latin, Vietnamese, Devanagari) move whole to the next line; a run without spaces
-    (Japanese, Chinese) or a single word longer than a line breaks between characters.
+    (Japanese, Chinese) or a single word longer than a line breaks between characters, at a
+    phrase boundary when one is near (ふりがな：/あり, not ふりがな：あ/り).
     """
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
@@ -44,11 +47,43 @@ def wrap_label(text: str, metrics: QFontMetrics, width: int) -> list[str]:
             for unit in _units(word):
                 if current and unit not in _NO_LINE_START and \
                         metrics.horizontalAdvance((current + unit).rstrip()) > width:
-                    lines.append(current.rstrip())
-                    current = ""
+                    cut = _phrase_cut(current, metrics, width)
+                    lines.append(current[:cut].rstrip())
+                    current = current[cut:]
                 current += unit
         lines.append(current.rstrip())
     return lines
+
+
+def _script(char: str) -> str:
+    """'H' hiragana, 'K' katakana, 'C' kanji, '' anything else."""
+    code = ord(char)
+    if 0x3041 <= code <= 0x309F:
+        return "H"
+    if 0x30A0 <= code <= 0x30FF:
+        return "K"
+    if 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or code >= 0x20000:
+        return "C"
+    return ""
+
+
+def _phrase_cut(line: str, metrics: QFontMetrics, width: int) -> int:
+    """Where to end a too-long Japanese ``line``: the last phrase boundary that keeps at least
+    two fifths of the width on it, else the whole line (a break between characters).
+
+    A phrase boundary is after punctuation, or where kana particles end and a word in kanji
+    or katakana begins (やさしい|日本語, 職員と|話す); never before a character that must not
+    start a line.
+    """
+    for cut in range(len(line) - 1, 0, -1):
+        before, after = line[cut - 1], line[cut]
+        if after in _NO_LINE_START or _script(after) == "":
+            continue
+        boundary = before in _BREAK_AFTER or \
+            (_script(before), _script(after)) in (("H", "C"), ("H", "K"), ("K", "C"))
+        if boundary:
+            return cut if metrics.horizontalAdvance(line[:cut]) * 5 >= width * 2 else len(line)
+    return len(line)
 
 
 def _units(word: str) -> list[str]:
