@@ -9,7 +9,6 @@ here. Nothing at any level may carry personal data: identity objects mask themse
 from __future__ import annotations
 
 import logging
-import logging.handlers
 from pathlib import Path
 
 __all__ = ["TRAFFIC", "configure_logging"]
@@ -25,9 +24,13 @@ def configure_logging(level: str, log_dir: Path | None) -> None:
         numeric = logging.INFO
     handlers: list[logging.Handler] = [logging.StreamHandler()]
     if log_dir is not None:
+        # Only here: logging.handlers pulls in sockets and pickling, which a tablet that logs
+        # to stderr would load for nothing before its first screen.
+        from logging.handlers import RotatingFileHandler  # noqa: PLC0415
+
         log_dir.mkdir(parents=True, exist_ok=True)
         # Rotation keeps a bounded amount; the log holds no personal data, only events.
-        handlers.append(logging.handlers.RotatingFileHandler(
+        handlers.append(RotatingFileHandler(
             log_dir / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"))
     logging.basicConfig(level=numeric, handlers=handlers, force=True,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
