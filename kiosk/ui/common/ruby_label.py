@@ -106,26 +106,48 @@ class _Fonts:
         return sum(self.piece_width(piece) for piece in unit)
 
 
-def _lines(units: list[Unit], width: int, fonts: _Fonts) -> list[list[Unit]]:
-    lines: list[list[Unit]] = [[]]
+def _lines(units: list[Unit], widths: list[int], width: int) -> list[list[int]]:
+    """The indices of the units on each line at ``width`` pixels."""
+    lines: list[list[int]] = [[]]
     used = 0
-    for unit in units:
+    for index, unit in enumerate(units):
         if unit[0].base == "\n":
             lines.append([])
             used = 0
             continue
         if _is_break(unit) and not lines[-1]:
             continue                          # no space at the start of a line
-        needed = fonts.unit_width(unit)
+        needed = widths[index]
         if lines[-1] and used + needed > width and not _is_break(unit):
             lines.append([])
             used = 0
-        lines[-1].append(unit)
+        lines[-1].append(index)
         used += needed
     for line in lines:
-        while line and _is_break(line[-1]):
+        while line and _is_break(units[line[-1]]):
             line.pop()
     return lines
+
+
+class _Measured:
+    """A text's units measured in one font, and its line breaks by width (both cached: the
+    layout asks for the same heights many times while a screen is built)."""
+
+    def __init__(self, units: list[Unit], fonts: _Fonts) -> None:
+        self.units = units
+        self.fonts = fonts
+        self.widths = [fonts.unit_width(unit) for unit in units]
+        self._lines: dict[int, list[list[int]]] = {}
+
+    def lines(self, width: int) -> list[list[int]]:
+        width = max(1, width)
+        found = self._lines.get(width)
+        if found is None:
+            found = self._lines[width] = _lines(self.units, self.widths, width)
+        return found
+
+    def line_width(self, line: list[int]) -> int:
+        return sum(self.widths[index] for index in line)
 
 
 class RubyText:
@@ -136,51 +158,69 @@ class RubyText:
         self.spans = parse_ruby(text)
         self.units = ruby_units(self.spans)
         self.has_readings = any(span.reading for span in self.spans)
+        self._measured: dict[str, _Measured] = {}
+
+    def _measure(self, font: QFont) -> _Measured:
+        key = font.key()
+        measured = self._measured.get(key)
+        if measured is None:
+            measured = self._measured[key] = _Measured(self.units, _Fonts(font))
+        return measured
 
     def line_height(self, font: QFont) -> int:
         """One line with the room for its readings above."""
-        fonts = _Fonts(font)
+        fonts = self._measure(font).fonts
         return (fonts.small.height() if self.has_readings else 0) + fonts.base.lineSpacing()
 
     def height_for_width(self, font: QFont, width: int) -> int:
         """The height of the lines at ``width`` pixels."""
-        return len(_lines(self.units, max(1, width), _Fonts(font))) * self.line_height(font)
+        return len(self._measure(font).lines(width)) * self.line_height(font)
 
     def natural_width(self, font: QFont) -> int:
         """The width of the text on one line (explicit line breaks aside)."""
-        fonts = _Fonts(font)
-        return sum(fonts.unit_width(unit) for unit in self.units)
+        return sum(self._measure(font).widths)
 
     def widest_unit(self, font: QFont) -> int:
         """The narrowest the text can be laid out without cutting a unit."""
-        fonts = _Fonts(font)
-        return max((fonts.unit_width(unit) for unit in self.units), default=0)
+        return max(self._measure(font).widths, default=0)
 
     def line_widths(self, font: QFont, width: int) -> list[int]:
         """The drawn width of each line at ``width`` (readings wider than their base count)."""
-        fonts = _Fonts(font)
-        return [sum(fonts.unit_width(unit) for unit in line)
-                for line in _lines(self.units, max(1, width), fonts)]
+        measured = self._measure(font)
+        return [measured.line_width(line) for line in measured.lines(width)]
 
     def plain_lines(self, font: QFont, width: int) -> list[str]:
         """The base text of each line at ``width`` (what the clipping checks measure)."""
-        lines = _lines(self.units, max(1, width), _Fonts(font))
-        return ["".join(piece.base for unit in line for piece in unit) for line in lines]
+        measured = self._measure(font)
+        return ["".join(piece.base for index in line for piece in self.units[index])
+                for line in measured.lines(width)]
 
     def paint(self, painter: QPainter, font: QFont, area: QRect, colour: QColor,
               alignment: Qt.AlignmentFlag) -> None:
         """Draw the lines from the top of ``area``, each aligned as ``alignment`` says."""
-        fonts = _Fonts(font)
-        lines = _lines(self.units, max(1, area.width()), fonts)
+        measured = self._measure(font)
+        fonts = measured.fonts
         line_height = self.line_height(font)
         ruby_height = line_height - fonts.base.lineSpacing()
         painter.setPen(colour)
-        for index, line in enumerate(lines):
-            x = _line_start(area, sum(fonts.unit_width(unit) for unit in line), alignment)
-            y = area.top() + index * line_height
-            for unit in line:
-                for piece in unit:
+        for number, line in enumerate(measured.lines(area.width())):
+            x = _line_start(area, measured.line_width(line), alignment)
+            y = area.top() + number * line_height
+            # Runs without readings are drawn in one call: a screen of picture buttons
+            # would otherwise draw character by character.
+            plain = ""
+            for index in line:
+                for piece in self.units[index]:
+                    if not piece.reading:
+                        plain += piece.base
+                        continue
+                    if plain:
+                        x += _draw_piece(painter, font, fonts, _Piece(plain),
+                                         QRect(x, y, 0, ruby_height))
+                        plain = ""
                     x += _draw_piece(painter, font, fonts, piece, QRect(x, y, 0, ruby_height))
+            if plain:
+                _draw_piece(painter, font, fonts, _Piece(plain), QRect(x, y, 0, ruby_height))
 
 
 def _line_start(area: QRect, line_width: int, alignment: Qt.AlignmentFlag) -> int:

@@ -125,6 +125,8 @@ class TouchButton(QPushButton):
         super().__init__("", parent)
         self._label = ""
         self._target = target
+        # (font, width) -> (lines, height): a layout asks for the same widths many times.
+        self._wrapped: dict[tuple[str, int], tuple[list[str], int]] = {}
         # No setMinimumSize: an explicit minimum would override minimumSizeHint, which knows
         # the label's widest word; the hint never goes below the finger target either.
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -143,6 +145,7 @@ class TouchButton(QPushButton):
     def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
         """Set the label; it is wrapped to the button's current width."""
         self._label = text
+        self._wrapped.clear()
         self._rewrap(self.width())
 
     def displayed_lines(self) -> list[str]:
@@ -171,9 +174,17 @@ class TouchButton(QPushButton):
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
         """The height the wrapped label needs at ``width``."""
-        metrics = self.fontMetrics()
-        lines = wrap_label(self._label, metrics, max(1, width - _PAD_X))
-        return max(self._target, drawn_height(metrics, lines, width - _PAD_X) + _PAD_Y)
+        return max(self._target, self._wrap(width)[1] + _PAD_Y)
+
+    def _wrap(self, width: int) -> tuple[list[str], int]:
+        """The label's lines at button width ``width`` and their drawn height."""
+        key = (self.font().key(), width)
+        found = self._wrapped.get(key)
+        if found is None:
+            metrics = self.fontMetrics()
+            lines = wrap_label(self._label, metrics, max(1, width - _PAD_X))
+            found = self._wrapped[key] = (lines, drawn_height(metrics, lines, width - _PAD_X))
+        return found
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         """Re-wrap for the new width."""
@@ -181,7 +192,7 @@ class TouchButton(QPushButton):
         self._rewrap(event.size().width())
 
     def _rewrap(self, width: int) -> None:
-        wrapped = "\n".join(wrap_label(self._label, self.fontMetrics(), max(1, width - _PAD_X)))
+        wrapped = "\n".join(self._wrap(width)[0])
         if wrapped != QPushButton.text(self):
             QPushButton.setText(self, wrapped)
             self.updateGeometry()
