@@ -169,15 +169,25 @@ def _access(styles: _Styles, report: UsageReport) -> list[object]:
         languages.append([code, report.sessions_by_language[code],
                           report.submissions_by_language[code]])
     translation = sum(report.translation_uses.values())
-    rows: list[list[object]] = [["項目", "値"], ["字幕表示（分）", _min(report.captions_seconds)],
-            ["翻訳した発話（回）", translation]]
-    talks: list[list[object]] = [["来庁者の言語", "会話", "字幕（行）", "入力（行）",
+    rows: list[list[object]] = [["項目", "値"],
+            ["字幕（音声認識）を表示した時間（分）", _min(report.captions_seconds)]]
+    rows += [[f"　うち 来庁者の言語 {code}", _min(seconds)]
+             for code, seconds in sorted(report.captions_by_language.items())]
+    rows.append(["機械翻訳した発話（行）", translation])
+    rows += [[f"　うち {source}→{target}", n]
+             for (source, target), n in sorted(report.translation_uses.items())]
+    talks: list[list[object]] = [["来庁者の言語", "記録（端末別）", "字幕（行）", "入力（行）",
                                   "定型文（行）", "機械翻訳（行）"]]
     for code, figures in sorted(report.conversations.items()):
         talks.append([code, figures.records, figures.captions, figures.typed, figures.phrases,
                       figures.translated])
+    note = ("字幕の時間は職員の端末で音声認識の字幕を動かしていた時間、機械翻訳は各端末の翻訳"
+            "モデルが訳した行数です（定型文は人が訳した文のため含みません）。各端末は自分が行った"
+            "分だけを記録するため、重複して数えていません。「記録（端末別）」は会話を消去した"
+            "ときの記録の数（端末ごとに1件）で、来庁者数ではありません。")
     return [Paragraph("6. 言語・字幕・翻訳", styles.heading), styles.table(languages),
-            Spacer(1, 3 * mm), styles.table(rows), Spacer(1, 3 * mm), styles.table(talks)]
+            Spacer(1, 3 * mm), styles.table(rows), Spacer(1, 3 * mm), styles.table(talks),
+            Paragraph(note, styles.body)]
 
 
 def _paper_and_cards(styles: _Styles, report: UsageReport) -> list[object]:

@@ -11,36 +11,55 @@ Recording API (for the tablet, clerk and board screens)
 thing happens. ``record`` is thread-safe, never raises for a disk error, and returns once the
 record is on disk. Tests pass a :class:`ListUsage` and look at ``.events``.
 
-====================================  ========================================================
-when                                  event
-====================================  ========================================================
-Welcome touched                       ``SessionStarted(session=new_session_id(), language="ja")``
-language switched                     ``LanguageChosen(session, language="vi")``
-procedures chosen                     ``ProceduresChosen(session, forms=("juminhyo",), bundle="")``
-card read                             ``CardRead(session, ok=True)`` / ``CardRead(session, False,
-                                      reason="no_card")`` (the error class in snake case)
-PIN entered                           ``PinOutcome(session, outcome="ok"|"wrong"|"locked",
-                                      tries_left=2)`` — never the digits
-captions shown                        ``CaptionsUsed(session, language="ja", seconds=95.0)``
-translation used                      ``TranslationUsed(session, source="vi", target="ja",
-                                      utterances=4)``
-something printed                     ``PrintDone(kind="form"|"receipt"|"slip", ok=True,
-                                      pages=1)`` / ``PrintDone("slip", False, 0, reason="offline")``
-visit over                            ``SessionEnded(session, reason="done"|"timeout"|"cancel",
-                                      duration_s=312.5)``
-clerk opens / corrects an application ``ClerkViewed(staff=3, application=41)`` /
-                                      ``ClerkEdited(staff=3, application=41, fields=2)``
-an error shown to someone             ``ErrorOccurred(where="print.slip", error="DeviceError")``
-====================================  ========================================================
+Who records what (each device records only what happened on it, so the figures of all
+devices add up without doubles):
 
-The services record the rest themselves: :class:`~kiosk.services.queue.QueueService` the
-tickets issued, called, finished and transferred (with wait and service times) and
-:class:`~kiosk.services.applications.SubmissionService` every application submitted (field
-counts by provenance: card, typed, corrected, default) and
-:class:`~kiosk.services.captions.Conversation` a ``ConversationUsed`` (visitor language, lines
-by kind: captions, typed, phrasebook, machine-translated; never their text) when a visit's
-conversation is wiped. ``kiosk.app`` records the software
-version at start-up.
+==========================  ===============================================  =================
+when                        event                                            recorded by
+==========================  ===============================================  =================
+Welcome touched             ``SessionStarted(session=new_session_id(),       tablet ``Visit``
+                            language="ja")``
+language switched           ``LanguageChosen(session, language="vi")``       tablet ``Visit``
+procedures chosen           ``ProceduresChosen(session,                      tablet ``Visit``
+                            forms=("juminhyo",), bundle="")``
+card read                   ``CardRead(session, ok=True)`` / ``CardRead(     tablet ``Visit``
+                            session, False, reason="no_card")`` (the error
+                            class in snake case)
+PIN entered                 ``PinOutcome(session, outcome="ok"|"wrong"|      tablet ``Visit``
+                            "locked", tries_left=2)`` — never the digits
+visit over                  ``SessionEnded(session, reason="done"|"timeout"  tablet ``Visit``
+                            |"cancel", duration_s=312.5)``
+application submitted       ``FormSubmitted`` (field counts by provenance:   ``SubmissionService``
+                            card, typed, corrected, default)
+ticket issued, called,      ``TicketIssued``, ``TicketCalled``,              ``QueueService`` of
+finished, transferred       ``TicketFinished``, ``TicketTransferred`` (wait  the device acting
+                            and service times)
+live captions stopped, or   ``CaptionsUsed(session, language="vi",           clerk PC
+the conversation wiped      seconds=95.0)``: the time they ran (the visitor  ``Conversation``,
+while they run              language at that moment)                         told by the clerk's
+                                                                             conversation tab
+conversation wiped (end of  ``TranslationUsed(session, source="vi",          each device's
+the visit, or "delete"),    target="ja", utterances=4)``: lines this         ``Conversation``
+one per language pair       device's translator translated
+conversation wiped          ``ConversationUsed(language="vi",                each device's
+                            captions_lines=3, typed_lines=1,                 ``Conversation``
+                            phrase_lines=2, translated=4)``: lines said on
+                            this device, never their text
+clerk opens / corrects an   ``ClerkViewed(staff=3, application=41)`` /       clerk PC
+application                 ``ClerkEdited(staff=3, application=41,           ``ReviewService``
+                            fields=2)``
+form printed at the desk    ``PrintDone(kind="form", ok=True, pages=1)`` /   clerk PC
+                            ``PrintDone("form", False, 0, reason=...)``      ``ReviewService``
+slip or receipt printed     ``PrintDone(kind="slip"|"receipt", ...)``        not recorded yet
+an error shown to someone   ``ErrorOccurred(where="print.slip",              not recorded yet
+                            error="DeviceError")``
+start-up                    ``SoftwareStarted``, ``ConfigChanged``           ``kiosk.app``
+==========================  ===============================================  =================
+
+The ``session`` of the conversation's events is the tablet's id of the visit: the tablet's
+talk page gives it to the :class:`~kiosk.services.captions.Conversation`, whose relay carries
+it to the clerk PC; it is ``""`` when no visit told the device (the citizen never opened the
+talk page), and a wipe forgets it.
 
 Auditing
 --------

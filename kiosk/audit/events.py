@@ -169,7 +169,13 @@ class FormSubmitted(UsageEvent):
 
 @dataclass(frozen=True, slots=True)
 class CaptionsUsed(UsageEvent):
-    """Live captions ran for ``seconds`` during a conversation."""
+    """Live captions ran for ``seconds`` (recorded by the clerk PC, whose microphone it is).
+
+    One record per stretch of captions within one visit: when the clerk stops them, or when
+    the conversation is wiped while they run (the rest counts for the next visit).
+    ``language`` is the visitor's at that moment; ``session`` the tablet's id of the visit,
+    ``""`` when no visit had told the clerk PC.
+    """
 
     KIND: ClassVar[str] = "captions.used"
     session: str
@@ -179,7 +185,13 @@ class CaptionsUsed(UsageEvent):
 
 @dataclass(frozen=True, slots=True)
 class TranslationUsed(UsageEvent):
-    """Machine translation was used ``utterances`` times between two languages."""
+    """``utterances`` lines were machine-translated from ``source`` to ``target`` on the
+    device that records it, during one conversation (recorded when it is wiped).
+
+    Each device counts only what its own translator did, so nothing is counted twice; phrases
+    come translated from the catalogs and are not counted. ``session`` as for
+    :class:`CaptionsUsed`.
+    """
 
     KIND: ClassVar[str] = "translation.used"
     session: str
@@ -194,7 +206,9 @@ class ConversationUsed(UsageEvent):
 
     Counted per device (the clerk PC counts the clerk's lines, the tablet the citizen's), so
     the devices' figures add up. ``language`` is the visitor's; ``translated`` counts the lines
-    machine-translated (phrases come translated from the catalogs and are not counted).
+    machine-translated on this device (its own, and the other device's when that one had no
+    model), the sum of the :class:`TranslationUsed` of the same wipe; phrases come translated
+    from the catalogs and are not counted.
     """
 
     KIND: ClassVar[str] = "conversation.used"

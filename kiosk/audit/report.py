@@ -10,6 +10,12 @@ could have used the store).
 How visits are counted: a visit is a ticket issued, plus an application submitted without a
 ticket. A visit is *writing-free* when at least one application of it was submitted at the
 tablet, *with card* when one of those answers came from the My Number card.
+
+Captions and translation: *caption time* is the time live captions (speech recognition at the
+clerk's desk) ran, from the clerk PCs' ``captions.used`` records; *machine-translated lines*
+are the lines a device's translator translated, from every device's ``translation.used``
+records (phrasebook answers are translated by people in the catalogs and not counted). Each
+device records only what it did itself, so the sums count nothing twice.
 """
 
 from __future__ import annotations
@@ -99,7 +105,7 @@ class ConversationFigures:
     captions: int = 0        # the clerk's recognised speech
     typed: int = 0
     phrases: int = 0         # phrasebook taps
-    translated: int = 0      # lines machine-translated
+    translated: int = 0      # lines machine-translated (by the device that recorded them)
 
     @property
     def lines(self) -> int:
@@ -127,9 +133,12 @@ class UsageReport:
     by_hour: Counter[tuple[int, int]] = field(default_factory=Counter)        # (weekday, hour)
     sessions_by_language: Counter[str] = field(default_factory=Counter)
     submissions_by_language: Counter[str] = field(default_factory=Counter)
+    # Seconds live captions ran (clerk PCs), in all, by month and by the visitor's language.
     captions_seconds: float = 0.0
     captions_by_month: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    translation_uses: Counter[tuple[str, str]] = field(default_factory=Counter)  # (src, tgt)
+    captions_by_language: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    # Lines machine-translated, by (source, target) language and by month.
+    translation_uses: Counter[tuple[str, str]] = field(default_factory=Counter)
     translation_by_month: Counter[str] = field(default_factory=Counter)
     conversations: dict[str, ConversationFigures] = field(default_factory=dict)  # language
     pages: Counter[tuple[str, str]] = field(default_factory=Counter)          # (kind, month)
@@ -264,8 +273,10 @@ class _Tally:
             self.report.print_failures += 1
 
     def captions(self, ts: str, data: dict[str, Any]) -> None:
-        self.report.captions_seconds += float(data["seconds"])
-        self.report.captions_by_month[ts[:7]] += float(data["seconds"])
+        seconds = float(data["seconds"])
+        self.report.captions_seconds += seconds
+        self.report.captions_by_month[ts[:7]] += seconds
+        self.report.captions_by_language[data["language"]] += seconds
 
     def translation(self, ts: str, data: dict[str, Any]) -> None:
         self.report.translation_uses[(data["source"], data["target"])] += int(data["utterances"])

@@ -5,6 +5,10 @@ Any count from 1 to 4, and any figure computed over fewer than 5 visits or ticke
 replaced by ``x`` (the suppression mark of Japanese official statistics), so no cell can point
 at one or two citizens. Secondary suppression (recovering a cell from totals) is not applied:
 rows of a month do not add up to the total row because procedures overlap within a visit.
+
+``captions_minutes`` is the time live captions ran at the clerks' desks (in all and by the
+visitor's language); ``translation_utterances`` the lines machine-translated (by language pair
+``source>target``), phrasebook answers not included; see :mod:`kiosk.audit.report`.
 """
 
 from __future__ import annotations
@@ -80,6 +84,8 @@ def write_report_csvs(report: UsageReport, out: Path) -> list[Path]:
                + [["applications_by_language", k, n]
                   for k, n in sorted(report.submissions_by_language.items())]
                + [["captions_minutes", "all", _minutes(report.captions_seconds)]]
+               + [["captions_minutes", k, _minutes(v)]
+                  for k, v in sorted(report.captions_by_language.items())]
                + [["translation_utterances", f"{s}>{t}", n]
                   for (s, t), n in sorted(report.translation_uses.items())]),
         _write(out / "conversations_by_language.csv",

@@ -16,21 +16,32 @@ to the other (:class:`LocalRelay` inside one process, as in the demo;
 :class:`~kiosk.storage.conversation_relay.PostgresConversationRelay` between devices sharing the
 city's PostgreSQL). Each side counts only the lines said on it, so the usage log's
 :class:`~kiosk.audit.events.ConversationUsed` figures add up across devices without doubles.
+
+Usage records (counts and durations, never text), each made by the device where the thing
+happened: the time live captions ran (:class:`~kiosk.audit.events.CaptionsUsed`, the clerk PC,
+whose microphone it is), the lines machine-translated on this device per language pair
+(:class:`~kiosk.audit.events.TranslationUsed`) and the lines said here
+(:class:`~kiosk.audit.events.ConversationUsed`), recorded when the conversation is wiped or
+the captions stop. They name the visit by the tablet's usage-log session id, which the
+tablet's talk page gives the conversation (:meth:`Conversation.set_session`) and the relay
+carries to the clerk PC; ``""`` when no visit told it.
 """
 
 from __future__ import annotations
 
 import enum
 import logging
+import re
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from kiosk.audit.events import ConversationUsed
+from kiosk.audit.events import CaptionsUsed, ConversationUsed, TranslationUsed, UsageEvent
 from kiosk.audit.recorder import NULL_USAGE, UsageRecorder
 from kiosk.events import Event, EventBus
 from kiosk.i18n import N_, language, translator
@@ -60,6 +71,8 @@ __all__ = [
 _log = logging.getLogger(__name__)
 
 CLERK_LANGUAGE = "ja"
+# What a usage-log session id looks like (kiosk.audit.new_session_id); "" is "no visit known".
+_SESSION = re.compile(r"[0-9A-Za-z_-]{0,64}")
 # A line longer than this is cut and marked: nobody reads more at a counter, and it bounds the
 # size of a relayed message.
 MAX_LINE_CHARS = 2000
@@ -269,7 +282,9 @@ class Conversation:
         visitor_language: catalog code of the visitor's language (``"vi"``, ``"zh_Hans"``).
         relay: carries the conversation to the other device of the counter; default: this
             process only.
-        usage: gets one :class:`~kiosk.audit.events.ConversationUsed` (counts only) per wipe.
+        usage: gets, per wipe, the :class:`~kiosk.audit.events.ConversationUsed` and
+            :class:`~kiosk.audit.events.TranslationUsed` figures of this device, and a
+            :class:`~kiosk.audit.events.CaptionsUsed` whenever captions stop (counts only).
     """
 
     def __init__(self, events: EventBus, clock: Clock, translator: Translator | None,
@@ -283,6 +298,10 @@ class Conversation:
         self._lock = threading.Lock()
         self._relay: ConversationRelay = relay if relay is not None else LocalRelay()
         self._usage = usage
+        self._session = ""                     # the tablet's usage-log id of the visit
+        self._captions_since: datetime | None = None   # live captions running since then
+        # Lines machine-translated on this device since the last wipe, by (source, target).
+        self._translated: Counter[tuple[str, str]] = Counter()
         # Names this process in the relay: every relay hands a sender its own messages back.
         self._origin = uuid.uuid4().hex
         self._peers: dict[str, float] = {}     # origin -> monotonic time last heard from
@@ -290,6 +309,7 @@ class Conversation:
             "line": self._receive_line, "cleared": lambda _o, _m: self._wipe(),
             "language": self._receive_language, "hello": self._receive_hello,
             "here": lambda _o, _m: None, "bye": self._receive_bye,
+            "session": self._receive_session,
         }
         self._relay.subscribe(self._on_message)
 
@@ -309,13 +329,27 @@ class Conversation:
         with self._lock:
             return bool(self._peers)
 
+    @property
+    def session(self) -> str:
+        """The usage-log session id of the visit this conversation serves (``""``: unknown)."""
+        with self._lock:
+            return self._session
+
+    @property
+    def captions_running(self) -> bool:
+        """Whether live captions run on this device (between start and stop)."""
+        with self._lock:
+            return self._captions_since is not None
+
     def start(self) -> None:
         """Connect to the other device of the counter and say hello (a background job)."""
         self._relay.start()
         self._send({"type": "hello"})
 
     def stop(self) -> None:
-        """Say goodbye and stop relaying (the device shuts down)."""
+        """Say goodbye and stop relaying (the device shuts down); running captions are
+        recorded as stopped."""
+        self.captions_stopped()
         self._send({"type": "bye"})
         self._relay.close()
         self._set_peers({})
@@ -328,6 +362,36 @@ class Conversation:
         self._visitor = code
         self._events.publish(VisitorLanguageChanged(code))
         self._send({"type": "language", "language": code})
+
+    def set_session(self, session: str) -> None:
+        """The visit this conversation serves: the tablet's usage-log session id.
+
+        Told to the other device of the counter, so the clerk PC's usage records name the same
+        visit. A wipe forgets it (the next visit gives its own).
+
+        Raises:
+            ValueError: not a session id.
+        """
+        _check_session(session)
+        with self._lock:
+            if session == self._session:
+                return
+            self._session = session
+        self._send({"type": "session", "session": session})
+
+    def captions_started(self) -> None:
+        """Live captions started on this device (the clerk opened the microphone)."""
+        with self._lock:
+            if self._captions_since is None:
+                self._captions_since = self._clock.now()
+
+    def captions_stopped(self) -> None:
+        """Live captions stopped: records a :class:`CaptionsUsed` for the time they ran."""
+        with self._lock:
+            since, self._captions_since = self._captions_since, None
+            record = self._captions_record(since)
+        if record is not None:
+            self._usage.record(record)
 
     def can_translate(self) -> bool:
         """Whether lines can be translated between Japanese and the visitor's language."""
@@ -403,13 +467,35 @@ class Conversation:
     def _wipe(self) -> None:
         with self._lock:
             said_here = [line for line in self._lines if line.local]
+            translated, session = dict(self._translated), self._session
             self._lines.clear()
+            self._translated.clear()
+            # Captions that keep running serve the next visit: this one's time ends here.
+            records = [record for record in [self._captions_record(self._captions_since)]
+                       if record is not None]
+            if self._captions_since is not None:
+                self._captions_since = self._clock.now()
+            self._session = ""
         forget = getattr(self._translator, "forget", None)
         if callable(forget):
             forget()
-        if said_here:
-            self._usage.record(_usage_of(said_here, self._visitor))
+        records += [TranslationUsed(session, source, target, count)
+                    for (source, target), count in sorted(translated.items())]
+        if said_here or translated:
+            records.append(_usage_of(said_here, self._visitor, sum(translated.values())))
+        for record in records:
+            self._usage.record(record)
         self._events.publish(ConversationCleared())
+
+    def _captions_record(self, since: datetime | None) -> UsageEvent | None:
+        # Called with the lock held.
+        if since is None:
+            return None
+        seconds = round((self._clock.now() - since).total_seconds(), 1)
+        # A clock set back (or a start and stop within 50 ms) is no use of captions.
+        if seconds <= 0:
+            return None
+        return CaptionsUsed(self._session, self._visitor, seconds)
 
     def _add(self, party: Party, kind: LineKind, text: str, source: str) -> CaptionLine:
         text = _capped(text.strip())
@@ -419,7 +505,8 @@ class Conversation:
                                               missing=False))
         translated = self._translate(text, source, target)
         return self._relayed(self._append(party, kind, text, source, target, translated,
-                                          missing=translated is None))
+                                          missing=translated is None,
+                                          machine=translated is not None))
 
     def _translate(self, text: str, source: str, target: str) -> str | None:
         if self._translator is None:
@@ -428,11 +515,14 @@ class Conversation:
 
     def _append(self, party: Party, kind: LineKind, text: str, source: str, target: str,
                 translated: str | None, *, missing: bool, at: datetime | None = None,
-                local: bool = True) -> CaptionLine:
+                local: bool = True, machine: bool = False) -> CaptionLine:
+        # ``machine``: ``translated`` was made by this device's translator just now.
         with self._lock:
             line = CaptionLine(len(self._lines), party, kind, at or self._clock.now(), source,
                                text, target, translated, missing, local)
             self._lines.append(line)
+            if machine:
+                self._translated[(source, target)] += 1
         self._events.publish(CaptionAdded(line.index))
         return line
 
@@ -472,13 +562,15 @@ class Conversation:
         raw = message.get("translation")
         translation = None if raw is None else str(raw)
         missing = bool(message.get("missing_model"))
+        machine = False
         if missing and target:
             # The other device had no model for this pair; perhaps this one has.
             translation = self._translate(text, source, target)
+            machine = translation is not None
             missing = translation is None
         self._append(Party(message["party"]), LineKind(message["kind"]), text, source, target,
                      translation, missing=missing, at=datetime.fromisoformat(message["at"]),
-                     local=False)
+                     local=False, machine=machine)
 
     def _receive_language(self, _origin: str, message: Mapping[str, Any]) -> None:
         code = str(message["language"])
@@ -486,6 +578,12 @@ class Conversation:
         if code != self._visitor:
             self._visitor = code
             self._events.publish(VisitorLanguageChanged(code))
+
+    def _receive_session(self, _origin: str, message: Mapping[str, Any]) -> None:
+        session = str(message["session"])
+        _check_session(session)
+        with self._lock:
+            self._session = session
 
     def _receive_hello(self, _origin: str, _message: Mapping[str, Any]) -> None:
         self._send({"type": "here"})
@@ -527,10 +625,14 @@ def _capped(text: str) -> str:
     return text[:MAX_LINE_CHARS - len(TRUNCATION_MARK)] + TRUNCATION_MARK
 
 
-def _usage_of(lines: list[CaptionLine], visitor: str) -> ConversationUsed:
+def _check_session(session: str) -> None:
+    if not _SESSION.fullmatch(session):
+        # The value is not shown: a mistake could have put anything here.
+        raise ValueError(f"not a session id ({len(session)} chars)")
+
+
+def _usage_of(lines: list[CaptionLine], visitor: str, translated: int) -> ConversationUsed:
     kinds = [line.kind for line in lines]
-    translated = sum(1 for line in lines
-                     if line.translation is not None and line.kind is not LineKind.PHRASE)
     return ConversationUsed(language=visitor, captions_lines=kinds.count(LineKind.SPOKEN),
                             typed_lines=kinds.count(LineKind.TYPED),
                             phrase_lines=kinds.count(LineKind.PHRASE), translated=translated)

@@ -12,7 +12,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 
 from kiosk.audit import ListUsage, build_report
-from kiosk.audit.events import ConversationUsed
+from kiosk.audit.events import ConversationUsed, TranslationUsed
 from kiosk.audit.reader import LogRecord
 from kiosk.audit.report_csv import write_report_csvs
 from kiosk.doctor import Status
@@ -111,9 +111,11 @@ def test_clear__one_side__both_wiped_and_each_counts_its_own_lines() -> None:
     assert ConversationCleared() in clerk.seen
     assert clerk.translator is not None
     assert clerk.translator.forgotten == 1
-    assert clerk.usage.events == [ConversationUsed("vi", captions_lines=1, typed_lines=1,
+    assert clerk.usage.events == [TranslationUsed("", "ja", "vi", 2),
+                                  ConversationUsed("vi", captions_lines=1, typed_lines=1,
                                                    phrase_lines=0, translated=2)]
-    assert tablet.usage.events == [ConversationUsed("vi", captions_lines=0, typed_lines=1,
+    assert tablet.usage.events == [TranslationUsed("", "vi", "ja", 1),
+                                   ConversationUsed("vi", captions_lines=0, typed_lines=1,
                                                     phrase_lines=1, translated=1)]
 
 
@@ -124,7 +126,7 @@ def test_clear__nothing_said_here__no_usage_event() -> None:
     clerk.talk.clear()
 
     assert tablet.usage.events == []
-    assert len(clerk.usage.events) == 1
+    assert len(clerk.usage.of(ConversationUsed)) == 1
 
 
 def test_visitor_language__set_on_tablet__clerk_follows_and_is_told() -> None:

@@ -28,6 +28,8 @@ class TalkPage(QWidget):
         self.setObjectName("talk-page")
         tr = visit.tr
         conversation.set_visitor_language(visit.language)
+        # The usage records of the conversation (here and on the clerk PC) name this visit.
+        conversation.set_session(visit.session_id)
         self._conversation = conversation
         self._tr = tr
         self.peer = QLabel()

@@ -3,7 +3,8 @@
 The clerk speaks Japanese; captions appear here and, translated, on the citizen's side. When
 no speech model is installed (``services.captioner`` is ``None``) the clerk types instead.
 Everything in a conversation is personal data: it is shown, never logged, and deleted with
-the visit (the "delete" button, or the end of the visit).
+the visit (the "delete" button, or the end of the visit). The listen button tells the
+conversation when captions start and stop, so the usage log gets the time they ran.
 
 On a shared database the visitor's tablet is another machine: the tab says whether it is
 connected, and follows the visitor's language when it is chosen on the tablet.
@@ -117,8 +118,14 @@ class ConversationTab(QWidget):
             return
         if on:
             self._captioner.start(self._on_utterance)
+            self._conversation.captions_started()
         else:
-            self._captioner.stop()
+            try:
+                self._captioner.stop()
+            finally:
+                # The usage log gets the time the captions ran (a CaptionsUsed), even when
+                # the microphone did not close cleanly.
+                self._conversation.captions_stopped()
         self._listening = on
         self._update_listen_text()
 

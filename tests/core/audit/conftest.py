@@ -1,10 +1,11 @@
 """A full simulated day at the counter: hundreds of visits through the real services.
 
 The harness plays the tablet (language, procedures, the simulated My Number card, the forms,
-the ticket) and the clerks (call next, serve, finish, sometimes a no-show), on an embedded
-SQLite data directory, with a clock it moves by hand in Japan time. What the harness itself
-did is counted in :class:`DayTally`, so the tests can compare the log and the report with it
-and with the store's own figures.
+the ticket, the talk page's conversation with the clerk) and the clerks (call next, serve,
+finish, sometimes a no-show, live captions and typed lines), on an embedded SQLite data
+directory (one process, as the demo: one conversation serves both sides), with a clock it
+moves by hand in Japan time. What the harness itself did is counted in :class:`DayTally`, so
+the tests can compare the log and the report with it and with the store's own figures.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import pytest
 
 from kiosk.app import Services, build_identity_reader, build_services
 from kiosk.audit import (
-    CaptionsUsed,
     CardRead,
     LanguageChosen,
     PinOutcome,
@@ -29,7 +29,6 @@ from kiosk.audit import (
     ProceduresChosen,
     SessionEnded,
     SessionStarted,
-    TranslationUsed,
     new_session_id,
 )
 from kiosk.config import load_config
@@ -39,9 +38,11 @@ from kiosk.domain.application import Submission
 from kiosk.domain.identity import CardError
 from kiosk.domain.ticket import TicketAction, TicketState
 from kiosk.errors import UserFacingError
+from kiosk.events import EventBus
 from kiosk.procedures.sample import sample_value
 from kiosk.procedures.session import FormSession, Provenance
 from kiosk.procedures.values import InvalidAnswerError
+from kiosk.services.captions import Conversation
 
 JST = timezone(timedelta(hours=9))
 DAY = date(2026, 4, 6)           # a Monday
@@ -80,7 +81,25 @@ class DayTally:
     tickets_without_card: set[int] = field(default_factory=set)
     pages: int = 0
     captions_seconds: float = 0.0
-    translation_utterances: int = 0
+    captioned_visits: int = 0
+    translations: Counter[tuple[str, str]] = field(default_factory=Counter)  # (source, target)
+
+    @property
+    def translation_utterances(self) -> int:
+        return sum(self.translations.values())
+
+
+class EchoTranslator:
+    """Translates every pair by marking the text: the day needs counts, not a language model."""
+
+    def route(self, source: str, target: str) -> tuple[str, ...] | None:
+        return (source, target)
+
+    def translate(self, text: str, source: str, target: str) -> str | None:
+        return f"[{source}>{target}] {text}"
+
+    def probe(self) -> list[Any]:
+        return []
 
 
 @dataclass
@@ -132,7 +151,30 @@ def _person_pin(person: str) -> str:
     return str(tomllib.loads(path.read_text(encoding="utf-8")).get("pin", "1234"))
 
 
-def _visit(services: Services, rng: random.Random, tally: DayTally) -> None:
+def _talk(conversation: Conversation, clock: JapanClock, session: str, language: str,
+          *, translate: bool, captions: bool, tally: DayTally) -> None:
+    """The citizen opens the talk page; the clerk speaks with captions on and types."""
+    conversation.set_visitor_language(language)
+    conversation.set_session(session)          # as the talk page does
+    if captions:
+        conversation.captions_started()        # as the clerk's listen button does
+        clock.advance(120)
+        tally.captions_seconds += 120.0
+        tally.captioned_visits += 1
+        # Every other time the clerk leaves them on: the wipe at the end of the visit records
+        # this visit's time, and stopping them right after adds nothing.
+        if tally.captioned_visits % 2:
+            conversation.captions_stopped()
+    if translate:
+        conversation.add_clerk_text("住民票の写しですね。")
+        conversation.add_clerk_text("番号札をお取りください。")
+        conversation.add_citizen_text("OK")
+        tally.translations[("ja", language)] += 2
+        tally.translations[(language, "ja")] += 1
+
+
+def _visit(services: Services, conversation: Conversation, rng: random.Random,
+           tally: DayTally) -> None:
     usage, clock = services.usage, services.clock
     session = new_session_id()
     language = rng.choice(LANGUAGES)
@@ -170,13 +212,16 @@ def _visit(services: Services, rng: random.Random, tally: DayTally) -> None:
                                                answers, ticket_id=issued.ticket.id))
         tally.applications[form_id] += 1
     (tally.tickets_with_card if has_card else tally.tickets_without_card).add(issued.ticket.id)
-    if language not in ("ja", "ja@easy") and rng.random() < 0.5:
-        tally.translation_utterances += 3
-        usage.record(TranslationUsed(session, language, "ja", 3))
-    if rng.random() < 0.05:
-        tally.captions_seconds += 120.0
-        usage.record(CaptionsUsed(session, "ja", 120.0))
+    translate = language not in ("ja", "ja@easy") and rng.random() < 0.5
+    captions = rng.random() < 0.05
+    if translate or captions:
+        assert isinstance(clock, JapanClock)
+        _talk(conversation, clock, session, language, translate=translate, captions=captions,
+              tally=tally)
     usage.record(SessionEnded(session, "done", float(rng.randint(60, 400))))
+    conversation.clear()                       # as the tablet does when the visit ends
+    if conversation.captions_running:
+        conversation.captions_stopped()        # the clerk turns them off after the visit
 
 
 class _Desk:
@@ -211,12 +256,14 @@ def simulate_day(data_dir: Path, visits: int = VISITS, seed: int = 9) -> Simulat
     services = build_services(config, demo=True, clock=clock)
     rng = random.Random(seed)
     tally = DayTally()
+    # The day's conversation, with the production recording path (the usage log).
+    conversation = Conversation(EventBus(), clock, EchoTranslator(), usage=services.usage)
     desks = [_Desk(name, codes) for name, codes in services.storage.queue.counters().items()]
     for _ in range(visits):
         clock.advance(rng.uniform(60, 150))
         for desk in desks:
             desk.step(services, rng)
-        _visit(services, rng, tally)
+        _visit(services, conversation, rng, tally)
     for _ in range(2000):           # the afternoon: clerks empty the queue
         clock.advance(60)
         for desk in desks:

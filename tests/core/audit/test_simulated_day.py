@@ -100,8 +100,25 @@ def test_report__paper_captions_translation__match_harness(report, simulated_day
 
     assert sum(report.pages.values()) == tally.pages
     assert report.print_failures == 1
+    assert tally.captioned_visits > 0
     assert report.captions_seconds == pytest.approx(tally.captions_seconds)
-    assert sum(report.translation_uses.values()) == tally.translation_utterances
+    assert report.translation_uses == tally.translations
+    assert sum(report.translation_uses.values()) == tally.translation_utterances > 0
+
+
+def test_report__machine_translated_lines__same_in_conversations_and_translation(report):
+    per_language = sum(figures.translated for figures in report.conversations.values())
+
+    assert per_language == sum(report.translation_uses.values())
+
+
+def test_log__captions_and_translation__name_a_visit_of_the_day(simulated_day):
+    records = list(iter_records(simulated_day.log_dir))
+    visits = {r.data["session"] for r in records if r.kind == "session.started"}
+    named = [r.data["session"] for r in records if r.kind in ("captions.used", "translation.used")]
+
+    assert named
+    assert set(named) <= visits
 
 
 def test_report__certificates__count_card_holders_separately(report, simulated_day):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
+from kiosk.audit import ListUsage
+from kiosk.audit.events import CaptionsUsed
 from kiosk.events import EventBus
 from kiosk.i18n import staff_translator
 from kiosk.ports import SystemClock, Utterance
@@ -30,9 +34,21 @@ class _FakeCaptioner:
         pass
 
 
-def _tab(qtbot, captioner=None):
+class _MovingClock:
+    def __init__(self) -> None:
+        self.at = datetime(2026, 4, 1, 10, 0, tzinfo=timezone(timedelta(hours=9)))
+
+    def now(self):
+        return self.at
+
+    def advance(self, seconds: float) -> None:
+        self.at += timedelta(seconds=seconds)
+
+
+def _tab(qtbot, captioner=None, *, clock=None, usage=None, visitor="ja"):
     events = EventBus()
-    conversation = Conversation(events, SystemClock(), None, visitor_language="ja")
+    conversation = Conversation(events, clock or SystemClock(), None, visitor_language=visitor,
+                                usage=usage or ListUsage())
     tab = ConversationTab(conversation, events, captioner, staff_translator("ja"))
     qtbot.addWidget(tab)
     return tab, conversation
@@ -68,3 +84,40 @@ def test_conversation_tab__captions_on__speech_becomes_lines_until_stopped(qtbot
     assert [line.text for line in conversation.lines()] == ["番号札をお取りください"]
     assert captioner.stopped
     assert not tab.listen.isChecked()
+
+
+def test_conversation_tab__listen_on_then_off__usage_log_gets_the_time_captions_ran(qtbot):
+    clock, usage = _MovingClock(), ListUsage()
+    tab, conversation = _tab(qtbot, _FakeCaptioner(), clock=clock, usage=usage, visitor="vi")
+    conversation.set_session("0123456789abcdef")
+
+    tab.listen.setChecked(True)
+    running = conversation.captions_running
+    clock.advance(42)
+    tab.listen.setChecked(False)
+
+    assert running
+    assert usage.events == [CaptionsUsed("0123456789abcdef", "vi", 42.0)]
+    assert not conversation.captions_running
+
+
+def test_conversation_tab__desk_locks_while_listening__time_recorded(qtbot):
+    clock, usage = _MovingClock(), ListUsage()
+    tab, _ = _tab(qtbot, _FakeCaptioner(), clock=clock, usage=usage)
+    tab.listen.setChecked(True)
+    clock.advance(7)
+
+    tab.stop()
+
+    assert usage.events == [CaptionsUsed("", "ja", 7.0)]
+
+
+def test_conversation_tab__no_speech_model__listening_never_recorded(qtbot):
+    usage = ListUsage()
+    tab, conversation = _tab(qtbot, usage=usage)
+
+    tab.listen.setChecked(True)          # disabled for a click; set in code it must do nothing
+    tab.listen.setChecked(False)
+
+    assert not conversation.captions_running
+    assert usage.events == []
