@@ -50,11 +50,33 @@ application                 ``ClerkEdited(staff=3, application=41,           ``R
                             fields=2)``
 form printed at the desk    ``PrintDone(kind="form", ok=True, pages=1)`` /   clerk PC
                             ``PrintDone("form", False, 0, reason=...)``      ``ReviewService``
-slip or receipt printed     ``PrintDone(kind="slip"|"receipt", ...)``        not recorded yet
-an error shown to someone   ``ErrorOccurred(where="print.slip",              not recorded yet
-                            error="DeviceError")``
+ticket slip printed (or     ``PrintDone(kind="slip", ok=True, pages=1)`` /   tablet
+not)                        ``PrintDone("slip", False, 0, reason=            ``QueueService``
+                            "device_error")``                                (``take_ticket``)
+receipt printed             ``PrintDone(kind="receipt", ...)``: reserved;    nothing yet
+                            the kiosk prints no receipt yet (``kiosk forms
+                            render --receipt`` only writes a PDF)
+an error shown to the       ``ErrorOccurred(where, error="DeviceError")``,   tablet ``Visit``
+citizen                     once per error shown: ``card.read`` (no card,
+                            reader failure, card pulled during the read,
+                            locked card, anything unexpected: "Something
+                            went wrong"), ``print.slip``, ``submit`` (the
+                            database out of reach, the application left in
+                            the outbox: ``DatabaseUnavailableError``)
+an error shown to the       ``ErrorOccurred(where="review.print",            clerk PC
+clerk at the review         error="DeviceError")``; also ``review.open``,    ``ReviewService``
+                            ``.edit``, ``.approve``, ``.finish``,            (``errors_shown``)
+                            ``.return``
 start-up                    ``SoftwareStarted``, ``ConfigChanged``           ``kiosk.app``
 ==========================  ===============================================  =================
+
+Errors are counted where they are shown, and only failures count: a wrong PIN (``PinOutcome``),
+an answer that does not fit, a correction without a reason are the person's input, not
+errors. A failed print is both a ``PrintDone(ok=False)`` (paper figures) and one
+``ErrorOccurred`` (errors by place); the report counts each in its own section. ``error`` is
+the class name as written (``DeviceError``), ``reason`` of ``PrintDone`` and ``CardRead`` the
+same in snake case (:func:`error_code`); build them with :func:`error_event` and
+:func:`error_code`, never from the message.
 
 The ``session`` of the conversation's events is the tablet's id of the visit: the tablet's
 talk page gives it to the :class:`~kiosk.services.captions.Conversation`, whose relay carries
@@ -71,6 +93,7 @@ every device by file and line; :func:`export_csv` writes a date range as CSV;
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from kiosk.audit.events import (
@@ -137,6 +160,7 @@ __all__ = [
     "VerifyResult",
     "build_report",
     "error_code",
+    "error_event",
     "export_csv",
     "form_infos",
     "iter_records",
@@ -154,6 +178,20 @@ def error_code(error: BaseException) -> str:
     """
     name = type(error).__name__
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+def error_event(where: str, error: BaseException | type[BaseException]) -> ErrorOccurred:
+    """The usage event of an error shown to someone: ``where`` (a code such as ``print.slip``)
+    and the error's class name (``DeviceError``), never its message.
+
+    A class name that is not a plain code (too long, not ASCII) is cut down to one, so that
+    recording an error never fails on the error path.
+    """
+    kind = error if isinstance(error, type) else type(error)
+    return ErrorOccurred(where=where, error=_NOT_CODE.sub("", kind.__name__)[:64])
+
+
+_NOT_CODE = re.compile(r"[^A-Za-z0-9_]")
 
 
 def new_session_id() -> str:

@@ -4,6 +4,9 @@ A ticket counts as issued only when its slip printed or the citizen chose no sli
 is reserved first, the slip printed, and only then the ticket enters the queue. A failed print
 voids the reservation and the error goes back to the screen, so nobody is ever called for a
 ticket that nobody holds.
+
+Every slip print is recorded in the usage log as ``PrintDone(kind="slip")`` here, where it
+happens: one page when the printer accepted it, none and the error's code when it did not.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from kiosk.audit import error_code
 from kiosk.audit.events import (
+    PrintDone,
     TicketCalled,
     TicketFinished,
     TicketIssued,
@@ -28,6 +33,8 @@ _FINAL = frozenset({TicketState.DONE, TicketState.NO_SHOW, TicketState.CANCELLED
 
 SlipPrinter = Callable[[Ticket, int], None]
 """Prints a slip for (ticket, estimated wait in seconds); raises DeviceError on failure."""
+
+SLIP_PAGES = 1   # a slip is one 80 x 120 mm page (see kiosk.ui.citizen.ticket_slip)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +77,14 @@ class QueueService:
         reserved = self._store.reserve(service, priority=priority)
         try:
             print_slip(reserved, wait)
-        except BaseException:
+        except BaseException as exc:
+            if isinstance(exc, Exception):   # not an interrupt: the print failed
+                self._usage.record(PrintDone(kind="slip", ok=False, pages=0,
+                                             reason=error_code(exc)))
             # A printer error (DeviceError) or anything else: never leave a ghost ticket.
             self._store.void(reserved.id)
             raise
+        self._usage.record(PrintDone(kind="slip", ok=True, pages=SLIP_PAGES))
         ticket = self._store.confirm(reserved.id, SlipChoice.PRINTED)
         self._usage.record(TicketIssued(ticket.id, ticket.service, priority, slip=True))
         return IssuedTicket(ticket, wait)

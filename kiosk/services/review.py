@@ -4,8 +4,10 @@ The clerk opens the application of the called ticket. Every field shows where it
 from (card, citizen, clerk); a clerk's change needs a reason and keeps the card's original
 next to it (the diff). Approval checks the form again; printing renders the completed form
 and sends it to the printer; only a print the printer accepted marks the application printed,
-so a failed print loses nothing. Returning it needs one of the fixed reasons, which is stored
-with the application so the citizen is told it in their own language.
+so a failed print loses nothing. A failure the clerk is shown (the printer, the database) is
+recorded in the usage log as ``ErrorOccurred("review.print", "DeviceError")`` and the like.
+Returning it needs one of the fixed reasons, which is stored with the application so the
+citizen is told it in their own language.
 
 Each correction is saved at once, sealed like the submission (with the clerk's reason and the
 value it replaced), with a record of who changed which field when; reopening the application
@@ -22,13 +24,21 @@ import contextlib
 import json
 import logging
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from kiosk import fonts
-from kiosk.audit import NULL_USAGE, ClerkEdited, ClerkViewed, PrintDone, UsageRecorder, error_code
+from kiosk.audit import (
+    NULL_USAGE,
+    ClerkEdited,
+    ClerkViewed,
+    PrintDone,
+    UsageRecorder,
+    error_code,
+    error_event,
+)
 from kiosk.domain.application import Answer as StoredAnswer
 from kiosk.domain.application import Application, ApplicationStatus
 from kiosk.domain.application import Provenance as StoredProvenance
@@ -40,8 +50,8 @@ from kiosk.ports import Printer
 from kiosk.procedures.catalog import FormCatalog
 from kiosk.procedures.layout import format_value
 from kiosk.procedures.model import FieldDef, FieldType, FormDefinition
-from kiosk.procedures.session import Answer, FormSession, Provenance
-from kiosk.procedures.values import coerce
+from kiosk.procedures.session import Answer, AnswerLockedError, FormSession, Provenance
+from kiosk.procedures.values import InvalidAnswerError, coerce
 from kiosk.services.visit import stored_answers
 from kiosk.storage.application_store import ApplicationStore
 from kiosk.storage.sealing import AnswerSealer
@@ -85,6 +95,11 @@ _JSON_TYPES = frozenset({FieldType.MULTISELECT, FieldType.YES_NO, FieldType.CONS
 
 class ReviewError(UserFacingError):
     """The clerk's action cannot be done now (the message says why)."""
+
+
+# What the clerk is told to do differently (a reason, a value that fits, the order of the
+# steps): the clerk's input, not a failure, so not an error of the usage log.
+_CLERK_INPUT = (ReviewError, InvalidAnswerError, AnswerLockedError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,26 +218,27 @@ class ReviewSession:
             kiosk.procedures.values.InvalidAnswerError: the value does not fit the field.
             kiosk.errors.StorageError: the correction could not be saved.
         """
-        self._require(ApplicationStatus.IN_REVIEW)
-        if not reason.strip():
-            raise ReviewError(S_("Please give the reason for this correction."))
-        before_text = stored_answers(self.session).get(field_id)
-        before = self.session.answers.get(field_id)
-        self.session.set(field_id, value, by=Provenance.CLERK, reason=reason)
-        original = (self._corrections[field_id][0] if field_id in self._corrections
-                    else before_text.value if before_text is not None else None)
-        corrections = {**self._corrections, field_id: (original, reason.strip())}
-        try:
-            self._service.store.save_corrections(
-                self.application.id, self._sealable(corrections), [field_id], self.staff.id,
-                self._service.sealer)
-        except Exception:
-            if before is None:
-                self.session.answers.pop(field_id, None)
-            else:
-                self.session.answers[field_id] = before
-            raise
-        self._corrections = corrections
+        with self._service.errors_shown("review.edit"):
+            self._require(ApplicationStatus.IN_REVIEW)
+            if not reason.strip():
+                raise ReviewError(S_("Please give the reason for this correction."))
+            before_text = stored_answers(self.session).get(field_id)
+            before = self.session.answers.get(field_id)
+            self.session.set(field_id, value, by=Provenance.CLERK, reason=reason)
+            original = (self._corrections[field_id][0] if field_id in self._corrections
+                        else before_text.value if before_text is not None else None)
+            corrections = {**self._corrections, field_id: (original, reason.strip())}
+            try:
+                self._service.store.save_corrections(
+                    self.application.id, self._sealable(corrections), [field_id], self.staff.id,
+                    self._service.sealer)
+            except Exception:
+                if before is None:
+                    self.session.answers.pop(field_id, None)
+                else:
+                    self.session.answers[field_id] = before
+                raise
+            self._corrections = corrections
 
     def _sealable(self, corrections: Mapping[str, tuple[str | None, str]]
                   ) -> dict[str, StoredAnswer]:
@@ -241,16 +257,17 @@ class ReviewSession:
         Raises:
             ReviewError: required answers are missing or invalid (the count is given).
         """
-        self._require(ApplicationStatus.IN_REVIEW)
-        issues = self.session.validate()
-        if issues:
-            raise ReviewError(S_("{n} fields still need a correction before approval."),
-                              n=len(issues))
-        if self._corrections:
-            self._service.usage.record(ClerkEdited(staff=self.staff.id,
-                                                   application=self.application.id,
-                                                   fields=len(self._corrections)))
-        self._move(ApplicationStatus.APPROVED)
+        with self._service.errors_shown("review.approve"):
+            self._require(ApplicationStatus.IN_REVIEW)
+            issues = self.session.validate()
+            if issues:
+                raise ReviewError(S_("{n} fields still need a correction before approval."),
+                                  n=len(issues))
+            if self._corrections:
+                self._service.usage.record(ClerkEdited(staff=self.staff.id,
+                                                       application=self.application.id,
+                                                       fields=len(self._corrections)))
+            self._move(ApplicationStatus.APPROVED)
 
     def print_form(self) -> str:
         """Print the completed form (again, for a reprint); returns the printer's job id.
@@ -262,27 +279,29 @@ class ReviewSession:
             ReviewError: not approved yet.
             kiosk.errors.DeviceError: the printer refused the job.
         """
-        if self.status not in (ApplicationStatus.APPROVED, ApplicationStatus.PRINTED):
-            raise ReviewError(S_("Approve the application before printing it."))
-        with tempfile.TemporaryDirectory(prefix="kiosk-review-") as folder:
-            pdf = Path(folder) / f"application-{self.application.id}.pdf"
-            self.last_print_report = self._service.render(self.session, pdf)
-            try:
-                job = self._service.printer.print_pdf(
-                    pdf, title=f"application {self.application.id}")
-            except DeviceError as exc:
-                self._service.usage.record(PrintDone(kind="form", ok=False, pages=0,
-                                                     reason=error_code(exc)))
-                raise
-        self._service.usage.record(PrintDone(kind="form", ok=True, pages=1))
-        self.last_job = job
-        self._move(ApplicationStatus.PRINTED)
-        return job
+        with self._service.errors_shown("review.print"):
+            if self.status not in (ApplicationStatus.APPROVED, ApplicationStatus.PRINTED):
+                raise ReviewError(S_("Approve the application before printing it."))
+            with tempfile.TemporaryDirectory(prefix="kiosk-review-") as folder:
+                pdf = Path(folder) / f"application-{self.application.id}.pdf"
+                self.last_print_report = self._service.render(self.session, pdf)
+                try:
+                    job = self._service.printer.print_pdf(
+                        pdf, title=f"application {self.application.id}")
+                except DeviceError as exc:
+                    self._service.usage.record(PrintDone(kind="form", ok=False, pages=0,
+                                                         reason=error_code(exc)))
+                    raise
+            self._service.usage.record(PrintDone(kind="form", ok=True, pages=1))
+            self.last_job = job
+            self._move(ApplicationStatus.PRINTED)
+            return job
 
     def finish(self) -> None:
         """Mark the application done (after the citizen signed the printed form)."""
-        self._require(ApplicationStatus.PRINTED)
-        self._move(ApplicationStatus.DONE)
+        with self._service.errors_shown("review.finish"):
+            self._require(ApplicationStatus.PRINTED)
+            self._move(ApplicationStatus.DONE)
 
     def send_back(self, reason_id: str) -> None:
         """Return the application to the citizen with one of :data:`RETURN_REASONS` (its key).
@@ -292,12 +311,13 @@ class ReviewSession:
         Raises:
             ReviewError: not one of the fixed reasons, or not in review.
         """
-        if reason_id not in RETURN_REASONS:
-            raise ReviewError(S_("Choose one of the reasons the citizen can read."))
-        self._require(ApplicationStatus.IN_REVIEW)
-        self._move(ApplicationStatus.RETURNED, return_reason=reason_id)
-        self._service.events.publish(ApplicationReturned(
-            self.application.id, self.application.ticket_id or 0, self.staff.id, reason_id))
+        with self._service.errors_shown("review.return"):
+            if reason_id not in RETURN_REASONS:
+                raise ReviewError(S_("Choose one of the reasons the citizen can read."))
+            self._require(ApplicationStatus.IN_REVIEW)
+            self._move(ApplicationStatus.RETURNED, return_reason=reason_id)
+            self._service.events.publish(ApplicationReturned(
+                self.application.id, self.application.ticket_id or 0, self.staff.id, reason_id))
 
     def citizen_notice(self, reason_id: str) -> str:
         """The return reason as the citizen reads it: in the language they applied in."""
@@ -343,6 +363,17 @@ class ReviewService:
         self.render = render
         self.events = events
 
+    @contextlib.contextmanager
+    def errors_shown(self, where: str) -> Iterator[None]:
+        """Usage log: a failure of ``where`` (``review.print``) that the clerk's screen shows,
+        once, as ``ErrorOccurred``; what the clerk entered wrong is not recorded."""
+        try:
+            yield
+        except UserFacingError as exc:
+            if not isinstance(exc, _CLERK_INPUT):
+                self.usage.record(error_event(where, exc))
+            raise
+
     @property
     def sealer(self) -> AnswerSealer:
         """The key that seals and opens the answers (the submissions' key)."""
@@ -369,19 +400,20 @@ class ReviewService:
 
         Every opening is published as :class:`ApplicationViewed` (ids only) for the audit log.
         """
-        application = self.store.get(application_id, self._opener)
-        self.events.publish(ApplicationViewed(application_id, staff.id))
-        self.usage.record(ClerkViewed(staff=staff.id, application=application_id))
-        _log.info("application %d opened by staff %d", application_id, staff.id)
-        if application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED):
-            self.store.set_status(application_id, ApplicationStatus.IN_REVIEW, staff.id)
-            application = _with_status(application, ApplicationStatus.IN_REVIEW)
-        definition = self._catalog.form(application.form_id)
-        session = FormSession(definition, today=application.submitted_at.date(),
-                              application_id=str(application.id))
-        session.answers.clear()
-        _restore(session, application.answers)
-        return ReviewSession(self, application, session, staff)
+        with self.errors_shown("review.open"):
+            application = self.store.get(application_id, self._opener)
+            self.events.publish(ApplicationViewed(application_id, staff.id))
+            self.usage.record(ClerkViewed(staff=staff.id, application=application_id))
+            _log.info("application %d opened by staff %d", application_id, staff.id)
+            if application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED):
+                self.store.set_status(application_id, ApplicationStatus.IN_REVIEW, staff.id)
+                application = _with_status(application, ApplicationStatus.IN_REVIEW)
+            definition = self._catalog.form(application.form_id)
+            session = FormSession(definition, today=application.submitted_at.date(),
+                                  application_id=str(application.id))
+            session.answers.clear()
+            _restore(session, application.answers)
+            return ReviewSession(self, application, session, staff)
 
 
 def _reason_texts(reason_ids: Iterable[str]) -> Iterable[str]:

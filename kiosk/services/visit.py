@@ -4,6 +4,12 @@ The visit is the model the citizen screens bind to (they keep no state of their 
 only in memory: :meth:`Visit.end` drops the identity, the answers and the ticket, so nothing
 personal outlives the visit. Every change publishes :class:`VisitChanged` on the event bus;
 the PIN is never stored, logged or spoken.
+
+The visit is where the tablet turns failures into messages for the citizen, so it is also where
+the usage log learns of them: every error it hands a screen to show (a card that cannot be
+read, a slip that did not print, a database out of reach) is recorded once as
+``ErrorOccurred(where, error class)``. What the citizen typed wrong (a wrong PIN, an answer
+that does not fit) is no error: the PIN's outcome has its own event.
 """
 
 from __future__ import annotations
@@ -27,20 +33,21 @@ from kiosk.audit import (
     SessionStarted,
     UsageRecorder,
     error_code,
+    error_event,
     new_session_id,
 )
 from kiosk.domain.application import Answer as StoredAnswer
 from kiosk.domain.application import Provenance as StoredProvenance
 from kiosk.domain.application import Submission
 from kiosk.domain.identity import (
-    CardError,
     CardRemovedError,
     Identity,
     NoCardError,
+    PinFormatError,
     PinLockedError,
     WrongPinError,
 )
-from kiosk.errors import UserFacingError
+from kiosk.errors import DeviceError, UserFacingError
 from kiosk.events import Event, EventBus
 from kiosk.i18n import N_, Translator, language, translator
 from kiosk.ports import Clock, IdentityReader, ReadingProposer, Speaker
@@ -53,8 +60,10 @@ from kiosk.procedures.session import FormSession, Provenance
 from kiosk.procedures.values import InvalidAnswerError, coerce
 from kiosk.services.applications import SubmissionService
 from kiosk.services.queue import IssuedTicket, QueueService, SlipPrinter
+from kiosk.storage.engine import DatabaseUnavailableError
 
 __all__ = [
+    "SOMETHING_WENT_WRONG",
     "CardOutcome",
     "CardResult",
     "LanguageChanged",
@@ -68,6 +77,12 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
+
+SOMETHING_WENT_WRONG = N_("Something went wrong. Please call a staff member.")
+"""What the citizen reads when a failure has no message of its own (never a traceback)."""
+
+# What the citizen entered wrong, not a failure: the PIN's outcome records it.
+_NOT_AN_ERROR = (WrongPinError, PinFormatError)
 
 # Field types the tablet asks itself; household tables and the 個人番号 are filled in with the
 # clerk (a repeat group is too much for one touch screen, the My Number is 特定個人情報).
@@ -341,9 +356,17 @@ class Visit:
         Raises:
             kiosk.domain.identity.CardError: no card, not a My Number card, reader gone.
         """
-        if self._reader is None:
-            raise NoCardError
-        return self._reader.tries_left()
+        try:
+            if self._reader is None:
+                raise NoCardError
+            tries = self._reader.tries_left()
+        except UserFacingError as exc:
+            self.error_shown("card.read", exc)
+            raise
+        if tries == 0:
+            # The screen stops with "the PIN of this card is locked" before any PIN is asked.
+            self.error_shown("card.read", PinLockedError)
+        return tries
 
     def read_card(self, pin: str) -> CardResult:
         """Try ``pin`` once and, if the card accepts it, read the identity and pre-fill.
@@ -351,23 +374,13 @@ class Visit:
         The PIN is only passed through to the card: it is not kept, logged or spoken.
         """
         if self._reader is None:
-            return _failed(NoCardError())
+            error = NoCardError()
+            self.error_shown("card.read", error)
+            return _failed(error)
         try:
             identity = self._reader.read_identity(pin)
-        except WrongPinError as exc:
-            self._record_card("wrong", exc.tries_left, exc)
-            return CardResult(CardOutcome.WRONG_PIN, exc.message_id, exc.params, exc.tries_left)
-        except PinLockedError as exc:
-            self._record_card("locked", 0, exc)
-            return CardResult(CardOutcome.LOCKED, exc.message_id, exc.params, 0)
-        except (CardRemovedError, NoCardError) as exc:
-            # The card was there when the tries were asked: it left before or during the read.
-            self._record_card("", -1, exc)
-            self.end("card_removed")
-            return CardResult(CardOutcome.REMOVED, exc.message_id, exc.params)
-        except CardError as exc:
-            self._record_card("", -1, exc)
-            return _failed(exc)
+        except Exception as exc:   # every failure becomes a plain message, never a traceback
+            return self._card_failed(exc)
         self._record_card("ok", -1, None)
         self.identity = identity
         self.with_card = True
@@ -375,6 +388,33 @@ class Visit:
         self._propose(identity.name)
         self._build_sessions(_card_sources(identity))
         return CardResult(CardOutcome.READ)
+
+    def _card_failed(self, exc: Exception) -> CardResult:
+        """The citizen's message for a card that was not read; usage log: outcome and error."""
+        if not isinstance(exc, _NOT_AN_ERROR):
+            self.error_shown("card.read", exc)
+        if isinstance(exc, WrongPinError):
+            self._record_card("wrong", exc.tries_left, exc)
+            return CardResult(CardOutcome.WRONG_PIN, exc.message_id, exc.params, exc.tries_left)
+        if isinstance(exc, PinLockedError):
+            self._record_card("locked", 0, exc)
+            return CardResult(CardOutcome.LOCKED, exc.message_id, exc.params, 0)
+        self._record_card("", -1, exc)
+        if isinstance(exc, CardRemovedError | NoCardError):
+            # The card was there when the tries were asked: it left before or during the read.
+            self.end("card_removed")
+            return CardResult(CardOutcome.REMOVED, exc.message_id, exc.params)
+        if isinstance(exc, UserFacingError):
+            return _failed(exc)
+        # Not one of the card's errors (a bug, a library's own exception): its message may
+        # hold anything, so only the class is logged.
+        _log.error("card read failed unexpectedly (%s)", type(exc).__name__)
+        return CardResult(CardOutcome.FAILED, SOMETHING_WENT_WRONG)
+
+    def error_shown(self, where: str, error: BaseException | type[BaseException]) -> None:
+        """Usage log: an error shown to the citizen, ``where`` (a code such as ``card.read``)
+        and its class name; call it once per error shown."""
+        self._usage.record(error_event(where, error))
 
     def _record_card(self, pin_outcome: str, tries_left: int, error: Exception | None) -> None:
         """Usage log: the PIN's outcome (never its digits) and whether the card was read."""
@@ -577,25 +617,46 @@ class Visit:
     def submit(self, print_slip: SlipPrinter | None = None) -> TicketInfo:
         """Take a ticket (the slip printed first) and submit every form under it.
 
+        An error raised here is for the screen to show and is already in the usage log
+        (``print.slip`` or ``submit``), as is a submission left waiting in the outbox.
+
         Raises:
             kiosk.errors.DeviceError: the slip did not print; no ticket was issued.
+            kiosk.errors.StorageError: the queue's database could not be reached.
             RuntimeError: the visit has no queue or no forms (a wiring error).
         """
         if self._queue is None or self._submissions is None or not self.sessions:
             raise RuntimeError("visit is not ready to submit")
         first = self.sessions[0].definition
-        issued = self._queue.take_ticket(first.service, print_slip=print_slip)
-        ids, message = [], ""
+        try:
+            issued = self._queue.take_ticket(first.service, print_slip=print_slip)
+            ids, delivered, message = self._submit_forms(issued)
+            ahead = self._people_ahead(issued)
+        except UserFacingError as exc:
+            # take_ticket raises DeviceError only for the slip; the database raises StorageError.
+            self.error_shown("print.slip" if isinstance(exc, DeviceError) else "submit", exc)
+            raise
+        if not delivered:
+            # The ticket screen tells the citizen to go to the counter: the shared database
+            # could not be reached and the applications wait in the outbox.
+            self.error_shown("submit", DatabaseUnavailableError)
+        self.ticket = _ticket_info(issued, first, self.language, ahead, tuple(ids), message)
+        self._go(Stage.TICKET)
+        return self.ticket
+
+    def _submit_forms(self, issued: IssuedTicket) -> tuple[list[str], bool, str]:
+        """Submit every form under ``issued``: their ids, whether all were delivered, and
+        the first message for the citizen."""
+        assert self._submissions is not None
+        ids, delivered, message = [], True, ""
         for session in self.sessions:
             result = self._submissions.submit(Submission(
                 session.definition.id, session.definition.version, self.language,
                 stored_answers(session), ticket_id=issued.ticket.id))
             ids.append(str(result.application_id or result.idempotency_key[:8]))
+            delivered = delivered and result.delivered
             message = message or result.message_id
-        self.ticket = _ticket_info(issued, first, self.language, self._people_ahead(issued),
-                                   tuple(ids), message)
-        self._go(Stage.TICKET)
-        return self.ticket
+        return ids, delivered, message
 
     def _people_ahead(self, issued: IssuedTicket) -> int:
         if self._queue is None:

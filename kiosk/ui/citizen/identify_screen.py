@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.errors import UserFacingError
 from kiosk.i18n import N_
-from kiosk.services.visit import CardOutcome, CardResult, Visit
+from kiosk.services.visit import SOMETHING_WENT_WRONG, CardOutcome, CardResult, Visit
 from kiosk.ui.citizen.screen_base import CitizenScreen
 from kiosk.ui.common.background_call import BackgroundCall
 from kiosk.ui.common.numeric_keypad import PinPad
@@ -150,9 +150,12 @@ class IdentifyScreen(CitizenScreen):
 
     def _on_done(self, result: object) -> None:
         if not isinstance(result, CardResult):
-            # An unexpected failure: a plain message, never a traceback.
+            # An unexpected failure outside the card's read (the visit turns those into a
+            # CardResult itself): a plain message, never a traceback.
+            if isinstance(result, BaseException):
+                self.visit.error_shown("card.read", result)
             self.state = PadState.CHOICE
-            self.message = self.visit.tr(N_("Something went wrong. Please call a staff member."))
+            self.message = self.visit.tr(SOMETHING_WENT_WRONG)
             self.refresh()
             return
         self._show_result(result)

@@ -37,7 +37,7 @@ from kiosk.domain.application import Provenance as StoredProvenance
 from kiosk.domain.application import Submission
 from kiosk.domain.identity import CardError
 from kiosk.domain.ticket import TicketAction, TicketState
-from kiosk.errors import UserFacingError
+from kiosk.errors import DeviceError, UserFacingError
 from kiosk.events import EventBus
 from kiosk.procedures.sample import sample_value
 from kiosk.procedures.session import FormSession, Provenance
@@ -80,6 +80,8 @@ class DayTally:
     tickets_with_card: set[int] = field(default_factory=set)
     tickets_without_card: set[int] = field(default_factory=set)
     pages: int = 0
+    slips_tried: int = 0
+    print_failures: int = 0
     captions_seconds: float = 0.0
     captioned_visits: int = 0
     translations: Counter[tuple[str, str]] = field(default_factory=Counter)  # (source, target)
@@ -196,11 +198,20 @@ def _visit(services: Services, conversation: Conversation, rng: random.Random,
     first = services.forms.form(forms[0])
 
     def print_slip(_ticket: object, _wait: int) -> None:
+        # The queue records the slip's PrintDone itself. Every 25th slip jams (counted, not
+        # drawn from rng, so the rest of the day stays the same).
+        tally.slips_tried += 1
+        if tally.slips_tried % 25 == 0:
+            tally.print_failures += 1
+            raise DeviceError("The printer jammed.")
         tally.pages += 1
-        usage.record(PrintDone("slip", ok=True, pages=1))
 
-    issued = services.queue.take_ticket(first.service,
-                                        print_slip=print_slip if rng.random() < 0.7 else None)
+    slip = print_slip if rng.random() < 0.7 else None
+    try:
+        issued = services.queue.take_ticket(first.service, print_slip=slip)
+    except DeviceError:
+        # As on the tablet's review screen: the citizen takes the ticket without paper.
+        issued = services.queue.take_ticket(first.service)
     tally.tickets[first.service] += 1
     has_card = False
     for form_id in forms:

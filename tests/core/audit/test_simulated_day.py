@@ -98,8 +98,10 @@ def test_report__card_and_writing_free__match_harness(report, simulated_day):
 def test_report__paper_captions_translation__match_harness(report, simulated_day):
     tally = simulated_day.tally
 
-    assert sum(report.pages.values()) == tally.pages
-    assert report.print_failures == 1
+    assert sum(report.pages.values()) == report.pages[("slip", "2026-04")] == tally.pages
+    assert tally.print_failures > 0
+    # The slips that jammed (the queue recorded them), and the one form print of the day.
+    assert report.print_failures == tally.print_failures + 1
     assert tally.captioned_visits > 0
     assert report.captions_seconds == pytest.approx(tally.captions_seconds)
     assert report.translation_uses == tally.translations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.audit import ClerkEdited, ClerkViewed, ListUsage, PrintDone
+from kiosk.audit import ClerkEdited, ClerkViewed, ErrorOccurred, ListUsage, PrintDone
 from kiosk.errors import DeviceError
 
 
@@ -46,4 +46,7 @@ def test_review__printer_fails__records_the_failure_without_its_message(world):
     with pytest.raises(DeviceError):
         review.print_form()
 
-    assert usage.events[-1] == PrintDone(kind="form", ok=False, pages=0, reason="device_error")
+    # The failed print for the paper figures, and the one error the clerk was shown.
+    assert usage.events[-2:] == [
+        PrintDone(kind="form", ok=False, pages=0, reason="device_error"),
+        ErrorOccurred(where="review.print", error="DeviceError")]

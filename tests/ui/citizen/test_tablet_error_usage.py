@@ -1,0 +1,63 @@
+"""A dead printer at the ticket: the citizen reads a plain message, and the tablet's usage log
+holds one failed slip print and one error, through the production recording path."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.audit import iter_records
+from kiosk.errors import DeviceError
+from kiosk.services.visit import Stage
+from kiosk.ui.citizen.tour import answer_current
+
+pytestmark = pytest.mark.gui
+
+
+def _dead(*_args, **_kwargs) -> str:
+    raise DeviceError("The printer could not print: {reason}", reason="paper jam")
+
+
+def _records(kiosk, kind: str) -> list[dict]:
+    return [record.data for record in iter_records(kiosk.services.config.audit_dir,
+                                                   kinds=frozenset({kind}))]
+
+
+def _to_review_with_card(kiosk) -> None:
+    kiosk.pilot.tap("start")
+    kiosk.wait_for(Stage.CHOOSE)
+    kiosk.pilot.tap("procedure-juminhyo")
+    kiosk.pilot.tap("next")
+    kiosk.wait_for(Stage.IDENTIFY)
+    kiosk.pilot.tap("use-card")
+    kiosk.pilot.tap_keys("key-", "1234")
+    kiosk.pilot.tap("pin-ok")
+    kiosk.wait_for(Stage.FORMS)
+    while kiosk.stage is Stage.FORMS:
+        answer_current(kiosk.tablet, kiosk.pilot)
+    kiosk.wait_for(Stage.REVIEW)
+
+
+def test_tablet__dead_printer_at_ticket__one_failed_print_and_one_error(make_kiosk, monkeypatch):
+    kiosk = make_kiosk()
+    _to_review_with_card(kiosk)
+    monkeypatch.setattr(kiosk.services.printer, "print_pdf", _dead)
+
+    kiosk.pilot.tap("submit-print")
+
+    assert kiosk.pilot.exists("error")
+    assert kiosk.stage is Stage.REVIEW
+    assert _records(kiosk, "print.done") == [
+        {"kind": "slip", "ok": False, "pages": 0, "reason": "device_error"}]
+    assert _records(kiosk, "device.error") == [{"where": "print.slip", "error": "DeviceError"}]
+
+
+def test_tablet__slip_printed__one_page_and_no_error(make_kiosk):
+    kiosk = make_kiosk()
+    _to_review_with_card(kiosk)
+
+    kiosk.pilot.tap("submit-print")
+    kiosk.wait_for(Stage.TICKET)
+
+    assert _records(kiosk, "print.done") == [{"kind": "slip", "ok": True, "pages": 1,
+                                              "reason": ""}]
+    assert _records(kiosk, "device.error") == []
