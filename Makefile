@@ -14,7 +14,8 @@ run: $(VENV)/.runtime
 test: $(VENV)/.dev $(CORE_VENV)/.installed
 	scripts/test.sh
 
-# The Linux one-folder bundle (PyInstaller) in dist/kiosk, with its manifest and a smoke test.
+# The Linux one-folder bundles (PyInstaller): dist/kiosk (full: clerk PC) and dist/kiosk-tablet
+# (tablets and the board), each with its manifest and a smoke test; KIOSK_BUNDLE=tablet for one.
 package: $(VENV)/.dev
 	scripts/package.sh
 

@@ -8,6 +8,7 @@ of each device from the configuration (never from ``if testing:`` branches) and 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import platform
 import shutil
 import sys
@@ -35,9 +36,9 @@ from kiosk.audit.events import ConfigChanged, SoftwareStarted
 from kiosk.audit.recorder import NULL_USAGE, UsageRecorder
 from kiosk.audit.usage_log import UsageLog
 from kiosk.config import Config
-from kiosk.deploy.provenance import file_checksum, probe_build
+from kiosk.deploy.provenance import build_flavour, file_checksum, probe_build
 from kiosk.doctor import Check, Status, guarded
-from kiosk.errors import ConfigError
+from kiosk.errors import ConfigError, DeviceError
 from kiosk.events import EventBus
 from kiosk.i18n import S_, language
 from kiosk.ports import (
@@ -418,20 +419,52 @@ def render_application_pdf(session: FormSession, out: Path, *, language: str = "
     return report
 
 
+# The modules a build needs to translate or to recognise speech. The tablet build leaves them
+# out (packaging/pyinstaller/kiosk.spec): the clerk PC at the same counter translates the lines
+# of the conversation and recognises the clerk's speech (kiosk.storage.conversation_relay).
+_TRANSLATION_ENGINE = ("ctranslate2", "sentencepiece")
+_SPEECH_RECOGNIZER = ("faster_whisper", "ctranslate2", "numpy")
+
+
+def _missing_module(modules: tuple[str, ...]) -> str | None:
+    """The first of ``modules`` this installation cannot import, or ``None``; imports none."""
+    for name in modules:
+        try:
+            if importlib.util.find_spec(name) is None:
+                return name
+        except (ImportError, ValueError):     # a broken or placeholder module counts as absent
+            return name
+    return None
+
+
+def _lacks(modules: tuple[str, ...], what: str) -> str:
+    """``"this build has no <what> (<why>)"``, why being the build's flavour or the module a
+    checkout lacks; ``""`` when every module is there."""
+    module = _missing_module(modules)
+    if module is None:
+        return ""
+    flavour = build_flavour()
+    why = f"{flavour} build" if flavour else f"{module} is not installed"
+    return f"this build has no {what} ({why})"
+
+
 def build_translator(config: Config) -> Translator | None:
-    """Argos Translate on the installed packs, or ``None`` when none is installed."""
-    if not installed_packages(config.models_dir):
+    """Argos Translate on the installed packs, or ``None`` when none is installed or this build
+    has no translation engine (the tablet build)."""
+    if _missing_module(_TRANSLATION_ENGINE) or not installed_packages(config.models_dir):
         return None
     return ArgosTranslator(config.models_dir)
 
 
 def build_captioner(config: Config) -> Captioner | None:
-    """Live captions from the configured microphone, or ``None`` when off or no model exists.
+    """Live captions from the configured microphone, or ``None`` when off, when no model exists
+    or when this build has no speech recognizer (the tablet build).
 
     The microphone opens only when a clerk starts captions, not here.
     """
     model = stt_model_dir(config.models_dir)
-    if not config.models.captions or not (model / "model.bin").is_file():
+    if not config.models.captions or not (model / "model.bin").is_file() or \
+            _missing_module(_SPEECH_RECOGNIZER):
         return None
     # numpy and the recognizer only on a device with captions: the tablet starts sooner.
     from devices.audio.live import LiveCaptioner  # noqa: PLC0415
@@ -444,12 +477,30 @@ def build_captioner(config: Config) -> Captioner | None:
 
 
 def install_translation_package(config: Config, archive: Path) -> str:
-    """Install a ``.argosmodel`` file for ``kiosk models install``; returns the pair."""
+    """Install a ``.argosmodel`` file for ``kiosk models install``; returns the pair.
+
+    Raises:
+        DeviceError: the file is not a language pack, or this build cannot translate.
+    """
+    no_engine = _lacks(_TRANSLATION_ENGINE, "translation engine")
+    if no_engine:
+        raise DeviceError(S_("Cannot install translation models: {reason}. Install them on the "
+                             "clerk PC of the counter (full build), which translates for its "
+                             "tablet."), reason=no_engine)
     return install_package(archive, config.models_dir).pair
 
 
 def install_speech_model(config: Config, directory: Path) -> Path:
-    """Install a faster-whisper model directory for ``kiosk models install-stt``."""
+    """Install a faster-whisper model directory for ``kiosk models install-stt``.
+
+    Raises:
+        DeviceError: the directory is not a model, or this build cannot recognise speech.
+    """
+    no_recognizer = _lacks(_SPEECH_RECOGNIZER, "speech recognizer")
+    if no_recognizer:
+        raise DeviceError(S_("Cannot install a speech recognition model: {reason}. Install it "
+                             "on the clerk PC of the counter (full build), which captions for "
+                             "its tablet."), reason=no_recognizer)
     return install_stt_model(directory, config.models_dir)
 
 
@@ -457,7 +508,10 @@ def describe_models(config: Config) -> list[str]:
     """Lines for ``kiosk models list``: packs, reachable pairs through English, speech model."""
     packs = installed_packages(config.models_dir)
     lines = [f"translation {pack.pair:<10} version {pack.version:<8} {pack.path}" for pack in packs]
-    if not packs:
+    no_engine = _lacks(_TRANSLATION_ENGINE, "translation engine")
+    if no_engine:
+        lines.append(f"translation: {no_engine}; the clerk PC at the counter translates")
+    elif not packs:
         lines.append(f"translation: no pack in {config.models_dir / 'translation'}")
     translator = ArgosTranslator(config.models_dir)
     codes = sorted({code for pack in packs for code in (pack.source, pack.target)})
@@ -467,7 +521,9 @@ def describe_models(config: Config) -> list[str]:
             if route is not None and len(route) == 3:
                 lines.append(f"translation {source}->{target:<7} through English")
     model = stt_model_dir(config.models_dir)
-    lines.append(f"speech      {model}" if (model / "model.bin").is_file()
+    no_recognizer = _lacks(_SPEECH_RECOGNIZER, "speech recognizer")
+    lines.append(f"speech: {no_recognizer}; the clerk PC at the counter captions" if no_recognizer
+                 else f"speech      {model}" if (model / "model.bin").is_file()
                  else f"speech: no model in {model}")
     return lines
 
@@ -481,12 +537,37 @@ def use_japanese_dictionary(config: Config) -> None:
 
 
 def _model_checks(config: Config) -> list[Check]:
-    checks = list(ArgosTranslator(config.models_dir).probe())
+    return [*_translation_checks(config), _captions_check(config)]
+
+
+def _translation_checks(config: Config) -> list[Check]:
+    no_engine = _lacks(_TRANSLATION_ENGINE, "translation engine")
+    if not no_engine:
+        return list(ArgosTranslator(config.models_dir).probe())
+    if config.device.role == "clerk":
+        # The clerk PC is the device that translates for its counter.
+        return [Check("translation.engine", Status.WARN,
+                      f"{no_engine}: the visitor's lines stay untranslated at this counter",
+                      "Install the full build on clerk PCs (the tablet build is for tablets "
+                      "and boards).")]
+    return [Check("translation.engine", Status.OK,
+                  f"{no_engine}: translations come from the clerk PC at the same counter")]
+
+
+def _captions_check(config: Config) -> Check:
     model = stt_model_dir(config.models_dir)
+    no_recognizer = _lacks(_SPEECH_RECOGNIZER, "speech recognizer")
+    if no_recognizer:
+        if config.device.role == "clerk" and config.models.captions:
+            return Check("captions.model", Status.WARN,
+                         f"{no_recognizer}: the clerk's speech is not captioned",
+                         "Install the full build on clerk PCs (the tablet build is for tablets "
+                         "and boards).")
+        return Check("captions.model", Status.OK,
+                     f"{no_recognizer}: captions are recognised on the clerk PC at the same "
+                     "counter")
     if not (model / "model.bin").is_file():
         status = Status.WARN if config.models.captions else Status.OK
-        checks.append(Check("captions.model", status, f"no speech model in {model}",
-                            "Copy a faster-whisper model and run: kiosk models install-stt DIR"))
-    else:
-        checks.append(Check("captions.model", Status.OK, f"speech model at {model}"))
-    return checks
+        return Check("captions.model", status, f"no speech model in {model}",
+                     "Copy a faster-whisper model and run: kiosk models install-stt DIR")
+    return Check("captions.model", Status.OK, f"speech model at {model}")

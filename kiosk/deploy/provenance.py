@@ -14,10 +14,18 @@ from pathlib import Path
 from kiosk import __version__
 from kiosk.doctor import Check, Status
 
-__all__ = ["MANIFEST_NAME", "AboutInfo", "BuildInfo", "about_info", "build_root", "file_checksum",
-           "git_revision", "probe_build", "read_manifest", "verify_manifest", "write_manifest"]
+__all__ = ["FLAVOURS", "FLAVOUR_FILE", "MANIFEST_NAME", "AboutInfo", "BuildInfo", "about_info",
+           "build_flavour", "build_root", "file_checksum", "git_revision", "marker_flavour",
+           "probe_build", "read_manifest", "verify_manifest", "write_manifest"]
 
 MANIFEST_NAME = "kiosk-build.json"
+# The flavour a bundle was built as, written into it by packaging/pyinstaller/kiosk.spec:
+# "full" (clerk PCs, demo: translation engine and speech recognizer included) or "tablet"
+# (counter tablets and boards: both left out; the clerk PC of the counter translates and
+# captions). Builds from before flavours existed were full builds.
+FLAVOURS = ("full", "tablet")
+FLAVOUR_FILE = "kiosk-flavour.txt"
+_DEFAULT_FLAVOUR = "full"
 _CHUNK = 1 << 20
 
 
@@ -29,6 +37,7 @@ class BuildInfo:
     revision: str
     built_at: str
     files: dict[str, str] = field(default_factory=dict)
+    flavour: str = _DEFAULT_FLAVOUR      # one of FLAVOURS
 
 
 def _sha256(path: Path) -> str:
@@ -44,10 +53,28 @@ def _files(root: Path) -> dict[str, Path]:
             if path.is_file() and path.name != MANIFEST_NAME}
 
 
-def write_manifest(root: Path, version: str, revision: str, built_at: datetime) -> BuildInfo:
-    """Hash every file under ``root`` and write ``kiosk-build.json`` there."""
+def marker_flavour(root: Path) -> str:
+    """The flavour the build at ``root`` says it is (its ``kiosk-flavour.txt``, next to the
+    executable or in PyInstaller's ``_internal``); ``full`` when it has none."""
+    for marker in (root / "_internal" / FLAVOUR_FILE, root / FLAVOUR_FILE):
+        try:
+            flavour = marker.read_text(encoding="utf-8").strip()
+        except OSError:
+            continue
+        if flavour in FLAVOURS:
+            return flavour
+    return _DEFAULT_FLAVOUR
+
+
+def write_manifest(root: Path, version: str, revision: str, built_at: datetime,
+                   flavour: str | None = None) -> BuildInfo:
+    """Hash every file under ``root`` and write ``kiosk-build.json`` there.
+
+    ``flavour`` defaults to the one the build's marker file names (:func:`marker_flavour`).
+    """
     info = BuildInfo(version, revision, built_at.isoformat(timespec="seconds"),
-                     {name: _sha256(path) for name, path in _files(root).items()})
+                     {name: _sha256(path) for name, path in _files(root).items()},
+                     flavour or marker_flavour(root))
     (root / MANIFEST_NAME).write_text(json.dumps(info.__dict__, indent=1, sort_keys=True),
                                       encoding="utf-8")
     return info
@@ -63,7 +90,8 @@ def read_manifest(root: Path) -> BuildInfo:
     try:
         data = json.loads((root / MANIFEST_NAME).read_text(encoding="utf-8"))
         return BuildInfo(str(data["version"]), str(data["revision"]), str(data["built_at"]),
-                         {str(k): str(v) for k, v in dict(data["files"]).items()})
+                         {str(k): str(v) for k, v in dict(data["files"]).items()},
+                         str(data.get("flavour", _DEFAULT_FLAVOUR)))
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
         raise ValueError(f"{root / MANIFEST_NAME}: not a valid build manifest ({exc})") from exc
 
@@ -102,6 +130,20 @@ def build_root() -> Path | None:
     return Path(sys.executable).resolve().parent
 
 
+def build_flavour(root: Path | None = None) -> str:
+    """The flavour of the running bundle (``root``: another bundle), ``""`` from a checkout.
+
+    Read from the manifest, or from the marker file when the manifest is damaged.
+    """
+    root = root if root is not None else build_root()
+    if root is None:
+        return ""
+    try:
+        return read_manifest(root).flavour
+    except (FileNotFoundError, ValueError):
+        return marker_flavour(root)
+
+
 def probe_build(root: Path | None = None) -> list[Check]:
     """Doctor check: the installed files are the ones the build recorded."""
     root = root if root is not None else build_root()
@@ -118,7 +160,8 @@ def probe_build(root: Path | None = None) -> list[Check]:
                       f"{len(problems)} file(s) differ from build {info.version}: {problems[0]}",
                       "Reinstall this version, or `kiosk rollback` to the previous one.")]
     return [Check("build.files", Status.OK,
-                  f"{len(info.files)} files as built ({info.version}, {info.revision[:12]})")]
+                  f"{len(info.files)} files as built ({info.version}, {info.revision[:12]}, "
+                  f"{info.flavour} build)")]
 
 
 def file_checksum(path: Path | None) -> str:
@@ -137,6 +180,7 @@ class AboutInfo:
     built_at: str            # "" when running from a source checkout
     config_path: str         # "" when running on the defaults (no configuration file)
     config_checksum: str     # short SHA-256 of the configuration file, as `kiosk doctor` shows
+    flavour: str = ""        # "full" or "tablet" for a bundle, "" when running from a checkout
 
 
 @functools.lru_cache(maxsize=4)
@@ -153,16 +197,18 @@ def about_info(config_source: Path | None, *, root: Path | None = None,
     ``repository`` the checkout asked for its revision when there is no bundle.
     """
     build = root if root is not None else build_root()
-    version, revision, built_at = __version__, "unknown", ""
+    version, revision, built_at, flavour = __version__, "unknown", "", ""
     if build is not None:
+        flavour = marker_flavour(build)
         try:
             info = read_manifest(build)
         except (FileNotFoundError, ValueError):
             pass       # a damaged build still shows its version; doctor names the problem
         else:
-            version, revision, built_at = info.version, info.revision, info.built_at
+            version, revision, built_at, flavour = (info.version, info.revision, info.built_at,
+                                                    info.flavour)
     else:
         revision = _checkout_revision(repository or Path(__file__).resolve().parents[2])
     return AboutInfo(version, revision, built_at,
                      str(config_source) if config_source is not None else "",
-                     file_checksum(config_source))
+                     file_checksum(config_source), flavour)

@@ -49,7 +49,10 @@ class AboutPanel(QWidget):
         """Read the facts again and show them."""
         info = self._info()
         tr = self._tr
-        self.version.setText(info.version)
+        # The flavour tells IT whether this device can translate itself (full) or relies on
+        # the clerk PC of its counter (tablet).
+        self.version.setText(tr(S_("{version} ({flavour} build)"), version=info.version,
+                                flavour=info.flavour) if info.flavour else info.version)
         revision = info.revision[:12] + ("-dirty" if info.revision.endswith("-dirty") else "")
         self.build.setText(tr(S_("{revision}, built {built_at}"), revision=revision,
                               built_at=info.built_at) if info.built_at

@@ -40,3 +40,23 @@ def pack_files(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str]
     folder = tmp_path_factory.mktemp("packs")
     return {(s, t): build_copy_package(folder / f"{s}_{t}.argosmodel", source=s, target=t,
                                        corpus=CORPUS) for s, t in PAIRS}
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A device with its own data and models directories (no configuration file); returns the
+    models directory."""
+    monkeypatch.setenv("KIOSK_MODELS_DIR", str(tmp_path / "models"))
+    monkeypatch.setenv("KIOSK_DEVICE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    return tmp_path / "models"
+
+
+@pytest.fixture
+def stt_model(tmp_path: Path) -> Path:
+    """A folder with the files of a faster-whisper model (contents not loadable)."""
+    folder = tmp_path / "whisper"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("model.bin", "config.json", "tokenizer.json", "vocabulary.json"):
+        (folder / name).write_text("{}")
+    return folder

@@ -10,14 +10,6 @@ import pytest
 from kiosk.cli import main
 
 
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("KIOSK_MODELS_DIR", str(tmp_path / "models"))
-    monkeypatch.setenv("KIOSK_DEVICE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
-    return tmp_path / "models"
-
-
 def test_models_install_then_list__packs__pairs_and_pivot_listed(
         env: Path, pack_files: dict[tuple[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["models", "install", str(pack_files[("ja", "en")]),
