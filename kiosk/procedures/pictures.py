@@ -8,6 +8,7 @@ form lint warns about it (F091).
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -16,6 +17,7 @@ __all__ = ["PICTURE_NAME", "picture_names", "picture_path", "pictures_dir"]
 PICTURE_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
+@functools.cache
 def pictures_dir() -> Path:
     """Directory of the pictogram SVG files (bundled with the package, like the fonts)."""
     return Path(__file__).resolve().parent.parent / "resources" / "pictures"
@@ -26,8 +28,12 @@ def picture_names(folder: Path | None = None) -> set[str]:
     return {path.stem for path in (folder or pictures_dir()).glob("*.svg")}
 
 
+@functools.lru_cache(maxsize=256)
 def picture_path(name: str, folder: Path | None = None) -> Path | None:
-    """The SVG file of picture ``name``; ``None`` for no name, a bad name or a missing file."""
+    """The SVG file of picture ``name``; ``None`` for no name, a bad name or a missing file.
+
+    Cached: the files are part of the installed build and a screen asks on every redraw.
+    """
     if not name or not PICTURE_NAME.match(name):
         return None
     path = (folder or pictures_dir()) / f"{name}.svg"
