@@ -3,7 +3,8 @@
 * end of utterance -> caption: from the last voiced frame of a Japanese phrase (played at real
   time through the live pipeline) to the recognised text handed to the conversation; includes
   the pause before the chunker's tentative cut (180 ms; the final cut at 450 ms overlaps the
-  recognition) and Whisper base int8, prompted with the vocabulary of the visit's procedures as
+  recognition) and Whisper base int8 in a window sized to the phrase
+  (devices/audio/short_window.py), prompted with the vocabulary of the visit's procedures as
   at the counter. The Qt hop to the screen is a queued signal and not measured here.
 * real-time factor: recognition time / audio length, per phrase.
 * RSS: resident memory of this process with the model loaded and used.
@@ -99,8 +100,8 @@ def bench_recognition(threads: int) -> None:
     latencies = [u.recognised_at_s - u.ended_at_s for u in heard]
     print("latencies (s):", " ".join(f"{x:.2f}" for x in latencies))
     print(f"where it goes: pause before the tentative cut 0.18 s + up to one 0.05 s block; "
-          f"recognition median {statistics.median(seconds):.2f} s (encoder on the 30 s window "
-          f"~0.37 s, greedy decoding the rest)")
+          f"recognition median {statistics.median(seconds):.2f} s (encoder on a 10 s window "
+          f"sized to the phrase, greedy decoding)")
     print(f"Whisper base int8, {threads} thread(s), {len(heard)}/{len(clips)} utterances captioned")
     median = statistics.median(latencies) if latencies else float("nan")
     line("end of utterance -> caption median", median, "s", "< 1.0 s", median < 1.0)

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from devices.audio.short_window import transcribe_short
 from devices.audio.vad import Samples
 from devices.audio.whisper_model import check_stt_model
 from kiosk.doctor import Check, Status
@@ -70,10 +71,14 @@ class WhisperRecognizer:
         model_dir: an installed faster-whisper model (see :mod:`.whisper_model`).
         threads: CPU threads for CTranslate2.
         compute_type: ``int8`` keeps Whisper base near 350 MB and fast on 2 cores.
+        short_window: recognise a phrase in a window sized to it (:mod:`.short_window`)
+            rather than always in Whisper's 30 s window.
     """
 
-    def __init__(self, model_dir: Path, *, threads: int = 2, compute_type: str = "int8") -> None:
+    def __init__(self, model_dir: Path, *, threads: int = 2, compute_type: str = "int8",
+                 short_window: bool = True) -> None:
         check_stt_model(model_dir)
+        self._short_window = short_window
         self._model_dir = model_dir
         self._threads = threads
         self._compute_type = compute_type
@@ -99,21 +104,29 @@ class WhisperRecognizer:
         self.load()
         code = language.replace("@", "-").split("-", maxsplit=1)[0]
         try:
-            # Greedy, no timestamps, no conditioning, no VAD (the chunker cut the audio):
-            # the decoding costs ~150 ms after the 30 s encoder window (~370 ms on 2 cores).
             with self._lock:
-                segments, _info = self._model.transcribe(
-                    samples, language=code, beam_size=1, best_of=1, temperature=0.0,
-                    initial_prompt=prompt or None, hotwords=hotwords or None,
-                    condition_on_previous_text=False, without_timestamps=True,
-                    vad_filter=False, no_speech_threshold=0.6)
-                texts = [segment.text.strip() for segment in segments
-                         if segment.no_speech_prob < 0.8]
+                if self._short_window:
+                    # A phrase in a window sized to it: a third of the 30 s window's time.
+                    short = transcribe_short(self._model, samples, code, prompt, hotwords)
+                    if short is not None:
+                        return short
+                texts = self._transcribe_full(samples, code, prompt, hotwords)
         except (RuntimeError, ValueError) as exc:
             raise DeviceError(S_("Speech recognition failed: {reason}."),
                               reason=type(exc).__name__) from exc
         joiner = "" if code in {"ja", "zh", "th"} else " "
         return joiner.join(text for text in texts if text)
+
+    def _transcribe_full(self, samples: Samples, code: str, prompt: str,
+                         hotwords: str) -> list[str]:
+        # Greedy, no timestamps, no conditioning, no VAD (the chunker cut the audio), in
+        # faster-whisper's 30 s windows: long speech, and the fallback of the short window.
+        segments, _info = self._model.transcribe(
+            samples, language=code, beam_size=1, best_of=1, temperature=0.0,
+            initial_prompt=prompt or None, hotwords=hotwords or None,
+            condition_on_previous_text=False, without_timestamps=True,
+            vad_filter=False, no_speech_threshold=0.6)
+        return [segment.text.strip() for segment in segments if segment.no_speech_prob < 0.8]
 
     def probe(self) -> Sequence[Check]:
         """Loads the model once; IT sees at start of day whether captions will work."""
