@@ -7,6 +7,8 @@ and in the speakable script and on buttons, the markup is removed.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 
@@ -50,6 +52,27 @@ class Furigana:
         if text not in self._cache:
             self._cache[text] = annotate(text, self._readings.propose, LOCAL_READINGS)
         return self._cache[text]
+
+
+# Japanese written with a space between words (やさしい日本語's 分かち書き): a line should break
+# at the spaces, as a reader of it expects, but Qt breaks Japanese between any two characters.
+SPACED_LANGUAGES = ("ja@easy",)
+_WORD_JOINER = "\u2060"
+# Where a line may break even inside a run without spaces: after the end of a phrase, before
+# an opening bracket.
+_PHRASE_BREAK = re.compile(r"(?<=[。、！？」）])|(?=[「（])")
+# A longer run is left breakable: at 200 % it could be wider than the screen.
+_LONGEST_JOINED = 10
+
+
+def keep_words_whole(text: str) -> str:
+    """``text`` with a word joiner between the characters of each short word, so that a label
+    breaks its lines at spaces, after sentence punctuation and before brackets."""
+    out: list[str] = []
+    for chunk in re.split(r"(\s+)", text):
+        for word in _PHRASE_BREAK.split(chunk):
+            out.append(_WORD_JOINER.join(word) if len(word) <= _LONGEST_JOINED else word)
+    return "".join(out)
 
 
 class CitizenScreen(QWidget):
@@ -101,7 +124,8 @@ class CitizenScreen(QWidget):
         if has_ruby(shown):
             widget: QLabel = RubyLabel(shown)
         else:
-            widget = QLabel(plain, wordWrap=True)
+            spaced = self.visit.language in SPACED_LANGUAGES
+            widget = QLabel(keep_words_whole(plain) if spaced else plain, wordWrap=True)
             widget.setTextFormat(Qt.TextFormat.PlainText)
         if role:
             widget.setProperty("role", role)
