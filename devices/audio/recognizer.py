@@ -14,6 +14,7 @@ placeholder in its place.
 from __future__ import annotations
 
 import importlib.util
+import logging
 import sys
 import threading
 import types
@@ -45,6 +46,9 @@ def vocabulary_prompt(terms: Sequence[str], language: str) -> str:
             break
         prompt = candidate
     return prompt + ("。" if prompt and language.startswith(("ja", "zh")) else "")
+
+
+_log = logging.getLogger(__name__)
 
 
 class _NoPyAV(types.ModuleType):
@@ -106,8 +110,7 @@ class WhisperRecognizer:
         try:
             with self._lock:
                 if self._short_window:
-                    # A phrase in a window sized to it: a third of the 30 s window's time.
-                    short = transcribe_short(self._model, samples, code, prompt, hotwords)
+                    short = self._transcribe_short(samples, code, prompt, hotwords)
                     if short is not None:
                         return short
                 texts = self._transcribe_full(samples, code, prompt, hotwords)
@@ -116,6 +119,18 @@ class WhisperRecognizer:
                               reason=type(exc).__name__) from exc
         joiner = "" if code in {"ja", "zh", "th"} else " "
         return joiner.join(text for text in texts if text)
+
+    def _transcribe_short(self, samples: Samples, code: str, prompt: str,
+                          hotwords: str) -> str | None:
+        # A phrase in a window sized to it: a third of the 30 s window's time. It uses
+        # faster-whisper's inner parts; if a new release changed them, the 30 s path stays.
+        try:
+            return transcribe_short(self._model, samples, code, prompt, hotwords)
+        except Exception as exc:
+            _log.warning("short recognition window off (%s); using the 30 s window",
+                         type(exc).__name__)
+            self._short_window = False
+            return None
 
     def _transcribe_full(self, samples: Samples, code: str, prompt: str,
                          hotwords: str) -> list[str]:

@@ -296,6 +296,8 @@ class Conversation:
         self._visitor = visitor_language
         self._lines: list[CaptionLine] = []
         self._lock = threading.Lock()
+        # Counts the wipes: a line translated while its visit ended must not join the next.
+        self._generation = 0
         self._relay: ConversationRelay = relay if relay is not None else LocalRelay()
         self._usage = usage
         self._session = ""                     # the tablet's usage-log id of the visit
@@ -422,19 +424,23 @@ class Conversation:
         with self._lock:
             return self._lines[index]
 
-    def add_clerk_speech(self, utterance: Utterance) -> CaptionLine:
-        """A recognised utterance of the clerk (called on the captioner's thread)."""
+    def add_clerk_speech(self, utterance: Utterance) -> CaptionLine | None:
+        """A recognised utterance of the clerk (called on the captioner's thread).
+
+        Like the other ``add_`` methods, returns the line as shown, or ``None`` when the visit
+        ended while it was being translated (the line went with the visit).
+        """
         return self._add(Party.CLERK, LineKind.SPOKEN, utterance.text, CLERK_LANGUAGE)
 
-    def add_clerk_text(self, text: str) -> CaptionLine:
+    def add_clerk_text(self, text: str) -> CaptionLine | None:
         """The clerk typed instead of speaking."""
         return self._add(Party.CLERK, LineKind.TYPED, text, CLERK_LANGUAGE)
 
-    def add_citizen_text(self, text: str) -> CaptionLine:
+    def add_citizen_text(self, text: str) -> CaptionLine | None:
         """The citizen typed an answer in their language."""
         return self._add(Party.CITIZEN, LineKind.TYPED, text, self._visitor)
 
-    def add_citizen_phrase(self, phrase_id: str) -> CaptionLine:
+    def add_citizen_phrase(self, phrase_id: str) -> CaptionLine | None:
         """The citizen tapped a phrase; both sides read the catalogs' human translation.
 
         Raises:
@@ -468,6 +474,7 @@ class Conversation:
         with self._lock:
             said_here = [line for line in self._lines if line.local]
             translated, session = dict(self._translated), self._session
+            self._generation += 1
             self._lines.clear()
             self._translated.clear()
             # Captions that keep running serve the next visit: this one's time ends here.
@@ -497,27 +504,40 @@ class Conversation:
             return None
         return CaptionsUsed(self._session, self._visitor, seconds)
 
-    def _add(self, party: Party, kind: LineKind, text: str, source: str) -> CaptionLine:
+    def _add(self, party: Party, kind: LineKind, text: str, source: str) -> CaptionLine | None:
         text = _capped(text.strip())
         target = self._visitor if party is Party.CLERK else CLERK_LANGUAGE
+        generation = self._generation
         if _same_language(source, target):
             return self._relayed(self._append(party, kind, text, source, "", None,
-                                              missing=False))
+                                              missing=False, generation=generation))
         translated = self._translate(text, source, target)
         return self._relayed(self._append(party, kind, text, source, target, translated,
                                           missing=translated is None,
-                                          machine=translated is not None))
+                                          machine=translated is not None,
+                                          generation=generation))
 
     def _translate(self, text: str, source: str, target: str) -> str | None:
         if self._translator is None:
             return None
-        return self._translator.translate(text, language(source).bcp47, language(target).bcp47)
+        try:
+            return self._translator.translate(text, language(source).bcp47,
+                                              language(target).bcp47)
+        except Exception as exc:  # the line is still shown, marked untranslated
+            # The class only: an engine's message may quote the text.
+            _log.warning("conversation: translation failed (%s)", type(exc).__name__)
+            return None
 
     def _append(self, party: Party, kind: LineKind, text: str, source: str, target: str,
                 translated: str | None, *, missing: bool, at: datetime | None = None,
-                local: bool = True, machine: bool = False) -> CaptionLine:
+                local: bool = True, machine: bool = False,
+                generation: int | None = None) -> CaptionLine | None:
         # ``machine``: ``translated`` was made by this device's translator just now.
+        # ``generation``: the wipe count when the line came in; a wipe since then (the visit
+        # ended during a slow translation) drops it, so it never reaches the next visitor.
         with self._lock:
+            if generation is not None and generation != self._generation:
+                return None
             line = CaptionLine(len(self._lines), party, kind, at or self._clock.now(), source,
                                text, target, translated, missing, local)
             self._lines.append(line)
@@ -527,7 +547,9 @@ class Conversation:
         return line
 
     # ------------------------------------------------------------ the other device
-    def _relayed(self, line: CaptionLine) -> CaptionLine:
+    def _relayed(self, line: CaptionLine | None) -> CaptionLine | None:
+        if line is None:
+            return None
         self._send({"type": "line", "party": line.party.value, "kind": line.kind.value,
                     "at": line.at.isoformat(), "language": line.language, "text": line.text,
                     "translation_language": line.translation_language,
@@ -563,6 +585,7 @@ class Conversation:
         translation = None if raw is None else str(raw)
         missing = bool(message.get("missing_model"))
         machine = False
+        generation = self._generation
         if missing and target:
             # The other device had no model for this pair; perhaps this one has.
             translation = self._translate(text, source, target)
@@ -570,7 +593,7 @@ class Conversation:
             missing = translation is None
         self._append(Party(message["party"]), LineKind(message["kind"]), text, source, target,
                      translation, missing=missing, at=datetime.fromisoformat(message["at"]),
-                     local=False, machine=machine)
+                     local=False, machine=machine, generation=generation)
 
     def _receive_language(self, _origin: str, message: Mapping[str, Any]) -> None:
         code = str(message["language"])
@@ -589,14 +612,10 @@ class Conversation:
         self._send({"type": "here"})
 
     def _receive_bye(self, origin: str, _message: Mapping[str, Any]) -> None:
-        with self._lock:
-            peers = {o: t for o, t in self._peers.items() if o != origin}
-        self._set_peers(peers)
+        self._update_peers(lambda peers: {o: t for o, t in peers.items() if o != origin})
 
     def _note_peer(self, origin: str) -> None:
-        with self._lock:
-            peers = {**self._peers, origin: time.monotonic()}
-        self._set_peers(peers)
+        self._update_peers(lambda peers: {**peers, origin: time.monotonic()})
 
     def _on_relay_state(self, kind: str, message: Mapping[str, Any]) -> None:
         if kind == "tick":
@@ -604,19 +623,23 @@ class Conversation:
             # (it crashed or lost its network without saying goodbye).
             self._send({"type": "here"})
             oldest = time.monotonic() - float(message["expire_s"])
-            with self._lock:
-                peers = {o: t for o, t in self._peers.items() if t >= oldest}
-            self._set_peers(peers)
+            self._update_peers(lambda peers: {o: t for o, t in peers.items() if t >= oldest})
         elif message["up"]:
             self._send({"type": "hello"})      # messages were missed: ask who is there
         else:
             self._set_peers({})
 
     def _set_peers(self, peers: dict[str, float]) -> None:
+        self._update_peers(lambda _peers: peers)
+
+    def _update_peers(self, change: Callable[[dict[str, float]], dict[str, float]]) -> None:
+        # Read and write under one lock: the in-process relay delivers on callers' threads.
         with self._lock:
-            before, self._peers = bool(self._peers), peers
-        if before != bool(peers):
-            self._events.publish(PeerPresence(bool(peers)))
+            before = bool(self._peers)
+            self._peers = change(self._peers)
+            after = bool(self._peers)
+        if before != after:
+            self._events.publish(PeerPresence(after))
 
 
 def _capped(text: str) -> str:

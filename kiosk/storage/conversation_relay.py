@@ -197,6 +197,7 @@ class PostgresConversationRelay:
         if self._threads:
             return
         self._stop.clear()
+        self._ready.clear()     # a start after a close waits for the new listener
         self._threads = [
             threading.Thread(target=self._loop, args=(self._listen, True),
                              name="talk-listener", daemon=True),
@@ -210,11 +211,12 @@ class PostgresConversationRelay:
     def close(self) -> None:
         """Send what is queued (while connected), stop both threads, forget the rest."""
         self._stop.set()
-        try:
-            self._outbox.put_nowait(None)      # after the queued messages (a goodbye)
-        except queue.Full:
-            self._drain()
-            self._outbox.put_nowait(None)
+        while True:     # a publish racing this close may refill a full outbox: drain again
+            try:
+                self._outbox.put_nowait(None)      # after the queued messages (a goodbye)
+                break
+            except queue.Full:
+                self._drain()
         for thread in self._threads:
             thread.join(timeout=10)
         self._threads = []
@@ -286,8 +288,9 @@ class PostgresConversationRelay:
         for handler in list(self._handlers):
             try:
                 handler(dict(message))
-            except Exception:  # a broken screen must not stop the relay
-                _log.exception("conversation relay: a handler failed")
+            except Exception as exc:  # a broken screen must not stop the relay
+                # The class only: a message or traceback could quote what was said.
+                _log.error("conversation relay: a handler failed (%s)", type(exc).__name__)
 
     def _drain(self) -> None:
         while True:

@@ -99,7 +99,12 @@ class TabletStart(QObject):
             self.boot.handed_over = True
             self.failed.emit()
             return
-        self.window = self._take_over(self.loader.services)
+        try:
+            self.window = self._take_over(self.loader.services)
+        except Exception as exc:  # raised again by run_tablet: never a Welcome stuck forever
+            self.loader.error = exc
+            self.boot.handed_over = True
+            self.failed.emit()
 
     def _take_over(self, services: Services) -> TabletWindow:
         from kiosk.ui.citizen.tablet_factory import make_tablet_window  # noqa: PLC0415

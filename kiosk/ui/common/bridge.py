@@ -25,7 +25,11 @@ class EventBridge(QObject):
         super().__init__(parent)
         # Queued: the emit may come from any thread; delivery happens on ours.
         self._forward.connect(self.received.emit, Qt.ConnectionType.QueuedConnection)
-        self._subscription: Subscription | None = bus.subscribe(event_type, self._forward.emit)
+        subscription = bus.subscribe(event_type, self._forward.emit)
+        self._subscription: Subscription | None = subscription
+        # A page deleted with its parent (the talk page, a closed panel) must leave the bus:
+        # else every later event goes to a deleted object. Not a method of self: it is gone.
+        self.destroyed.connect(lambda *_: subscription.close())
 
     def close(self) -> None:
         """Stop forwarding."""

@@ -99,6 +99,9 @@ class PictureButton(TouchButton):
         if self._picture is not None and (self.iconSize() != QSize(side, side) or
                                           self.icon().isNull()):
             icon = picture_icon(self._picture, self._theme, side, self.devicePixelRatioF())
+            if icon.isNull():
+                self._picture = None    # cannot be drawn: text only, and no retry per layout
+                return
             self.setIcon(icon)
             self.setIconSize(QSize(side, side))
 

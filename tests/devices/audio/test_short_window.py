@@ -46,3 +46,18 @@ def test_transcribe__silence__nothing_heard(whisper_base: Path, seconds: int):
     recognizer = WhisperRecognizer(whisper_base)
 
     assert recognizer.transcribe(np.zeros(seconds * SAMPLE_RATE, dtype=np.float32), "ja") == ""
+
+
+@pytest.mark.slow
+def test_transcribe__short_window_breaks__30_s_window_used_from_then_on(whisper_base: Path,
+                                                                       monkeypatch):
+    import devices.audio.recognizer as recognizer_module
+
+    def changed_api(*_args, **_kwargs):
+        raise AttributeError("'WhisperModel' object has no attribute 'get_prompt'")
+
+    monkeypatch.setattr(recognizer_module, "transcribe_short", changed_api)
+    recognizer = WhisperRecognizer(whisper_base)
+
+    assert recognizer.transcribe(np.zeros(SAMPLE_RATE, dtype=np.float32), "ja") == ""
+    assert recognizer._short_window is False

@@ -166,3 +166,22 @@ def test_screen_report__start_then_tablet__boot_not_ready_then_tablet_ready(
     assert (later["ready"], later["stage"]) == (True, "welcome")
     assert later["sequence"] > first["sequence"]
     assert start.window is not None
+
+
+def test_tablet_start__tablet_cannot_be_built__failed_not_stuck(qtbot, config, starts,
+                                                                monkeypatch):
+    import kiosk.ui.citizen.tablet_factory as factory
+
+    def broken(_services):
+        raise RuntimeError("no screen today")
+
+    monkeypatch.setattr(factory, "make_tablet_window", broken)
+    start = _start(config, starts)
+    failed: list[bool] = []
+    start.failed.connect(lambda: failed.append(True))
+
+    qtbot.waitUntil(lambda: bool(failed), timeout=30_000)
+
+    assert isinstance(start.loader.error, RuntimeError)
+    assert start.window is None
+    assert start.boot.handed_over
