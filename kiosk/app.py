@@ -7,6 +7,7 @@ of each device from the configuration (never from ``if testing:`` branches) and 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import platform
@@ -88,6 +89,7 @@ __all__ = [
     "install_translation_package",
     "render_application_pdf",
     "render_usage_report",
+    "run_models",
 ]
 
 
@@ -526,6 +528,53 @@ def describe_models(config: Config) -> list[str]:
                  else f"speech      {model}" if (model / "model.bin").is_file()
                  else f"speech: no model in {model}")
     return lines
+
+
+# A short sentence per source language for ``kiosk models check`` (not personal data).
+_TRIAL_SENTENCES = {"ja": "番号札をお取りください。", "en": "Please take a number."}
+
+
+def run_models(config: Config) -> list[Check]:
+    """``kiosk models check``: load every installed model and run it once, so IT knows after
+    an install (or a bundle update) that translation and captions really work here."""
+    checks: list[Check] = []
+    no_engine = _lacks(_TRANSLATION_ENGINE, "translation engine")
+    packs = [] if no_engine else installed_packages(config.models_dir)
+    if no_engine:
+        checks.append(Check("translation.run", Status.OK, f"{no_engine}: nothing to run"))
+    translator = ArgosTranslator(config.models_dir)
+    for pack in packs:
+        name = f"translation.run.{pack.pair}"
+        checks += guarded(name, functools.partial(_run_pack, translator, pack.source,
+                                                  pack.target, name))
+    checks += guarded("captions.run", lambda: [_run_recognizer(config)])
+    return checks
+
+
+def _run_pack(translator: ArgosTranslator, source: str, target: str, name: str) -> list[Check]:
+    result = translator.translate(_TRIAL_SENTENCES.get(source, "OK."), source, target)
+    if not result:
+        return [Check(name, Status.FAIL, "the model gave no text", "Reinstall the pack.")]
+    return [Check(name, Status.OK, "loaded and ran")]
+
+
+def _run_recognizer(config: Config) -> Check:
+    no_recognizer = _lacks(_SPEECH_RECOGNIZER, "speech recognizer")
+    model = stt_model_dir(config.models_dir)
+    if no_recognizer:
+        return Check("captions.run", Status.OK, f"{no_recognizer}: nothing to run")
+    if not (model / "model.bin").is_file():
+        return Check("captions.run", Status.OK, f"no speech model in {model}: nothing to run")
+    from devices.audio.recognizer import WhisperRecognizer  # noqa: PLC0415 - numpy, Whisper
+
+    recognizer = WhisperRecognizer(model, threads=config.models.stt_threads)
+    # A second of silence: loads the model and runs the encoder and the decoder once.
+    import numpy as np  # noqa: PLC0415
+
+    heard = recognizer.transcribe(np.zeros(16_000, dtype=np.float32), "ja")
+    return Check("captions.run", Status.OK if heard == "" else Status.WARN,
+                 "loaded and ran" if heard == "" else "heard words in silence",
+                 "" if heard == "" else "Reinstall the speech model.")
 
 
 def use_japanese_dictionary(config: Config) -> None:

@@ -67,6 +67,12 @@ smoke_test() {   # $1 = bundle folder, $2 = flavour
     fi
     cat "$smoke/err.txt"
     grep -q "Cannot install translation models" "$smoke/err.txt"
+  else    # the engines inside the bundle load and run: a language pack and Whisper base
+    echo "-- translation and speech models, run once"
+    .venv/bin/python scripts/smoke_models.py "$smoke/models"
+    "$app/kiosk" models install "$smoke/models/ja_en.argosmodel"
+    "$app/kiosk" models install-stt "$(cat "$smoke/models/whisper.path")"
+    "$app/kiosk" models check
   fi
   "$app/kiosk" demo --quit-after 3 --report "$smoke/windows.json"
   python3 -c "import json,sys; w=json.load(open(sys.argv[1])); assert len(w)==3 and all(x['visible'] and not x['missing_glyphs'] for x in w), w; print('demo windows ok')" "$smoke/windows.json"

@@ -55,6 +55,10 @@ class _NoPyAV(types.ModuleType):
     """Stands in for PyAV where it is not installed: any use says so."""
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            # Python's own probes (inspect's __wrapped__, pickling, ...) ask for dunders and
+            # expect AttributeError; only a real use of PyAV is an error worth its message.
+            raise AttributeError(name)
         raise ImportError(f"PyAV is not installed (av.{name}): the kiosk transcribes samples, "
                           "not audio files")
 

@@ -14,7 +14,7 @@ from kiosk.config import Config
 
 
 def register(subparsers: Any) -> None:
-    """Add ``models install``, ``models install-stt``, ``models install-japanese``, ``models list``."""
+    """Add ``models install``, ``install-stt``, ``install-japanese``, ``list`` and ``check``."""
     parser = subparsers.add_parser("models", help="install and list translation and speech models")
     commands = parser.add_subparsers(dest="models_command", metavar="ACTION", required=True)
     install = commands.add_parser("install", help="install a translation pack (.argosmodel)")
@@ -30,6 +30,9 @@ def register(subparsers: Any) -> None:
     japanese.set_defaults(handler=run_install_japanese)
     listing = commands.add_parser("list", help="list the installed models")
     listing.set_defaults(handler=run_list)
+    check = commands.add_parser(
+        "check", help="load every installed translation and speech model and run it once")
+    check.set_defaults(handler=run_check)
 
 
 def run_install(args: argparse.Namespace, config: Config) -> int:
@@ -71,3 +74,15 @@ def run_list(args: argparse.Namespace, config: Config) -> int:
     print(f"japanese    {dictionary}" if dictionary
           else "japanese: no Open JTalk dictionary (kiosk models install-japanese DIR)")
     return 0
+
+
+def run_check(_args: argparse.Namespace, config: Config) -> int:
+    """Run each installed model once; exit 1 when one failed."""
+    from kiosk.app import run_models  # noqa: PLC0415
+    from kiosk.doctor import Status  # noqa: PLC0415
+
+    checks = run_models(config)
+    for check in checks:
+        print(f"{check.status.value:4} {check.name}: {check.detail}"
+              + (f" ({check.fix})" if check.fix else ""))
+    return 1 if any(check.status is Status.FAIL for check in checks) else 0

@@ -34,3 +34,14 @@ def test_whisper__no_pyav_no_onnxruntime__transcribes_samples(whisper_base):
     assert done.returncode == 0, done.stderr[-2000:]
     assert "placeholder: PyAV is not installed (av.open)" in done.stdout
     assert "transcribed: str" in done.stdout
+
+
+def test_pyav_placeholder__python_probes_dunders__attribute_error_not_import_error():
+    from devices.audio.recognizer import _NoPyAV
+
+    placeholder = _NoPyAV("av")
+
+    # inspect.unwrap and friends probe __wrapped__ with hasattr: that must simply say "no".
+    assert not hasattr(placeholder, "__wrapped__")
+    with pytest.raises(ImportError, match="PyAV is not installed"):
+        _ = placeholder.open

@@ -75,3 +75,22 @@ def test_doctor_models_check__models_present_or_absent__ok_or_warn_with_fix(
     assert all("kiosk models install" in checks[name]["fix"] for name in warned)
     if packs:
         assert "ja->en" in checks["translation.packs"]["detail"]
+
+
+def test_models_check__pack_installed__translation_ran_no_speech_model_nothing_to_run(
+        env: Path, pack_files: dict[tuple[str, str], Path],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["models", "install", str(pack_files[("ja", "en")])]) == 0
+
+    assert main(["models", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "ok   translation.run.ja->en: loaded and ran" in out
+    assert "ok   captions.run: no speech model" in out
+
+
+def test_models_check__speech_model_cannot_load__exit_1_and_fail_named(
+        env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["models", "install-stt", str(_fake_stt_model(tmp_path / "whisper"))]) == 0
+
+    assert main(["models", "check"]) == 1
+    assert "fail captions.run" in capsys.readouterr().out
