@@ -14,8 +14,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk.i18n import LANGUAGES, N_, translator
+from kiosk.i18n import N_, translator
 from kiosk.ui.citizen.style import tablet_stylesheet
+from kiosk.ui.citizen.welcome_parts import (
+    START,
+    SUBTITLE,
+    TITLE,
+    add_language_buttons,
+    language_columns,
+    start_height,
+)
 from kiosk.ui.common.theme import Theme
 from kiosk.ui.common.touch_button import TouchButton
 
@@ -46,14 +54,14 @@ class BootWindow(QWidget):
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         layout = QVBoxLayout(self)
-        layout.addLayout(self._language_bar(languages, columns=4 if text_scale <= 120 else 2))
+        layout.addLayout(self._language_bar(languages, columns=language_columns(text_scale)))
         layout.addStretch(1)
         self.title = self._label("title", "welcome-title")
         layout.addWidget(self.title)
         self.subtitle = self._label("muted")
         layout.addWidget(self.subtitle)
         self.start_button = TouchButton("", target=target, name="start", role="primary")
-        self.start_button.setMinimumHeight(max(target * 2, 120))
+        self.start_button.setMinimumHeight(start_height(target))
         self.start_button.clicked.connect(self._on_start)
         layout.addWidget(self.start_button)
         self.waiting = self._label("muted", "boot-waiting")
@@ -64,15 +72,9 @@ class BootWindow(QWidget):
 
     def _language_bar(self, languages: tuple[str, ...], columns: int) -> QGridLayout:
         bar = QGridLayout()
-        self.language_buttons: dict[str, TouchButton] = {}
-        shown = [lang for lang in LANGUAGES if lang.code in languages]
-        for index, lang in enumerate(shown):
-            button = TouchButton(lang.native_name, target=self.target,
-                                 name=f"language-{lang.code}")
-            button.setCheckable(True)
-            button.clicked.connect(lambda _=False, code=lang.code: self._on_language(code))
-            bar.addWidget(button, index // columns, index % columns)
-            self.language_buttons[lang.code] = button
+        self.language_buttons = add_language_buttons(bar, languages, target=self.target,
+                                                     columns=columns,
+                                                     on_language=self._on_language)
         return bar
 
     def _label(self, role: str, name: str = "") -> QLabel:
@@ -86,10 +88,9 @@ class BootWindow(QWidget):
 
     def _retranslate(self) -> None:
         tr = translator(self.chosen_language)
-        self.title.setText(tr(N_("Welcome to Tome City Hall")))
-        self.subtitle.setText(tr(N_("No forms to write. Pick your language, then tap the "
-                                    "button.")))
-        self.start_button.setText(tr(N_("Tap here to start")))
+        self.title.setText(tr(TITLE))
+        self.subtitle.setText(tr(SUBTITLE))
+        self.start_button.setText(tr(START))
         self.waiting.setText(tr(N_("One moment, please. The screen is getting ready.")))
         for code, button in self.language_buttons.items():
             button.setChecked(code == self.chosen_language)

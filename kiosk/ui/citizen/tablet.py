@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from kiosk.deploy.provenance import about_info
 from kiosk.domain.identity import CardWithdrawn
 from kiosk.events import EventBus
-from kiosk.i18n import LANGUAGES, N_, S_, staff_translator, translator
+from kiosk.i18n import N_, S_, staff_translator, translator
 from kiosk.ports import ReadingProposer
 from kiosk.services.captions import Conversation
 from kiosk.services.queue import SlipPrinter
@@ -38,6 +38,7 @@ from kiosk.ui.citizen.staff_exit import ExitLock
 from kiosk.ui.citizen.style import tablet_stylesheet
 from kiosk.ui.citizen.talk_page import TalkPage
 from kiosk.ui.citizen.ticket_screen import TicketScreen
+from kiosk.ui.citizen.welcome_parts import add_language_buttons, language_columns
 from kiosk.ui.citizen.welcome_screen import WelcomeScreen
 from kiosk.ui.common.about_panel import AboutPanel
 from kiosk.ui.common.bridge import EventBridge
@@ -105,9 +106,7 @@ class CitizenTablet(QWidget):
             self.stack.addWidget(page)
             self._pages[stage] = page
         layout = QVBoxLayout(self)
-        # Three columns of languages leave the voice, talk and furigana buttons a column of
-        # their own at 100 % (with four, the six buttons of a row squeezed their labels).
-        layout.addLayout(self._top_bar(languages, columns=3 if text_scale <= 120 else 2))
+        layout.addLayout(self._top_bar(languages, columns=language_columns(text_scale)))
         layout.addWidget(self._idle_bar())
         layout.addWidget(self.stack, 1)
         self.idle = IdleGuard(idle_timeout_s, lambda: self.visit.stage is not Stage.WELCOME, self)
@@ -125,14 +124,9 @@ class CitizenTablet(QWidget):
     # ------------------------------------------------------------ parts
     def _top_bar(self, languages: tuple[str, ...], columns: int) -> QGridLayout:
         bar = QGridLayout()
-        self.language_buttons: dict[str, TouchButton] = {}
-        shown = [lang for lang in LANGUAGES if lang.code in languages]
-        for index, lang in enumerate(shown):
-            button = TouchButton(lang.native_name, target=self.target, name=f"language-{lang.code}")
-            button.setCheckable(True)
-            button.clicked.connect(lambda _=False, code=lang.code: self._on_language(code))
-            bar.addWidget(button, index // columns, index % columns)
-            self.language_buttons[lang.code] = button
+        self.language_buttons = add_language_buttons(bar, languages, target=self.target,
+                                                     columns=columns,
+                                                     on_language=self._on_language)
         self.voice_button = TouchButton("", target=self.target, name="voice")
         self.voice_button.setCheckable(True)
         self.voice_button.setChecked(self.visit.voice_guidance)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout
 
-from kiosk.i18n import N_
 from kiosk.ui.citizen.screen_base import CitizenScreen
+from kiosk.ui.citizen.welcome_parts import START, SUBTITLE, TITLE, start_height
 
 __all__ = ["WelcomeScreen"]
 
@@ -18,16 +18,14 @@ class WelcomeScreen(CitizenScreen):
         """Title, one sentence, and the start button."""
         tr = self.marked       # furigana markup kept: the labels draw it in furigana mode
         layout.addStretch(1)
-        self.title = self.label(tr(N_("Welcome to Tome City Hall")), role="title",
-                                name="welcome-title")
+        self.title = self.label(tr(TITLE), role="title", name="welcome-title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.title)
-        subtitle = self.label(tr(N_("No forms to write. Pick your language, then tap the "
-                                    "button.")), role="muted")
+        subtitle = self.label(tr(SUBTITLE), role="muted")
         subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(subtitle)
-        self.start_button = self.button(tr(N_("Tap here to start")), "start", role="primary")
-        self.start_button.setMinimumHeight(max(self.target * 2, 120))
+        self.start_button = self.button(tr(START), "start", role="primary")
+        self.start_button.setMinimumHeight(start_height(self.target))
         self.start_button.clicked.connect(self._on_start)
         layout.addWidget(self.start_button)
 
