@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
+from kiosk.config_checks import check_unknown_keys, check_value
 from kiosk.errors import ConfigError
 from kiosk.i18n import S_
 from kiosk.paths import default_data_dir
@@ -203,7 +204,12 @@ def load_config(path: Path | None, environ: Mapping[str, str] | None = None) -> 
     raw: dict[str, Any] = {}
     if path is not None:
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            # utf-8-sig: Windows Notepad may start a UTF-8 file with a byte order mark.
+            raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise ConfigError(S_("{file}: not UTF-8 text (byte {offset}; Shift_JIS?). Save it "
+                                 "as UTF-8 (Notepad: Save as, Encoding UTF-8) and start again."),
+                              file=where, offset=exc.start) from exc
         except OSError as exc:
             raise ConfigError(S_("{file}: cannot read the configuration file ({reason})."),
                               file=where, reason=exc.strerror or str(exc)) from exc
@@ -215,10 +221,8 @@ def load_config(path: Path | None, environ: Mapping[str, str] | None = None) -> 
         raise ConfigError(
             S_("{file}: schema_version {found} is not supported; this kiosk reads version {expected}."),
             file=where, found=str(version), expected=SCHEMA_VERSION)
-    for name in raw:
-        if name not in _SECTIONS:
-            raise ConfigError(S_("{file}: unknown section [{section}]; known sections: {known}."),
-                              file=where, section=name, known=", ".join(_SECTIONS))
+    check_unknown_keys(raw, {name: [f.name for f in fields(cls)]
+                             for name, cls in _SECTIONS.items()}, where)
     sections = {
         name: _build_section(cls, raw.get(name, {}), name, where, env)
         for name, cls in _SECTIONS.items()
@@ -235,11 +239,7 @@ def _build_section(cls: type[Any], table: Any, section: str, where: str,
                    env: Mapping[str, str]) -> Any:
     if not isinstance(table, dict):
         raise ConfigError(S_("{file}: [{section}] must be a table."), file=where, section=section)
-    known = {f.name: f for f in fields(cls)}
-    for key in table:
-        if key not in known:
-            raise ConfigError(S_("{file}: [{section}] unknown key '{key}'; known keys: {known}."),
-                              file=where, section=section, key=key, known=", ".join(known))
+    known = {f.name: f for f in fields(cls)}   # unknown keys: check_unknown_keys, before
     hints = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
     for name in known:
@@ -282,6 +282,7 @@ def _coerce(value: Any, hint: Any, where: str, section: str, key: str) -> Any:
         raise ConfigError(S_("{file}: [{section}] {key}: expected {expected}, got {got!r}."),
                           file=where, section=section, key=key,
                           expected=_describe(base), got=str(value))
+    check_value(section, key, converted, where)
     return converted
 
 
