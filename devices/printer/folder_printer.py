@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import threading
@@ -46,14 +47,10 @@ class FolderPrinter:
         return max(numbers, default=0)
 
     def probe(self) -> list[Check]:
-        """The folder exists (or can be made) and is writable."""
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            test = self.folder / ".kiosk-write-test"
-            test.write_bytes(b"")
-            test.unlink()
-        except OSError as exc:
-            return [Check("printer.ready", Status.FAIL,
-                          f"cannot write to {self.folder}: {exc.strerror or exc}",
+        """The folder (or the folder it will be made in) is writable; nothing is created."""
+        existing = next(p for p in (self.folder, *self.folder.parents) if p.exists())
+        if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+            return [Check("printer.ready", Status.FAIL, f"cannot write to {existing}",
                           "Set [printer] output_dir to a writable folder.")]
-        return [Check("printer.ready", Status.OK, f"printing to folder {self.folder} (demo)")]
+        made = "" if existing == self.folder else " (made at the first print)"
+        return [Check("printer.ready", Status.OK, f"printing to folder {self.folder}{made} (demo)")]

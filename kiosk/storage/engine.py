@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
     ArgumentError,
+    DatabaseError,
     DisconnectionError,
     InterfaceError,
     OperationalError,
@@ -23,6 +24,7 @@ from sqlalchemy.exc import (
 from kiosk.doctor import Check, Status
 from kiosk.errors import StorageError
 from kiosk.i18n import S_
+from kiosk.storage.sqlite_files import damaged_database_error, probe_sqlite_file, sqlite_file
 
 __all__ = [
     "DatabaseUnavailableError",
@@ -126,6 +128,11 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Connection]:
             S_("The database is not reachable ({reason})."),
             reason=type(exc.orig).__name__ if exc.orig is not None else type(exc).__name__,
         ) from exc
+    except DatabaseError as exc:
+        damaged = damaged_database_error(exc, engine.url.database)
+        if damaged is None:
+            raise
+        raise damaged from exc
 
 
 def redacted_url(url: str) -> str:
@@ -137,7 +144,13 @@ def redacted_url(url: str) -> str:
 
 
 def probe_database(url: str) -> list[Check]:
-    """Connect and run ``SELECT 1``; report the backend, its version and the round trip."""
+    """Connect and run ``SELECT 1``; report the backend, its version and the round trip.
+
+    An embedded SQLite file is only read, never created (:func:`probe_sqlite_file`).
+    """
+    path = sqlite_file(url)
+    if path is not None:
+        return probe_sqlite_file(path)
     shown = redacted_url(url)
     try:
         engine = make_engine(url)

@@ -22,7 +22,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from kiosk.doctor import Check, Status
 from kiosk.errors import StorageError
 from kiosk.i18n import S_
-from kiosk.storage.engine import DatabaseUnavailableError, make_engine, redacted_url, transaction
+from kiosk.storage.engine import make_engine, redacted_url, transaction
+from kiosk.storage.sqlite_files import readonly_engine, sqlite_file
 
 __all__ = [
     "SchemaMismatchError",
@@ -139,11 +140,15 @@ def _unknown(state: SchemaState) -> SchemaMismatchError:
 
 
 def probe_schema(url: str) -> list[Check]:
-    """The doctor check: is the schema current?"""
-    engine = make_engine(url)
+    """The doctor check: is the schema current? (An embedded file is only read, never made.)"""
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        return [Check("database.schema", Status.WARN, f"no database at {path}",
+                      "Fix database.reachable first.")]
+    engine = make_engine(url) if path is None else readonly_engine(path)
     try:
         state = check_schema(engine)
-    except (DatabaseUnavailableError, SQLAlchemyError) as exc:
+    except (StorageError, SQLAlchemyError) as exc:
         return [Check("database.schema", Status.FAIL,
                       f"{redacted_url(url)}: cannot read the schema version ({type(exc).__name__})",
                       "Fix database.reachable first.")]
