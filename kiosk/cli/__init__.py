@@ -17,6 +17,7 @@ from pathlib import Path
 
 from kiosk import __version__
 from kiosk.config import Config, load_config
+from kiosk.cli.pipes import quiet_on_closed_pipe
 from kiosk.errors import KioskError, UserFacingError
 from kiosk.logging_setup import configure_logging
 from kiosk.paths import default_config_path
@@ -73,7 +74,11 @@ def read_config(path: Path | None) -> Config:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``kiosk`` command and return its exit code."""
+    """Run the ``kiosk`` command and return its exit code (141 when its reader went away)."""
+    return quiet_on_closed_pipe(lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser(requested_commands(argv))
     args = parser.parse_args(argv)
     if getattr(args, "handler", None) is None:
