@@ -40,6 +40,11 @@ class DatabaseUnavailableError(StorageError):
     """The database cannot be reached (LAN or server down) or stayed locked too long."""
 
 
+_FILE_UNUSABLE = S_("The database file {file} cannot be used ({reason}). Check that its folder "
+                    "exists and that the kiosk's user may write both; another program may hold "
+                    "it.")
+
+
 def is_sqlite(engine: Engine) -> bool:
     """Whether ``engine`` is an embedded SQLite database."""
     return engine.dialect.name == "sqlite"
@@ -56,7 +61,11 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         pool: dict[str, int] = {}
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailableError(_FILE_UNUSABLE, file=parsed.database,
+                                               reason=exc.strerror or type(exc).__name__) from exc
             pool = {"pool_size": pool_size, "max_overflow": pool_size * 2}
         engine = create_engine(url, connect_args={"timeout": 15}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -124,15 +133,28 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Connection]:
             with connection.begin():
                 yield connection
     except (OperationalError, InterfaceError) as exc:
-        raise DatabaseUnavailableError(
-            S_("The database is not reachable ({reason})."),
-            reason=type(exc.orig).__name__ if exc.orig is not None else type(exc).__name__,
-        ) from exc
+        raise _unavailable(engine, exc) from exc
     except DatabaseError as exc:
         damaged = damaged_database_error(exc, engine.url.database)
         if damaged is None:
             raise
         raise damaged from exc
+
+
+def _unavailable(engine: Engine, exc: OperationalError | InterfaceError) -> StorageError:
+    # The driver's words only when connecting failed (no statement ran): "Connection refused"
+    # or "password authentication failed" is what IT needs, and holds no answers.
+    reason = type(exc.orig or exc).__name__
+    if exc.statement is None and exc.orig is not None:
+        reason = (str(exc.orig).strip().splitlines() or [reason])[0][:160]
+    if is_sqlite(engine):
+        return DatabaseUnavailableError(_FILE_UNUSABLE, reason=reason,
+                                        file=engine.url.database or "(embedded database)")
+    return DatabaseUnavailableError(
+        S_("The database at {url} is not reachable ({reason}). Check that the server is "
+           "running, that this device reaches it (LAN, firewall, host and port), and the user "
+           "and password in [database] url."),
+        url=engine.url.render_as_string(hide_password=True), reason=reason)
 
 
 def redacted_url(url: str) -> str:
