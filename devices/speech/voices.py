@@ -17,6 +17,7 @@ from devices.speech.japanese_dictionary import (
     DictionaryMissing,
     load_pyopenjtalk,
 )
+from devices.speech.voice_hints import missing_voice_check
 from kiosk.doctor import Check, Status
 
 __all__ = ["find_voices", "probe_voices", "system_voice_id", "system_voice_tag"]
@@ -136,7 +137,14 @@ def probe_voices(languages: Iterable[str]) -> list[Check]:
                                 f"{_open_jtalk_problem()}: shown as text only",
                                 f"Install the dictionary: {INSTALL_HINT}."))
         else:
-            checks.append(Check(f"speech.{tag}", Status.WARN, "no voice: shown as text only",
-                                "Linux: install espeak-ng; Windows: add the language's speech "
-                                "voice in Settings > Time & language > Speech."))
+            checks.append(missing_voice_check(tag, _installed_voice_count()))
     return checks
+
+
+def _installed_voice_count() -> int | None:
+    """How many system voices there are; ``None`` when there is no speech engine."""
+    try:
+        voices = _system_voices()
+    except Exception:  # no speech library or engine at all
+        return None
+    return len({voice_id for voice_id, _tag in voices}) or None
