@@ -112,7 +112,7 @@ class UiConfig:
     high_contrast: bool = False
     fullscreen: bool = False
     screen_dpi: float = 0.0           # 0 = ask the screen; tablets often report it wrongly
-    # scrypt hash of the staff PIN that leaves kiosk mode (`kiosk tablet --hash-exit-pin PIN`);
+    # scrypt hash of the staff PIN that leaves kiosk mode (`kiosk tablet --hash-exit-pin`);
     # empty: kiosk mode cannot be left from the screen. Not secret like a key, but not shown.
     staff_exit_pin_hash: str = field(default="", repr=False)
 

@@ -21,18 +21,20 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--report", type=Path, default=None, metavar="FILE",
                         help="write the shown screen and its button positions as JSON, on "
                              "every screen change (for scripted checks and benchmarks)")
-    parser.add_argument("--hash-exit-pin", metavar="PIN", default=None,
-                        help="print the hash of a staff exit PIN for [ui] staff_exit_pin_hash "
-                             "and exit")
+    # The PIN itself is never an argument: the process list and shell history would show it.
+    parser.add_argument("--hash-exit-pin", action="store_true",
+                        help="read a staff exit PIN (typed twice at the terminal, or the first "
+                             "line of stdin), print its hash for [ui] staff_exit_pin_hash, exit")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
     """Start the tablet and return the Qt exit code."""
-    if args.hash_exit_pin is not None:
+    if args.hash_exit_pin:
+        from kiosk.cli.secret_input import read_secret  # noqa: PLC0415
         from kiosk.domain.staff import hash_password  # noqa: PLC0415
 
-        print(hash_password(args.hash_exit_pin))
+        print(hash_password(read_secret("staff exit PIN")))
         return 0
     from kiosk.ui.citizen.run_tablet import run_tablet  # noqa: PLC0415 - Qt, only here
 
