@@ -77,8 +77,17 @@ def load_text(text: str, file: str = "forms/inline.yaml",
     return definition, issues
 
 
-def _read(path: Path) -> tuple[str, str]:
-    return path.read_text(encoding="utf-8"), f"{path.parent.name}/{path.name}"
+def _read(path: Path, catalog: FormCatalog) -> tuple[str, str] | None:
+    """The text and the shown name of ``path``; a file that is not UTF-8 is an issue (F004)."""
+    name = f"{path.parent.name}/{path.name}"
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8"), name
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        catalog.issues.append(FormIssue(IssueCode.NOT_UTF8, Location(name, line),
+                                        {"offset": exc.start}))
+        return None
 
 
 def load_catalog(directory: Path | None = None) -> FormCatalog:
@@ -87,16 +96,17 @@ def load_catalog(directory: Path | None = None) -> FormCatalog:
     catalog = FormCatalog()
     common = CommonLibrary()
     common_path = directory / COMMON_FILE
-    if common_path.exists():
-        text, name = _read(common_path)
-        doc, issues = parse_yaml(text, name)
+    read = _read(common_path, catalog) if common_path.exists() else None
+    if read is not None:
+        doc, issues = parse_yaml(*read)
         catalog.issues += issues
         if doc.data is not None:
             common, built = build_common(doc)
             catalog.issues += built
     for path in sorted(directory.glob("*.yaml")):
-        if path.name != COMMON_FILE:
-            _add(catalog, *_read(path), common)
+        read = _read(path, catalog) if path.name != COMMON_FILE else None
+        if read is not None:
+            _add(catalog, *read, common)
     for bundle in catalog.bundles.values():
         catalog.issues += lint_bundle(bundle, set(catalog.forms))
     catalog.issues += list(_inconsistent_labels(catalog.forms.values()))

@@ -39,6 +39,8 @@ class IssueCode(enum.Enum):
     YAML_SYNTAX = ("F001", Severity.ERROR, "YAML syntax error: {problem}")
     DUPLICATE_KEY = ("F002", Severity.ERROR, "key '{key}' appears twice in the same mapping")
     NOT_A_MAPPING = ("F003", Severity.ERROR, "expected a mapping (key: value), found {found}")
+    NOT_UTF8 = ("F004", Severity.ERROR,
+                "not UTF-8 text (byte {offset}; Shift_JIS?): save the file as UTF-8")
     MISSING_KEY = ("F010", Severity.ERROR, "required key '{key}' is missing")
     UNKNOWN_KEY = ("F011", Severity.ERROR, "unknown key '{key}' (allowed: {allowed})")
     WRONG_TYPE = ("F012", Severity.ERROR, "'{key}' must be {expected}, found {found}")
