@@ -14,6 +14,7 @@ from typing import Any
 
 from kiosk.audit import build_report, export_csv, form_infos, iter_records, verify_directory
 from kiosk.audit.report_csv import write_report_csvs
+from kiosk.cli.audit_heads import unreadable_head_error
 from kiosk.config import Config
 from kiosk.errors import ConfigError
 from kiosk.i18n import S_
@@ -54,7 +55,13 @@ def _range(parser: argparse.ArgumentParser) -> None:
 def run_verify(args: argparse.Namespace, config: Config) -> int:
     """Verify every device folder; print each finding; exit 1 when one is not a warning."""
     directory = args.directory or config.audit_dir
-    result = verify_directory(directory)
+    try:
+        result = verify_directory(directory)
+    except (ValueError, KeyError, TypeError) as exc:
+        unreadable = unreadable_head_error(directory)
+        if unreadable is None:
+            raise
+        raise unreadable from exc
     for finding in result.findings:
         print(("warning: " if finding.warning else "") + finding.english())
     state = "OK" if result.ok else "TAMPERED"
