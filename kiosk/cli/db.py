@@ -24,11 +24,22 @@ def register(subparsers: Any) -> None:
         handler=run_status)
     purge = commands.add_parser(
         "purge", help="delete answers of applications finished longer ago than the retention")
-    purge.add_argument("--hours", type=int, default=None,
+    purge.add_argument("--hours", type=_positive_hours, default=None,
                        help="override [database] retention_hours")
     purge.set_defaults(handler=run_purge)
     commands.add_parser("new-key", help="print a new random answers_key").set_defaults(
         handler=run_new_key)
+
+
+def _positive_hours(text: str) -> int:
+    # --hours 0 or -5 would delete the answers of every finished application at once.
+    try:
+        hours = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of hours") from None
+    if hours <= 0:
+        raise argparse.ArgumentTypeError(f"{hours}: must be more than 0 hours")
+    return hours
 
 
 def run_upgrade(_args: argparse.Namespace, config: Config) -> int:
