@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.config import Config, load_config
 from kiosk.cli.pipes import quiet_on_closed_pipe
+from kiosk.config import Config, load_config
 from kiosk.errors import KioskError, UserFacingError
 from kiosk.logging_setup import configure_logging
 from kiosk.paths import default_config_path

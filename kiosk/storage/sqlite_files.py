@@ -44,9 +44,10 @@ def sqlite_file(url: str) -> Path | None:
         parsed = make_url(url)
     except ArgumentError:
         return None
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
         return None
-    return Path(parsed.database)
+    return Path(database)
 
 
 def damaged_database_error(exc: BaseException, path: str | None) -> DamagedDatabaseError | None:

@@ -31,5 +31,6 @@ def test_kiosk_command__stdout_reader_gone__quiet_exit_without_traceback(tmp_pat
         os.close(write_end)
         _out, err = process.communicate(timeout=120)
 
-    assert b"Traceback" not in err and b"BrokenPipe" not in err, err.decode()
+    assert b"Traceback" not in err, err.decode()
+    assert b"BrokenPipe" not in err, err.decode()
     assert process.returncode == code

@@ -64,7 +64,8 @@ def test_load_config__unsupported_database_url__error_lists_supported_ones(tmp_p
     message = _error(tmp_path, f'[database]\nurl = "{url}"\n')
 
     assert "is not a database this kiosk supports" in message
-    assert "sqlite:///PATH" in message and "postgresql+psycopg://" in message
+    assert "sqlite:///PATH" in message
+    assert "postgresql+psycopg://" in message
     assert "secret" not in message
 
 

@@ -63,7 +63,8 @@ def test_hash_exit_pin__empty_stdin__message_and_exit_2():
     result = _kiosk("--hash-exit-pin", stdin="")
 
     assert result.returncode == 2
-    assert "Nothing was entered" in result.stderr and "Traceback" not in result.stderr
+    assert "Nothing was entered" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_hash_exit_pin__typed_twice_at_terminal__hash_printed_pin_not_echoed():

@@ -41,4 +41,5 @@ def test_audit_verify__unreadable_head_json__names_file_exit_2(tmp_path, capsys,
 
     assert code == 2
     err = capsys.readouterr().err
-    assert str(head) in err and "damaged or changed" in err
+    assert str(head) in err
+    assert "damaged or changed" in err

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from kiosk.doctor import Status
 from kiosk.storage.engine import make_engine, probe_database, transaction
@@ -57,7 +58,8 @@ def test_probe_database__sqlite_in_missing_folder__fails_naming_the_folder(tmp_p
     (check,) = probe_database(_url(tmp_path / "nope" / "kiosk.sqlite3"))
 
     assert check.status is Status.FAIL
-    assert "the folder" in check.detail and "[database] url" in check.fix
+    assert "the folder" in check.detail
+    assert "[database] url" in check.fix
 
 
 def test_probe_database__missing_file_in_existing_folder__warns_and_creates_nothing(tmp_path):
@@ -85,7 +87,14 @@ def test_probe_database__damaged_file__fails_naming_file_and_backup(tmp_path, da
     (check,) = probe_database(_url(path))
 
     assert check.status is Status.FAIL
-    assert str(path) in check.detail and "backup" in check.detail
+    assert str(path) in check.detail
+    assert "backup" in check.detail
+
+
+def _read_schema_and_applications(engine: Engine) -> None:
+    check_schema(engine)
+    with transaction(engine) as connection:
+        connection.exec_driver_sql("SELECT count(*) FROM applications").all()
 
 
 @pytest.mark.parametrize("damage", [_garbage, _truncated])
@@ -94,9 +103,7 @@ def test_transaction__damaged_file__raises_damaged_database_error_naming_file(tm
     engine = make_engine(_url(path))
 
     with pytest.raises(DamagedDatabaseError) as raised:
-        check_schema(engine)
-        with transaction(engine) as connection:
-            connection.exec_driver_sql("SELECT count(*) FROM applications").all()
+        _read_schema_and_applications(engine)
     engine.dispose()
 
     assert str(path) in raised.value.english()
@@ -114,4 +121,5 @@ def test_kiosk_db__damaged_sqlite_file__message_and_exit_2_without_traceback(tmp
 
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
-    assert str(path) in result.stderr and "backup" in result.stderr
+    assert str(path) in result.stderr
+    assert "backup" in result.stderr

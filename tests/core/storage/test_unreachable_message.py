@@ -17,9 +17,8 @@ _REFUSED = "postgresql+psycopg://kiosk:s3cret-pw@127.0.0.1:1/kiosk"
 def test_transaction__server_refuses__error_names_url_without_password_and_what_to_check():
     engine = make_engine(_REFUSED)
 
-    with pytest.raises(DatabaseUnavailableError) as raised:
-        with transaction(engine):
-            pass
+    with pytest.raises(DatabaseUnavailableError) as raised, transaction(engine):
+        pass
     engine.dispose()
 
     message = raised.value.english()
@@ -47,5 +46,6 @@ def test_kiosk_command__unreachable_database__url_and_fix_exit_2(tmp_path, comma
                             text=True, env=env, timeout=120, check=False)
 
     assert result.returncode == 2, result.stderr
-    assert "127.0.0.1:1/kiosk" in result.stderr and "s3cret-pw" not in result.stderr
+    assert "127.0.0.1:1/kiosk" in result.stderr
+    assert "s3cret-pw" not in result.stderr
     assert "Traceback" not in result.stderr

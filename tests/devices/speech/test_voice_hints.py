@@ -13,7 +13,8 @@ def test_missing_voice__espeak_installed_without_tagalog__says_espeak_has_no_suc
     check = missing_voice_check("tl", 131, platform="linux")
 
     assert check.status is Status.WARN
-    assert "espeak-ng is installed" in check.detail and "Tagalog (tl)" in check.detail
+    assert "espeak-ng is installed" in check.detail
+    assert "Tagalog (tl)" in check.detail
     assert "install espeak-ng" not in check.fix
     assert "no voice for Tagalog (tl)" in check.fix
 
@@ -47,5 +48,6 @@ def test_probe_voices__tagalog_missing__hint_follows_what_the_system_has(monkeyp
 
     (check,) = voices.probe_voices(["tl"])
 
-    assert check.name == "speech.tl" and check.status is Status.WARN
+    assert check.name == "speech.tl"
+    assert check.status is Status.WARN
     assert expected in check.detail
