@@ -184,8 +184,8 @@ class ClerkWindow(QStackedWidget):
         self.queue.ticket_closed.connect(self.review.close_application)
         work = QWidget()
         row = QHBoxLayout(work)
-        row.addWidget(self.queue, 2)
-        row.addWidget(self.review, 3)
+        row.addWidget(self.queue, 1)
+        row.addWidget(self.review, 2)       # the values need the room (shown whole)
         return work
 
     def _on_ticket_called(self, ticket: Ticket) -> None:

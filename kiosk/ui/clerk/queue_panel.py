@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -61,6 +61,10 @@ class QueuePanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
+        # A return reason in the state column is read whole: rows grow, nothing is elided.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.transfer_to = QComboBox()
         for code, name in desk.all_services():
             self.transfer_to.addItem(f"{code} {name}", code)
@@ -83,8 +87,8 @@ class QueuePanel(QWidget):
             button.setObjectName(f"queue-{key}")
             button.clicked.connect(lambda _=False, b=button, h=handler: self._guard.run(b, h))
             self.buttons[key] = button
-            grid.addWidget(button, index // 4, index % 4)
-        grid.addWidget(self.transfer_to, 2, 0, 1, 4)
+            grid.addWidget(button, index // 2, index % 2)
+        grid.addWidget(self.transfer_to, 4, 0, 1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.current)
         layout.addLayout(grid)
