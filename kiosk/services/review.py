@@ -129,6 +129,7 @@ class ApplicationReturned(Event):
     ticket_id: int
     staff_id: int
     reason_id: str      # a key of RETURN_REASONS
+    language: str = "ja"    # the catalog code the citizen applied in (they are told in it)
 
 
 @dataclass(frozen=True)
@@ -354,7 +355,8 @@ class ReviewSession:
             self._require(ApplicationStatus.IN_REVIEW)
             self._move(ApplicationStatus.RETURNED, return_reason=reason_id)
             self._service.events.publish(ApplicationReturned(
-                self.application.id, self.application.ticket_id or 0, self.staff.id, reason_id))
+                self.application.id, self.application.ticket_id or 0, self.staff.id, reason_id,
+                self.application.language))
 
     def citizen_notice(self, reason_id: str) -> str:
         """The return reason as the citizen reads it: in the language they applied in."""

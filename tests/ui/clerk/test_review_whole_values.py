@@ -191,6 +191,13 @@ def test_queue__call_next_double_clicked__one_ticket_called(qtbot, world):
         [TicketState.CALLED.value, TicketState.ISSUED.value])
 
 
+def test_conversation__vietnamese_visitor_called__tab_follows_their_language(desk, world):
+    # The long-address application was made in Vietnamese.
+    assert desk.conversation is not None
+    assert desk.conversation.visitor_language.currentData() == "vi"
+    assert world.services.conversation.visitor_language == "vi"
+
+
 def test_finish_buttons__ticket_and_application__say_what_they_finish(desk):
     ticket, application = desk.queue.buttons["finish"].text(), desk.review.buttons["finish"].text()
 
