@@ -28,8 +28,8 @@ from kiosk.services.captions import Conversation
 from kiosk.services.queue import SlipPrinter
 from kiosk.services.visit import LanguageChanged, Stage, Visit, VisitChanged, VisitEnded
 from kiosk.ui.citizen.choose_screen import ChooseScreen
-from kiosk.ui.citizen.identify_screen import IdentifyScreen
 from kiosk.ui.citizen.counter_notice import CounterNoticeBar
+from kiosk.ui.citizen.identify_screen import IdentifyScreen
 from kiosk.ui.citizen.idle_guard import IdleGuard
 from kiosk.ui.citizen.life_event_screen import LifeEventScreen
 from kiosk.ui.citizen.question_screen import QuestionScreen

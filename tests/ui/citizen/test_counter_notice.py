@@ -4,6 +4,9 @@ conversation relay) shows the people-made translation."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -16,6 +19,7 @@ from kiosk.ui.citizen.counter_notice import CounterNoticeBar
 from kiosk.ui.clerk.clerk_window import ClerkWindow
 
 from ..clerk.conftest import PASSWORD, make_world
+from ..clipping import clipped_texts
 
 pytestmark = pytest.mark.gui
 
@@ -53,7 +57,7 @@ def _click(qtbot, button):
 @pytest.mark.parametrize("reason_id", sorted(RETURN_REASONS))
 def test_return__clerk_returns__tablet_shows_reason_in_citizens_language(qtbot, counter,
                                                                           reason_id):
-    world, clerk, bar = counter
+    _world, clerk, bar = counter
     clerk.login.login.setText("clerk1")
     clerk.login.password.setText(PASSWORD)
     _click(qtbot, clerk.login.submit)
@@ -84,3 +88,29 @@ def test_notice__not_a_return_reason__not_shown(qtbot):
     qtbot.wait(100)
 
     assert not bar.isVisible()
+
+
+@pytest.mark.parametrize(("language", "scale"), [("vi", 100), ("ne", 200), ("ja", 150)])
+def test_tablet__notice_from_the_clerk__shown_whole_in_that_language(make_kiosk, language,
+                                                                    scale):
+    kiosk = make_kiosk(text_scale=scale)
+    reason = RETURN_REASONS["document_needed"]
+
+    # The demo: the clerk's screen and the tablet share one conversation in one process.
+    kiosk.services.conversation.send_notice(reason, language)
+    kiosk.pilot.settle()
+
+    bar = kiosk.tablet.counter_notice
+    assert bar.isVisible()
+    assert bar.text.text() == translator(language)(reason)
+    assert clipped_texts(bar) == []
+    _screenshot(kiosk.tablet, f"tablet-counter-notice-{language}-{scale}")
+    kiosk.pilot.tap("counter-notice-ok")
+    assert not bar.isVisible()
+
+
+def _screenshot(widget, name):
+    folder = os.environ.get("KIOSK_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(Path(folder) / f"{name}.png"))
