@@ -59,6 +59,16 @@ def desk(qtbot, world):
     # The world's first ticket leaves the line, so the long address is called next.
     world.services.queue.act(world.ticket_id, TicketAction.CANCEL, staff_id=None)
     application_id = _submit_long_address(world)
+    clerk = _logged_in(qtbot, world)
+    _click(qtbot, clerk.queue.buttons["next"])
+    assert clerk.review.review is not None
+    assert clerk.review.review.application.id == application_id
+    yield clerk
+    clerk.close_bridge()
+
+
+def _logged_in(qtbot, world) -> ClerkWindow:
+    """The desktop at the size and theme `kiosk clerk` gives it, after the clerk's login."""
     clerk = ClerkWindow(world.services, idle_lock_s=600)
     clerk.setStyleSheet(NORMAL.stylesheet())
     clerk.resize(1200, 800)
@@ -67,11 +77,7 @@ def desk(qtbot, world):
     clerk.login.login.setText("clerk1")
     clerk.login.password.setText(PASSWORD)
     _click(qtbot, clerk.login.submit)
-    _click(qtbot, clerk.queue.buttons["next"])
-    assert clerk.review.review is not None
-    assert clerk.review.review.application.id == application_id
-    yield clerk
-    clerk.close_bridge()
+    return clerk
 
 
 def _click(qtbot, button):
@@ -176,12 +182,7 @@ def test_review__print_double_clicked__one_print_job(qtbot, desk, world):
 
 def test_queue__call_next_double_clicked__one_ticket_called(qtbot, world):
     world.services.queue.take_ticket("A")
-    clerk = ClerkWindow(world.services, idle_lock_s=600)
-    qtbot.addWidget(clerk)
-    clerk.show()
-    clerk.login.login.setText("clerk1")
-    clerk.login.password.setText(PASSWORD)
-    _click(qtbot, clerk.login.submit)
+    clerk = _logged_in(qtbot, world)
 
     _double_click(qtbot, clerk.queue.buttons["next"])
 
