@@ -22,6 +22,7 @@ from kiosk.services.counter_desk import CounterDesk, DeskBusyError
 from kiosk.services.review import STATUS_NAMES, ReviewError
 from kiosk.services.visit import stored_answers
 from kiosk.ui.clerk.clerk_window import ClerkWindow
+from kiosk.ui.clerk.review_panel import staff_message
 from kiosk.ui.common.theme import NORMAL
 
 from ..clipping import clipped_texts
@@ -163,7 +164,9 @@ def test_review__through_the_flow__status_line_in_japanese(qtbot, desk):
         _click(qtbot, review.buttons[key])
         _settle(qtbot)
         seen.append(review.status.text())
+    _screenshot(desk, "clerk-review-printed")
 
+    assert clipped_texts(review) == []
     assert seen == ["状態: 審査中", "状態: 承認済み", "状態: 印刷済み"]
 
 
@@ -237,3 +240,16 @@ def test_counter_desk__call_while_serving__refused_and_the_next_still_waits(worl
 
     assert again.id == first.id
     assert world.services.storage.queue.get(second.id).state is TicketState.ISSUED
+
+
+def test_staff_message__refused_for_its_status__status_named_in_japanese(world):
+    staff = world.services.storage.staff.list()[0]
+    review = world.services.review.open(world.application_id, staff)
+    review.send_back("document_needed")
+
+    with pytest.raises(ReviewError) as refused:
+        review.approve()
+
+    shown = staff_message(JA, refused.value)
+    assert "市民に差し戻し" in shown
+    assert "returned" not in shown
