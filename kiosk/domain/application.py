@@ -63,14 +63,16 @@ class Answer:
     """One answered field. ``value`` is personal data: it never appears in a repr.
 
     A clerk's correction (provenance ``clerk``) also keeps the clerk's ``reason`` and the
-    ``original`` stored text it replaced (``None`` when the field had no answer before): the
-    review shows the two side by side. ``original`` is personal data too.
+    ``original`` stored text it replaced (``None`` when the field had no answer before), and
+    where that text came from (``original_provenance``; ``None`` for corrections stored before
+    it was kept): the review shows them side by side. ``original`` is personal data too.
     """
 
     value: str
     provenance: Provenance
     reason: str = ""
     original: str | None = None
+    original_provenance: Provenance | None = None
 
     def __repr__(self) -> str:
         return f"Answer(value=<{len(self.value)} chars>, provenance={self.provenance.value})"

@@ -76,7 +76,10 @@ def _phone(value: Any, item: FieldDef, _form: FormDefinition) -> str:
     digits = _digits(value)
     if not re.fullmatch(r"0\d{9,10}", digits):
         raise InvalidAnswerError(item.id, N_("Please enter a phone number of 10 or 11 digits."))
-    return digits
+    # The grouping the person typed (0220-22-1111) is kept: it tells the area code, which the
+    # digits alone do not. Any dash or space becomes "-"; other shapes are kept as digits.
+    grouped = re.sub(r"[-‐−ー\s]+", "-", unicodedata.normalize("NFKC", str(value)).strip())
+    return grouped if re.fullmatch(r"0\d{1,4}-\d{1,4}-\d{3,4}", grouped) else digits
 
 
 def _choice_values(item: FieldDef, form: FormDefinition) -> set[str]:

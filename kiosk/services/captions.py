@@ -57,6 +57,7 @@ __all__ = [
     "Conversation",
     "ConversationCleared",
     "ConversationRelay",
+    "CounterNotice",
     "LineKind",
     "LocalRelay",
     "Party",
@@ -126,6 +127,18 @@ class ConversationCleared(Event):
 class VisitorLanguageChanged(Event):
     """The visitor's language changed here or on the other device of the counter."""
 
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class CounterNotice(Event):
+    """A fixed notice for the visitor, from the clerk (an application went back to them).
+
+    ``message_id`` is a catalog message id, never free text: the visitor's screen shows its
+    human translation in ``language`` (the catalog code they applied in).
+    """
+
+    message_id: str
     language: str
 
 
@@ -311,7 +324,7 @@ class Conversation:
             "line": self._receive_line, "cleared": lambda _o, _m: self._wipe(),
             "language": self._receive_language, "hello": self._receive_hello,
             "here": lambda _o, _m: None, "bye": self._receive_bye,
-            "session": self._receive_session,
+            "session": self._receive_session, "notice": self._receive_notice,
         }
         self._relay.subscribe(self._on_message)
 
@@ -380,6 +393,17 @@ class Conversation:
                 return
             self._session = session
         self._send({"type": "session", "session": session})
+
+    def send_notice(self, message_id: str, language_code: str) -> None:
+        """Show the visitor a fixed notice (a catalog message id) in ``language_code``, on
+        this device and on the other device of the counter (the citizen's tablet).
+
+        Raises:
+            KeyError: an unknown language code.
+        """
+        language(language_code)
+        self._events.publish(CounterNotice(message_id, language_code))
+        self._send({"type": "notice", "message_id": message_id, "language": language_code})
 
     def captions_started(self) -> None:
         """Live captions started on this device (the clerk opened the microphone)."""
@@ -601,6 +625,11 @@ class Conversation:
         if code != self._visitor:
             self._visitor = code
             self._events.publish(VisitorLanguageChanged(code))
+
+    def _receive_notice(self, _origin: str, message: Mapping[str, Any]) -> None:
+        code = str(message["language"])
+        language(code)
+        self._events.publish(CounterNotice(str(message["message_id"]), code))
 
     def _receive_session(self, _origin: str, message: Mapping[str, Any]) -> None:
         session = str(message["session"])

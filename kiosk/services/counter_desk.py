@@ -20,12 +20,15 @@ from kiosk.ports import Clock
 from kiosk.services.queue import QueueService
 from kiosk.storage.queue_store import QueueStore
 
-__all__ = ["CounterDesk", "DayFigure", "NoTicketError", "day_figures"]
-
+__all__ = ["CounterDesk", "DayFigure", "DeskBusyError", "NoTicketError", "day_figures"]
 
 
 class NoTicketError(UserFacingError):
     """The action needs a called ticket, and none is at this counter."""
+
+
+class DeskBusyError(UserFacingError):
+    """A ticket is being served here: another call would leave it stranded (a double click)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +70,12 @@ class CounterDesk:
         return max(0, int((now - ticket.queued_at).total_seconds()))
 
     def call_next(self) -> Ticket | None:
-        """Call the next waiting ticket; ``None`` when nobody waits."""
+        """Call the next waiting ticket; ``None`` when nobody waits.
+
+        Raises:
+            DeskBusyError: a ticket is being served here (finish, hold or transfer it first).
+        """
+        self._require_free()
         ticket = self._queue.call_next(self.services, counter=self.counter,
                                        staff_id=self.staff.id)
         if ticket is not None:
@@ -75,7 +83,14 @@ class CounterDesk:
         return ticket
 
     def call(self, ticket_id: int) -> Ticket:
-        """Call a specific ticket out of order."""
+        """Call a specific ticket out of order.
+
+        Raises:
+            DeskBusyError: another ticket is being served here.
+        """
+        if self.current is not None and self.current.id == ticket_id:
+            return self.current     # the same call again (a double click): nothing changes
+        self._require_free()
         self.current = self._queue.call(ticket_id, counter=self.counter, staff_id=self.staff.id)
         return self.current
 
@@ -111,6 +126,13 @@ class CounterDesk:
         ticket = self._queue.act(self._require().id, action, staff_id=self.staff.id)
         self.current = None
         return ticket
+
+    def _require_free(self) -> None:
+        # One ticket at a time per desk: a second call while one is served is a double click
+        # or a slip, and would leave the citizen on the way stranded in "called".
+        if self.current is not None:
+            raise DeskBusyError(S_("{ticket} is being served. Finish, hold or transfer it "
+                                   "before calling another ticket."), ticket=self.current.label)
 
     def _require(self) -> Ticket:
         if self.current is None:

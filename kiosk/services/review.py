@@ -58,6 +58,7 @@ from kiosk.storage.sealing import AnswerSealer
 
 __all__ = [
     "RETURN_REASONS",
+    "STATUS_NAMES",
     "ApplicationReturned",
     "ApplicationViewed",
     "PdfRenderer",
@@ -85,6 +86,16 @@ RETURN_REASONS: Mapping[str, str] = {
                         "clerk's guidance."),
     "records_mismatch": N_("The information does not match our records. Please talk with "
                            "the clerk."),
+}
+
+# Every review status as the clerk reads it (the stored value is English, for the database).
+STATUS_NAMES: Mapping[ApplicationStatus, str] = {
+    ApplicationStatus.SUBMITTED: S_("submitted"),
+    ApplicationStatus.IN_REVIEW: S_("in review"),
+    ApplicationStatus.APPROVED: S_("approved"),
+    ApplicationStatus.RETURNED: S_("returned to the citizen"),
+    ApplicationStatus.PRINTED: S_("printed"),
+    ApplicationStatus.DONE: S_("done"),
 }
 
 _FROM_STORED = {StoredProvenance.CARD: Provenance.CARD, StoredProvenance.CITIZEN: Provenance.CITIZEN,
@@ -118,6 +129,7 @@ class ApplicationReturned(Event):
     ticket_id: int
     staff_id: int
     reason_id: str      # a key of RETURN_REASONS
+    language: str = "ja"    # the catalog code the citizen applied in (they are told in it)
 
 
 @dataclass(frozen=True)
@@ -128,8 +140,10 @@ class ReviewField:
     label: str
     value: str
     provenance: Provenance | None
-    original: str = ""          # the card's value when a clerk changed it (the diff)
+    original: str = ""          # the value a clerk's change replaced (the diff)
     reason: str = ""            # why the clerk changed it
+    # Where ``original`` came from (card, citizen, default...); None: not known (an older save).
+    original_provenance: Provenance | None = None
     rare_characters: tuple[str, ...] = ()   # 外字 candidates: check against the 住民票
     handwrite: tuple[str, ...] = ()         # no font draws them: write by hand on the paper
 
@@ -156,6 +170,11 @@ class ReviewSession:
         # field id -> (the stored text the clerk's first change replaced, the latest reason)
         self._corrections: dict[str, tuple[str | None, str]] = {
             field_id: (answer.original, answer.reason)
+            for field_id, answer in application.answers.items()
+            if answer.provenance is StoredProvenance.CLERK}
+        # field id -> where that replaced text came from (the card, the citizen...)
+        self._original_sources: dict[str, StoredProvenance | None] = {
+            field_id: answer.original_provenance
             for field_id, answer in application.answers.items()
             if answer.provenance is StoredProvenance.CLERK}
         # Answers of fields this form version no longer has: kept as stored, never dropped.
@@ -194,6 +213,7 @@ class ReviewSession:
                 answer.provenance if answer is not None else None,
                 original=("" if original is None
                           else self._text(item, _typed(form, item, original))),
+                original_provenance=_from_stored(self._original_sources.get(item.id)),
                 reason=reason,
                 rare_characters=_rare(text),
                 handwrite=tuple(fonts.missing_characters(text, faces))))
@@ -227,10 +247,14 @@ class ReviewSession:
             self.session.set(field_id, value, by=Provenance.CLERK, reason=reason)
             original = (self._corrections[field_id][0] if field_id in self._corrections
                         else before_text.value if before_text is not None else None)
+            source = (self._original_sources.get(field_id) if field_id in self._corrections
+                      else before_text.provenance if before_text is not None else None)
             corrections = {**self._corrections, field_id: (original, reason.strip())}
             try:
                 self._service.store.save_corrections(
-                    self.application.id, self._sealable(corrections), [field_id], self.staff.id,
+                    self.application.id,
+                    self._sealable(corrections, {**self._original_sources, field_id: source}),
+                    [field_id], self.staff.id,
                     self._service.sealer)
             except Exception:
                 if before is None:
@@ -239,25 +263,30 @@ class ReviewSession:
                     self.session.answers[field_id] = before
                 raise
             self._corrections = corrections
+            self._original_sources[field_id] = source
 
-    def _sealable(self, corrections: Mapping[str, tuple[str | None, str]]
-                  ) -> dict[str, StoredAnswer]:
+    def _sealable(self, corrections: Mapping[str, tuple[str | None, str]],
+                  sources: Mapping[str, StoredProvenance | None]) -> dict[str, StoredAnswer]:
         """The whole answer set as stored text, the clerk's fields with reason and original."""
         answers = {**self._foreign, **stored_answers(self.session)}
         for field_id, (original, reason) in corrections.items():
             current = answers.get(field_id)
             # A cleared field stays as an empty clerk answer: its reason and original remain.
             answers[field_id] = StoredAnswer(current.value if current is not None else "",
-                                             StoredProvenance.CLERK, reason, original)
+                                             StoredProvenance.CLERK, reason, original,
+                                             sources.get(field_id) if original is not None
+                                             else None)
         return answers
 
     def approve(self) -> None:
-        """Check the form again and approve it.
+        """Check the form again and approve it; approving it again changes nothing.
 
         Raises:
             ReviewError: required answers are missing or invalid (the count is given).
         """
         with self._service.errors_shown("review.approve"):
+            if self.status is ApplicationStatus.APPROVED:
+                return          # a second press of the same intention (a double click)
             self._require(ApplicationStatus.IN_REVIEW)
             issues = self.session.validate()
             if issues:
@@ -269,19 +298,25 @@ class ReviewSession:
                                                        fields=len(self._corrections)))
             self._move(ApplicationStatus.APPROVED)
 
-    def print_form(self) -> str:
-        """Print the completed form (again, for a reprint); returns the printer's job id.
+    def print_form(self, *, reprint: bool = False) -> str:
+        """Print the completed form; returns the printer's job id.
 
-        The PDF exists only until the printer accepted it. On a printer error nothing changes:
-        the application stays approved (or printed) and the error carries the printer's reason.
+        A printed form is printed again only when ``reprint`` says the clerk asked for a
+        reprint: a second "print" of the same form (a double click, a stale screen) prints
+        nothing. The PDF exists only until the printer accepted it. On a printer error nothing
+        changes: the application stays approved (or printed) and the error carries the
+        printer's reason.
 
         Raises:
-            ReviewError: not approved yet.
+            ReviewError: not approved yet, or already printed and no reprint asked for.
             kiosk.errors.DeviceError: the printer refused the job.
         """
         with self._service.errors_shown("review.print"):
             if self.status not in (ApplicationStatus.APPROVED, ApplicationStatus.PRINTED):
                 raise ReviewError(S_("Approve the application before printing it."))
+            if self.status is ApplicationStatus.PRINTED and not reprint:
+                raise ReviewError(S_("This form is already printed. Press Reprint to print "
+                                     "it again."))
             with tempfile.TemporaryDirectory(prefix="kiosk-review-") as folder:
                 pdf = Path(folder) / f"application-{self.application.id}.pdf"
                 self.last_print_report = self._service.render(self.session, pdf)
@@ -298,8 +333,11 @@ class ReviewSession:
             return job
 
     def finish(self) -> None:
-        """Mark the application done (after the citizen signed the printed form)."""
+        """Mark the application done (after the citizen signed the printed form); finishing
+        it again changes nothing."""
         with self._service.errors_shown("review.finish"):
+            if self.status is ApplicationStatus.DONE:
+                return          # a second press of the same intention
             self._require(ApplicationStatus.PRINTED)
             self._move(ApplicationStatus.DONE)
 
@@ -317,7 +355,8 @@ class ReviewSession:
             self._require(ApplicationStatus.IN_REVIEW)
             self._move(ApplicationStatus.RETURNED, return_reason=reason_id)
             self._service.events.publish(ApplicationReturned(
-                self.application.id, self.application.ticket_id or 0, self.staff.id, reason_id))
+                self.application.id, self.application.ticket_id or 0, self.staff.id, reason_id,
+                self.application.language))
 
     def citizen_notice(self, reason_id: str) -> str:
         """The return reason as the citizen reads it: in the language they applied in."""
@@ -334,6 +373,10 @@ class ReviewSession:
                                        return_reason=return_reason)
         self.application = replace(self.application, status=status,
                                    return_reason=return_reason or self.application.return_reason)
+
+
+def _from_stored(provenance: StoredProvenance | None) -> Provenance | None:
+    return None if provenance is None else _FROM_STORED.get(provenance)
 
 
 def _with_status(application: Application, status: ApplicationStatus) -> Application:

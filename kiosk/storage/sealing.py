@@ -74,8 +74,11 @@ class AnswerSealer:
 
 
 def _pack(answer: Answer) -> list[str | None]:
-    # Submissions stay [value, origin]; only a clerk's correction adds [reason, original], so
-    # answers sealed before corrections existed open unchanged.
+    # Submissions stay [value, origin]; only a clerk's correction adds [reason, original] and
+    # the original's origin, so answers sealed before corrections existed open unchanged.
+    if answer.original_provenance is not None:
+        return [answer.value, answer.provenance.value, answer.reason, answer.original,
+                answer.original_provenance.value]
     if answer.reason or answer.original is not None:
         return [answer.value, answer.provenance.value, answer.reason, answer.original]
     return [answer.value, answer.provenance.value]
@@ -83,9 +86,10 @@ def _pack(answer: Answer) -> list[str | None]:
 
 def _unpack(item: list[str | None]) -> Answer:
     value, origin, *correction = item
-    reason, original = [*correction, "", None][:2]
+    reason, original, original_origin = [*correction, "", None, None][:3]
     return Answer(str(value), Provenance(str(origin)), reason=str(reason or ""),
-                  original=original)
+                  original=original,
+                  original_provenance=Provenance(original_origin) if original_origin else None)
 
 
 def generate_key_text() -> str:

@@ -69,7 +69,11 @@ def test_answer__repr__hides_value(catalog: FormCatalog) -> None:
 
 @pytest.mark.parametrize(("field", "value", "stored"), [
     ("applicant_reading", "とめ はなこ", "トメ\u3000ハナコ"),
-    ("phone", "０２２０－２２－２１１１", "0220222111"),
+    # The grouping typed is kept (it shows the area code); full-width and spaces normalised.
+    ("phone", "０２２０－２２－２１１１", "0220-22-2111"),
+    ("phone", "0220 22 1111", "0220-22-1111"),
+    ("phone", "0220221111", "0220221111"),
+    ("phone", "02-2022-21111", "02202221111"),     # not a phone number's grouping: digits
     ("copies", "２", 2),
     ("birth_date", "平成元年1月8日", date(1989, 1, 8)),
 ])

@@ -28,6 +28,7 @@ from kiosk.services.captions import Conversation
 from kiosk.services.queue import SlipPrinter
 from kiosk.services.visit import LanguageChanged, Stage, Visit, VisitChanged, VisitEnded
 from kiosk.ui.citizen.choose_screen import ChooseScreen
+from kiosk.ui.citizen.counter_notice import CounterNoticeBar
 from kiosk.ui.citizen.identify_screen import IdentifyScreen
 from kiosk.ui.citizen.idle_guard import IdleGuard
 from kiosk.ui.citizen.life_event_screen import LifeEventScreen
@@ -108,6 +109,9 @@ class CitizenTablet(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(self._top_bar(languages, columns=language_columns(text_scale)))
         layout.addWidget(self._idle_bar())
+        # A return's reason sent by the clerk of this counter, in the citizen's language.
+        self.counter_notice = CounterNoticeBar(events, target)
+        layout.addWidget(self.counter_notice)
         layout.addWidget(self.stack, 1)
         self.idle = IdleGuard(idle_timeout_s, lambda: self.visit.stage is not Stage.WELCOME, self)
         self.idle.warn.connect(self._on_idle_warn)
@@ -278,6 +282,7 @@ class CitizenTablet(QWidget):
         if isinstance(identify, IdentifyScreen):
             identify.reset()
         self.idle_bar.hide()
+        self.counter_notice.hide()
         for screen in self.screens.values():
             if hasattr(screen, "error"):
                 screen.error = ""

@@ -29,6 +29,7 @@ from kiosk.domain.ticket import QueueChanged, Ticket
 from kiosk.errors import UserFacingError
 from kiosk.i18n import S_, Translator, staff_translator, translator
 from kiosk.services.counter_desk import CounterDesk, day_figures
+from kiosk.services.return_notice import forward_returns
 from kiosk.services.staff import StaffService
 from kiosk.ui.clerk.audit_view import AuditView
 from kiosk.ui.clerk.conversation_tab import ConversationTab
@@ -84,6 +85,9 @@ class ClerkWindow(QStackedWidget):
         self._desk_of: int | None = None    # the staff id the desk page was built for
         self._bridge = EventBridge(services.events, QueueChanged, self)
         self._bridge.received.connect(self._on_queue_changed)
+        # A return's reason also reaches the citizen's tablet at this counter.
+        self._returns = (forward_returns(services.events, services.conversation)
+                         if services.conversation is not None else None)
         seconds = idle_lock_s if idle_lock_s is not None else services.config.ui.idle_timeout_s * 5
         self._idle = QTimer(self, singleShot=True, interval=seconds * 1000)
         self._idle.timeout.connect(self.lock)
@@ -184,8 +188,8 @@ class ClerkWindow(QStackedWidget):
         self.queue.ticket_closed.connect(self.review.close_application)
         work = QWidget()
         row = QHBoxLayout(work)
-        row.addWidget(self.queue, 2)
-        row.addWidget(self.review, 3)
+        row.addWidget(self.queue, 1)
+        row.addWidget(self.review, 2)       # the values need the room (shown whole)
         return work
 
     def _on_ticket_called(self, ticket: Ticket) -> None:
@@ -193,6 +197,9 @@ class ClerkWindow(QStackedWidget):
         self.review.close_application()
         if self.member is None:
             return
+        languages = self._services.storage.applications.languages_for_ticket(ticket.id)
+        if self.conversation is not None and languages:
+            self.conversation.follow_visitor(languages[0])
         ids = self._services.review.applications_for_ticket(ticket.id)
         if not ids:
             return
@@ -212,6 +219,8 @@ class ClerkWindow(QStackedWidget):
     def close_bridge(self) -> None:
         """Stop receiving queue events (the window is going away)."""
         self._bridge.close()
+        if self._returns is not None:
+            self._returns.close()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)

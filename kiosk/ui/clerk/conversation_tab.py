@@ -7,7 +7,8 @@ the visit (the "delete" button, or the end of the visit). The listen button tell
 conversation when captions start and stop, so the usage log gets the time they ran.
 
 On a shared database the visitor's tablet is another machine: the tab says whether it is
-connected, and follows the visitor's language when it is chosen on the tablet.
+connected, and follows the visitor's language when it is chosen on the tablet, or when the
+clerk calls a ticket whose application was made in another language.
 """
 
 from __future__ import annotations
@@ -54,8 +55,10 @@ class ConversationTab(QWidget):
         self.listen.setCheckable(True)
         self.listen.setEnabled(captioner is not None)
         self.listen.toggled.connect(self._on_listen)
-        self.no_model = QLabel(tr(S_("No speech model is installed: type what you say "
-                                     "(kiosk models install-stt).")) if captioner is None else "")
+        # What the clerk can do about it; how to install a model is IT's (``kiosk doctor``).
+        self.no_model = QLabel(tr(S_("Captions are not available on this PC: type what you "
+                                     "say. (IT sees why in the device check.)"))
+                               if captioner is None else "")
         self.no_model.setWordWrap(True)
         self.peer = QLabel()
         self.peer.setObjectName("peer-status")
@@ -96,6 +99,13 @@ class ConversationTab(QWidget):
             # Chosen on the tablet: show it; setting the same code again sends nothing back.
             self.visitor_language.setCurrentIndex(
                 max(0, self.visitor_language.findData(event.language)))
+
+    def follow_visitor(self, code: str) -> None:
+        """The called visitor's language (the one they applied in) becomes the visitor's
+        language of the conversation, here and on their tablet; an unknown code is ignored."""
+        index = self.visitor_language.findData(code)
+        if index >= 0:
+            self.visitor_language.setCurrentIndex(index)
 
     def _update_peer(self) -> None:
         self.peer.setText(self._tr(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -26,6 +26,7 @@ from kiosk.errors import UserFacingError
 from kiosk.i18n import S_, Translator
 from kiosk.ports import Clock
 from kiosk.services.counter_desk import CounterDesk
+from kiosk.ui.clerk.once import OnceGuard
 
 __all__ = ["QueuePanel"]
 
@@ -60,12 +61,18 @@ class QueuePanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
+        # A return reason in the state column is read whole: rows grow, nothing is elided.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.transfer_to = QComboBox()
         for code, name in desk.all_services():
             self.transfer_to.addItem(f"{code} {name}", code)
         self.message = QLabel("", wordWrap=True)
         self.message.setProperty("role", "error")
         self.buttons: dict[str, QPushButton] = {}
+        # A double click calls, recalls or finishes once (see OnceGuard).
+        self._guard = OnceGuard(self.buttons.values, self._enable_buttons, self)
         grid = QGridLayout()
         for index, (key, text, handler) in enumerate((
                 ("next", S_("Call next"), self._on_call_next),
@@ -74,13 +81,14 @@ class QueuePanel(QWidget):
                 ("no_show", S_("No-show"), self._on_no_show),
                 ("hold", S_("Hold"), self._on_hold),
                 ("resume", S_("Return selected to the line"), self._on_resume),
-                ("finish", S_("Finish"), self._on_finish),
+                ("finish", S_("Ticket done"), self._on_finish),
                 ("transfer", S_("Transfer to"), self._on_transfer))):
             button = QPushButton(tr(text))
-            button.clicked.connect(handler)
+            button.setObjectName(f"queue-{key}")
+            button.clicked.connect(lambda _=False, b=button, h=handler: self._guard.run(b, h))
             self.buttons[key] = button
-            grid.addWidget(button, index // 4, index % 4)
-        grid.addWidget(self.transfer_to, 2, 0, 1, 4)
+            grid.addWidget(button, index // 2, index % 2)
+        grid.addWidget(self.transfer_to, 4, 0, 1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.current)
         layout.addLayout(grid)
@@ -108,17 +116,22 @@ class QueuePanel(QWidget):
                                       counter=self.desk.counter) if current
                              else self._tr(S_("No ticket called.")))
 
+    def _enable_buttons(self) -> None:
+        for button in self.buttons.values():
+            button.setEnabled(not self._guard.blocked(button))
+
     def _selected(self) -> Ticket | None:
         rows = self.table.selectionModel().selectedRows()
         return self.tickets[rows[0].row()] if rows else None
 
     def _run(self, action: Callable[[], object], *, called: bool = False,
-             closed: bool = False) -> None:
+             closed: bool = False) -> bool:
+        """Run a queue action; whether it did something (``False``: refused, message shown)."""
         try:
             result = action()
         except UserFacingError as exc:
             self.message.setText(self._tr(exc.message_id, **exc.params))
-            return
+            return False
         self.message.clear()
         self.refresh()
         if called and isinstance(result, Ticket):
@@ -127,32 +140,31 @@ class QueuePanel(QWidget):
             self.message.setText(self._tr(S_("No one is waiting.")))
         if closed:
             self.ticket_closed.emit()
+        return True
 
-    def _on_call_next(self) -> None:
-        self._run(self.desk.call_next, called=True)
+    def _on_call_next(self) -> bool:
+        return self._run(self.desk.call_next, called=True)
 
-    def _on_call_selected(self) -> None:
+    def _on_call_selected(self) -> bool:
         ticket = self._selected()
-        if ticket is not None:
-            self._run(lambda: self.desk.call(ticket.id), called=True)
+        return ticket is not None and self._run(lambda: self.desk.call(ticket.id), called=True)
 
-    def _on_recall(self) -> None:
-        self._run(self.desk.recall)
+    def _on_recall(self) -> bool:
+        return self._run(self.desk.recall)
 
-    def _on_no_show(self) -> None:
-        self._run(self.desk.no_show, closed=True)
+    def _on_no_show(self) -> bool:
+        return self._run(self.desk.no_show, closed=True)
 
-    def _on_hold(self) -> None:
-        self._run(self.desk.hold, closed=True)
+    def _on_hold(self) -> bool:
+        return self._run(self.desk.hold, closed=True)
 
-    def _on_resume(self) -> None:
+    def _on_resume(self) -> bool:
         ticket = self._selected()
-        if ticket is not None:
-            self._run(lambda: self.desk.resume(ticket.id))
+        return ticket is not None and self._run(lambda: self.desk.resume(ticket.id))
 
-    def _on_finish(self) -> None:
-        self._run(self.desk.finish, closed=True)
+    def _on_finish(self) -> bool:
+        return self._run(self.desk.finish, closed=True)
 
-    def _on_transfer(self) -> None:
+    def _on_transfer(self) -> bool:
         code = self.transfer_to.currentData()
-        self._run(lambda: self.desk.transfer(str(code)), closed=True)
+        return self._run(lambda: self.desk.transfer(str(code)), closed=True)

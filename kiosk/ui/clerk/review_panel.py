@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QGridLayout,
     QHeaderView,
@@ -26,18 +28,48 @@ from kiosk.domain.application import ApplicationStatus as S
 from kiosk.errors import DeviceError, UserFacingError
 from kiosk.i18n import S_, Translator
 from kiosk.procedures.session import Provenance
-from kiosk.services.review import RETURN_REASONS, ReviewSession
+from kiosk.services.review import RETURN_REASONS, STATUS_NAMES, ReviewField, ReviewSession
+from kiosk.ui.clerk.once import OnceGuard
 
-__all__ = ["ReviewPanel"]
+__all__ = ["ReviewPanel", "staff_message"]
 
 _PROVENANCE = {Provenance.CARD: S_("card"), Provenance.CITIZEN: S_("citizen"),
                Provenance.CLERK: S_("clerk"), Provenance.DEFAULT: S_("default"),
                Provenance.VISIT: S_("visit")}
+# What the replaced value was, by where it came from: the clerk must not read "card" for a
+# value the citizen typed.
+_ORIGINAL = {Provenance.CARD: S_("Before the correction (from the card): {value}"),
+             Provenance.CITIZEN: S_("Before the correction (entered by the citizen): {value}"),
+             Provenance.CLERK: S_("Before the correction (entered by a clerk): {value}"),
+             Provenance.DEFAULT: S_("Before the correction (the form's default): {value}"),
+             Provenance.VISIT: S_("Before the correction (from the visit): {value}")}
+# Short names of the return reasons for the clerk's list; the full text the citizen reads is
+# shown under it.
+_RETURN_NAMES = {"missing_information": S_("Information missing"),
+                 "document_needed": S_("A document is needed"),
+                 "other_counter": S_("Another counter"),
+                 "records_mismatch": S_("Does not match the records")}
+_STATUS_PARAMS = ("status", "before", "after")
 _ORANGE = QColor("#b35900")
+_VALUE, _FIELD = 1, 0
+
+
+def staff_message(tr: Translator, exc: UserFacingError) -> str:
+    """``exc`` for the clerk, with an application status in it translated too."""
+    names = {status.value: STATUS_NAMES[status] for status in S}
+    params = {key: tr(names[value]) if key in _STATUS_PARAMS and value in names else value
+              for key, value in exc.params.items()}
+    return tr(exc.message_id, **params)
 
 
 class ReviewPanel(QWidget):
-    """Shows one :class:`ReviewSession` at a time."""
+    """Shows one :class:`ReviewSession` at a time.
+
+    Every value is shown whole: the rows grow to their wrapped text (no eliding), the field
+    column can be widened, and each cell's full text is also its tooltip. Under the value
+    come the value a correction replaced (naming where it came from), the reason, and the
+    checks (外字, hand-writing).
+    """
 
     def __init__(self, tr: Translator, citizen_text: Callable[[str], str],
                  parent: QWidget | None = None) -> None:
@@ -45,44 +77,72 @@ class ReviewPanel(QWidget):
         self._tr = tr
         self._citizen_text = citizen_text   # the return reason in Japanese, for the clerk
         self.review: ReviewSession | None = None
-        self.title = QLabel(tr(S_("No application open.")))
+        self.fields: list[ReviewField] = []
+        self.title = QLabel(tr(S_("No application open.")), wordWrap=True)
         self.title.setObjectName("clerk-heading")
-        self.status = QLabel("")
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([tr(S_("Field")), tr(S_("Value")), tr(S_("Source")),
-                                              tr(S_("Card value / reason")), tr(S_("Check"))])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
+        self.status = QLabel("", wordWrap=True)
+        self.status.setObjectName("review-status")
+        self.table = self._make_table()
         self.new_value = QLineEdit(placeholderText=tr(S_("New value")))
         self.reason = QLineEdit(placeholderText=tr(S_("Reason for the correction (required)")))
         self.return_reason = QComboBox()
-        for key, text in RETURN_REASONS.items():
-            self.return_reason.addItem(citizen_text(text), key)
+        for key in RETURN_REASONS:
+            self.return_reason.addItem(tr(_RETURN_NAMES.get(key, key)), key)
+        # What the citizen will read, whole (in Japanese for the clerk).
+        self.return_text = QLabel("", wordWrap=True)
+        self.return_text.setObjectName("return-text")
+        self.return_reason.currentIndexChanged.connect(self._show_return_text)
+        self._show_return_text()
         self.message = QLabel("", wordWrap=True)
         self.message.setProperty("role", "error")
         self.buttons: dict[str, QPushButton] = {}
-        grid = QGridLayout()
-        grid.addWidget(self.new_value, 0, 0, 1, 2)
-        grid.addWidget(self.reason, 0, 2, 1, 2)
-        for index, (key, text, handler) in enumerate((
-                ("edit", S_("Correct"), self._on_edit),
-                ("approve", S_("Approve"), self._on_approve),
-                ("print", S_("Print"), self._on_print),
-                ("finish", S_("Done"), self._on_finish),
-                ("return", S_("Return to the citizen"), self._on_return))):
-            button = QPushButton(tr(text))
-            button.clicked.connect(handler)
-            self.buttons[key] = button
-            grid.addWidget(button, 1 + index // 4, index % 4)
-        grid.addWidget(self.return_reason, 3, 0, 1, 4)
+        self._guard = OnceGuard(self.buttons.values, self._update_buttons, self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
-        layout.addLayout(grid)
+        layout.addLayout(self._controls())
         layout.addWidget(self.message)
         self._update_buttons()
+
+    def _make_table(self) -> QTableWidget:
+        table = QTableWidget(0, 2)
+        table.setObjectName("review-fields")
+        table.setHorizontalHeaderLabels([self._tr(S_("Field (source)")),
+                                         self._tr(S_("Value, correction and checks"))])
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(_FIELD, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        table.setWordWrap(True)
+        table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        # Rows follow their wrapped text, also when the clerk widens a column.
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.verticalHeader().setVisible(False)
+        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        table.itemSelectionChanged.connect(self._on_selected)
+        return table
+
+    def _controls(self) -> QGridLayout:
+        grid = QGridLayout()
+        grid.addWidget(self.new_value, 0, 0, 1, 3)
+        grid.addWidget(self.reason, 1, 0, 1, 3)
+        for index, (key, text, handler) in enumerate((
+                ("edit", S_("Correct"), self._on_edit),
+                ("approve", S_("Approve"), self._on_approve),
+                ("print", S_("Print"), self._on_print),
+                ("finish", S_("Application done"), self._on_finish),
+                ("return", S_("Return to the citizen"), self._on_return))):
+            button = QPushButton(self._tr(text))
+            button.setObjectName(f"review-{key}")
+            button.clicked.connect(lambda _=False, b=button, h=handler: self._guard.run(b, h))
+            self.buttons[key] = button
+            grid.addWidget(button, 2 + index // 3, index % 3)
+        grid.addWidget(self.return_reason, 4, 0, 1, 3)
+        grid.addWidget(self.return_text, 5, 0, 1, 3)
+        return grid
 
     def show_application(self, review: ReviewSession) -> None:
         """Show ``review``."""
@@ -93,6 +153,7 @@ class ReviewPanel(QWidget):
     def close_application(self) -> None:
         """Forget the open application and clear every value from the screen."""
         self.review = None
+        self.fields = []
         self.table.setRowCount(0)
         self.new_value.clear()
         self.reason.clear()
@@ -105,35 +166,64 @@ class ReviewPanel(QWidget):
         if review is None:
             return
         self.title.setText(f"{review.title}  (#{review.application.id})")
-        self.status.setText(self._tr(S_("Status: {status}"), status=review.status.value))
-        fields = review.fields()
-        self.fields = fields
-        self.table.setRowCount(len(fields))
-        for row, item in enumerate(fields):
+        self.status.setText(self._tr(S_("Status: {status}"),
+                                     status=self._tr(STATUS_NAMES[review.status])))
+        self.fields = review.fields()
+        self.table.setRowCount(len(self.fields))
+        for row, item in enumerate(self.fields):
             source = self._tr(_PROVENANCE[item.provenance]) if item.provenance else ""
-            diff = (self._tr(S_("card: {value} / reason: {reason}"), value=item.original,
-                             reason=item.reason) if item.original else item.reason)
-            flags = []
-            if item.rare_characters:
-                flags.append(self._tr(S_("外字? check: {chars}"), chars=" ".join(item.rare_characters)))
-            if item.handwrite:
-                flags.append(self._tr(S_("hand-write: {chars}"), chars=" ".join(item.handwrite)))
-            for column, text in enumerate((item.label, item.value, source, diff, "; ".join(flags))):
+            label = f"{item.label}\n({source})" if source else item.label
+            details = self._details(item)
+            value = "\n".join([item.value, *details])
+            for column, text in ((_FIELD, label), (_VALUE, value)):
                 cell = QTableWidgetItem(text)
-                if (column == 4 and flags) or (column == 3 and item.original):
+                cell.setToolTip(text)
+                if column == _VALUE and details:
                     cell.setForeground(_ORANGE)
                 self.table.setItem(row, column, cell)
+        self.table.resizeColumnToContents(_FIELD)
+        # The field names stay readable, and the values keep most of the room.
+        self.table.setColumnWidth(_FIELD, min(self.table.columnWidth(_FIELD),
+                                              max(120, self.table.viewport().width() // 3)))
         self._update_buttons()
+
+    def _details(self, item: ReviewField) -> list[str]:
+        """The lines under a value: what a correction replaced and why, and the checks."""
+        lines = []
+        if item.original:
+            template = (_ORIGINAL[item.original_provenance] if item.original_provenance
+                        else S_("Before the correction: {value}"))
+            lines.append(self._tr(template, value=item.original))
+        if item.reason:
+            lines.append(self._tr(S_("Reason: {reason}"), reason=item.reason))
+        if item.rare_characters:
+            lines.append(self._tr(S_("外字? check: {chars}"),
+                                  chars=" ".join(item.rare_characters)))
+        if item.handwrite:
+            lines.append(self._tr(S_("hand-write: {chars}"), chars=" ".join(item.handwrite)))
+        return lines
+
+    def _on_selected(self) -> None:
+        # The selected field's value, ready to be corrected.
+        rows = self.table.selectionModel().selectedRows()
+        if rows and rows[0].row() < len(self.fields):
+            self.new_value.setText(self.fields[rows[0].row()].value)
+
+    def _show_return_text(self, _index: int = 0) -> None:
+        key = str(self.return_reason.currentData())
+        self.return_text.setText(self._tr(S_("The citizen reads: {text}"),
+                                          text=self._citizen_text(RETURN_REASONS[key]))
+                                 if key in RETURN_REASONS else "")
 
     def _update_buttons(self) -> None:
         status = self.review.status if self.review is not None else None
-        self.buttons["edit"].setEnabled(status is S.IN_REVIEW)
-        self.buttons["approve"].setEnabled(status is S.IN_REVIEW)
-        self.buttons["return"].setEnabled(status is S.IN_REVIEW)
-        self.buttons["print"].setEnabled(status in (S.APPROVED, S.PRINTED))
+        allowed = {"edit": status is S.IN_REVIEW, "approve": status is S.IN_REVIEW,
+                   "return": status is S.IN_REVIEW, "print": status in (S.APPROVED, S.PRINTED),
+                   "finish": status is S.PRINTED}
+        for key, button in self.buttons.items():
+            button.setEnabled(allowed[key] and not self._guard.blocked(button))
         self.buttons["print"].setText(self._tr(S_("Reprint") if status is S.PRINTED
                                                else S_("Print")))
-        self.buttons["finish"].setEnabled(status is S.PRINTED)
 
     def _act(self, action: Callable[[], object], done: str = "") -> bool:
         try:
@@ -144,41 +234,52 @@ class ReviewPanel(QWidget):
                                           reason=exc.english()))
             return False
         except UserFacingError as exc:
-            self.message.setText(self._tr(exc.message_id, **exc.params))
+            self.message.setText(staff_message(self._tr, exc))
             return False
         self.message.setText(self._tr(done) if done else "")
         self._fill()
         return True
 
-    def _on_edit(self) -> None:
+    def _on_edit(self) -> bool:
         rows = self.table.selectionModel().selectedRows()
         if self.review is None or not rows:
             self.message.setText(self._tr(S_("Select the field to correct.")))
-            return
+            return False
         field_id = self.fields[rows[0].row()].field_id
         review = self.review
         if self._act(lambda: review.edit(field_id, self.new_value.text(), self.reason.text())):
             self.new_value.clear()
             self.reason.clear()
+            return True
+        return False
 
-    def _on_approve(self) -> None:
-        if self.review is not None:
-            self._act(self.review.approve)
+    def _on_approve(self) -> bool:
+        return self.review is not None and self._act(self.review.approve)
 
-    def _on_print(self) -> None:
-        if self.review is not None:
-            self._act(self.review.print_form, S_("Sent to the printer."))
+    def _on_print(self) -> bool:
+        review = self.review
+        if review is None:
+            return False
+        # The button said "Reprint" when the clerk pressed it: that is the intention.
+        reprint = review.status is S.PRINTED
+        return self._act(lambda: review.print_form(reprint=reprint), S_("Sent to the printer."))
 
-    def _on_finish(self) -> None:
+    def _on_finish(self) -> bool:
         if self.review is not None and self._act(self.review.finish):
             self.close_application()
+            return True
+        return False
 
-    def _on_return(self) -> None:
+    def _on_return(self) -> bool:
         review = self.review
-        if review is not None:
-            reason = str(self.return_reason.currentData())
-            if self._act(lambda: review.send_back(reason)):
-                self.close_application()
-                # Shown for the citizen to read at the counter, in the language they applied in.
-                self.message.setText(self._tr(S_("Returned. For the citizen: {notice}"),
-                                              notice=review.citizen_notice(reason)))
+        if review is None:
+            return False
+        reason = str(self.return_reason.currentData())
+        if not self._act(lambda: review.send_back(reason)):
+            return False
+        self.close_application()
+        # Shown for the citizen to read at the counter, in the language they applied in; their
+        # tablet at this counter shows it too.
+        self.message.setText(self._tr(S_("Returned. For the citizen: {notice}"),
+                                      notice=review.citizen_notice(reason)))
+        return True

@@ -22,8 +22,11 @@ from kiosk.services.captions import (
     CaptionAdded,
     Conversation,
     ConversationCleared,
+    CounterNotice,
     PeerPresence,
 )
+from kiosk.services.return_notice import forward_returns
+from kiosk.services.review import RETURN_REASONS, ApplicationReturned
 from kiosk.storage.conversation_relay import (
     PostgresConversationRelay,
     channel_for,
@@ -134,6 +137,17 @@ def test_two_devices__relayed_line__same_text_time_and_translation(devices):
     (got,) = tablet.talk.lines()
     assert (got.text, got.at, got.party, got.local) == (sent.text, sent.at, sent.party, False)
     assert (got.translation, got.missing_model) == (None, True)    # neither has a model
+
+
+def test_two_devices__clerk_returns_an_application__tablet_gets_the_reason_in_its_language(
+        devices):
+    clerk, tablet = devices
+    notices = Waiter(tablet.events, CounterNotice)
+    forward_returns(clerk.events, clerk.talk)
+
+    clerk.events.publish(ApplicationReturned(7, 3, 1, "document_needed", "vi"))
+
+    assert notices.wait_for(1) == [CounterNotice(RETURN_REASONS["document_needed"], "vi")]
 
 
 def test_long_line__several_notify_parts__arrives_whole(devices, postgres_url):
