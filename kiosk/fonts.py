@@ -1,6 +1,7 @@
 """The fonts the kiosk draws and prints Japanese with, and which characters they can draw.
 
-The UD fonts (BIZ UD Gothic for screens, BIZ UD Mincho for forms; SIL OFL) ship inside the
+The UD fonts (BIZ UDPGothic, the proportional UD Gothic, for screens and receipts; BIZ UDGothic,
+fixed-width, only for digits that must line up; BIZ UD Mincho for forms; SIL OFL) ship inside the
 package, so a tablet with no CJK fonts still renders Japanese. Rare kanji (外字, e.g. 𠮷 U+20BB7)
 fall back to IPAmj Mincho, which is 46 MB and comes from the system (Debian
 ``fonts-ipamj-mincho``, or installed by IT on Windows). A character that no font has is
@@ -29,6 +30,7 @@ __all__ = [
     "ScriptFont",
     "bundled_faces",
     "covers",
+    "digits_face",
     "fallback_face",
     "form_face",
     "missing_characters",
@@ -75,9 +77,11 @@ SCRIPT_FONTS: tuple[ScriptFont, ...] = (
 
 
 def bundled_faces() -> tuple[FontFace, ...]:
-    """The UD fonts shipped in ``kiosk/resources/fonts``."""
+    """The UD fonts shipped in ``kiosk/resources/fonts``, the screen font first."""
     root = fonts_dir()
     return (
+        FontFace("BIZ UDPGothic", root / "BIZUDPGothic-Regular.ttf"),
+        FontFace("BIZ UDPGothic", root / "BIZUDPGothic-Bold.ttf", bold=True),
         FontFace("BIZ UDGothic", root / "BIZUDGothic-Regular.ttf"),
         FontFace("BIZ UDGothic", root / "BIZUDGothic-Bold.ttf", bold=True),
         FontFace("BIZ UDMincho", root / "BIZUDMincho-Regular.ttf"),
@@ -85,13 +89,19 @@ def bundled_faces() -> tuple[FontFace, ...]:
 
 
 def ui_face() -> FontFace:
-    """The screen font (BIZ UD Gothic regular)."""
+    """The screen and receipt font: BIZ UDPGothic, proportional, so Latin text does not look
+    typed on a typewriter."""
     return bundled_faces()[0]
+
+
+def digits_face() -> FontFace:
+    """BIZ UDGothic, fixed-width: only for numbers that must line up (tables of figures)."""
+    return bundled_faces()[2]
 
 
 def form_face() -> FontFace:
     """The printed-form font (BIZ UD Mincho)."""
-    return bundled_faces()[2]
+    return bundled_faces()[4]
 
 
 def fallback_face(extra_dirs: Iterable[Path] = ()) -> FontFace | None:

@@ -39,10 +39,10 @@ def test_demo_windows__shown__three_titled_windows_draw_every_glyph(windows):
         assert entry["missing_glyphs"] == []
 
 
-def test_demo_windows__app_font__is_bundled_biz_ud_gothic(windows):
+def test_demo_windows__app_font__is_bundled_proportional_biz_udp_gothic(windows):
     label = windows[0].centralWidget().title
 
-    assert QFontInfo(label.font()).family() == "BIZ UDGothic"
+    assert QFontInfo(label.font()).family() == "BIZ UDPGothic"
     assert QFontMetrics(label.font()).inFontUcs4(ord("登"))
 
 

@@ -3,35 +3,30 @@
 Opening the database, loading the forms and finding the card reader take about a second on a
 tablet, and the modules behind them longer than Qt itself. A citizen should not stand in front
 of a blank screen meanwhile, so :class:`BootWindow` draws the Welcome screen at once from the
-configuration alone (title, language buttons, start) and remembers what was tapped. When the
-tablet is ready it takes over in the chosen language and, if start was tapped, goes straight
-on to the next screen. This module imports nothing but Qt and the catalogs: that is the point.
+configuration alone (the same frame, title, language buttons and Start as the tablet's) and
+remembers what was tapped. When the tablet is ready it takes over in the chosen language and,
+if start was tapped, goes straight on to the next screen. This module imports nothing but Qt,
+the catalogs and the frame: that is the point.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, translator
+from kiosk.ui.citizen.frame import Action, Actions, Footer, Header, StepBar
 from kiosk.ui.citizen.style import tablet_stylesheet
-from kiosk.ui.citizen.welcome_parts import (
-    START,
-    SUBTITLE,
-    TITLE,
-    add_language_buttons,
-    language_columns,
-    start_height,
-)
+from kiosk.ui.citizen.welcome_parts import LANGUAGE_HEADING, START, SUBTITLE, TITLE, language_grid
 from kiosk.ui.common.theme import Theme
-from kiosk.ui.common.touch_button import TouchButton
+from kiosk.ui.common.tokens import SPACE
 
 __all__ = ["BootWindow"]
 
 
 class BootWindow(QWidget):
-    """The start-up Welcome: the same buttons (and object names) as the tablet's Welcome.
+    """The start-up Welcome: the same frame, buttons and object names as the tablet's Welcome.
 
     Args:
         languages: catalog codes offered, in the order of the buttons.
@@ -54,28 +49,46 @@ class BootWindow(QWidget):
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         layout = QVBoxLayout(self)
-        layout.addLayout(self._language_bar(languages, columns=language_columns(text_scale)))
-        layout.addStretch(1)
-        self.title = self._label("title", "welcome-title")
-        layout.addWidget(self.title)
-        self.subtitle = self._label("muted")
-        layout.addWidget(self.subtitle)
-        self.start_button = TouchButton("", target=target, name="start", role="primary")
-        self.start_button.setMinimumHeight(start_height(target))
-        self.start_button.clicked.connect(self._on_start)
-        layout.addWidget(self.start_button)
-        self.waiting = self._label("muted", "boot-waiting")
-        self.waiting.hide()
-        layout.addWidget(self.waiting)
-        layout.addStretch(2)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.header = Header(target)
+        self.header.language.setEnabled(False)     # the buttons below choose, until ready
+        self.header.talk.hide()
+        layout.addWidget(self.header)
+        self.step_bar = StepBar(target)
+        self.step_bar.voice.setEnabled(False)
+        self.step_bar.furigana.hide()
+        layout.addWidget(self.step_bar)
+        layout.addWidget(self._content(languages), 1)
+        self.footer = Footer(target)
+        layout.addWidget(self.footer)
+        self.start_button = self.footer.forward
         self._retranslate()
 
-    def _language_bar(self, languages: tuple[str, ...], columns: int) -> QGridLayout:
-        bar = QGridLayout()
-        self.language_buttons = add_language_buttons(bar, languages, target=self.target,
-                                                     columns=columns,
-                                                     on_language=self._on_language)
-        return bar
+    def _content(self, languages: tuple[str, ...]) -> QScrollArea:
+        # As the tablet draws a screen: in a scroll area, with a screen's spacing.
+        page = QScrollArea()
+        page.setWidgetResizable(True)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(SPACE.side, SPACE.xl, SPACE.side, SPACE.l)
+        column.setSpacing(SPACE.m)
+        self.title = self._label("title", "welcome-title")
+        self.subtitle = self._label("muted")
+        self.heading = QLabel(wordWrap=True)
+        self.heading.setProperty("role", "heading")
+        grid, self.language_buttons = language_grid(languages, target=self.target,
+                                                    current=self.chosen_language,
+                                                    on_language=self._on_language)
+        self.waiting = self._label("muted", "boot-waiting")
+        self.waiting.hide()
+        for widget in (self.title, self.subtitle, self.heading):
+            column.addWidget(widget)
+        column.addLayout(grid)
+        column.addWidget(self.waiting)
+        column.addStretch(1)
+        page.setWidget(body)
+        return page
 
     def _label(self, role: str, name: str = "") -> QLabel:
         label = QLabel(wordWrap=True)
@@ -88,9 +101,13 @@ class BootWindow(QWidget):
 
     def _retranslate(self) -> None:
         tr = translator(self.chosen_language)
+        self.header.retranslate(tr, self.chosen_language)
+        self.step_bar.voice.setText(tr(N_("Voice")))
         self.title.setText(tr(TITLE))
         self.subtitle.setText(tr(SUBTITLE))
-        self.start_button.setText(tr(START))
+        self.heading.setText(tr(LANGUAGE_HEADING))
+        self.footer.present(Actions(forward=Action(tr(START), "start", self._on_start,
+                                                enabled=not self.start_requested)))
         self.waiting.setText(tr(N_("One moment, please. The screen is getting ready.")))
         for code, button in self.language_buttons.items():
             button.setChecked(code == self.chosen_language)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout
 
 from kiosk.i18n import N_
-from kiosk.ui.citizen.screen_base import CitizenScreen
+from kiosk.ui.citizen.screen_base import Actions, CitizenScreen
 
 __all__ = ["ChooseScreen"]
 
@@ -14,7 +14,7 @@ class ChooseScreen(CitizenScreen):
     """Toggle procedures; a life event asks a few questions and picks them with the reason."""
 
     def build(self, layout: QVBoxLayout) -> None:
-        """Categories with toggles, life events, and next/back."""
+        """Categories with toggles and life events."""
         visit, tr, lang = self.visit, self.marked, self.visit.language
         layout.addWidget(self.label(tr(N_("What do you need today? You can choose several.")),
                                     role="title"))
@@ -43,15 +43,12 @@ class ChooseScreen(CitizenScreen):
             button.clicked.connect(lambda _=False, b=bundle.id: self._on_life_event(b))
             events.addWidget(button, index // 2, index % 2)
         layout.addLayout(events)
-        row = QHBoxLayout()
-        back = self.button(tr(N_("Back")), "back")
-        back.clicked.connect(self._on_back)
-        forward = self.button(tr(N_("Next")), "next", role="primary")
-        forward.setEnabled(bool(visit.chosen))
-        forward.clicked.connect(self._on_next)
-        row.addWidget(back)
-        row.addWidget(forward)
-        layout.addLayout(row)
+
+    def footer_actions(self) -> Actions:
+        """Back to the Welcome; Next once a procedure is chosen."""
+        return Actions(self.action(N_("Back"), "back", self._on_back),
+                       self.action(N_("Next"), "next", self._on_next,
+                                   enabled=bool(self.visit.chosen)))
 
     def _on_toggle(self, form_id: str) -> None:
         self.visit.toggle(form_id)

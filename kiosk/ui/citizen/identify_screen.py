@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import enum
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.errors import UserFacingError
 from kiosk.i18n import N_
 from kiosk.services.visit import SOMETHING_WENT_WRONG, CardOutcome, CardResult, Visit
-from kiosk.ui.citizen.screen_base import CitizenScreen
+from kiosk.ui.citizen.screen_base import Actions, CitizenScreen
 from kiosk.ui.common.background_call import BackgroundCall
 from kiosk.ui.common.numeric_keypad import PinPad
 
@@ -55,16 +56,19 @@ class IdentifyScreen(CitizenScreen):
 
     def build(self, layout: QVBoxLayout) -> None:
         """The part of the flow the state says."""
-        tr = self.marked
         if self.message:
             layout.addWidget(self.label("⚠ " + self.message, role="error", name="card-message"))
         {PadState.CHOICE: self._build_choice, PadState.PIN: self._build_pin,
          PadState.READING: self._build_reading, PadState.LOCKED: self._build_locked,
          }[self.state](layout)
-        if self.state is not PadState.READING:
-            back = self.button(tr(N_("Back")), "back")
-            back.clicked.connect(self._on_back)
-            layout.addWidget(back)
+
+    def footer_actions(self) -> Actions:
+        """Back (not while reading); OK on the PIN pad."""
+        if self.state is PadState.READING:
+            return Actions()
+        forward = self.action(N_("OK"), "pin-ok", self._on_pin_ok) \
+            if self.state is PadState.PIN else None
+        return Actions(self.action(N_("Back"), "back", self._on_back), forward)
 
     def _build_choice(self, layout: QVBoxLayout) -> None:
         tr = self.marked
@@ -89,13 +93,11 @@ class IdentifyScreen(CitizenScreen):
             layout.addWidget(self.label(tr.plural("{n} try left before the card locks.",
                                                   "{n} tries left before the card locks.",
                                                   self.tries), role="heading", name="tries-left"))
-        self.masked = self.label(self.pad.masked(), role="title", name="pin-mask", spoken=False)
+        self.masked = self.label(self.pad.masked(), role="pin", name="pin-mask", spoken=False)
+        self.masked.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.masked)
         layout.addWidget(self.pad)
         self.pad.show()
-        ok = self.button(self.marked(N_("OK")), "pin-ok", role="primary")
-        ok.clicked.connect(self._on_pin_ok)
-        layout.addWidget(ok)
 
     def _build_reading(self, layout: QVBoxLayout) -> None:
         layout.addWidget(self.label(self.marked(N_("Reading your card… Please do not take "

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 from kiosk.errors import UserFacingError
 from kiosk.i18n import N_
 from kiosk.procedures.model import FieldDef, FieldType
-from kiosk.ui.citizen.screen_base import CitizenScreen
+from kiosk.ui.citizen.screen_base import Actions, CitizenScreen
 
 __all__ = ["LifeEventScreen"]
 
@@ -18,7 +18,7 @@ class LifeEventScreen(CitizenScreen):
     """Yes/no and count questions of the chosen life event."""
 
     def build(self, layout: QVBoxLayout) -> None:
-        """Questions, the procedures that apply, and accept/back."""
+        """Questions and the procedures that apply."""
         visit, tr, lang = self.visit, self.marked, self.visit.language
         if visit.bundle is None:
             return
@@ -31,15 +31,13 @@ class LifeEventScreen(CitizenScreen):
         for item in applicable:
             title = visit.forms.forms[item.procedure].title.get(lang)
             layout.addWidget(self.label(f"• {title}: {item.reason.get(lang)}"))
-        row = QHBoxLayout()
-        back = self.button(tr(N_("Back")), "back")
-        back.clicked.connect(self._on_back)
-        accept = self.button(tr(N_("Choose these")), "accept", role="primary")
-        accept.setEnabled(bool(applicable))
-        accept.clicked.connect(self._on_accept)
-        row.addWidget(back)
-        row.addWidget(accept)
-        layout.addLayout(row)
+
+    def footer_actions(self) -> Actions:
+        """Back to the choice; accept once a procedure applies."""
+        applies = self.visit.bundle is not None and bool(self.visit.life_event_procedures())
+        return Actions(self.action(N_("Back"), "back", self._on_back),
+                       self.action(N_("Choose these"), "accept", self._on_accept,
+                                   enabled=applies))
 
     def _answers(self, question: FieldDef, current: Any) -> QHBoxLayout:
         tr = self.marked

@@ -16,11 +16,12 @@ from kiosk.errors import UserFacingError
 from kiosk.i18n import N_
 from kiosk.procedures.model import FieldType
 from kiosk.services.visit import Question, Visit
-from kiosk.ui.citizen.screen_base import CitizenScreen
+from kiosk.ui.citizen.screen_base import Actions, CitizenScreen
 from kiosk.ui.common.address_picker import AddressPicker
 from kiosk.ui.common.date_picker import DatePicker
 from kiosk.ui.common.kana_keyboard import KanaKeyboard
 from kiosk.ui.common.numeric_keypad import NumericKeypad
+from kiosk.ui.common.tokens import option_height
 
 __all__ = ["QuestionScreen"]
 
@@ -38,7 +39,7 @@ class QuestionScreen(CitizenScreen):
         self.echo: QLabel | None = None
 
     def build(self, layout: QVBoxLayout) -> None:
-        """Progress, the question, its input, and back/next."""
+        """Progress, the question and its input."""
         visit, tr = self.visit, self.marked
         question = visit.current()
         self._pending = None
@@ -66,18 +67,15 @@ class QuestionScreen(CitizenScreen):
                                                           FieldType.CONSENT))
         layout.addWidget(self.echo)
         self._input(layout, question)
-        row = QHBoxLayout()
-        back = self.button(tr(N_("Back")), "back")
-        back.clicked.connect(self._on_back)
-        forward = self.button(tr(N_("Next")), "next", role="primary")
-        forward.clicked.connect(self._on_next)
-        row.addWidget(back)
         if optional:
             skip = self.button(tr(N_("Skip")), "skip")
             skip.clicked.connect(self._on_skip)
-            row.addWidget(skip)
-        row.addWidget(forward)
-        layout.addLayout(row)
+            layout.addWidget(skip)
+
+    def footer_actions(self) -> Actions:
+        """Back and Next, on every question."""
+        return Actions(self.action(N_("Back"), "back", self._on_back),
+                       self.action(N_("Next"), "next", self._on_next))
 
     def _input(self, layout: QVBoxLayout, question: Question) -> None:
         item = question.field
@@ -139,7 +137,8 @@ class QuestionScreen(CitizenScreen):
                 button.clicked.connect(lambda _=False, v=picked: self._on_answer(v))
             else:
                 button.clicked.connect(lambda _=False, v=choice.value: self._on_answer(v))
-            grid.addWidget(button, index // 2, index % 2)
+            button.setMinimumHeight(option_height(self.target))
+            grid.addWidget(button, index, 0)     # full-width cards: one decision per row
         return grid
 
     def _yes_no(self, question: Question) -> QHBoxLayout:

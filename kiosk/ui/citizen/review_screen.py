@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.errors import UserFacingError
@@ -9,11 +10,12 @@ from kiosk.fonts import missing_characters
 from kiosk.i18n import N_
 from kiosk.services.queue import SlipPrinter
 from kiosk.services.visit import ReviewLine, Visit
-from kiosk.ui.citizen.screen_base import CitizenScreen
+from kiosk.ui.citizen.screen_base import Actions, CitizenScreen
 from kiosk.ui.common.application import loaded_faces
 
 __all__ = ["GAIJI_BOX", "ReviewScreen"]
 
+STACK_ABOVE_SCALE = 150   # text scale (%) above which an answer and its button stack
 GAIJI_BOX = "〓"   # the geta mark: the printing trade's sign for "a character we cannot set"
 
 
@@ -51,19 +53,17 @@ class ReviewScreen(CitizenScreen):
             layout.addWidget(self.label(f"⚠ {label}: {message}", role="error"))
         if self.error:
             layout.addWidget(self.label("⚠ " + self.error, role="error", name="error"))
-        row = QHBoxLayout()
-        back = self.button(tr(N_("Back")), "back")
-        back.clicked.connect(self._on_back)
-        slip = self.button(tr(N_("Send and print my ticket")), "submit-print", role="primary")
-        slip.clicked.connect(lambda: self._on_submit(print_slip=True))
         screen_only = self.button(tr(N_("Send, no paper")), "submit-noslip")
         screen_only.clicked.connect(lambda: self._on_submit(print_slip=False))
-        ready = not visit.blocking_issues()
-        slip.setEnabled(ready)
-        screen_only.setEnabled(ready)
-        for widget in (back, screen_only, slip):
-            row.addWidget(widget)
-        layout.addLayout(row)
+        screen_only.setEnabled(not visit.blocking_issues())
+        layout.addWidget(screen_only)
+
+    def footer_actions(self) -> Actions:
+        """Back to the questions; send (and print the ticket) once nothing blocks."""
+        return Actions(self.action(N_("Back"), "back", self._on_back),
+                       self.action(N_("Send and print my ticket"), "submit-print",
+                                   lambda: self._on_submit(print_slip=True),
+                                   enabled=not self.visit.blocking_issues()))
 
     def _line(self, layout: QVBoxLayout, line: ReviewLine) -> bool:
         tr = self.visit.tr
@@ -72,12 +72,13 @@ class ReviewScreen(CitizenScreen):
         text = f"{line.label}: {value or '—'}"
         if line.from_card:
             text += "  " + tr(N_("(from your card)"))
-        row = QHBoxLayout()
+        # Large text leaves no room beside the answer: the button goes under it, at the right.
+        row = QHBoxLayout() if self.text_scale <= STACK_ABOVE_SCALE else QVBoxLayout()
         row.addWidget(self.label(text, personal=True, name=f"review-{line.field_id}"), 1)
         if line.question_index is not None:
             change = self.button(tr(N_("Change")), f"change-{line.field_id}")
             change.clicked.connect(lambda _=False, i=line.question_index: self._on_change(i))
-            row.addWidget(change)
+            row.addWidget(change, 0, Qt.AlignmentFlag.AlignRight)
         layout.addLayout(row)
         return bool(missing)
 

@@ -8,20 +8,23 @@ and in the speakable script and on buttons, the markup is removed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 
 from kiosk.ports import ReadingProposer
 from kiosk.procedures.pictures import picture_path
 from kiosk.ruby import annotate, has_kanji, has_ruby, strip_ruby
 from kiosk.services.visit import Visit
+from kiosk.ui.citizen.frame import Action, Actions
 from kiosk.ui.common.picture_button import PictureButton
 from kiosk.ui.common.ruby_label import RubyLabel
 from kiosk.ui.common.theme import NORMAL, Theme
+from kiosk.ui.common.tokens import SPACE
 from kiosk.ui.common.touch_button import TouchButton
 
-__all__ = ["CitizenScreen", "Furigana", "Line"]
+__all__ = ["Action", "Actions", "CitizenScreen", "Furigana", "Line"]
 
 Line = tuple[str, bool]
 """A line of a screen's speakable script: its text and whether it is personal data."""
@@ -79,8 +82,12 @@ class CitizenScreen(QWidget):
     """A screen bound to a :class:`Visit`; :meth:`refresh` redraws it from the visit.
 
     Subclasses implement :meth:`build` (widgets from the visit's current state, in its
-    language) and add every line they show to the script with :meth:`label`.
+    language) and add every line they show to the script with :meth:`label`; their Back and
+    forward buttons come from :meth:`footer_actions` and live in the tablet's footer.
     """
+
+    actions_changed = Signal()
+    """The screen's :meth:`footer_actions` changed without a visit change (a digit typed)."""
 
     def __init__(self, visit: Visit, target: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,9 +95,11 @@ class CitizenScreen(QWidget):
         self.target = target
         self.furigana = Furigana()      # the tablet hands every screen its shared mode
         self.theme: Theme = NORMAL      # the tablet's theme, for the pictures' colour
+        self.text_scale = 100           # the tablet's text scale, for rows that must stack
         self._script: list[Line] = []
         self._layout = QVBoxLayout(self)
-        self._layout.setSpacing(12)
+        self._layout.setContentsMargins(SPACE.side, SPACE.xl, SPACE.side, SPACE.l)
+        self._layout.setSpacing(SPACE.m)
 
     def refresh(self) -> None:
         """Drop the widgets and build them again from the visit."""
@@ -102,14 +111,28 @@ class CitizenScreen(QWidget):
         # than the screen then scrolls sideways instead of squeezing (clipping) its buttons.
         self._layout.activate()
         self.setMinimumWidth(self._layout.minimumSize().width())
+        self.actions_changed.emit()
 
     def build(self, layout: QVBoxLayout) -> None:
         """Add this screen's widgets to ``layout``."""
         raise NotImplementedError
 
     def script(self) -> list[Line]:
-        """What voice guidance reads for this screen: instructions, answers and errors."""
-        return list(self._script)
+        """What voice guidance reads for this screen: instructions, answers and errors, then
+        the footer's buttons."""
+        actions = self.footer_actions()
+        footer = [(action.text, False) for action in (actions.back, actions.forward)
+                  if action is not None]
+        return [*self._script, *footer]
+
+    def footer_actions(self) -> Actions:
+        """The footer's buttons for the screen's current state (none by default)."""
+        return Actions()
+
+    def action(self, message_id: str, name: str, handler: Callable[[], None], *,
+               enabled: bool = True) -> Action:
+        """A footer action labelled ``message_id`` in the visit's language."""
+        return Action(self.visit.tr(message_id), name, handler, enabled)
 
     # ------------------------------------------------------------ helpers for subclasses
     def marked(self, message_id: str, /, **params: object) -> str:

@@ -13,9 +13,10 @@ from kiosk.ui.citizen.tour import tour
 from kiosk.ui.common.application import application
 from kiosk.ui.common.pilot import KioskPilot
 
-__all__ = ["TABLET_SIZE", "render_all"]
+__all__ = ["TABLET_DPI", "TABLET_SIZE", "render_all"]
 
 TABLET_SIZE = (800, 1280)   # a 10-inch tablet in portrait, the pilot tablets' shape
+TABLET_DPI = 150            # its density: 1 mm is 5.9 px, so 9 mm targets are drawn as there
 
 
 def _variants(code: str) -> list[tuple[str, bool]]:
@@ -34,7 +35,8 @@ def render_all(out: Path, *, languages: Sequence[str], scales: Sequence[int]) ->
     application()
     written: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="kiosk-screenshots-") as data:
-        config = load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": data})
+        config = load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": data,
+                                            "KIOSK_UI_SCREEN_DPI": str(TABLET_DPI)})
         services = build_services(config, demo=True)
         try:
             for scale in scales:

@@ -1,28 +1,49 @@
-"""The citizen screens' style sheet: the theme's colours plus text sizes at the text scale.
+"""The citizen screens' style sheet: the theme's colours plus the type scale at the text scale.
 
 Kept apart from the tablet so that the start-up screen can use it before the tablet's modules
-(and the services they import) have loaded.
+(and the services they import) have loaded. Sizes come from :mod:`kiosk.ui.common.tokens`.
 """
 
 from __future__ import annotations
 
 from kiosk.ui.common.theme import Theme
+from kiosk.ui.common.tokens import COLOURS, TYPE, px
 
-__all__ = ["BASE_POINTS", "tablet_stylesheet"]
-
-BASE_POINTS = 16
+__all__ = ["tablet_stylesheet"]
 
 
 def tablet_stylesheet(theme: Theme, text_scale: int) -> str:
-    """The theme plus text sizes scaled by ``text_scale`` percent; no colour outside the theme."""
-    def pt(points: float) -> int:
-        return round(points * text_scale / 100)
+    """The theme plus the type scale grown by ``text_scale`` percent; no colour outside the
+    theme and the tokens."""
+    def size(pixels: int) -> str:
+        return f"{px(pixels, text_scale)}px"
+
+    # Headings and the frame are large already: they grow half as fast as the body text, so
+    # that at 200 % the question still fits the width and the footer keeps one line.
+    def heading(pixels: int) -> str:
+        return f"{px(pixels, 100 + (text_scale - 100) // 2)}px"
 
     return theme.stylesheet() + f"""
-        QWidget {{ font-size: {pt(BASE_POINTS)}pt; }}
-        QLabel[role="title"] {{ font-size: {pt(24)}pt; font-weight: bold; }}
-        QLabel[role="heading"] {{ font-size: {pt(20)}pt; font-weight: bold; }}
-        QLabel[role="error"] {{ font-weight: bold; border: 3px solid {theme.text};
-                                padding: 6px; }}
-        QLabel[role="ticket"] {{ font-size: {pt(64)}pt; font-weight: bold; }}
+        QWidget {{ font-size: {size(TYPE.body)}; }}
+        QPushButton {{ font-size: {size(TYPE.label)}; }}
+        QLabel[role="title"] {{ font-size: {heading(TYPE.h1)}; font-weight: bold; }}
+        QLabel[role="heading"] {{ font-size: {heading(TYPE.section)}; font-weight: bold; }}
+        QLabel[role="muted"] {{ font-size: {size(TYPE.body)}; }}
+        QLabel[role="error"] {{ font-weight: bold; }}
+        QLabel[role="ticket"] {{ font-size: {heading(TYPE.ticket)}; font-weight: bold; }}
+        QLabel[role="pin"] {{ font-size: {heading(TYPE.value)}; }}
+        QLabel[role="city"] {{ font-size: {heading(TYPE.body)}; font-weight: bold; }}
+        QLabel[role="step"] {{ font-size: {heading(TYPE.hint)}; font-weight: bold;
+                               color: {theme.outline}; }}
+        #header {{ border-bottom: 1px solid {COLOURS.gray_200}; }}
+        #header QPushButton, #step-bar QPushButton {{ font-size: {heading(TYPE.hint)}; }}
+        #footer {{ border-top: 1px solid {COLOURS.gray_200}; }}
+        #footer QPushButton {{ font-size: {heading(TYPE.label)}; font-weight: bold; }}
+        QWidget[step="done"] {{ background: {theme.outline}; border-radius: 4px; }}
+        QWidget[step="current"] {{ background: {theme.accent}; border-radius: 4px; }}
+        QWidget[step="todo"] {{ background: {COLOURS.gray_200}; border-radius: 4px; }}
+        QPushButton[role="key"] {{ font-size: {heading(TYPE.value)}; }}
+        QPushButton[role="kana"] {{ font-size: {heading(TYPE.body)}; }}
+        QPushButton[role="language"] {{ font-size: {heading(TYPE.label)}; }}
+        QScrollArea {{ border: none; }}
     """

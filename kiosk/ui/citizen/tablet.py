@@ -1,5 +1,6 @@
-"""The citizen tablet: a top bar (languages, voice, furigana), the screen of the visit's stage,
-and the idle warning. The window itself is only a frame: every screen is bound to the :class:`Visit`.
+"""The citizen tablet: the frame (header, step bar, footer; :mod:`frame`), the screen of the
+visit's stage between them, the language sheet and the idle warning. The window itself is only
+a frame: every screen is bound to the :class:`Visit`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -29,7 +29,8 @@ from kiosk.services.queue import SlipPrinter
 from kiosk.services.visit import LanguageChanged, Stage, Visit, VisitChanged, VisitEnded
 from kiosk.ui.citizen.choose_screen import ChooseScreen
 from kiosk.ui.citizen.counter_notice import CounterNoticeBar
-from kiosk.ui.citizen.identify_screen import IdentifyScreen
+from kiosk.ui.citizen.frame import Action, Actions, Footer, Header, LanguageSheet, StepBar
+from kiosk.ui.citizen.identify_screen import IdentifyScreen, PadState
 from kiosk.ui.citizen.idle_guard import IdleGuard
 from kiosk.ui.citizen.life_event_screen import LifeEventScreen
 from kiosk.ui.citizen.question_screen import QuestionScreen
@@ -39,12 +40,12 @@ from kiosk.ui.citizen.staff_exit import ExitLock
 from kiosk.ui.citizen.style import tablet_stylesheet
 from kiosk.ui.citizen.talk_page import TalkPage
 from kiosk.ui.citizen.ticket_screen import TicketScreen
-from kiosk.ui.citizen.welcome_parts import add_language_buttons, language_columns
 from kiosk.ui.citizen.welcome_screen import WelcomeScreen
 from kiosk.ui.common.about_panel import AboutPanel
 from kiosk.ui.common.bridge import EventBridge
 from kiosk.ui.common.numeric_keypad import PinPad
 from kiosk.ui.common.theme import NORMAL, Theme
+from kiosk.ui.common.tokens import SIZES
 from kiosk.ui.common.touch_button import TouchButton
 
 __all__ = ["CitizenTablet", "TabletWindow", "tablet_stylesheet"]
@@ -84,7 +85,7 @@ class CitizenTablet(QWidget):
         self.setStyleSheet(tablet_stylesheet(theme, text_scale))
         self.spoken: list[tuple[str, str]] = []    # (language, text) handed to the speaker
         self.screens: dict[Stage, CitizenScreen] = {
-            Stage.WELCOME: WelcomeScreen(visit, target),
+            Stage.WELCOME: WelcomeScreen(visit, target, languages),
             Stage.CHOOSE: ChooseScreen(visit, target),
             Stage.LIFE_EVENT: LifeEventScreen(visit, target),
             Stage.IDENTIFY: IdentifyScreen(visit, target),
@@ -97,6 +98,7 @@ class CitizenTablet(QWidget):
         for screen in self.screens.values():
             screen.furigana = self.furigana
             screen.theme = theme
+            screen.text_scale = text_scale
         self.stack = QStackedWidget()
         self._pages: dict[Stage, QScrollArea] = {}
         for stage, screen in self.screens.items():
@@ -106,13 +108,21 @@ class CitizenTablet(QWidget):
             page.setObjectName(f"page-{stage.value}")
             self.stack.addWidget(page)
             self._pages[stage] = page
+            screen.actions_changed.connect(self._show_actions)
+        self.language_sheet = LanguageSheet(languages, target, self._on_language)
+        self.stack.addWidget(self.language_sheet)
         layout = QVBoxLayout(self)
-        layout.addLayout(self._top_bar(languages, columns=language_columns(text_scale)))
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._header())
+        layout.addWidget(self._step_bar())
         layout.addWidget(self._idle_bar())
         # A return's reason sent by the clerk of this counter, in the citizen's language.
         self.counter_notice = CounterNoticeBar(events, target)
         layout.addWidget(self.counter_notice)
         layout.addWidget(self.stack, 1)
+        self.footer = Footer(target)
+        layout.addWidget(self.footer)
         self.idle = IdleGuard(idle_timeout_s, lambda: self.visit.stage is not Stage.WELCOME, self)
         self.idle.warn.connect(self._on_idle_warn)
         self.idle.expired.connect(self._on_idle_expired)
@@ -126,26 +136,28 @@ class CitizenTablet(QWidget):
         self.show_stage(visit.stage)
 
     # ------------------------------------------------------------ parts
-    def _top_bar(self, languages: tuple[str, ...], columns: int) -> QGridLayout:
-        bar = QGridLayout()
-        self.language_buttons = add_language_buttons(bar, languages, target=self.target,
-                                                     columns=columns,
-                                                     on_language=self._on_language)
-        self.voice_button = TouchButton("", target=self.target, name="voice")
-        self.voice_button.setCheckable(True)
+    def _header(self) -> Header:
+        self.header = Header(self.target)
+        self.header.language.clicked.connect(self._on_language_sheet)
+        self.talk_button = self.header.talk
+        self.talk_button.clicked.connect(self._on_talk)
+        self.talk_button.setVisible(self.conversation is not None)
+        return self.header
+
+    def _step_bar(self) -> StepBar:
+        self.step_bar = StepBar(self.target)
+        self.voice_button = self.step_bar.voice
         self.voice_button.setChecked(self.visit.voice_guidance)
         self.voice_button.setEnabled(self.visit.speaker is not None)
         self.voice_button.clicked.connect(self._on_voice)
-        bar.addWidget(self.voice_button, 0, columns)
-        self.talk_button = TouchButton("", target=self.target, name="talk")
-        self.talk_button.clicked.connect(self._on_talk)
-        self.talk_button.setVisible(self.conversation is not None)
-        bar.addWidget(self.talk_button, 1, columns)
-        self.furigana_button = TouchButton("", target=self.target, name="furigana")
-        self.furigana_button.setCheckable(True)
+        self.furigana_button = self.step_bar.furigana
         self.furigana_button.clicked.connect(self._on_furigana)
-        bar.addWidget(self.furigana_button, 2, columns)
-        return bar
+        return self.step_bar
+
+    @property
+    def language_buttons(self) -> dict[str, TouchButton]:
+        """The language sheet's buttons by catalog code."""
+        return self.language_sheet.buttons
 
     def _idle_bar(self) -> QWidget:
         self.idle_bar = QWidget()
@@ -170,10 +182,8 @@ class CitizenTablet(QWidget):
 
     @property
     def start_button(self) -> TouchButton:
-        """The welcome screen's start button."""
-        welcome = self.screens[Stage.WELCOME]
-        assert isinstance(welcome, WelcomeScreen)
-        return welcome.start_button
+        """The Welcome's start button: the footer's forward place."""
+        return self.footer.forward
 
     # ------------------------------------------------------------ showing
     def current_screen(self) -> CitizenScreen:
@@ -187,10 +197,37 @@ class CitizenTablet(QWidget):
         screen = self.screens[stage]
         screen.refresh()
         self.stack.setCurrentWidget(self._pages[stage])
-        for code, button in self.language_buttons.items():
-            button.setChecked(code == self.visit.language)
-        self.voice_button.setText(self.visit.tr(N_("Voice")))
-        self.talk_button.setText(self.visit.tr(N_("Talk with the clerk")))
+        tr = self.visit.tr
+        self.header.retranslate(tr, self.visit.language)
+        self.language_sheet.retranslate(tr, self.visit.language)
+        self.voice_button.setText(tr(N_("Voice")))
+        self._show_actions()
+
+    def _step_number(self, stage: Stage) -> int | None:
+        """Which of the six steps ``stage`` is (the PIN is a step of its own)."""
+        if stage is Stage.IDENTIFY:
+            identify = self.screens[Stage.IDENTIFY]
+            pin = isinstance(identify, IdentifyScreen) and identify.state is not PadState.CHOICE
+            return 3 if pin else 2
+        return {Stage.CHOOSE: 1, Stage.LIFE_EVENT: 1, Stage.FORMS: 4, Stage.REVIEW: 5,
+                Stage.TICKET: 6}.get(stage)
+
+    def _footer_actions(self) -> Actions:
+        """What the footer offers for what is on display: the language sheet's close, the talk
+        page's way back, or the current screen's actions."""
+        tr = self.visit.tr
+        if self.stack.currentWidget() is self.language_sheet:
+            return Actions(back=Action(tr(N_("Close")), "language-close",
+                                       self._close_language_sheet))
+        if self.talk_page is not None:
+            return Actions(back=Action(self.talk_page.back_text, "talk-back", self._on_talk_back))
+        return self.current_screen().footer_actions()
+
+    def _show_actions(self) -> None:
+        """The footer and the step for what is on display."""
+        self.footer.present(self._footer_actions())
+        if self.stack.currentWidget() in self._pages.values():
+            self.step_bar.show_step(self.visit.tr, self._step_number(self.visit.stage))
 
     def _show_furigana(self) -> None:
         """The furigana button and mode for the visit's language (Japanese only)."""
@@ -232,9 +269,19 @@ class CitizenTablet(QWidget):
     def _on_language(self, code: str) -> None:
         self.visit.set_language(code)
 
+    def _on_language_sheet(self) -> None:
+        """Open the language sheet over the current screen (the answers stay)."""
+        self._close_talk()
+        self.language_sheet.retranslate(self.visit.tr, self.visit.language)
+        self.stack.setCurrentWidget(self.language_sheet)
+        self._show_actions()
+
+    def _close_language_sheet(self) -> None:
+        self.show_stage(self.visit.stage)
+
     def _on_language_changed(self, _event: LanguageChanged) -> None:
         talking = self.talk_page is not None
-        self.show_stage(self.visit.stage)
+        self.show_stage(self.visit.stage)     # a choice in the language sheet also closes it
         if talking:
             self._on_talk()         # the conversation again, now in the new language
         self._on_idle_warn(-1 if not self.idle_bar.isVisible() else self.idle.timeout_s
@@ -257,10 +304,10 @@ class CitizenTablet(QWidget):
         if self.conversation is None:
             return
         self._close_talk()
-        self.talk_page = TalkPage(self.visit, self.conversation, self.events, self.target)
-        self.talk_page.back.clicked.connect(self._on_talk_back)
+        self.talk_page = TalkPage(self.visit, self.conversation, self.events)
         self.stack.addWidget(self.talk_page)
         self.stack.setCurrentWidget(self.talk_page)
+        self._show_actions()
 
     def _on_talk_back(self) -> None:
         self._close_talk()
@@ -325,8 +372,13 @@ class TabletWindow(QMainWindow):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(tablet, 1)
-        layout.addWidget(self._staff_menu())
+        # The staff's pages replace the tablet while they are open, rather than sit under it:
+        # the window never grows past the screen.
+        self.pages = QStackedWidget()
+        self.pages.addWidget(tablet)
+        self.pages.addWidget(self._staff_entry())
+        self.pages.addWidget(self._staff_menu())
+        layout.addWidget(self.pages, 1)
         layout.addWidget(self._staff_panel())
         self.setCentralWidget(body)
         self._menu_timer = QTimer(self, singleShot=True, interval=self.STAFF_MENU_S * 1000)
@@ -338,20 +390,29 @@ class TabletWindow(QMainWindow):
     def _staff_panel(self) -> QWidget:
         panel = QWidget()
         row = QHBoxLayout(panel)
+        row.setContentsMargins(0, 0, 0, 0)
         self.staff_button = TouchButton("⚙", target=self.tablet.target, name="staff")
-        self.staff_button.setVisible(self.kiosk_mode)
-        self.staff_pad = PinPad(self.tablet.target, length=8)
-        self.staff_pad.setObjectName("staff-pad")
-        self.staff_pad.hide()
-        self.staff_ok = TouchButton("OK", target=self.tablet.target, name="staff-ok")
-        self.staff_ok.hide()
         self.staff_button.clicked.connect(self._on_staff)
-        self.staff_ok.clicked.connect(self._on_staff_ok)
         row.addStretch(1)
-        row.addWidget(self.staff_pad)
-        row.addWidget(self.staff_ok)
         row.addWidget(self.staff_button)
+        panel.setVisible(self.kiosk_mode)
         return panel
+
+    def _staff_entry(self) -> QWidget:
+        """The staff PIN pad and its OK."""
+        page = QWidget()
+        page.setObjectName("staff-entry")
+        column = QVBoxLayout(page)
+        # Staff type here rarely and know the pad: finger-sized keys, not the citizen's 20 mm.
+        self.staff_pad = PinPad(self.tablet.target, length=8, key_mm=SIZES.target_mm)
+        self.staff_pad.setObjectName("staff-pad")
+        self.staff_ok = TouchButton("OK", target=self.tablet.target, name="staff-ok")
+        self.staff_ok.clicked.connect(self._on_staff_ok)
+        column.addStretch(1)
+        column.addWidget(self.staff_pad)
+        column.addWidget(self.staff_ok)
+        column.addStretch(1)
+        return page
 
     def _staff_menu(self) -> QWidget:
         """Shown after the staff PIN: what runs here, and the way out (staff text, Japanese)."""
@@ -368,27 +429,24 @@ class TabletWindow(QMainWindow):
         row.addWidget(self.about, 1)
         row.addWidget(back)
         row.addWidget(leave)
-        self.staff_menu.hide()
         return self.staff_menu
 
     def _on_staff(self) -> None:
-        visible = not self.staff_pad.isVisible()
         self.staff_pad.clear()
-        self.staff_pad.setVisible(visible)
-        self.staff_ok.setVisible(visible)
+        entering = self.pages.currentWidget() is self.tablet
+        self.pages.setCurrentIndex(1 if entering else 0)
 
     def _on_staff_ok(self) -> None:
         unlocked = self._lock.unlock(self.staff_pad.take_pin())
-        self.staff_pad.hide()
-        self.staff_ok.hide()
+        self.pages.setCurrentWidget(self.tablet)
         if unlocked:
             self.about.refresh()
-            self.staff_menu.show()
+            self.pages.setCurrentWidget(self.staff_menu)
             self._menu_timer.start()
 
     def _close_staff_menu(self) -> None:
         self._menu_timer.stop()
-        self.staff_menu.hide()
+        self.pages.setCurrentWidget(self.tablet)
 
     def _on_staff_exit(self) -> None:
         self._unlocked = True

@@ -14,7 +14,6 @@ from kiosk.services.visit import Stage, Visit
 from kiosk.ui.common.bridge import EventBridge
 from kiosk.ui.common.caption_panel import CaptionPanel
 from kiosk.ui.common.phrasebook import PhrasebookPanel
-from kiosk.ui.common.touch_button import TouchButton
 
 __all__ = ["TalkPage"]
 
@@ -22,7 +21,7 @@ __all__ = ["TalkPage"]
 class TalkPage(QWidget):
     """Captions above, the phrasebook below, built in the visit's current language."""
 
-    def __init__(self, visit: Visit, conversation: Conversation, events: EventBus, target: int,
+    def __init__(self, visit: Visit, conversation: Conversation, events: EventBus,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("talk-page")
@@ -42,13 +41,12 @@ class TalkPage(QWidget):
         question = visit.current() if visit.stage is Stage.FORMS else None
         procedure = visit.chosen[0] if visit.chosen else None
         self.phrasebook.set_context(procedure, question.field.id if question else None)
-        self.back = TouchButton(tr(N_("Back to my application")), target=target, name="talk-back",
-                                role="primary")
+        # Shown in the tablet's footer, on the Back place, like every way back.
+        self.back_text = tr(N_("Back to my application"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.peer)
         layout.addWidget(self.captions, 3)
         layout.addWidget(self.phrasebook, 2)
-        layout.addWidget(self.back)
         self._update_peer()
         self._bridge = EventBridge(events, PeerPresence, self)
         self._bridge.received.connect(lambda _event: self._update_peer())

@@ -8,7 +8,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from kiosk.i18n import N_
-from kiosk.ui.citizen.screen_base import CitizenScreen
+from kiosk.ui.citizen.screen_base import Actions, CitizenScreen
 
 __all__ = ["TicketScreen", "qr_pixmap"]
 
@@ -54,9 +54,10 @@ class TicketScreen(CitizenScreen):
         code.setPixmap(qr_pixmap(f"TOME-KIOSK-TICKET:{ticket.label}"))
         code.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(code)
-        done = self.button(tr(N_("Finish")), "finish", role="primary")
-        done.clicked.connect(self._on_finish)
-        layout.addWidget(done)
+
+    def footer_actions(self) -> Actions:
+        """Finish (no way back: the ticket is issued)."""
+        return Actions(forward=self.action(N_("Finish"), "finish", self._on_finish))
 
     def _on_finish(self) -> None:
         self.visit.end("finished")

@@ -57,7 +57,7 @@ class KanaKeyboard(QWidget):
             self._key(grid, key, 5, column, target)
 
     def _key(self, grid: QGridLayout, key: str, row: int, column: int, target: int) -> None:
-        button = TouchButton(key, target=target, name=f"kana-{key}")
+        button = TouchButton(key, target=target, name=f"kana-{key}", role="kana")
         button.clicked.connect(lambda _=False, k=key: self._on_key(k))
         grid.addWidget(button, row, column)
         self.keys[key] = button

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
 
+from kiosk.ui.common.tokens import SIZES, SPACE, scaled_target
 from kiosk.ui.common.touch_button import TouchButton
 
 __all__ = ["NumericKeypad", "PinPad"]
@@ -18,13 +19,14 @@ class NumericKeypad(QWidget):
     changed = Signal(str)
 
     def __init__(self, target: int, *, extra: str = "", max_length: int = 20,
-                 parent: QWidget | None = None) -> None:
+                 key_mm: float = SIZES.key_height_mm, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._key_height = scaled_target(target, key_mm)
         self.text = ""
         self.max_length = max_length
         self.keys: dict[str, TouchButton] = {}
         grid = QGridLayout(self)
-        grid.setSpacing(6)
+        grid.setSpacing(SPACE.m)
         for row, digits in enumerate(_LAYOUT):
             for column, digit in enumerate(digits):
                 self._key(grid, digit, row, column, target)
@@ -34,7 +36,11 @@ class NumericKeypad(QWidget):
         self._key(grid, "⌫", 3, 2, target)
 
     def _key(self, grid: QGridLayout, key: str, row: int, column: int, target: int) -> None:
-        button = TouchButton(key, target=target, name=f"key-{key}")
+        # Digits large and keys 20 mm high, like the certificate machine's pad; ⌫ and the
+        # extra key are function keys (grey), so the digits stand out.
+        role = "key" if key.isdigit() else "function"
+        button = TouchButton(key, target=target, name=f"key-{key}", role=role)
+        button.setMinimumHeight(self._key_height)
         button.clicked.connect(lambda _=False, k=key: self.press(k))
         grid.addWidget(button, row, column)
         self.keys[key] = button
@@ -70,8 +76,9 @@ class PinPad(NumericKeypad):
 
     count_changed = Signal(int)
 
-    def __init__(self, target: int, length: int = 4, parent: QWidget | None = None) -> None:
-        super().__init__(target, max_length=length, parent=parent)
+    def __init__(self, target: int, length: int = 4, key_mm: float = SIZES.key_height_mm,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(target, max_length=length, key_mm=key_mm, parent=parent)
 
     def _notify(self) -> None:
         # Only the count leaves the pad: ``changed`` is never emitted with PIN digits.

@@ -50,12 +50,12 @@ def picture_pixmap(path: Path, colour: str, side: int, ratio: float = 1.0) -> QP
 
 @functools.lru_cache(maxsize=128)
 def picture_icon(path: Path, theme: Theme, side: int, ratio: float = 1.0) -> QIcon:
-    """An icon of the picture at ``path``: ``surface_text`` normally, ``accent_text`` when
+    """An icon of the picture at ``path``: ``surface_text`` normally, ``selected_text`` when
     checked, ``muted_text`` when disabled; a null icon when the picture cannot be drawn."""
     icon = QIcon()
     for colour, mode, state in (
             (theme.surface_text, QIcon.Mode.Normal, QIcon.State.Off),
-            (theme.accent_text, QIcon.Mode.Normal, QIcon.State.On),
+            (theme.selected_text, QIcon.Mode.Normal, QIcon.State.On),
             (theme.muted_text, QIcon.Mode.Disabled, QIcon.State.Off)):
         pixmap = picture_pixmap(path, colour, side, ratio)
         if pixmap.isNull():
@@ -170,6 +170,8 @@ class PictureButton(TouchButton):
 
     def _text_colour(self) -> QColor:
         """The style sheet's label colour for the button's state (theme.stylesheet())."""
-        if self.isChecked() or self.property("role") == "primary":
+        if self.property("role") == "primary":
             return QColor(self._theme.accent_text)
+        if self.isChecked():
+            return QColor(self._theme.selected_text)
         return QColor(self._theme.surface_text)

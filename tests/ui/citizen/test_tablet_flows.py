@@ -143,6 +143,7 @@ def test_tablet__language_switch_mid_form__keeps_answers(make_kiosk):
     kiosk.pilot.tap("option-household")
     kiosk.pilot.tap("next")
 
+    kiosk.pilot.tap("language")
     kiosk.pilot.tap("language-vi")
     kiosk.pilot.wait_until(lambda: kiosk.tablet.visit.language == "vi", "Vietnamese")
 

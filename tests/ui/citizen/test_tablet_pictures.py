@@ -66,7 +66,7 @@ def test_picture_icon__theme__drawn_in_the_buttons_text_colours(theme: Theme, qt
     checked = _colours(icon, 64, QIcon.Mode.Normal, QIcon.State.On)
 
     assert normal == {theme.surface_text}
-    assert checked == {theme.accent_text}
+    assert checked == {theme.selected_text}
 
 
 def test_choose_screen__high_contrast__picture_follows_the_theme(make_kiosk):

@@ -1,0 +1,239 @@
+"""The frame around every citizen screen: a header, a step bar, and a footer that never moves.
+
+The header names the city and holds the language button (it opens the language sheet) and the
+button to talk with a clerk. The step bar says where the visitor is ("Step 3 / 6 PIN") and holds
+the furigana and voice toggles. The footer has two places: Back on the left, the step forward
+on the right; the same pixels on every screen (the convenience-store certificate machine's
+lesson: a finger learns where "next" is). Light on purpose (Qt, catalogs, tokens): the
+start-up Welcome builds the same header and footer before the services have loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk.i18n import N_, Translator, language
+from kiosk.ui.citizen.welcome_parts import language_grid
+from kiosk.ui.common.tokens import SIZES, SPACE, action_height
+from kiosk.ui.common.touch_button import TouchButton
+
+__all__ = ["CITY_NAME", "STEPS", "Action", "Actions", "Footer", "Header", "LanguageSheet", "StepBar",
+           "keep_place"]
+
+# Shown in Japanese in every language: it is the name on the building (design README).
+CITY_NAME = "登米市役所"
+
+STEPS = (N_("What you need"), N_("Card"), N_("PIN"), N_("Questions"), N_("Check"),
+         N_("Ticket"))
+"""The six steps of a visit, in order, as the step bar names them."""
+
+# The footer's two places as parts of its width: Back 232 and forward 440 of 800 px.
+_BACK_PART, _GAP_PART, _FORWARD_PART = 232, 64, 440
+
+
+@dataclass(frozen=True)
+class Action:
+    """What a footer button does: its label, the name the pilot taps, the handler."""
+
+    text: str
+    name: str
+    handler: Callable[[], None]
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Actions:
+    """A screen's two footer buttons: Back on the left, the step forward on the right.
+
+    A screen without one leaves its place empty; a step forward that cannot act yet is shown
+    disabled, not hidden.
+    """
+
+    back: Action | None = None
+    forward: Action | None = None
+
+
+def keep_place(widget: QWidget) -> QWidget:
+    """``widget`` keeps its place in the layout while hidden, so nothing else moves."""
+    policy = widget.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    widget.setSizePolicy(policy)
+    return widget
+
+
+class Header(QWidget):
+    """City name, the language button and the talk-with-a-clerk button."""
+
+    def __init__(self, target: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("header")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(SPACE.frame_side, SPACE.m, SPACE.frame_side, SPACE.m)
+        row.setSpacing(SPACE.m)
+        self.city = QLabel(CITY_NAME)
+        self.city.setObjectName("city-name")
+        self.city.setProperty("role", "city")
+        self.city.setProperty("lang", "ja")       # a name, not a leak (the language checks)
+        row.addWidget(self.city, 1)
+        self.language = TouchButton("", target=target, name="language", role="outline")
+        self.talk = TouchButton("", target=target, name="talk", role="outline")
+        keep_place(self.talk)
+        row.addWidget(self.language)
+        row.addWidget(self.talk)
+        self.setMinimumHeight(SIZES.header)
+
+    def retranslate(self, tr: Translator, code: str) -> None:
+        """Label the buttons in the visitor's language; the language button shows its name."""
+        self.language.setText(language(code).native_name)
+        self.language.setAccessibleName(tr(N_("Language")))
+        self.talk.setText(tr(N_("Talk with the clerk")))
+
+
+class StepBar(QWidget):
+    """"Step n / 6" and the step's name, six segments, and the furigana and voice toggles."""
+
+    def __init__(self, target: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("step-bar")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(SPACE.frame_side, SPACE.s, SPACE.frame_side, SPACE.s)
+        row = QHBoxLayout()
+        self.step = QLabel(wordWrap=True)
+        self.step.setObjectName("step")
+        self.step.setProperty("role", "step")
+        row.addWidget(self.step, 1)
+        self.furigana = TouchButton("", target=target, name="furigana")
+        self.furigana.setCheckable(True)
+        self.voice = TouchButton("", target=target, name="voice")
+        self.voice.setCheckable(True)
+        row.addWidget(self.furigana)
+        row.addWidget(self.voice)
+        layout.addLayout(row)
+        segments = QHBoxLayout()
+        segments.setSpacing(SPACE.s)
+        self.segments: list[QWidget] = []
+        for _ in STEPS:
+            segment = QWidget()
+            segment.setFixedHeight(SPACE.s)
+            segment.setProperty("step", "todo")
+            segments.addWidget(segment)
+            self.segments.append(segment)
+        self.segment_row = QWidget()
+        self.segment_row.setLayout(segments)
+        keep_place(self.segment_row)
+        keep_place(self.step)
+        layout.addWidget(self.segment_row)
+
+    def show_step(self, tr: Translator, number: int | None) -> None:
+        """Step ``number`` (1-6) of :data:`STEPS`; ``None`` (the Welcome) shows no step."""
+        self.step.setVisible(number is not None)
+        self.segment_row.setVisible(number is not None)
+        if number is None:
+            return
+        self.step.setText(tr(N_("Step {number} / {total}  {name}"), number=number,
+                             total=len(STEPS), name=tr(STEPS[number - 1])))
+        for index, segment in enumerate(self.segments, start=1):
+            state = "done" if index < number else "current" if index == number else "todo"
+            if segment.property("step") != state:
+                segment.setProperty("step", state)
+                segment.style().unpolish(segment)
+                segment.style().polish(segment)
+
+
+class Footer(QWidget):
+    """Back on the left, the step forward on the right, at the same place on every screen.
+
+    The two buttons are made once and only relabelled, renamed (the name the pilot taps) and
+    enabled per screen; a screen without one of them leaves its place empty. Their places are
+    parts of the footer's width (Back 232, gap 64, forward 440 of 800 px), set here rather than
+    by a layout, so that no label, hidden button or text size can shift them.
+    """
+
+    def __init__(self, target: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("footer")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.back = TouchButton("", target=target, name="back", role="outline", parent=self)
+        self.forward = TouchButton("", target=target, name="next", role="primary", parent=self)
+        self._button_height = action_height(target)
+        self._handlers: dict[TouchButton, Callable[[], None]] = {}
+        self.back.clicked.connect(lambda: self._on_click(self.back))
+        self.forward.clicked.connect(lambda: self._on_click(self.forward))
+        self.setMinimumHeight(SIZES.footer)
+
+    def present(self, actions: Actions) -> None:
+        """Put ``actions`` on the two buttons; a missing one leaves its place empty."""
+        for button, action in ((self.back, actions.back), (self.forward, actions.forward)):
+            button.setVisible(action is not None)
+            if action is None:
+                self._handlers.pop(button, None)
+                continue
+            self._handlers[button] = action.handler
+            if button.text() != action.text:
+                button.setText(action.text)
+            button.setObjectName(action.name)
+            button.setEnabled(action.enabled)
+        self._place()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Place the buttons for the new width."""
+        super().resizeEvent(event)
+        self._place()
+
+    def _place(self) -> None:
+        inner = max(1, self.width() - 2 * SPACE.frame_side)
+        whole = _BACK_PART + _GAP_PART + _FORWARD_PART
+        back_width = inner * _BACK_PART // whole
+        forward_width = inner * _FORWARD_PART // whole
+        # A label that wraps (200 % text) makes both buttons taller, never moves them.
+        height = max(self._button_height, self.back.heightForWidth(back_width),
+                     self.forward.heightForWidth(forward_width))
+        self.back.setGeometry(SPACE.frame_side, SPACE.xl, back_width, height)
+        self.forward.setGeometry(self.width() - SPACE.frame_side - forward_width, SPACE.xl,
+                                 forward_width, height)
+        wanted = max(SIZES.footer, height + 2 * SPACE.xl)
+        if self.minimumHeight() != wanted:
+            self.setMinimumHeight(wanted)
+
+    def _on_click(self, button: TouchButton) -> None:
+        handler = self._handlers.get(button)
+        if handler is not None:
+            handler()
+
+
+class LanguageSheet(QWidget):
+    """Every offered language, each written in itself, two columns, the current one ticked.
+
+    Choosing switches at once and keeps the answers; the footer's Back place closes it.
+    """
+
+    def __init__(self, languages: tuple[str, ...], target: int,
+                 on_language: Callable[[str], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("language-sheet")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(SPACE.frame_side, SPACE.xl, SPACE.frame_side, SPACE.m)
+        self.title = QLabel(wordWrap=True)
+        self.title.setProperty("role", "title")
+        self.title.setObjectName("language-sheet-title")
+        self.hint = QLabel(wordWrap=True)
+        self.hint.setProperty("role", "muted")
+        layout.addWidget(self.title)
+        layout.addWidget(self.hint)
+        grid, self.buttons = language_grid(languages, target=target, current="",
+                                           on_language=on_language)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+
+    def retranslate(self, tr: Translator, code: str) -> None:
+        """Texts in the current language; the current language's button checked."""
+        self.title.setText(tr(N_("Choose your language")))
+        self.hint.setText(tr(N_("The screen changes at once. Your answers are kept.")))
+        for other, button in self.buttons.items():
+            button.setChecked(other == code)
+
