@@ -89,6 +89,7 @@ class PrinterConfig:
     kind: Literal["file", "cups", "qt"] = "file"   # qt: Qt print (Windows, or Linux without lp)
     name: str = ""                    # CUPS / Qt printer name; empty = the default printer
     output_dir: Path | None = None    # file printer: defaults to <data_dir>/printed
+    retention_hours: int = 24         # file printer: printed forms are deleted after this
 
 
 @dataclass(frozen=True)
@@ -282,7 +283,14 @@ def _coerce(value: Any, hint: Any, where: str, section: str, key: str) -> Any:
         raise ConfigError(S_("{file}: [{section}] {key}: expected {expected}, got {got!r}."),
                           file=where, section=section, key=key,
                           expected=_describe(base), got=str(value))
+    if (section, key) in _AT_LEAST_ONE and converted < 1:
+        raise ConfigError(S_("{file}: [{section}] {key} must be 1 or more, got {got}."),
+                          file=where, section=section, key=key, got=str(value))
     return converted
+
+
+# Keys whose value counts something that cannot be zero or negative.
+_AT_LEAST_ONE = {("printer", "retention_hours")}
 
 
 def _convert(value: Any, base: Any) -> tuple[bool, Any]:
