@@ -66,7 +66,8 @@ def mode_checks(folders: Iterable[tuple[str, Path]]) -> list[Check]:
     """One check per named folder: the folder and everything in it are its owner's only."""
     if not _POSIX:
         return [Check("files.modes", Status.OK, f"not checked on {sys.platform} (no POSIX modes)")]
-    checks, seen = [], set()
+    checks: list[Check] = []
+    seen: set[Path] = set()
     for label, folder in folders:
         if any(folder.is_relative_to(done) for done in seen) or not folder.exists():
             continue                 # inside a folder checked already (the data directory)
