@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-__all__ = ["CrashHooks", "describe_crash", "install_crash_hooks"]
+__all__ = ["CrashHooks", "PlaceOnlyFormatter", "describe_crash", "install_crash_hooks"]
 
 _log = logging.getLogger("kiosk.crash")
 _MAX_PLACES = 12          # the innermost frames; the outer ones are the event loop's
@@ -48,6 +48,17 @@ def _places(traceback: TracebackType | None) -> list[str]:
         places.append(f"{module}:{frame.f_code.co_qualname}:{traceback.tb_lineno}")
         traceback = traceback.tb_next
     return places
+
+
+class PlaceOnlyFormatter(logging.Formatter):
+    """A log formatter whose tracebacks (``_log.exception(...)``) hold type and places only."""
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 - logging's name
+        """The exception of a record, as :func:`describe_crash` writes it."""
+        exc_type, _exc, traceback = ei
+        if exc_type is None:
+            return ""
+        return "  " + describe_crash(exc_type, traceback)
 
 
 @dataclass

@@ -44,7 +44,7 @@ class FolderPrinter:
     def print_pdf(self, pdf: Path, *, title: str, copies: int = 1) -> str:
         """Copy ``pdf`` into the folder ``copies`` times and return the job id."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             safe_title = _UNSAFE.sub("_", title)[:60] or "document"
             with self._lock:
                 job = f"{self._last_job() + 1:05d}"
@@ -85,7 +85,7 @@ class FolderPrinter:
     def probe(self) -> list[Check]:
         """The folder exists (or can be made) and is writable."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             test = self.folder / ".kiosk-write-test"
             test.write_bytes(b"")
             test.unlink()

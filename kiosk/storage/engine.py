@@ -54,7 +54,7 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         pool: dict[str, int] = {}
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            Path(parsed.database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             pool = {"pool_size": pool_size, "max_overflow": pool_size * 2}
         engine = create_engine(url, connect_args={"timeout": 15}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)

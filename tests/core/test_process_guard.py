@@ -3,6 +3,7 @@ no core dumps on the devices (issue 14 §2 and §7)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 import subprocess
@@ -125,3 +126,25 @@ def test_kiosk_command__any__onnxruntime_telemetry_switched_off(monkeypatch):
 
     assert seen == ["1"]
     assert "ORT_DISABLE_TELEMETRY" not in os.environ     # put back for the tests' own process
+
+
+def test_configure_logging__exception_logged_with_a_name__file_holds_type_and_place_only(
+        tmp_path):
+    from kiosk.logging_setup import configure_logging
+
+    configure_logging("INFO", tmp_path / "logs")
+    try:
+        try:
+            _crash(None, None)
+        except ValueError:
+            logging.getLogger("kiosk.services.retention").exception("retention failed")
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        text = (tmp_path / "logs" / "kiosk.log").read_text(encoding="utf-8")
+    finally:
+        configure_logging("WARNING", None)
+
+    assert "retention failed" in text
+    assert "ValueError at tests.core.test_process_guard:_crash:" in text
+    assert NAME not in text
+    assert stat.S_IMODE((tmp_path / "logs").stat().st_mode) == 0o700
