@@ -61,7 +61,7 @@ def outbound_calls(trace: str, allowed: set[tuple[str, int]]) -> list[str]:
      ' = -1 EINPROGRESS', []),
     ('7 connect(3, {sa_family=AF_UNIX, sun_path="/run/pcscd/pcscd.comm"}, 110) = 0', []),
     ('7 sendto(8, "x", 1, MSG_NOSIGNAL, NULL, 0) = 1', []),
-])
+], ids=["dns", "https-v6", "database", "pcscd", "connected"])
 def test_outbound_calls__strace_lines__only_unexpected_addresses_named(trace, expected):
     assert outbound_calls(trace, {("127.0.0.1", 5432)}) == expected
 
@@ -115,7 +115,7 @@ def _env(folder: Path, role: str = "tablet") -> dict[str, str]:
     ["tablet", "--quit-after", str(RUN_SECONDS)],
     ["clerk", "--quit-after", str(RUN_SECONDS)],
     ["board", "--windowed", "--quit-after", str(RUN_SECONDS)],
-])
+], ids=["tablet", "clerk", "board"])
 def test_device__runs_20s_on_shared_database__no_dns_and_no_connection_but_database(
         strace, counter_config, tmp_path, command):
     trace = tmp_path / "strace.txt"
