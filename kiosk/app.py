@@ -41,6 +41,7 @@ from kiosk.deploy.provenance import build_flavour, file_checksum, probe_build
 from kiosk.doctor import Check, Status, guarded
 from kiosk.errors import ConfigError, DeviceError
 from kiosk.events import EventBus
+from kiosk.file_modes import kiosk_folders, mode_checks, private_dir
 from kiosk.i18n import S_, language
 from kiosk.ports import (
     Captioner,
@@ -142,6 +143,11 @@ class Services:
                 self.storage.applications, self.clock, config.database.retention_hours),
                 interval_s=3600),
         ]
+        purge_printed = getattr(self.printer, "purge", None)
+        if callable(purge_printed):
+            # The file printer's forms hold full answers: [printer] retention_hours.
+            self._background.append(PeriodicJob("printed-retention", purge_printed,
+                                                interval_s=600))
         purge_usage = getattr(self.usage, "purge", None)
         if callable(purge_usage):
             # Usage-log retention ([audit] retention_days), once a day.
@@ -163,6 +169,9 @@ class Services:
         for job in reversed(self._background):
             job.stop()
         self._background.clear()
+        close_printer = getattr(self.printer, "close", None)
+        if callable(close_printer):
+            close_printer()                  # the demo's printed forms go with it
         close_speaker = getattr(self.speaker, "close", None)
         if callable(close_speaker):
             close_speaker()
@@ -175,7 +184,8 @@ class Services:
 def build_printer(config: Config, *, demo: bool = False) -> Printer:
     """The configured printer; the demo always prints to a folder."""
     if demo or config.printer.kind == "file":
-        return FolderPrinter(config.print_dir)
+        return FolderPrinter(config.print_dir, retention_hours=config.printer.retention_hours,
+                             delete_on_close=demo, training_only=config.device.role != "demo")
     if config.printer.kind == "qt":
         # Qt lives in kiosk.ui; imported only when configured (Windows has no CUPS).
         from kiosk.ui.common.qt_printer import QtPrinter  # noqa: PLC0415
@@ -240,7 +250,7 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
         ConfigError: an invalid device setting.
         kiosk.errors.StorageError: the database is unreachable or its schema is not usable.
     """
-    config.device.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(config.device.data_dir)
     use_japanese_dictionary(config)
     clock = clock or SystemClock()
     if demo and not config.card.simulated:
@@ -341,6 +351,7 @@ def doctor_checks(config: Config) -> list[Check]:
     checks += guarded("speech", lambda: probe_voices(bcp47))
     checks += guarded("models", lambda: _model_checks(config))
     checks += guarded("disk.free", lambda: [_disk_check(config)])
+    checks += guarded("files", lambda: mode_checks(kiosk_folders(config)))
     return checks
 
 

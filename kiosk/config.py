@@ -90,6 +90,7 @@ class PrinterConfig:
     kind: Literal["file", "cups", "qt"] = "file"   # qt: Qt print (Windows, or Linux without lp)
     name: str = ""                    # CUPS / Qt printer name; empty = the default printer
     output_dir: Path | None = None    # file printer: defaults to <data_dir>/printed
+    retention_hours: int = 24         # file printer: printed forms are deleted after this
 
 
 @dataclass(frozen=True)
@@ -285,6 +286,8 @@ def _coerce(value: Any, hint: Any, where: str, section: str, key: str) -> Any:
     check_value(section, key, converted, where)
     return converted
 
+
+# Keys whose value counts something that cannot be zero or negative.
 
 def _convert(value: Any, base: Any) -> tuple[bool, Any]:
     origin = get_origin(base)

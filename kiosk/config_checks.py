@@ -22,6 +22,7 @@ _POSITIVE = frozenset({
     ("ui", "idle_timeout_s"),
     ("ui", "text_scale"),
     ("database", "retention_hours"),
+    ("printer", "retention_hours"),
     ("audit", "retention_days"),
     ("models", "stt_threads"),
 })

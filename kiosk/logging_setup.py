@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from kiosk.crash_log import PlaceOnlyFormatter
+
 __all__ = ["TRAFFIC", "configure_logging"]
 
 TRAFFIC = 5
@@ -28,9 +30,12 @@ def configure_logging(level: str, log_dir: Path | None) -> None:
         # to stderr would load for nothing before its first screen.
         from logging.handlers import RotatingFileHandler  # noqa: PLC0415
 
-        log_dir.mkdir(parents=True, exist_ok=True)
+        log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         # Rotation keeps a bounded amount; the log holds no personal data, only events.
         handlers.append(RotatingFileHandler(
             log_dir / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"))
-    logging.basicConfig(level=numeric, handlers=handlers, force=True,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Exceptions are written by type and place, never their message (kiosk.crash_log).
+    formatter = PlaceOnlyFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in handlers:
+        handler.setFormatter(formatter)
+    logging.basicConfig(level=numeric, handlers=handlers, force=True)

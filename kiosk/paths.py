@@ -50,6 +50,18 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def default_key_dir() -> Path:
+    """Where the embedded database's answers key is kept by default: not beside the database.
+
+    A copy or a backup of the data directory then holds sealed answers without their key. On
+    Linux that is the user's configuration folder; on Windows, whose configuration and data
+    folders are one, a folder of its own beside it.
+    """
+    if sys.platform == "win32":
+        return Path(platformdirs.user_data_dir(f"{APP_NAME}-keys", appauthor=False))
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
 def default_config_path() -> Path:
     """The configuration file read when neither ``--config`` nor ``KIOSK_CONFIG`` is given."""
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "kiosk.toml"

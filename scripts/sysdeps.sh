@@ -24,6 +24,7 @@ test_pkgs=(
   cups cups-client printer-driver-cups-pdf         # the KioskPDF queue
   xvfb xdotool                                     # real windows and real input events
   poppler-utils                                    # pdffonts / pdftoppm to check PDFs
+  strace                                           # tests/e2e/test_no_network.py: no call out
 )
 
 pkgs=("${run_pkgs[@]}")

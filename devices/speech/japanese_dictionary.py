@@ -20,8 +20,9 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -123,6 +124,20 @@ def install_dictionary(source: Path, models_dir: Path) -> Path:
     return final
 
 
+@contextlib.contextmanager
+def _without_onnxruntime() -> Iterator[None]:
+    """Make ``import onnxruntime`` fail inside the block, unless it is already loaded."""
+    if "onnxruntime" in sys.modules:
+        yield
+        return
+    sys.modules["onnxruntime"] = None  # type: ignore[assignment]  # None: "not installed"
+    try:
+        yield
+    finally:
+        if sys.modules.get("onnxruntime", False) is None:
+            del sys.modules["onnxruntime"]
+
+
 def load_pyopenjtalk() -> ModuleType:
     """pyopenjtalk, pointed at the dictionary :func:`find_dictionary` finds (first call wins).
 
@@ -137,10 +152,12 @@ def load_pyopenjtalk() -> ModuleType:
         directory = find_dictionary()
         if directory is None:
             raise DictionaryMissing("no Open JTalk dictionary installed")
-        # Without onnxruntime (left out of the bundle) pyopenjtalk-plus prints a notice on
-        # stdout at import, which would corrupt `kiosk doctor --json`; the notice only means
-        # that 何 is always read ナニ, and no kiosk text has 何.
-        with contextlib.redirect_stdout(io.StringIO()):
+        # pyopenjtalk-plus loads onnxruntime at import for its 何 model, and onnxruntime
+        # (1.29+) then sends telemetry to mobile.events.data.microsoft.com: the import runs with
+        # onnxruntime hidden, as in the bundle (which leaves it out). Without it pyopenjtalk-plus
+        # prints a notice on stdout, which would corrupt `kiosk doctor --json`; the notice only
+        # means that 何 is always read ナニ, and no kiosk text has 何.
+        with contextlib.redirect_stdout(io.StringIO()), _without_onnxruntime():
             import pyopenjtalk  # noqa: PLC0415 - heavy; loaded with the first Japanese phrase
         # Read when the first Open JTalk instance is made (not at import): set it before.
         pyopenjtalk.OPEN_JTALK_DICT_DIR = str(directory).encode("utf-8")

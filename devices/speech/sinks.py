@@ -55,7 +55,7 @@ class FileSink:
 
     def play(self, audio: Audio, kind: str, language: str) -> None:
         """Write the WAV file (and drop the oldest beyond ``keep``)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         with self._lock:
             self._count += 1
             number = self._count
@@ -76,7 +76,7 @@ class FileSink:
     def probe(self) -> list[Check]:
         """The folder is writable."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             ok = self.folder.is_dir()
         except OSError:
             ok = False

@@ -21,6 +21,7 @@ from kiosk.config import Config, load_config
 from kiosk.errors import KioskError, UserFacingError
 from kiosk.logging_setup import configure_logging
 from kiosk.paths import default_config_path
+from kiosk.process_guard import guarded_process
 
 __all__ = ["main"]
 
@@ -31,6 +32,8 @@ _COMMAND_GROUPS = {
     "i18n": "i18n_commands", "models": "models", "screenshots": "screenshots", "staff": "staff",
     "start": "start", "tablet": "tablet",
 }
+# Commands that hold a visitor's data, a PIN or the answers key in memory: no core dumps.
+_DEVICE_COMMANDS = frozenset({"board", "card", "clerk", "demo", "start", "tablet"})
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:
@@ -85,13 +88,17 @@ def _main(argv: Sequence[str] | None) -> int:
         parser.print_help()
         return 2
     configure_logging(args.log_level, None)
-    try:
-        config = read_config(args.config)
-        result: int = args.handler(args, config)
-    except UserFacingError as exc:
-        print(f"kiosk: {exc.english()}", file=sys.stderr)
-        return 2
-    except KioskError as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 1
+    with guarded_process(device=args.command in _DEVICE_COMMANDS):
+        try:
+            config = read_config(args.config)
+            result: int = args.handler(args, config)
+        except UserFacingError as exc:
+            print(f"kiosk: {exc.english()}", file=sys.stderr)
+            return 2
+        except KioskError as exc:
+            print(f"kiosk: {exc}", file=sys.stderr)
+            return 1
+        except Exception as exc:  # a bug: its message may hold personal data, so type and place
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+            return 1
     return result

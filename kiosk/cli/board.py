@@ -15,6 +15,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--notices", type=Path, default=None, metavar="FOLDER",
                         help="folder of notices (*.txt, *.png, *.jpg) shown in turn")
     parser.add_argument("--windowed", action="store_true", help="not full screen")
+    parser.add_argument("--quit-after", type=float, default=0.0, metavar="SECONDS",
+                        help="close by itself (for scripted checks)")
     parser.set_defaults(handler=run)
 
 
@@ -26,6 +28,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     services = build_services(config)
     try:
         services.start_background()
-        return run_board(services, notices_dir=args.notices, windowed=args.windowed)
+        return run_board(services, notices_dir=args.notices, windowed=args.windowed,
+                         quit_after=args.quit_after)
     finally:
         services.close()

@@ -11,6 +11,8 @@ from kiosk.config import Config
 def register(subparsers: Any) -> None:
     """Add ``clerk`` to the command line."""
     parser = subparsers.add_parser("clerk", help="the clerk desktop: call tickets, review, print")
+    parser.add_argument("--quit-after", type=float, default=0.0, metavar="SECONDS",
+                        help="close by itself (for scripted checks)")
     parser.set_defaults(handler=run)
 
 
@@ -22,6 +24,6 @@ def run(args: argparse.Namespace, config: Config) -> int:
     services = build_services(config)
     try:
         services.start_background()
-        return run_clerk(services)
+        return run_clerk(services, quit_after=args.quit_after)
     finally:
         services.close()

@@ -62,7 +62,7 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         pool: dict[str, int] = {}
         if parsed.database and parsed.database != ":memory:":
             try:
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                Path(parsed.database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseUnavailableError(_FILE_UNUSABLE, file=parsed.database,
                                                reason=exc.strerror or type(exc).__name__) from exc

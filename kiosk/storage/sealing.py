@@ -9,7 +9,11 @@ copied onto another application does not decrypt.
     ``base64:<44 characters>``   the key itself (better via ``KIOSK_DATABASE_ANSWERS_KEY``)
     ``file:<path>``              a file holding the base64 key (readable by the kiosk user only)
     ``keyring:<service>/<name>`` the OS key store (Windows Credential Manager ...) via ``keyring``
-    empty                        embedded SQLite only: a key file created in the data directory
+    empty                        embedded SQLite only: a key file ``answers.key`` created in the
+                                 key folder (:func:`kiosk.paths.default_key_dir`), never beside
+                                 the database; one left in the data directory by an older
+                                 version is moved there
+A key file that other users can read is refused (:func:`kiosk.file_modes.check_key_file`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import binascii
 import hashlib
 import importlib
 import json
+import logging
 import os
 import secrets
 from collections.abc import Mapping
@@ -29,12 +34,16 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from kiosk.domain.application import Answer, Provenance
 from kiosk.errors import ConfigError, StorageError
+from kiosk.file_modes import check_key_file, private_dir
 from kiosk.i18n import S_
+from kiosk.paths import default_key_dir
 
 __all__ = ["AnswerSealer", "generate_key_text", "load_answers_key"]
 
 _NONCE_BYTES = 12
 KEY_FILE_NAME = "answers.key"
+
+_log = logging.getLogger(__name__)
 
 
 class AnswerSealer:
@@ -97,8 +106,11 @@ def generate_key_text() -> str:
     return "base64:" + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
 
 
-def load_answers_key(spec: str, data_dir: Path, *, shared_database: bool) -> bytes:
+def load_answers_key(spec: str, data_dir: Path, *, shared_database: bool,
+                     key_dir: Path | None = None) -> bytes:
     """The 32-byte answers key named by ``spec`` (the ``[database] answers_key`` value).
+
+    ``key_dir`` holds the key file of an empty ``spec`` (default: :func:`default_key_dir`).
 
     Raises:
         ConfigError: the key is missing, malformed, or its source is unavailable.
@@ -107,6 +119,7 @@ def load_answers_key(spec: str, data_dir: Path, *, shared_database: bool) -> byt
         return _decode(spec.removeprefix("base64:"), "base64")
     if spec.startswith("file:"):
         path = Path(spec.removeprefix("file:")).expanduser()
+        check_key_file(path)
         try:
             return _decode(path.read_text(encoding="ascii").strip(), "file")
         except OSError as exc:
@@ -122,7 +135,9 @@ def load_answers_key(spec: str, data_dir: Path, *, shared_database: bool) -> byt
         # the clerk unable to read what this tablet stored.
         raise ConfigError(S_("[database] answers_key is required with a shared database: "
                              "give every device the same key (kiosk db new-key prints one)."))
-    return _local_key_file(data_dir / KEY_FILE_NAME)
+    path = (key_dir or default_key_dir()) / KEY_FILE_NAME
+    _move_old_key_file(data_dir / KEY_FILE_NAME, path)
+    return _local_key_file(path)
 
 
 def _decode(text: str, source: str) -> bytes:
@@ -150,15 +165,47 @@ def _from_keyring(name: str) -> bytes:
     return _decode(str(secret).removeprefix("base64:"), "keyring")
 
 
+def _move_old_key_file(old: Path, new: Path) -> None:
+    """Move a key file an older version left beside the database to the key folder.
+
+    Raises:
+        ConfigError: both files exist and hold different keys (the kiosk does not guess which
+            one sealed the database).
+    """
+    if not old.exists() or old.resolve() == new.resolve():
+        return
+    check_key_file(old)
+    try:
+        text = old.read_text(encoding="ascii")
+    except FileNotFoundError:
+        return                       # another kiosk process of this device moved it just now
+    if new.exists() and new.read_text(encoding="ascii").strip() != text.strip():
+        raise ConfigError(S_("Two different answers keys: {old} (beside the database) and {new}. "
+                             "Set [database] answers_key = \"file:{old}\" to keep using the "
+                             "first, or delete it if the database was sealed with the second."),
+                          old=str(old), new=str(new))
+    if not new.exists():
+        _write_new_key(new, text)
+    old.unlink(missing_ok=True)
+    _log.info("moved the answers key out of the data directory")
+
+
+def _write_new_key(path: Path, text: str) -> None:
+    private_dir(path.parent)
+    # O_EXCL: two processes starting at once must not write two different keys.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def _local_key_file(path: Path) -> bytes:
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: two processes starting at once must not write two different keys.
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w", encoding="ascii") as handle:
-                handle.write(generate_key_text().removeprefix("base64:") + "\n")
+        _write_new_key(path, generate_key_text().removeprefix("base64:") + "\n")
+    check_key_file(path)
     return _decode(path.read_text(encoding="ascii").strip(), "file")
+

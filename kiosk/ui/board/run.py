@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMainWindow
 
 from kiosk.ui.board.factory import make_board
@@ -18,8 +19,9 @@ __all__ = ["run_board"]
 
 
 def run_board(services: Services, *, notices_dir: Path | None = None,
-              windowed: bool = False) -> int:
-    """Show the board (full screen unless ``windowed``) and run the Qt event loop."""
+              windowed: bool = False, quit_after: float = 0.0) -> int:
+    """Show the board (full screen unless ``windowed``) and run the Qt event loop
+    (``quit_after`` seconds if > 0)."""
     app = application()
     window = QMainWindow()
     window.setWindowTitle("待合表示板")
@@ -30,4 +32,6 @@ def run_board(services: Services, *, notices_dir: Path | None = None,
         window.show()
     else:
         window.showFullScreen()
+    if quit_after > 0:
+        QTimer.singleShot(int(quit_after * 1000), app.quit)
     return app.exec()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMainWindow
 
 from kiosk.i18n import S_, staff_translator
@@ -17,8 +18,8 @@ if TYPE_CHECKING:
 __all__ = ["run_clerk"]
 
 
-def run_clerk(services: Services) -> int:
-    """Show the clerk desktop and run the Qt event loop."""
+def run_clerk(services: Services, *, quit_after: float = 0.0) -> int:
+    """Show the clerk desktop and run the Qt event loop (``quit_after`` seconds if > 0)."""
     app = application()
     tr = staff_translator("ja")
     window = QMainWindow()
@@ -27,4 +28,6 @@ def run_clerk(services: Services) -> int:
     window.setStyleSheet(NORMAL.stylesheet())
     window.resize(1200, 800)
     window.show()
+    if quit_after > 0:
+        QTimer.singleShot(int(quit_after * 1000), app.quit)
     return app.exec()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk import fonts
 from kiosk.ui.common.heartbeat import start_heartbeat
+from kiosk.ui.common.qt_messages import install_qt_message_handler
 
 __all__ = ["application", "load_fonts", "loaded_faces"]
 
@@ -51,6 +52,7 @@ def application() -> QApplication:
     if isinstance(existing, QApplication):
         app = existing
     else:
+        install_qt_message_handler()     # Qt's warnings may quote values: place only
         app = QApplication(sys.argv[:1])
         app.setApplicationName("kakanai-kiosk")
         app.setOrganizationName("Tome City")

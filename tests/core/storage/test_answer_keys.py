@@ -16,19 +16,22 @@ KEY_TEXT = base64.b64encode(KEY).decode()
 @pytest.mark.parametrize(("spec", "shared", "expected"), [
     (f"base64:{KEY_TEXT}", True, KEY),
     ("file:{dir}/team.key", True, KEY),
-    ("", False, None),                    # embedded: a key file made once in the data directory
+    ("", False, None),                    # embedded: a key file made once in the key folder
 ])
 def test_load_answers_key__valid_sources__32_byte_key(tmp_path, spec, shared, expected):
     (tmp_path / "team.key").write_text(KEY_TEXT + "\n")
+    (tmp_path / "team.key").chmod(0o600)
 
-    key = load_answers_key(spec.format(dir=tmp_path), tmp_path / "data", shared_database=shared)
+    key = load_answers_key(spec.format(dir=tmp_path), tmp_path / "data", shared_database=shared,
+                           key_dir=tmp_path / "keys")
 
     assert len(key) == 32
     if expected is not None:
         assert key == expected
     else:
-        assert load_answers_key("", tmp_path / "data", shared_database=False) == key
-        assert (tmp_path / "data" / "answers.key").stat().st_mode & 0o077 == 0
+        assert load_answers_key("", tmp_path / "data", shared_database=False,
+                                key_dir=tmp_path / "keys") == key
+        assert (tmp_path / "keys" / "answers.key").stat().st_mode & 0o077 == 0
 
 
 @pytest.mark.parametrize(("spec", "shared", "fragment"), [

@@ -119,3 +119,27 @@ def test_load_pyopenjtalk__installed_copy__open_jtalk_reads_with_it(monkeypatch,
     assert loaded_from == str(jd.installed_dictionary_dir(models)).encode()
     own = module.OpenJTalk(dn_mecab=loaded_from)      # not the instance the suite shares
     assert module.g2p("窓口", kana=True, jtalk=own, **jd.FRONTEND_OPTIONS) == "マドグチ"
+
+
+# A fresh interpreter: onnxruntime must not be loaded by the time pyopenjtalk is.
+_LOAD_AND_LIST = """
+import sys
+from devices.speech.japanese_dictionary import load_pyopenjtalk
+from devices.speech.reading import OpenJTalkReadings
+load_pyopenjtalk()
+OpenJTalkReadings().warm_up()
+print(sorted(name for name in sys.modules if name.split(".")[0] == "onnxruntime"))
+"""
+
+
+def test_load_pyopenjtalk__onnxruntime_installed__not_loaded_so_no_telemetry_runs():
+    # pyopenjtalk-plus builds an onnxruntime session at import for its 何 model, and onnxruntime
+    # then looks up mobile.events.data.microsoft.com (issue 14 §2): the kiosk hides it.
+    # (The venvs install onnxruntime with faster-whisper; without it this passes trivially.)
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", _LOAD_AND_LIST], capture_output=True,
+                            text=True, timeout=120, check=True)
+
+    assert result.stdout.strip().splitlines()[-1] == "[]"
