@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QRect, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QWidget
 
@@ -23,7 +23,7 @@ from kiosk.ui.common.theme import HIGH_CONTRAST, NORMAL
 if TYPE_CHECKING:
     from kiosk.app import Services
 
-__all__ = ["demo_windows", "run_demo"]
+__all__ = ["demo_layout", "demo_windows", "run_demo"]
 
 
 def demo_windows(services: Services, checks: Sequence[Check]) -> list[QMainWindow]:
@@ -31,20 +31,40 @@ def demo_windows(services: Services, checks: Sequence[Check]) -> list[QMainWindo
     config = services.config
     clerk_tr = staff_translator("ja")
     windows = []
-    for title, widget, size, theme in (
-        (clerk_tr(S_("Citizen tablet")),
-         make_tablet(services), (560, 900), NORMAL),
+    tablet = make_tablet(services)
+    for title, widget, theme in (
+        (clerk_tr(S_("Citizen tablet")), tablet, NORMAL),
         (clerk_tr(S_("Clerk desktop")), ClerkWindow(services, tr=clerk_tr, checks=checks),
-         (1100, 700), NORMAL),
-        (clerk_tr(S_("Waiting-room board")), make_board(services), (800, 600), HIGH_CONTRAST),
+         NORMAL),
+        (clerk_tr(S_("Waiting-room board")), make_board(services), HIGH_CONTRAST),
     ):
         window = QMainWindow()
         window.setWindowTitle(f"{title} — {config.device.counter}")
         window.setCentralWidget(widget)
         window.setStyleSheet(theme.stylesheet())
-        window.resize(*size)
         windows.append(window)
+    # As on a real tablet: an unattended visit is wiped, so the next person never sees the
+    # previous visitor's ticket and QR code.
+    tablet.watch_idle()
     return windows
+
+
+def demo_layout(available: QRect, frame: int = 40) -> list[QRect]:
+    """Where the three windows go on a screen: the tablet at its real width (800 px) on the
+    left, as tall as the screen allows; the clerk desktop and the board stacked on the right.
+    None overlaps another or leaves the screen (``frame``: room for a title bar)."""
+    gap = 10
+    tablet_width = min(800, available.width() // 2)
+    height = available.height() - frame
+    right = available.x() + tablet_width + gap
+    right_width = available.right() + 1 - right
+    clerk_height = (height - frame - gap) * 3 // 5
+    board_height = height - frame - gap - clerk_height
+    return [
+        QRect(available.x(), available.y() + frame, tablet_width, height),
+        QRect(right, available.y() + frame, right_width, clerk_height),
+        QRect(right, available.y() + 2 * frame + clerk_height + gap, right_width, board_height),
+    ]
 
 
 def run_demo(services: Services, checks: Sequence[Check], *, quit_after: float = 0.0,
@@ -52,11 +72,11 @@ def run_demo(services: Services, checks: Sequence[Check], *, quit_after: float =
     """Show the three windows side by side and run the Qt event loop."""
     app = application()
     windows = demo_windows(services, checks)
-    x = 0
-    for window in windows:
-        window.move(x, 0)
+    screen = QGuiApplication.primaryScreen()
+    available = screen.availableGeometry() if screen is not None else QRect(0, 0, 1920, 1080)
+    for window, place in zip(windows, demo_layout(available), strict=True):
+        window.setGeometry(place)
         window.show()
-        x += window.width() + 10       # side by side on a 1920-pixel desktop
     if quit_after > 0:
         def finish() -> None:
             if screenshot is not None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFontInfo, QFontMetrics
 
 from kiosk.app import build_services
 from kiosk.config import load_config
 from kiosk.doctor import Check, Status
-from kiosk.ui.demo import demo_windows, window_report
+from kiosk.services.visit import Stage
+from kiosk.ui.demo import demo_layout, demo_windows, window_report
 
 pytestmark = pytest.mark.gui
 
@@ -75,3 +76,24 @@ def test_status_panel__checks__one_row_each_with_translated_result(windows):
     assert table.rowCount() == 2
     assert [table.item(row, 1).text() for row in range(2)] == ["正常", "異常"]
     assert table.item(1, 2).text() == "no queue"
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768), (2560, 1440)])
+def test_demo_layout__screen__windows_inside_and_never_overlapping(size):
+    available = QRect(0, 0, *size)
+
+    places = demo_layout(available)
+
+    assert all(available.contains(place) for place in places)
+    assert [(a, b) for i, a in enumerate(places) for b in places[i + 1:]
+            if a.intersects(b)] == []
+    assert places[0].width() == min(800, size[0] // 2)    # the tablet at its real width
+
+
+def test_demo_windows__visit_left_unattended__wiped_like_on_a_tablet(windows):
+    tablet = windows[0].centralWidget()
+    tablet.visit.start()
+
+    assert tablet.idle.running          # counting with the real clock, as on a tablet
+    tablet.idle.elapse(tablet.idle.timeout_s)
+    assert tablet.visit.stage is Stage.WELCOME

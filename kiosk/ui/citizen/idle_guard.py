@@ -42,6 +42,11 @@ class IdleGuard(QObject):
         self._timer.stop()
 
     @property
+    def running(self) -> bool:
+        """Whether the real clock is counting."""
+        return self._timer.isActive()
+
+    @property
     def warning(self) -> bool:
         """Whether the warning is up."""
         return self._active() and self.idle_s >= self.timeout_s - WARNING_S

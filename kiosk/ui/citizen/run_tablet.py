@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from kiosk.config import Config
 from kiosk.ui.citizen.boot_screen import BootWindow
@@ -121,10 +121,7 @@ class TabletStart(QObject):
         _show(window, kiosk_mode=window.kiosk_mode)
         self.boot.handed_over = True
         self.boot.close()
-        window.tablet.idle.start()
-        instance = QApplication.instance()
-        if instance is not None:
-            instance.installEventFilter(window.tablet.idle)
+        window.tablet.watch_idle()
         if self.report is not None:
             self.report.follow(window)
         return window

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -171,6 +172,14 @@ class CitizenTablet(QWidget):
         row.addWidget(self.more_time)
         self.idle_bar.hide()
         return self.idle_bar
+
+    def watch_idle(self) -> None:
+        """Count idle time from now on, with every touch in the application as activity: an
+        unattended visit is wiped (the next person must not see this one's ticket)."""
+        self.idle.start()
+        instance = QApplication.instance()
+        if instance is not None:
+            instance.installEventFilter(self.idle)
 
     # ------------------------------------------------------------ compatibility with the demo
     @property
