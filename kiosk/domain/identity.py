@@ -71,12 +71,16 @@ class Identity:
             the citizen's 住民票 characters (IVS, supplementary-plane kanji) must survive.
         birth_date: the Gregorian birth date.
         sex: the sex code.
+        issuer_verified: the data's signature chains to the configured issuer CA key and the
+            card proved it holds its issuer-signed key (internal authentication). False
+            means only the digest was checked, which whoever made the card can compute.
     """
 
     name: str
     address: str
     birth_date: date
     sex: Sex
+    issuer_verified: bool = False
 
     @property
     def family_name(self) -> str:
