@@ -16,6 +16,7 @@ from typing import Any
 
 from kiosk.config import Config
 from kiosk.domain.identity import Identity
+from kiosk.domain.text_cleaning import escape_unsafe
 
 __all__ = ["register"]
 
@@ -91,7 +92,8 @@ def _print_identity(identity: Identity, as_json: bool) -> None:
         print(json.dumps(fields, ensure_ascii=False, indent=2))
         return
     for key, value in fields.items():
-        print(f"{key:<19} {value}")
+        # A terminal obeys ESC sequences: anything unsafe is shown as an escape, never sent.
+        print(f"{key:<19} {escape_unsafe(value)}")
 
 
 def run_read(args: argparse.Namespace, config: Config) -> int:

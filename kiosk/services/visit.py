@@ -389,6 +389,10 @@ class Visit:
         self._build_sessions(_card_sources(identity))
         return CardResult(CardOutcome.READ)
 
+    def _card_provenance(self) -> StoredProvenance:
+        verified = self.identity is not None and self.identity.issuer_verified
+        return StoredProvenance.CARD if verified else StoredProvenance.CARD_UNVERIFIED
+
     def _card_failed(self, exc: Exception) -> CardResult:
         """The citizen's message for a card that was not read; usage log: outcome and error."""
         if not isinstance(exc, _NOT_AN_ERROR):
@@ -652,7 +656,8 @@ class Visit:
         for session in self.sessions:
             result = self._submissions.submit(Submission(
                 session.definition.id, session.definition.version, self.language,
-                stored_answers(session), ticket_id=issued.ticket.id))
+                stored_answers(session, card=self._card_provenance()),
+                ticket_id=issued.ticket.id))
             ids.append(str(result.application_id or result.idempotency_key[:8]))
             delivered = delivered and result.delivered
             message = message or result.message_id
@@ -731,8 +736,13 @@ _PROVENANCE = {Provenance.CARD: StoredProvenance.CARD, Provenance.CLERK: StoredP
                Provenance.DEFAULT: StoredProvenance.DEFAULT}
 
 
-def stored_answers(session: FormSession) -> dict[str, StoredAnswer]:
-    """The session's answers as text for sealing (dates ISO, lists and yes/no as JSON)."""
+def stored_answers(session: FormSession, card: StoredProvenance = StoredProvenance.CARD
+                   ) -> dict[str, StoredAnswer]:
+    """The session's answers as text for sealing (dates ISO, lists and yes/no as JSON).
+
+    ``card`` is what the card's answers are stored as: ``CARD_UNVERIFIED`` when the card was
+    not verified against the issuer.
+    """
     stored = {}
     for field_id, answer in session.answers.items():
         value = answer.value
@@ -742,7 +752,8 @@ def stored_answers(session: FormSession) -> dict[str, StoredAnswer]:
             text = value
         else:
             text = json.dumps(value, ensure_ascii=False, default=str)
+        origin = _PROVENANCE.get(answer.provenance, StoredProvenance.CITIZEN)
         stored[field_id] = StoredAnswer(
-            text, _PROVENANCE.get(answer.provenance, StoredProvenance.CITIZEN))
+            text, card if origin is StoredProvenance.CARD else origin)
     return stored
 

@@ -111,6 +111,8 @@ class ReviewPanel(QWidget):
         self.table.setRowCount(len(fields))
         for row, item in enumerate(fields):
             source = self._tr(_PROVENANCE[item.provenance]) if item.provenance else ""
+            if item.card_unverified:
+                source = "⚠ " + self._tr(S_("card, not verified against the issuer"))
             diff = (self._tr(S_("card: {value} / reason: {reason}"), value=item.original,
                              reason=item.reason) if item.original else item.reason)
             flags = []

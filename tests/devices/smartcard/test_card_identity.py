@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import replace
+from typing import Any
 from datetime import date
 from pathlib import Path
 
@@ -113,9 +114,9 @@ def test_card_reader_read_my_number__config_switch__off_by_default(
             reader.read_my_number("1234")
 
 
-def test_person_files__shipped__all_six_present() -> None:
-    assert person_names() == ["gaiji", "locked", "long_address", "not_mynumber", "plain",
-                              "sex9"]
+def test_person_files__shipped__all_seven_present() -> None:
+    assert person_names() == ["control_chars", "gaiji", "locked", "long_address",
+                              "not_mynumber", "plain", "sex9"]
 
 
 def _config(tmp_path: Path, card: str) -> Config:
@@ -193,3 +194,58 @@ def test_build_card_monitor__config__monitor_only_for_real_reader(
         tmp_path: Path, card: str, expected: type) -> None:
     monitor = build_card_monitor(_config(tmp_path, card), EventBus())
     assert type(monitor) is expected
+
+
+@pytest.mark.parametrize(("card", "key", "status"), [
+    ("simulated = false", "", "fail"),
+    ("simulated = false", "/nonexistent.pem", "fail"),
+    ("simulated = false", "ca.pem", "ok"),
+    ("simulated = true", "", None),
+], ids=["real-no-key", "real-bad-key", "real-with-key", "simulated"])
+def test_doctor_card_checks__issuer_key__fails_on_real_reader_without_it(
+        tmp_path: Path, card: str, key: str, status: str | None) -> None:
+    from kiosk.app import _card_checks  # noqa: PLC0415 - the doctor's card group
+
+    (tmp_path / "ca.pem").write_bytes(simulator_issuer_public_pem())
+    path = str(tmp_path / key) if key == "ca.pem" else key
+    config = _config(tmp_path, f"{card}\nissuer_ca_key = '{path}'")
+    found = {check.name: check for check in _card_checks(config)}
+    if status is None:
+        assert "card.issuer_key" not in found
+    else:
+        assert found["card.issuer_key"].status.value == status
+
+
+def test_read_identity__control_and_bidi_characters__removed_and_still_verified() -> None:
+    reader = CardIdentityReader(
+        SimulatedSlot(SimulatedMyNumberCard(load_person("control_chars"))),
+        issuer_key=load_issuer_key_from_pem())
+    identity = reader.read_identity("2468")
+    assert (identity.name, identity.address) == ("悪意[2J　太郎", "宮城県登米市号１町中]0;pwned")
+    assert identity.issuer_verified
+
+
+def load_issuer_key_from_pem() -> Any:
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key  # noqa: PLC0415
+
+    return load_pem_public_key(simulator_issuer_public_pem())
+
+
+def test_cli_card_read__control_characters__terminal_gets_no_escape(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run_cli(monkeypatch, tmp_path, "control_chars", ["card", "read", "--pin-stdin"],
+                    "2468\n") == 0
+    out = capsys.readouterr().out
+    assert not any(char in out for char in "\x00\x07\x1b\u202e")
+    assert "悪意[2J　太郎" in out
+
+
+def test_cli_print_identity__unsafe_identity__escaped_on_its_own(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.cli.card import _print_identity  # noqa: PLC0415 - the terminal output itself
+
+    _print_identity(replace(PLAIN, name="試験\x1b[31m\u202e　花子"), as_json=False)
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "試験\\u001b[31m\\u202e　花子" in out
