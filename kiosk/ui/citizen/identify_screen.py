@@ -1,7 +1,9 @@
 """Identify: the My Number card with an on-screen PIN pad, or continue without the card.
 
 Tries left are shown before the PIN pad; the PIN is masked, never spoken, and handed to the
-card once. A locked card stops with a plain "go to the counter"; a removed card ends the visit.
+card once. With one try left, OK does not send it: a separate confirmation says the card will
+lock and what to do instead (the counter, with an ID), and only its own button sends the PIN.
+A locked card stops with a plain "go to the counter"; a removed card ends the visit.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class PadState(enum.Enum):
 
     CHOICE = "choice"
     PIN = "pin"
+    CONFIRM_LAST = "confirm-last"    # one try left: the citizen confirms before it is spent
     READING = "reading"
     LOCKED = "locked"
 
@@ -59,9 +62,10 @@ class IdentifyScreen(CitizenScreen):
         if self.message:
             layout.addWidget(self.label("⚠ " + self.message, role="error", name="card-message"))
         {PadState.CHOICE: self._build_choice, PadState.PIN: self._build_pin,
+         PadState.CONFIRM_LAST: self._build_confirm_last,
          PadState.READING: self._build_reading, PadState.LOCKED: self._build_locked,
          }[self.state](layout)
-        if self.state is not PadState.READING:
+        if self.state not in (PadState.READING, PadState.CONFIRM_LAST):
             back = self.button(tr(N_("Back")), "back")
             back.clicked.connect(self._on_back)
             layout.addWidget(back)
@@ -88,7 +92,9 @@ class IdentifyScreen(CitizenScreen):
         if self.tries is not None:
             layout.addWidget(self.label(tr.plural("{n} try left before the card locks.",
                                                   "{n} tries left before the card locks.",
-                                                  self.tries), role="heading", name="tries-left"))
+                                                  self.tries),
+                                        role="warning" if self.tries == 1 else "heading",
+                                        name="tries-left"))
         self.masked = self.label(self.pad.masked(), role="title", name="pin-mask", spoken=False)
         layout.addWidget(self.masked)
         layout.addWidget(self.pad)
@@ -96,6 +102,32 @@ class IdentifyScreen(CitizenScreen):
         ok = self.button(self.marked(N_("OK")), "pin-ok", role="primary")
         ok.clicked.connect(self._on_pin_ok)
         layout.addWidget(ok)
+
+    def _build_confirm_last(self, layout: QVBoxLayout) -> None:
+        """The separate confirmation before the last try (design 04b): retype or send."""
+        tr = self.marked
+        layout.addWidget(self.label("⚠ " + tr(N_("Only 1 try left")), role="warning",
+                                    name="last-try-title"))
+        layout.addWidget(self.label(tr(N_("If this PIN is wrong, the card will be locked and "
+                                          "cannot be used on this tablet any more.")),
+                                    name="last-try-lock"))
+        layout.addWidget(self.label(tr(N_("If you are not sure of the PIN, do not try it: go "
+                                          "to the counter with an ID (for example a driving "
+                                          "licence or a passport). The staff will help you "
+                                          "there.")), name="last-try-instead"))
+        layout.addWidget(self.label(tr(N_("PIN entered: {dots}"), dots=self.pad.masked()),
+                                    role="heading", name="pin-mask", spoken=False))
+        row = QHBoxLayout()
+        again = self.button(tr(N_("Enter the PIN again")), "last-try-again")
+        again.clicked.connect(self._on_enter_again)
+        send = self.button(tr(N_("Use this PIN")), "last-try-confirm", role="primary")
+        send.clicked.connect(self._send_pin)
+        row.addWidget(again)
+        row.addWidget(send, 2)
+        layout.addLayout(row)
+        none = self.button(tr(N_("Continue without the card")), "no-card")
+        none.clicked.connect(self._on_without_card)
+        layout.addWidget(none)
 
     def _build_reading(self, layout: QVBoxLayout) -> None:
         layout.addWidget(self.label(self.marked(N_("Reading your card… Please do not take "
@@ -143,6 +175,21 @@ class IdentifyScreen(CitizenScreen):
                                             "again."))
             self.refresh()
             return
+        if self.tries == 1:
+            # The last try is never spent by OK alone: the citizen confirms it separately.
+            self.state, self.message = PadState.CONFIRM_LAST, ""
+            self.refresh()
+            return
+        self._send_pin()
+
+    def _on_enter_again(self) -> None:
+        self.pad.clear()
+        self.state = PadState.PIN
+        self.refresh()
+
+    def _send_pin(self) -> None:
+        if len(self.pad.text) != self.pad.max_length:
+            return      # a double tap after the PIN was taken: nothing to send
         pin = self.pad.take_pin()
         self.state, self.message = PadState.READING, ""
         self.refresh()

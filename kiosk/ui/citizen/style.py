@@ -25,4 +25,7 @@ def tablet_stylesheet(theme: Theme, text_scale: int) -> str:
         QLabel[role="error"] {{ font-weight: bold; border: 3px solid {theme.text};
                                 padding: 6px; }}
         QLabel[role="ticket"] {{ font-size: {pt(64)}pt; font-weight: bold; }}
+        QLabel[role="warning"] {{ font-size: {pt(20)}pt; font-weight: bold;
+                                  border: 3px solid {theme.text}; border-radius: 12px;
+                                  padding: 8px; }}
     """

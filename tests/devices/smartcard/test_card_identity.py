@@ -114,8 +114,8 @@ def test_card_reader_read_my_number__config_switch__off_by_default(
             reader.read_my_number("1234")
 
 
-def test_person_files__shipped__all_seven_present() -> None:
-    assert person_names() == ["control_chars", "gaiji", "locked", "long_address",
+def test_person_files__shipped__all_eight_present() -> None:
+    assert person_names() == ["control_chars", "gaiji", "last_try", "locked", "long_address",
                               "not_mynumber", "plain", "sex9"]
 
 
@@ -249,3 +249,25 @@ def test_cli_print_identity__unsafe_identity__escaped_on_its_own(
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\u202e" not in out
     assert "試験\\u001b[31m\\u202e　花子" in out
+
+
+@pytest.mark.parametrize(("argv", "stdin", "code", "message"), [
+    ([], "1357\n", 3, "nothing was sent"),
+    (["--use-last-try"], "1357\n", 0, "using the last try"),
+    (["--use-last-try"], "0000\n", 2, "locked"),
+], ids=["refused", "allowed-right-pin", "allowed-wrong-pin"])
+def test_cli_card_read__one_try_left__refused_unless_use_last_try(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        argv: list[str], stdin: str, code: int, message: str) -> None:
+    sent: list[str] = []
+    original = CardIdentityReader.read_identity
+
+    def spy(self: CardIdentityReader, pin: str) -> Identity:
+        sent.append(pin)
+        return original(self, pin)
+
+    monkeypatch.setattr(CardIdentityReader, "read_identity", spy)
+    assert _run_cli(monkeypatch, tmp_path, "last_try",
+                    ["card", "read", "--pin-stdin", *argv], stdin) == code
+    assert message in capsys.readouterr().err
+    assert bool(sent) is bool(argv)          # refused: the PIN never went to the reader
