@@ -89,7 +89,8 @@ RETURN_REASONS: Mapping[str, str] = {
 }
 
 _FROM_STORED = {StoredProvenance.CARD: Provenance.CARD,
-                StoredProvenance.CARD_UNVERIFIED: Provenance.CARD, StoredProvenance.CITIZEN: Provenance.CITIZEN,
+                StoredProvenance.CARD_UNVERIFIED: Provenance.CARD,
+                StoredProvenance.CITIZEN: Provenance.CITIZEN,
                 StoredProvenance.CLERK: Provenance.CLERK, StoredProvenance.DEFAULT: Provenance.DEFAULT}
 _JSON_TYPES = frozenset({FieldType.MULTISELECT, FieldType.YES_NO, FieldType.CONSENT,
                          FieldType.NUMBER, FieldType.GROUP})

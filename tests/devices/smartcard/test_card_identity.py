@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import replace
-from typing import Any
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -204,7 +204,7 @@ def test_build_card_monitor__config__monitor_only_for_real_reader(
 ], ids=["real-no-key", "real-bad-key", "real-with-key", "simulated"])
 def test_doctor_card_checks__issuer_key__fails_on_real_reader_without_it(
         tmp_path: Path, card: str, key: str, status: str | None) -> None:
-    from kiosk.app import _card_checks  # noqa: PLC0415 - the doctor's card group
+    from kiosk.app import _card_checks
 
     (tmp_path / "ca.pem").write_bytes(simulator_issuer_public_pem())
     path = str(tmp_path / key) if key == "ca.pem" else key
@@ -226,7 +226,7 @@ def test_read_identity__control_and_bidi_characters__removed_and_still_verified(
 
 
 def load_issuer_key_from_pem() -> Any:
-    from cryptography.hazmat.primitives.serialization import load_pem_public_key  # noqa: PLC0415
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
     return load_pem_public_key(simulator_issuer_public_pem())
 
@@ -243,11 +243,12 @@ def test_cli_card_read__control_characters__terminal_gets_no_escape(
 
 def test_cli_print_identity__unsafe_identity__escaped_on_its_own(
         capsys: pytest.CaptureFixture[str]) -> None:
-    from kiosk.cli.card import _print_identity  # noqa: PLC0415 - the terminal output itself
+    from kiosk.cli.card import _print_identity
 
     _print_identity(replace(PLAIN, name="試験\x1b[31m\u202e　花子"), as_json=False)
     out = capsys.readouterr().out
-    assert "\x1b" not in out and "\u202e" not in out
+    assert "\x1b" not in out
+    assert "\u202e" not in out
     assert "試験\\u001b[31m\\u202e　花子" in out
 
 

@@ -260,7 +260,8 @@ def test_read_identity__forged_card_without_issuer_key__read_but_unverified() ->
     slot = SimulatedSlot(_forged_card("own issuer"))
     with slot.session() as channel:
         identity = read_sequence.read_identity(channel, "1234")
-    assert identity.given_name == "花子" and not identity.issuer_verified
+    assert identity.given_name == "花子"
+    assert not identity.issuer_verified
 
 
 def test_internal_authenticate__replayed_answer__refused() -> None:
@@ -276,7 +277,8 @@ def test_internal_authenticate__replayed_answer__refused() -> None:
     def replay(command: bytes, response: bytes) -> bytes:
         return recorded if command[:2] == b"\x80\x2a" else response
 
-    assert recorded.endswith(b"\x90\x00") and len(recorded) == 258   # a genuine signature
+    assert recorded.endswith(b"\x90\x00")
+    assert len(recorded) == 258
     blank = Recorder(_slot("plain"), replay)
     with blank.slot.session(), pytest.raises(CardIntegrityError) as caught:
         read_sequence.read_identity(blank, "1234", _issuer())
