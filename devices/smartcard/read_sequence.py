@@ -44,6 +44,7 @@ from kiosk.domain.identity import (
     CardIntegrityError,
     CardProtocolError,
     Identity,
+    LastTryError,
     MyNumber,
     PinFormatError,
     PinLockedError,
@@ -153,19 +154,30 @@ def check_pin_format(pin: str) -> bytearray:
     return bytearray(pin, "ascii")
 
 
-def verify_pin(channel: Channel, pin: str) -> None:
+def verify_pin(channel: Channel, pin: str, *, use_last_try: bool = False) -> None:
     """Select the PIN IEF, ask the tries, refuse at 0, then VERIFY once (the AP is selected).
+
+    Args:
+        channel: the card, with the AP selected.
+        pin: the 4 digits.
+        use_last_try: send the PIN even when one try is left (the person confirmed it).
 
     Raises:
         PinFormatError: before anything is sent.
+        LastTryError: 1 try left and ``use_last_try`` is false (nothing sent).
         PinLockedError: 0 tries left (nothing sent) or this attempt locked the card.
         WrongPinError: refused, with the tries left.
     """
     pin_bytes = check_pin_format(pin)
     command = apdu.verify(pin_bytes)
     try:
-        if query_tries(channel) == 0:
+        tries = query_tries(channel)
+        if tries == 0:
             raise PinLockedError
+        if tries == 1 and not use_last_try:
+            # Checked here, on the card's own counter: whatever a front end believed, the
+            # last try is never spent without the person's separate confirmation.
+            raise LastTryError
         # Sent exactly once: a retry would burn another of the citizen's three tries.
         response = exchange(channel, bytes(command))
     finally:
@@ -219,8 +231,8 @@ def read_ef(channel: Channel, file_id: int, limit: int | None = None) -> bytes:
     return bytes(data[:wanted])
 
 
-def read_identity(channel: Channel, pin: str,
-                  issuer_key: rsa.RSAPublicKey | None = None) -> Identity:
+def read_identity(channel: Channel, pin: str, issuer_key: rsa.RSAPublicKey | None = None,
+                  *, use_last_try: bool = False) -> Identity:
     """The whole flow on a powered card: select, tries, verify, read, check integrity.
 
     Args:
@@ -228,6 +240,7 @@ def read_identity(channel: Channel, pin: str,
         pin: the 4 digits the citizen typed.
         issuer_key: the issuer CA key; when given, the DF33 signature is verified and the
             card proves it holds its issuer-signed AP key (internal authentication).
+        use_last_try: the person confirmed spending the last PIN try (see :func:`verify_pin`).
 
     Returns:
         The identity; ``issuer_verified`` is true only when all of that passed.
@@ -237,7 +250,7 @@ def read_identity(channel: Channel, pin: str,
     """
     check_pin_format(pin)
     select_application(channel)
-    verify_pin(channel, pin)
+    verify_pin(channel, pin, use_last_try=use_last_try)
     basic = parse_basic_four(read_ef(channel, apdu.EF_BASIC_FOUR))
     _check_integrity(channel, basic, issuer_key)
     if issuer_key is None:

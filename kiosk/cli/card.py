@@ -119,6 +119,6 @@ def run_read(args: argparse.Namespace, config: Config) -> int:
         return 3
     if tries == 1:
         print("WARNING: using the last try. A wrong PIN now locks the card.", file=sys.stderr)
-    identity = reader.read_identity(_ask_pin(args.pin_stdin))
+    identity = reader.read_identity(_ask_pin(args.pin_stdin), use_last_try=args.use_last_try)
     _print_identity(identity, args.json)
     return 0

@@ -121,7 +121,7 @@ class IdentifyScreen(CitizenScreen):
         again = self.button(tr(N_("Enter the PIN again")), "last-try-again")
         again.clicked.connect(self._on_enter_again)
         send = self.button(tr(N_("Use this PIN")), "last-try-confirm", role="primary")
-        send.clicked.connect(self._send_pin)
+        send.clicked.connect(lambda: self._send_pin(use_last_try=True))
         row.addWidget(again)
         row.addWidget(send, 2)
         layout.addLayout(row)
@@ -187,13 +187,13 @@ class IdentifyScreen(CitizenScreen):
         self.state = PadState.PIN
         self.refresh()
 
-    def _send_pin(self) -> None:
+    def _send_pin(self, *, use_last_try: bool = False) -> None:
         if len(self.pad.text) != self.pad.max_length:
             return      # a double tap after the PIN was taken: nothing to send
         pin = self.pad.take_pin()
         self.state, self.message = PadState.READING, ""
         self.refresh()
-        self._call.start(lambda: self.visit.read_card(pin))
+        self._call.start(lambda: self.visit.read_card(pin, use_last_try=use_last_try))
 
     def _on_done(self, result: object) -> None:
         if not isinstance(result, CardResult):
@@ -213,6 +213,8 @@ class IdentifyScreen(CitizenScreen):
             return
         self.message = self.visit.tr(result.message_id, **dict(result.params or {}))
         self.tries = result.tries_left
-        self.state = {CardOutcome.WRONG_PIN: PadState.PIN,
+        # LAST_TRY: the card had one try left although this screen thought otherwise; the
+        # citizen types the PIN again and gets the confirmation.
+        self.state = {CardOutcome.WRONG_PIN: PadState.PIN, CardOutcome.LAST_TRY: PadState.PIN,
                       CardOutcome.LOCKED: PadState.LOCKED}.get(result.outcome, PadState.CHOICE)
         self.refresh()

@@ -263,9 +263,9 @@ def test_cli_card_read__one_try_left__refused_unless_use_last_try(
     sent: list[str] = []
     original = CardIdentityReader.read_identity
 
-    def spy(self: CardIdentityReader, pin: str) -> Identity:
+    def spy(self: CardIdentityReader, pin: str, *, use_last_try: bool = False) -> Identity:
         sent.append(pin)
-        return original(self, pin)
+        return original(self, pin, use_last_try=use_last_try)
 
     monkeypatch.setattr(CardIdentityReader, "read_identity", spy)
     assert _run_cli(monkeypatch, tmp_path, "last_try",

@@ -31,6 +31,7 @@ from kiosk.domain.identity import (
     CardReaderRecovered,
     CardRemovedError,
     CardWithdrawn,
+    LastTryError,
     NoCardError,
     PinLockedError,
     WrongPinError,
@@ -136,8 +137,11 @@ def test_pcscd_read__last_try_wrong__locked_and_nothing_sent_after(
     card = insert_card("plain")
     card.card.tries = 1
     reader = CardIdentityReader(PcscSlot(READER_0))
+    with pytest.raises(LastTryError):
+        reader.read_identity("0000")               # not confirmed: the try is kept
+    assert card.card.tries == 1
     with pytest.raises(PinLockedError):
-        reader.read_identity("0000")
+        reader.read_identity("0000", use_last_try=True)
     before = card.apdus
     with pytest.raises(PinLockedError):
         reader.read_identity("1234")

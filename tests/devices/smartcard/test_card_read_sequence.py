@@ -23,6 +23,7 @@ from kiosk.domain.identity import (
     CardIntegrityError,
     CardProtocolError,
     CardRemovedError,
+    LastTryError,
     NotMyNumberCardError,
     PinFormatError,
     PinLockedError,
@@ -136,7 +137,7 @@ def test_read_identity__wrong_pin__tries_decrement_then_lock(
     assert slot.card is not None
     slot.card.tries = start
     with slot.session() as channel, pytest.raises(error) as caught:
-        read_sequence.read_identity(channel, pin)
+        read_sequence.read_identity(channel, pin, use_last_try=True)
     assert slot.card.tries == left
     assert getattr(caught.value, "tries_left", None) == left
 
@@ -146,8 +147,20 @@ def test_read_identity__right_pin_after_wrong__counter_reset() -> None:
     assert slot.card is not None
     slot.card.tries = 1
     with slot.session() as channel:
-        read_sequence.read_identity(channel, "1234")
+        read_sequence.read_identity(channel, "1234", use_last_try=True)
     assert slot.card.tries == 3
+
+
+@pytest.mark.parametrize("pin", ["1234", "9999"], ids=["right", "wrong"])
+def test_read_identity__one_try_left_unconfirmed__nothing_sent(pin: str) -> None:
+    slot = _slot("plain")
+    assert slot.card is not None
+    slot.card.tries = 1
+    recorder = Recorder(slot)
+    with slot.session(), pytest.raises(LastTryError):
+        read_sequence.read_identity(recorder, pin)
+    assert recorder.sent == PLAIN_FLOW[:3]          # the tries were asked; no VERIFY with data
+    assert slot.card.tries == 1
 
 
 def test_read_identity__locked_card__no_pin_sent() -> None:

@@ -73,6 +73,21 @@ def test_last_try__after_two_wrong_pins__confirmation_before_the_third(make_kios
     assert kiosk.slot.card.tries == 1
 
 
+def test_last_try__counter_dropped_behind_the_screen__nothing_sent_then_confirmation(
+        make_kiosk):
+    kiosk = make_kiosk()
+    _to_pin(kiosk)                      # the screen was told 3 tries
+    kiosk.slot.card.tries = 1           # the card's own counter says otherwise
+
+    _type(kiosk, "9999")
+    kiosk.pilot.wait_until(lambda: kiosk.pilot.exists("card-message"), "last-try message")
+
+    assert kiosk.slot.card.tries == 1   # the visit refused to spend it unconfirmed
+    assert "1" in kiosk.pilot.text("tries-left")
+    _type(kiosk, "9999")
+    assert kiosk.pilot.exists("last-try-confirm")
+
+
 @pytest.mark.parametrize("language", FIRST_TIER)
 def test_last_try__each_citizen_language__confirmation_translated(make_kiosk, language):
     kiosk = make_kiosk(person="last_try")
