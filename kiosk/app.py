@@ -400,7 +400,7 @@ def _issuer_key_check(config: Config) -> Check:
     # Without the issuer CA key only the digest is checked, which a forger computes too: a
     # real reader must not run that way, so this fails rather than warns.
     fix = ("Set [card] issuer_ca_key to the PEM file of the issuer CA public key "
-           "(J-LIS 券面事項入力補助AP CA); see the README's security section.")
+           "(J-LIS 券面事項入力補助AP CA); see the README, \"Card reader\".")
     if not config.card.issuer_ca_key:
         return Check("card.issuer_key", Status.FAIL,
                      "no issuer CA key: card data cannot be verified against the issuer", fix)

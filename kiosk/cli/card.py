@@ -90,6 +90,9 @@ def _print_identity(identity: Identity, as_json: bool) -> None:
         "address_normalized": identity.address_for_fields,
         "birth_date": identity.birth_date.isoformat(),
         "sex": identity.sex.value,
+        # Whether the data and the card were verified against the issuer CA key (IT checks
+        # its [card] issuer_ca_key with this).
+        "issuer_verified": "yes" if identity.issuer_verified else "no",
     }
     if as_json:
         print(json.dumps(fields, ensure_ascii=False, indent=2))

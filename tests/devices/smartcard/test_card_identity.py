@@ -163,6 +163,7 @@ def test_cli_card_read__pin_stdin_json__four_items(monkeypatch: pytest.MonkeyPat
     captured = capsys.readouterr()
     assert code == 0
     assert json.loads(captured.out)["address_normalized"].endswith("テスト荘101")
+    assert json.loads(captured.out)["issuer_verified"] == "no"      # no issuer key configured
     assert "tries left: 3" in captured.err
 
 
