@@ -404,7 +404,23 @@ def _card_checks(config: Config) -> list[Check]:
     if config.card.simulated:
         return [Check("card.reader", Status.OK,
                       f"simulated card (person '{config.card.person}'); no reader needed")]
-    return probe_readers(config.card.reader)
+    return [*probe_readers(config.card.reader), _issuer_key_check(config)]
+
+
+def _issuer_key_check(config: Config) -> Check:
+    # Without the issuer CA key only the digest is checked, which a forger computes too: a
+    # real reader must not run that way, so this fails rather than warns.
+    fix = ("Set [card] issuer_ca_key to the PEM file of the issuer CA public key "
+           "(J-LIS 券面事項入力補助AP CA); see the README, \"Card reader\".")
+    if not config.card.issuer_ca_key:
+        return Check("card.issuer_key", Status.FAIL,
+                     "no issuer CA key: card data cannot be verified against the issuer", fix)
+    try:
+        load_issuer_key(config.card.issuer_ca_key)
+    except ConfigError as exc:
+        return Check("card.issuer_key", Status.FAIL, exc.english(), fix)
+    return Check("card.issuer_key", Status.OK,
+                 f"{config.card.issuer_ca_key}: card data and card verified against the issuer")
 
 
 def _disk_check(config: Config) -> Check:

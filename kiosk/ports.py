@@ -100,11 +100,15 @@ class IdentityReader(Probe, Protocol):
         """PIN tries left (0 = locked), asked without using a try; show it before the PIN pad."""
         ...
 
-    def read_identity(self, pin: str) -> Identity:
+    def read_identity(self, pin: str, *, use_last_try: bool = False) -> Identity:
         """Verify ``pin`` once (never retried) and read name, address, birth date and sex.
+
+        With one try left the PIN is sent only when ``use_last_try`` says the person
+        confirmed it.
 
         Raises:
             kiosk.domain.identity.PinFormatError: ``pin`` is not exactly 4 digits (not sent).
+            kiosk.domain.identity.LastTryError: 1 try left, not confirmed (not sent).
             kiosk.domain.identity.WrongPinError: refused; ``tries_left`` says how many remain.
             kiosk.domain.identity.PinLockedError: locked before or by this attempt.
             kiosk.domain.identity.CardIntegrityError: digest or signature mismatch.

@@ -23,6 +23,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from devices.printer.font_chain import FontChain, form_chain, receipt_chain
+from kiosk.domain.text_cleaning import strip_unsafe
 from kiosk.procedures.layout import Box, FilledForm, FilledSlot
 from kiosk.procedures.receipt import Receipt
 
@@ -94,7 +95,8 @@ class _Painter:
     def text(self, x: float, y: float, text: str, size: float, owner: str = "") -> float:
         """Draw ``text`` at (x, y) points; return its width."""
         start = x
-        for font, run in _runs(text, self.chain):
+        # Controls and bidi overrides never reach the paper, wherever the text came from.
+        for font, run in _runs(strip_unsafe(text), self.chain):
             if font is None:
                 for _ in run:
                     self._handwrite_box(x, y, size)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "CHALLENGE_LENGTH",
+    "EF_AP_KEY",
     "EF_BASIC_FOUR",
     "EF_CERTIFICATE",
     "EF_INTEGRITY",
@@ -17,7 +19,9 @@ __all__ = [
     "MAX_SHORT_LE",
     "TEXT_AP_AID",
     "Response",
+    "get_challenge",
     "get_response",
+    "internal_authenticate",
     "read_binary",
     "redacted_hex",
     "select_df",
@@ -34,8 +38,10 @@ EF_MY_NUMBER = 0x0001
 EF_BASIC_FOUR = 0x0002
 EF_INTEGRITY = 0x0003
 EF_CERTIFICATE = 0x0004
+EF_AP_KEY = 0x0007            # FF50 { DF51 the AP's own public key, DF52 issuer signature }
 IEF_PIN = 0x0011              # 券面事項入力補助用暗証番号 (4 digits, 3 tries)
 MAX_SHORT_LE = 256
+CHALLENGE_LENGTH = 16
 _INS_VERIFY = 0x20
 _INS_CHANGE_REFERENCE = 0x24
 
@@ -102,6 +108,24 @@ def read_binary(offset: int, length: int) -> bytes:
     if not 1 <= length <= MAX_SHORT_LE:
         raise ValueError(f"length {length} out of range")
     return bytes([0x00, 0xB0, offset >> 8, offset & 0xFF, length & 0xFF])
+
+
+def get_challenge() -> bytes:
+    """GET CHALLENGE of :data:`CHALLENGE_LENGTH` random bytes (``00 84 00 00 10``)."""
+    return bytes([0x00, 0x84, 0x00, 0x00, CHALLENGE_LENGTH])
+
+
+def internal_authenticate(digest_info: bytes) -> bytes:
+    """The AP key signs ``digest_info`` (``80 2A 00 00 Lc <DigestInfo> 00``, reference §A7).
+
+    The answer is a PKCS#1 v1.5 signature of the AP's own key (EF 0007); Le = 00 asks for 256.
+
+    Raises:
+        ValueError: ``digest_info`` does not fit a short Lc.
+    """
+    if not 1 <= len(digest_info) <= 255:
+        raise ValueError(f"DigestInfo of {len(digest_info)} bytes")
+    return bytes([0x80, 0x2A, 0x00, 0x00, len(digest_info)]) + digest_info + b"\x00"
 
 
 def get_response(length: int) -> bytes:

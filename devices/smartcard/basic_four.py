@@ -5,7 +5,8 @@ Layout (reference §A5.2)::
     FF20 { DF21 offset table (4 x u16, from the start of the file),
            DF22 氏名 UTF-8, DF23 住所 UTF-8, DF24 生年月日 "YYYYMMDD", DF25 性別 "1"/"2"/"9"/"0" }
 
-Fields are found by tag, not by position. The offset table is checked against where the
+Fields are found by tag, not by position. Name and address are cleaned on the way in
+(:func:`~kiosk.domain.text_cleaning.clean_card_text`). The offset table is checked against where the
 TLVs really are: a mismatch means a transport or parse error, not data to trust.
 """
 
@@ -16,6 +17,7 @@ from datetime import date
 
 from devices.smartcard.tlv import TlvError, find, parse
 from kiosk.domain.identity import Identity, Sex
+from kiosk.domain.text_cleaning import clean_card_text
 
 __all__ = [
     "TAG_ADDRESS",
@@ -50,9 +52,12 @@ class BasicFour:
 
 def _text(value: bytes, tag: int) -> str:
     try:
-        return value.decode("utf-8")
+        text = value.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise TlvError(f"tag {tag:X} is not UTF-8") from exc
+    # Cleaned on the way in (controls and bidi overrides removed, NFC, 外字 kept); the digest
+    # is checked over the bytes as read, so cleaning never hides a tampered file.
+    return clean_card_text(text)
 
 
 def _birth_date(value: bytes) -> date:

@@ -103,12 +103,13 @@ class CardIdentityReader:
             read_sequence.select_application(channel)
             return read_sequence.query_tries(channel)
 
-    def read_identity(self, pin: str) -> Identity:
+    def read_identity(self, pin: str, *, use_last_try: bool = False) -> Identity:
         """See :meth:`kiosk.ports.IdentityReader.read_identity`."""
         read_sequence.check_pin_format(pin)          # before the card is even touched
         with self.slot.session() as channel:
             try:
-                return read_sequence.read_identity(channel, pin, self._issuer_key)
+                return read_sequence.read_identity(channel, pin, self._issuer_key,
+                                                   use_last_try=use_last_try)
             except CardError as exc:
                 # Only the error's type: its message is safe, but keep the log minimal.
                 _log.info("card read failed: %s", type(exc).__name__)

@@ -8,6 +8,12 @@ EF 0003 (reference §A5.3)::
 EF 0004 (§A5.4): ``7F21 { 5F4E body, 5F37 signature of the body by the issuer CA }``; the body
 is a 16-byte issuer key id, a 16-byte subject key id and ``90`` exponent, ``91`` modulus.
 
+EF 0007 (§A7): ``FF50 { DF51 the AP's own public key (``90`` exponent, ``91`` modulus),
+DF52 the issuer's signature over the DF51 value }``. The AP's private key never leaves the
+card: after GET CHALLENGE the card signs a DigestInfo of the challenge with it (internal
+authentication), which a blank card carrying copied files cannot do. The DF51 layout is our
+reading of the reference (the same key encoding as EF 0004); confirm it on a real card.
+
 The digest proves the bytes were read and parsed as the card holds them. The signature
 proves the card's key signed them, and the certificate check (with the configured issuer CA
 key) proves that key belongs to the issuer. A mismatch raises
@@ -30,8 +36,12 @@ from kiosk.domain.identity import CardIntegrityError
 __all__ = [
     "DIGEST_PREFIX_LENGTH",
     "IntegrityRecord",
+    "challenge_digest_info",
+    "check_ap_key",
+    "check_challenge_response",
     "check_digest",
     "check_signature",
+    "encode_public_key",
     "parse_certificate",
     "parse_integrity",
 ]
@@ -43,7 +53,12 @@ TAG_SIGNATURE = 0xDF33
 TAG_CERTIFICATE = 0x7F21
 TAG_CERT_BODY = 0x5F4E
 TAG_CERT_SIGNATURE = 0x5F37
+TAG_AP_KEY_FILE = 0xFF50
+TAG_AP_KEY = 0xDF51
+TAG_AP_KEY_SIGNATURE = 0xDF52
 _KEY_IDS_LENGTH = 32
+# DER prefix of a SHA-256 DigestInfo (RFC 8017 §9.2 note 1): the card pads and signs it.
+_SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 # FF30 82 01 4B | DF31 20 <32> | DF32 20 <32>: the bytes the digest check needs.
 DIGEST_PREFIX_LENGTH = 5 + 2 * (3 + 32)
 
@@ -126,14 +141,24 @@ def parse_certificate(data: bytes | bytearray) -> tuple[bytes, bytes, rsa.RSAPub
     children = outer.children()
     body = find(children, TAG_CERT_BODY).value
     signature = find(children, TAG_CERT_SIGNATURE).value
-    key_tlvs = parse(body[_KEY_IDS_LENGTH:])
+    return body, signature, _public_key(body[_KEY_IDS_LENGTH:])
+
+
+def encode_public_key(key: rsa.RSAPublicKey) -> bytes:
+    """``90`` exponent ``91`` modulus, the card's encoding of an RSA-2048 public key."""
+    numbers = key.public_numbers()
+    return (encode(0x90, numbers.e.to_bytes(3, "big"))
+            + encode(0x91, numbers.n.to_bytes(256, "big")))
+
+
+def _public_key(encoded: bytes) -> rsa.RSAPublicKey:
+    key_tlvs = parse(encoded)
     exponent = int.from_bytes(find(key_tlvs, 0x90).value, "big")
     modulus = int.from_bytes(find(key_tlvs, 0x91).value, "big")
     try:
-        key = rsa.RSAPublicNumbers(exponent, modulus).public_key()
+        return rsa.RSAPublicNumbers(exponent, modulus).public_key()
     except ValueError as exc:
-        raise TlvError("certificate key is not a valid RSA key") from exc
-    return body, signature, key
+        raise TlvError("card key is not a valid RSA key") from exc
 
 
 def _verify(key: rsa.RSAPublicKey, signature: bytes, message: bytes, check: str) -> None:
@@ -155,3 +180,32 @@ def check_signature(record: IntegrityRecord, certificate: bytes,
     if record.signature is None:
         raise CardIntegrityError("signature")
     _verify(card_key, record.signature, record.signed_bytes, "signature")
+
+
+def check_ap_key(data: bytes | bytearray, issuer_key: rsa.RSAPublicKey) -> rsa.RSAPublicKey:
+    """The AP's own public key from EF 0007, once its issuer signature (DF52) verifies.
+
+    Raises:
+        TlvError: malformed EF 0007.
+        CardIntegrityError: the issuer did not sign this key (``card key``).
+    """
+    children = find(parse(data), TAG_AP_KEY_FILE).children()
+    encoded = find(children, TAG_AP_KEY).value
+    _verify(issuer_key, find(children, TAG_AP_KEY_SIGNATURE).value, encoded, "card key")
+    return _public_key(encoded)
+
+
+def challenge_digest_info(challenge: bytes) -> bytes:
+    """The DigestInfo (SHA-256) of ``challenge`` that the card's AP key signs."""
+    return _SHA256_DIGEST_INFO + hashlib.sha256(challenge).digest()
+
+
+def check_challenge_response(card_key: rsa.RSAPublicKey, challenge: bytes,
+                             signature: bytes) -> None:
+    """Verify the card's answer to internal authentication over ``challenge``.
+
+    Raises:
+        CardIntegrityError: the card does not hold the private half of its EF 0007 key
+            (``internal authentication``): copied data on another card.
+    """
+    _verify(card_key, signature, challenge, "internal authentication")

@@ -1,11 +1,15 @@
 """The read sequence of the 券面事項入力補助AP over any :class:`Channel` (PC/SC or simulator).
 
 No I/O of its own: every step sends APDUs through the channel it is given and interprets the
-answers. The flow for the 基本4情報 (reference §A6), ten APDUs on a plain card::
+answers. The flow for the 基本4情報 (reference §A6), eight APDUs on a plain card::
 
     SELECT AP (full AID) -> SELECT 0011 -> VERIFY (empty: tries left, none used)
-    -> VERIFY PIN once -> SELECT 0002 -> READ 7 -> READ rest (<= 256 per READ)
-    -> SELECT 0003 -> READ 7 -> READ up to DF32   (+ rest of 0003 and all of 0004 to check DF33)
+    -> VERIFY PIN once -> SELECT 0002 -> READ 256 (the whole TLV unless the address is long)
+    -> SELECT 0003 -> READ the 75 bytes up to the end of DF32
+
+With the issuer CA key configured the card is also proved genuine: the rest of 0003 and all
+of 0004 (the DF33 signature and its certificate), then EF 0007 (the AP's own key, signed by
+the issuer) and internal authentication (GET CHALLENGE, the AP key signs a fresh nonce).
 
 PIN rules: exactly 4 digits, checked before anything is sent; the tries are asked first and
 nothing is sent at 0; VERIFY is sent once and never retried; the PIN bytes are wiped after
@@ -14,7 +18,9 @@ the call and VERIFY data never reaches the TRAFFIC log.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import secrets
 from typing import Protocol
 
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -24,6 +30,9 @@ from devices.smartcard.apdu import Response
 from devices.smartcard.basic_four import BasicFour, parse_basic_four
 from devices.smartcard.integrity import (
     DIGEST_PREFIX_LENGTH,
+    challenge_digest_info,
+    check_ap_key,
+    check_challenge_response,
     check_digest,
     check_signature,
     parse_integrity,
@@ -32,8 +41,10 @@ from devices.smartcard.status_words import SwKind, classify, raise_for
 from devices.smartcard.tlv import TlvError, parse_header
 from kiosk.domain.identity import (
     PIN_LENGTH,
+    CardIntegrityError,
     CardProtocolError,
     Identity,
+    LastTryError,
     MyNumber,
     PinFormatError,
     PinLockedError,
@@ -41,8 +52,8 @@ from kiosk.domain.identity import (
 from kiosk.logging_setup import TRAFFIC
 
 __all__ = [
-    "HEADER_READ_LENGTH",
     "Channel",
+    "authenticate_card",
     "check_pin_format",
     "exchange",
     "query_tries",
@@ -54,7 +65,6 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
-HEADER_READ_LENGTH = 7        # covers a 3-byte tag and a 3-byte length (82 xx xx) + 1
 _MAX_CHAINED_RESPONSES = 64   # a card that keeps answering 61xx forever is broken
 
 
@@ -144,19 +154,30 @@ def check_pin_format(pin: str) -> bytearray:
     return bytearray(pin, "ascii")
 
 
-def verify_pin(channel: Channel, pin: str) -> None:
+def verify_pin(channel: Channel, pin: str, *, use_last_try: bool = False) -> None:
     """Select the PIN IEF, ask the tries, refuse at 0, then VERIFY once (the AP is selected).
+
+    Args:
+        channel: the card, with the AP selected.
+        pin: the 4 digits.
+        use_last_try: send the PIN even when one try is left (the person confirmed it).
 
     Raises:
         PinFormatError: before anything is sent.
+        LastTryError: 1 try left and ``use_last_try`` is false (nothing sent).
         PinLockedError: 0 tries left (nothing sent) or this attempt locked the card.
         WrongPinError: refused, with the tries left.
     """
     pin_bytes = check_pin_format(pin)
     command = apdu.verify(pin_bytes)
     try:
-        if query_tries(channel) == 0:
+        tries = query_tries(channel)
+        if tries == 0:
             raise PinLockedError
+        if tries == 1 and not use_last_try:
+            # Checked here, on the card's own counter: whatever a front end believed, the
+            # last try is never spent without the person's separate confirmation.
+            raise LastTryError
         # Sent exactly once: a retry would burn another of the citizen's three tries.
         response = exchange(channel, bytes(command))
     finally:
@@ -166,8 +187,21 @@ def verify_pin(channel: Channel, pin: str) -> None:
     _expect_ok(response, "verify PIN")
 
 
+def _first_read(channel: Channel, file_id: int, length: int) -> bytearray:
+    response = exchange(channel, apdu.read_binary(0, length))
+    # 6282: the EF is shorter than Le; the card still returns what it has (JICSAP 6.4.1).
+    if response.sw == 0x6282 and response.data:
+        return bytearray(response.data)
+    return bytearray(_expect_ok(response, f"read {file_id:04X}").data)
+
+
 def read_ef(channel: Channel, file_id: int, limit: int | None = None) -> bytes:
-    """SELECT ``file_id`` and read its TLV: 7 header bytes, then chunks of at most 256.
+    """SELECT ``file_id`` and read its TLV: one READ of up to 256 bytes, then the rest.
+
+    The first READ asks for 256 bytes (or ``limit``): a short Le that every reader supports,
+    and the card answers with what the EF holds when it is shorter. The 基本4情報 of a plain
+    card and the digest prefix of EF 0003 come in that one READ; only a long address or a
+    whole certificate takes more.
 
     Args:
         channel: the card.
@@ -178,8 +212,7 @@ def read_ef(channel: Channel, file_id: int, limit: int | None = None) -> bytes:
         The TLV bytes (header and value, without the EF's trailing filler).
     """
     _expect_ok(exchange(channel, apdu.select_ef(file_id)), f"select {file_id:04X}")
-    data = bytearray(_expect_ok(exchange(channel, apdu.read_binary(0, HEADER_READ_LENGTH)),
-                                f"read {file_id:04X}").data)
+    data = _first_read(channel, file_id, min(apdu.MAX_SHORT_LE, limit or apdu.MAX_SHORT_LE))
     try:
         _, header_length, length = parse_header(data)
     except TlvError:
@@ -198,24 +231,54 @@ def read_ef(channel: Channel, file_id: int, limit: int | None = None) -> bytes:
     return bytes(data[:wanted])
 
 
-def read_identity(channel: Channel, pin: str,
-                  issuer_key: rsa.RSAPublicKey | None = None) -> Identity:
+def read_identity(channel: Channel, pin: str, issuer_key: rsa.RSAPublicKey | None = None,
+                  *, use_last_try: bool = False) -> Identity:
     """The whole flow on a powered card: select, tries, verify, read, check integrity.
 
     Args:
         channel: a freshly powered card, held exclusively.
         pin: the 4 digits the citizen typed.
-        issuer_key: the issuer CA key; when given, the DF33 signature is verified too.
+        issuer_key: the issuer CA key; when given, the DF33 signature is verified and the
+            card proves it holds its issuer-signed AP key (internal authentication).
+        use_last_try: the person confirmed spending the last PIN try (see :func:`verify_pin`).
+
+    Returns:
+        The identity; ``issuer_verified`` is true only when all of that passed.
 
     Raises:
         kiosk.domain.identity.CardError: every failure, typed.
     """
     check_pin_format(pin)
     select_application(channel)
-    verify_pin(channel, pin)
+    verify_pin(channel, pin, use_last_try=use_last_try)
     basic = parse_basic_four(read_ef(channel, apdu.EF_BASIC_FOUR))
     _check_integrity(channel, basic, issuer_key)
-    return basic.identity
+    if issuer_key is None:
+        return basic.identity
+    authenticate_card(channel, issuer_key)
+    return dataclasses.replace(basic.identity, issuer_verified=True)
+
+
+def authenticate_card(channel: Channel, issuer_key: rsa.RSAPublicKey) -> None:
+    """Internal authentication: the card signs a fresh nonce with its issuer-signed AP key.
+
+    Reads EF 0007 (the AP key and the issuer's signature over it), asks the card's
+    challenge, and has the card sign a DigestInfo of (card challenge || kiosk nonce). The
+    kiosk's own random half makes every answer new: a card replaying recorded answers, or a
+    blank card carrying another card's files, cannot produce it.
+
+    Raises:
+        CardIntegrityError: the key is not the issuer's (``card key``) or the card cannot
+            sign with it (``internal authentication``).
+    """
+    card_key = check_ap_key(read_ef(channel, apdu.EF_AP_KEY), issuer_key)
+    card_challenge = _expect_ok(exchange(channel, apdu.get_challenge()), "get challenge").data
+    message = card_challenge + secrets.token_bytes(apdu.CHALLENGE_LENGTH)
+    response = exchange(channel, apdu.internal_authenticate(challenge_digest_info(message)))
+    if response.sw != 0x9000:
+        # A card without the AP key (or without the command) fails the proof, typed.
+        raise CardIntegrityError("internal authentication")
+    check_challenge_response(card_key, message, response.data)
 
 
 def _check_integrity(channel: Channel, basic: BasicFour,

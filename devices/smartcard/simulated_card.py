@@ -1,13 +1,16 @@
 """An emulated My Number card that answers the real APDUs, from a small person file.
 
 It is a product feature (demo, training, CI), not a test double: it holds the same EFs a real
-card holds (EF 0001..0004 built to the layouts of reference §A5), enforces the same access
-rules (EF 0001..0003 need the PIN, EF 0004 is free), counts PIN tries the same way (3 tries,
-63Cx, 63C0 on the last, 6984 after) and forgets the verified state on power-off or reset.
+card holds (EF 0001..0004 and 0007 built to the layouts of reference §A5/§A7), enforces the
+same access rules (EF 0001..0003 and 0007 need the PIN, EF 0004 is free), counts PIN tries
+the same way (3 tries, 63Cx, 63C0 on the last, 6984 after), answers internal authentication
+(GET CHALLENGE, then ``80 2A`` signs a DigestInfo with the AP key) and forgets the verified
+state and the challenge on power-off or reset.
 
 Persons live in ``devices/smartcard/persons/<name>.toml``. The files are signed with the
-throwaway key ``TEST-ONLY-simulator-key.pem`` beside them, which plays both the issuer CA and
-the card's signing key; it signs nothing real.
+throwaway key ``TEST-ONLY-simulator-key.pem`` beside them, which plays the issuer CA, the
+data-signing key and the card's AP key; it signs nothing real. A forged card is the same
+card built with another key (``build_files(person, key=forged)``, ``ap_key=forged``).
 
 :class:`SimulatedSlot` puts a card into an in-process "reader" for
 :class:`~devices.smartcard.card_reader.CardIdentityReader`; :mod:`devices.smartcard.vpcd_card`
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import threading
 import time
 import tomllib
@@ -27,9 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 
 from devices.smartcard import apdu
+from devices.smartcard.integrity import challenge_digest_info, encode_public_key
 from devices.smartcard.tlv import encode
 from kiosk.domain.identity import CardRemovedError, NoCardError
 
@@ -127,31 +132,47 @@ def _basic_four(person: Person) -> tuple[bytes, bytes]:
     return encode(0xFF20, encode(0xDF21, table) + fields), fields
 
 
-def build_files(person: Person, key: rsa.RSAPrivateKey | None = None) -> dict[int, bytes]:
-    """The EFs of the 券面事項入力補助AP for ``person``, as the card stores them."""
+def build_files(person: Person, key: rsa.RSAPrivateKey | None = None,
+                ap_key: rsa.RSAPrivateKey | None = None) -> dict[int, bytes]:
+    """The EFs of the 券面事項入力補助AP for ``person``, as the card stores them.
+
+    Args:
+        person: whose data.
+        key: the issuer (signs EF 0004 and EF 0007) and data-signing key; the test key.
+        ap_key: the card's own AP key whose public half EF 0007 holds; defaults to ``key``.
+    """
     key = key or _test_key()
+    ap_public = encode_public_key((ap_key or key).public_key())
     my_number = encode(0xFF10, person.my_number.encode()) + b"\xff\xff"
     basic, digest_source = _basic_four(person)
     digests = (encode(0xDF31, hashlib.sha256(my_number).digest())
                + encode(0xDF32, hashlib.sha256(digest_source).digest()))
     integrity = encode(0xFF30, digests + encode(0xDF33, _sign(key, digests)))
-    numbers = key.public_key().public_numbers()
-    body = (_TEST_KEY_ID + _TEST_KEY_ID + encode(0x90, numbers.e.to_bytes(3, "big"))
-            + encode(0x91, numbers.n.to_bytes(256, "big")))
+    body = _TEST_KEY_ID + _TEST_KEY_ID + encode_public_key(key.public_key())
     certificate = encode(0x7F21, encode(0x5F4E, body) + encode(0x5F37, _sign(key, body)))
+    ap_key_file = encode(0xFF50, encode(0xDF51, ap_public) + encode(0xDF52, _sign(key, ap_public)))
     # Real EFs are larger than their TLV; the rest is filler the reader must ignore.
     return {apdu.EF_MY_NUMBER: my_number, apdu.EF_BASIC_FOUR: basic + b"\xff" * 16,
-            apdu.EF_INTEGRITY: integrity, apdu.EF_CERTIFICATE: certificate}
+            apdu.EF_INTEGRITY: integrity, apdu.EF_CERTIFICATE: certificate,
+            apdu.EF_AP_KEY: ap_key_file}
 
 
 class SimulatedMyNumberCard:
     """The card: answers command APDUs like the 券面事項入力補助AP of a real card.
 
     Thread-safe; the PIN counter lives as long as the object (a power cycle keeps it).
+
+    Args:
+        person: the card holder.
+        files: the EFs (built from ``person`` with the test key when omitted).
+        ap_key: the private AP key the card signs challenges with; the test key by default.
+            A blank card with copied files has files of one card and a key of its own.
     """
 
-    def __init__(self, person: Person, files: dict[int, bytes] | None = None) -> None:
+    def __init__(self, person: Person, files: dict[int, bytes] | None = None,
+                 ap_key: rsa.RSAPrivateKey | None = None) -> None:
         self.person = person
+        self._ap_key = ap_key
         self.tries = person.tries
         self.atr = bytes.fromhex(person.atr)
         self.commands = 0
@@ -161,6 +182,7 @@ class SimulatedMyNumberCard:
         self._in_ap = False
         self._current: int | None = None
         self._verified = False
+        self._challenge: bytes | None = None
 
     def reset(self) -> None:
         """Power-off, power-on or reset: the selected DF and the verified state are lost."""
@@ -168,6 +190,7 @@ class SimulatedMyNumberCard:
             self._in_ap = False
             self._current = None
             self._verified = False
+            self._challenge = None
 
     def process(self, command: bytes) -> bytes:
         """Answer one command APDU with response data + SW1 SW2."""
@@ -175,12 +198,11 @@ class SimulatedMyNumberCard:
             self.commands += 1
             if len(command) < 4:
                 return b"\x67\x00"
-            if command[0] != 0x00:
-                return b"\x6e\x00"
-            handler = {0xA4: self._select, 0x20: self._verify, 0xB0: self._read_binary}.get(
-                command[1])
+            handler = {(0x00, 0xA4): self._select, (0x00, 0x20): self._verify,
+                       (0x00, 0xB0): self._read_binary, (0x00, 0x84): self._get_challenge,
+                       (0x80, 0x2A): self._sign}.get((command[0], command[1]))
             if handler is None:
-                return b"\x6d\x00"
+                return b"\x6d\x00" if command[0] in (0x00, 0x80) else b"\x6e\x00"
             return handler(command)
 
     def _select(self, command: bytes) -> bytes:
@@ -214,6 +236,26 @@ class SimulatedMyNumberCard:
         self.tries -= 1
         self._verified = False
         return bytes([0x63, 0xC0 | self.tries])
+
+    def _get_challenge(self, command: bytes) -> bytes:
+        if not self._in_ap:
+            return b"\x69\x86"
+        self._challenge = os.urandom(command[4] if len(command) == 5 and command[4] else 8)
+        return self._challenge + _OK
+
+    def _sign(self, command: bytes) -> bytes:
+        """The AP key signs the DigestInfo sent (PKCS#1 v1.5), after the PIN and a challenge."""
+        if not self._in_ap or not self._verified:
+            return b"\x69\x82"
+        if self._challenge is None:
+            return b"\x69\x85"                     # conditions of use not satisfied
+        self._challenge = None                     # one signature per challenge
+        digest_info = command[5:5 + command[4]] if len(command) > 5 else b""
+        digest = digest_info[-32:]
+        if len(digest_info) != 51 or challenge_digest_info(b"")[:19] != digest_info[:19]:
+            return b"\x6a\x80"
+        key = self._ap_key or _test_key()
+        return key.sign(digest, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256())) + _OK
 
     def _read_binary(self, command: bytes) -> bytes:
         if command[2] & 0x80:                      # short EF identifier form

@@ -1,8 +1,9 @@
 """``kiosk card status`` and ``kiosk card read``: check the My Number card reader by hand.
 
 ``status`` needs no PIN and uses no PIN try. ``read`` shows the tries left first, refuses to
-send anything when the card is locked, sends the PIN once and prints the four items; they are
-printed to the terminal only (IT's own card, at the IT desk), never logged.
+send anything when the card is locked, refuses to spend the last try unless
+``--use-last-try`` says so, sends the PIN once and prints the four items; they are printed to
+the terminal only (IT's own card, at the IT desk), never logged.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from kiosk.config import Config
 from kiosk.domain.identity import Identity
+from kiosk.domain.text_cleaning import escape_unsafe
 
 __all__ = ["register"]
 
@@ -30,6 +32,8 @@ def register(subparsers: Any) -> None:
     read = commands.add_parser("read", help="read name, address, birth date and sex (PIN)")
     read.add_argument("--pin-stdin", action="store_true",
                       help="read the PIN from the first line of standard input")
+    read.add_argument("--use-last-try", action="store_true",
+                      help="send the PIN even when one try is left (a wrong PIN locks the card)")
     read.add_argument("--json", action="store_true", help="machine-readable output")
     read.set_defaults(handler=run_read)
 
@@ -86,16 +90,24 @@ def _print_identity(identity: Identity, as_json: bool) -> None:
         "address_normalized": identity.address_for_fields,
         "birth_date": identity.birth_date.isoformat(),
         "sex": identity.sex.value,
+        # Whether the data and the card were verified against the issuer CA key (IT checks
+        # its [card] issuer_ca_key with this).
+        "issuer_verified": "yes" if identity.issuer_verified else "no",
     }
     if as_json:
         print(json.dumps(fields, ensure_ascii=False, indent=2))
         return
     for key, value in fields.items():
-        print(f"{key:<19} {value}")
+        # A terminal obeys ESC sequences: anything unsafe is shown as an escape, never sent.
+        print(f"{key:<19} {escape_unsafe(value)}")
 
 
 def run_read(args: argparse.Namespace, config: Config) -> int:
-    """Show the tries left, ask the PIN once, read and print; exit 3 on a locked card."""
+    """Show the tries left, ask the PIN once, read and print.
+
+    Exit 3 on a locked card, and 3 with one try left unless ``--use-last-try`` was given:
+    nothing is sent then, and the card keeps its last try.
+    """
     reader = _reader(config)
     tries = reader.tries_left()
     if tries == 0:
@@ -103,8 +115,13 @@ def run_read(args: argparse.Namespace, config: Config) -> int:
               "counter.", file=sys.stderr)
         return 3
     print(f"PIN tries left: {tries}", file=sys.stderr)
+    if tries == 1 and not args.use_last_try:
+        print("One try left: nothing was sent. A wrong PIN now locks the card, and only the "
+              "counter can reset it (the citizen brings an ID). If the PIN is certain, run "
+              "again with --use-last-try.", file=sys.stderr)
+        return 3
     if tries == 1:
-        print("WARNING: one try left. A wrong PIN now locks the card.", file=sys.stderr)
-    identity = reader.read_identity(_ask_pin(args.pin_stdin))
+        print("WARNING: using the last try. A wrong PIN now locks the card.", file=sys.stderr)
+    identity = reader.read_identity(_ask_pin(args.pin_stdin), use_last_try=args.use_last_try)
     _print_identity(identity, args.json)
     return 0

@@ -52,7 +52,10 @@ FINISHED = frozenset({ApplicationStatus.DONE})
 class Provenance(enum.StrEnum):
     """Where an answer came from."""
 
-    CARD = "card"          # read from the My Number card
+    CARD = "card"          # read from the My Number card, verified against the issuer
+    # Read from the card when only the digest was checked (no issuer CA key configured): a
+    # forger computes that digest too, so the clerk is told.
+    CARD_UNVERIFIED = "card-unverified"
     CITIZEN = "citizen"    # typed or chosen by the citizen
     CLERK = "clerk"        # corrected by the clerk
     DEFAULT = "default"    # the form's default, untouched

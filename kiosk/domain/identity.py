@@ -36,6 +36,7 @@ __all__ = [
     "CardStatus",
     "CardWithdrawn",
     "Identity",
+    "LastTryError",
     "MyNumber",
     "MyNumberNotAllowedError",
     "NoCardError",
@@ -71,12 +72,16 @@ class Identity:
             the citizen's 住民票 characters (IVS, supplementary-plane kanji) must survive.
         birth_date: the Gregorian birth date.
         sex: the sex code.
+        issuer_verified: the data's signature chains to the configured issuer CA key and the
+            card proved it holds its issuer-signed key (internal authentication). False
+            means only the digest was checked, which whoever made the card can compute.
     """
 
     name: str
     address: str
     birth_date: date
     sex: Sex
+    issuer_verified: bool = False
 
     @property
     def family_name(self) -> str:
@@ -214,6 +219,18 @@ class WrongPinError(CardError):
         else:
             message = N_("The PIN is not correct. {tries} tries are left.")
         super().__init__(message, tries=tries_left)
+
+
+class LastTryError(CardError):
+    """One try is left and the caller did not say to use it: nothing was sent to the card.
+
+    The last try is spent only on an explicit, separate confirmation (the tablet's second
+    screen, ``kiosk card read --use-last-try``): a wrong PIN then locks the card.
+    """
+
+    def __init__(self) -> None:
+        self.tries_left = 1
+        super().__init__(N_("Only 1 try left"))
 
 
 class PinLockedError(CardError):

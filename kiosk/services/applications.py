@@ -88,6 +88,7 @@ def submitted_event(submission: Submission, application_id: int | None) -> FormS
     return FormSubmitted(
         form=submission.form_id, version=submission.form_version, language=submission.language,
         ticket=submission.ticket_id, application=application_id,
-        card_fields=count[Provenance.CARD], typed_fields=count[Provenance.CITIZEN],
+        card_fields=count[Provenance.CARD] + count[Provenance.CARD_UNVERIFIED],
+        typed_fields=count[Provenance.CITIZEN],
         corrected_fields=count[Provenance.CLERK], default_fields=count[Provenance.DEFAULT],
         delivered=application_id is not None)

@@ -43,6 +43,7 @@ from kiosk.domain.application import Answer as StoredAnswer
 from kiosk.domain.application import Application, ApplicationStatus
 from kiosk.domain.application import Provenance as StoredProvenance
 from kiosk.domain.staff import StaffMember
+from kiosk.domain.text_cleaning import strip_unsafe
 from kiosk.errors import DeviceError, UserFacingError
 from kiosk.events import Event, EventBus
 from kiosk.i18n import N_, S_, translator
@@ -98,7 +99,9 @@ STATUS_NAMES: Mapping[ApplicationStatus, str] = {
     ApplicationStatus.DONE: S_("done"),
 }
 
-_FROM_STORED = {StoredProvenance.CARD: Provenance.CARD, StoredProvenance.CITIZEN: Provenance.CITIZEN,
+_FROM_STORED = {StoredProvenance.CARD: Provenance.CARD,
+                StoredProvenance.CARD_UNVERIFIED: Provenance.CARD,
+                StoredProvenance.CITIZEN: Provenance.CITIZEN,
                 StoredProvenance.CLERK: Provenance.CLERK, StoredProvenance.DEFAULT: Provenance.DEFAULT}
 _JSON_TYPES = frozenset({FieldType.MULTISELECT, FieldType.YES_NO, FieldType.CONSENT,
                          FieldType.NUMBER, FieldType.GROUP})
@@ -146,6 +149,7 @@ class ReviewField:
     original_provenance: Provenance | None = None
     rare_characters: tuple[str, ...] = ()   # 外字 candidates: check against the 住民票
     handwrite: tuple[str, ...] = ()         # no font draws them: write by hand on the paper
+    card_unverified: bool = False           # from a card not verified against the issuer
 
     def __repr__(self) -> str:
         return f"ReviewField({self.field_id}, provenance={self.provenance}, value=<hidden>)"
@@ -180,6 +184,11 @@ class ReviewSession:
         # Answers of fields this form version no longer has: kept as stored, never dropped.
         self._foreign = {field_id: answer for field_id, answer in application.answers.items()
                          if not _has_field(session.definition, field_id)}
+        # Kept through the clerk's saves: a correction must not make the card look verified.
+        self._card = (StoredProvenance.CARD_UNVERIFIED
+                      if any(answer.provenance is StoredProvenance.CARD_UNVERIFIED
+                             for answer in application.answers.values())
+                      else StoredProvenance.CARD)
         self.last_print_report: Any = None
         self.last_job = ""
 
@@ -208,15 +217,18 @@ class ReviewSession:
             answer = self.session.answers.get(item.id)
             original, reason = self._corrections.get(
                 item.id, (None, answer.reason if answer is not None else ""))
+            text = strip_unsafe(text)         # the clerk's screen shows no controls or bidi
             result.append(ReviewField(
                 item.id, item.label.get("ja"), text,
                 answer.provenance if answer is not None else None,
                 original=("" if original is None
-                          else self._text(item, _typed(form, item, original))),
+                          else strip_unsafe(self._text(item, _typed(form, item, original)))),
                 original_provenance=_from_stored(self._original_sources.get(item.id)),
                 reason=reason,
                 rare_characters=_rare(text),
-                handwrite=tuple(fonts.missing_characters(text, faces))))
+                handwrite=tuple(fonts.missing_characters(text, faces)),
+                card_unverified=(self._card is StoredProvenance.CARD_UNVERIFIED and answer
+                                 is not None and answer.provenance is Provenance.CARD)))
         return result
 
     def _text(self, item: FieldDef, value: Any) -> str:
@@ -242,7 +254,7 @@ class ReviewSession:
             self._require(ApplicationStatus.IN_REVIEW)
             if not reason.strip():
                 raise ReviewError(S_("Please give the reason for this correction."))
-            before_text = stored_answers(self.session).get(field_id)
+            before_text = stored_answers(self.session, self._card).get(field_id)
             before = self.session.answers.get(field_id)
             self.session.set(field_id, value, by=Provenance.CLERK, reason=reason)
             original = (self._corrections[field_id][0] if field_id in self._corrections
@@ -268,7 +280,7 @@ class ReviewSession:
     def _sealable(self, corrections: Mapping[str, tuple[str | None, str]],
                   sources: Mapping[str, StoredProvenance | None]) -> dict[str, StoredAnswer]:
         """The whole answer set as stored text, the clerk's fields with reason and original."""
-        answers = {**self._foreign, **stored_answers(self.session)}
+        answers = {**self._foreign, **stored_answers(self.session, self._card)}
         for field_id, (original, reason) in corrections.items():
             current = answers.get(field_id)
             # A cleared field stays as an empty clerk answer: its reason and original remain.

@@ -42,6 +42,7 @@ from kiosk.domain.application import Submission
 from kiosk.domain.identity import (
     CardRemovedError,
     Identity,
+    LastTryError,
     NoCardError,
     PinFormatError,
     PinLockedError,
@@ -82,7 +83,7 @@ SOMETHING_WENT_WRONG = N_("Something went wrong. Please call a staff member.")
 """What the citizen reads when a failure has no message of its own (never a traceback)."""
 
 # What the citizen entered wrong, not a failure: the PIN's outcome records it.
-_NOT_AN_ERROR = (WrongPinError, PinFormatError)
+_NOT_AN_ERROR = (WrongPinError, PinFormatError, LastTryError)
 
 # Field types the tablet asks itself; household tables and the 個人番号 are filled in with the
 # clerk (a repeat group is too much for one touch screen, the My Number is 特定個人情報).
@@ -127,6 +128,7 @@ class CardOutcome(enum.Enum):
     """What a PIN attempt led to."""
 
     READ = "read"
+    LAST_TRY = "last_try"      # one try left, not confirmed: nothing was sent
     WRONG_PIN = "wrong_pin"
     LOCKED = "locked"
     REMOVED = "removed"
@@ -368,8 +370,11 @@ class Visit:
             self.error_shown("card.read", PinLockedError)
         return tries
 
-    def read_card(self, pin: str) -> CardResult:
+    def read_card(self, pin: str, *, use_last_try: bool = False) -> CardResult:
         """Try ``pin`` once and, if the card accepts it, read the identity and pre-fill.
+
+        With one try left nothing is sent unless ``use_last_try`` (the citizen confirmed it
+        on its own screen); the result is then ``LAST_TRY``.
 
         The PIN is only passed through to the card: it is not kept, logged or spoken.
         """
@@ -378,7 +383,7 @@ class Visit:
             self.error_shown("card.read", error)
             return _failed(error)
         try:
-            identity = self._reader.read_identity(pin)
+            identity = self._reader.read_identity(pin, use_last_try=use_last_try)
         except Exception as exc:   # every failure becomes a plain message, never a traceback
             return self._card_failed(exc)
         self._record_card("ok", -1, None)
@@ -389,10 +394,16 @@ class Visit:
         self._build_sessions(_card_sources(identity))
         return CardResult(CardOutcome.READ)
 
+    def _card_provenance(self) -> StoredProvenance:
+        verified = self.identity is not None and self.identity.issuer_verified
+        return StoredProvenance.CARD if verified else StoredProvenance.CARD_UNVERIFIED
+
     def _card_failed(self, exc: Exception) -> CardResult:
         """The citizen's message for a card that was not read; usage log: outcome and error."""
         if not isinstance(exc, _NOT_AN_ERROR):
             self.error_shown("card.read", exc)
+        if isinstance(exc, LastTryError):
+            return CardResult(CardOutcome.LAST_TRY, exc.message_id, exc.params, 1)
         if isinstance(exc, WrongPinError):
             self._record_card("wrong", exc.tries_left, exc)
             return CardResult(CardOutcome.WRONG_PIN, exc.message_id, exc.params, exc.tries_left)
@@ -652,7 +663,8 @@ class Visit:
         for session in self.sessions:
             result = self._submissions.submit(Submission(
                 session.definition.id, session.definition.version, self.language,
-                stored_answers(session), ticket_id=issued.ticket.id))
+                stored_answers(session, card=self._card_provenance()),
+                ticket_id=issued.ticket.id))
             ids.append(str(result.application_id or result.idempotency_key[:8]))
             delivered = delivered and result.delivered
             message = message or result.message_id
@@ -731,8 +743,13 @@ _PROVENANCE = {Provenance.CARD: StoredProvenance.CARD, Provenance.CLERK: StoredP
                Provenance.DEFAULT: StoredProvenance.DEFAULT}
 
 
-def stored_answers(session: FormSession) -> dict[str, StoredAnswer]:
-    """The session's answers as text for sealing (dates ISO, lists and yes/no as JSON)."""
+def stored_answers(session: FormSession, card: StoredProvenance = StoredProvenance.CARD
+                   ) -> dict[str, StoredAnswer]:
+    """The session's answers as text for sealing (dates ISO, lists and yes/no as JSON).
+
+    ``card`` is what the card's answers are stored as: ``CARD_UNVERIFIED`` when the card was
+    not verified against the issuer.
+    """
     stored = {}
     for field_id, answer in session.answers.items():
         value = answer.value
@@ -742,7 +759,8 @@ def stored_answers(session: FormSession) -> dict[str, StoredAnswer]:
             text = value
         else:
             text = json.dumps(value, ensure_ascii=False, default=str)
+        origin = _PROVENANCE.get(answer.provenance, StoredProvenance.CITIZEN)
         stored[field_id] = StoredAnswer(
-            text, _PROVENANCE.get(answer.provenance, StoredProvenance.CITIZEN))
+            text, card if origin is StoredProvenance.CARD else origin)
     return stored
 

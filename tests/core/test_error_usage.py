@@ -24,7 +24,7 @@ class _Reader:
     def tries_left(self) -> int:
         return self.tries
 
-    def read_identity(self, pin: str) -> object:
+    def read_identity(self, pin: str, *, use_last_try: bool = False) -> object:
         raise self.error
 
     def status(self) -> object:

@@ -139,3 +139,15 @@ def test_receipt__easy_japanese__writes_furigana_in_brackets(catalog: FormCatalo
     texts = [line.text for line in receipt.lines]
     assert "住民票（じゅうみんひょう）の うつしを もらう" in texts
     assert not any("{" in text or "|" in text for text in texts)
+
+
+def test_application_pdf__control_and_bidi_characters__never_reach_the_paper(
+        catalog: FormCatalog, tmp_path: Path) -> None:
+    # Stored before cleaning existed, or typed in: the PDF is safe on its own.
+    pdf, report = _render(catalog, "juminhyo", tmp_path,
+                          name="悪意\x07\x1b[2J\u202e\u3000太郎\x00")
+    text = _text(pdf)
+    assert not any(char in text for char in "\x00\x07\x1b\u202e")
+    assert "悪意[2J" in text
+    assert "太郎" in text
+    assert report.handwrite_fields == []

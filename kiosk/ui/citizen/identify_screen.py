@@ -1,7 +1,9 @@
 """Identify: the My Number card with an on-screen PIN pad, or continue without the card.
 
 Tries left are shown before the PIN pad; the PIN is masked, never spoken, and handed to the
-card once. A locked card stops with a plain "go to the counter"; a removed card ends the visit.
+card once. With one try left, OK does not send it: a separate confirmation says the card will
+lock and what to do instead (the counter, with an ID), and only its own button sends the PIN.
+A locked card stops with a plain "go to the counter"; a removed card ends the visit.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class PadState(enum.Enum):
 
     CHOICE = "choice"
     PIN = "pin"
+    CONFIRM_LAST = "confirm-last"    # one try left: the citizen confirms before it is spent
     READING = "reading"
     LOCKED = "locked"
 
@@ -59,13 +62,20 @@ class IdentifyScreen(CitizenScreen):
         if self.message:
             layout.addWidget(self.label("⚠ " + self.message, role="error", name="card-message"))
         {PadState.CHOICE: self._build_choice, PadState.PIN: self._build_pin,
+         PadState.CONFIRM_LAST: self._build_confirm_last,
          PadState.READING: self._build_reading, PadState.LOCKED: self._build_locked,
          }[self.state](layout)
 
     def footer_actions(self) -> Actions:
-        """Back (not while reading); OK on the PIN pad."""
+        """Back (not while reading); OK on the PIN pad; on the last try's confirmation, enter
+        the PIN again on the Back place and send it on the forward place (design 04b)."""
         if self.state is PadState.READING:
             return Actions()
+        if self.state is PadState.CONFIRM_LAST:
+            return Actions(self.action(N_("Enter the PIN again"), "last-try-again",
+                                       self._on_enter_again),
+                           self.action(N_("Use this PIN"), "last-try-confirm",
+                                       lambda: self._send_pin(use_last_try=True)))
         forward = self.action(N_("OK"), "pin-ok", self._on_pin_ok) \
             if self.state is PadState.PIN else None
         return Actions(self.action(N_("Back"), "back", self._on_back), forward)
@@ -92,12 +102,32 @@ class IdentifyScreen(CitizenScreen):
         if self.tries is not None:
             layout.addWidget(self.label(tr.plural("{n} try left before the card locks.",
                                                   "{n} tries left before the card locks.",
-                                                  self.tries), role="heading", name="tries-left"))
+                                                  self.tries),
+                                        role="warning" if self.tries == 1 else "heading",
+                                        name="tries-left"))
         self.masked = self.label(self.pad.masked(), role="pin", name="pin-mask", spoken=False)
         self.masked.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.masked)
         layout.addWidget(self.pad)
         self.pad.show()
+
+    def _build_confirm_last(self, layout: QVBoxLayout) -> None:
+        """The separate confirmation before the last try (design 04b): retype or send."""
+        tr = self.marked
+        layout.addWidget(self.label("⚠ " + tr(N_("Only 1 try left")), role="warning",
+                                    name="last-try-title"))
+        layout.addWidget(self.label(tr(N_("If this PIN is wrong, the card will be locked and "
+                                          "cannot be used on this tablet any more.")),
+                                    name="last-try-lock"))
+        layout.addWidget(self.label(tr(N_("If you are not sure of the PIN, do not try it: go "
+                                          "to the counter with an ID (for example a driving "
+                                          "licence or a passport). The staff will help you "
+                                          "there.")), name="last-try-instead"))
+        layout.addWidget(self.label(tr(N_("PIN entered: {dots}"), dots=self.pad.masked()),
+                                    role="heading", name="pin-mask", spoken=False))
+        none = self.button(tr(N_("Continue without the card")), "no-card")
+        none.clicked.connect(self._on_without_card)
+        layout.addWidget(none)
 
     def _build_reading(self, layout: QVBoxLayout) -> None:
         layout.addWidget(self.label(self.marked(N_("Reading your card… Please do not take "
@@ -145,10 +175,25 @@ class IdentifyScreen(CitizenScreen):
                                             "again."))
             self.refresh()
             return
+        if self.tries == 1:
+            # The last try is never spent by OK alone: the citizen confirms it separately.
+            self.state, self.message = PadState.CONFIRM_LAST, ""
+            self.refresh()
+            return
+        self._send_pin()
+
+    def _on_enter_again(self) -> None:
+        self.pad.clear()
+        self.state = PadState.PIN
+        self.refresh()
+
+    def _send_pin(self, *, use_last_try: bool = False) -> None:
+        if len(self.pad.text) != self.pad.max_length:
+            return      # a double tap after the PIN was taken: nothing to send
         pin = self.pad.take_pin()
         self.state, self.message = PadState.READING, ""
         self.refresh()
-        self._call.start(lambda: self.visit.read_card(pin))
+        self._call.start(lambda: self.visit.read_card(pin, use_last_try=use_last_try))
 
     def _on_done(self, result: object) -> None:
         if not isinstance(result, CardResult):
@@ -168,6 +213,8 @@ class IdentifyScreen(CitizenScreen):
             return
         self.message = self.visit.tr(result.message_id, **dict(result.params or {}))
         self.tries = result.tries_left
-        self.state = {CardOutcome.WRONG_PIN: PadState.PIN,
+        # LAST_TRY: the card had one try left although this screen thought otherwise; the
+        # citizen types the PIN again and gets the confirmation.
+        self.state = {CardOutcome.WRONG_PIN: PadState.PIN, CardOutcome.LAST_TRY: PadState.PIN,
                       CardOutcome.LOCKED: PadState.LOCKED}.get(result.outcome, PadState.CHOICE)
         self.refresh()

@@ -46,4 +46,5 @@ def tablet_stylesheet(theme: Theme, text_scale: int) -> str:
         QPushButton[role="kana"] {{ font-size: {heading(TYPE.body)}; }}
         QPushButton[role="language"] {{ font-size: {heading(TYPE.label)}; }}
         QScrollArea {{ border: none; }}
+        QLabel[role="warning"] {{ font-size: {heading(TYPE.section)}; font-weight: bold; }}
     """

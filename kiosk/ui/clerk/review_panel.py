@@ -172,6 +172,8 @@ class ReviewPanel(QWidget):
         self.table.setRowCount(len(self.fields))
         for row, item in enumerate(self.fields):
             source = self._tr(_PROVENANCE[item.provenance]) if item.provenance else ""
+            if item.card_unverified:
+                source = "⚠ " + self._tr(S_("card, not verified against the issuer"))
             label = f"{item.label}\n({source})" if source else item.label
             details = self._details(item)
             value = "\n".join([item.value, *details])

@@ -7,6 +7,7 @@ import json
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,9 +114,9 @@ def test_card_reader_read_my_number__config_switch__off_by_default(
             reader.read_my_number("1234")
 
 
-def test_person_files__shipped__all_six_present() -> None:
-    assert person_names() == ["gaiji", "locked", "long_address", "not_mynumber", "plain",
-                              "sex9"]
+def test_person_files__shipped__all_eight_present() -> None:
+    assert person_names() == ["control_chars", "gaiji", "last_try", "locked", "long_address",
+                              "not_mynumber", "plain", "sex9"]
 
 
 def _config(tmp_path: Path, card: str) -> Config:
@@ -162,6 +163,7 @@ def test_cli_card_read__pin_stdin_json__four_items(monkeypatch: pytest.MonkeyPat
     captured = capsys.readouterr()
     assert code == 0
     assert json.loads(captured.out)["address_normalized"].endswith("テスト荘101")
+    assert json.loads(captured.out)["issuer_verified"] == "no"      # no issuer key configured
     assert "tries left: 3" in captured.err
 
 
@@ -193,3 +195,81 @@ def test_build_card_monitor__config__monitor_only_for_real_reader(
         tmp_path: Path, card: str, expected: type) -> None:
     monitor = build_card_monitor(_config(tmp_path, card), EventBus())
     assert type(monitor) is expected
+
+
+@pytest.mark.parametrize(("card", "key", "status"), [
+    ("simulated = false", "", "fail"),
+    ("simulated = false", "/nonexistent.pem", "fail"),
+    ("simulated = false", "ca.pem", "ok"),
+    ("simulated = true", "", None),
+], ids=["real-no-key", "real-bad-key", "real-with-key", "simulated"])
+def test_doctor_card_checks__issuer_key__fails_on_real_reader_without_it(
+        tmp_path: Path, card: str, key: str, status: str | None) -> None:
+    from kiosk.app import _card_checks
+
+    (tmp_path / "ca.pem").write_bytes(simulator_issuer_public_pem())
+    path = str(tmp_path / key) if key == "ca.pem" else key
+    config = _config(tmp_path, f"{card}\nissuer_ca_key = '{path}'")
+    found = {check.name: check for check in _card_checks(config)}
+    if status is None:
+        assert "card.issuer_key" not in found
+    else:
+        assert found["card.issuer_key"].status.value == status
+
+
+def test_read_identity__control_and_bidi_characters__removed_and_still_verified() -> None:
+    reader = CardIdentityReader(
+        SimulatedSlot(SimulatedMyNumberCard(load_person("control_chars"))),
+        issuer_key=load_issuer_key_from_pem())
+    identity = reader.read_identity("2468")
+    assert (identity.name, identity.address) == ("悪意[2J　太郎", "宮城県登米市号１町中]0;pwned")
+    assert identity.issuer_verified
+
+
+def load_issuer_key_from_pem() -> Any:
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    return load_pem_public_key(simulator_issuer_public_pem())
+
+
+def test_cli_card_read__control_characters__terminal_gets_no_escape(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run_cli(monkeypatch, tmp_path, "control_chars", ["card", "read", "--pin-stdin"],
+                    "2468\n") == 0
+    out = capsys.readouterr().out
+    assert not any(char in out for char in "\x00\x07\x1b\u202e")
+    assert "悪意[2J　太郎" in out
+
+
+def test_cli_print_identity__unsafe_identity__escaped_on_its_own(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.cli.card import _print_identity
+
+    _print_identity(replace(PLAIN, name="試験\x1b[31m\u202e　花子"), as_json=False)
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "\u202e" not in out
+    assert "試験\\u001b[31m\\u202e　花子" in out
+
+
+@pytest.mark.parametrize(("argv", "stdin", "code", "message"), [
+    ([], "1357\n", 3, "nothing was sent"),
+    (["--use-last-try"], "1357\n", 0, "using the last try"),
+    (["--use-last-try"], "0000\n", 2, "locked"),
+], ids=["refused", "allowed-right-pin", "allowed-wrong-pin"])
+def test_cli_card_read__one_try_left__refused_unless_use_last_try(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        argv: list[str], stdin: str, code: int, message: str) -> None:
+    sent: list[str] = []
+    original = CardIdentityReader.read_identity
+
+    def spy(self: CardIdentityReader, pin: str, *, use_last_try: bool = False) -> Identity:
+        sent.append(pin)
+        return original(self, pin, use_last_try=use_last_try)
+
+    monkeypatch.setattr(CardIdentityReader, "read_identity", spy)
+    assert _run_cli(monkeypatch, tmp_path, "last_try",
+                    ["card", "read", "--pin-stdin", *argv], stdin) == code
+    assert message in capsys.readouterr().err
+    assert bool(sent) is bool(argv)          # refused: the PIN never went to the reader

@@ -19,16 +19,19 @@ from devices.smartcard.pcsc_transport import PcscSlot
 from devices.smartcard.reader_monitor import ReaderMonitor
 from devices.smartcard.simulated_card import (
     SimulatedMyNumberCard,
+    build_files,
     load_person,
     simulator_issuer_public_pem,
 )
 from devices.smartcard.vpcd_card import VpcdCard
 from kiosk.domain.identity import (
     CardInserted,
+    CardIntegrityError,
     CardReaderLost,
     CardReaderRecovered,
     CardRemovedError,
     CardWithdrawn,
+    LastTryError,
     NoCardError,
     PinLockedError,
     WrongPinError,
@@ -72,8 +75,8 @@ def insert_card(pcscd: Any) -> Iterator[InsertCard]:
     cards: list[VpcdCard] = []
 
     def insert(person: str = "plain", slot: int = 0, **kwargs: Any) -> VpcdCard:
-        card = VpcdCard(SimulatedMyNumberCard(load_person(person)), pcscd.vpcd_port(slot),
-                        **kwargs).start()
+        simulated = kwargs.pop("card", None) or SimulatedMyNumberCard(load_person(person))
+        card = VpcdCard(simulated, pcscd.vpcd_port(slot), **kwargs).start()
         cards.append(card)
         _wait_for(_present(pcscd.reader_names[slot]), 10, "pcscd to see the card")
         return card
@@ -100,6 +103,22 @@ def test_pcscd_read__persons__identity_with_signature(insert_card: InsertCard, p
     identity = reader.read_identity(pin)
     assert identity.given_name == given
     assert identity.address == load_person(person).address
+    assert identity.issuer_verified
+
+
+@pytest.mark.parametrize(("forged_issuer", "check"), [
+    (True, "certificate"), (False, "internal authentication")],
+    ids=["own issuer", "replayed on a blank card"])
+def test_pcscd_read__forged_card__refused(insert_card: InsertCard, forged_issuer: bool,
+                                          check: str) -> None:
+    person = load_person("plain")
+    forged = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    files = build_files(person, forged) if forged_issuer else build_files(person)
+    insert_card(card=SimulatedMyNumberCard(person, files, ap_key=forged))
+    reader = CardIdentityReader(PcscSlot("00 00"), issuer_key=_issuer())
+    with pytest.raises(CardIntegrityError) as caught:
+        reader.read_identity("1234")
+    assert caught.value.check == check
 
 
 def test_pcscd_read__wrong_pin__tries_decrement(insert_card: InsertCard) -> None:
@@ -118,8 +137,11 @@ def test_pcscd_read__last_try_wrong__locked_and_nothing_sent_after(
     card = insert_card("plain")
     card.card.tries = 1
     reader = CardIdentityReader(PcscSlot(READER_0))
+    with pytest.raises(LastTryError):
+        reader.read_identity("0000")               # not confirmed: the try is kept
+    assert card.card.tries == 1
     with pytest.raises(PinLockedError):
-        reader.read_identity("0000")
+        reader.read_identity("0000", use_last_try=True)
     before = card.apdus
     with pytest.raises(PinLockedError):
         reader.read_identity("1234")

@@ -23,6 +23,7 @@ from kiosk.domain.identity import (
     CardIntegrityError,
     CardProtocolError,
     CardRemovedError,
+    LastTryError,
     NotMyNumberCardError,
     PinFormatError,
     PinLockedError,
@@ -37,11 +38,9 @@ PLAIN_FLOW = [
     "00200080",                          # tries left, no try used
     "002000800431323334",                # VERIFY once
     "00a4020c020002",                    # SELECT EF 0002
-    "00b0000007",                        # header
-    "00b0000776",                        # the rest (125 - 7 bytes)
+    "00b0000000",                        # Le = 256: the whole 125-byte TLV (and filler)
     "00a4020c020003",                    # SELECT EF 0003
-    "00b0000007",
-    "00b0000744",                        # up to the end of DF32 (75 - 7 bytes)
+    "00b000004b",                        # exactly the 75 bytes up to the end of DF32
 ]
 
 
@@ -95,12 +94,13 @@ def test_read_identity__test_persons__four_items_and_signature(
     assert identity.address == load_person(person).address
 
 
-def test_read_identity__long_address__ber_81_and_three_reads() -> None:
+def test_read_identity__long_address__ber_81_and_two_reads() -> None:
     slot = _slot("long_address")
     recorder = Recorder(slot)
     with slot.session():
         read_sequence.read_identity(recorder, "4321")
-    assert recorder.sent[4:8] == ["00a4020c020002", "00b0000007", "00b0000700", "00b001072d"]
+    assert recorder.sent[4:7] == ["00a4020c020002", "00b0000000", "00b0010034"]
+    assert len(recorder.sent) == 9
     ef = build_files(load_person("long_address"))[2]
     assert ef.startswith(bytes.fromhex("ff2082012f"))          # outer length 82 xx xx
     assert bytes.fromhex("df2381fc") in ef                      # address length 81 xx
@@ -137,7 +137,7 @@ def test_read_identity__wrong_pin__tries_decrement_then_lock(
     assert slot.card is not None
     slot.card.tries = start
     with slot.session() as channel, pytest.raises(error) as caught:
-        read_sequence.read_identity(channel, pin)
+        read_sequence.read_identity(channel, pin, use_last_try=True)
     assert slot.card.tries == left
     assert getattr(caught.value, "tries_left", None) == left
 
@@ -147,8 +147,20 @@ def test_read_identity__right_pin_after_wrong__counter_reset() -> None:
     assert slot.card is not None
     slot.card.tries = 1
     with slot.session() as channel:
-        read_sequence.read_identity(channel, "1234")
+        read_sequence.read_identity(channel, "1234", use_last_try=True)
     assert slot.card.tries == 3
+
+
+@pytest.mark.parametrize("pin", ["1234", "9999"], ids=["right", "wrong"])
+def test_read_identity__one_try_left_unconfirmed__nothing_sent(pin: str) -> None:
+    slot = _slot("plain")
+    assert slot.card is not None
+    slot.card.tries = 1
+    recorder = Recorder(slot)
+    with slot.session(), pytest.raises(LastTryError):
+        read_sequence.read_identity(recorder, pin)
+    assert recorder.sent == PLAIN_FLOW[:3]          # the tries were asked; no VERIFY with data
+    assert slot.card.tries == 1
 
 
 def test_read_identity__locked_card__no_pin_sent() -> None:
@@ -174,7 +186,7 @@ def test_read_identity__not_my_number_card__clear_error() -> None:
         read_sequence.read_identity(channel, "1234")
 
 
-@pytest.mark.parametrize("after", [1, 3, 4, 6, 9])
+@pytest.mark.parametrize("after", [1, 3, 4, 6, 7])
 def test_read_identity__card_removed_mid_read__typed_error(after: int) -> None:
     slot = _slot("plain", remove_after=after)
     with slot.session() as channel, pytest.raises(CardRemovedError):
@@ -212,6 +224,80 @@ def test_read_identity__integrity_record_forged__signature_mismatch() -> None:
     assert caught.value.check == "signature"
 
 
+def _forged_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def test_read_identity__issuer_key__card_authenticated_and_marked_verified() -> None:
+    slot = _slot("plain")
+    recorder = Recorder(slot)
+    with slot.session():
+        identity = read_sequence.read_identity(recorder, "1234", _issuer())
+    assert identity.issuer_verified
+    assert recorder.sent[-2] == "0084000010"                     # GET CHALLENGE
+    assert recorder.sent[-1].startswith("802a000033" + "3031300d06096086480165030402010500")
+
+
+def test_read_identity__no_issuer_key__not_marked_verified() -> None:
+    slot = _slot("plain")
+    with slot.session() as channel:
+        identity = read_sequence.read_identity(channel, "1234")
+    assert not identity.issuer_verified
+
+
+def _forged_card(how: str) -> SimulatedMyNumberCard:
+    """A card a forger can make: a key of his own wherever the issuer's is needed."""
+    person, forged = load_person("plain"), _forged_key()
+    if how == "own issuer":             # everything signed by a self-made "issuer"
+        return SimulatedMyNumberCard(person, build_files(person, forged), ap_key=forged)
+    if how == "replayed on a blank card":   # a real card's files, copied; its key is not
+        return SimulatedMyNumberCard(person, build_files(person), ap_key=forged)
+    files = build_files(person)         # real files, EF 0007 swapped for the forger's key
+    files[7] = build_files(person, forged)[7]
+    return SimulatedMyNumberCard(person, files, ap_key=forged)
+
+
+@pytest.mark.parametrize(("how", "check"), [
+    ("own issuer", "certificate"),
+    ("replayed on a blank card", "internal authentication"),
+    ("own AP key", "card key"),
+])
+def test_read_identity__forged_card__refused(how: str, check: str) -> None:
+    slot = SimulatedSlot(_forged_card(how))
+    with slot.session() as channel, pytest.raises(CardIntegrityError) as caught:
+        read_sequence.read_identity(channel, "1234", _issuer())
+    assert caught.value.check == check
+
+
+def test_read_identity__forged_card_without_issuer_key__read_but_unverified() -> None:
+    slot = SimulatedSlot(_forged_card("own issuer"))
+    with slot.session() as channel:
+        identity = read_sequence.read_identity(channel, "1234")
+    assert identity.given_name == "花子"
+    assert not identity.issuer_verified
+
+
+def test_internal_authenticate__replayed_answer__refused() -> None:
+    """Recording a genuine answer does not help: the kiosk's half of the nonce is new."""
+    genuine = _slot("plain")
+    with genuine.session() as channel:
+        read_sequence.select_application(channel)
+        read_sequence.verify_pin(channel, "1234")
+        challenge = channel.transmit(read_sequence.apdu.get_challenge())[:-2]
+        recorded = channel.transmit(read_sequence.apdu.internal_authenticate(
+            read_sequence.challenge_digest_info(challenge + b"x" * 16)))
+
+    def replay(command: bytes, response: bytes) -> bytes:
+        return recorded if command[:2] == b"\x80\x2a" else response
+
+    assert recorded.endswith(b"\x90\x00")
+    assert len(recorded) == 258
+    blank = Recorder(_slot("plain"), replay)
+    with blank.slot.session(), pytest.raises(CardIntegrityError) as caught:
+        read_sequence.read_identity(blank, "1234", _issuer())
+    assert caught.value.check == "internal authentication"
+
+
 def _answer_61xx(command: bytes, response: bytes) -> bytes:
     """A T=0-style path: data comes back through GET RESPONSE."""
     if command[1] == 0xB0 and len(response) > 2:
@@ -224,15 +310,15 @@ def _answer_61xx(command: bytes, response: bytes) -> bytes:
 
 def _answer_6cxx(command: bytes, response: bytes) -> bytes:
     """A card that wants Le to be exactly what is left, answering 6Cxx first."""
-    first_header_read = command[1:5] == bytes.fromhex("b0000007")
+    first_header_read = command[1:5] == bytes.fromhex("b0000000")
     if first_header_read and not getattr(_answer_6cxx, "seen", False):
         _answer_6cxx.seen = True  # type: ignore[attr-defined]
-        return b"\x6c\x07"
+        return b"\x6c\x8d"                 # the EF: 125-byte TLV + 16 filler
     return response
 
 
 @pytest.mark.parametrize(("rewrite", "extra"), [(_answer_61xx, "00c00000"),
-                                                (_answer_6cxx, "00b0000007")],
+                                                (_answer_6cxx, "00b000008d")],
                          ids=["61xx", "6cxx"])
 def test_exchange__61xx_and_6cxx__followed_transparently(
         rewrite: Callable[[bytes, bytes], bytes], extra: str) -> None:

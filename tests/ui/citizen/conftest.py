@@ -58,10 +58,11 @@ def make_kiosk(qtbot, tmp_path):
 
     def make(*, person: str = "plain", text_scale: int = 100, high_contrast: bool = False,
              headset: bool = False, voice: bool = True, idle_timeout_s: int = 120,
-             size: tuple[int, int] = (800, 1280)) -> Kiosk:
+             size: tuple[int, int] = (800, 1280), issuer_ca_key: str = "") -> Kiosk:
         config = load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": str(tmp_path / "data"),
                                             "KIOSK_UI_SCREEN_DPI": "96"})
-        config = replace(config, card=replace(config.card, person=person),
+        config = replace(config, card=replace(config.card, person=person,
+                                              issuer_ca_key=issuer_ca_key),
                          speech=replace(config.speech, headset=headset),
                          ui=replace(config.ui, idle_timeout_s=idle_timeout_s))
         services = build_services(config, demo=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from devices.smartcard.simulated_card import simulator_issuer_public_pem
+from kiosk.domain.application import Provenance as StoredProvenance
 from kiosk.domain.identity import CardWithdrawn
 from kiosk.domain.ticket import TicketState
 from kiosk.services.visit import Stage
@@ -226,3 +228,26 @@ def test_tablet__ticket__number_spoken_in_japanese_and_citizen_language(make_kio
     label = kiosk.tablet.visit.ticket.label
     languages = {lang for lang, text in kiosk.speaker.said if label in text}
     assert languages == {"ja", "en"}
+
+
+@pytest.mark.parametrize(("with_key", "stored"), [
+    (False, StoredProvenance.CARD_UNVERIFIED), (True, StoredProvenance.CARD)],
+    ids=["no-issuer-key", "issuer-key"])
+def test_tablet__card_answers__stored_as_verified_only_with_the_issuer_key(
+        make_kiosk, tmp_path, monkeypatch, with_key, stored):
+    key = tmp_path / "issuer.pem"
+    key.write_bytes(simulator_issuer_public_pem())
+    kiosk = make_kiosk(issuer_ca_key=str(key) if with_key else "")
+    sent = []
+    submit = kiosk.services.submissions.submit
+    monkeypatch.setattr(kiosk.services.submissions, "submit",
+                        lambda submission: sent.append(submission) or submit(submission))
+    _to_identify(kiosk, "juminhyo")
+    kiosk.pilot.tap("use-card")
+    _enter_pin(kiosk, "1234")
+    kiosk.wait_for(Stage.FORMS)
+    _answer_all(kiosk)
+    kiosk.pilot.tap("submit-noslip")
+    kiosk.wait_for(Stage.TICKET)
+
+    assert sent[0].answers["applicant_name"].provenance is stored
