@@ -98,6 +98,8 @@ def _main(argv: Sequence[str] | None) -> int:
         except KioskError as exc:
             print(f"kiosk: {exc}", file=sys.stderr)
             return 1
+        except BrokenPipeError:
+            raise          # the reader went away: quiet_on_closed_pipe ends the command
         except Exception as exc:  # a bug: its message may hold personal data, so type and place
             sys.excepthook(type(exc), exc, exc.__traceback__)
             return 1

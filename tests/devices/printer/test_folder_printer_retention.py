@@ -81,7 +81,7 @@ def test_load_config__printer_retention_not_positive__error_names_key(tmp_path, 
     with pytest.raises(ConfigError) as raised:
         load_config(config, {})
 
-    assert "[printer] retention_hours must be 1 or more" in raised.value.english()
+    assert f"[printer] retention_hours = {value}: must be more than 0" in raised.value.english()
     assert str(config) in raised.value.english()
 
 

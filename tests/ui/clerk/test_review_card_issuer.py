@@ -62,8 +62,8 @@ def test_review_panel__unverified_card__source_says_so(world, qtbot):
     qtbot.addWidget(panel)
     panel.show_application(review)
     row = [f.field_id for f in panel.fields].index("applicant_name")
-    assert "⚠" in panel.table.item(row, 2).text()
-    assert "未検証" in panel.table.item(row, 2).text()
+    assert "⚠" in panel.table.item(row, 0).text()
+    assert "未検証" in panel.table.item(row, 0).text()
 
 
 def test_review_fields__stored_bidi_override__clerk_sees_logical_order(world):
