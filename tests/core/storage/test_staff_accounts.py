@@ -35,13 +35,15 @@ def test_hash_password__same_password__salted_differently_and_slow_by_default():
     assert "correct horse" not in first
 
 
-def test_staff__add_list_disable__disabled_cannot_log_in(storage):
+def test_staff__add_list_disable__disabled_cannot_log_in(storage, clock):
     staff = StaffService(storage.staff)
     staff.add("sato", "佐藤 一郎", Role.SUPERVISOR, "correct horse battery")
 
     assert staff.authenticate("sato", "correct horse battery").role is Role.SUPERVISOR
     assert staff.authenticate("sato", "wrong password!") is None
+    clock.advance(minutes=1)                      # past the delay after a failure
     assert staff.authenticate("nobody", "correct horse battery") is None
+    clock.advance(minutes=1)
     staff.disable("sato")
     assert staff.authenticate("sato", "correct horse battery") is None
     assert [(m.login, m.active) for m in staff.list()] == [("sato", False)]
