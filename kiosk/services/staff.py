@@ -34,6 +34,8 @@ from kiosk.i18n import N_, S_
 from kiosk.storage.staff_store import StaffStore
 
 __all__ = [
+    "DEMO_LOGIN",
+    "DEMO_PASSWORD",
     "MIN_PASSWORD_LENGTH",
     "AccountLockedError",
     "LoginRefusedError",
@@ -50,6 +52,10 @@ MIN_PASSWORD_LENGTH = 10
 # wrong password and does not reveal which logins exist.
 _DUMMY_HASH = hash_password("not-a-real-password")
 _UNLOCKERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+# The demo's account, shown on the demo's login screen and in the README. Only `kiosk demo` on
+# its own embedded database creates it (see ensure_demo_account).
+DEMO_LOGIN = "demo"
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - the demo's published password, on purpose
 
 
 class WeakPasswordError(UserFacingError):
@@ -155,6 +161,21 @@ class StaffService:
         if member is None:
             raise NotAllowedError(S_("Staff accounts exist already: an admin must log in."))
         self._changed(member, "added", None)
+        return member
+
+    def ensure_demo_account(self) -> StaffMember:
+        """The demo's supervisor account, created, or reset to the known password and
+        unlocked, so that the login screen's hint is always true. For ``kiosk demo`` only."""
+        found = self._store.credentials(DEMO_LOGIN)
+        if found is None:
+            return self.add(DEMO_LOGIN, "デモ職員", Role.SUPERVISOR, DEMO_PASSWORD)
+        member, stored, state = found
+        if not verify_password(DEMO_PASSWORD, stored):
+            member = self.set_password(DEMO_LOGIN, DEMO_PASSWORD)
+        if not member.active:
+            member = self.enable(DEMO_LOGIN)
+        if state.failures or member.locked:
+            member = self._store.unlock(DEMO_LOGIN)
         return member
 
     def has_accounts(self) -> bool:

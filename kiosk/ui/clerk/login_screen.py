@@ -1,13 +1,20 @@
-"""The clerk's login: staff id and password, checked against the staff store."""
+"""The clerk's login: staff id and password, checked against the staff store.
+
+After a failed login the button waits as long as the service makes the next try wait (the
+delay grows with each failure, and the service refuses early tries anyway); a locked account
+says to ask a supervisor. In the demo a hint shows the demo clerk's staff ID and password.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+import math
+
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.domain.staff import Role
 from kiosk.i18n import S_, Translator
-from kiosk.services.staff import StaffService
+from kiosk.services.staff import LoginRefusedError, StaffService
 
 __all__ = ["LoginScreen"]
 
@@ -30,7 +37,13 @@ class LoginScreen(QWidget):
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.message = QLabel("", wordWrap=True)
         self.message.setProperty("role", "error")
+        # Shown only in the demo (see show_hint): who to log in as.
+        self.hint = QLabel("", wordWrap=True)
+        self.hint.setObjectName("login-hint")
+        self.hint.hide()
         self.submit = QPushButton(tr(S_("Log in")))
+        self._wait = QTimer(self, singleShot=True)
+        self._wait.timeout.connect(lambda: self.submit.setEnabled(True))
         self.submit.clicked.connect(self._on_submit)
         self.password.returnPressed.connect(self._on_submit)
         form = QFormLayout()
@@ -38,6 +51,7 @@ class LoginScreen(QWidget):
         form.addRow(tr(S_("Password")), self.password)
         layout = self._layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.hint)
         layout.addLayout(form)
         layout.addWidget(self.submit)
         layout.addWidget(self.message)
@@ -52,12 +66,24 @@ class LoginScreen(QWidget):
         self.password.clear()
         self.message.clear()
 
+    def show_hint(self, text: str) -> None:
+        """Show ``text`` above the form (the demo's account)."""
+        self.hint.setText(text)
+        self.hint.show()
+
     def _on_submit(self) -> None:
-        member = self._staff.authenticate(self.login.text().strip(), self.password.text())
-        self.password.clear()
-        if member is None:
-            self.message.setText(self._tr(S_("The staff ID or the password is not correct.")))
+        if not self.submit.isEnabled():
+            return          # Return pressed in the password field while the button waits
+        try:
+            member = self._staff.log_in(self.login.text().strip(), self.password.text())
+        except LoginRefusedError as exc:
+            self.password.clear()
+            self.message.setText(self._tr(exc.message_id, **exc.params))
+            if exc.wait_s > 0:
+                self.submit.setEnabled(False)
+                self._wait.start(math.ceil(exc.wait_s * 1000))
             return
+        self.password.clear()
         if member.role not in _DESK_ROLES:
             self.message.setText(self._tr(S_("This account may not use the clerk desktop.")))
             return
