@@ -268,7 +268,8 @@ class StaffService:
         """Refuse a locked account, or a try during the delay, before the password is looked at
         (so the answer cannot tell whether it was right)."""
         if state.locked_at is not None:
-            self._failed_here(now)
+            # Not counted at this device: no password was checked, and the supervisor who
+            # comes to unlock it should not have to wait.
             self._usage.record(StaffLoginFailed(staff=member.id, reason="locked",
                                                 failures=state.failures))
             raise _refused(AccountLockedError, 0.0)

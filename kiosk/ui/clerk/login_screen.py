@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.domain.staff import Role
@@ -20,6 +20,8 @@ __all__ = ["LoginScreen"]
 
 # Auditors log in too, but their desk shows only the usage log (see ClerkWindow).
 _DESK_ROLES = frozenset({Role.CLERK, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN})
+# The service measures the delay from the failure's time, a little before the button waits.
+_MARGIN_MS = 100
 
 
 class LoginScreen(QWidget):
@@ -42,7 +44,8 @@ class LoginScreen(QWidget):
         self.hint.setObjectName("login-hint")
         self.hint.hide()
         self.submit = QPushButton(tr(S_("Log in")))
-        self._wait = QTimer(self, singleShot=True)
+        # Precise: a coarse timer may fire 5 % early, and the service would refuse that try.
+        self._wait = QTimer(self, singleShot=True, timerType=Qt.TimerType.PreciseTimer)
         self._wait.timeout.connect(lambda: self.submit.setEnabled(True))
         self.submit.clicked.connect(self._on_submit)
         self.password.returnPressed.connect(self._on_submit)
@@ -81,7 +84,7 @@ class LoginScreen(QWidget):
             self.message.setText(self._tr(exc.message_id, **exc.params))
             if exc.wait_s > 0:
                 self.submit.setEnabled(False)
-                self._wait.start(math.ceil(exc.wait_s * 1000))
+                self._wait.start(math.ceil(exc.wait_s * 1000) + _MARGIN_MS)
             return
         self.password.clear()
         if member.role not in _DESK_ROLES:
