@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBox
 
 from kiosk.domain.staff import Role
 from kiosk.i18n import S_, Translator
-from kiosk.services.staff import LoginRefusedError, StaffService
+from kiosk.services.staff import LoginRefusedError, LoginWaitError, StaffService
 
 __all__ = ["LoginScreen"]
 
@@ -46,7 +46,10 @@ class LoginScreen(QWidget):
         self.submit = QPushButton(tr(S_("Log in")))
         # Precise: a coarse timer may fire 5 % early, and the service would refuse that try.
         self._wait = QTimer(self, singleShot=True, timerType=Qt.TimerType.PreciseTimer)
-        self._wait.timeout.connect(lambda: self.submit.setEnabled(True))
+        self._wait.timeout.connect(self._on_wait_over)
+        self.wait_note = QLabel("", wordWrap=True)      # while the button waits
+        self.wait_note.setProperty("role", "muted")
+        self.wait_note.hide()
         self.submit.clicked.connect(self._on_submit)
         self.password.returnPressed.connect(self._on_submit)
         form = QFormLayout()
@@ -58,6 +61,7 @@ class LoginScreen(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.submit)
         layout.addWidget(self.message)
+        layout.addWidget(self.wait_note)
         layout.addStretch(1)
 
     def add_below(self, widget: QWidget) -> None:
@@ -74,6 +78,10 @@ class LoginScreen(QWidget):
         self.hint.setText(text)
         self.hint.show()
 
+    def _on_wait_over(self) -> None:
+        self.submit.setEnabled(True)
+        self.wait_note.hide()
+
     def _on_submit(self) -> None:
         if not self.submit.isEnabled():
             return          # Return pressed in the password field while the button waits
@@ -82,6 +90,10 @@ class LoginScreen(QWidget):
         except LoginRefusedError as exc:
             self.password.clear()
             self.message.setText(self._tr(exc.message_id, **exc.params))
+            if exc.wait_s > 0 and not isinstance(exc, LoginWaitError):
+                self.wait_note.setText(self._tr(S_("You can try again in {seconds} seconds."),
+                                                seconds=math.ceil(exc.wait_s)))
+                self.wait_note.show()
             if exc.wait_s > 0:
                 self.submit.setEnabled(False)
                 self._wait.start(math.ceil(exc.wait_s * 1000) + _MARGIN_MS)

@@ -49,6 +49,10 @@ class OpenTicketsPanel(QGroupBox):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
+        # Room for three rows: the queue below needs the height more.
+        self.table.setMaximumHeight(self.table.horizontalHeader().sizeHint().height()
+                                    + 3 * self.table.verticalHeader().defaultSectionSize()
+                                    + 2 * self.table.frameWidth())
         self.message = QLabel("", wordWrap=True)
         self.message.setProperty("role", "error")
         self.buttons: dict[str, QPushButton] = {}

@@ -29,12 +29,14 @@ def test_login__wrong_password__button_waits_and_early_right_password_not_checke
 
     assert window.login.message.text() == "職員IDまたはパスワードが正しくありません。"
     assert not window.login.submit.isEnabled()
+    assert window.login.wait_note.text() == "2秒後にもう一度お試しいただけます。"
     window.login.password.setText(PASSWORD)
     qtbot.keyClick(window.login.password, Qt.Key.Key_Return)      # Return bypasses no button
     assert window.currentWidget() is window.login
     assert window.member is None
 
     qtbot.waitUntil(window.login.submit.isEnabled, timeout=10_000)
+    assert not window.login.wait_note.isVisibleTo(window.login)
     _login(qtbot, window, "clerk1", PASSWORD)
     assert window.login.message.text() == ""
     assert window.currentWidget() is window.desk_page
