@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, Row, case, exists, insert, literal, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Engine, Row, case, exists, insert, literal, select, update
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from kiosk.domain.staff import LoginState, Role, StaffMember
 from kiosk.errors import StorageError
@@ -14,7 +16,9 @@ from kiosk.ports import Clock
 from kiosk.storage.engine import transaction
 from kiosk.storage.schema import staff
 
-__all__ = ["StaffExistsError", "StaffNotFoundError", "StaffStore"]
+__all__ = ["StaffExistsError", "StaffNotFoundError", "StaffPrivilegeError", "StaffStore"]
+
+_INSUFFICIENT_PRIVILEGE = "42501"     # PostgreSQL's SQLSTATE
 
 
 class StaffExistsError(StorageError):
@@ -23,6 +27,28 @@ class StaffExistsError(StorageError):
 
 class StaffNotFoundError(StorageError):
     """No staff account with that login."""
+
+
+class StaffPrivilegeError(StorageError):
+    """The database user may not change staff accounts (IT restricted it on purpose)."""
+
+
+@contextmanager
+def _changing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction whose "permission denied" says who may change staff accounts.
+
+    IT may give the devices' database user no right to add or change accounts (README:
+    staff accounts); then ``kiosk staff`` works only with IT's own database user.
+    """
+    try:
+        with transaction(engine, write=True) as connection:
+            yield connection
+    except ProgrammingError as exc:
+        if getattr(exc.orig, "sqlstate", None) != _INSUFFICIENT_PRIVILEGE:
+            raise
+        raise StaffPrivilegeError(S_(
+            "The database does not let this database user change staff accounts. Run the "
+            "command with the database user IT keeps for staff administration.")) from exc
 
 
 class StaffStore:
@@ -44,7 +70,7 @@ class StaffStore:
             StaffExistsError: the login is taken.
         """
         try:
-            with transaction(self._engine, write=True) as connection:
+            with _changing(self._engine) as connection:
                 row = connection.execute(insert(staff).values(
                     login=login, display_name=display_name, role=role.value,
                     password_hash=password_hash, active=True, created_at=self._clock.now(),
@@ -68,7 +94,7 @@ class StaffStore:
         source = select(*[literal(value, column.type) for value, column
                           in zip(values.values(), columns, strict=True)]
                         ).where(~exists(select(staff.c.id)))
-        with transaction(self._engine, write=True) as connection:
+        with _changing(self._engine) as connection:
             row = connection.execute(insert(staff).from_select(columns, source)
                                      .returning(staff)).first()
         return None if row is None else _member(row)
@@ -132,7 +158,7 @@ class StaffStore:
         return self._update(login, failed_logins=0, last_failed_at=None, locked_at=None)
 
     def _update(self, login: str, **values: object) -> StaffMember:
-        with transaction(self._engine, write=True) as connection:
+        with _changing(self._engine) as connection:
             row = connection.execute(update(staff).where(staff.c.login == login)
                                      .values(**values).returning(staff)).first()
         if row is None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import uuid
 
+import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
 from kiosk.cli import main
 from kiosk.domain.staff import Role, hash_password, verify_password
 from kiosk.ports import SystemClock
-from kiosk.services.staff import StaffService, WeakPasswordError
+from kiosk.services.staff import StaffService, WeakPasswordError, WrongLoginError
 from kiosk.storage.database import open_storage
 from kiosk.storage.staff_store import StaffExistsError, StaffNotFoundError
 
@@ -166,3 +169,41 @@ def test_cli_db__status_and_purge__report_and_exit_codes(database_url, monkeypat
     captured = capsys.readouterr()
     assert "kiosk db upgrade" in captured.err
     assert "purged the answers of 0 application(s)" in captured.out
+
+
+@pytest.mark.postgres
+def test_cli_staff__device_database_user_without_staff_rights__refused_but_logins_count(
+        postgres_server, monkeypatch, capsys):
+    """The README's alternative: the devices' database user may not change staff rows, except
+    the failed-login columns; staff administration then needs IT's own database user."""
+    owner_url = postgres_server.url(postgres_server.create_database())
+    storage = open_storage(owner_url, SystemClock(), auto_upgrade=True)
+    StaffService(storage.staff).add("suzuki", "鈴木", Role.ADMIN, ADMIN_PASSWORD)
+    storage.close()
+    role = f"kiosk_device_{uuid.uuid4().hex[:8]}"
+    owner = psycopg.connect(owner_url.replace("postgresql+psycopg", "postgresql"),
+                            autocommit=True)
+    for statement in (f"CREATE ROLE {role} LOGIN PASSWORD 'device-pass'",
+                      f"GRANT SELECT ON alembic_version, staff TO {role}",
+                      f"GRANT UPDATE (failed_logins, last_failed_at, locked_at) ON staff TO {role}"):
+        owner.execute(statement)
+    url = make_url(owner_url).set(username=role, password="device-pass")
+    device_url = url.render_as_string(hide_password=False)
+    try:
+        monkeypatch.setenv("KIOSK_DATABASE_URL", device_url)
+        assert _staff(monkeypatch, ["add", "eve", "--name", "x", "--stdin"],
+                      f"suzuki\n{ADMIN_PASSWORD}\n{ADMIN_PASSWORD}\n") == 2
+        assert "does not let this database user change staff accounts" in capsys.readouterr().err
+
+        device = open_storage(device_url, SystemClock())
+        try:
+            with pytest.raises(WrongLoginError):
+                StaffService(device.staff).log_in("suzuki", "a wrong guess")
+            assert device.staff.credentials("suzuki")[2].failures == 1
+            assert [m.login for m in device.staff.list()] == ["suzuki"]
+        finally:
+            device.close()
+    finally:
+        owner.execute(f"DROP OWNED BY {role}")
+        owner.execute(f"DROP ROLE {role}")
+        owner.close()
