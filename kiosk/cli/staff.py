@@ -31,6 +31,8 @@ from kiosk.storage.staff_store import StaffStore
 
 _ADMINS = frozenset({Role.ADMIN})
 _SUPERVISORS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+_NO_ACCOUNT = S_("There is no staff account yet: add the first admin first (kiosk staff add "
+                 "LOGIN --name NAME --role admin).")
 
 
 class CredentialsMissingError(UserFacingError):
@@ -129,6 +131,8 @@ def _as(roles: frozenset[Role], args: argparse.Namespace, config: Config,
         action: Callable[[StaffService, StaffMember, _Answers], str]) -> int:
     answers = _Answers(args.stdin)
     with _service(config) as staff:
+        if not staff.has_accounts():
+            raise NotAllowedError(_NO_ACCOUNT)
         member = _log_in(staff, answers, roles)
         print(action(staff, member, answers))
     return 0
@@ -140,9 +144,7 @@ def run_add(args: argparse.Namespace, config: Config) -> int:
     with _service(config) as staff:
         if not staff.has_accounts():
             if role is not Role.ADMIN:
-                raise NotAllowedError(S_(
-                    "There is no staff account yet: add the first admin first (kiosk staff "
-                    "add LOGIN --name NAME --role admin)."))
+                raise NotAllowedError(_NO_ACCOUNT)
             print("kiosk: no staff account exists yet: adding the first admin without a "
                   "login", file=sys.stderr)
             member = staff.add_first_admin(args.login, args.name,

@@ -147,12 +147,14 @@ def test_cli_staff__without_an_admin_login__refused_with_exit_2(
     assert accounts == {("suzuki", "admin", True), ("clerk9", "clerk", True)}
 
 
-def test_cli_staff_add__first_account_not_admin__refused(database_url, monkeypatch, capsys):
+@pytest.mark.parametrize("args", [["add", "sato", "--name", "佐藤", "--stdin"],
+                                  ["list", "--stdin"], ["unlock", "sato", "--stdin"]])
+def test_cli_staff__no_account_yet_and_not_adding_an_admin__refused_naming_the_first_step(
+        database_url, monkeypatch, capsys, args):
     monkeypatch.setenv("KIOSK_DATABASE_URL", database_url)
     assert main(["db", "upgrade"]) == 0
 
-    assert _staff(monkeypatch, ["add", "sato", "--name", "佐藤", "--stdin"],
-                  f"{ADMIN_PASSWORD}\n") == 2
+    assert _staff(monkeypatch, args, f"sato\n{ADMIN_PASSWORD}\n{ADMIN_PASSWORD}\n") == 2
 
     assert "add the first admin first" in capsys.readouterr().err
 
