@@ -36,6 +36,7 @@ __all__ = [
     "ModelsConfig",
     "PrinterConfig",
     "SpeechConfig",
+    "StaffConfig",
     "UiConfig",
     "load_config",
 ]
@@ -140,6 +141,15 @@ class AuditConfig:
 
 
 @dataclass(frozen=True)
+class StaffConfig:
+    """Staff logins: the delay after a failed login and the lockout (the same on every PC)."""
+
+    lockout_after: int = 5            # failed logins in a row that lock the account
+    login_delay_s: float = 2.0        # wait after the first failure; doubles with each one
+    login_delay_max_s: float = 60.0   # the longest wait between two tries
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration of one device."""
 
@@ -152,6 +162,7 @@ class Config:
     ui: UiConfig = field(default_factory=UiConfig)
     models: ModelsConfig = field(default_factory=ModelsConfig)
     audit: AuditConfig = field(default_factory=AuditConfig)
+    staff: StaffConfig = field(default_factory=StaffConfig)
     source: Path | None = None        # the file it was read from, for messages
 
     @property
@@ -191,6 +202,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "ui": UiConfig,
     "models": ModelsConfig,
     "audit": AuditConfig,
+    "staff": StaffConfig,
 }
 
 

@@ -36,6 +36,11 @@ __all__ = [
     "SessionEnded",
     "SessionStarted",
     "SoftwareStarted",
+    "StaffChanged",
+    "StaffLocked",
+    "StaffLoggedIn",
+    "StaffLoginFailed",
+    "StaffUnlocked",
     "TicketCalled",
     "TicketFinished",
     "TicketIssued",
@@ -297,6 +302,59 @@ class ClerkEdited(UsageEvent):
     fields: int
 
 
+# ---------------------------------------------------------------- staff accounts
+# Never the login or password typed: a failed login names the account (its internal id) only
+# when the typed login exists, so a password typed into the login field never reaches the log.
+@dataclass(frozen=True, slots=True)
+class StaffLoggedIn(UsageEvent):
+    """A staff member logged in (clerk desktop, or an admin command of ``kiosk staff``)."""
+
+    KIND: ClassVar[str] = "staff.login"
+    staff: int
+
+
+@dataclass(frozen=True, slots=True)
+class StaffLoginFailed(UsageEvent):
+    """A login was refused: ``reason`` is ``unknown`` (no such login; ``staff`` is None),
+    ``wrong`` (password), ``disabled``, ``locked`` or ``waiting`` (tried during the delay);
+    ``failures`` is the account's count of failures in a row."""
+
+    KIND: ClassVar[str] = "staff.login_failed"
+    staff: int | None
+    reason: str
+    failures: int
+
+
+@dataclass(frozen=True, slots=True)
+class StaffLocked(UsageEvent):
+    """Too many failed logins in a row locked the account."""
+
+    KIND: ClassVar[str] = "staff.locked"
+    staff: int
+    failures: int
+
+
+@dataclass(frozen=True, slots=True)
+class StaffUnlocked(UsageEvent):
+    """A supervisor (``by``, a staff id) unlocked the account."""
+
+    KIND: ClassVar[str] = "staff.unlocked"
+    staff: int
+    by: int
+
+
+@dataclass(frozen=True, slots=True)
+class StaffChanged(UsageEvent):
+    """A staff account changed: ``change`` is ``added``, ``disabled``, ``enabled`` or
+    ``password``; ``by`` is the admin's staff id (None: the first admin, or set-up code)."""
+
+    KIND: ClassVar[str] = "staff.changed"
+    staff: int
+    change: str
+    role: str
+    by: int | None
+
+
 @dataclass(frozen=True, slots=True)
 class SoftwareStarted(UsageEvent):
     """The kiosk started with this software version."""
@@ -356,6 +414,7 @@ EVENT_TYPES: dict[str, type[UsageEvent]] = {
         SessionStarted, SessionEnded, LanguageChosen, ProceduresChosen, CardRead, PinOutcome,
         FormSubmitted, CaptionsUsed, TranslationUsed, ConversationUsed, PrintDone, TicketIssued,
         TicketCalled, TicketFinished, TicketTransferred, ClerkViewed, ClerkEdited,
+        StaffLoggedIn, StaffLoginFailed, StaffLocked, StaffUnlocked, StaffChanged,
         SoftwareStarted, ConfigChanged, ErrorOccurred, DayAnchor, LogRecovered, LogPurged)
 }
 

@@ -25,10 +25,15 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace, config: Config) -> int:
     """Start the demo and return the Qt exit code."""
     from kiosk.app import build_services, doctor_checks  # noqa: PLC0415 - heavy imports
+    from kiosk.services.staff import StaffService  # noqa: PLC0415
     from kiosk.ui.demo import run_demo  # noqa: PLC0415
 
     services = build_services(config, demo=True)
     try:
+        if not services.storage.shared:
+            # The demo clerk (shown on the login screen) only on the demo's own database, never
+            # on a city hall's shared one: its password is in the README.
+            StaffService(services.storage.staff, services.usage).ensure_demo_account()
         services.start_background()   # the board and the clerk follow the tablet live
         return run_demo(services, doctor_checks(services.config), quit_after=args.quit_after,
                         report=args.report, screenshot=args.screenshot)

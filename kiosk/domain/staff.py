@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-__all__ = ["Role", "StaffMember", "hash_password", "verify_password"]
+__all__ = ["LoginPolicy", "LoginState", "Role", "StaffMember", "hash_password", "verify_password"]
 
 # scrypt cost: n=2**14, r=8 takes ~50 ms and 16 MiB, slow enough against offline guessing of a
 # stolen database, fast enough for a clerk's login.
@@ -42,6 +42,48 @@ class StaffMember:
     role: Role
     active: bool
     created_at: datetime
+    locked_at: datetime | None = None     # locked after too many failed logins
+
+    @property
+    def locked(self) -> bool:
+        """Whether too many failed logins locked the account (a supervisor unlocks it)."""
+        return self.locked_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class LoginState:
+    """The failed logins of one account, as every clerk PC sees them in the database."""
+
+    failures: int = 0
+    last_failed_at: datetime | None = None
+    locked_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LoginPolicy:
+    """How failed logins slow down and then lock an account (``[staff]`` configuration).
+
+    After the k-th failure in a row the next try waits ``first_delay_s * 2**(k-1)`` seconds,
+    at most ``max_delay_s``; the ``lockout_after``-th failure locks the account.
+    """
+
+    lockout_after: int = 5
+    first_delay_s: float = 2.0
+    max_delay_s: float = 60.0
+
+    def delay_s(self, failures: int) -> float:
+        """Seconds the next try waits after ``failures`` failures in a row."""
+        if failures <= 0:
+            return 0.0
+        # The exponent is capped so a long run of failures cannot overflow the float.
+        return float(min(self.first_delay_s * 2 ** min(failures - 1, 32), self.max_delay_s))
+
+    def wait_s(self, failures: int, last_failed_at: datetime | None, now: datetime) -> float:
+        """Seconds left before the next try is allowed (0 when it is allowed now)."""
+        if last_failed_at is None:
+            return 0.0
+        elapsed = (now - last_failed_at).total_seconds()
+        return max(0.0, self.delay_s(failures) - elapsed)
 
 
 def _b64(data: bytes) -> str:

@@ -95,6 +95,10 @@ ALLOWED: dict[tuple[TicketAction, TicketState], TicketState] = {
     (A.HOLD, S.SERVING): S.HELD,
     (A.RESUME, S.HELD): S.ISSUED,
     (A.RESUME, S.NO_SHOW): S.ISSUED,
+    # A call nobody finished (the clerk desk restarted mid-call) goes back to the line.
+    (A.RESUME, S.CALLED): S.ISSUED,
+    (A.RESUME, S.RECALLED): S.ISSUED,
+    (A.RESUME, S.SERVING): S.ISSUED,
     (A.CANCEL, S.ISSUED): S.CANCELLED,
     (A.CANCEL, S.HELD): S.CANCELLED,
 }

@@ -22,6 +22,9 @@ from kiosk.storage.queue_store import QueueStore
 
 __all__ = ["CounterDesk", "DayFigure", "DeskBusyError", "NoTicketError", "day_figures"]
 
+# Called and not finished: the ticket belongs to the counter that called it.
+_OPEN = (TicketState.CALLED, TicketState.RECALLED, TicketState.SERVING)
+
 
 class NoTicketError(UserFacingError):
     """The action needs a called ticket, and none is at this counter."""
@@ -68,6 +71,34 @@ class CounterDesk:
     def wait_seconds(self, ticket: Ticket, now: datetime) -> int:
         """How long ``ticket`` has waited so far."""
         return max(0, int((now - ticket.queued_at).total_seconds()))
+
+    def open_tickets(self) -> list[Ticket]:
+        """Today's tickets called by this clerk or to this counter and not finished, other
+        than the current one: calls left over when the desk restarted or another clerk
+        logged in. The clerk takes one over, recalls it, or returns it to the line."""
+        current = self.current.id if self.current is not None else None
+        return [ticket for ticket in self._store.tickets(states=_OPEN)
+                if ticket.id != current
+                and (ticket.staff_id == self.staff.id or ticket.counter == self.counter)]
+
+    def take_over(self, ticket_id: int) -> Ticket:
+        """Serve an open ticket from :meth:`open_tickets` at this desk (without calling it).
+
+        Raises:
+            NoTicketError: it was finished or moved meanwhile (at another desk).
+        """
+        ticket = self._store.get(ticket_id)
+        if ticket.state not in _OPEN:
+            raise NoTicketError(S_("Ticket {ticket} is no longer open."), ticket=ticket.label)
+        self.current = ticket
+        return ticket
+
+    def return_to_line(self, ticket_id: int) -> Ticket:
+        """Put an open ticket back in its line (it keeps its place by its first wait)."""
+        ticket = self._queue.act(ticket_id, TicketAction.RESUME, staff_id=self.staff.id)
+        if self.current is not None and self.current.id == ticket_id:
+            self.current = None
+        return ticket
 
     def call_next(self) -> Ticket | None:
         """Call the next waiting ticket; ``None`` when nobody waits.

@@ -100,6 +100,12 @@ staff = Table(
     Column("password_hash", String(200), nullable=False),
     Column("active", Boolean, nullable=False, server_default="1"),
     Column("created_at", _Time, nullable=False),
+    # Failed logins since the last good one, shared by every clerk PC: the next try waits a
+    # growing delay after the last failure, and after [staff] lockout_after the account is
+    # locked until a supervisor unlocks it.
+    Column("failed_logins", Integer, nullable=False, server_default="0"),
+    Column("last_failed_at", _Time, nullable=True),
+    Column("locked_at", _Time, nullable=True),
 )
 
 # The last number handed out per service per day: one row, bumped atomically by an upsert.

@@ -30,10 +30,12 @@ from kiosk.errors import UserFacingError
 from kiosk.i18n import S_, Translator, staff_translator, translator
 from kiosk.services.counter_desk import CounterDesk, day_figures
 from kiosk.services.return_notice import forward_returns
-from kiosk.services.staff import StaffService
+from kiosk.services.staff import DEMO_LOGIN, DEMO_PASSWORD, StaffService, login_policy
 from kiosk.ui.clerk.audit_view import AuditView
 from kiosk.ui.clerk.conversation_tab import ConversationTab
+from kiosk.ui.clerk.locked_accounts import LockedAccountsPanel
 from kiosk.ui.clerk.login_screen import LoginScreen
+from kiosk.ui.clerk.open_tickets import OpenTicketsPanel
 from kiosk.ui.clerk.queue_panel import QueuePanel
 from kiosk.ui.clerk.review_panel import ReviewPanel
 from kiosk.ui.clerk.status_window import StatusPanel
@@ -62,8 +64,12 @@ class ClerkWindow(QStackedWidget):
         self._services = services
         self._tr = tr or staff_translator("ja")
         self._citizen_ja = translator("ja")
-        self._staff = StaffService(services.storage.staff)
+        self._staff = StaffService(services.storage.staff, services.usage,
+                                   login_policy(services.config.staff))
         self.login = LoginScreen(self._tr, self._staff)
+        if services.demo and not services.storage.shared:
+            self.login.show_hint(self._tr(S_("Demo: staff ID {login}, password {password}"),
+                                          login=DEMO_LOGIN, password=DEMO_PASSWORD))
         self.login.logged_in.connect(self._on_logged_in)
         # The device checks show under the login, so IT sees a broken printer before anyone
         # logs in.
@@ -79,6 +85,8 @@ class ClerkWindow(QStackedWidget):
         self.queue: QueuePanel | None = None
         self.review = ReviewPanel(self._tr, self._citizen_ja)
         self.supervisor: SupervisorPanel | None = None
+        self.open_tickets: OpenTicketsPanel | None = None
+        self.locked_accounts: LockedAccountsPanel | None = None
         self.audit: AuditView | None = None
         self.conversation: ConversationTab | None = None
         self.member: StaffMember | None = None
@@ -131,6 +139,7 @@ class ClerkWindow(QStackedWidget):
         head.addWidget(lock)
         self.tabs = tabs = QTabWidget()
         self.queue = None
+        self.open_tickets = None
         self.conversation = None
         if member.role in _COUNTER_ROLES:
             tabs.addTab(self._counter_tab(member), self._tr(S_("Counter")))
@@ -139,12 +148,15 @@ class ClerkWindow(QStackedWidget):
                                                     services.captioner, self._tr)
                 tabs.addTab(self.conversation, self._tr(S_("Conversation")))
         self.supervisor = None
+        self.locked_accounts = None
         if member.role in _FIGURES_ROLES:
             store, clock = services.storage.queue, services.clock
             self.supervisor = SupervisorPanel(
                 self._tr, lambda: day_figures(store, clock),
                 lambda: {str(m.id): m.display_name for m in self._staff.list()})
             tabs.addTab(self.supervisor, self._tr(S_("Today's figures")))
+            self.locked_accounts = LockedAccountsPanel(self._tr, self._staff, member)
+            tabs.addTab(self.locked_accounts, self._tr(S_("Locked accounts")))
         self.audit = None
         if member.role in _AUDIT_ROLES:
             # The usage logs hold no personal data; still, reading them is the auditor's job.
@@ -186,9 +198,19 @@ class ClerkWindow(QStackedWidget):
                                 citizen_text=self._citizen_ja)
         self.queue.ticket_called.connect(self._on_ticket_called)
         self.queue.ticket_closed.connect(self.review.close_application)
+        # Calls left open (a restart mid-call, another clerk's at this counter): shown above
+        # the queue until the clerk takes them over or returns them to the line.
+        self.open_tickets = open_tickets = OpenTicketsPanel(self._tr, desk)
+        open_tickets.taken.connect(self._on_ticket_taken)
+        open_tickets.changed.connect(self.queue.refresh)
+        self.queue.ticket_called.connect(lambda _ticket: open_tickets.refresh())
+        self.queue.ticket_closed.connect(open_tickets.refresh)
         work = QWidget()
         row = QHBoxLayout(work)
-        row.addWidget(self.queue, 1)
+        left = QVBoxLayout()
+        left.addWidget(open_tickets)
+        left.addWidget(self.queue, 1)
+        row.addLayout(left, 1)
         row.addWidget(self.review, 2)       # the values need the room (shown whole)
         return work
 
@@ -210,9 +232,17 @@ class ClerkWindow(QStackedWidget):
             return
         self.review.show_application(session)
 
+    def _on_ticket_taken(self, ticket: Ticket) -> None:
+        """An open ticket is served here again: show it as current and open its application."""
+        if self.queue is not None:
+            self.queue.refresh()
+        self._on_ticket_called(ticket)
+
     def _on_queue_changed(self, _event: object) -> None:
         if self.queue is not None:
             self.queue.refresh()
+        if self.open_tickets is not None:
+            self.open_tickets.refresh()
         if self.supervisor is not None:
             self.supervisor.refresh()
 

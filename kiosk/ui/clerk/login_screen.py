@@ -1,18 +1,27 @@
-"""The clerk's login: staff id and password, checked against the staff store."""
+"""The clerk's login: staff id and password, checked against the staff store.
+
+After a failed login the button waits as long as the service makes the next try wait (the
+delay grows with each failure, and the service refuses early tries anyway); a locked account
+says to ask a supervisor. In the demo a hint shows the demo clerk's staff ID and password.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+import math
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.domain.staff import Role
 from kiosk.i18n import S_, Translator
-from kiosk.services.staff import StaffService
+from kiosk.services.staff import LoginRefusedError, LoginWaitError, StaffService
 
 __all__ = ["LoginScreen"]
 
 # Auditors log in too, but their desk shows only the usage log (see ClerkWindow).
 _DESK_ROLES = frozenset({Role.CLERK, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN})
+# The service measures the delay from the failure's time, a little before the button waits.
+_MARGIN_MS = 100
 
 
 class LoginScreen(QWidget):
@@ -30,7 +39,17 @@ class LoginScreen(QWidget):
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.message = QLabel("", wordWrap=True)
         self.message.setProperty("role", "error")
+        # Shown only in the demo (see show_hint): who to log in as.
+        self.hint = QLabel("", wordWrap=True)
+        self.hint.setObjectName("login-hint")
+        self.hint.hide()
         self.submit = QPushButton(tr(S_("Log in")))
+        # Precise: a coarse timer may fire 5 % early, and the service would refuse that try.
+        self._wait = QTimer(self, singleShot=True, timerType=Qt.TimerType.PreciseTimer)
+        self._wait.timeout.connect(self._on_wait_over)
+        self.wait_note = QLabel("", wordWrap=True)      # while the button waits
+        self.wait_note.setProperty("role", "muted")
+        self.wait_note.hide()
         self.submit.clicked.connect(self._on_submit)
         self.password.returnPressed.connect(self._on_submit)
         form = QFormLayout()
@@ -38,9 +57,11 @@ class LoginScreen(QWidget):
         form.addRow(tr(S_("Password")), self.password)
         layout = self._layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.hint)
         layout.addLayout(form)
         layout.addWidget(self.submit)
         layout.addWidget(self.message)
+        layout.addWidget(self.wait_note)
         layout.addStretch(1)
 
     def add_below(self, widget: QWidget) -> None:
@@ -52,12 +73,32 @@ class LoginScreen(QWidget):
         self.password.clear()
         self.message.clear()
 
+    def show_hint(self, text: str) -> None:
+        """Show ``text`` above the form (the demo's account)."""
+        self.hint.setText(text)
+        self.hint.show()
+
+    def _on_wait_over(self) -> None:
+        self.submit.setEnabled(True)
+        self.wait_note.hide()
+
     def _on_submit(self) -> None:
-        member = self._staff.authenticate(self.login.text().strip(), self.password.text())
-        self.password.clear()
-        if member is None:
-            self.message.setText(self._tr(S_("The staff ID or the password is not correct.")))
+        if not self.submit.isEnabled():
+            return          # Return pressed in the password field while the button waits
+        try:
+            member = self._staff.log_in(self.login.text().strip(), self.password.text())
+        except LoginRefusedError as exc:
+            self.password.clear()
+            self.message.setText(self._tr(exc.message_id, **exc.params))
+            if exc.wait_s > 0 and not isinstance(exc, LoginWaitError):
+                self.wait_note.setText(self._tr(S_("You can try again in {seconds} seconds."),
+                                                seconds=math.ceil(exc.wait_s)))
+                self.wait_note.show()
+            if exc.wait_s > 0:
+                self.submit.setEnabled(False)
+                self._wait.start(math.ceil(exc.wait_s * 1000) + _MARGIN_MS)
             return
+        self.password.clear()
         if member.role not in _DESK_ROLES:
             self.message.setText(self._tr(S_("This account may not use the clerk desktop.")))
             return

@@ -32,9 +32,9 @@ def _tabs(window):
 
 @pytest.mark.parametrize(("role", "tabs"), [
     (Role.CLERK, ["窓口", "会話"]),
-    (Role.SUPERVISOR, ["窓口", "会話", "本日の集計"]),
+    (Role.SUPERVISOR, ["窓口", "会話", "本日の集計", "ロック中のアカウント"]),
     (Role.AUDITOR, ["利用ログ"]),
-    (Role.ADMIN, ["窓口", "会話", "本日の集計", "利用ログ"]),
+    (Role.ADMIN, ["窓口", "会話", "本日の集計", "ロック中のアカウント", "利用ログ"]),
 ])
 def test_desk__role__sees_its_tabs_only(qtbot, window, world, role, tabs):
     StaffService(world.services.storage.staff).add("staff2", "監査花子", role, PASSWORD)
