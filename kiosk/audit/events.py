@@ -30,6 +30,7 @@ __all__ = [
     "LanguageChosen",
     "LogPurged",
     "LogRecovered",
+    "LogSealed",
     "PinOutcome",
     "PrintDone",
     "ProceduresChosen",
@@ -351,12 +352,24 @@ class LogPurged(UsageEvent):
     files: int
 
 
+@dataclass(frozen=True, slots=True)
+class LogSealed(UsageEvent):
+    """The end of sealing epoch ``epoch`` (:mod:`kiosk.audit.sealing`): ``mac`` is the HMAC,
+    under that epoch's key, of the previous record's hash; the log goes on in epoch ``next``."""
+
+    KIND: ClassVar[str] = "log.seal"
+    epoch: int
+    next: int
+    mac: str
+
+
 EVENT_TYPES: dict[str, type[UsageEvent]] = {
     cls.KIND: cls for cls in (
         SessionStarted, SessionEnded, LanguageChosen, ProceduresChosen, CardRead, PinOutcome,
         FormSubmitted, CaptionsUsed, TranslationUsed, ConversationUsed, PrintDone, TicketIssued,
         TicketCalled, TicketFinished, TicketTransferred, ClerkViewed, ClerkEdited,
-        SoftwareStarted, ConfigChanged, ErrorOccurred, DayAnchor, LogRecovered, LogPurged)
+        SoftwareStarted, ConfigChanged, ErrorOccurred, DayAnchor, LogRecovered, LogPurged,
+        LogSealed)
 }
 
 
