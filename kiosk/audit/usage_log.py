@@ -172,20 +172,28 @@ class UsageLog:
 
     # ---------------------------------------------------------------- sealing
     def _load_sealing(self, files: list[tuple[date, Path]]) -> None:
-        """Load the device's sealing key; finish an evolution a crash interrupted."""
+        """Load the device's sealing key; finish an evolution a crash interrupted; offer the
+        seals of the newest files to the head sink again (it keeps each head once), as those
+        a stop found unsent would otherwise stay on the device."""
         self._sealing = SealingKey.load(self.directory / KEY_FILE)
         if self._sealing is None:
             return
-        for _day, path in reversed(files[-2:]):
-            for line in reversed(path.read_bytes().splitlines()):
-                if SEAL_MARK in line:
-                    try:
-                        data = parse_record(line)["data"]
-                    except ValueError:
-                        continue
-                    if int(data["epoch"]) >= self._sealing.epoch:
-                        self._sealing.evolve_to(int(data["next"]))
-                    return
+        last: dict[str, object] | None = None
+        for day, path in files[-2:]:
+            for number, line in enumerate(path.read_bytes().splitlines(), 1):
+                if SEAL_MARK not in line:
+                    continue
+                try:
+                    record = parse_record(line)
+                except ValueError:
+                    continue
+                last = record["data"]
+                self._pending_heads.append(SealedHead(
+                    self.device, int(record["data"]["epoch"]), day.isoformat(), number,
+                    line[-66:-2].decode("ascii", "replace"), str(record["data"]["mac"]),
+                    datetime.fromisoformat(record["ts"])))
+        if last is not None and int(str(last["epoch"])) >= self._sealing.epoch:
+            self._sealing.evolve_to(int(str(last["next"])))
 
     def _seal_due(self, now: datetime) -> None:
         """Seal the key's epoch once time has left it, then evolve the key."""

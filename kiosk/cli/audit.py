@@ -80,7 +80,11 @@ def run_verify(args: argparse.Namespace, config: Config) -> int:
         from kiosk.storage.audit_heads import AuditHeadStore  # noqa: PLC0415
         from kiosk.storage.engine import make_engine  # noqa: PLC0415
 
-        heads = AuditHeadStore(make_engine(args.heads_url, pool_size=1)).heads()
+        engine = make_engine(args.heads_url, pool_size=1)
+        try:
+            heads = AuditHeadStore(engine).heads()
+        finally:
+            engine.dispose()
     result = verify_directory(directory, keys, heads)
     for finding in result.findings:
         print(("warning: " if finding.warning else "") + finding.english())

@@ -12,7 +12,14 @@ from typing import Any
 
 from kiosk.audit import CardRead, SoftwareStarted, TicketIssued, UsageLog
 from kiosk.audit.chain import GENESIS, encode_record, parse_record
-from kiosk.audit.sealing import KEY_FILE, KeyWalker, SealingKey, VerificationKey, seal_mac
+from kiosk.audit.sealing import (
+    KEY_FILE,
+    KeyWalker,
+    SealedHead,
+    SealingKey,
+    VerificationKey,
+    seal_mac,
+)
 from kiosk.audit.usage_log import HEAD_FILE, day_files
 
 from .conftest import JST, JapanClock
@@ -42,14 +49,14 @@ class SealedLog:
         return {DEVICE: self.key}
 
 
-def write_sealed_log(directory: Path, *, records: int = 30, copy_key_after: int = 0
-                     ) -> SealedLog:
+def write_sealed_log(directory: Path, *, records: int = 30, copy_key_after: int = 0,
+                     head_sink: Callable[[SealedHead], None] | None = None) -> SealedLog:
     """Install a key, then record ``records`` events (a card read at the 8th) and stop cleanly;
     with ``copy_key_after``, the key file is copied away after that many records."""
     clock = JapanClock(START)
     _sealing, key = SealingKey.create(directory / DEVICE / KEY_FILE, DEVICE, clock.now(),
                                       INTERVAL)
-    log = UsageLog(directory, DEVICE, clock, fsync=False)
+    log = UsageLog(directory, DEVICE, clock, fsync=False, head_sink=head_sink)
     log.record(SoftwareStarted(version="1.0.0", role="tablet"))
     written = SealedLog(directory, key, clock)
     for number in range(1, records + 1):

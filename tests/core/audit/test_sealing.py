@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from kiosk.audit import TicketIssued, UsageLog, verify_directory
-from kiosk.audit.sealing import KEY_FILE, KeyWalker, SealingKey, VerificationKey
+from kiosk.audit.sealing import KEY_FILE, KeyWalker, SealedHead, SealingKey, VerificationKey
 from kiosk.audit.usage_log import HEAD_FILE
 from kiosk.cli import main
 
@@ -269,3 +269,24 @@ def test_cli_init_key__prints_the_key_once_and_refuses_a_second(tmp_path, capsys
     stored = SealingKey.load(tmp_path / "audit" / DEVICE / KEY_FILE)
     assert stored is not None
     assert stored.matches(KeyWalker(key).key(0))
+
+
+def test_usage_log__database_away_for_a_while__every_seal_sent_once_later(tmp_path):
+    sent: list[int] = []
+    away = {"yes": True}
+
+    def sink(head: SealedHead) -> None:
+        if away["yes"]:
+            raise ConnectionError("database away")
+        sent.append(head.epoch)
+
+    log = write_sealed_log(tmp_path, records=12, head_sink=sink)
+    seals = _verify(log).seals
+    away["yes"] = False
+    again = UsageLog(tmp_path, DEVICE, log.clock, fsync=False, head_sink=sink)
+    again.record(TicketIssued(1, "A", 0, slip=False))
+    again.close()
+
+    assert seals > 3
+    assert sent == sorted(set(sent))                 # in order, each once
+    assert len(sent) == seals + 1                    # the first run's seals, and the new one
