@@ -32,6 +32,7 @@ from typing import Any
 from kiosk import fonts
 from kiosk.audit import (
     NULL_USAGE,
+    ApplicationActed,
     ClerkEdited,
     ClerkViewed,
     PrintDone,
@@ -268,6 +269,8 @@ class ReviewSession:
                                                        application=self.application.id,
                                                        fields=len(self._corrections)))
             self._move(ApplicationStatus.APPROVED)
+            self._service.usage.record(ApplicationActed(self.staff.id, self.application.id,
+                                                        "approved"))
 
     def print_form(self) -> str:
         """Print the completed form (again, for a reprint); returns the printer's job id.
@@ -302,6 +305,8 @@ class ReviewSession:
         with self._service.errors_shown("review.finish"):
             self._require(ApplicationStatus.PRINTED)
             self._move(ApplicationStatus.DONE)
+            self._service.usage.record(ApplicationActed(self.staff.id, self.application.id,
+                                                        "finished"))
 
     def send_back(self, reason_id: str) -> None:
         """Return the application to the citizen with one of :data:`RETURN_REASONS` (its key).
@@ -316,6 +321,8 @@ class ReviewSession:
                 raise ReviewError(S_("Choose one of the reasons the citizen can read."))
             self._require(ApplicationStatus.IN_REVIEW)
             self._move(ApplicationStatus.RETURNED, return_reason=reason_id)
+            self._service.usage.record(ApplicationActed(self.staff.id, self.application.id,
+                                                        "returned", reason_id))
             self._service.events.publish(ApplicationReturned(
                 self.application.id, self.application.ticket_id or 0, self.staff.id, reason_id))
 
