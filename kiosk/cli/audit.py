@@ -49,7 +49,8 @@ def register(subparsers: Any) -> None:
 
     report = commands.add_parser("report", help="the yearly effect-verification report")
     report.add_argument("--year", type=int, default=None,
-                        help="fiscal year (年度): April of YEAR to March of YEAR+1")
+                        help="fiscal year (年度): --year 2026 is FY2026 (令和8年度), "
+                             "1 April 2026 to 31 March 2027; the cover says so")
     _range(report)
     report.add_argument("--out", type=Path, required=True, help="folder for the PDF and CSVs")
     report.add_argument("--dir", type=Path, default=None, dest="directory")
