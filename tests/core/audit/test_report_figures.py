@@ -10,15 +10,13 @@ from __future__ import annotations
 import re
 import subprocess
 from collections import Counter
-from datetime import timedelta
-from pathlib import Path
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from devices.printer.report_render import NO_DATA, render_usage_report
-from kiosk.audit import LanguageChosen, SessionEnded, SessionStarted, build_report, form_infos
-from kiosk.audit import iter_records
+from kiosk.audit import LanguageChosen, SessionEnded, SessionStarted, build_report, form_infos, iter_records
 from kiosk.audit.sealing import KEY_FILE, SealingKey
 from kiosk.cli import main
 from kiosk.domain.staff import Role
@@ -36,8 +34,6 @@ CORRECTED, RETURNED = 5, 2
 @pytest.fixture(scope="module")
 def day(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("reviewed-day")
-    from datetime import datetime
-
     SealingKey.create(data_dir / "audit" / "tablet-01" / KEY_FILE, "tablet-01",
                       datetime(DAY.year, DAY.month, DAY.day, 8, 0, tzinfo=JST), 300)
     simulated = simulate_day(data_dir, visits=VISITS, seed=5)
@@ -200,8 +196,6 @@ def test_report_pdf__headings__never_last_on_a_page(pdf_text):
 
 
 def test_report_pdf__empty_period__says_no_data_instead_of_empty_tables(tmp_path, day):
-    from datetime import date
-
     empty = build_report([], date(2025, 4, 1), date(2026, 3, 31), form_infos(day.services.forms))
     render_usage_report(empty, tmp_path / "empty.pdf")
     text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(tmp_path / "empty.pdf"),
