@@ -100,6 +100,11 @@ def verify_directory(directory: Path, keys: Mapping[str, VerificationKey] | None
     """
     result = VerifyResult()
     keys = keys or {}
+    found = {path.name for path in device_dirs(directory)}
+    for device in sorted(set(keys) - found):
+        result.findings.append(Finding(device, directory / device, 1, "missing", S_(
+            "there is no log of device {device}, whose verification key was given"),
+            {"device": device}))
     for device_dir in device_dirs(directory):
         result.devices += 1
         key = keys.get(device_dir.name)
@@ -138,7 +143,9 @@ class _DeviceCheck:
                 self.result.files += 1
                 self._file(index, day, path)
             self._head(files)
-            if self.key is not None and files:
+            if not files:
+                self._no_files()
+            elif self.key is not None:
                 self._key_file()
             self._heads(heads)
         except _Stop:
@@ -289,6 +296,23 @@ class _DeviceCheck:
                     epoch=epoch, from_file=start[0].name, from_line=start[1])
         self.seal_next, self.epoch_from, self.after_seal = next_epoch, None, 0
 
+    def _no_files(self) -> None:
+        """A folder without day files is a device that never recorded, or one emptied: its
+        HEAD.json, or a key that has moved on (which needs records), says which."""
+        if (self.device_dir / HEAD_FILE).exists():
+            self._fail(self.device_dir / HEAD_FILE, 1, "missing", S_(
+                "every day file of this log is gone (HEAD.json names {day})"),
+                day=str(_head_day(self.device_dir / HEAD_FILE)))
+        if self.key is not None:
+            try:
+                sealing = SealingKey.load(self.device_dir / KEY_FILE)
+            except SealingKeyError:
+                sealing = None
+            if sealing is None or sealing.epoch > 0:
+                self._fail(self.device_dir, 1, "missing", S_(
+                    "every day file of this log is gone (its sealing key has moved on, or "
+                    "was removed)"))
+
     def _key_file(self) -> None:
         """The device's key must be the verification key's, and stand after the last seal."""
         assert self.walker is not None
@@ -368,6 +392,13 @@ class _DeviceCheck:
         if check_line(line).hash != head["hash"]:
             self._fail(last_path, records, "modified", S_(
                 "this record does not match the hash kept in HEAD.json"))
+
+
+def _head_day(path: Path) -> str:
+    try:
+        return str(json.loads(path.read_text(encoding="utf-8"))["file"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "?"
 
 
 def _hash_of(line: bytes) -> str:

@@ -21,6 +21,7 @@ from kiosk.cli import main
 from .sealed_log import (
     DEVICE,
     INTERVAL,
+    START,
     STEP,
     SealedLog,
     line_of,
@@ -217,6 +218,33 @@ def test_verify_key__another_devices_key__every_seal_fails(tmp_path):
     result = verify_directory(tmp_path, {DEVICE: wrong}, now=log.clock.now())
 
     assert _first(result).problem == "modified"
+
+
+def test_verify_key__every_day_file_deleted__missing(tmp_path):
+    log = write_sealed_log(tmp_path)
+    for path in log.device_dir.glob("*.jsonl"):
+        path.unlink()
+    (log.device_dir / HEAD_FILE).unlink()
+
+    first = _first(_verify(log))
+
+    assert (first.problem, first.device) == ("missing", DEVICE)
+
+
+def test_verify_key__device_folder_deleted__missing(tmp_path):
+    log = write_sealed_log(tmp_path)
+    shutil.rmtree(log.device_dir)
+
+    result = _verify(log)
+
+    assert not result.ok
+    assert (_first(result).problem, _first(result).device) == ("missing", DEVICE)
+
+
+def test_verify_key__key_installed_and_device_never_started__ok(tmp_path):
+    _sealing, key = SealingKey.create(tmp_path / DEVICE / KEY_FILE, DEVICE, START, INTERVAL)
+
+    assert verify_directory(tmp_path, {DEVICE: key}).findings == []
 
 
 # ------------------------------------------------------------------ the command line
