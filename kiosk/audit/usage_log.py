@@ -43,6 +43,7 @@ __all__ = ["HEAD_FILE", "SEAL_MARK", "UsageLog", "day_files", "device_dirs"]
 _log = logging.getLogger(__name__)
 
 HEAD_FILE = "HEAD.json"
+_HEAD_SIZE = 160          # bytes: the JSON, padded with spaces (JSON ignores them)
 SEAL_MARK = b'"kind":"log.seal"'
 _DAY_FILE = re.compile(r"(\d{4}-\d{2}-\d{2})\.jsonl")
 _DEVICE_ID = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
@@ -96,6 +97,7 @@ class UsageLog:
         self._sealing: SealingKey | None = None
         self._head_sink = head_sink
         self._pending_heads: list[SealedHead] = []
+        self._head_fd: int | None = None
         self.failures = 0
 
     # ---------------------------------------------------------------- writing
@@ -256,11 +258,18 @@ class UsageLog:
         self._write_head()
 
     def _write_head(self) -> None:
+        """Overwrite HEAD.json in place with one ``pwrite`` of a fixed-size record.
+
+        After every record: a temporary file and a rename each time would cost a millisecond
+        of metadata work per record; one write of 160 bytes at offset 0 costs microseconds.
+        """
         assert self._day is not None
         head = {"file": self._day.isoformat(), "records": self._seq, "hash": self._prev}
-        temporary = self.directory / f"{HEAD_FILE}.tmp"
-        temporary.write_text(json.dumps(head), encoding="utf-8")
-        os.replace(temporary, self.directory / HEAD_FILE)
+        data = json.dumps(head).encode("ascii").ljust(_HEAD_SIZE)
+        if self._head_fd is None:
+            self._head_fd = os.open(self.directory / HEAD_FILE, os.O_WRONLY | os.O_CREAT, 0o600)
+            os.ftruncate(self._head_fd, len(data))
+        os.pwrite(self._head_fd, data, 0)
 
     # ---------------------------------------------------------------- retention, closing
     def purge(self, today: date | None = None) -> int:
@@ -298,5 +307,8 @@ class UsageLog:
                 self._write_head()
                 self._file.close()
                 self._file = None
+            if self._head_fd is not None:
+                os.close(self._head_fd)
+                self._head_fd = None
             pending, self._pending_heads = self._pending_heads, []
         self._send_heads(pending)
