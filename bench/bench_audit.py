@@ -1,19 +1,24 @@
-"""Benchmark of the usage logs: verifying a year of hash chains and building the yearly report.
+"""Benchmark of the usage logs: verifying a year of sealed hash chains and the yearly report.
 
-A fiscal year of simulated logs (about 250,000 visits on 5 tablets, ~8 events per visit, some
-2 million records) is written through :class:`kiosk.audit.UsageLog` into a temporary folder,
-never into the repository. Then:
+A fiscal year of simulated logs (1,000,000 visits on 5 tablets, ~9 records per visit, some
+9 million records, sealed every 5 minutes with each tablet's evolving key) is written into a
+temporary folder, never into the repository. The records are encoded by the kiosk's own
+encoder and sealed by its own :class:`~kiosk.audit.sealing.SealingKey`, in the layout
+:class:`kiosk.audit.UsageLog` writes (``--through-usage-log`` writes them through it, slower);
+``verify --key`` of the whole year must find nothing, which proves the layout. Then:
 
-Goals (issue 9):
-- ``verify`` one million events in under 10 s (measured on the whole year, shown per million);
-- the year's report (aggregation + CSVs) in under 30 s.
+Goals (issue 18, with sealing in place):
+- ``verify --key`` of one million records or more in under 2 s (shown for the whole year and
+  per million);
+- the year's report of 1,000,000 visits (aggregation, CSVs and the PDF) in under 30 s.
 
-Run: .venv/bin/python bench/bench_audit.py [--visits 250000]
+Run: .venv/bin/python bench/bench_audit.py [--visits 1000000] [--through-usage-log]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import tempfile
 import time
@@ -30,6 +35,7 @@ from kiosk.audit import (
     TicketCalled,
     TicketFinished,
     TicketIssued,
+    UsageEvent,
     UsageLog,
     build_report,
     form_infos,
@@ -37,11 +43,16 @@ from kiosk.audit import (
     verify_directory,
     write_report_csvs,
 )
+from kiosk.audit.chain import GENESIS, encode_record
+from kiosk.audit.events import DayAnchor, LogSealed
+from kiosk.audit.sealing import KEY_FILE, SealingKey, VerificationKey, _first_key
+from kiosk.audit.usage_log import HEAD_FILE
 from kiosk.procedures.catalog import load_catalog
 
 JST = timezone(timedelta(hours=9))
 FIRST, LAST = date(2026, 4, 1), date(2027, 3, 31)
 TABLETS = 5
+EPOCH_S = 300
 
 
 class _Clock:
@@ -61,7 +72,75 @@ def _business_days() -> list[date]:
     return days
 
 
-def _visit(log: UsageLog, rng: random.Random, number: int, forms: list[tuple[str, str]]) -> int:
+class _BenchKey(SealingKey):
+    """The device's key, saved only at the end (the device saves it, with fsync, every epoch
+    once: a year of epochs saved for five tablets would only measure the disk here)."""
+
+    def _save(self) -> None:
+        if getattr(self, "final", True):
+            super()._save()
+
+
+class _FastLog:
+    """Writes what :class:`UsageLog` writes (day files with anchors, a seal per epoch, HEAD),
+    without its per-record HEAD write and lock: the year is generated in a minute, not ten."""
+
+    def __init__(self, directory: Path, device: str, clock: _Clock) -> None:
+        self.folder = directory / device
+        self.device, self.clock = device, clock
+        sealing, self.key = SealingKey.create(self.folder / KEY_FILE, device, clock.now(),
+                                              EPOCH_S)
+        self.sealing = _BenchKey(sealing.path, device, sealing.start, EPOCH_S, 0,
+                                 _first_key(self.key.seed))
+        self.sealing.final = False
+        self.prev, self.seq, self.day = GENESIS, 0, None
+        self.lines: list[bytes] = []
+        self.records = 0
+
+    def record(self, event: UsageEvent) -> None:
+        now = self.clock.now()
+        epoch = self.sealing.epoch_at(now)
+        if epoch > self.sealing.epoch:
+            if self.prev != GENESIS:
+                self._write(now, LogSealed(self.sealing.epoch, epoch,
+                                           self.sealing.mac(epoch, self.prev)))
+            self.sealing.evolve_to(epoch)
+        if self.day != now.date():
+            previous, count = self.day, self.seq
+            self._flush()
+            self.day, self.seq = now.date(), 0
+            self._write(now, DayAnchor(previous.isoformat() if previous else "", count))
+        self._write(now, event)
+
+    def _write(self, now: datetime, event: UsageEvent) -> None:
+        self.seq += 1
+        line, self.prev = encode_record(self.prev, self.seq, now.isoformat(timespec="milliseconds"),
+                                        self.device, event.KIND, event.data())
+        self.lines.append(line)
+        self.records += 1
+
+    def _flush(self) -> None:
+        if self.day is not None:
+            with (self.folder / f"{self.day.isoformat()}.jsonl").open("ab") as handle:
+                handle.write(b"".join(self.lines))
+        self.lines = []
+
+    def close(self) -> None:
+        self.clock.now_value += timedelta(seconds=1)
+        self._write(self.clock.now(), LogSealed(self.sealing.epoch, self.sealing.epoch + 1,
+                                                self.sealing.mac(self.sealing.epoch + 1,
+                                                                 self.prev)))
+        self.sealing.final = True
+        self.sealing.evolve_to(self.sealing.epoch + 1)
+        self._flush()
+        assert self.day is not None
+        (self.folder / HEAD_FILE).write_text(json.dumps(
+            {"file": self.day.isoformat(), "records": self.seq, "hash": self.prev}),
+            encoding="utf-8")
+
+
+def _visit(log: _FastLog | UsageLog, rng: random.Random, number: int,
+           forms: list[tuple[str, str]]) -> None:
     session = f"s{number:x}"
     form, service = rng.choice(forms)
     events = [SessionStarted(session, rng.choice(("ja", "ja", "ja", "en", "vi", "ne"))),
@@ -78,19 +157,24 @@ def _visit(log: UsageLog, rng: random.Random, number: int, forms: list[tuple[str
                SessionEnded(session, "done", rng.uniform(60, 400))]
     for event in events:
         log.record(event)
-    return len(events)
 
 
-def generate(directory: Path, visits: int) -> int:
-    """Write a year of logs; returns the number of records."""
+def generate(directory: Path, visits: int, *, through_usage_log: bool = False
+             ) -> dict[str, VerificationKey]:
+    """Write a sealed year of logs; returns the tablets' verification keys."""
     rng = random.Random(2026)
     forms = [(f.id, f.service) for f in load_catalog().forms.values()]
     days = _business_days()
     per_day = visits // len(days) + 1
     clocks = [_Clock() for _ in range(TABLETS)]
-    logs = [UsageLog(directory, f"tablet-{n + 1:02d}", clock, fsync=False)
-            for n, clock in enumerate(clocks)]
-    records, number = 0, 0
+    keys: dict[str, VerificationKey] = {}
+    logs: list[_FastLog | UsageLog] = []
+    for n, clock in enumerate(clocks):
+        fast = _FastLog(directory, f"tablet-{n + 1:02d}", clock)
+        keys[fast.device] = fast.key
+        logs.append(UsageLog(directory, fast.device, clock, fsync=False) if through_usage_log
+                    else fast)
+    number = 0
     for day in days:
         for index in range(per_day):
             if number >= visits:
@@ -98,12 +182,12 @@ def generate(directory: Path, visits: int) -> int:
             tablet = index % TABLETS
             minute = 30 + index * 480 // per_day
             clocks[tablet].now_value = datetime(day.year, day.month, day.day, 8 + minute // 60,
-                                                minute % 60, tzinfo=JST)
+                                                minute % 60, index % 60, tzinfo=JST)
             number += 1
-            records += _visit(logs[tablet], rng, number, forms)
+            _visit(logs[tablet], rng, number, forms)
     for log in logs:
         log.close()
-    return records + len(days) * TABLETS      # plus one anchor per file
+    return keys
 
 
 def _line(name: str, value: float, unit: str, goal: float) -> None:
@@ -113,29 +197,39 @@ def _line(name: str, value: float, unit: str, goal: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--visits", type=int, default=250_000)
+    parser.add_argument("--visits", type=int, default=1_000_000)
+    parser.add_argument("--through-usage-log", action="store_true",
+                        help="write every record through UsageLog (its real cost; slow)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-audit-") as folder:
         directory = Path(folder) / "audit"
         started = time.perf_counter()
-        records = generate(directory, args.visits)
-        print(f"generated {args.visits:,} visits, {records:,} records "
-              f"in {time.perf_counter() - started:.1f} s")
+        keys = generate(directory, args.visits, through_usage_log=args.through_usage_log)
+        print(f"generated {args.visits:,} visits on {TABLETS} tablets, sealed every "
+              f"{EPOCH_S} s, in {time.perf_counter() - started:.1f} s")
 
         started = time.perf_counter()
-        result = verify_directory(directory)
+        result = verify_directory(directory, keys, now=datetime(2027, 4, 1, tzinfo=JST))
         elapsed = time.perf_counter() - started
-        assert result.ok, result.findings[:3]
-        print(f"verify: {result.records:,} records in {elapsed:.2f} s")
-        _line("verify one million events", elapsed * 1_000_000 / result.records, "s", 10)
+        assert result.findings == [], [f.english() for f in result.findings[:3]]
+        assert result.sealed_devices == sorted(keys)
+        print(f"verify --key: {result.records:,} records, {result.seals:,} seals in "
+              f"{elapsed:.2f} s")
+        _line("verify --key, whole year", elapsed, "s", 2 * result.records / 1_000_000)
+        _line("verify --key, per million records", elapsed * 1_000_000 / result.records, "s", 2)
+
+        from kiosk.app import render_usage_report
 
         started = time.perf_counter()
         infos = form_infos(load_catalog())
         report = build_report(iter_records(directory, FIRST, LAST), FIRST, LAST, infos)
+        aggregated = time.perf_counter() - started
         write_report_csvs(report, Path(folder) / "report")
+        render_usage_report(report, Path(folder) / "report" / "report.pdf")
         elapsed = time.perf_counter() - started
-        print(f"report: {sum(report.visits.values()):,} visits, {report.records:,} records")
-        _line("year report (aggregate + CSVs)", elapsed, "s", 30)
+        print(f"report: {sum(report.visits.values()):,} visits, {report.records:,} records "
+              f"(aggregation {aggregated:.1f} s)")
+        _line("year report (aggregate, CSVs, PDF)", elapsed, "s", 30)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import platform
 import shutil
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -35,6 +36,7 @@ from devices.translation.packages import install_package, installed_packages
 from kiosk import __version__, fonts
 from kiosk.audit.events import ConfigChanged, SoftwareStarted
 from kiosk.audit.recorder import NULL_USAGE, UsageRecorder
+from kiosk.audit.sealing import SealedHead
 from kiosk.audit.usage_log import UsageLog
 from kiosk.config import Config
 from kiosk.deploy.provenance import build_flavour, file_checksum, probe_build
@@ -61,7 +63,7 @@ from kiosk.services.retention import PeriodicJob, purge_finished
 from kiosk.services.review import ReviewService
 from kiosk.services.setup import ensure_services
 from kiosk.storage.database import Storage, open_storage
-from kiosk.storage.engine import probe_clock, probe_database
+from kiosk.storage.engine import make_engine, probe_clock, probe_database
 from kiosk.storage.listener import QueueListener
 from kiosk.storage.migrate import probe_schema
 from kiosk.storage.outbox import Outbox
@@ -152,6 +154,10 @@ class Services:
         if callable(purge_usage):
             # Usage-log retention ([audit] retention_days), once a day.
             self._background.append(PeriodicJob("usage-retention", purge_usage, interval_s=86400))
+        seal_usage = getattr(self.usage, "tick", None)
+        if callable(seal_usage):
+            # Seals an ended epoch and sends the seals off the device ([audit] seal_interval_s).
+            self._background.append(PeriodicJob("usage-seal", seal_usage, interval_s=15))
         monitor = build_card_monitor(config, self.events)
         if monitor is not None:
             self._background.append(monitor)
@@ -262,7 +268,7 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
         key = load_answers_key(config.database.answers_key, config.device.data_dir,
                                shared_database=storage.shared)
         sealer = AnswerSealer(key)
-        usage = build_usage_log(config, clock)
+        usage = build_usage_log(config, clock, build_head_sink(config, storage))
         submissions = SubmissionService(storage.applications,
                                         Outbox(config.device.data_dir / "outbox.sqlite3"),
                                         sealer, clock, usage)
@@ -315,10 +321,21 @@ def _conversation_checks(config: Config) -> list[Check]:
     return checks
 
 
-def build_usage_log(config: Config, clock: Clock) -> UsageLog:
+def build_head_sink(config: Config, storage: Storage) -> Callable[[SealedHead], None] | None:
+    """Where the usage log's seals go off the device: ``[audit] heads_url``, else the shared
+    PostgreSQL; ``None`` on an embedded database (it sits on the device itself)."""
+    from kiosk.storage.audit_heads import AuditHeadStore  # noqa: PLC0415
+
+    if config.audit.heads_url:
+        return AuditHeadStore(make_engine(config.audit.heads_url, pool_size=1)).add
+    return AuditHeadStore(storage.engine).add if storage.shared else None
+
+
+def build_usage_log(config: Config, clock: Clock,
+                    head_sink: Callable[[SealedHead], None] | None = None) -> UsageLog:
     """This device's usage log; records the software version and configuration it starts with."""
     usage = UsageLog(config.audit_dir, config.device.id, clock, fsync=config.audit.fsync,
-                     retention_days=config.audit.retention_days)
+                     retention_days=config.audit.retention_days, head_sink=head_sink)
     usage.record(SoftwareStarted(version=__version__, role=config.device.role))
     source = config.source.read_bytes() if config.source and config.source.exists() else b""
     usage.record(ConfigChanged(schema_version=config.schema_version,

@@ -138,6 +138,8 @@ class AuditConfig:
     log_dir: Path | None = None       # default: <data_dir>/audit
     retention_days: int = 800         # two fiscal years: the yearly report needs the last one
     fsync: bool = True                # force every record to disk before going on
+    seal_interval_s: int = 300        # sealing epoch (kiosk audit init-key): the key evolves
+    heads_url: str = ""               # where seals go off the device; default: [database] url
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,10 @@ conversation wiped          ``ConversationUsed(language="vi",                eac
 clerk opens / corrects an   ``ClerkViewed(staff=3, application=41)`` /       clerk PC
 application                 ``ClerkEdited(staff=3, application=41,           ``ReviewService``
                             fields=2)``
+clerk approves, returns or  ``ApplicationActed(staff=3, application=41,      clerk PC
+finishes an application     action="approved"|"returned"|"finished",         ``ReviewService``
+                            reason="document_needed")`` (the fixed reason
+                            key of a return)
 form printed at the desk    ``PrintDone(kind="form", ok=True, pages=1)`` /   clerk PC
                             ``PrintDone("form", False, 0, reason=...)``      ``ReviewService``
 ticket slip printed (or     ``PrintDone(kind="slip", ok=True, pages=1)`` /   tablet
@@ -97,6 +101,7 @@ import re
 import uuid
 
 from kiosk.audit.events import (
+    ApplicationActed,
     CaptionsUsed,
     CardRead,
     ClerkEdited,
@@ -129,6 +134,7 @@ from kiosk.audit.verify import Finding, VerifyResult, verify_directory
 
 __all__ = [
     "NULL_USAGE",
+    "ApplicationActed",
     "CaptionsUsed",
     "CardRead",
     "ClerkEdited",

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 __all__ = [
     "EVENT_TYPES",
+    "ApplicationActed",
     "CaptionsUsed",
     "CardRead",
     "ClerkEdited",
@@ -30,6 +31,7 @@ __all__ = [
     "LanguageChosen",
     "LogPurged",
     "LogRecovered",
+    "LogSealed",
     "PinOutcome",
     "PrintDone",
     "ProceduresChosen",
@@ -147,12 +149,16 @@ class CardRead(UsageEvent):
 
 @dataclass(frozen=True, slots=True)
 class PinOutcome(UsageEvent):
-    """The result of one PIN entry: ``ok``, ``wrong`` or ``locked``; never the digits."""
+    """The result of one PIN entry: ``ok``, ``wrong`` or ``locked``; never the digits.
+
+    ``tries_left`` is the card's count after a wrong PIN (0 when locked); ``None`` after the
+    right one, which the card answers without a count (it is back to its full tries).
+    """
 
     KIND: ClassVar[str] = "card.pin"
     session: str
     outcome: str
-    tries_left: int
+    tries_left: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,6 +362,18 @@ class StaffChanged(UsageEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class ApplicationActed(UsageEvent):
+    """A clerk moved an application on: ``action`` is ``approved``, ``returned`` (with the
+    fixed ``reason`` key the citizen reads) or ``finished``; ids and codes only."""
+
+    KIND: ClassVar[str] = "clerk.action"
+    staff: int
+    application: int
+    action: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class SoftwareStarted(UsageEvent):
     """The kiosk started with this software version."""
 
@@ -409,13 +427,25 @@ class LogPurged(UsageEvent):
     files: int
 
 
+@dataclass(frozen=True, slots=True)
+class LogSealed(UsageEvent):
+    """The end of sealing epoch ``epoch`` (:mod:`kiosk.audit.sealing`): ``mac`` is the HMAC,
+    under that epoch's key, of the previous record's hash; the log goes on in epoch ``next``."""
+
+    KIND: ClassVar[str] = "log.seal"
+    epoch: int
+    next: int
+    mac: str
+
+
 EVENT_TYPES: dict[str, type[UsageEvent]] = {
     cls.KIND: cls for cls in (
         SessionStarted, SessionEnded, LanguageChosen, ProceduresChosen, CardRead, PinOutcome,
         FormSubmitted, CaptionsUsed, TranslationUsed, ConversationUsed, PrintDone, TicketIssued,
-        TicketCalled, TicketFinished, TicketTransferred, ClerkViewed, ClerkEdited,
+        TicketCalled, TicketFinished, TicketTransferred, ClerkViewed, ClerkEdited, ApplicationActed,
         StaffLoggedIn, StaffLoginFailed, StaffLocked, StaffUnlocked, StaffChanged,
-        SoftwareStarted, ConfigChanged, ErrorOccurred, DayAnchor, LogRecovered, LogPurged)
+        SoftwareStarted, ConfigChanged, ErrorOccurred, DayAnchor, LogRecovered, LogPurged,
+        LogSealed)
 }
 
 

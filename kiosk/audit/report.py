@@ -151,6 +151,11 @@ class UsageReport:
     certificates_by_month: Counter[tuple[str, bool]] = field(default_factory=Counter)
     clerk_views: int = 0
     clerk_edits: int = 0
+    clerk_corrected_fields: int = 0      # fields clerks corrected (of approved applications)
+    clerk_actions: Counter[str] = field(default_factory=Counter)   # approved/returned/finished
+    return_reasons: Counter[str] = field(default_factory=Counter)
+    # Each device's newest seal (kiosk.audit.sealing): device -> (ts, epoch, file, line, mac).
+    last_seals: dict[str, tuple[str, int, str, int, str]] = field(default_factory=dict)
     errors: Counter[str] = field(default_factory=Counter)
     titles: dict[str, str] = field(default_factory=dict)                       # form -> ja
 
@@ -192,7 +197,7 @@ class _Tally:
         self.ticket_card: dict[int, bool] = {}          # tickets with a tablet application
         self.wait: dict[int, tuple[str, str, float]] = {}   # ticket -> (service, month, s)
         self.serve: dict[int, tuple[str, float]] = {}
-        self.session_languages: dict[str, set[str]] = defaultdict(set)
+        self.session_language: dict[str, str] = {}     # a visit's language at its end
         self.handlers: dict[str, Callable[[str, dict[str, Any]], None]] = {
             "ticket.issued": self.ticket_issued, "ticket.called": self.ticket_called,
             "ticket.finished": self.ticket_finished, "form.submitted": self.form_submitted,
@@ -201,12 +206,17 @@ class _Tally:
             "captions.used": self.captions, "translation.used": self.translation,
             "conversation.used": self.conversation,
             "clerk.viewed": self.clerk_viewed, "clerk.edited": self.clerk_edited,
-            "device.error": self.error,
+            "clerk.action": self.clerk_action, "device.error": self.error,
         }
 
     def add(self, record: LogRecord) -> None:
         self.report.records += 1
         self.report.devices.add(record.device)
+        if record.kind == "log.seal":
+            self.report.last_seals[record.device] = (
+                record.ts, int(record.data["epoch"]), record.file.name, record.line,
+                str(record.data["mac"]))
+            return
         handler = self.handlers.get(record.kind)
         if handler is not None:
             handler(record.ts, record.data)
@@ -254,7 +264,8 @@ class _Tally:
                 report.certificates_by_month[(month, with_card)] += 1
 
     def language(self, _ts: str, data: dict[str, Any]) -> None:
-        self.session_languages[data["session"]].add(data["language"])
+        # A visit counts once, in the language it ended in (not once per language switched to).
+        self.session_language[data["session"]] = data["language"]
 
     def card_read(self, ts: str, data: dict[str, Any]) -> None:
         ok = bool(data["ok"])
@@ -293,8 +304,14 @@ class _Tally:
     def clerk_viewed(self, _ts: str, _data: dict[str, Any]) -> None:
         self.report.clerk_views += 1
 
-    def clerk_edited(self, _ts: str, _data: dict[str, Any]) -> None:
+    def clerk_edited(self, _ts: str, data: dict[str, Any]) -> None:
         self.report.clerk_edits += 1
+        self.report.clerk_corrected_fields += int(data["fields"])
+
+    def clerk_action(self, _ts: str, data: dict[str, Any]) -> None:
+        self.report.clerk_actions[data["action"]] += 1
+        if data.get("reason"):
+            self.report.return_reasons[data["reason"]] += 1
 
     def error(self, _ts: str, data: dict[str, Any]) -> None:
         self.report.errors[data["where"]] += 1
@@ -316,8 +333,7 @@ class _Tally:
         report.waits = {code: Distribution.of(v) for code, v in sorted(waits.items())}
         report.monthly_waits = {month: Distribution.of(v) for month, v in sorted(monthly.items())}
         report.service_times = {code: Distribution.of(v) for code, v in sorted(serves.items())}
-        for languages in self.session_languages.values():
-            report.sessions_by_language.update(languages)
+        report.sessions_by_language.update(self.session_language.values())
         report.titles = {form_id: info.title for form_id, info in self.forms.items()}
         return report
 

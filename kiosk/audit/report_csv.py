@@ -107,6 +107,13 @@ def write_report_csvs(report: UsageReport, out: Path) -> list[Path]:
                  _share(report.certificates[(form, True)], report.certificates[(form, True)]
                         + report.certificates[(form, False)])]
                 for form in sorted({f for f, _ in report.certificates})]),
+        _write(out / "clerk_review.csv", ["measure", "key", "value"],
+               [["applications_opened", "all", report.clerk_views],
+                ["fields_corrected_by_clerks", "all", report.clerk_corrected_fields]]
+               + [["action", k, n] for k, n in sorted(report.clerk_actions.items())]
+               + [["return_reason", k, n] for k, n in sorted(report.return_reasons.items())]),
+        _write(out / "log_seals.csv", ["device", "sealed_at", "epoch", "file", "line", "mac"],
+               [[device, *seal] for device, seal in sorted(report.last_seals.items())]),
     ]
     files.append(write_open_data(report, out / OPEN_DATA_FILE))
     return files

@@ -6,24 +6,47 @@ line of a file is an anchor naming the previous file and its record count; ``HEA
 names the newest file, its count and last hash. The first problem of a device stops its
 check (everything after it would only repeat it). Files older than a retention purge may be
 missing when the device's log records that purge.
+
+Sealing (:mod:`kiosk.audit.sealing`): with the device's verification key, every ``log.seal``
+record's HMAC is recomputed from the seed, so a record changed, dropped, added or reordered
+and the whole chain re-hashed still shows, by the epoch whose seal no longer matches. The
+seals' epochs must follow each other (each names the epoch the log goes on in), the device's
+key file must be the one of the key and stand exactly after the last seal (a log cut back to
+an older seal, or a key file restored from a copy, shows), and the heads the devices wrote to
+the shared database must still be in the files. Without a key, only the hash chain and the
+seals' order are checked, and the result says so.
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from kiosk.audit.chain import GENESIS, LineFault, ParsedLine, check_line, parse_record
-from kiosk.audit.usage_log import HEAD_FILE, day_files, device_dirs
+from kiosk.audit.sealing import (
+    KEY_FILE,
+    KeyWalker,
+    SealedHead,
+    SealingKey,
+    SealingKeyError,
+    VerificationKey,
+    seal_mac,
+)
+from kiosk.audit.usage_log import HEAD_FILE, SEAL_MARK, day_files, device_dirs
 from kiosk.i18n import S_, Translator
 
 __all__ = ["Finding", "VerifyResult", "verify_directory"]
 
 _ANCHOR = b'"kind":"log.anchor"'
+_LOG_KIND = b'"kind":"log.'
+_HEAD = b'{"prev":"'
+_TAIL = b',"hash":"'
 _PURGED = b'"kind":"log.purged"'
 _RECOVERED = b'"kind":"log.recovered"'
 
@@ -57,6 +80,11 @@ class VerifyResult:
     devices: int = 0
     files: int = 0
     records: int = 0
+    seals: int = 0
+    sealed_devices: list[str] = field(default_factory=list)    # checked against their key
+    unsealed_devices: list[str] = field(default_factory=list)  # no key given: chain only
+    unsealed_tail: dict[str, int] = field(default_factory=dict)  # records after the last seal
+    heads_checked: int = 0
 
     @property
     def ok(self) -> bool:
@@ -64,12 +92,30 @@ class VerifyResult:
         return not any(not f.warning for f in self.findings)
 
 
-def verify_directory(directory: Path) -> VerifyResult:
-    """Verify every device folder of ``directory``."""
+def verify_directory(directory: Path, keys: Mapping[str, VerificationKey] | None = None,
+                     heads: Mapping[str, Sequence[SealedHead]] | None = None,
+                     now: datetime | None = None) -> VerifyResult:
+    """Verify every device folder of ``directory``.
+
+    Args:
+        keys: the auditor's verification keys by device id; a device without one is checked
+            by its hash chain only (listed in :attr:`VerifyResult.unsealed_devices`).
+        heads: the seals the devices wrote off the device (the shared database), by device.
+        now: the present, to refuse seals from the future (default: the system clock).
+    """
     result = VerifyResult()
+    keys = keys or {}
+    found = {path.name for path in device_dirs(directory)}
+    for device in sorted(set(keys) - found):
+        result.findings.append(Finding(device, directory / device, 1, "missing", S_(
+            "there is no log of device {device}, whose verification key was given"),
+            {"device": device}))
     for device_dir in device_dirs(directory):
         result.devices += 1
-        _DeviceCheck(device_dir, result).run()
+        key = keys.get(device_dir.name)
+        (result.sealed_devices if key else result.unsealed_devices).append(device_dir.name)
+        _DeviceCheck(device_dir, result, key, now or datetime.now(UTC)).run(
+            (heads or {}).get(device_dir.name, ()))
     return result
 
 
@@ -78,7 +124,8 @@ class _Stop(Exception):
 
 
 class _DeviceCheck:
-    def __init__(self, device_dir: Path, result: VerifyResult) -> None:
+    def __init__(self, device_dir: Path, result: VerifyResult, key: VerificationKey | None,
+                 now: datetime) -> None:
         self.device_dir = device_dir
         self.result = result
         self.last_hash = ""
@@ -86,16 +133,30 @@ class _DeviceCheck:
         self.last_count = 0
         self.missing_before: str = ""      # a file the first anchor names but is not there
         self.purged_through = ""
+        self.key = key
+        self.walker = KeyWalker(key) if key else None
+        self.latest_epoch = key.epoch_of(now) + 1 if key else 0
+        self.seal_next: int | None = None  # the epoch the last seal says the log goes on in
+        self.epoch_from: tuple[Path, int] | None = None   # first record after the last seal
+        self.after_seal = 0
+        self.first_ts = ""
 
-    def run(self) -> None:
+    def run(self, heads: Sequence[SealedHead] = ()) -> None:
         files = day_files(self.device_dir)
         try:
             for index, (day, path) in enumerate(files):
                 self.result.files += 1
                 self._file(index, day, path)
             self._head(files)
+            if not files:
+                self._no_files()
+            elif self.key is not None:
+                self._key_file()
+            self._heads(heads)
         except _Stop:
             return
+        finally:
+            self.result.unsealed_tail[self.device_dir.name] = self.after_seal
         if self.missing_before and self.missing_before > self.purged_through and files:
             self._fail(files[0][1], 1, "missing", S_(
                 "the day file {day} named by this anchor is missing and no purge recorded it"),
@@ -110,14 +171,17 @@ class _DeviceCheck:
 
     def _file(self, index: int, day: date, path: Path) -> None:
         lines = path.read_bytes().splitlines(keepends=True)
-        expected = 1
-        skip_to = 0
-        for number, line in enumerate(lines, 1):
-            if number < skip_to:
+        expected, number = 1, 0
+        while number < len(lines):
+            run = _plain_run(lines, number, expected, self.last_hash) if number else 0
+            if run:                          # ordinary records, checked in one tight loop
+                self._plain(path, number + 1, run, lines[number + run - 1])
+                number, expected = number + run, expected + run
                 continue
+            number += 1
+            line = lines[number - 1]
             parsed = self._checked(path, lines, number, line)
             if parsed is None:              # a torn line that the writer recovered from
-                skip_to = number + 1
                 expected = number + 1
                 continue
             self.result.records += 1
@@ -128,6 +192,7 @@ class _DeviceCheck:
             elif parsed.prev != self.last_hash:
                 self._fail(path, number - 1, "modified", S_(
                     "this record was changed after the next record was written"))
+            self._track(path, number, line, parsed)
             if _PURGED in line:
                 through = str(parse_record(line)["data"]["through"])
                 self.purged_through = max(self.purged_through, through)
@@ -136,6 +201,14 @@ class _DeviceCheck:
         if not lines:
             self._fail(path, 1, "truncated", S_("the file is empty; a day file starts with an anchor"))
         self.last_day, self.last_count = day, len(lines)
+
+    def _plain(self, path: Path, first: int, count: int, last: bytes) -> None:
+        """Account for ``count`` ordinary records from line ``first`` that passed the fast
+        check: whole, hashing right, chained and numbered in order, none of the log's own."""
+        self.result.records += count
+        self.after_seal += count
+        self.epoch_from = self.epoch_from or (path, first)
+        self.last_hash = last[-67:-3].decode("ascii")
 
     def _checked(self, path: Path, lines: list[bytes], number: int, line: bytes
                  ) -> ParsedLine | None:
@@ -206,11 +279,120 @@ class _DeviceCheck:
             self._fail(self.device_dir / f"{prev_file}.jsonl", prev_records, "modified",
                        S_("this record was changed after the next record was written"))
 
+    def _track(self, path: Path, number: int, line: bytes, parsed: ParsedLine) -> None:
+        """Follow the epochs: a seal is checked, any other record counts as not sealed yet."""
+        if not self.first_ts:
+            self.first_ts = str(parse_record(line)["ts"])
+        if SEAL_MARK in line:
+            self._seal(path, number, line, parsed)
+        else:
+            self.after_seal += 1
+            self.epoch_from = self.epoch_from or (path, number)
+
+    def _seal(self, path: Path, number: int, line: bytes, parsed: ParsedLine) -> None:
+        data = parse_record(line)["data"]
+        epoch, next_epoch, mac = int(data["epoch"]), int(data["next"]), str(data["mac"])
+        self.result.seals += 1
+        if self.seal_next is not None and epoch != self.seal_next:
+            self._fail(path, number, "missing", S_(
+                "the seals of epochs {first} to {last} are missing before this seal: "
+                "records sealed then were removed"), first=self.seal_next, last=epoch - 1)
+        if self.walker is not None and self.key is not None:
+            if next_epoch > self.latest_epoch or epoch >= next_epoch:
+                self._fail(path, number, "modified", S_(
+                    "this seal names epoch {epoch}, which cannot be: it was forged"),
+                    epoch=next_epoch)
+            expected = seal_mac(self.walker.key(epoch), self.key.device, epoch, next_epoch,
+                                parsed.prev)
+            if expected != mac:
+                start = self.epoch_from or (path, number)
+                self._fail(path, number, "modified", S_(
+                    "epoch {epoch} does not match its seal: a record from {from_file} line "
+                    "{from_line} to here was changed, removed, added or reordered"),
+                    epoch=epoch, from_file=start[0].name, from_line=start[1])
+        self.seal_next, self.epoch_from, self.after_seal = next_epoch, None, 0
+
+    def _no_files(self) -> None:
+        """A folder without day files is a device that never recorded, or one emptied: its
+        HEAD.json, or a key that has moved on (which needs records), says which."""
+        if (self.device_dir / HEAD_FILE).exists():
+            self._fail(self.device_dir / HEAD_FILE, 1, "missing", S_(
+                "every day file of this log is gone (HEAD.json names {day})"),
+                day=str(_head_day(self.device_dir / HEAD_FILE)))
+        if self.key is not None:
+            try:
+                sealing = SealingKey.load(self.device_dir / KEY_FILE)
+            except SealingKeyError:
+                sealing = None
+            if sealing is None or sealing.epoch > 0:
+                self._fail(self.device_dir, 1, "missing", S_(
+                    "every day file of this log is gone (its sealing key has moved on, or "
+                    "was removed)"))
+
+    def _key_file(self) -> None:
+        """The device's key must be the verification key's, and stand after the last seal."""
+        assert self.walker is not None
+        path = self.device_dir / KEY_FILE
+        try:
+            sealing = SealingKey.load(path)
+        except SealingKeyError:
+            sealing = None
+            self._fail(path, 1, "malformed", S_("this is not a sealing key file"))
+        if sealing is None:
+            self._fail(path, 1, "missing", S_(
+                "the device's sealing key file is missing: copy the whole device folder, or "
+                "the key was removed to hide what was sealed last"))
+            return
+        if sealing.epoch > self.latest_epoch or not sealing.matches(
+                self.walker.key(sealing.epoch)):
+            self._fail(path, 1, "modified", S_(
+                "the device's sealing key is not one of this verification key"))
+        if self.seal_next is None:
+            if self.first_ts and self.key is not None and \
+                    self.key.epoch_of(datetime.fromisoformat(self.first_ts)) < sealing.epoch:
+                self._fail(path, 1, "missing", S_(
+                    "the device's key has reached epoch {epoch} but the log holds no seal: "
+                    "the seals were removed"), epoch=sealing.epoch)
+            return
+        if sealing.epoch > self.seal_next:
+            self._fail(path, 1, "missing", S_(
+                "the device's key has reached epoch {epoch}, but the log's last seal goes on "
+                "in epoch {last}: what was sealed after it is gone"),
+                epoch=sealing.epoch, last=self.seal_next)
+        if sealing.epoch < self.seal_next:
+            self._fail(path, 1, "modified", S_(
+                "the sealing key file is older than the log's last seal (restored from a copy)"))
+
+    def _heads(self, heads: Sequence[SealedHead]) -> None:
+        """Every seal the device wrote to the database must still be in its files."""
+        cache: dict[Path, list[bytes]] = {}
+        for head in sorted(heads, key=lambda one: one.epoch):
+            self.result.heads_checked += 1
+            path = self.device_dir / f"{head.file}.jsonl"
+            if path not in cache:
+                cache[path] = path.read_bytes().splitlines(keepends=True) if path.exists() \
+                    else []
+            lines = cache[path]
+            if head.line > len(lines) or _hash_of(lines[head.line - 1]) != head.hash:
+                self._fail(path, head.line, "missing", S_(
+                    "the database holds the seal of epoch {epoch} at this line; the log no "
+                    "longer has it"), epoch=head.epoch)
+
     def _head(self, files: list[tuple[date, Path]]) -> None:
         head_path = self.device_dir / HEAD_FILE
-        if not head_path.exists() or not files:
+        if not files:
             return
-        head = json.loads(head_path.read_text(encoding="utf-8"))
+        try:
+            head = json.loads(head_path.read_text(encoding="utf-8"))
+            if not {"file", "records", "hash"} <= set(head):
+                raise KeyError(HEAD_FILE)
+        except FileNotFoundError:
+            self._fail(head_path, 1, "missing", S_(
+                "HEAD.json is missing: the end of the log cannot be checked"))
+            return
+        except (OSError, ValueError, KeyError, TypeError):
+            self._fail(head_path, 1, "malformed", S_("HEAD.json is not a log head"))
+            return
         last_day, last_path = files[-1]
         if head["file"] > last_day.isoformat():
             self._fail(self.device_dir / f"{head['file']}.jsonl", 1, "missing", S_(
@@ -226,6 +408,40 @@ class _DeviceCheck:
         if check_line(line).hash != head["hash"]:
             self._fail(last_path, records, "modified", S_(
                 "this record does not match the hash kept in HEAD.json"))
+
+
+def _head_day(path: Path) -> str:
+    try:
+        return str(json.loads(path.read_text(encoding="utf-8"))["file"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "?"
+
+
+def _plain_run(lines: list[bytes], start: int, expected: int, last_hash: str) -> int:
+    """How many lines from index ``start`` are ordinary records that need nothing but the
+    chain check: the same tests as :func:`check_line` and the loop of ``_file``, without
+    building objects, because a year holds millions of them. Any other line (the log's own
+    records, a fault) ends the run and goes the detailed way."""
+    prev = last_hash.encode("ascii")
+    sha256 = hashlib.sha256
+    number = start
+    for line in itertools.islice(lines, start, None):
+        if (line[9:73] != prev or _LOG_KIND in line or not line.startswith(_HEAD)
+                or not line.startswith(b'","seq":%d,' % expected, 73)
+                or line[-76:-67] != _TAIL or not line.endswith(b'"}\n')):
+            break
+        digest = line[-67:-3]
+        if sha256(line[:-76] + b"}").hexdigest().encode("ascii") != digest:
+            break
+        prev, number, expected = digest, number + 1, expected + 1
+    return number - start
+
+
+def _hash_of(line: bytes) -> str:
+    try:
+        return check_line(line).hash
+    except LineFault:
+        return ""
 
 
 def _seq_of(line: bytes) -> int:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from kiosk.audit import build_report, export_csv, form_infos, iter_records, verify_directory
 from kiosk.audit.report_csv import write_report_csvs
+from kiosk.audit.sealing import KEY_FILE, SealingKey, SealingKeyError, VerificationKey
+from kiosk.audit.verify import VerifyResult
 from kiosk.cli.audit_heads import unreadable_head_error
 from kiosk.config import Config
 from kiosk.errors import ConfigError
@@ -25,9 +27,20 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("audit", help="verify, export and report the usage logs")
     commands = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
 
-    verify = commands.add_parser("verify", help="check the hash chains; exit 1 on tampering")
+    verify = commands.add_parser(
+        "verify", help="check the hash chains and, with --key, the seals; exit 1 on tampering")
     verify.add_argument("directory", nargs="?", type=Path, default=None)
+    verify.add_argument("--key", action="append", default=[], metavar="KEY",
+                        help="a device's verification key (from init-key); once per device")
+    verify.add_argument("--heads-url", default="", metavar="URL",
+                        help="database holding the seals the devices sent off (audit_heads)")
     verify.set_defaults(handler=run_verify)
+
+    init_key = commands.add_parser(
+        "init-key", help="create this device's sealing key; prints the auditor's key once")
+    init_key.add_argument("--interval", type=int, default=None, metavar="SECONDS",
+                          help="sealing epoch (default: [audit] seal_interval_s)")
+    init_key.set_defaults(handler=run_init_key)
 
     export = commands.add_parser("export", help="records of a date range as CSV")
     _range(export)
@@ -37,7 +50,8 @@ def register(subparsers: Any) -> None:
 
     report = commands.add_parser("report", help="the yearly effect-verification report")
     report.add_argument("--year", type=int, default=None,
-                        help="fiscal year (年度): April of YEAR to March of YEAR+1")
+                        help="fiscal year (年度): --year 2026 is FY2026 (令和8年度), "
+                             "1 April 2026 to 31 March 2027; the cover says so")
     _range(report)
     report.add_argument("--out", type=Path, required=True, help="folder for the PDF and CSVs")
     report.add_argument("--dir", type=Path, default=None, dest="directory")
@@ -55,8 +69,26 @@ def _range(parser: argparse.ArgumentParser) -> None:
 def run_verify(args: argparse.Namespace, config: Config) -> int:
     """Verify every device folder; print each finding; exit 1 when one is not a warning."""
     directory = args.directory or config.audit_dir
+    keys = {}
+    for text in args.key:
+        try:
+            key = VerificationKey.parse(text)
+        except SealingKeyError:
+            raise ConfigError(S_("--key: not a verification key; it looks like "
+                                 "kiosk-seal-1/DEVICE/SEED/START/INTERVAL.")) from None
+        keys[key.device] = key
+    heads = None
+    if args.heads_url:
+        from kiosk.storage.audit_heads import AuditHeadStore  # noqa: PLC0415
+        from kiosk.storage.engine import make_engine  # noqa: PLC0415
+
+        engine = make_engine(args.heads_url, pool_size=1)
+        try:
+            heads = AuditHeadStore(engine).heads()
+        finally:
+            engine.dispose()
     try:
-        result = verify_directory(directory)
+        result = verify_directory(directory, keys, heads)
     except (ValueError, KeyError, TypeError) as exc:
         unreadable = unreadable_head_error(directory)
         if unreadable is None:
@@ -64,10 +96,48 @@ def run_verify(args: argparse.Namespace, config: Config) -> int:
         raise unreadable from exc
     for finding in result.findings:
         print(("warning: " if finding.warning else "") + finding.english())
+    _print_sealing(result, bool(args.heads_url))
     state = "OK" if result.ok else "TAMPERED"
     print(f"{state}: {result.devices} devices, {result.files} files, {result.records} records "
           f"in {directory}")
     return 0 if result.ok else 1
+
+
+def _print_sealing(result: VerifyResult, heads: bool) -> None:
+    for device in result.sealed_devices:
+        tail = result.unsealed_tail.get(device, 0)
+        print(f"{device}: seals verified with the verification key"
+              + (f"; {tail} newest records are not sealed yet (the current epoch)"
+                 if tail else ""))
+    for device in result.unsealed_devices:
+        print(f"{device}: sealing NOT verified (no --key for it): only the hash chain was "
+              "checked, which whoever can write the files can recompute")
+    if heads:
+        print(f"{result.heads_checked} heads from the database compared with the files")
+    else:
+        print("heads in the database not compared (no --heads-url)")
+
+
+def run_init_key(args: argparse.Namespace, config: Config) -> int:
+    """Create the device's sealing key and print the verification key for the auditor, once."""
+    interval = args.interval or config.audit.seal_interval_s
+    if interval <= 0:
+        raise ConfigError(S_("--interval must be a positive number of seconds."))
+    path = config.audit_dir / config.device.id / KEY_FILE
+    try:
+        _sealing, verification = SealingKey.create(path, config.device.id,
+                                                   datetime.now(UTC), interval)
+    except FileExistsError:
+        raise ConfigError(S_("{path} exists: this device has a sealing key, and an auditor "
+                             "holds its verification key."), path=str(path)) from None
+    print("Verification key for the auditor of device", config.device.id)
+    print("(shown only now: print it or write it down, and keep it off this device)")
+    print()
+    print("   ", verification.text())
+    print()
+    print(f"The device keeps only the evolving sealing key ({path}, mode 0600).")
+    print(f"Check the log with: kiosk audit verify --key {verification.text()} DIR")
+    return 0
 
 
 def run_export(args: argparse.Namespace, config: Config) -> int:

@@ -32,6 +32,7 @@ from typing import Any
 from kiosk import fonts
 from kiosk.audit import (
     NULL_USAGE,
+    ApplicationActed,
     ClerkEdited,
     ClerkViewed,
     PrintDone,
@@ -309,6 +310,8 @@ class ReviewSession:
                                                        application=self.application.id,
                                                        fields=len(self._corrections)))
             self._move(ApplicationStatus.APPROVED)
+            self._service.usage.record(ApplicationActed(self.staff.id, self.application.id,
+                                                        "approved"))
 
     def print_form(self, *, reprint: bool = False) -> str:
         """Print the completed form; returns the printer's job id.
@@ -352,6 +355,8 @@ class ReviewSession:
                 return          # a second press of the same intention
             self._require(ApplicationStatus.PRINTED)
             self._move(ApplicationStatus.DONE)
+            self._service.usage.record(ApplicationActed(self.staff.id, self.application.id,
+                                                        "finished"))
 
     def send_back(self, reason_id: str) -> None:
         """Return the application to the citizen with one of :data:`RETURN_REASONS` (its key).
@@ -366,6 +371,8 @@ class ReviewSession:
                 raise ReviewError(S_("Choose one of the reasons the citizen can read."))
             self._require(ApplicationStatus.IN_REVIEW)
             self._move(ApplicationStatus.RETURNED, return_reason=reason_id)
+            self._service.usage.record(ApplicationActed(self.staff.id, self.application.id,
+                                                        "returned", reason_id))
             self._service.events.publish(ApplicationReturned(
                 self.application.id, self.application.ticket_id or 0, self.staff.id, reason_id,
                 self.application.language))

@@ -433,7 +433,7 @@ class Visit:
             return
         if pin_outcome:
             self._usage.record(PinOutcome(self.session_id, outcome=pin_outcome,
-                                          tries_left=max(tries_left, 0)))
+                                          tries_left=tries_left if tries_left >= 0 else None))
         reason = "" if error is None else error_code(error)
         self._usage.record(CardRead(self.session_id, ok=error is None, reason=reason))
 

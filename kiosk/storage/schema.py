@@ -31,6 +31,7 @@ __all__ = [
     "application_corrections",
     "application_events",
     "applications",
+    "audit_heads",
     "counters",
     "daily_numbers",
     "metadata",
@@ -192,4 +193,19 @@ application_corrections = Table(
     Column("field_id", String(100), nullable=False),
     Column("staff_id", _Id, ForeignKey("staff.id"), nullable=False),
     Column("at", _Time, nullable=False),
+)
+
+# Every sealed epoch of every device's usage log (kiosk.audit.sealing), written off the device.
+# Devices may INSERT and SELECT, never UPDATE or DELETE (README: the GRANTs for IT).
+audit_heads = Table(
+    "audit_heads", metadata,
+    Column("id", _Id, primary_key=True),
+    Column("device", String(64), nullable=False),
+    Column("epoch", BigInteger, nullable=False),
+    Column("file", String(10), nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("mac", String(64), nullable=False),
+    Column("sealed_at", _Time, nullable=False),
+    UniqueConstraint("device", "epoch", name="uq_audit_heads_device_epoch"),
 )

@@ -51,6 +51,7 @@ def test_visit__wrong_pin_then_right__records_each_outcome_in_order(visit):
     assert (usage.events[3].outcome, usage.events[3].tries_left) == ("wrong", 2)
     assert usage.events[4].ok is False
     assert (usage.events[5].outcome, usage.events[6].ok) == ("ok", True)
+    assert usage.events[5].tries_left is None        # the right PIN: no count, never 0
     assert usage.events[7].reason == "done"
 
 

@@ -29,6 +29,7 @@ from kiosk.audit import (
     ProceduresChosen,
     SessionEnded,
     SessionStarted,
+    error_code,
     new_session_id,
 )
 from kiosk.config import load_config
@@ -120,13 +121,13 @@ def _card_sources(services: Services, person: str, pin: str, session: str,
         identity = reader.read_identity(pin)
     except CardError as exc:
         tally.card_failed += 1
-        reason = type(exc).__name__.removesuffix("Error").lower()
+        reason = error_code(exc)                # as the tablet's Visit records it
         services.usage.record(CardRead(session, ok=False, reason=reason))
-        if reason == "pinlocked":
+        if reason == "pin_locked_error":
             services.usage.record(PinOutcome(session, "locked", 0))
         return {}
     tally.card_ok += 1
-    services.usage.record(PinOutcome(session, "ok", 3))
+    services.usage.record(PinOutcome(session, "ok"))
     services.usage.record(CardRead(session, ok=True))
     return {"card.name": identity.name, "card.address": identity.address,
             "card.birth_date": identity.birth_date, "card.sex": identity.sex.value}

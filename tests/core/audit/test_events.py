@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import io
 import typing
@@ -13,6 +14,7 @@ from kiosk.audit import (
     CardRead,
     FormSubmitted,
     ListUsage,
+    PrintDone,
     SessionStarted,
     TicketCalled,
     TicketIssued,
@@ -116,3 +118,18 @@ def test_export_csv__records__one_row_each_with_data_columns(tmp_path):
     assert rows == 2           # the day's anchor and the submission
     assert lines[0].startswith("device,file,line,ts,kind,")
     assert ",form.submitted," in lines[2]
+
+
+def test_export_csv__print_record__every_column_name_once_and_print_kind_kept(tmp_path):
+    clock = JapanClock(datetime(2026, 4, 6, 9, 0, tzinfo=JST))
+    log = UsageLog(tmp_path, "clerk-01", clock, fsync=False)
+    log.record(PrintDone(kind="form", ok=True, pages=1))
+    log.close()
+    out = io.StringIO()
+
+    export_csv(tmp_path, None, None, out)
+
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    header = out.getvalue().splitlines()[0].split(",")
+    assert len(header) == len(set(header))
+    assert (rows[-1]["kind"], rows[-1]["data_kind"]) == ("print.done", "form")

@@ -239,3 +239,18 @@ def test_usage_log__two_devices__checked_separately(tmp_path):
 
     assert result.devices == 2
     assert [f.device for f in result.findings] == [DEVICE]
+
+
+def test_verify__tail_cut_while_the_kiosk_runs__truncated(tmp_path):
+    clock = JapanClock(datetime(2026, 4, 6, 9, 0, tzinfo=JST))
+    log = UsageLog(tmp_path, DEVICE, clock, fsync=False)
+    for number in range(29):
+        log.record(TicketIssued(number, "A", 0, slip=False))
+    path = _file(tmp_path, DAYS[0])
+    path.write_bytes(b"".join(_lines(path)[:20]))      # no close(): the kiosk still runs
+
+    result = verify_directory(tmp_path)
+    log.close()
+
+    first = next(f for f in result.findings if not f.warning)
+    assert (first.problem, first.line, first.params["count"]) == ("truncated", 21, 30)
