@@ -87,16 +87,13 @@ def run_verify(args: argparse.Namespace, config: Config) -> int:
             heads = AuditHeadStore(engine).heads()
         finally:
             engine.dispose()
-    try:
-        result = verify_directory(directory, keys, heads)
-    except (ValueError, KeyError, TypeError) as exc:
-        unreadable = unreadable_head_error(directory)
-        if unreadable is None:
-            raise
-        raise unreadable from exc
+    result = verify_directory(directory, keys, heads)
     for finding in result.findings:
         print(("warning: " if finding.warning else "") + finding.english())
     _print_sealing(result, bool(args.heads_url))
+    unreadable = unreadable_head_error(directory)
+    if unreadable is not None:
+        raise unreadable    # the findings above, then what to do with a damaged log (exit 2)
     state = "OK" if result.ok else "TAMPERED"
     print(f"{state}: {result.devices} devices, {result.files} files, {result.records} records "
           f"in {directory}")
