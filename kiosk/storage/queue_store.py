@@ -22,13 +22,13 @@ from sqlalchemy import (
     Connection,
     Engine,
     Row,
-    and_,
     bindparam,
     func,
     insert,
-    or_,
     select,
     text,
+    tuple_,
+    union_all,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -94,6 +94,7 @@ class QueueStore:
         self._services: dict[str, ServiceInfo] = {}
         self._services_by_id: dict[int, ServiceInfo] = {}
         self._upsert = sqlite_insert if is_sqlite(engine) else pg_insert
+        self._bump = _BUMP_SQLITE if is_sqlite(engine) else _BUMP_POSTGRES
 
     # ------------------------------------------------------------------ services
     def add_service(self, code: str, prefix: str, name: str,
@@ -201,22 +202,19 @@ class QueueStore:
     def _reserve(self, connection: Connection, info: ServiceInfo, priority: int,
                  slip: SlipChoice | None = None) -> Ticket:
         """Number a ticket; with ``slip`` it is issued at once (and the issue recorded)."""
+        # Prebuilt statements: building the upsert and the insert on every call cost more
+        # than SQLite's own work.
         now = self._clock.now()
         today = now.date()
-        bump = self._upsert(daily_numbers).values(
-            service_id=info.id, day=today, last_number=1,
-        ).on_conflict_do_update(
-            index_elements=["service_id", "day"],
-            set_={"last_number": daily_numbers.c.last_number + 1},
-        ).returning(daily_numbers.c.last_number)
-        number = connection.execute(bump).scalar_one()
-        label = ticket_label(info.prefix, number)
+        number = connection.execute(self._bump, {"service_id": info.id, "day": today}
+                                    ).scalar_one()
         state = TicketState.PENDING if slip is None else TicketState.ISSUED
-        row = connection.execute(insert(tickets).values(
-            service_id=info.id, origin_service_id=info.id, day=today, number=number,
-            label=label, state=state.value, priority=priority, slip=slip.value if slip else "",
-            reserved_at=now, queued_at=now,
-        ).returning(tickets)).one()
+        row = connection.execute(_INSERT_TICKET, {
+            "service_id": info.id, "origin_service_id": info.id, "day": today,
+            "number": number, "label": ticket_label(info.prefix, number), "state": state.value,
+            "priority": priority, "slip": slip.value if slip else "", "reserved_at": now,
+            "queued_at": now,
+        }).one()
         if slip is not None:
             self._record(connection, row, TicketAction.ISSUE, TicketState.PENDING, now=now,
                          staff_id=None)
@@ -231,9 +229,13 @@ class QueueStore:
         """
         ids = [self.service(code).id for code in service_codes]
         now = self._clock.now()
+        # One service: the index's first entry. Several: the first entry of each service's
+        # index, then the best of those few (never a sort of every waiting ticket).
+        statement = _CALL_NEXT if len(ids) == 1 else _call_next_of(len(ids))
         with transaction(self._engine, write=True) as connection:
-            row = connection.execute(_CALL_NEXT, {
-                "ids": ids, "v_state": TicketState.CALLED.value, "v_counter": counter,
+            row = connection.execute(statement, {
+                **{f"id_{n}": service_id for n, service_id in enumerate(ids)},
+                "v_state": TicketState.CALLED.value, "v_counter": counter,
                 "v_staff_id": staff_id, "v_called_at": now,
             }).first()
             if row is None:
@@ -364,18 +366,49 @@ class QueueStore:
         info = self.service(service_code)
         now = self._clock.now()
         with transaction(self._engine) as connection:
-            ahead = connection.execute(_ahead_query(info.id, ticket_id, now)).scalar_one()
-            recent = connection.execute(
-                select(tickets.c.called_at, tickets.c.serving_at, tickets.c.finished_at)
-                .where(tickets.c.service_id == info.id,
-                       tickets.c.state == TicketState.DONE.value)
-                .order_by(tickets.c.finished_at.desc()).limit(_RECENT_SERVICES)
-            ).all()
-            counters = connection.execute(
-                select(func.count(func.distinct(tickets.c.counter)))
-                .where(tickets.c.service_id == info.id, tickets.c.counter != "",
-                       tickets.c.called_at >= now - _OPEN_COUNTER_WINDOW)
-            ).scalar_one()
+            if ticket_id is None:
+                ahead = self._count_waiting(connection, info, now.date())
+            else:
+                me = connection.execute(_QUEUE_PLACE, {"ticket_id": ticket_id}).first()
+                ahead = 0 if me is None else connection.execute(_COUNT_AHEAD, {
+                    "service_id": info.id, "day": now.date(), "priority": me.priority,
+                    "queued_at": me.queued_at, "ticket_id": ticket_id}).scalar_one()
+            return self._estimate(connection, info, ahead, now)
+
+    def ticket_wait_seconds(self, ticket: Ticket) -> int:
+        """Estimated wait for ``ticket`` as it was just issued (its place is known already)."""
+        info = self.service(ticket.service)
+        now = self._clock.now()
+        with transaction(self._engine) as connection:
+            ahead = connection.execute(_COUNT_AHEAD, {
+                "service_id": info.id, "day": ticket.day, "priority": ticket.priority,
+                "queued_at": ticket.queued_at, "ticket_id": ticket.id}).scalar_one()
+            return self._estimate(connection, info, ahead, now)
+
+    def board_figures(self, service_code: str) -> tuple[int, int, tuple[tuple[str, str], ...]]:
+        """What the board shows of a service: waiting count, estimated wait, (label, counter) called.
+
+        Counted in SQL from the queue index: the cost does not grow with the tickets of the day.
+        """
+        info = self.service(service_code)
+        now = self._clock.now()
+        with transaction(self._engine) as connection:
+            waiting = self._count_waiting(connection, info, now.date())
+            called = connection.execute(_CALLING, {"service_id": info.id, "day": now.date()})
+            calling = tuple((row.label, row.counter) for row in sorted(
+                called, key=lambda row: (-row.priority, row.queued_at, row.id)))
+            return waiting, self._estimate(connection, info, waiting, now), calling
+
+    def _count_waiting(self, connection: Connection, info: ServiceInfo, day: date) -> int:
+        return int(connection.execute(_COUNT_WAITING,
+                                      {"service_id": info.id, "day": day}).scalar_one())
+
+    def _estimate(self, connection: Connection, info: ServiceInfo, ahead: int,
+                  now: datetime) -> int:
+        """The wait for ``ahead`` people from the last service times and the open counters."""
+        recent = connection.execute(_RECENT_DONE, {"service_id": info.id}).all()
+        counters = connection.execute(_OPEN_COUNTERS, {
+            "service_id": info.id, "since": now - _OPEN_COUNTER_WINDOW}).scalar_one()
         seconds = [(row.finished_at - (row.serving_at or row.called_at)).total_seconds()
                    for row in recent if row.finished_at and (row.serving_at or row.called_at)]
         return estimate_wait_seconds(ahead, seconds, counters, info.default_service_seconds)
@@ -394,23 +427,87 @@ class QueueStore:
 _INSERT_EVENT = insert(ticket_events)
 _LOCK_TICKET = (select(tickets.c.state, tickets.c.label)
                 .where(tickets.c.id == bindparam("ticket_id")).with_for_update())
-_FIRST_WAITING = (
-    select(tickets.c.id)
-    .where(tickets.c.service_id.in_(bindparam("ids", expanding=True)),
-           tickets.c.state == TicketState.ISSUED.value)
-    .order_by(tickets.c.priority.desc(), tickets.c.queued_at, tickets.c.id)
-    .limit(1)
-    # Ignored on SQLite, where BEGIN IMMEDIATE already serialises the callers.
-    .with_for_update(skip_locked=True)
-    .scalar_subquery()
+_ISSUED = TicketState.ISSUED.value
+_QUEUE_ORDER = (tickets.c.priority.desc(), tickets.c.queued_at, tickets.c.id)  # ix_tickets_queue
+_BUMP_SQLITE, _BUMP_POSTGRES = (
+    upsert(daily_numbers).values(service_id=bindparam("service_id"), day=bindparam("day"),
+                                 last_number=1)
+    .on_conflict_do_update(index_elements=["service_id", "day"],
+                           set_={"last_number": daily_numbers.c.last_number + 1})
+    .returning(daily_numbers.c.last_number)
+    for upsert in (sqlite_insert, pg_insert)
 )
-_CALL_NEXT = (
-    update(tickets)
-    .where(tickets.c.id == _FIRST_WAITING, tickets.c.state == TicketState.ISSUED.value)
-    .values(state=bindparam("v_state"), counter=bindparam("v_counter"),
-            staff_id=bindparam("v_staff_id"), called_at=bindparam("v_called_at"))
-    .returning(tickets)
+_INSERT_TICKET = insert(tickets).values(
+    {name: bindparam(name) for name in ("service_id", "origin_service_id", "day", "number",
+                                        "label", "state", "priority", "slip", "reserved_at",
+                                        "queued_at")}
+).returning(tickets)
+
+
+def _first_waiting(service_id: Any) -> Any:
+    """The id of the first waiting ticket of one service: the first entry of ix_tickets_queue."""
+    return (select(tickets.c.id)
+            .where(tickets.c.service_id == service_id, tickets.c.state == _ISSUED)
+            .order_by(*_QUEUE_ORDER).limit(1)
+            # Ignored on SQLite, where BEGIN IMMEDIATE already serialises the callers.
+            .with_for_update(skip_locked=True))
+
+
+def _call_statement(first: Any) -> Any:
+    """Call the ticket whose id ``first`` selects."""
+    return (update(tickets)
+            .where(tickets.c.id == first.scalar_subquery(), tickets.c.state == _ISSUED)
+            .values(state=bindparam("v_state"), counter=bindparam("v_counter"),
+                    staff_id=bindparam("v_staff_id"), called_at=bindparam("v_called_at"))
+            .returning(tickets))
+
+
+_CALL_NEXT = _call_statement(_first_waiting(bindparam("id_0")))
+
+
+@functools.cache
+def _call_next_of(count: int) -> Any:
+    """Call-next over ``count`` services: the best of each service's first waiting ticket."""
+    heads = [_first_waiting(bindparam(f"id_{n}")).subquery() for n in range(count)]
+    candidates = union_all(*(select(head.c.id) for head in heads)).scalar_subquery()
+    return _call_statement(select(tickets.c.id).where(tickets.c.id.in_(candidates))
+                           .order_by(*_QUEUE_ORDER).limit(1))
+
+
+_COUNT_WAITING = select(func.count()).where(
+    tickets.c.service_id == bindparam("service_id"), tickets.c.state == _ISSUED,
+    tickets.c.day == bindparam("day"))
+_QUEUE_PLACE = select(tickets.c.priority, tickets.c.queued_at).where(
+    tickets.c.id == bindparam("ticket_id"))
+# Who is ahead in ix_tickets_queue order: higher priority, or the same and waiting longer.
+# Two ranges of the index (a row-value range for the second) rather than one OR over the
+# whole service.
+_COUNT_AHEAD = select(
+    select(func.count()).where(
+        tickets.c.service_id == bindparam("service_id"), tickets.c.state == _ISSUED,
+        tickets.c.day == bindparam("day"), tickets.c.priority > bindparam("priority"),
+    ).scalar_subquery()
+    + select(func.count()).where(
+        tickets.c.service_id == bindparam("service_id"), tickets.c.state == _ISSUED,
+        tickets.c.day == bindparam("day"), tickets.c.priority == bindparam("priority"),
+        tuple_(tickets.c.queued_at, tickets.c.id)
+        < tuple_(bindparam("queued_at", type_=tickets.c.queued_at.type),
+                 bindparam("ticket_id", type_=tickets.c.id.type)),
+    ).scalar_subquery()
 )
+# Unsorted: the few tickets at the counters are put in queue order in Python.
+_CALLING = (select(tickets.c.label, tickets.c.counter, tickets.c.priority, tickets.c.queued_at,
+                   tickets.c.id)
+            .where(tickets.c.service_id == bindparam("service_id"),
+                   tickets.c.state.in_([TicketState.CALLED.value, TicketState.RECALLED.value]),
+                   tickets.c.day == bindparam("day")))
+_RECENT_DONE = (select(tickets.c.called_at, tickets.c.serving_at, tickets.c.finished_at)
+                .where(tickets.c.service_id == bindparam("service_id"),
+                       tickets.c.state == TicketState.DONE.value)
+                .order_by(tickets.c.finished_at.desc()).limit(_RECENT_SERVICES))
+_OPEN_COUNTERS = (select(func.count(func.distinct(tickets.c.counter)))
+                  .where(tickets.c.service_id == bindparam("service_id"),
+                         tickets.c.called_at >= bindparam("since"), tickets.c.counter != ""))
 
 
 @functools.cache
@@ -480,23 +577,6 @@ changed AS (
 SELECT {returned} FROM changed
 """  # noqa: S608 - identifiers are the table's own column names; every value is bound
     return text(statement).columns(*tickets.c)
-
-
-def _ahead_query(service_id: int, ticket_id: int | None, now: datetime) -> Any:
-    waiting = and_(tickets.c.service_id == service_id, tickets.c.state == TicketState.ISSUED.value,
-                   tickets.c.day == now.date())
-    if ticket_id is None:
-        return select(func.count()).where(waiting)
-    me = select(tickets.c.priority, tickets.c.queued_at, tickets.c.id).where(
-        tickets.c.id == ticket_id).subquery()
-    before_me = or_(
-        tickets.c.priority > me.c.priority,
-        and_(tickets.c.priority == me.c.priority, tickets.c.queued_at < me.c.queued_at),
-        and_(tickets.c.priority == me.c.priority, tickets.c.queued_at == me.c.queued_at,
-             tickets.c.id < me.c.id),
-    )
-    return select(func.count()).select_from(tickets.join(me, tickets.c.id != me.c.id)).where(
-        waiting, before_me)
 
 
 def _changes(action: TicketAction, after: TicketState, now: datetime, *, counter: str,
