@@ -98,6 +98,23 @@ def line(label: str, value: str, goal: str = "", ok: bool | None = None) -> None
     print(f"{label:<52} {value:>16}   {goal:<24} {verdict}", flush=True)
 
 
+def filesystem(path: Path) -> str:
+    """The type of the filesystem ``path`` is on (ext4, tmpfs...), from /proc/mounts."""
+    best, kind = "", "unknown"
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return kind
+    resolved = str(path.resolve())
+    for entry in mounts:
+        parts = entry.split()
+        point = parts[1]
+        inside = resolved == point or resolved.startswith(point.rstrip("/") + "/")
+        if inside and len(point) > len(best):
+            best, kind = point, parts[2]
+    return kind
+
+
 def load_average() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
@@ -455,11 +472,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-url", help="PostgreSQL server to use instead of a throwaway "
                                          "cluster (scratch databases are made there)")
     parser.add_argument("--peer", type=Path, help="MADO-queue source folder (peer mode)")
+    parser.add_argument("--db-dir", type=Path, help="folder for the SQLite files (default: "
+                                                    "a temporary folder)")
     args = parser.parse_args(argv)
     print(f"bench_queue: {os.cpu_count()} CPUs, load average at start {load_average()}, "
-          f"{args.seconds:g} s per run, clients = processes, 1 op = 1 transaction\n")
+          f"{args.seconds:g} s per run, clients = processes, 1 op = 1 transaction")
     verdicts = Verdicts()
-    with tempfile.TemporaryDirectory() as tmp_name:
+    with tempfile.TemporaryDirectory(dir=args.db_dir) as tmp_name:
+        print(f"SQLite files in {tmp_name} ({filesystem(Path(tmp_name))})\n")
         tmp = Path(tmp_name)
         if "sqlite" in args.parts:
             part_sqlite(args, verdicts, tmp)

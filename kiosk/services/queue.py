@@ -70,9 +70,10 @@ class QueueService:
             DeviceError: the slip did not print; the number was voided, nothing waits.
         """
         if print_slip is None:
-            ticket = self._store.issue(service, priority=priority, slip=SlipChoice.NO_SLIP)
+            ticket, wait = self._store.issue_with_estimate(service, priority=priority,
+                                                           slip=SlipChoice.NO_SLIP)
             self._usage.record(TicketIssued(ticket.id, ticket.service, priority, slip=False))
-            return IssuedTicket(ticket, self._store.ticket_wait_seconds(ticket))
+            return IssuedTicket(ticket, wait)
         wait = self._store.estimated_wait_seconds(service)
         reserved = self._store.reserve(service, priority=priority)
         try:

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, event, insert
 
 from kiosk.services.queue import QueueService
 from kiosk.storage.database import Storage
+from kiosk.storage.driver_sql import DriverStatement
 from kiosk.storage.schema import tickets
 
 TICKETS = 3000
@@ -43,18 +44,31 @@ def _fill_day(storage: Storage, clock) -> None:
 
 
 @contextmanager
-def _captured(engine: Engine) -> Iterator[list[tuple[str, object]]]:
+def _captured(engine: Engine, monkeypatch) -> Iterator[list[tuple[str, object]]]:
+    """Every SELECT and UPDATE run, through SQLAlchemy or on the driver's cursor."""
     statements: list[tuple[str, object]] = []
 
+    def wanted(statement: str) -> bool:
+        return statement.lstrip().upper().startswith(("SELECT", "UPDATE"))
+
     def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
-        if statement.lstrip().upper().startswith(("SELECT", "UPDATE")):
+        if wanted(statement):
             statements.append((statement, parameters))
 
+    driver_execute = DriverStatement.execute
+
+    def record_driver(self, cursor, values):
+        if wanted(self.sql):
+            statements.append((self.sql, self.parameters(values)))
+        return driver_execute(self, cursor, values)
+
+    monkeypatch.setattr(DriverStatement, "execute", record_driver)
     event.listen(engine, "before_cursor_execute", record)
     try:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+        monkeypatch.setattr(DriverStatement, "execute", driver_execute)
 
 
 def _plans(engine: Engine, statements: list[tuple[str, object]]) -> list[str]:
@@ -110,11 +124,11 @@ OPERATIONS: list[tuple[str, Callable[[Storage], None]]] = [
 
 
 @pytest.mark.parametrize(("name", "operation"), OPERATIONS, ids=[n for n, _ in OPERATIONS])
-def test_queue_statement_plans__busy_day__index_only_no_scan_no_sort(storage: Storage, clock,
-                                                                    name, operation):
+def test_queue_statement_plans__busy_day__index_only_no_scan_no_sort(
+        storage: Storage, clock, monkeypatch, name, operation):
     _fill_day(storage, clock)
 
-    with _captured(storage.engine) as statements:
+    with _captured(storage.engine, monkeypatch) as statements:
         operation(storage)
     plans = _plans(storage.engine, statements)
 
@@ -128,11 +142,11 @@ def test_queue_statement_plans__busy_day__index_only_no_scan_no_sort(storage: St
     (["A"], "ix_tickets_queue"),
     (["A", "B"], "ix_tickets_queue"),
 ])
-def test_call_next_plan__waiting_tickets__first_entry_of_the_queue_index(storage: Storage, clock,
-                                                                        services, index):
+def test_call_next_plan__waiting_tickets__first_entry_of_the_queue_index(
+        storage: Storage, clock, monkeypatch, services, index):
     _fill_day(storage, clock)
 
-    with _captured(storage.engine) as statements:
+    with _captured(storage.engine, monkeypatch) as statements:
         storage.queue.call_next(services, counter="1")
     call = [(s, p) for s, p in statements if s.lstrip().upper().startswith("UPDATE")]
     plan = _plans(storage.engine, call)[0]
@@ -142,11 +156,11 @@ def test_call_next_plan__waiting_tickets__first_entry_of_the_queue_index(storage
     assert not _full_scans(plan)
 
 
-def test_estimate_plan__many_done__newest_finished_read_through_their_index(storage: Storage,
-                                                                           clock):
+def test_estimate_plan__many_done__newest_finished_read_through_their_index(
+        storage: Storage, clock, monkeypatch):
     _fill_day(storage, clock)
 
-    with _captured(storage.engine) as statements:
+    with _captured(storage.engine, monkeypatch) as statements:
         storage.queue.estimated_wait_seconds("A")
     plans = _plans(storage.engine, statements)
 
