@@ -70,9 +70,10 @@ class QueueService:
             DeviceError: the slip did not print; the number was voided, nothing waits.
         """
         if print_slip is None:
-            ticket = self._store.issue(service, priority=priority, slip=SlipChoice.NO_SLIP)
+            ticket, wait = self._store.issue_with_estimate(service, priority=priority,
+                                                           slip=SlipChoice.NO_SLIP)
             self._usage.record(TicketIssued(ticket.id, ticket.service, priority, slip=False))
-            return IssuedTicket(ticket, self._store.estimated_wait_seconds(service, ticket.id))
+            return IssuedTicket(ticket, wait)
         wait = self._store.estimated_wait_seconds(service)
         reserved = self._store.reserve(service, priority=priority)
         try:
@@ -134,13 +135,9 @@ class QueueService:
         codes = list(services) or [info.code for info in self._store.services()]
         lines = []
         for code in codes:
-            today = self._store.tickets([code], [TicketState.ISSUED, TicketState.CALLED,
-                                                 TicketState.RECALLED])
-            waiting = sum(1 for t in today if t.state is TicketState.ISSUED)
-            calling = tuple((t.label, t.counter) for t in today
-                            if t.state in (TicketState.CALLED, TicketState.RECALLED))
-            lines.append(BoardLine(code, waiting, self._store.estimated_wait_seconds(code),
-                                   calling))
+            # Counted in SQL: the board's cost stays flat however many tickets wait.
+            waiting, estimate, calling = self._store.board_figures(code)
+            lines.append(BoardLine(code, waiting, estimate, calling))
         return lines
 
 

@@ -15,20 +15,21 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     Connection,
     Engine,
     Row,
-    and_,
     bindparam,
     func,
     insert,
     or_,
     select,
     text,
+    tuple_,
+    union_all,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -47,6 +48,7 @@ from kiosk.domain.ticket import (
 from kiosk.errors import StorageError
 from kiosk.i18n import S_
 from kiosk.ports import Clock
+from kiosk.storage.driver_sql import DriverStatement, cursor_of, utc_from_driver
 from kiosk.storage.engine import is_sqlite, transaction
 from kiosk.storage.schema import counters, daily_numbers, services, ticket_events, tickets
 
@@ -94,6 +96,8 @@ class QueueStore:
         self._services: dict[str, ServiceInfo] = {}
         self._services_by_id: dict[int, ServiceInfo] = {}
         self._upsert = sqlite_insert if is_sqlite(engine) else pg_insert
+        self._bump = _BUMP_SQLITE if is_sqlite(engine) else _BUMP_POSTGRES
+        self._run = _Runner(engine)
 
     # ------------------------------------------------------------------ services
     def add_service(self, code: str, prefix: str, name: str,
@@ -176,6 +180,22 @@ class QueueStore:
                 return self._issue_postgres(connection, info, priority, slip)
             return self._reserve(connection, info, priority, slip=slip)
 
+    def issue_with_estimate(self, service_code: str, *, priority: int = 0,
+                            slip: SlipChoice = SlipChoice.NO_SLIP) -> tuple[Ticket, int]:
+        """Issue a ticket and estimate its wait, as the tablet does for a citizen.
+
+        On SQLite both happen in the one write transaction (a second transaction costs more
+        than the three reads); on PostgreSQL the estimate reads after the commit, so the day's
+        number row stays locked only for the issue.
+        """
+        info = self.service(service_code)
+        if self._upsert is pg_insert:
+            ticket = self.issue(service_code, priority=priority, slip=slip)
+            return ticket, self.ticket_wait_seconds(ticket)
+        with transaction(self._engine, write=True) as connection:
+            ticket = self._reserve(connection, info, priority, slip=slip)
+            return ticket, self._ticket_wait(connection, info, ticket, ticket.queued_at)
+
     def _issue_postgres(self, connection: Connection, info: ServiceInfo, priority: int,
                         slip: SlipChoice) -> Ticket:
         # One statement: the row of the day's counter stays locked only for this statement and
@@ -201,26 +221,28 @@ class QueueStore:
     def _reserve(self, connection: Connection, info: ServiceInfo, priority: int,
                  slip: SlipChoice | None = None) -> Ticket:
         """Number a ticket; with ``slip`` it is issued at once (and the issue recorded)."""
+        # Statements compiled once: building the upsert and the insert on every call cost
+        # more than SQLite's own work.
         now = self._clock.now()
         today = now.date()
-        bump = self._upsert(daily_numbers).values(
-            service_id=info.id, day=today, last_number=1,
-        ).on_conflict_do_update(
-            index_elements=["service_id", "day"],
-            set_={"last_number": daily_numbers.c.last_number + 1},
-        ).returning(daily_numbers.c.last_number)
-        number = connection.execute(bump).scalar_one()
-        label = ticket_label(info.prefix, number)
+        number = self._run.scalar(connection, self._bump, {"service_id": info.id, "day": today})
         state = TicketState.PENDING if slip is None else TicketState.ISSUED
-        row = connection.execute(insert(tickets).values(
-            service_id=info.id, origin_service_id=info.id, day=today, number=number,
-            label=label, state=state.value, priority=priority, slip=slip.value if slip else "",
-            reserved_at=now, queued_at=now,
-        ).returning(tickets)).one()
+        values = {
+            "service_id": info.id, "origin_service_id": info.id, "day": today,
+            "number": number, "label": ticket_label(info.prefix, number), "state": state.value,
+            "priority": priority, "slip": slip.value if slip else "", "reserved_at": now,
+            "queued_at": now,
+        }
+        ticket_id = self._run.insert(connection, _INSERT_TICKET, values)
         if slip is not None:
-            self._record(connection, row, TicketAction.ISSUE, TicketState.PENDING, now=now,
-                         staff_id=None)
-        return self._ticket(row)
+            self._run.insert(connection, _INSERT_EVENT, {
+                "ticket_id": ticket_id, "action": TicketAction.ISSUE.value,
+                "from_state": TicketState.PENDING.value, "to_state": state.value,
+                "service_id": info.id, "counter": "", "staff_id": None, "at": now})
+        # The ticket as a read would return it (times in UTC), without reading it back.
+        return Ticket(id=ticket_id, service=info.code, day=today, number=number,
+                      label=values["label"], state=state, priority=priority,
+                      queued_at=now.astimezone(UTC))
 
     # ------------------------------------------------------------------ calling
     def call_next(self, service_codes: Sequence[str], *, counter: str,
@@ -231,9 +253,13 @@ class QueueStore:
         """
         ids = [self.service(code).id for code in service_codes]
         now = self._clock.now()
+        # One service: the index's first entry. Several: the first entry of each service's
+        # index, then the best of those few (never a sort of every waiting ticket).
+        statement = _CALL_NEXT if len(ids) == 1 else _call_next_of(len(ids))
         with transaction(self._engine, write=True) as connection:
-            row = connection.execute(_CALL_NEXT, {
-                "ids": ids, "v_state": TicketState.CALLED.value, "v_counter": counter,
+            row = connection.execute(statement, {
+                **{f"id_{n}": service_id for n, service_id in enumerate(ids)},
+                "v_state": TicketState.CALLED.value, "v_counter": counter,
                 "v_staff_id": staff_id, "v_called_at": now,
             }).first()
             if row is None:
@@ -313,7 +339,7 @@ class QueueStore:
 
     def _record(self, connection: Connection, row: Row[Any], action: TicketAction,
                 before: TicketState, *, now: datetime, staff_id: int | None) -> None:
-        connection.execute(_INSERT_EVENT, {
+        self._run.insert(connection, _INSERT_EVENT, {
             "ticket_id": row.id, "action": action.value, "from_state": before.value,
             "to_state": row.state, "service_id": row.service_id, "counter": row.counter,
             "staff_id": staff_id, "at": now,
@@ -364,20 +390,60 @@ class QueueStore:
         info = self.service(service_code)
         now = self._clock.now()
         with transaction(self._engine) as connection:
-            ahead = connection.execute(_ahead_query(info.id, ticket_id, now)).scalar_one()
-            recent = connection.execute(
-                select(tickets.c.called_at, tickets.c.serving_at, tickets.c.finished_at)
-                .where(tickets.c.service_id == info.id,
-                       tickets.c.state == TicketState.DONE.value)
-                .order_by(tickets.c.finished_at.desc()).limit(_RECENT_SERVICES)
-            ).all()
-            counters = connection.execute(
-                select(func.count(func.distinct(tickets.c.counter)))
-                .where(tickets.c.service_id == info.id, tickets.c.counter != "",
-                       tickets.c.called_at >= now - _OPEN_COUNTER_WINDOW)
-            ).scalar_one()
-        seconds = [(row.finished_at - (row.serving_at or row.called_at)).total_seconds()
-                   for row in recent if row.finished_at and (row.serving_at or row.called_at)]
+            if ticket_id is None:
+                ahead = self._count_waiting(connection, info, now.date())
+            else:
+                me = self._run.rows(connection, _QUEUE_PLACE, {"ticket_id": ticket_id})
+                ahead = 0 if not me else self._run.scalar(connection, _COUNT_AHEAD, {
+                    "service_id": info.id, "day": now.date(), "priority": me[0][0],
+                    "queued_at": _aware(me[0][1]), "ticket_id": ticket_id})
+            return self._estimate(connection, info, ahead, now)
+
+    def ticket_wait_seconds(self, ticket: Ticket) -> int:
+        """Estimated wait for ``ticket`` as it was just issued (its place is known already)."""
+        info = self.service(ticket.service)
+        now = self._clock.now()
+        with transaction(self._engine) as connection:
+            return self._ticket_wait(connection, info, ticket, now)
+
+    def _ticket_wait(self, connection: Connection, info: ServiceInfo, ticket: Ticket,
+                     now: datetime) -> int:
+        ahead = self._run.scalar(connection, _COUNT_AHEAD, {
+            "service_id": info.id, "day": ticket.day, "priority": ticket.priority,
+            "queued_at": ticket.queued_at, "ticket_id": ticket.id})
+        return self._estimate(connection, info, ahead, now)
+
+    def board_figures(self, service_code: str) -> tuple[int, int, tuple[tuple[str, str], ...]]:
+        """What the board shows of a service: waiting count, estimated wait, (label, counter) called.
+
+        Counted in SQL from the queue index: the cost does not grow with the tickets of the day.
+        """
+        info = self.service(service_code)
+        now = self._clock.now()
+        with transaction(self._engine) as connection:
+            waiting = self._count_waiting(connection, info, now.date())
+            called = self._run.rows(connection, _CALLING,
+                                    {"service_id": info.id, "day": now.date()})
+            # (label, counter, priority, queued_at, id): in queue order, as call-next calls.
+            calling = tuple((row[0], row[1]) for row in sorted(
+                called, key=lambda row: (-row[2], _aware(row[3]), row[4])))
+            return waiting, self._estimate(connection, info, waiting, now), calling
+
+    def _count_waiting(self, connection: Connection, info: ServiceInfo, day: date) -> int:
+        return int(self._run.scalar(connection, _COUNT_WAITING,
+                                    {"service_id": info.id, "day": day}))
+
+    def _estimate(self, connection: Connection, info: ServiceInfo, ahead: int,
+                  now: datetime) -> int:
+        """The wait for ``ahead`` people from the last service times and the open counters."""
+        recent = self._run.rows(connection, _RECENT_DONE, {"service_id": info.id})
+        counters = self._run.scalar(connection, _OPEN_COUNTERS, {
+            "service_id": info.id, "since": now - _OPEN_COUNTER_WINDOW})
+        seconds = []
+        for called_at, serving_at, finished_at in recent:   # text on SQLite's driver path
+            start = _aware(serving_at or called_at)
+            if start is not None and finished_at is not None:
+                seconds.append((_aware(finished_at) - start).total_seconds())
         return estimate_wait_seconds(ahead, seconds, counters, info.default_service_seconds)
 
     def _ticket(self, row: Row[Any]) -> Ticket:
@@ -391,26 +457,97 @@ class QueueStore:
 
 
 # Statements built once: building them per call costs more CPU than the round trip.
-_INSERT_EVENT = insert(ticket_events)
+_INSERT_EVENT = insert(ticket_events).values({
+    name: bindparam(name, type_=ticket_events.c[name].type)
+    for name in ("ticket_id", "action", "from_state", "to_state", "service_id", "counter",
+                 "staff_id", "at")
+})
 _LOCK_TICKET = (select(tickets.c.state, tickets.c.label)
                 .where(tickets.c.id == bindparam("ticket_id")).with_for_update())
-_FIRST_WAITING = (
-    select(tickets.c.id)
-    .where(tickets.c.service_id.in_(bindparam("ids", expanding=True)),
-           tickets.c.state == TicketState.ISSUED.value)
-    .order_by(tickets.c.priority.desc(), tickets.c.queued_at, tickets.c.id)
-    .limit(1)
-    # Ignored on SQLite, where BEGIN IMMEDIATE already serialises the callers.
-    .with_for_update(skip_locked=True)
-    .scalar_subquery()
+_ISSUED = TicketState.ISSUED.value
+_QUEUE_ORDER = (tickets.c.priority.desc(), tickets.c.queued_at, tickets.c.id)  # ix_tickets_queue
+_BUMP_SQLITE, _BUMP_POSTGRES = (
+    upsert(daily_numbers).values(service_id=bindparam("service_id"),
+                                 day=bindparam("day", type_=daily_numbers.c.day.type),
+                                 last_number=1)
+    .on_conflict_do_update(index_elements=["service_id", "day"],
+                           set_={"last_number": daily_numbers.c.last_number + 1})
+    .returning(daily_numbers.c.last_number)
+    for upsert in (sqlite_insert, pg_insert)
 )
-_CALL_NEXT = (
-    update(tickets)
-    .where(tickets.c.id == _FIRST_WAITING, tickets.c.state == TicketState.ISSUED.value)
-    .values(state=bindparam("v_state"), counter=bindparam("v_counter"),
-            staff_id=bindparam("v_staff_id"), called_at=bindparam("v_called_at"))
-    .returning(tickets)
+_INSERT_TICKET = insert(tickets).values({
+    name: bindparam(name, type_=tickets.c[name].type)
+    for name in ("service_id", "origin_service_id", "day", "number", "label", "state",
+                 "priority", "slip", "reserved_at", "queued_at")
+}).returning(tickets.c.id)
+
+
+def _first_waiting(service_id: Any) -> Any:
+    """The id of the first waiting ticket of one service: the first entry of ix_tickets_queue."""
+    return (select(tickets.c.id)
+            .where(tickets.c.service_id == service_id, tickets.c.state == _ISSUED)
+            .order_by(*_QUEUE_ORDER).limit(1)
+            # Ignored on SQLite, where BEGIN IMMEDIATE already serialises the callers.
+            .with_for_update(skip_locked=True))
+
+
+def _call_statement(first: Any) -> Any:
+    """Call the ticket whose id ``first`` selects."""
+    return (update(tickets)
+            .where(tickets.c.id == first.scalar_subquery(), tickets.c.state == _ISSUED)
+            .values(state=bindparam("v_state"), counter=bindparam("v_counter"),
+                    staff_id=bindparam("v_staff_id"), called_at=bindparam("v_called_at"))
+            .returning(tickets))
+
+
+_CALL_NEXT = _call_statement(_first_waiting(bindparam("id_0")))
+
+
+@functools.cache
+def _call_next_of(count: int) -> Any:
+    """Call-next over ``count`` services: the best of each service's first waiting ticket."""
+    heads = [_first_waiting(bindparam(f"id_{n}")).subquery() for n in range(count)]
+    candidates = union_all(*(select(head.c.id) for head in heads)).scalar_subquery()
+    return _call_statement(select(tickets.c.id).where(tickets.c.id.in_(candidates))
+                           .order_by(*_QUEUE_ORDER).limit(1))
+
+
+_COUNT_WAITING = select(func.count()).where(
+    tickets.c.service_id == bindparam("service_id"), tickets.c.state == _ISSUED,
+    tickets.c.day == bindparam("day"))
+_QUEUE_PLACE = select(tickets.c.priority, tickets.c.queued_at).where(
+    tickets.c.id == bindparam("ticket_id"))
+# Who is ahead in ix_tickets_queue order: higher priority, or the same and waiting longer.
+# Two ranges of the index (a row-value range for the second) rather than one OR over the
+# whole service.
+_COUNT_AHEAD = select(
+    select(func.count()).where(
+        tickets.c.service_id == bindparam("service_id"), tickets.c.state == _ISSUED,
+        tickets.c.day == bindparam("day"), tickets.c.priority > bindparam("priority"),
+    ).scalar_subquery()
+    + select(func.count()).where(
+        tickets.c.service_id == bindparam("service_id"), tickets.c.state == _ISSUED,
+        tickets.c.day == bindparam("day"), tickets.c.priority == bindparam("priority"),
+        tuple_(tickets.c.queued_at, tickets.c.id)
+        < tuple_(bindparam("queued_at", type_=tickets.c.queued_at.type),
+                 bindparam("ticket_id", type_=tickets.c.id.type)),
+    ).scalar_subquery()
 )
+# Unsorted: the few tickets at the counters are put in queue order in Python.
+_CALLING = (select(tickets.c.label, tickets.c.counter, tickets.c.priority, tickets.c.queued_at,
+                   tickets.c.id)
+            .where(tickets.c.service_id == bindparam("service_id"),
+                   # Not IN (...): an expanding list cannot be compiled once for the driver.
+                   or_(tickets.c.state == TicketState.CALLED.value,
+                       tickets.c.state == TicketState.RECALLED.value),
+                   tickets.c.day == bindparam("day")))
+_RECENT_DONE = (select(tickets.c.called_at, tickets.c.serving_at, tickets.c.finished_at)
+                .where(tickets.c.service_id == bindparam("service_id"),
+                       tickets.c.state == TicketState.DONE.value)
+                .order_by(tickets.c.finished_at.desc()).limit(_RECENT_SERVICES))
+_OPEN_COUNTERS = (select(func.count(func.distinct(tickets.c.counter)))
+                  .where(tickets.c.service_id == bindparam("service_id"),
+                         tickets.c.called_at >= bindparam("since"), tickets.c.counter != ""))
 
 
 @functools.cache
@@ -482,23 +619,6 @@ SELECT {returned} FROM changed
     return text(statement).columns(*tickets.c)
 
 
-def _ahead_query(service_id: int, ticket_id: int | None, now: datetime) -> Any:
-    waiting = and_(tickets.c.service_id == service_id, tickets.c.state == TicketState.ISSUED.value,
-                   tickets.c.day == now.date())
-    if ticket_id is None:
-        return select(func.count()).where(waiting)
-    me = select(tickets.c.priority, tickets.c.queued_at, tickets.c.id).where(
-        tickets.c.id == ticket_id).subquery()
-    before_me = or_(
-        tickets.c.priority > me.c.priority,
-        and_(tickets.c.priority == me.c.priority, tickets.c.queued_at < me.c.queued_at),
-        and_(tickets.c.priority == me.c.priority, tickets.c.queued_at == me.c.queued_at,
-             tickets.c.id < me.c.id),
-    )
-    return select(func.count()).select_from(tickets.join(me, tickets.c.id != me.c.id)).where(
-        waiting, before_me)
-
-
 def _changes(action: TicketAction, after: TicketState, now: datetime, *, counter: str,
              staff_id: int | None, slip: SlipChoice | None,
              to_service_id: int | None) -> dict[str, Any]:
@@ -522,3 +642,41 @@ def _changes(action: TicketAction, after: TicketState, now: datetime, *, counter
     elif action is TicketAction.RESUME:
         values.update(counter="", called_at=None, serving_at=None, finished_at=None)
     return values
+
+
+def _aware(value: Any) -> Any:
+    """A time from either path as an aware datetime (SQLite's driver path returns text)."""
+    return utc_from_driver(value)
+
+
+class _Runner:
+    """Runs the queue's hot statements: on the driver's cursor on SQLite, through Core else.
+
+    Each statement is compiled once per engine (see :mod:`kiosk.storage.driver_sql`).
+    """
+
+    _HOT = (_BUMP_SQLITE, _INSERT_TICKET, _INSERT_EVENT, _COUNT_WAITING, _QUEUE_PLACE,
+            _COUNT_AHEAD, _CALLING, _RECENT_DONE, _OPEN_COUNTERS)
+
+    def __init__(self, engine: Engine) -> None:
+        self._driver = ({statement: DriverStatement(statement, engine.dialect)
+                         for statement in self._HOT} if is_sqlite(engine) else None)
+
+    def rows(self, connection: Connection, statement: Any,
+             values: dict[str, Any]) -> list[tuple[Any, ...]]:
+        if self._driver is None:
+            return [tuple(row) for row in connection.execute(statement, values)]
+        cursor = self._driver[statement].execute(cursor_of(connection), values)
+        return list(cursor.fetchall())
+
+    def scalar(self, connection: Connection, statement: Any, values: dict[str, Any]) -> Any:
+        if self._driver is None:
+            return connection.execute(statement, values).scalar_one()
+        return self._driver[statement].execute(cursor_of(connection), values).fetchone()[0]
+
+    def insert(self, connection: Connection, statement: Any, values: dict[str, Any]) -> int:
+        """Insert one row; returns its id (the rowid on SQLite)."""
+        if self._driver is None:
+            result = connection.execute(statement, values)
+            return int(result.scalar_one()) if statement is _INSERT_TICKET else 0
+        return int(self._driver[statement].execute(cursor_of(connection), values).lastrowid)

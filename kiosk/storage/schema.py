@@ -136,9 +136,15 @@ tickets = Table(
     Column("serving_at", _Time, nullable=True),
     Column("finished_at", _Time, nullable=True),
     UniqueConstraint("origin_service_id", "day", "number", name="uq_tickets_number"),
-    # The call-next scan: waiting tickets of a service by priority, then by wait.
-    Index("ix_tickets_waiting", "service_id", "state", "priority", "queued_at"),
+    # The estimate's last service times: the newest finished tickets of a service.
+    Index("ix_tickets_finished", "service_id", "state", "finished_at"),
+    # The estimate's open counters: who called in the last hour, without reading the day.
+    Index("ix_tickets_called", "service_id", "called_at", "counter"),
 )
+# The queue in call order (priority first, then longest wait): call-next reads its first entry,
+# and the counts of the board and the estimate read the index alone (the day is in it).
+Index("ix_tickets_queue", tickets.c.service_id, tickets.c.state, tickets.c.priority.desc(),
+      tickets.c.queued_at, tickets.c.id, tickets.c.day)
 
 ticket_events = Table(
     "ticket_events", metadata,

@@ -200,7 +200,7 @@ def test_submit__queue_database_down__records_one_submit_error(services, monkeyp
     def down(*_args, **_kwargs):
         raise DatabaseUnavailableError("The database cannot be reached.")
 
-    monkeypatch.setattr(services.storage.queue, "issue", down)
+    monkeypatch.setattr(services.storage.queue, "issue_with_estimate", down)
 
     with pytest.raises(DatabaseUnavailableError):
         visit.submit(None)

@@ -1,0 +1,173 @@
+"""Query plans of the queue: every statement finds its tickets through an index and none sorts
+the day's tickets, so the queue and the board cost the same at 100 or 10,000 tickets.
+
+Plans, not timings, are asserted (timings are printed by bench/bench_queue.py). The statements
+are the ones the store really runs, captured while it runs them, then explained with their own
+parameters on a day of 3,000 tickets (half waiting, half done).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine, event, insert
+
+from kiosk.services.queue import QueueService
+from kiosk.storage.database import Storage
+from kiosk.storage.driver_sql import DriverStatement
+from kiosk.storage.schema import tickets
+
+TICKETS = 3000
+
+
+def _fill_day(storage: Storage, clock) -> None:
+    """A busy day in services A (id 1) and B (id 2): odd numbers wait, even ones are done."""
+    now = clock.now()
+    rows = []
+    for n in range(1, TICKETS + 1):
+        done = n % 2 == 0
+        rows.append({
+            "service_id": 1 + n % 2, "origin_service_id": 1 + n % 2, "day": now.date(),
+            "number": n, "label": f"X-{n}", "state": "done" if done else "issued",
+            "priority": int(n % 7 == 0), "slip": "", "reserved_at": now,
+            "queued_at": now + timedelta(seconds=n), "counter": f"{n % 4}" if done else "",
+            "called_at": now + timedelta(seconds=n) if done else None,
+            "finished_at": now + timedelta(seconds=n + 60) if done else None,
+        })
+    with storage.engine.begin() as connection:
+        connection.execute(insert(tickets), rows)
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("ANALYZE tickets")   # as autovacuum would by then
+
+
+@contextmanager
+def _captured(engine: Engine, monkeypatch) -> Iterator[list[tuple[str, object]]]:
+    """Every SELECT and UPDATE run, through SQLAlchemy or on the driver's cursor."""
+    statements: list[tuple[str, object]] = []
+
+    def wanted(statement: str) -> bool:
+        return statement.lstrip().upper().startswith(("SELECT", "UPDATE"))
+
+    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        if wanted(statement):
+            statements.append((statement, parameters))
+
+    driver_execute = DriverStatement.execute
+
+    def record_driver(self, cursor, values):
+        if wanted(self.sql):
+            statements.append((self.sql, self.parameters(values)))
+        return driver_execute(self, cursor, values)
+
+    monkeypatch.setattr(DriverStatement, "execute", record_driver)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+        monkeypatch.setattr(DriverStatement, "execute", driver_execute)
+
+
+def _plans(engine: Engine, statements: list[tuple[str, object]]) -> list[str]:
+    """One text per statement: its plan lines joined."""
+    sqlite = engine.dialect.name == "sqlite"
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        plans = []
+        for statement, parameters in statements:
+            cursor.execute(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + statement,
+                           parameters)
+            plans.append("\n".join(str(row[3] if sqlite else row[0])
+                                   for row in cursor.fetchall()))
+        return plans
+    finally:
+        raw.close()
+
+
+def _full_scans(plan: str) -> bool:
+    # SQLite says SCAN for a pass over a whole table or index, PostgreSQL Seq Scan.
+    return any(line.strip().startswith("SCAN tickets") or "Seq Scan on tickets" in line
+               for line in plan.splitlines())
+
+
+def _sorts(plan: str) -> bool:
+    return any("TEMP B-TREE FOR" in line and "ORDER BY" in line for line in plan.splitlines()) \
+        or "Sort Key" in plan
+
+
+def _take(storage: Storage) -> None:
+    QueueService(storage.queue).take_ticket("A")
+
+
+def _board(storage: Storage) -> None:
+    QueueService(storage.queue).board(["A"])
+
+
+def _call_next(storage: Storage) -> None:
+    storage.queue.call_next(["A"], counter="1")
+
+
+def _estimate(storage: Storage) -> None:
+    storage.queue.estimated_wait_seconds("A", 1)
+
+
+OPERATIONS: list[tuple[str, Callable[[Storage], None]]] = [
+    ("take_ticket with its estimate", _take),
+    ("board", _board),
+    ("call-next of one service", _call_next),
+    ("estimate of a waiting ticket", _estimate),
+]
+
+
+@pytest.mark.parametrize(("name", "operation"), OPERATIONS, ids=[n for n, _ in OPERATIONS])
+def test_queue_statement_plans__busy_day__index_only_no_scan_no_sort(
+        storage: Storage, clock, monkeypatch, name, operation):
+    _fill_day(storage, clock)
+
+    with _captured(storage.engine, monkeypatch) as statements:
+        operation(storage)
+    plans = _plans(storage.engine, statements)
+
+    assert statements, name
+    for (statement, _), plan in zip(statements, plans, strict=True):
+        assert not _full_scans(plan), f"{statement}\n{plan}"
+        assert not _sorts(plan), f"{statement}\n{plan}"
+
+
+@pytest.mark.parametrize(("services", "index"), [
+    (["A"], "ix_tickets_queue"),
+    (["A", "B"], "ix_tickets_queue"),
+])
+def test_call_next_plan__waiting_tickets__first_entry_of_the_queue_index(
+        storage: Storage, clock, monkeypatch, services, index):
+    _fill_day(storage, clock)
+
+    with _captured(storage.engine, monkeypatch) as statements:
+        storage.queue.call_next(services, counter="1")
+    call = [(s, p) for s, p in statements if s.lstrip().upper().startswith("UPDATE")]
+    plan = _plans(storage.engine, call)[0]
+
+    assert index in plan
+    assert plan.count(index) == len(services)   # each service's line read through the index
+    assert not _full_scans(plan)
+
+
+def test_estimate_plan__many_done__newest_finished_read_through_their_index(
+        storage: Storage, clock, monkeypatch):
+    _fill_day(storage, clock)
+
+    with _captured(storage.engine, monkeypatch) as statements:
+        storage.queue.estimated_wait_seconds("A")
+    plans = _plans(storage.engine, statements)
+
+    recent = next(plan for (s, _), plan in zip(statements, plans, strict=True)
+                  if "ORDER BY tickets.finished_at DESC" in s)
+    counters = next(plan for (s, _), plan in zip(statements, plans, strict=True)
+                    if "count(distinct" in s.lower())
+    assert "ix_tickets_finished" in recent
+    assert not _sorts(recent)
+    assert "ix_tickets_called" in counters
