@@ -162,6 +162,7 @@ class Fee:
     label: LocalText
     confirmed: bool = False
     line: int = 0
+    basis: str = ""      # the ordinance article it comes from (登米市手数料条例 ...)
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,7 @@ class FormDefinition:
     print: PrintSpec = field(default_factory=lambda: PrintSpec(""))
     certificate: bool = False
     picture: str = ""    # pictogram name (kiosk.procedures.pictures); "" shows text only
+    legal_form: str = ""  # the law, ordinance or notice that defines the paper 様式
 
     def walk_fields(self) -> Iterator[tuple[str, FieldDef]]:
         """Every field with its path (``members[].name`` inside a repeat group)."""
