@@ -64,8 +64,8 @@ def test_catalog__every_fee__names_its_ordinance_and_waits_for_confirmation(
 def test_card_pin__form__never_asks_the_pin_itself(catalog: FormCatalog) -> None:
     form = catalog.form("card_pin")
     answered = [f.id for _, f in form.walk_fields() if f.type.holds_value]
-    assert [name for name in answered if name.startswith("pin") and name != "pin_kinds"
-            and name != "pin_reason"] == []
+    assert [name for name in answered
+            if name.startswith("pin") and name not in {"pin_kinds", "pin_reason"}] == []
     assert "pin_pad_note" in {f.id for f in form.fields}
 
 
@@ -136,6 +136,6 @@ def test_common_texts__use__resolves_to_the_shared_text() -> None:
     _form("{use: nothing}"),
     _form(L, "bring:\n  - {use: nothing}\n"),
 ])
-def test_common_texts__unknown_use__is_F033(text: str) -> None:
+def test_common_texts__unknown_use__is_reported_f033(text: str) -> None:
     _, issues = load_text(text, common=CommonLibrary())
     assert IssueCode.UNKNOWN_COMMON in {issue.code for issue in issues}
