@@ -12,6 +12,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kiosk.procedures.model import LANGUAGES
@@ -69,8 +70,8 @@ def _sheet(book: Workbook, title: str, rows: list[dict[str, Any]],
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"          # a text, never a spreadsheet formula
     for column, name in enumerate(headers, start=1):
-        letter = sheet.cell(1, column).column_letter
-        sheet.column_dimensions[letter].width = 40 if SEP in name or name == "label" else 16
+        wide = SEP in name or name == "label"
+        sheet.column_dimensions[get_column_letter(column)].width = 40 if wide else 16
     sheet.freeze_panes = "C2" if title == "survey" else "A2"
     for line in sheet.iter_rows(min_row=2):
         for cell in line:
