@@ -39,9 +39,10 @@ def register(subparsers: Any) -> None:
     render.add_argument("--out", type=Path, required=True, help="PDF of the form")
     render.add_argument("--receipt", type=Path, default=None, help="PDF of the receipt")
     render.set_defaults(handler=_run_print)
-    from kiosk.cli.forms_workbook import register_actions  # noqa: PLC0415 - keeps start-up lean
+    from kiosk.cli import forms_preview, forms_workbook  # noqa: PLC0415 - keeps start-up lean
 
-    register_actions(actions)
+    forms_workbook.register_actions(actions)
+    forms_preview.register_actions(actions)
 
 
 def _run_check(args: argparse.Namespace, _config: Config) -> int:
