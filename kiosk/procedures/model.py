@@ -30,6 +30,7 @@ __all__ = [
     "FieldType",
     "FormDefinition",
     "LocalText",
+    "Place",
     "PrintSection",
     "PrintSpec",
 ]
@@ -113,6 +114,20 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a field's value goes on the city's own 様式 PDF: page (1-based), box in mm from
+    the page's top-left corner, font size in points, and vertical writing (縦書き)."""
+
+    page: int
+    x: float
+    y: float
+    w: float
+    h: float
+    size: float = 10.0
+    vertical: bool = False
+
+
+@dataclass(frozen=True)
 class FieldDef:
     """One item of a form."""
 
@@ -141,6 +156,7 @@ class FieldDef:
     sample: Any = None
     legal_basis: str | None = None
     print_chars: int | None = None
+    place: Place | None = None     # on the 様式 background (print.background), if any
 
     def conditions(self) -> Iterator[tuple[str, Condition]]:
         """``(key, condition)`` for every expression of this field, constraint included."""
@@ -191,6 +207,7 @@ class PrintSpec:
     addressee: str = "登米市長　様"
     sections: tuple[PrintSection, ...] = ()
     signature: bool = False
+    background: str = ""     # the city's blank 様式 PDF, relative to forms/ ("" = generic layout)
 
 
 @dataclass(frozen=True)

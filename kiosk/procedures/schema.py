@@ -26,6 +26,7 @@ from kiosk.procedures.model import (
     FieldType,
     FormDefinition,
     LocalText,
+    Place,
     PrintSection,
     PrintSpec,
 )
@@ -41,7 +42,7 @@ _FORM_KEYS = {"kind", "id", "version", "title", "department", "counter", "servic
 _FIELD_KEYS = {"id", "type", "label", "hint", "required", "visible_if", "required_if",
                "readonly_if", "constraint", "calculate", "default", "prefill", "choices",
                "choice_filter", "unit", "min", "max", "max_length", "fields", "repeat", "sample",
-               "legal_basis", "print_chars", "use"}
+               "legal_basis", "print_chars", "use", "place"}
 _EXPRESSION_KEYS = ("visible_if", "required_if", "readonly_if", "calculate", "choice_filter")
 _ERA_PRESETS: Mapping[str, Mapping[str, int]] = {"juki": JUKI_CODES,
                                                  "shakai_hoken": SHAKAI_HOKEN_CODES}
@@ -245,7 +246,27 @@ class _Builder:
             sample=spec.get("sample"),
             legal_basis=self.typed(spec.get("legal_basis"), (*path, "legal_basis"), str, "text"),
             print_chars=self.typed(spec.get("print_chars"), (*path, "print_chars"), int, "a number"),
+            place=self.place(spec.get("place"), (*path, "place")),
         )
+
+    def place(self, value: Any, path: PathKey) -> Place | None:
+        """``place: {page: 1, box: [x, y, w, h], size: 10, vertical: false}`` (mm, pt)."""
+        spec = self.mapping(value, path, {"page", "box", "size", "vertical"}, ("box",)) \
+            if value is not None else None
+        if not spec:
+            return None
+        box = spec.get("box")
+        if not (isinstance(box, list) and len(box) == 4 and all(
+                isinstance(n, int | float) and not isinstance(n, bool) and n >= 0 for n in box)):
+            self.report(IssueCode.BAD_VALUE, (*path, "box"), key="box",
+                        problem="four numbers in mm: left, top, width, height")
+            return None
+        page = self.typed(spec.get("page", 1), (*path, "page"), int, "a page number") or 1
+        size = self.typed(spec.get("size", 10.0), (*path, "size"), (int, float), "points") or 10.0
+        vertical = self.typed(spec.get("vertical", False), (*path, "vertical"), bool, "yes/no")
+        x, y, w, h = (float(n) for n in box)
+        return Place(page=max(1, page), x=x, y=y, w=w, h=h, size=float(size),
+                     vertical=bool(vertical))
 
     def constraint(self, value: Any, path: PathKey) -> Constraint | None:
         spec = self.mapping(value, path, {"expr", "message"}, ("expr", "message")) if value else None
@@ -320,7 +341,7 @@ class _Builder:
 
     def print_spec(self, value: Any, path: PathKey, title: str) -> PrintSpec:
         spec = self.mapping(value, path, {"title", "form_number", "addressee", "signature",
-                                          "sections"}) if value is not None else None
+                                          "sections", "background"}) if value is not None else None
         if spec is None:
             return PrintSpec(title)
         sections = []
@@ -336,7 +357,8 @@ class _Builder:
         return PrintSpec(title=str(spec.get("title") or title),
                          form_number=str(spec.get("form_number") or ""),
                          addressee=str(spec.get("addressee") or "登米市長　様"),
-                         sections=tuple(sections), signature=bool(spec.get("signature", False)))
+                         sections=tuple(sections), signature=bool(spec.get("signature", False)),
+                         background=str(spec.get("background") or ""))
 
 
 def build_definition(doc: SourceDocument,

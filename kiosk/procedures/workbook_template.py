@@ -45,7 +45,7 @@ EXPLANATION: tuple[tuple[str, str, str], ...] = (
     ("survey", "legal_basis", "個人番号（my_number）を聞くときは、根拠法令を必ず書きます。"),
     ("survey", "print_chars / sample", "印刷欄の幅（全角文字数）と、はみ出し確認用の見本値。"),
     ("survey", "place::page / place::box / place::size / place::vertical",
-     "市の様式PDFに印字する位置（ページ番号、左・上・幅・高さ mm をカンマ区切り、文字の大きさ pt、"
+     "市の様式PDFに印字する位置（ページ番号、[左, 上, 幅, 高さ] を mm で、文字の大きさ pt、"
      "縦書きは TRUE）。`kiosk forms calibrate ID` で枠を重ねて印刷し、位置を確かめます。"),
     ("choices", "list_name / value / label::各言語", "選択肢。tags は choice_filter で絞り込む目印。"),
     ("fees", "kind / amount / per / basis / confirmed", "手数料: 金額（円）、per は copy（1通）か "
