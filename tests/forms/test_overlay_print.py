@@ -141,3 +141,16 @@ def test_place__bad_box__is_reported(forms: Path, box: str) -> None:
     (forms / "yoshiki_test.yaml").write_text(text, encoding="utf-8")
     issues = load_catalog(forms).issues
     assert IssueCode.BAD_VALUE in {issue.code for issue in issues}
+
+
+def test_workbook__placed_form__keeps_background_and_boxes(forms: Path, tmp_path: Path) -> None:
+    from kiosk.procedures.source import parse_yaml  # noqa: PLC0415
+    from kiosk.procedures.workbook_import import import_workbook  # noqa: PLC0415
+    from kiosk.procedures.workbook_write import write_workbook  # noqa: PLC0415
+
+    data = parse_yaml(FORM, "x")[0].data
+    write_workbook(data, tmp_path / "y.xlsx")
+    text, issues = import_workbook(tmp_path / "y.xlsx")
+    assert text is not None
+    assert parse_yaml(text, "y")[0].data == data
+    assert [str(i) for i in issues if i.severity.value == "error"] == []
