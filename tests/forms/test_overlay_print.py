@@ -22,6 +22,9 @@ from kiosk.procedures.catalog import load_catalog
 from kiosk.procedures.issues import IssueCode
 from kiosk.procedures.overlay import calibration_texts, overlay_texts
 from kiosk.procedures.session import FormSession, Provenance
+from kiosk.procedures.source import parse_yaml
+from kiosk.procedures.workbook_import import import_workbook
+from kiosk.procedures.workbook_write import write_workbook
 
 L = "{ja: 氏名, ja@easy: なまえ, en: a, vi: a, zh_Hans: a, ne: a, id: a, tl: a}"
 BOXES = {"name": (30.0, 40.0, 80.0, 10.0, False), "address": (30.0, 55.0, 150.0, 10.0, False),
@@ -144,10 +147,6 @@ def test_place__bad_box__is_reported(forms: Path, box: str) -> None:
 
 
 def test_workbook__placed_form__keeps_background_and_boxes(forms: Path, tmp_path: Path) -> None:
-    from kiosk.procedures.source import parse_yaml  # noqa: PLC0415
-    from kiosk.procedures.workbook_import import import_workbook  # noqa: PLC0415
-    from kiosk.procedures.workbook_write import write_workbook  # noqa: PLC0415
-
     data = parse_yaml(FORM, "x")[0].data
     write_workbook(data, tmp_path / "y.xlsx")
     text, issues = import_workbook(tmp_path / "y.xlsx")
