@@ -3,14 +3,24 @@
 Run: ``.venv/bin/python bench/bench_forms.py``. Goals on the 2-core reference machine:
 load and check every definition in forms/ under 150 ms; render one filled application PDF in
 under 60 ms (median after warm-up: font registration is cached per process).
+Issue 19 (forms at city scale): load and lint all forms under 1 s (printed per form too);
+import of a 40-question workbook under 1 s; a filled PDF on a 様式 background under 100 ms
+(median, warm).
 """
 
 from __future__ import annotations
 
 import io
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+_L = {"ja": "項目", "ja@easy": "こうもく", "en": "Item", "vi": "Mục", "zh_Hans": "项目",
+      "ne": "वस्तु", "id": "Butir", "tl": "Aytem"}
 
 
 def _times(action: Callable[[], object], runs: int) -> list[float]:
@@ -52,5 +62,67 @@ def main() -> None:
     _line("render receipt PDF vi (median, warm)", statistics.median(receipts), 60)
 
 
+def _forty_questions() -> dict[str, Any]:
+    kinds = ("text", "name", "date", "yes_no", "number", "address", "phone", "reading")
+    fields = [{"id": f"q{n:02d}", "type": kinds[n % len(kinds)], "label": _L, "required": True,
+               "hint": _L} for n in range(40)]
+    return {"kind": "procedure", "id": "bench40", "version": "1.0.0", "title": _L,
+            "department": _L, "counter": "1", "service": "A", "fields": fields}
+
+
+def _yoshiki(folder: Path) -> tuple[Path, Any]:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    from kiosk.procedures.catalog import load_catalog
+
+    canvas = Canvas(str(folder / "yoshiki.pdf"), pagesize=A4)
+    for row in range(12):
+        canvas.rect(60, 760 - row * 45, 470, 30)
+    canvas.showPage()
+    canvas.save()
+    lines = [f"kind: procedure\nid: bench_yoshiki\nversion: 1.0.0\ntitle: {_L}\n"
+             f"department: {_L}\ncounter: '1'\nservice: A\nprint: {{background: yoshiki.pdf}}"
+             "\nfields:"]
+    for row in range(12):
+        kind = "date" if row % 4 == 3 else "text"
+        lines.append(f"  - {{id: f{row}, type: {kind}, label: {_L}, "
+                     f"place: {{box: [22, {12 + row * 16}, 160, 10], vertical: {row == 11}}}}}")
+    (folder / "bench_yoshiki.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder / "yoshiki.pdf", load_catalog(folder).form("bench_yoshiki")
+
+
+def city_scale() -> None:
+    """Issue 19's three goals."""
+    from devices.printer.overlay_render import render_on_background
+    from kiosk.procedures.catalog import load_catalog
+    from kiosk.procedures.overlay import overlay_texts
+    from kiosk.procedures.session import FormSession, Provenance
+    from kiosk.procedures.workbook_import import import_workbook
+    from kiosk.procedures.workbook_write import write_workbook
+
+    catalog = load_catalog()
+    count = len(catalog.forms) + len(catalog.bundles)
+    load = statistics.median(_times(load_catalog, 7))
+    _line(f"load + lint all {count} definitions (median)", load, 1000)
+    print(f"{'  per definition':<44} {load / count:7.2f} ms")
+    with tempfile.TemporaryDirectory(prefix="bench-forms-") as name:
+        folder = Path(name)
+        book = folder / "forty.xlsx"
+        write_workbook(_forty_questions(), book)
+        imports = _times(lambda: import_workbook(book), 7)
+        _line("import a 40-question workbook (median)", statistics.median(imports), 1000)
+        background, form = _yoshiki(folder)
+        session = FormSession(form, today=date(2026, 4, 1))
+        for item in form.fields:
+            value = date(1989, 1, 8) if item.type.value == "date" else "登米市迫町佐沼字中江二丁目"
+            session.set(item.id, value, by=Provenance.CITIZEN)
+        out = folder / "filled.pdf"
+        render_on_background(overlay_texts(session), background, out)      # warm the fonts
+        fills = _times(lambda: render_on_background(overlay_texts(session), background, out), 25)
+        _line("filled PDF on a 様式 background (median)", statistics.median(fills), 100)
+
+
 if __name__ == "__main__":
     main()
+    city_scale()

@@ -454,11 +454,25 @@ def render_application_pdf(session: FormSession, out: Path, *, language: str = "
 
     Returns the report of the form (fields with characters to hand-write) for the clerk.
     """
-    from devices.printer.pdf_render import render_application, render_receipt  # noqa: PLC0415
+    from devices.printer.pdf_render import (  # noqa: PLC0415
+        RenderReport,
+        render_application,
+        render_receipt,
+    )
+    from kiosk.paths import forms_dir  # noqa: PLC0415
     from kiosk.procedures.printing import fill_form  # noqa: PLC0415
     from kiosk.procedures.receipt import build_receipt  # noqa: PLC0415
 
-    report = render_application(fill_form(session), out)
+    background = session.definition.print.background
+    if background and (forms_dir() / background).is_file():
+        # The city's own 様式 with the values in its boxes; the generic layout otherwise.
+        from devices.printer.overlay_render import render_on_background  # noqa: PLC0415
+        from kiosk.procedures.overlay import overlay_texts  # noqa: PLC0415
+
+        render_on_background(overlay_texts(session), forms_dir() / background, out)
+        report = RenderReport()
+    else:
+        report = render_application(fill_form(session), out)
     if receipt_out is not None:
         render_receipt(build_receipt([session], language=language,
                                      application_id=session.application_id), receipt_out)

@@ -123,6 +123,12 @@ class _Painter:
     def fitted(self, box: Box, text: str, lines: int, size: float = 10.0, owner: str = "") -> None:
         """Draw ``text`` inside ``box`` on up to ``lines`` lines, shrinking the size to fit."""
         width = box.w * mm - 6
+        start = size
+        # One line a little smaller reads better than a wrap that leaves a lone ん behind.
+        while size > start * 0.82 and _width(text, self.chain, size) > width:
+            size -= 0.5
+        if _width(text, self.chain, size) > width:
+            size = start
         while size > _MIN_PT and _width(text, self.chain, size) > width * lines:
             size -= 0.5
         chunks = _wrap(text, self.chain, size, width, lines)
@@ -167,7 +173,10 @@ def _slot(painter: _Painter, filled: FilledSlot) -> None:
     if slot.kind == "table":
         _table(painter, filled)
         return
-    _rect(canvas, slot.value_box)
+    # Every row's box reaches the right margin (aligned rows); the text keeps its narrower
+    # room (print_chars), which is what the overflow check measured.
+    _rect(canvas, Box(slot.value_box.x, slot.value_box.y, _ROW_RIGHT - slot.value_box.x,
+                      slot.value_box.h))
     painter.fitted(slot.value_box, filled.text, slot.lines, owner=slot.field_id)
     mark = "カード読取" if filled.from_card else "職員修正" if filled.clerk_changed else ""
     if mark:
@@ -207,12 +216,25 @@ def _header(painter: _Painter, filled: FilledForm) -> None:
                  filled.application_id, 6)
 
 
+_ROW_RIGHT = 210.0 - 12.0   # mm: the right margin of the generic layout (layout.PAGE_W - MARGIN)
+_STAMPS = ("受付", "確認", "入力", "交付")
+_STAMP_W = 18.0          # mm: room for a 12 mm 認印 with its label above it
+
+
 def _footer(painter: _Painter, filled: FilledForm) -> None:
+    """市使用欄: a labelled stamp box for each step of the office's handling."""
     canvas, box = painter.canvas, filled.layout.footer_box
     _rect(canvas, box)
-    painter.text(box.x * mm + 3, _y(box.y) - 10, "市使用欄　受付　　　　　確認　　　　　入力", 8)
+    painter.text(box.x * mm + 3, _y(box.y) - 10, "市使用欄", 8)
     painter.text(box.x * mm + 3, _y(box.y) - 22,
                  f"窓口端末で作成（{filled.form_id} v{filled.form_version}）", 6.5)
+    right = box.x + box.w
+    for index, label in enumerate(reversed(_STAMPS)):
+        cell = Box(right - (index + 1) * _STAMP_W, box.y, _STAMP_W, box.h)
+        _rect(canvas, cell)
+        head = Box(cell.x, cell.y, cell.w, 3.6)
+        _rect(canvas, head, 0.93)
+        painter.fitted(head, label, 1, 6.5)
 
 
 def _signature(painter: _Painter, box: Box) -> None:

@@ -1,4 +1,4 @@
-"""``kiosk forms check|outline|print``: sign procedure definitions off and see them printed.
+"""``kiosk forms check|outline|print`` (``import|export|template``: forms_workbook): sign forms off.
 
 * ``check`` loads and lints every file of ``forms/``; each problem is printed as
   ``forms/<file>.yaml:<line> (<path>): <code> <severity>: <message>``; exit 1 on any error.
@@ -39,6 +39,10 @@ def register(subparsers: Any) -> None:
     render.add_argument("--out", type=Path, required=True, help="PDF of the form")
     render.add_argument("--receipt", type=Path, default=None, help="PDF of the receipt")
     render.set_defaults(handler=_run_print)
+    from kiosk.cli import forms_preview, forms_workbook  # noqa: PLC0415 - keeps start-up lean
+
+    forms_workbook.register_actions(actions)
+    forms_preview.register_actions(actions)
 
 
 def _run_check(args: argparse.Namespace, _config: Config) -> int:

@@ -30,6 +30,7 @@ __all__ = [
     "FieldType",
     "FormDefinition",
     "LocalText",
+    "Place",
     "PrintSection",
     "PrintSpec",
 ]
@@ -113,6 +114,20 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a field's value goes on the city's own 様式 PDF: page (1-based), box in mm from
+    the page's top-left corner, font size in points, and vertical writing (縦書き)."""
+
+    page: int
+    x: float
+    y: float
+    w: float
+    h: float
+    size: float = 10.0
+    vertical: bool = False
+
+
+@dataclass(frozen=True)
 class FieldDef:
     """One item of a form."""
 
@@ -141,6 +156,7 @@ class FieldDef:
     sample: Any = None
     legal_basis: str | None = None
     print_chars: int | None = None
+    place: Place | None = None     # on the 様式 background (print.background), if any
 
     def conditions(self) -> Iterator[tuple[str, Condition]]:
         """``(key, condition)`` for every expression of this field, constraint included."""
@@ -162,6 +178,7 @@ class Fee:
     label: LocalText
     confirmed: bool = False
     line: int = 0
+    basis: str = ""      # the ordinance article it comes from (登米市手数料条例 ...)
 
 
 @dataclass(frozen=True)
@@ -190,6 +207,7 @@ class PrintSpec:
     addressee: str = "登米市長　様"
     sections: tuple[PrintSection, ...] = ()
     signature: bool = False
+    background: str = ""     # the city's blank 様式 PDF, relative to forms/ ("" = generic layout)
 
 
 @dataclass(frozen=True)
@@ -213,6 +231,7 @@ class FormDefinition:
     print: PrintSpec = field(default_factory=lambda: PrintSpec(""))
     certificate: bool = False
     picture: str = ""    # pictogram name (kiosk.procedures.pictures); "" shows text only
+    legal_form: str = ""  # the law, ordinance or notice that defines the paper 様式
 
     def walk_fields(self) -> Iterator[tuple[str, FieldDef]]:
         """Every field with its path (``members[].name`` inside a repeat group)."""

@@ -33,10 +33,12 @@ def outline(form: FormDefinition) -> str:
              f"  department {form.department.get('ja')}, counter {form.counter}, "
              f"service {form.service}",
              f"  effective {form.effective_from or '-'} to {form.effective_to or '-'}",
+             f"  legal 様式: {form.legal_form or '-'}",
              "", "Fees (to be confirmed against the city's fee ordinance unless marked):"]
     for fee in form.fees:
         status = "confirmed" if fee.confirmed else "TO CONFIRM"
-        lines.append(f"  - {fee.label.get('ja')}: {fee.amount} yen per {fee.per} [{status}]")
+        basis = f" ({fee.basis})" if fee.basis else ""
+        lines.append(f"  - {fee.label.get('ja')}: {fee.amount} yen per {fee.per}{basis} [{status}]")
     if not form.fees:
         lines.append("  - none")
     lines += ["", "Bring:"]

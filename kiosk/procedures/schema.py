@@ -26,6 +26,7 @@ from kiosk.procedures.model import (
     FieldType,
     FormDefinition,
     LocalText,
+    Place,
     PrintSection,
     PrintSpec,
 )
@@ -36,11 +37,12 @@ __all__ = ["CommonLibrary", "build_bundle", "build_common", "build_definition"]
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 _FORM_KEYS = {"kind", "id", "version", "title", "department", "counter", "service", "effective",
-              "fees", "bring", "era", "choices", "fields", "print", "certificate", "picture"}
+              "fees", "bring", "era", "choices", "fields", "print", "certificate", "picture",
+              "legal_form"}
 _FIELD_KEYS = {"id", "type", "label", "hint", "required", "visible_if", "required_if",
                "readonly_if", "constraint", "calculate", "default", "prefill", "choices",
                "choice_filter", "unit", "min", "max", "max_length", "fields", "repeat", "sample",
-               "legal_basis", "print_chars", "use"}
+               "legal_basis", "print_chars", "use", "place"}
 _EXPRESSION_KEYS = ("visible_if", "required_if", "readonly_if", "calculate", "choice_filter")
 _ERA_PRESETS: Mapping[str, Mapping[str, int]] = {"juki": JUKI_CODES,
                                                  "shakai_hoken": SHAKAI_HOKEN_CODES}
@@ -56,12 +58,19 @@ class CommonLibrary:
 
     A form says ``- use: applicant_name`` and gets the same labels as every other form
     (アスコエ: the same plain label for the same item everywhere), optionally overriding keys.
+    Besides fields and choice lists it holds named ``texts`` (departments, units: any
+    translated text, written ``{use: name}`` where a form expects one) and ``bring`` items
+    (written ``- use: id_document``), so that a department or a document is worded once.
     """
 
     def __init__(self, fields: Mapping[str, dict[str, Any]] | None = None,
-                 choices: Mapping[str, Any] | None = None) -> None:
+                 choices: Mapping[str, Any] | None = None,
+                 texts: Mapping[str, Any] | None = None,
+                 bring: Mapping[str, dict[str, Any]] | None = None) -> None:
         self.fields: dict[str, dict[str, Any]] = dict(fields or {})
         self.choices: dict[str, Any] = dict(choices or {})
+        self.texts: dict[str, Any] = dict(texts or {})
+        self.bring: dict[str, dict[str, Any]] = dict(bring or {})
 
 
 class _Builder:
@@ -110,6 +119,10 @@ class _Builder:
     def local_text(self, value: Any, path: PathKey) -> LocalText | None:
         if value is None:
             return None
+        if isinstance(value, dict) and set(value) == {"use"}:
+            value = self._shared_text(str(value["use"]), (*path, "use"))
+            if value is None:
+                return None
         if not isinstance(value, dict):
             self.report(IssueCode.WRONG_TYPE, path, key=str(path[-1]),
                         expected="a mapping of language to text", found=_type_name(value))
@@ -119,6 +132,13 @@ class _Builder:
             if self.typed(text, (*path, language), str, "text") is not None:
                 texts[language] = text
         return LocalText(texts)
+
+    def _shared_text(self, name: str, path: PathKey) -> Any:
+        """The common text ``name`` (``{use: name}``), reported F033 when there is none."""
+        if name not in self.common.texts:
+            self.report(IssueCode.UNKNOWN_COMMON, path, name=name)
+            return None
+        return self.common.texts[name]
 
     def condition(self, value: Any, path: PathKey) -> Condition | None:
         if value is None:
@@ -226,7 +246,27 @@ class _Builder:
             sample=spec.get("sample"),
             legal_basis=self.typed(spec.get("legal_basis"), (*path, "legal_basis"), str, "text"),
             print_chars=self.typed(spec.get("print_chars"), (*path, "print_chars"), int, "a number"),
+            place=self.place(spec.get("place"), (*path, "place")),
         )
+
+    def place(self, value: Any, path: PathKey) -> Place | None:
+        """``place: {page: 1, box: [x, y, w, h], size: 10, vertical: false}`` (mm, pt)."""
+        spec = self.mapping(value, path, {"page", "box", "size", "vertical"}, ("box",)) \
+            if value is not None else None
+        if not spec:
+            return None
+        box = spec.get("box")
+        if not (isinstance(box, list) and len(box) == 4 and all(
+                isinstance(n, int | float) and not isinstance(n, bool) and n >= 0 for n in box)):
+            self.report(IssueCode.BAD_VALUE, (*path, "box"), key="box",
+                        problem="four numbers in mm: left, top, width, height")
+            return None
+        page = self.typed(spec.get("page", 1), (*path, "page"), int, "a page number") or 1
+        size = self.typed(spec.get("size", 10.0), (*path, "size"), (int, float), "points") or 10.0
+        vertical = self.typed(spec.get("vertical", False), (*path, "vertical"), bool, "yes/no")
+        x, y, w, h = (float(n) for n in box)
+        return Place(page=max(1, page), x=x, y=y, w=w, h=h, size=float(size),
+                     vertical=bool(vertical))
 
     def constraint(self, value: Any, path: PathKey) -> Constraint | None:
         spec = self.mapping(value, path, {"expr", "message"}, ("expr", "message")) if value else None
@@ -239,7 +279,8 @@ class _Builder:
     def fees(self, value: Any, path: PathKey) -> tuple[Fee, ...]:
         result = []
         for index, item in enumerate(self.typed(value, path, list, "a list of fees") or []):
-            spec = self.mapping(item, (*path, index), {"kind", "amount", "per", "label", "confirmed"},
+            spec = self.mapping(item, (*path, index), {"kind", "amount", "per", "label", "confirmed",
+                                                    "basis"},
                                 ("kind", "amount", "per", "label"))
             if spec is None:
                 continue
@@ -252,13 +293,24 @@ class _Builder:
                 amount=self.typed(spec.get("amount"), (*path, index, "amount"), int, "yen") or 0,
                 per=str(per), label=self.local_text(spec.get("label"), (*path, index, "label"))
                 or LocalText(), confirmed=bool(spec.get("confirmed", False)),
-                line=self.doc.line((*path, index))))
+                line=self.doc.line((*path, index)),
+                basis=self.typed(spec.get("basis"), (*path, index, "basis"), str, "text") or ""))
         return tuple(result)
 
     def bring(self, value: Any, path: PathKey) -> tuple[Bring, ...]:
         result = []
         for index, item in enumerate(self.typed(value, path, list, "a list") or []):
-            spec = self.mapping(item, (*path, index), {"id", "label", "when"}, ("id", "label"))
+            spec = self.mapping(item, (*path, index), {"id", "label", "when", "use"})
+            if spec is not None and "use" in spec:
+                base = self.common.bring.get(str(spec["use"]))
+                if base is None:
+                    self.report(IssueCode.UNKNOWN_COMMON, (*path, index, "use"),
+                                name=str(spec["use"]))
+                    continue
+                spec = {"id": spec["use"], **base, **{k: v for k, v in spec.items() if k != "use"}}
+            for key in ("id", "label"):
+                if spec is not None and key not in spec:
+                    self.report(IssueCode.MISSING_KEY, (*path, index), key=key)
             if spec is not None:
                 result.append(Bring(self.identifier(spec.get("id"), (*path, index, "id")),
                                     self.local_text(spec.get("label"), (*path, index, "label"))
@@ -289,7 +341,7 @@ class _Builder:
 
     def print_spec(self, value: Any, path: PathKey, title: str) -> PrintSpec:
         spec = self.mapping(value, path, {"title", "form_number", "addressee", "signature",
-                                          "sections"}) if value is not None else None
+                                          "sections", "background"}) if value is not None else None
         if spec is None:
             return PrintSpec(title)
         sections = []
@@ -305,7 +357,8 @@ class _Builder:
         return PrintSpec(title=str(spec.get("title") or title),
                          form_number=str(spec.get("form_number") or ""),
                          addressee=str(spec.get("addressee") or "登米市長　様"),
-                         sections=tuple(sections), signature=bool(spec.get("signature", False)))
+                         sections=tuple(sections), signature=bool(spec.get("signature", False)),
+                         background=str(spec.get("background") or ""))
 
 
 def build_definition(doc: SourceDocument,
@@ -340,24 +393,38 @@ def build_definition(doc: SourceDocument,
         print=builder.print_spec(data.get("print"), ("print",), title.get("ja")),
         certificate=bool(data.get("certificate", False)),
         picture=str(data.get("picture") or ""),
+        legal_form=builder.typed(data.get("legal_form"), ("legal_form",), str, "text") or "",
     )
     return definition, builder.issues
 
 
 def build_common(doc: SourceDocument) -> tuple[CommonLibrary, list[FormIssue]]:
-    """Read ``forms/_common.yaml`` and check each shared field as a field of its own."""
-    builder = _Builder(doc)
-    data = builder.mapping(doc.data, (), {"kind", "choices", "fields"}, ("kind", "fields")) or {}
-    fields_value, choices_value = data.get("fields"), data.get("choices")
-    raw_fields: dict[str, Any] = fields_value if isinstance(fields_value, dict) else {}
+    """Read ``forms/_common.yaml`` and check each shared field, text and item on its own."""
+    raw = doc.data if isinstance(doc.data, dict) else {}
+    raw_texts = _dict_of(raw.get("texts"))
+    builder = _Builder(doc, CommonLibrary(texts=raw_texts))
+    data = builder.mapping(doc.data, (), {"kind", "choices", "fields", "texts", "bring"},
+                           ("kind", "fields")) or {}
+    raw_fields, raw_choices = _dict_of(data.get("fields")), _dict_of(data.get("choices"))
+    raw_bring = _dict_of(data.get("bring"))
     for name, spec in raw_fields.items():
         builder.field({"id": name, **spec} if isinstance(spec, dict) else spec, ("fields", name))
-    raw_choices: dict[str, Any] = choices_value if isinstance(choices_value, dict) else {}
     for name, items in raw_choices.items():
         builder.choice_list(items, ("choices", name))
+    for name, text in raw_texts.items():
+        builder.local_text(text, ("texts", name))
+    for name, spec in raw_bring.items():
+        if builder.mapping(spec, ("bring", name), {"label", "when"}, ("label",)):
+            builder.local_text(spec.get("label"), ("bring", name, "label"))
     library = CommonLibrary({name: {"id": name, **spec} for name, spec in raw_fields.items()
-                             if isinstance(spec, dict)}, raw_choices)
+                             if isinstance(spec, dict)}, raw_choices, raw_texts,
+                            {name: spec for name, spec in raw_bring.items()
+                             if isinstance(spec, dict)})
     return library, builder.issues
+
+
+def _dict_of(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def build_bundle(doc: SourceDocument,

@@ -29,7 +29,7 @@ def test_build_services__forms__create_their_services_and_counters(services):
     codes = {service.code for service in services.storage.queue.services()}
 
     assert codes == {form.service for form in services.forms.forms.values()}
-    assert services.storage.queue.counters()["1番窓口"] == ("A", "C")
+    assert services.storage.queue.counters()["1番窓口"] == ("A", "C", "G")   # G: My Number card
 
 
 def test_start_background__ticket_taken__queue_changed_event_arrives(services):

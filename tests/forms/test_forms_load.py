@@ -90,3 +90,8 @@ def test_catalog_form__definition_with_errors__is_refused(tmp_path: Path) -> Non
     with pytest.raises(FormDefinitionError) as caught:
         catalog.form("bad")
     assert caught.value.issues
+
+
+def test_forms_preview__no_screens__writes_the_printed_pdf(tmp_path: Path) -> None:
+    assert main(["forms", "preview", "kaigo_nintei", "--out", str(tmp_path), "--no-screens"]) == 0
+    assert (tmp_path / "kaigo_nintei.pdf").read_bytes().startswith(b"%PDF")
