@@ -39,8 +39,12 @@ from kiosk.audit.usage_log import UsageLog
 from kiosk.config import Config
 from kiosk.deploy.provenance import build_flavour, file_checksum, probe_build
 from kiosk.doctor import Check, Status, guarded
+from kiosk.domain.ticket import QueueChanged
 from kiosk.errors import ConfigError, DeviceError
 from kiosk.events import EventBus
+from kiosk.feed.http_transport import HttpFeedTransport
+from kiosk.feed.keys import load_key
+from kiosk.feed.tokens import TicketLinks
 from kiosk.file_modes import kiosk_folders, mode_checks, private_dir
 from kiosk.i18n import S_, language
 from kiosk.ports import (
@@ -56,10 +60,12 @@ from kiosk.ports import (
 from kiosk.procedures.catalog import FormCatalog, load_catalog
 from kiosk.services.applications import SubmissionService
 from kiosk.services.captions import Conversation
+from kiosk.services.feed_publisher import FeedPublisher
 from kiosk.services.queue import QueueService
 from kiosk.services.retention import PeriodicJob, purge_finished
 from kiosk.services.review import ReviewService
 from kiosk.services.setup import ensure_services
+from kiosk.services.stepped_out import SteppedOut
 from kiosk.storage.database import Storage, open_storage
 from kiosk.storage.engine import probe_clock, probe_database
 from kiosk.storage.listener import QueueListener
@@ -127,6 +133,8 @@ class Services:
     # The clerk-visitor conversation (captions, typed lines, phrasebook answers) of the visit at
     # this device; wiped with the visit. None only in tests that build Services by hand.
     conversation: Conversation | None = None
+    # Visitors who said on the ticket page that they stepped out (pulled from the web host).
+    stepped_out: SteppedOut = field(default_factory=SteppedOut)
     _background: list[Startable] = field(default_factory=list)
 
     def start_background(self) -> None:
@@ -157,6 +165,10 @@ class Services:
             self._background.append(monitor)
         if self.conversation is not None:
             self._background.append(self.conversation)   # relays to the counter's other device
+        publisher = build_feed_publisher(self)
+        if publisher is not None:
+            self.events.subscribe(QueueChanged, publisher.wake)
+            self._background.append(publisher)
         for job in self._background:
             job.start()
         warm_up = getattr(self.reading, "warm_up", None)
@@ -270,18 +282,39 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
         review = ReviewService(storage.applications, sealer, catalog, printer,
                                render_application_pdf, events, usage)
         translator = build_translator(config)
+        queue = QueueService(storage.queue, usage)
+        queue.links = build_ticket_links(config, demo=demo)
         return Services(config=config, events=events, clock=clock, printer=printer,
                         identity_reader=build_identity_reader(config), storage=storage,
-                        queue=QueueService(storage.queue, usage), submissions=submissions,
+                        queue=queue, submissions=submissions,
                         forms=catalog, speaker=build_speaker(config, demo=demo), review=review,
                         demo=demo, translator=translator,
                         captioner=build_captioner(config), usage=usage,
                         reading=OpenJTalkReadings(),
                         conversation=build_conversation(config, storage, events, clock,
-                                                        translator, key, usage))
+                                                        translator, key, usage),
+                        stepped_out=SteppedOut(events))
     except BaseException:
         storage.close()
         raise
+
+
+def build_ticket_links(config: Config, *, demo: bool = False) -> TicketLinks | None:
+    """The ticket page's links (``[web] public_url``), or ``None`` when the city has none."""
+    if not config.web.public_url:
+        return None
+    return TicketLinks(load_key(config.web.token_key, "token_key", demo=demo),
+                       config.web.public_url)
+
+
+def build_feed_publisher(services: Services) -> FeedPublisher | None:
+    """The inner side of the web feed when ``[web] feed_url`` names the web host."""
+    web, links = services.config.web, services.queue.links
+    if not web.feed_url or links is None:
+        return None
+    return FeedPublisher(services.queue, links, load_key(web.feed_key, "feed_key"), web.site,
+                         HttpFeedTransport(web.feed_url), services.clock, services.stepped_out,
+                         web.publish_interval_s)
 
 
 def build_conversation(config: Config, storage: Storage, events: EventBus, clock: Clock,

@@ -37,12 +37,13 @@ __all__ = [
     "PrinterConfig",
     "SpeechConfig",
     "UiConfig",
+    "WebConfig",
     "load_config",
 ]
 
 SCHEMA_VERSION = 1
 
-Role = Literal["tablet", "clerk", "board", "demo"]
+Role = Literal["tablet", "clerk", "board", "demo", "web"]
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,29 @@ class AuditConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """The phones' web service (role ``web``, internet segment) and the feed that serves it.
+
+    The inner side (tablets, clerk PCs, the queue) publishes to ``feed_url`` and pulls the
+    phones' messages back; the web host only listens. Keys: ``base64:...`` or ``file:...``.
+    """
+
+    listen: str = "127.0.0.1"         # web host: address uvicorn binds
+    port: int = 8088
+    site: str = "tome"                # the site name in the feed and in /board?site=
+    # Base URL printed in the ticket's QR code (https://wait.example.jp); empty = no web link.
+    public_url: str = ""
+    # Inner side: where the queue posts its feed (http(s)://web-host:8088); empty = no feed.
+    feed_url: str = ""
+    feed_key: str = field(default="", repr=False)    # HMAC key shared by both sides only
+    token_key: str = field(default="", repr=False)   # inner side only: derives ticket tokens
+    publish_interval_s: float = 1.0   # inner side: how often the queue is looked at
+    stale_after_s: int = 20           # web host: older feed = "status not available"
+    behind_tls: bool = False          # web host: served over HTTPS (by a proxy): send HSTS
+    rate_per_minute: int = 120        # web host: requests per client address per minute
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration of one device."""
 
@@ -152,6 +176,7 @@ class Config:
     ui: UiConfig = field(default_factory=UiConfig)
     models: ModelsConfig = field(default_factory=ModelsConfig)
     audit: AuditConfig = field(default_factory=AuditConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     source: Path | None = None        # the file it was read from, for messages
 
     @property
@@ -191,6 +216,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "ui": UiConfig,
     "models": ModelsConfig,
     "audit": AuditConfig,
+    "web": WebConfig,
 }
 
 
