@@ -97,7 +97,7 @@ class _Pages:
     async def _stream(self, request: Request,
                       payload: Callable[[], dict[str, Any]]) -> AsyncIterator[str]:
         last = ""
-        while not await request.is_disconnected():
+        while not self.state.closing and not await request.is_disconnected():
             data = json.dumps(payload(), ensure_ascii=False)
             if data != last:
                 last = data
@@ -224,7 +224,7 @@ class _Pages:
         try:
             after, sent = int(after_text), float(stamp)
         except ValueError:
-            return Response(status_code=400)
+            after, sent = 0, 0.0      # refused below: the time is part of what is signed
         if (not verify(self._key, f"inbox|{after_text}|{stamp}".encode(),
                        request.headers.get(SIGNATURE_HEADER, ""))
                 or abs(self._time() - sent) > MAX_SKEW_S):
@@ -254,11 +254,15 @@ def _event_stream(chunks: AsyncIterator[str]) -> StreamingResponse:
 
 def create_app(settings: WebSettings, key: bytes, *, state: FeedState | None = None,
                inbox: Inbox | None = None, time_now: Callable[[], float] | None = None) -> Any:
-    """The web host's ASGI application, wrapped in the security and rate-limit middleware."""
+    """The web host's ASGI application, wrapped in the security and rate-limit middleware.
+
+    The returned app's ``feed_state`` is what :class:`~kiosk.web.server.WebServer` closes
+    on stop, so that open event streams end instead of holding the shutdown.
+    """
     import time  # noqa: PLC0415 - only the default clock
 
-    pages = _Pages(settings, state or FeedState(key, settings.site, settings.stale_after_s),
-                   inbox or Inbox(), key, time_now or time.time)
+    state = state or FeedState(key, settings.site, settings.stale_after_s)
+    pages = _Pages(settings, state, inbox or Inbox(), key, time_now or time.time)
     routes = [
         Route("/", pages.index),
         Route("/t/{token}", pages.ticket_page),
@@ -282,4 +286,6 @@ def create_app(settings: WebSettings, key: bytes, *, state: FeedState | None = N
     app.state.pages = pages
     limited = RateLimiter(app, per_minute=settings.rate_per_minute,
                           exempt=("/feed", "/static"))
-    return SecurityHeaders(limited, hsts=settings.behind_tls)
+    secured = SecurityHeaders(limited, hsts=settings.behind_tls)
+    secured.feed_state = state
+    return secured

@@ -37,6 +37,7 @@ class FeedState:
         self._received = 0.0
         self.version = 0
         self.refused = 0
+        self.closing = False
         self._changed = asyncio.Event()
 
     def receive(self, data: bytes, signature: str) -> str:
@@ -71,6 +72,11 @@ class FeedState:
         """Wait until the next accepted state, at most ``timeout`` seconds."""
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._changed.wait(), timeout)
+
+    def close(self) -> None:
+        """End every live stream (the server stops): they return at their next wake-up."""
+        self.closing = True
+        self._changed.set()
 
     def _notify(self) -> None:
         self.version += 1

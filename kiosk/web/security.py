@@ -45,6 +45,7 @@ class SecurityHeaders:
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         self._app = app
         self._hsts = hsts
+        self.feed_state: Any = None     # set by create_app (closed when the server stops)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Wrap ``send`` to add the headers to the response start."""

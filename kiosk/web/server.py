@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -47,9 +48,14 @@ class WebServer:
 
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
         self._server = uvicorn.Server(_uvicorn_config(app, host, port))
+        self._app = app
         self._thread = threading.Thread(target=self._server.run, name="web-host", daemon=True)
         self.host = host
         self.port = port
+
+    def _loop(self) -> asyncio.AbstractEventLoop | None:
+        servers = self._server.servers
+        return servers[0].get_loop() if servers else None
 
     @property
     def url(self) -> str:
@@ -74,6 +80,12 @@ class WebServer:
 
     def stop(self) -> None:
         """Stop serving and wait for the thread."""
+        state = getattr(self._app, "feed_state", None)
+        if state is not None and self._server.started:
+            # Wake the streams on the server's own loop: they see ``closing`` and end.
+            loop = self._loop()
+            if loop is not None:
+                loop.call_soon_threadsafe(state.close)
         self._server.should_exit = True
         self._thread.join(timeout=10)
 

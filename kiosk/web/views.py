@@ -13,6 +13,7 @@ from kiosk.i18n import N_, Translator
 
 __all__ = ["board_view", "congestion_json", "congestion_view", "ticket_view"]
 
+_OPENS, _CLOSES = 8, 17
 NOT_AVAILABLE = N_("Status not available. Please look at the screen in the waiting room.")
 
 
@@ -56,8 +57,11 @@ def congestion_view(state: PublicState | None, tr: Translator) -> dict[str, Any]
     lines = []
     for line in state.services:
         peak = max(line.hourly, default=0) or 1
+        # Office hours, widened to any hour that had tickets (an evening opening day).
+        busy = [hour for hour, count in enumerate(line.hourly) if count]
+        first, last = min([_OPENS, *busy]), max([_CLOSES, *busy])
         hours = [{"hour": hour, "count": count, "percent": round(100 * count / peak)}
-                 for hour, count in enumerate(line.hourly) if 7 <= hour <= 18]
+                 for hour, count in enumerate(line.hourly) if first <= hour <= last]
         lines.append({"code": line.code, "name": line.name,
                       "waiting": tr(N_("{n} waiting"), n=line.waiting),
                       "wait": tr(N_("about {minutes} min"), minutes=_minutes(line.wait_s)),
