@@ -104,7 +104,8 @@ def test_ticket_page__clerk_calls__phone_shows_called_within_2_s(web, tmp_path):
     seconds = time.monotonic() - called_at
     _shot(driver, "ticket-called", tmp_path)
 
-    assert url.startswith(f"{host.url}/t/") and url.endswith("?lang=ja")
+    assert url.startswith(f"{host.url}/t/")
+    assert url.endswith("?lang=ja")
     assert shown == qr_pixmap(url).toImage()          # the QR on the screen holds this URL
     assert ja(N_("Your number")) in waiting_page
     assert headline == ja(N_("Number {ticket}, please come to counter {counter}."),
@@ -146,7 +147,8 @@ def test_congestion_and_board__queue_changes__pages_follow_live(web, tmp_path):
     assert still_same_page
     assert number == called.label
     assert "→ 2" in board
-    assert feed["services"][0]["code"] == "A" and feed["services"][0]["waiting"] == 1
+    assert feed["services"][0]["code"] == "A"
+    assert feed["services"][0]["waiting"] == 1
     for text in personal_strings():
         assert text not in congestion
         assert text not in board
