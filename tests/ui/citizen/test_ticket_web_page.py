@@ -90,6 +90,9 @@ def test_ticket_page__clerk_calls__phone_shows_called_within_2_s(web, tmp_path):
     ticket = kiosk.tablet.visit.ticket
     url = ticket.qr_payload
     shown = kiosk.tablet.findChild(QLabel, "ticket-qr").pixmap().toImage()
+    if SHOTS is not None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        kiosk.tablet.grab().save(str(SHOTS / "tablet-ticket.png"))
     ja = translator("ja")
 
     driver.get(url)
