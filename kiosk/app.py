@@ -44,6 +44,7 @@ from kiosk.errors import ConfigError, DeviceError
 from kiosk.events import EventBus
 from kiosk.feed.http_transport import HttpFeedTransport
 from kiosk.feed.keys import load_key
+from kiosk.feed.probe import probe_feed
 from kiosk.feed.tokens import TicketLinks
 from kiosk.file_modes import kiosk_folders, mode_checks, private_dir
 from kiosk.i18n import S_, language
@@ -384,6 +385,7 @@ def doctor_checks(config: Config) -> list[Check]:
     checks += guarded("speech", lambda: probe_voices(bcp47))
     checks += guarded("models", lambda: _model_checks(config))
     checks += guarded("disk.free", lambda: [_disk_check(config)])
+    checks += guarded("web.feed", lambda: probe_feed(config))
     checks += guarded("files", lambda: mode_checks(kiosk_folders(config)))
     return checks
 
