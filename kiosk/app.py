@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
 from devices.audio.whisper_model import install_stt_model, stt_model_dir
+from devices.notify.line_notifier import LineNotifier
+from devices.notify.smtp_notifier import SmtpNotifier
 from devices.printer.cups_printer import CupsPrinter
 from devices.printer.folder_printer import FolderPrinter
 from devices.smartcard.card_reader import CardIdentityReader, load_issuer_key
@@ -52,6 +54,7 @@ from kiosk.ports import (
     Captioner,
     Clock,
     IdentityReader,
+    Notifier,
     Printer,
     ReadingProposer,
     Speaker,
@@ -67,6 +70,7 @@ from kiosk.services.retention import PeriodicJob, purge_finished
 from kiosk.services.review import ReviewService
 from kiosk.services.setup import ensure_services
 from kiosk.services.stepped_out import SteppedOut
+from kiosk.services.turn_alerts import TurnAlerts
 from kiosk.storage.database import Storage, open_storage
 from kiosk.storage.engine import probe_clock, probe_database
 from kiosk.storage.listener import QueueListener
@@ -136,6 +140,7 @@ class Services:
     conversation: Conversation | None = None
     # Visitors who said on the ticket page that they stepped out (pulled from the web host).
     stepped_out: SteppedOut = field(default_factory=SteppedOut)
+    turn_alerts: TurnAlerts | None = None    # "your turn is near" (e-mail, LINE), if configured
     _background: list[Startable] = field(default_factory=list)
 
     def start_background(self) -> None:
@@ -166,6 +171,8 @@ class Services:
             self._background.append(monitor)
         if self.conversation is not None:
             self._background.append(self.conversation)   # relays to the counter's other device
+        if self.turn_alerts is not None:
+            self._background.append(self.turn_alerts)
         publisher = build_feed_publisher(self)
         if publisher is not None:
             self.events.subscribe(QueueChanged, publisher.wake)
@@ -294,7 +301,7 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
                         reading=OpenJTalkReadings(),
                         conversation=build_conversation(config, storage, events, clock,
                                                         translator, key, usage),
-                        stepped_out=SteppedOut(events))
+                        stepped_out=SteppedOut(events), turn_alerts=build_turn_alerts(config))
     except BaseException:
         storage.close()
         raise
@@ -308,6 +315,17 @@ def build_ticket_links(config: Config, *, demo: bool = False) -> TicketLinks | N
                        config.web.public_url)
 
 
+def build_turn_alerts(config: Config) -> TurnAlerts | None:
+    """"Your turn is near" by e-mail and LINE, when ``[web]`` names a relay or a token."""
+    web = config.web
+    notifiers: dict[str, Notifier] = {}
+    if web.smtp_host:
+        notifiers["email"] = SmtpNotifier(web.smtp_host, web.smtp_port, web.smtp_from)
+    if web.line_token:
+        notifiers["line"] = LineNotifier(web.line_token, web.line_endpoint)
+    return TurnAlerts(notifiers, near_at=web.notify_at) if notifiers else None
+
+
 def build_feed_publisher(services: Services) -> FeedPublisher | None:
     """The inner side of the web feed when ``[web] feed_url`` names the web host."""
     web, links = services.config.web, services.queue.links
@@ -315,7 +333,7 @@ def build_feed_publisher(services: Services) -> FeedPublisher | None:
         return None
     return FeedPublisher(services.queue, links, load_key(web.feed_key, "feed_key"), web.site,
                          HttpFeedTransport(web.feed_url), services.clock, services.stepped_out,
-                         web.publish_interval_s)
+                         web.publish_interval_s, services.turn_alerts)
 
 
 def build_conversation(config: Config, storage: Storage, events: EventBus, clock: Clock,

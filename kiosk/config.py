@@ -161,6 +161,13 @@ class WebConfig:
     stale_after_s: int = 20           # web host: older feed = "status not available"
     behind_tls: bool = False          # web host: served over HTTPS (by a proxy): send HSTS
     rate_per_minute: int = 120        # web host: requests per client address per minute
+    # Inner side: "your turn is near" (README). Empty host / token: that channel is off.
+    notify_at: int = 3                # people ahead when "your turn is near" is sent
+    smtp_host: str = ""               # the city's mail relay
+    smtp_port: int = 25
+    smtp_from: str = ""
+    line_token: str = field(default="", repr=False)   # Messaging API channel access token
+    line_endpoint: str = "https://api.line.me"
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ class HttpFeedTransport:
             with urllib.request.urlopen(request, timeout=_TIMEOUT_S) as response:  # noqa: S310
                 return int(response.status)
         except urllib.error.HTTPError as exc:
+            exc.close()
             return exc.code
         except (urllib.error.URLError, OSError) as exc:
             raise TransportError(str(getattr(exc, "reason", exc))) from exc

@@ -34,6 +34,7 @@ from kiosk.feed.tokens import TicketLinks, token_hash
 from kiosk.ports import Clock
 from kiosk.services.queue import BoardLine, QueueService
 from kiosk.services.stepped_out import SteppedOut
+from kiosk.services.turn_alerts import TurnAlerts
 
 __all__ = ["FeedPublisher", "PublicView", "build_public_state", "inbox_request_headers"]
 
@@ -130,11 +131,13 @@ class FeedPublisher:
         clock: today's date.
         away: where "I have stepped out" is recorded.
         interval_s: how often the queue is looked at.
+        alerts: "your turn is near" notifications, when configured.
     """
 
     def __init__(self, queue: QueueService, links: TicketLinks, key: bytes, site: str,
                  transport: FeedTransport, clock: Clock, away: SteppedOut,
-                 interval_s: float = 1.0) -> None:
+                 interval_s: float = 1.0, alerts: TurnAlerts | None = None) -> None:
+        self._alerts = alerts
         self._build: Callable[[], PublicView] = lambda: build_public_state(
             queue, links, site, clock, away)
         self._key, self._site, self._transport = key, site, transport
@@ -174,6 +177,8 @@ class FeedPublisher:
         """One round: publish when the state changed (or as a heartbeat), then pull."""
         try:
             view = self._build()
+            if self._alerts is not None:   # only queues: sending is the alerts' own thread
+                self._alerts.observe((view.ids[h], t) for h, t in view.state.tickets.items())
             self.publish(view)
             self.pull(view)
         except (TransportError, StorageError) as exc:
