@@ -163,6 +163,7 @@ class WebConfig:
     rate_per_minute: int = 120        # web host: requests per client address per minute
     # Inner side: "your turn is near" (README). Empty host / token: that channel is off.
     notify_at: int = 3                # people ahead when "your turn is near" is sent
+    offer_alerts: bool = False        # web host: the ticket page offers the e-mail opt-in
     smtp_host: str = ""               # the city's mail relay
     smtp_port: int = 25
     smtp_from: str = ""

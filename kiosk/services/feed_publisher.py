@@ -31,10 +31,11 @@ from kiosk.feed.envelope import (
 from kiosk.feed.http_transport import FeedTransport, TransportError
 from kiosk.feed.snapshot import HOURS, PublicCall, PublicService, PublicState, PublicTicket
 from kiosk.feed.tokens import TicketLinks, token_hash
+from kiosk.i18n import LANGUAGES
 from kiosk.ports import Clock
 from kiosk.services.queue import BoardLine, QueueService
 from kiosk.services.stepped_out import SteppedOut
-from kiosk.services.turn_alerts import TurnAlerts
+from kiosk.services.turn_alerts import OptIn, TurnAlerts
 
 __all__ = ["FeedPublisher", "PublicView", "build_public_state", "inbox_request_headers"]
 
@@ -138,6 +139,7 @@ class FeedPublisher:
                  transport: FeedTransport, clock: Clock, away: SteppedOut,
                  interval_s: float = 1.0, alerts: TurnAlerts | None = None) -> None:
         self._alerts = alerts
+        self._languages = frozenset(code.code for code in LANGUAGES)
         self._build: Callable[[], PublicView] = lambda: build_public_state(
             queue, links, site, clock, away)
         self._key, self._site, self._transport = key, site, transport
@@ -225,11 +227,25 @@ class FeedPublisher:
         if isinstance(number, int) and number > self._inbox_after:
             self._inbox_after = number
         ticket_id = view.ids.get(str(message.get("token_hash", "")))
-        away = message.get("away")
         # Checked again here: the web host's word is not trusted on its own.
-        if message.get("kind") != "away" or ticket_id is None or not isinstance(away, bool):
+        applied = ticket_id is not None and (
+            self._apply_away(ticket_id, message) if message.get("kind") == "away"
+            else self._apply_notify(ticket_id, message) if message.get("kind") == "notify"
+            else False)
+        if not applied:
             _log.warning("feed: a phone's message was refused on the inner side")
-            return 0
+        return int(applied)
+
+    def _apply_away(self, ticket_id: int, message: dict[str, object]) -> bool:
+        away = message.get("away")
+        if not isinstance(away, bool):
+            return False
         if self._away.set(ticket_id, away):
             self.wake()
-        return 1
+        return True
+
+    def _apply_notify(self, ticket_id: int, message: dict[str, object]) -> bool:
+        language = str(message.get("language", ""))
+        return self._alerts is not None and self._alerts.opt_in(ticket_id, OptIn(
+            str(message.get("channel", "")), str(message.get("address", "")),
+            language if language in self._languages else "ja"))

@@ -54,6 +54,7 @@ class WebSettings:
     stale_after_s: float = 20.0
     behind_tls: bool = False
     rate_per_minute: int = 120
+    offer_alerts: bool = False      # the ticket page offers "e-mail me when my turn is near"
 
 
 class _Pages:
@@ -128,7 +129,9 @@ class _Pages:
         if found is None:
             return Response("Not found.\n", status_code=404, media_type="text/plain")
         token, tr, view = found
-        return self._render("ticket.html", request, tr, view=view, token=token)
+        return self._render("ticket.html", request, tr, view=view, token=token,
+                            offer_alerts=self.settings.offer_alerts,
+                            notify=request.query_params.get("notify", ""))
 
     async def ticket_status(self, request: Request) -> Response:
         """The ticket's live part as JSON (the poll fallback of the event stream)."""
@@ -154,6 +157,19 @@ class _Pages:
         if view["available"] and view["phase"] == "waiting" and away in ("0", "1"):
             self.inbox.put_away(token_hash(token), away == "1")
         return RedirectResponse(f"/t/{token}?lang={tr.code}&sent=1", status_code=303)
+
+    async def ticket_notify(self, request: Request) -> Response:
+        """"Tell me by e-mail when my turn is near": queued for the inner side to pull."""
+        found = self._ticket(request)
+        if found is None or not self.settings.offer_alerts:
+            return Response(status_code=404)
+        token, tr, view = found
+        form = await request.form()
+        address = str(form.get("address", "")).strip()
+        ok = (view["available"] and view["phase"] == "waiting"
+              and self.inbox.put_notify(token_hash(token), address, tr.code) is not None)
+        return RedirectResponse(f"/t/{token}?lang={tr.code}&notify={'1' if ok else '0'}",
+                                status_code=303)
 
     # ------------------------------------------------------------ congestion and board
     def _congestion_payload(self, request: Request) -> dict[str, Any]:
@@ -269,6 +285,7 @@ def create_app(settings: WebSettings, key: bytes, *, state: FeedState | None = N
         Route("/t/{token}/status.json", pages.ticket_status),
         Route("/t/{token}/events", pages.ticket_events),
         Route("/t/{token}/away", pages.ticket_away, methods=["POST"]),
+        Route("/t/{token}/notify", pages.ticket_notify, methods=["POST"]),
         Route("/congestion", pages.congestion_page),
         Route("/congestion/widget", pages.congestion_page),
         Route("/congestion/events", pages.congestion_events),

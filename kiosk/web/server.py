@@ -25,7 +25,8 @@ def app_from_config(config: Config, *, feed_key: bytes | None = None) -> Any:
     settings = WebSettings(site=web.site, languages=config.ui.languages,
                            default_language=config.ui.default_language,
                            stale_after_s=web.stale_after_s, behind_tls=web.behind_tls,
-                           rate_per_minute=web.rate_per_minute)
+                           rate_per_minute=web.rate_per_minute,
+                           offer_alerts=web.offer_alerts)
     return create_app(settings, key)
 
 

@@ -7,21 +7,26 @@ import logging
 import socket
 import threading
 import time
+from dataclasses import replace
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
 import pytest
 from aiosmtpd.controller import Controller
+from webhost import FEED_KEY, TOKEN_KEY, key_text, start_host
 
 from devices.notify.line_notifier import LineNotifier
 from devices.notify.smtp_notifier import SmtpNotifier
+from kiosk.app import build_feed_publisher, build_services
+from kiosk.config import load_config
 from kiosk.feed.snapshot import PublicTicket
 from kiosk.services.turn_alerts import OptIn, TurnAlerts
 
 ADDRESS = "hanako.test@example.jp"
 LINE_USER = "U" + "0123456789abcdef" * 2
 TOKEN = "channel-token-secret"
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 class _Mailbox:
@@ -178,6 +183,43 @@ def test_alerts__bad_opt_in__refused(smtp, channel, address):
     alerts = TurnAlerts({"email": SmtpNotifier("127.0.0.1", controller.port, "k@city.test")})
 
     assert not alerts.opt_in(1, OptIn(channel, address))
+
+
+def test_alerts__opt_in_on_the_ticket_page__mail_arrives_when_called(smtp, tmp_path):
+    controller, mailbox = smtp
+    host = start_host(offer_alerts=True)
+    config = load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": str(tmp_path / "data")})
+    config = replace(config, web=replace(
+        config.web, public_url="http://phone.example", feed_url=host.url,
+        feed_key=key_text(FEED_KEY), token_key=key_text(TOKEN_KEY), smtp_host="127.0.0.1",
+        smtp_port=controller.port, smtp_from="kiosk@city.test", notify_at=0))
+    services = build_services(config, demo=True)
+    try:
+        services.turn_alerts.start()
+        publisher = build_feed_publisher(services)
+        ticket = services.queue.take_ticket("A").ticket
+        services.queue.take_ticket("A")
+        publisher.tick()
+        token = services.queue.links.token(ticket.id, ticket.day)
+        page = host.get(f"/t/{token}?lang=vi").body
+        answer = host.get(f"/t/{token}/notify?lang=vi", method="POST", data=(
+            "address=" + ADDRESS.replace("@", "%40")).encode(), headers=FORM)
+        publisher.tick()                                  # pulls the opt-in
+        left_on_web = host.inbox.after(10**6)
+        services.queue.call_next(["A"], counter="4")
+        publisher.tick()                                  # the call: the mail is due
+        _wait(lambda: mailbox.messages, "the mail")
+    finally:
+        services.close()
+        host.server.stop()
+
+    assert 'name="address"' in page
+    assert "Chúng tôi sẽ gửi email" in answer.body         # redirected to the page, in Vietnamese
+    assert left_on_web == []                             # the address left the web host
+    (to, mail), = mailbox.messages
+    assert to == [ADDRESS]
+    assert ticket.label in mail.get_content()
+    assert all(ADDRESS not in seen.body for seen in host.seen)
 
 
 def test_opt_in__repr__hides_the_address():
