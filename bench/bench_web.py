@@ -8,7 +8,9 @@ Goals (issue 24), printed next to the figures, never asserted:
 - 2,000 phones holding the ticket page open (SSE);
 - 200 page loads per second;
 - p95 "state with the call posted -> the phone's stream has it" under 1 s;
-- memory of the web process under 300 MB.
+- memory of the web process under 300 MB;
+- the queue not slowed: tickets taken and called per second on the tablet's own path, without
+  and with the publisher feeding the web host (side by side).
 
 Run: .venv/bin/python bench/bench_web.py [--phones 2000] [--loads 200] [--seconds 10]
 """
@@ -146,6 +148,42 @@ async def _run(args: argparse.Namespace, url: str, port: int, pid: int) -> None:
         task.cancel()
 
 
+def _queue_rounds(rounds: int, url: str | None) -> float:
+    """Tickets taken and called per second on an embedded queue; with ``url``, while the
+    publisher feeds that web host (woken on every change, as by the queue's events)."""
+    import tempfile
+    from dataclasses import replace
+
+    from kiosk.app import build_feed_publisher, build_services
+    from kiosk.config import load_config
+
+    with tempfile.TemporaryDirectory(prefix="bench-web-") as folder:
+        config = load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": folder})
+        if url is not None:
+            config = replace(config, web=replace(
+                config.web, public_url="http://phone.example", feed_url=url,
+                feed_key="base64:" + base64.b64encode(KEY).decode(),
+                token_key="base64:" + base64.b64encode(os.urandom(32)).decode()))
+        services = build_services(config, demo=True)
+        publisher = build_feed_publisher(services) if url is not None else None
+        if publisher is not None:
+            publisher.start()
+        try:
+            start = time.perf_counter()
+            for _ in range(rounds):
+                services.queue.take_ticket("A")
+                if publisher is not None:
+                    publisher.wake()
+                services.queue.call_next(["A"], counter="1")
+                if publisher is not None:
+                    publisher.wake()
+            return rounds / (time.perf_counter() - start)
+        finally:
+            if publisher is not None:
+                publisher.stop()
+            services.close()
+
+
 def main() -> None:
     """Start ``kiosk web``, hold the phones open, call, load pages, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -153,6 +191,7 @@ def main() -> None:
     parser.add_argument("--loads", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--calls", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=300)
     args = parser.parse_args()
     port = _free_port()
     env = {**os.environ, "KIOSK_WEB_PORT": str(port), "KIOSK_WEB_SITE": SITE,
@@ -169,6 +208,10 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         asyncio.run(_run(args, url, port, server.pid))
+        alone = _queue_rounds(args.rounds, None)
+        fed = _queue_rounds(args.rounds, url)
+        print(f"queue, take + call per second: {alone:.0f} without the feed, {fed:.0f} with the "
+              f"publisher feeding the web host (goal: not slowed)")
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -50,6 +50,7 @@ _PHASE = {
 _CALLED = (TicketState.CALLED, TicketState.RECALLED, TicketState.SERVING, TicketState.DONE)
 _RECENT_CALLS = 6
 _HEARTBEAT_S = 5.0
+_MIN_GAP_S = 0.3
 INBOX_TIME_HEADER = "X-Kiosk-Feed-Time"
 
 
@@ -171,9 +172,15 @@ class FeedPublisher:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            started = time.monotonic()
             self.tick()
             self._wake.wait(self._interval)
             self._wake.clear()
+            # A busy queue wakes this thread on every change: one round per _MIN_GAP_S at
+            # most, so the tablets and clerks never compete with a stream of rebuilds.
+            rest = _MIN_GAP_S - (time.monotonic() - started)
+            if rest > 0:
+                self._stop.wait(rest)
 
     def tick(self) -> None:
         """One round: publish when the state changed (or as a heartbeat), then pull."""
