@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import time
 from datetime import date
 
@@ -146,3 +147,26 @@ def test_feed__carries_token_hashes__never_the_tokens(host):
 
     assert TOKEN not in body
     assert token_hash(TOKEN) in body
+
+
+def test_ticket_poll_and_stream__called__both_say_called(host):
+    host.post_state(_state())
+    port = host.server.port
+    stream = socket.create_connection(("127.0.0.1", port), timeout=5)
+    stream.sendall(f"GET /t/{TOKEN}/events?lang=en HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    called = PublicState(SITE, TODAY, _state().services, (),
+                         {token_hash(TOKEN): PublicTicket("A-007", "A", "called", 0, 0, "3")})
+    received = b""
+    try:
+        while b'"phase": "waiting"' not in received:
+            received += stream.recv(65536)
+        host.post_state(called)
+        while b'"phase": "called"' not in received:
+            received += stream.recv(65536)
+    finally:
+        stream.close()
+    polled = json.loads(host.get(f"/t/{TOKEN}/status.json?lang=en").body)
+
+    assert b"text/event-stream" in received
+    assert polled["phase"] == "called"
+    assert "Number A-007, please come to counter 3." in polled["html"]
