@@ -227,6 +227,9 @@ class _Pages:
     # ------------------------------------------------------------ the feed's web end
     async def feed_in(self, request: Request) -> Response:
         """The inner side's signed state; 204 accepted, 403 refused (logged by FeedState)."""
+        declared = request.headers.get("content-length", "")
+        if not declared.isdigit() or int(declared) > _MAX_FEED_BYTES:
+            return Response(status_code=413)     # refused before reading a byte of it
         data = await request.body()
         if len(data) > _MAX_FEED_BYTES:
             return Response(status_code=413)
