@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
 from devices.audio.whisper_model import install_stt_model, stt_model_dir
+from devices.notify.line_notifier import LineNotifier
+from devices.notify.smtp_notifier import SmtpNotifier
 from devices.printer.cups_printer import CupsPrinter
 from devices.printer.folder_printer import FolderPrinter
 from devices.smartcard.card_reader import CardIdentityReader, load_issuer_key
@@ -41,14 +43,20 @@ from kiosk.audit.usage_log import UsageLog
 from kiosk.config import Config
 from kiosk.deploy.provenance import build_flavour, file_checksum, probe_build
 from kiosk.doctor import Check, Status, guarded
+from kiosk.domain.ticket import QueueChanged
 from kiosk.errors import ConfigError, DeviceError
 from kiosk.events import EventBus
+from kiosk.feed.http_transport import HttpFeedTransport
+from kiosk.feed.keys import load_key
+from kiosk.feed.probe import probe_feed
+from kiosk.feed.tokens import TicketLinks
 from kiosk.file_modes import kiosk_folders, mode_checks, private_dir
 from kiosk.i18n import S_, language
 from kiosk.ports import (
     Captioner,
     Clock,
     IdentityReader,
+    Notifier,
     Printer,
     ReadingProposer,
     Speaker,
@@ -58,10 +66,13 @@ from kiosk.ports import (
 from kiosk.procedures.catalog import FormCatalog, load_catalog
 from kiosk.services.applications import SubmissionService
 from kiosk.services.captions import Conversation
+from kiosk.services.feed_publisher import FeedPublisher
 from kiosk.services.queue import QueueService
 from kiosk.services.retention import PeriodicJob, purge_finished
 from kiosk.services.review import ReviewService
 from kiosk.services.setup import ensure_services
+from kiosk.services.stepped_out import SteppedOut
+from kiosk.services.turn_alerts import TurnAlerts
 from kiosk.storage.database import Storage, open_storage
 from kiosk.storage.engine import make_engine, probe_clock, probe_database
 from kiosk.storage.listener import QueueListener
@@ -129,6 +140,9 @@ class Services:
     # The clerk-visitor conversation (captions, typed lines, phrasebook answers) of the visit at
     # this device; wiped with the visit. None only in tests that build Services by hand.
     conversation: Conversation | None = None
+    # Visitors who said on the ticket page that they stepped out (pulled from the web host).
+    stepped_out: SteppedOut = field(default_factory=SteppedOut)
+    turn_alerts: TurnAlerts | None = None    # "your turn is near" (e-mail, LINE), if configured
     _background: list[Startable] = field(default_factory=list)
 
     def start_background(self) -> None:
@@ -145,30 +159,41 @@ class Services:
                 self.storage.applications, self.clock, config.database.retention_hours),
                 interval_s=3600),
         ]
-        purge_printed = getattr(self.printer, "purge", None)
-        if callable(purge_printed):
-            # The file printer's forms hold full answers: [printer] retention_hours.
-            self._background.append(PeriodicJob("printed-retention", purge_printed,
-                                                interval_s=600))
-        purge_usage = getattr(self.usage, "purge", None)
-        if callable(purge_usage):
-            # Usage-log retention ([audit] retention_days), once a day.
-            self._background.append(PeriodicJob("usage-retention", purge_usage, interval_s=86400))
-        seal_usage = getattr(self.usage, "tick", None)
-        if callable(seal_usage):
-            # Seals an ended epoch and sends the seals off the device ([audit] seal_interval_s).
-            self._background.append(PeriodicJob("usage-seal", seal_usage, interval_s=15))
+        self._background += self._housekeeping_jobs()
         monitor = build_card_monitor(config, self.events)
         if monitor is not None:
             self._background.append(monitor)
         if self.conversation is not None:
             self._background.append(self.conversation)   # relays to the counter's other device
+        if self.turn_alerts is not None:
+            self._background.append(self.turn_alerts)
+        publisher = build_feed_publisher(self)
+        if publisher is not None:
+            self.events.subscribe(QueueChanged, publisher.wake)
+            self._background.append(publisher)
         for job in self._background:
             job.start()
         warm_up = getattr(self.reading, "warm_up", None)
         if callable(warm_up):
             # Off the screens' thread, before a citizen first sees furigana or a name.
             threading.Thread(target=warm_up, name="reading-warm-up", daemon=True).start()
+
+    def _housekeeping_jobs(self) -> list[Startable]:
+        """The jobs of the adapters that keep files tidy: printed forms, log retention, seals."""
+        jobs: list[Startable] = []
+        purge_printed = getattr(self.printer, "purge", None)
+        if callable(purge_printed):
+            # The file printer's forms hold full answers: [printer] retention_hours.
+            jobs.append(PeriodicJob("printed-retention", purge_printed, interval_s=600))
+        purge_usage = getattr(self.usage, "purge", None)
+        if callable(purge_usage):
+            # Usage-log retention ([audit] retention_days), once a day.
+            jobs.append(PeriodicJob("usage-retention", purge_usage, interval_s=86400))
+        seal_usage = getattr(self.usage, "tick", None)
+        if callable(seal_usage):
+            # Seals an ended epoch and sends the seals off the device ([audit] seal_interval_s).
+            jobs.append(PeriodicJob("usage-seal", seal_usage, interval_s=15))
+        return jobs
 
     def close(self) -> None:
         """Stop the background threads and release the database connections."""
@@ -276,18 +301,50 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
         review = ReviewService(storage.applications, sealer, catalog, printer,
                                render_application_pdf, events, usage)
         translator = build_translator(config)
+        queue = QueueService(storage.queue, usage)
+        queue.links = build_ticket_links(config, demo=demo)
         return Services(config=config, events=events, clock=clock, printer=printer,
                         identity_reader=build_identity_reader(config), storage=storage,
-                        queue=QueueService(storage.queue, usage), submissions=submissions,
+                        queue=queue, submissions=submissions,
                         forms=catalog, speaker=build_speaker(config, demo=demo), review=review,
                         demo=demo, translator=translator,
                         captioner=build_captioner(config), usage=usage,
                         reading=OpenJTalkReadings(),
                         conversation=build_conversation(config, storage, events, clock,
-                                                        translator, key, usage))
+                                                        translator, key, usage),
+                        stepped_out=SteppedOut(events), turn_alerts=build_turn_alerts(config))
     except BaseException:
         storage.close()
         raise
+
+
+def build_ticket_links(config: Config, *, demo: bool = False) -> TicketLinks | None:
+    """The ticket page's links (``[web] public_url``), or ``None`` when the city has none."""
+    if not config.web.public_url:
+        return None
+    return TicketLinks(load_key(config.web.token_key, "token_key", demo=demo),
+                       config.web.public_url)
+
+
+def build_turn_alerts(config: Config) -> TurnAlerts | None:
+    """"Your turn is near" by e-mail and LINE, when ``[web]`` names a relay or a token."""
+    web = config.web
+    notifiers: dict[str, Notifier] = {}
+    if web.smtp_host:
+        notifiers["email"] = SmtpNotifier(web.smtp_host, web.smtp_port, web.smtp_from)
+    if web.line_token:
+        notifiers["line"] = LineNotifier(web.line_token, web.line_endpoint)
+    return TurnAlerts(notifiers, near_at=web.notify_at) if notifiers else None
+
+
+def build_feed_publisher(services: Services) -> FeedPublisher | None:
+    """The inner side of the web feed when ``[web] feed_url`` names the web host."""
+    web, links = services.config.web, services.queue.links
+    if not web.feed_url or links is None:
+        return None
+    return FeedPublisher(services.queue, links, load_key(web.feed_key, "feed_key"), web.site,
+                         HttpFeedTransport(web.feed_url), services.clock, services.stepped_out,
+                         web.publish_interval_s, services.turn_alerts)
 
 
 def build_conversation(config: Config, storage: Storage, events: EventBus, clock: Clock,
@@ -368,6 +425,7 @@ def doctor_checks(config: Config) -> list[Check]:
     checks += guarded("speech", lambda: probe_voices(bcp47))
     checks += guarded("models", lambda: _model_checks(config))
     checks += guarded("disk.free", lambda: [_disk_check(config)])
+    checks += guarded("web.feed", lambda: probe_feed(config))
     checks += guarded("files", lambda: mode_checks(kiosk_folders(config)))
     return checks
 

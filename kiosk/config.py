@@ -38,12 +38,13 @@ __all__ = [
     "SpeechConfig",
     "StaffConfig",
     "UiConfig",
+    "WebConfig",
     "load_config",
 ]
 
 SCHEMA_VERSION = 1
 
-Role = Literal["tablet", "clerk", "board", "demo"]
+Role = Literal["tablet", "clerk", "board", "demo", "web"]
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,37 @@ class StaffConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """The phones' web service (role ``web``, internet segment) and the feed that serves it.
+
+    The inner side (tablets, clerk PCs, the queue) publishes to ``feed_url`` and pulls the
+    phones' messages back; the web host only listens. Keys: ``base64:...`` or ``file:...``.
+    """
+
+    listen: str = "127.0.0.1"         # web host: address uvicorn binds
+    port: int = 8088
+    site: str = "tome"                # the site name in the feed and in /board?site=
+    # Base URL printed in the ticket's QR code (https://wait.example.jp); empty = no web link.
+    public_url: str = ""
+    # Inner side: where the queue posts its feed (http(s)://web-host:8088); empty = no feed.
+    feed_url: str = ""
+    feed_key: str = field(default="", repr=False)    # HMAC key shared by both sides only
+    token_key: str = field(default="", repr=False)   # inner side only: derives ticket tokens
+    publish_interval_s: float = 1.0   # inner side: how often the queue is looked at
+    stale_after_s: int = 20           # web host: older feed = "status not available"
+    behind_tls: bool = False          # web host: served over HTTPS (by a proxy): send HSTS
+    rate_per_minute: int = 120        # web host: requests per client address per minute
+    # Inner side: "your turn is near" (README). Empty host / token: that channel is off.
+    notify_at: int = 3                # people ahead when "your turn is near" is sent
+    offer_alerts: bool = False        # web host: the ticket page offers the e-mail opt-in
+    smtp_host: str = ""               # the city's mail relay
+    smtp_port: int = 25
+    smtp_from: str = ""
+    line_token: str = field(default="", repr=False)   # Messaging API channel access token
+    line_endpoint: str = "https://api.line.me"
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration of one device."""
 
@@ -165,6 +197,7 @@ class Config:
     models: ModelsConfig = field(default_factory=ModelsConfig)
     audit: AuditConfig = field(default_factory=AuditConfig)
     staff: StaffConfig = field(default_factory=StaffConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     source: Path | None = None        # the file it was read from, for messages
 
     @property
@@ -205,6 +238,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "models": ModelsConfig,
     "audit": AuditConfig,
     "staff": StaffConfig,
+    "web": WebConfig,
 }
 
 

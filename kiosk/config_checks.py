@@ -25,6 +25,8 @@ _POSITIVE = frozenset({
     ("printer", "retention_hours"),
     ("audit", "retention_days"),
     ("models", "stt_threads"),
+    ("web", "port"), ("web", "publish_interval_s"), ("web", "stale_after_s"),
+    ("web", "rate_per_minute"), ("web", "smtp_port"),
 })
 # Keys where 0 has a meaning ("none", "ask the screen") but a negative number has none.
 _NOT_NEGATIVE = frozenset({

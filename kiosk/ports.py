@@ -183,3 +183,19 @@ class Captioner(Probe, Protocol):
     def set_vocabulary(self, terms: Sequence[str]) -> None:
         """Bias recognition towards these words (procedure and field names of the visit)."""
         ...
+
+
+class Notifier(Protocol):
+    """Sends a short message to a visitor who opted in ("your turn is near", "called").
+
+    ``address`` (an e-mail address, a LINE user id) is personal data: adapters never log it.
+    """
+
+    channel: str          # "email" or "line"
+
+    def send(self, address: str, subject: str, text: str) -> None:
+        """Deliver one message.
+
+        Raises:
+            DeviceError: the relay or the API refused it or could not be reached.
+        """

@@ -25,6 +25,7 @@ test_pkgs=(
   xvfb xdotool                                     # real windows and real input events
   poppler-utils                                    # pdffonts / pdftoppm to check PDFs
   strace                                           # tests/e2e/test_no_network.py: no call out
+  chromium chromium-driver                         # the web pages in a real headless browser
 )
 
 pkgs=("${run_pkgs[@]}")

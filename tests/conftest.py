@@ -154,3 +154,19 @@ def xvfb_display(services_dir: Path) -> Iterator[str]:
     display = _require("Xvfb", start)
     yield display
     holder["service"].stop()
+
+
+# --------------------------------------------------------------------------- chromium
+@pytest.fixture(scope="session")
+def chromium(services_dir: Path) -> Iterator[object]:
+    """A headless chromium (Selenium driver) at phone size, fresh profile."""
+    from harness.chromium import ChromiumService
+
+    def start() -> ChromiumService:
+        service = ChromiumService(services_dir / "chromium")
+        service.start()
+        return service
+
+    service = _require("chromium", start)
+    yield service.driver
+    service.stop()

@@ -27,7 +27,12 @@ def run(args: argparse.Namespace, config: Config) -> int:
     from kiosk.app import build_services, doctor_checks  # noqa: PLC0415 - heavy imports
     from kiosk.services.staff import StaffService  # noqa: PLC0415
     from kiosk.ui.demo import run_demo  # noqa: PLC0415
+    from kiosk.web.server import start_demo_host  # noqa: PLC0415
 
+    config, web_host = start_demo_host(config)   # the phones' pages, fed by this queue
+    public = config.web.public_url
+    print(f"web: congestion {public}/congestion  board {public}/board?site={config.web.site}\n"
+          f"     ticket pages {public}/t/... (the QR code on the tablet's ticket)")
     services = build_services(config, demo=True)
     try:
         if not services.storage.shared:
@@ -39,3 +44,4 @@ def run(args: argparse.Namespace, config: Config) -> int:
                         report=args.report, screenshot=args.screenshot)
     finally:
         services.close()
+        web_host.stop()

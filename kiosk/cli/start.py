@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kiosk.cli import board, clerk, demo, tablet
+from kiosk.cli import board, clerk, demo, tablet, web
 from kiosk.config import Config
 
 # [device] role -> the command that runs it, with that command's default options.
-_ROLES = {"tablet": tablet, "clerk": clerk, "board": board, "demo": demo}
+_ROLES = {"tablet": tablet, "clerk": clerk, "board": board, "demo": demo, "web": web}
 
 
 def register(subparsers: Any) -> None:

@@ -25,6 +25,7 @@ from kiosk.audit.events import (
 )
 from kiosk.audit.recorder import NULL_USAGE, UsageRecorder
 from kiosk.domain.ticket import SlipChoice, Ticket, TicketAction, TicketState
+from kiosk.feed.tokens import LEGACY_PREFIX, TicketLinks
 from kiosk.storage.queue_store import QueueStore
 
 __all__ = ["BoardLine", "IssuedTicket", "QueueService", "SlipPrinter"]
@@ -61,6 +62,14 @@ class QueueService:
     def __init__(self, store: QueueStore, usage: UsageRecorder = NULL_USAGE) -> None:
         self._store = store
         self._usage = usage
+        # The ticket page's links ([web] public_url); None: the QR holds the bare number.
+        self.links: TicketLinks | None = None
+
+    def qr_payload(self, ticket: Ticket, language: str = "") -> str:
+        """What the ticket's QR code holds: the ticket page's URL, or the bare number."""
+        if self.links is None:
+            return f"{LEGACY_PREFIX}{ticket.label}"
+        return self.links.qr_payload(ticket.id, ticket.day, ticket.label, language)
 
     def take_ticket(self, service: str, *, priority: int = 0,
                     print_slip: SlipPrinter | None = None) -> IssuedTicket:
@@ -139,6 +148,15 @@ class QueueService:
             waiting, estimate, calling = self._store.board_figures(code)
             lines.append(BoardLine(code, waiting, estimate, calling))
         return lines
+
+
+    def day_tickets(self) -> list[Ticket]:
+        """Every ticket of today in queue order (the public feed's source)."""
+        return self._store.tickets()
+
+    def service_names(self) -> dict[str, str]:
+        """Service code -> its name (窓口業務), for pages that show the lines."""
+        return {info.code: info.name for info in self._store.services()}
 
 
 def _service_seconds(ticket: Ticket) -> float | None:

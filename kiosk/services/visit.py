@@ -19,7 +19,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -176,6 +176,7 @@ class TicketInfo:
     wait_minutes: int
     application_ids: tuple[str, ...]
     message_id: str = ""        # e.g. OFFLINE_MESSAGE when the application waits in the outbox
+    qr_payload: str = ""        # the ticket page's URL (or the bare number) for the QR code
 
 
 class Visit:
@@ -651,7 +652,9 @@ class Visit:
             # The ticket screen tells the citizen to go to the counter: the shared database
             # could not be reached and the applications wait in the outbox.
             self.error_shown("submit", DatabaseUnavailableError)
-        self.ticket = _ticket_info(issued, first, self.language, ahead, tuple(ids), message)
+        self.ticket = replace(_ticket_info(issued, first, self.language, ahead, tuple(ids),
+                                           message),
+                              qr_payload=self._queue.qr_payload(issued.ticket, self.language))
         self._go(Stage.TICKET)
         return self.ticket
 

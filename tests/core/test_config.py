@@ -119,4 +119,4 @@ def test_load_config__bad_environment_value__error_names_the_variable(tmp_path):
 def test_packaged_config_templates__load__without_error(template):
     config = load_config(template, environ={})
 
-    assert config.device.role in {"tablet", "clerk", "board"}
+    assert config.device.role in {"tablet", "clerk", "board", "web"}

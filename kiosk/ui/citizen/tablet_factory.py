@@ -47,7 +47,8 @@ def make_tablet(services: Services, *, text_scale: int | None = None,
         target=min_target_px(screen_dpi(ui.screen_dpi)),
         theme=HIGH_CONTRAST if contrast else NORMAL,
         text_scale=text_scale or ui.text_scale,
-        slip_printer=slip_printer(services.printer, ui.default_language),
+        slip_printer=slip_printer(services.printer, ui.default_language,
+                                  services.queue.qr_payload),
         idle_timeout_s=ui.idle_timeout_s, conversation=services.conversation,
         readings=services.reading)
 

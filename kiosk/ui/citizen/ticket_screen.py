@@ -51,7 +51,7 @@ class TicketScreen(CitizenScreen):
                                           "room when it is your turn."))))
         code = QLabel()
         code.setObjectName("ticket-qr")
-        code.setPixmap(qr_pixmap(f"TOME-KIOSK-TICKET:{ticket.label}"))
+        code.setPixmap(qr_pixmap(ticket.qr_payload or f"TOME-KIOSK-TICKET:{ticket.label}"))
         code.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(code)
 

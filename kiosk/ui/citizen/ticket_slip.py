@@ -6,6 +6,7 @@ The slip holds no personal data, so the PDF may stay in the print folder.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
@@ -22,19 +23,24 @@ __all__ = ["slip_printer"]
 _SLIP_MM = (80.0, 120.0)   # 80 mm receipt roll; A4 printers print it at the top of a page
 
 
-def slip_printer(printer: Printer, language_code: str) -> SlipPrinter:
-    """A :data:`SlipPrinter` drawing the slip in Japanese and ``language_code``."""
+def slip_printer(printer: Printer, language_code: str,
+                 qr_payload: Callable[[Ticket, str], str] | None = None) -> SlipPrinter:
+    """A :data:`SlipPrinter` drawing the slip in Japanese and ``language_code``; its QR code
+    holds ``qr_payload(ticket, language)`` (the ticket page's URL) when given."""
 
     def print_slip(ticket: Ticket, wait_seconds: int) -> None:
         with tempfile.TemporaryDirectory(prefix="kiosk-slip-") as folder:
             pdf = Path(folder) / f"ticket-{ticket.label}.pdf"
-            draw_slip(pdf, ticket, wait_seconds, language_code)
+            # No language in the slip's link: the phone's own language setting chooses.
+            payload = qr_payload(ticket, "") if qr_payload is not None else ""
+            draw_slip(pdf, ticket, wait_seconds, language_code, payload)
             printer.print_pdf(pdf, title=f"ticket-{ticket.label}")
 
     return print_slip
 
 
-def draw_slip(out: Path, ticket: Ticket, wait_seconds: int, language_code: str) -> None:
+def draw_slip(out: Path, ticket: Ticket, wait_seconds: int, language_code: str,
+              qr_payload: str = "") -> None:
     """Write the slip PDF to ``out``."""
     writer = QPdfWriter(str(out))
     writer.setPageLayout(QPageLayout(QPageSize(QSizeF(*_SLIP_MM), QPageSize.Unit.Millimeter),
@@ -51,7 +57,7 @@ def draw_slip(out: Path, ticket: Ticket, wait_seconds: int, language_code: str) 
             y = _line(painter, ticket.label, width, y, 40, bold=True)
             y = _line(painter, tr(N_("Estimated wait: about {minutes} minutes."),
                                   minutes=minutes), width, y, 10)
-        pixmap = qr_pixmap(f"TOME-KIOSK-TICKET:{ticket.label}", scale=6)
+        pixmap = qr_pixmap(qr_payload or f"TOME-KIOSK-TICKET:{ticket.label}", scale=6)
         painter.drawPixmap(int((width - pixmap.width()) / 2), int(y) + 10, pixmap)
     finally:
         painter.end()

@@ -1,0 +1,1 @@
+"""Notifiers: e-mail through the city's SMTP relay and LINE push through the Messaging API."""

@@ -1,0 +1,27 @@
+"""The citizen messages the web templates use, marked here so that extraction finds them.
+
+The extractor reads Python only; tests/web/test_template_messages.py checks that every
+``tr(N_("..."))`` in ``kiosk/web/templates`` is listed here.
+"""
+
+from __future__ import annotations
+
+from kiosk.i18n import N_
+
+__all__ = ["TEMPLATE_MESSAGES"]
+
+TEMPLATE_MESSAGES = (
+    N_("E-mail me when my turn is near"),
+    N_("I am back"),
+    N_("I have stepped out"),
+    N_("Now calling"),
+    N_("Please enter a valid e-mail address."),
+    N_("Recent calls"),
+    N_("Send"),
+    N_("Sound and vibration when called"),
+    N_("The counter knows that you have stepped out."),
+    N_("Tickets taken today, by hour"),
+    N_("Waiting at the counters now"),
+    N_("We will e-mail you when your turn is near and when you are called."),
+    N_("Your number"),
+)
