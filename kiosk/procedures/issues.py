@@ -38,7 +38,7 @@ class IssueCode(enum.Enum):
 
     YAML_SYNTAX = ("F001", Severity.ERROR, "YAML syntax error: {problem}")
     DUPLICATE_KEY = ("F002", Severity.ERROR, "key '{key}' appears twice in the same mapping")
-    WORKBOOK = ("F004", Severity.ERROR, "workbook: {problem}")
+    WORKBOOK = ("F005", Severity.ERROR, "workbook: {problem}")
     NOT_A_MAPPING = ("F003", Severity.ERROR, "expected a mapping (key: value), found {found}")
     NOT_UTF8 = ("F004", Severity.ERROR,
                 "not UTF-8 text (byte {offset}; Shift_JIS?): save the file as UTF-8")

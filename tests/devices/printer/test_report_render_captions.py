@@ -23,7 +23,7 @@ def test_usage_report_pdf__captions_and_translation__totals_with_language_and_pa
                           capture_output=True, text=True, check=True).stdout
     rows = [line.split() for line in text.splitlines()]
     assert ["字幕（音声認識）を表示した時間（分）", "7.5"] in rows
-    assert ["うち", "来庁者の言語", "vi", "5.0"] in rows
+    assert ["うち", "来庁者の言語", "ベトナム語", "5.0"] in rows
     assert ["機械翻訳した発話（行）", "17"] in rows
-    assert ["うち", "ja→vi", "12"] in rows
+    assert ["うち", "日本語→ベトナム語", "12"] in rows
     assert "定型文は人が訳した文のため含みません" in text.replace("\n", "")
