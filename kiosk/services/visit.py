@@ -52,7 +52,7 @@ from kiosk.errors import DeviceError, UserFacingError
 from kiosk.events import Event, EventBus
 from kiosk.i18n import N_, Translator, language, translator
 from kiosk.ports import Clock, IdentityReader, ReadingProposer, Speaker
-from kiosk.procedures.bundles import Applicable, applicable_procedures
+from kiosk.procedures.bundles import Applicable, applicable_procedures, visit_sources
 from kiosk.procedures.catalog import FormCatalog
 from kiosk.procedures.eras import format_date
 from kiosk.procedures.kana import plain_text
@@ -498,7 +498,32 @@ class Visit:
         for session in self._sessions_with(question.field.id):
             if not session.is_readonly(question.field.id):
                 session.set(question.field.id, value)
+        self._carry_over()
         self._go(Stage.FORMS)
+
+    def _carry_over(self) -> None:
+        """Fill ``prefill: visit.<id>`` fields from the answers given so far in this visit.
+
+        The おくやみ forms name the deceased under other ids (the owner in 評価証明書, the previous
+        head in 世帯主変更): what was typed once reaches them, unless the citizen answered them
+        themselves; a carried value follows the answer it came from when that one changes.
+        """
+        given: dict[str, Any] = {}
+        for session in self.sessions:
+            for field_id, answer in session.answers.items():
+                if answer.provenance is not Provenance.VISIT:
+                    given.setdefault(field_id, answer.value)
+        sources = visit_sources(given)
+        for session in self.sessions:
+            for item in session.definition.fields:
+                source = item.prefill
+                if source is None or not source.startswith("visit.") or \
+                        session.provenance(item.id) not in (None, Provenance.VISIT):
+                    continue
+                try:
+                    session.set(item.id, sources.get(source), by=Provenance.VISIT)
+                except InvalidAnswerError:
+                    continue    # a value that does not fit this field is asked instead
 
     def next_question(self) -> None:
         """Go to the next question, or to the review after the last one.
