@@ -50,8 +50,10 @@ from kiosk.events import Event, EventBus
 from kiosk.i18n import N_, S_, translator
 from kiosk.ports import Printer
 from kiosk.procedures.catalog import FormCatalog
+from kiosk.procedures.kana import plain_text
 from kiosk.procedures.layout import format_value
 from kiosk.procedures.model import FieldDef, FieldType, FormDefinition
+from kiosk.procedures.pictures import picture_path
 from kiosk.procedures.session import Answer, AnswerLockedError, FormSession, Provenance
 from kiosk.procedures.values import InvalidAnswerError, coerce
 from kiosk.services.visit import stored_answers
@@ -205,6 +207,16 @@ class ReviewSession:
     def title(self) -> str:
         """The form's Japanese title."""
         return self.session.definition.title.get("ja")
+
+    @property
+    def department(self) -> str:
+        """The department that handles the form, in Japanese (the clerk's language)."""
+        return plain_text(self.session.definition.department.get("ja"))
+
+    @property
+    def picture(self) -> Path | None:
+        """The form's pictogram, as the citizen saw it on the tablet (``None`` without one)."""
+        return picture_path(self.session.definition.picture)
 
     def fields(self) -> list[ReviewField]:
         """Every visible answerable field with its value, provenance and flags."""

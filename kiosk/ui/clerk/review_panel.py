@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -30,6 +31,7 @@ from kiosk.i18n import S_, Translator
 from kiosk.procedures.session import Provenance
 from kiosk.services.review import RETURN_REASONS, STATUS_NAMES, ReviewField, ReviewSession
 from kiosk.ui.clerk.once import OnceGuard
+from kiosk.ui.common.picture_button import picture_pixmap
 
 __all__ = ["ReviewPanel", "staff_message"]
 
@@ -80,6 +82,10 @@ class ReviewPanel(QWidget):
         self.fields: list[ReviewField] = []
         self.title = QLabel(tr(S_("No application open.")), wordWrap=True)
         self.title.setObjectName("clerk-heading")
+        # The procedure's pictogram, as the citizen chose it on the tablet.
+        self.picture = QLabel()
+        self.picture.setObjectName("review-picture")
+        self.picture.hide()
         self.status = QLabel("", wordWrap=True)
         self.status.setObjectName("review-status")
         self.table = self._make_table()
@@ -98,7 +104,10 @@ class ReviewPanel(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         self._guard = OnceGuard(self.buttons.values, self._update_buttons, self)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        heading = QHBoxLayout()
+        heading.addWidget(self.picture)
+        heading.addWidget(self.title, 1)
+        layout.addLayout(heading)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
         layout.addLayout(self._controls())
@@ -158,6 +167,8 @@ class ReviewPanel(QWidget):
         self.new_value.clear()
         self.reason.clear()
         self.title.setText(self._tr(S_("No application open.")))
+        self.picture.clear()
+        self.picture.hide()
         self.status.clear()
         self._update_buttons()
 
@@ -165,7 +176,8 @@ class ReviewPanel(QWidget):
         review = self.review
         if review is None:
             return
-        self.title.setText(f"{review.title}  (#{review.application.id})")
+        self.title.setText(f"{review.title}  ({review.department})  #{review.application.id}")
+        self._show_picture(review)
         self.status.setText(self._tr(S_("Status: {status}"),
                                      status=self._tr(STATUS_NAMES[review.status])))
         self.fields = review.fields()
@@ -188,6 +200,14 @@ class ReviewPanel(QWidget):
         self.table.setColumnWidth(_FIELD, min(self.table.columnWidth(_FIELD),
                                               max(120, self.table.viewport().width() // 3)))
         self._update_buttons()
+
+    def _show_picture(self, review: ReviewSession) -> None:
+        side = self.title.fontMetrics().height() * 2
+        pixmap = (picture_pixmap(review.picture, self.palette().windowText().color().name(), side,
+                                 self.devicePixelRatioF())
+                  if review.picture is not None else QPixmap())
+        self.picture.setPixmap(pixmap)
+        self.picture.setVisible(not pixmap.isNull())
 
     def _details(self, item: ReviewField) -> list[str]:
         """The lines under a value: what a correction replaced and why, and the checks."""
