@@ -71,6 +71,10 @@ an error shown to the       ``ErrorOccurred(where="review.print",            cle
 clerk at the review         error="DeviceError")``; also ``review.open``,    ``ReviewService``
                             ``.edit``, ``.approve``, ``.finish``,            (``errors_shown``)
                             ``.return``
+fee paid (cash or           ``PaymentDone(application=41, form="juminhyo",   clerk PC
+cashless), failed,          method="cashless", outcome="paid", amount=900,   ``PaymentService``
+cancelled, refunded or      staff=3)``: yen and codes, never a card
+left unknown                number
 start-up                    ``SoftwareStarted``, ``ConfigChanged``           ``kiosk.app``
 ==========================  ===============================================  =================
 
@@ -110,6 +114,7 @@ from kiosk.audit.events import (
     ErrorOccurred,
     FormSubmitted,
     LanguageChosen,
+    PaymentDone,
     PinOutcome,
     PrintDone,
     ProceduresChosen,
@@ -148,6 +153,7 @@ __all__ = [
     "ListUsage",
     "LogRecord",
     "NullUsage",
+    "PaymentDone",
     "PinOutcome",
     "PrintDone",
     "ProceduresChosen",

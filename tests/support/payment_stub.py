@@ -4,7 +4,8 @@ It keeps the contract a real terminal must keep: one reference is charged once, 
 POST answers the same charge, unknown references are 404. Knobs make it misbehave the way
 terminals do: ``post_delay_s`` answers the charge late (after charging: the kiosk's time-out
 hits mid-payment), ``pending_polls`` keeps the visitor "still paying" for that many status
-questions, ``decline`` refuses, ``drop_posts`` loses that many charges before they arrive.
+questions, ``decline`` refuses, ``drop_posts`` loses that many charges before they arrive, ``silent`` leaves every later
+question unanswered (the LAN went down mid-payment).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class StubState:
     decline: bool = False
     drop_posts: int = 0
     ready: bool = True
+    silent: bool = False          # status and cancel questions get no answer (LAN lost)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -54,6 +56,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         state = self.server.state
         state.requests.append(("GET", self.path, ""))
+        if state.silent:
+            time.sleep(self.server.timeout_s)
+            return
         if self.path == "/v1/health":
             self._send(200, {"ready": state.ready, "model": "stub-terminal", "protocol": 1})
             return
@@ -82,6 +87,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._body()
         if self.path == "/v1/charges":
             self._charge(body)
+            return
+        if state.silent:
+            time.sleep(self.server.timeout_s)
             return
         reference, _, action = self.path.removeprefix("/v1/charges/").partition("/")
         with state.lock:
