@@ -89,6 +89,7 @@ if TYPE_CHECKING:
 
     from devices.printer.pdf_render import RenderReport
     from kiosk.audit.report import UsageReport
+    from kiosk.procedures.receipt import Receipt
     from kiosk.procedures.session import FormSession
 
 __all__ = [
@@ -108,6 +109,7 @@ __all__ = [
     "install_speech_model",
     "install_translation_package",
     "render_application_pdf",
+    "render_receipt_pdf",
     "render_usage_report",
     "run_models",
 ]
@@ -320,7 +322,7 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
                         conversation=build_conversation(config, storage, events, clock,
                                                         translator, key, usage),
                         stepped_out=SteppedOut(events), turn_alerts=build_turn_alerts(config),
-                        payments=build_payments(config, storage, review, usage))
+                        payments=build_payments(config, storage, review, usage, catalog))
     except BaseException:
         storage.close()
         raise
@@ -341,13 +343,15 @@ def build_payment_terminal(config: Config) -> PaymentTerminal | None:
 
 
 def build_payments(config: Config, storage: Storage, review: ReviewService,
-                   usage: UsageRecorder) -> PaymentService | None:
+                   usage: UsageRecorder, catalog: FormCatalog) -> PaymentService | None:
     """Fees paid at the counter, and the review's gate that holds an unpaid certificate;
     ``None`` when ``[payment] kind = "none"`` (fees are only totalled, as before)."""
     if config.payment.kind == "none":
         return None
     payments = PaymentService(storage.payments, build_payment_terminal(config),
-                              cash=config.payment.cash, usage=usage)
+                              cash=config.payment.cash, usage=usage, forms=catalog.forms,
+                              issuer=config.payment.issuer, printer=review.printer,
+                              render_receipt=render_receipt_pdf)
     review.release_gate = payments.require_paid
     return payments
 
@@ -432,6 +436,13 @@ def build_usage_log(config: Config, clock: Clock,
     usage.record(ConfigChanged(schema_version=config.schema_version,
                                digest=hashlib.sha256(source).hexdigest()[:16]))
     return usage
+
+
+def render_receipt_pdf(receipt: Receipt, out: Path) -> None:
+    """Draw a receipt (the visit's, or a fee's 領収書) as a PDF file ``out``."""
+    from devices.printer.pdf_render import render_receipt  # noqa: PLC0415
+
+    render_receipt(receipt, out)
 
 
 def render_usage_report(report: UsageReport, out: Path) -> None:

@@ -15,10 +15,14 @@ Usage log: one :class:`~kiosk.audit.events.PaymentDone` per outcome (yen, method
 from __future__ import annotations
 
 import logging
+import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+from typing import Any
 
-from kiosk.audit import NULL_USAGE, PaymentDone, UsageRecorder
+from kiosk.audit import NULL_USAGE, PaymentDone, PrintDone, UsageRecorder, error_code
 from kiosk.domain.payment import (
     ChargeItem,
     ChargeRequest,
@@ -32,13 +36,20 @@ from kiosk.domain.payment import (
 )
 from kiosk.errors import DeviceError, UserFacingError
 from kiosk.i18n import S_
-from kiosk.ports import PaymentTerminal, TerminalTimeout
+from kiosk.ports import PaymentTerminal, Printer, TerminalTimeout
 from kiosk.procedures.fee_items import FeeItem, fee_items, items_total
+from kiosk.procedures.model import FormDefinition
+from kiosk.procedures.payment_receipt import build_payment_receipt, receipt_qr
+from kiosk.procedures.receipt import Receipt
 from kiosk.procedures.session import FormSession
+from kiosk.services.daily_close import build_daily_close, write_daily_close
 from kiosk.services.review import ReviewError, ReviewSession
 from kiosk.storage.payment_store import PaymentStore
 
-__all__ = ["FeeQuote", "PaymentError", "PaymentService"]
+__all__ = ["FeeQuote", "PaymentError", "PaymentService", "ReceiptRenderer"]
+
+ReceiptRenderer = Callable[[Receipt, Path], Any]
+"""Draws a :class:`Receipt` as a PDF file (``kiosk.app.render_receipt_pdf``)."""
 
 _log = logging.getLogger(__name__)
 
@@ -76,11 +87,18 @@ class PaymentService:
     """Payments of one database, with the counter's terminal (``None``: cash only)."""
 
     def __init__(self, store: PaymentStore, terminal: PaymentTerminal | None, *,
-                 cash: bool = True, usage: UsageRecorder = NULL_USAGE) -> None:
+                 cash: bool = True, usage: UsageRecorder = NULL_USAGE,
+                 forms: Mapping[str, FormDefinition] | None = None, issuer: str = "登米市",
+                 printer: Printer | None = None,
+                 render_receipt: ReceiptRenderer | None = None) -> None:
         self.store = store
         self.terminal = terminal
         self.cash = cash
         self.usage = usage
+        self.forms: Mapping[str, FormDefinition] = forms or {}
+        self.issuer = issuer
+        self.printer = printer
+        self.render_receipt = render_receipt
 
     # ------------------------------------------------------------ what is due
     def quote(self, application_id: int, session: FormSession) -> FeeQuote:
@@ -172,6 +190,44 @@ class PaymentService:
         self._record(payment, form_id, "refunded")
         return payment
 
+    # ------------------------------------------------------------ the receipt (領収書)
+    def receipt(self, payment_id: int, language: str) -> Receipt:
+        """The receipt of a paid payment, in Japanese and ``language``.
+
+        Raises:
+            PaymentError: the payment is not paid.
+        """
+        payment = self.store.get(payment_id)
+        if payment.status is not PaymentStatus.PAID:
+            raise PaymentError(S_("A receipt is given only for a paid fee."))
+        return build_payment_receipt(payment, self.forms, language=language, issuer=self.issuer)
+
+    def receipt_qr(self, payment_id: int) -> str:
+        """The receipt's text for a QR code on the screen (no paper)."""
+        return receipt_qr(self.store.get(payment_id), self.issuer)
+
+    def print_receipt(self, payment_id: int, language: str) -> str:
+        """Print the receipt; the PDF exists only until the printer took it.
+
+        Raises:
+            PaymentError: the payment is not paid, or this desk has no printer.
+            kiosk.errors.DeviceError: the printer refused the job.
+        """
+        receipt = self.receipt(payment_id, language)
+        if self.printer is None or self.render_receipt is None:
+            raise PaymentError(S_("This desk cannot print receipts."))
+        with tempfile.TemporaryDirectory(prefix="kiosk-receipt-") as folder:
+            pdf = Path(folder) / f"receipt-{payment_id}.pdf"
+            self.render_receipt(receipt, pdf)
+            try:
+                job = self.printer.print_pdf(pdf, title=f"receipt {payment_id}")
+            except DeviceError as exc:
+                self.usage.record(PrintDone(kind="receipt", ok=False, pages=0,
+                                            reason=error_code(exc)))
+                raise
+        self.usage.record(PrintDone(kind="receipt", ok=True, pages=1))
+        return job
+
     # ------------------------------------------------------------ the day
     def takings(self, day: date) -> DayTakings:
         """The day's takings per method and the cashless share."""
@@ -180,6 +236,12 @@ class PaymentService:
     def payments_on(self, day: date) -> list[Payment]:
         """Every payment taken or refunded on ``day`` (the daily close's lines)."""
         return self.store.on_day(day)
+
+    def close_day(self, day: date, folder: Path) -> tuple[Path, Path]:
+        """Write the day's close (日計) as XLSX and CSV in ``folder``; returns both paths."""
+        close = build_daily_close(day, self.store.on_day(day), self.store.takings(day),
+                                  self.forms)
+        return write_daily_close(close, folder)
 
     def payments(self, application_id: int) -> list[Payment]:
         """Every payment of an application, oldest first."""

@@ -47,7 +47,8 @@ class PayWorld:
         return review
 
 
-def _world(tmp_path: Path, database_url: str, **payment: str) -> PayWorld:
+def _world(tmp_path: Path, database_url: str, *, real_log: bool = False,
+           **payment: str) -> PayWorld:
     environ = {"KIOSK_DEVICE_DATA_DIR": str(tmp_path / "data"),
                "KIOSK_DATABASE_URL": database_url,
                "KIOSK_DATABASE_ANSWERS_KEY": generate_key_text(),
@@ -58,9 +59,10 @@ def _world(tmp_path: Path, database_url: str, **payment: str) -> PayWorld:
     StaffService(services.storage.staff).add("clerk1", "窓口一郎", Role.SUPERVISOR,
                                               "counter-password-1")
     usage = ListUsage()
-    services.review.usage = usage
-    if services.payments is not None:
-        services.payments.usage = usage
+    if not real_log:          # else the device's own usage log, for the yearly report
+        services.review.usage = usage
+        if services.payments is not None:
+            services.payments.usage = usage
     return PayWorld(services, services.storage.staff.list()[0], usage)
 
 
@@ -70,8 +72,8 @@ def make_pay_world(tmp_path: Path,
     """``make_pay_world(kind="simulated")`` etc.: services with ``[payment]`` set so."""
     built: list[PayWorld] = []
 
-    def make(**payment: str) -> PayWorld:
-        world = _world(tmp_path / str(len(built)), database_url, **payment)
+    def make(*, real_log: bool = False, **payment: str) -> PayWorld:
+        world = _world(tmp_path / str(len(built)), database_url, real_log=real_log, **payment)
         built.append(world)
         return world
 
