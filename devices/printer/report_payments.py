@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.platypus import Flowable
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Spacer
 
 from kiosk.audit.report import UsageReport
 
@@ -37,4 +38,4 @@ def fees_section(styles: Any, report: UsageReport) -> list[Flowable]:
     note = ("窓口で収納した手数料を支払方法別に示します（収納時の記録から集計。返金は別掲）。"
             "キャッシュレス比率は金額に占めるキャッシュレス決済の割合です。")
     return styles.section("11. 手数料の収納（キャッシュレス決済）", styles.table_or_none(rows),
-                          styles.table(summary), styles.text(note))
+                          Spacer(1, 3 * mm), styles.table(summary), styles.text(note))
