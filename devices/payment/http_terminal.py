@@ -17,9 +17,9 @@ Standard library only; only amounts, item labels and the reference are sent.
 from __future__ import annotations
 
 import json
-import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -174,12 +174,12 @@ class HttpTerminal:
                 raise _NotFound from exc
             raise DeviceError(S_("The payment terminal refused the request (HTTP {status})."),
                               status=exc.code) from exc
-        except (TimeoutError, socket.timeout, urllib.error.URLError, ConnectionError) as exc:
+        except (TimeoutError, urllib.error.URLError, ConnectionError) as exc:
             raise _NoAnswer from exc
 
 
 def _path(reference: str) -> str:
-    return "/v1/charges/" + urllib.request.quote(reference, safe="")
+    return "/v1/charges/" + urllib.parse.quote(reference, safe="")
 
 
 def _json(raw: bytes) -> dict[str, Any]:

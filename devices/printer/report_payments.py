@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
@@ -37,5 +37,7 @@ def fees_section(styles: Any, report: UsageReport) -> list[Flowable]:
          f"{report.refunds.get('cash', 0):,} 円／{report.refunds.get('cashless', 0):,} 円"]]
     note = ("窓口で収納した手数料を支払方法別に示します（収納時の記録から集計。返金は別掲）。"
             "キャッシュレス比率は金額に占めるキャッシュレス決済の割合です。")
-    return styles.section("11. 手数料の収納（キャッシュレス決済）", styles.table_or_none(rows),
-                          Spacer(1, 3 * mm), styles.table(summary), styles.text(note))
+    # ``styles`` is the report's own _Styles (passed in: importing it here would be circular).
+    section = styles.section("11. 手数料の収納（キャッシュレス決済）", styles.table_or_none(rows),
+                             Spacer(1, 3 * mm), styles.table(summary), styles.text(note))
+    return cast("list[Flowable]", section)

@@ -2,10 +2,10 @@
 
 It keeps the contract a real terminal must keep: one reference is charged once, a repeat
 POST answers the same charge, unknown references are 404. Knobs make it misbehave the way
-terminals do: ``post_delay_s`` answers the charge late (after charging: the kiosk's time-out
-hits mid-payment), ``pending_polls`` keeps the visitor "still paying" for that many status
-questions, ``decline`` refuses, ``drop_posts`` loses that many charges before they arrive, ``silent`` leaves every later
-question unanswered (the LAN went down mid-payment).
+terminals do: ``post_delay_s`` answers the charge late (after charging: the kiosk's
+time-out hits mid-payment), ``pending_polls`` keeps the visitor "still paying" for that
+many status questions, ``decline`` refuses, ``drop_posts`` loses that many charges before
+they arrive, ``silent`` leaves every later question unanswered (the LAN went down).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class StubState:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
     def _send(self, status: int, body: dict[str, Any]) -> None:

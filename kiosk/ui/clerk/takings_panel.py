@@ -52,8 +52,8 @@ class TakingsPanel(QWidget):
             share = f"{amount / total:.1%}" if total else "-"
             for column, text in enumerate((name, str(count), f"{amount:,}", share)):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-        share = takings.cashless_share
+        cashless = takings.cashless_share
         self.summary.setText(self._tr(
             S_("Refunds {refunds} yen; net {net} yen. Cashless share {share}."),
             refunds=f"{takings.refunds:,}", net=f"{total - takings.refunds:,}",
-            share="-" if share is None else f"{share:.1%}"))
+            share="-" if cashless is None else f"{cashless:.1%}"))

@@ -9,8 +9,8 @@ import pytest
 from payment_stub import StubTerminal
 
 from kiosk.audit import PaymentDone
-from kiosk.domain.payment import PaymentMethod, PaymentStatus
 from kiosk.domain.application import ApplicationStatus
+from kiosk.domain.payment import PaymentMethod, PaymentStatus
 from kiosk.services.payments import PaymentError
 from kiosk.services.review import ReviewError
 

@@ -68,7 +68,8 @@ def test_fee_panel__approved__itemised_amount_with_ordinance(qtbot, paying):
     assert row[:4] == ["住民票の写し", "300", "2", "600"]
     assert row[4].startswith("登米市手数料条例")
     assert paying.fee.total.text() == "合計 600 円、支払済 0 円、未払 600 円"
-    assert paying.fee.buttons["cash"].isEnabled() and paying.fee.buttons["cashless"].isEnabled()
+    assert paying.fee.buttons["cash"].isEnabled()
+    assert paying.fee.buttons["cashless"].isEnabled()
 
 
 def test_fee_panel__unpaid_then_cashless__finish_refused_then_done(qtbot, paying):
@@ -78,7 +79,7 @@ def test_fee_panel__unpaid_then_cashless__finish_refused_then_done(qtbot, paying
     assert paying.review.review.status is ApplicationStatus.PRINTED
 
     _click(qtbot, paying, "fee-cashless")
-    qtbot.waitUntil(lambda: paying.fee.buttons["receipt"].isEnabled())
+    qtbot.waitUntil(paying.fee.buttons["receipt"].isEnabled)
     _click(qtbot, paying, "fee-qr")
     assert not paying.fee.qr.pixmap().isNull()
     assert "SIM000001" in paying.fee.message.text()
