@@ -223,12 +223,12 @@ class ClerkWindow(QStackedWidget):
         left.addWidget(self.queue, 1)
         row.addLayout(left, 1)
         right = QVBoxLayout()
-        right.addWidget(self.review, 3)     # the values need the room (shown whole)
+        right.addWidget(self.review, 1)     # the values need the room (shown whole)
         self.fee = None
         if services.payments is not None:
             self.fee = FeePanel(self._tr, services.payments)
             self.fee.paid.connect(self._on_fee_paid)
-            right.addWidget(self.fee, 2)
+            right.addWidget(self.fee)
         row.addLayout(right, 2)
         return work
 

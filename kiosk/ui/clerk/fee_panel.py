@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -37,7 +38,7 @@ _STATUS = {PaymentStatus.PENDING: S_("no result yet"), PaymentStatus.PAID: S_("p
 _METHOD = {PaymentMethod.CASH: S_("cash"), PaymentMethod.CASHLESS: S_("cashless")}
 
 
-def _qr_pixmap(text: str, scale: int = 4) -> QPixmap:
+def _qr_pixmap(text: str, scale: int = 3) -> QPixmap:
     """The QR code of ``text`` drawn by segno as PNG and loaded by Qt."""
     import io  # noqa: PLC0415
 
@@ -88,8 +89,10 @@ class FeePanel(QWidget):
         layout.addWidget(self.items)
         layout.addWidget(self.total)
         layout.addLayout(self._controls())
-        layout.addWidget(self.message)
-        layout.addWidget(self.qr)
+        below = QHBoxLayout()           # the QR beside the message: the review keeps its room
+        below.addWidget(self.message, 1)
+        below.addWidget(self.qr)
+        layout.addLayout(below)
         self.show_review(None)
 
     def _controls(self) -> QGridLayout:
@@ -132,7 +135,13 @@ class FeePanel(QWidget):
                                            str(item.quantity), f"{item.amount:,}", item.basis)):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(text)
+                if 1 <= column <= 3:      # yen and counts line up on the right
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight |
+                                          Qt.AlignmentFlag.AlignVCenter)
                 self.items.setItem(row, column, cell)
+        # As tall as its rows (a form has one to three fee lines): the review keeps the room.
+        self.items.setFixedHeight(self.items.horizontalHeader().height() + 4 + sum(
+            self.items.rowHeight(row) for row in range(max(1, len(rows)))))
         if quote is None:
             self.total.setText(self._tr(S_("No application open.")))
         elif not quote.items:

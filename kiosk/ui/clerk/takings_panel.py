@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from kiosk.domain.payment import DayTakings, PaymentMethod
@@ -51,7 +52,11 @@ class TakingsPanel(QWidget):
         for row, (name, count, amount) in enumerate(rows):
             share = f"{amount / total:.1%}" if total else "-"
             for column, text in enumerate((name, str(count), f"{amount:,}", share)):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+                cell = QTableWidgetItem(text)
+                if column:           # counts, yen and shares line up on the right
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight |
+                                          Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, cell)
         cashless = takings.cashless_share
         self.summary.setText(self._tr(
             S_("Refunds {refunds} yen; net {net} yen. Cashless share {share}."),
