@@ -57,9 +57,8 @@ form printed at the desk    ``PrintDone(kind="form", ok=True, pages=1)`` /   cle
 ticket slip printed (or     ``PrintDone(kind="slip", ok=True, pages=1)`` /   tablet
 not)                        ``PrintDone("slip", False, 0, reason=            ``QueueService``
                             "device_error")``                                (``take_ticket``)
-receipt printed             ``PrintDone(kind="receipt", ...)``: reserved;    nothing yet
-                            the kiosk prints no receipt yet (``kiosk forms
-                            render --receipt`` only writes a PDF)
+fee receipt (領収書)           ``PrintDone(kind="receipt", ok=True, pages=1)``  clerk PC
+printed                     / ``PrintDone("receipt", False, 0, reason=...)``  ``PaymentService``
 an error shown to the       ``ErrorOccurred(where, error="DeviceError")``,   tablet ``Visit``
 citizen                     once per error shown: ``card.read`` (no card,
                             reader failure, card pulled during the read,
