@@ -57,8 +57,9 @@ form printed at the desk    ``PrintDone(kind="form", ok=True, pages=1)`` /   cle
 ticket slip printed (or     ``PrintDone(kind="slip", ok=True, pages=1)`` /   tablet
 not)                        ``PrintDone("slip", False, 0, reason=            ``QueueService``
                             "device_error")``                                (``take_ticket``)
-fee receipt (領収書)           ``PrintDone(kind="receipt", ok=True, pages=1)``  clerk PC
-printed                     / ``PrintDone("receipt", False, 0, reason=...)``  ``PaymentService``
+fee receipt printed         ``PrintDone(kind="receipt", ok=True, pages=1)``  clerk PC
+                            / ``PrintDone("receipt", False, 0,``             ``PaymentService``
+                            ``reason=...)``
 an error shown to the       ``ErrorOccurred(where, error="DeviceError")``,   tablet ``Visit``
 citizen                     once per error shown: ``card.read`` (no card,
                             reader failure, card pulled during the read,
