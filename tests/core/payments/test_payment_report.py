@@ -49,7 +49,8 @@ def test_report__fees__takings_and_cashless_share_equal_the_stores(make_pay_worl
     assert report.cashless_share == pytest.approx(
         world.services.payments.takings(day).cashless_share)
 
-    fees_csv = write_report_csvs(report, tmp_path / "csv")[-2]
+    fees_csv = next(p for p in write_report_csvs(report, tmp_path / "csv")
+                    if p.name == "fees_by_method.csv")
     rows = list(csv.reader(fees_csv.read_text(encoding="utf-8-sig").splitlines()))
     assert ["all", "cashless", "2100", "70.0"] in rows
     render_usage_report(report, tmp_path / "report.pdf")
