@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Protocol
 from devices.audio.whisper_model import install_stt_model, stt_model_dir
 from devices.notify.line_notifier import LineNotifier
 from devices.notify.smtp_notifier import SmtpNotifier
+from devices.payment.http_terminal import HttpTerminal
+from devices.payment.simulated_terminal import SimulatedTerminal
 from devices.printer.cups_printer import CupsPrinter
 from devices.printer.folder_printer import FolderPrinter
 from devices.smartcard.card_reader import CardIdentityReader, load_issuer_key
@@ -57,6 +59,7 @@ from kiosk.ports import (
     Clock,
     IdentityReader,
     Notifier,
+    PaymentTerminal,
     Printer,
     ReadingProposer,
     Speaker,
@@ -67,6 +70,7 @@ from kiosk.procedures.catalog import FormCatalog, load_catalog
 from kiosk.services.applications import SubmissionService
 from kiosk.services.captions import Conversation
 from kiosk.services.feed_publisher import FeedPublisher
+from kiosk.services.payments import PaymentService
 from kiosk.services.queue import QueueService
 from kiosk.services.retention import PeriodicJob, purge_finished
 from kiosk.services.review import ReviewService
@@ -85,6 +89,7 @@ if TYPE_CHECKING:
 
     from devices.printer.pdf_render import RenderReport
     from kiosk.audit.report import UsageReport
+    from kiosk.procedures.receipt import Receipt
     from kiosk.procedures.session import FormSession
 
 __all__ = [
@@ -93,6 +98,8 @@ __all__ = [
     "build_card_monitor",
     "build_conversation",
     "build_identity_reader",
+    "build_payment_terminal",
+    "build_payments",
     "build_services",
     "build_speaker",
     "build_translator",
@@ -102,6 +109,7 @@ __all__ = [
     "install_speech_model",
     "install_translation_package",
     "render_application_pdf",
+    "render_receipt_pdf",
     "render_usage_report",
     "run_models",
 ]
@@ -143,6 +151,7 @@ class Services:
     # Visitors who said on the ticket page that they stepped out (pulled from the web host).
     stepped_out: SteppedOut = field(default_factory=SteppedOut)
     turn_alerts: TurnAlerts | None = None    # "your turn is near" (e-mail, LINE), if configured
+    payments: PaymentService | None = None   # fees at the counter; None: [payment] kind = none
     _background: list[Startable] = field(default_factory=list)
 
     def start_background(self) -> None:
@@ -312,10 +321,39 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
                         reading=OpenJTalkReadings(),
                         conversation=build_conversation(config, storage, events, clock,
                                                         translator, key, usage),
-                        stepped_out=SteppedOut(events), turn_alerts=build_turn_alerts(config))
+                        stepped_out=SteppedOut(events), turn_alerts=build_turn_alerts(config),
+                        payments=build_payments(config, storage, review, usage, catalog))
     except BaseException:
         storage.close()
         raise
+
+
+def build_payment_terminal(config: Config) -> PaymentTerminal | None:
+    """The counter's payment terminal from ``[payment] kind`` (``None`` for ``none``)."""
+    payment = config.payment
+    if payment.kind == "simulated":
+        return SimulatedTerminal()
+    if payment.kind == "http":
+        if not payment.url:
+            raise ConfigError(S_("[payment] kind = \"http\" needs [payment] url (the "
+                                 "terminal's local address)."))
+        return HttpTerminal(payment.url, request_timeout_s=payment.request_timeout_s,
+                            wait_s=payment.wait_s)
+    return None
+
+
+def build_payments(config: Config, storage: Storage, review: ReviewService,
+                   usage: UsageRecorder, catalog: FormCatalog) -> PaymentService | None:
+    """Fees paid at the counter, and the review's gate that holds an unpaid certificate;
+    ``None`` when ``[payment] kind = "none"`` (fees are only totalled, as before)."""
+    if config.payment.kind == "none":
+        return None
+    payments = PaymentService(storage.payments, build_payment_terminal(config),
+                              cash=config.payment.cash, usage=usage, forms=catalog.forms,
+                              issuer=config.payment.issuer, printer=review.printer,
+                              render_receipt=render_receipt_pdf)
+    review.release_gate = payments.require_paid
+    return payments
 
 
 def build_ticket_links(config: Config, *, demo: bool = False) -> TicketLinks | None:
@@ -400,6 +438,13 @@ def build_usage_log(config: Config, clock: Clock,
     return usage
 
 
+def render_receipt_pdf(receipt: Receipt, out: Path) -> None:
+    """Draw a receipt (the visit's, or a fee's 領収書) as a PDF file ``out``."""
+    from devices.printer.pdf_render import render_receipt  # noqa: PLC0415
+
+    render_receipt(receipt, out)
+
+
 def render_usage_report(report: UsageReport, out: Path) -> None:
     """Draw the effect-verification report ``report`` as a PDF file ``out``."""
     from devices.printer.report_render import render_usage_report as render  # noqa: PLC0415
@@ -421,6 +466,7 @@ def doctor_checks(config: Config) -> list[Check]:
     checks += guarded("conversation", lambda: _conversation_checks(config))
     checks += guarded("card.pcsc", lambda: _card_checks(config))
     checks += guarded("printer.ready", lambda: build_printer(config).probe())
+    checks += guarded("payment.terminal", lambda: _payment_checks(config))
     bcp47 = [language(code).bcp47 for code in config.ui.languages]
     checks += guarded("speech", lambda: probe_voices(bcp47))
     checks += guarded("models", lambda: _model_checks(config))
@@ -428,6 +474,14 @@ def doctor_checks(config: Config) -> list[Check]:
     checks += guarded("web.feed", lambda: probe_feed(config))
     checks += guarded("files", lambda: mode_checks(kiosk_folders(config)))
     return checks
+
+
+def _payment_checks(config: Config) -> list[Check]:
+    terminal = build_payment_terminal(config)
+    if terminal is None:
+        return [Check("payment.terminal", Status.OK,
+                      "payments off ([payment] kind = none): fees are only totalled")]
+    return list(terminal.probe())
 
 
 def _version_check(config: Config) -> Check:

@@ -34,6 +34,7 @@ __all__ = [
     "DatabaseConfig",
     "DeviceConfig",
     "ModelsConfig",
+    "PaymentConfig",
     "PrinterConfig",
     "SpeechConfig",
     "StaffConfig",
@@ -184,6 +185,20 @@ class WebConfig:
 
 
 @dataclass(frozen=True)
+class PaymentConfig:
+    """Fees paid at the counter. ``none`` keeps fees as totals only (no payment is asked and
+    finishing does not wait for one); ``simulated`` is the demo's and training's terminal;
+    ``http`` a terminal (or its vendor's bridge) speaking docs/payment-terminal-http.md."""
+
+    kind: Literal["none", "simulated", "http"] = "none"
+    url: str = ""                     # http: the terminal's local URL (http://127.0.0.1:18080)
+    wait_s: float = 120.0             # how long the visitor has on the terminal before cancel
+    request_timeout_s: float = 5.0    # the longest wait for one answer of the terminal
+    cash: bool = True                 # the clerk may also take cash
+    issuer: str = "登米市"             # who issues the receipt (領収書)
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration of one device."""
 
@@ -198,6 +213,7 @@ class Config:
     audit: AuditConfig = field(default_factory=AuditConfig)
     staff: StaffConfig = field(default_factory=StaffConfig)
     web: WebConfig = field(default_factory=WebConfig)
+    payment: PaymentConfig = field(default_factory=PaymentConfig)
     source: Path | None = None        # the file it was read from, for messages
 
     @property
@@ -239,6 +255,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "audit": AuditConfig,
     "staff": StaffConfig,
     "web": WebConfig,
+    "payment": PaymentConfig,
 }
 
 

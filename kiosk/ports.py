@@ -15,16 +15,20 @@ from typing import Protocol, runtime_checkable
 
 from kiosk.doctor import Check
 from kiosk.domain.identity import CardStatus, Identity, MyNumber
+from kiosk.domain.payment import ChargeRequest, ChargeResult
+from kiosk.errors import DeviceError
 
 __all__ = [
     "Captioner",
     "Clock",
     "IdentityReader",
+    "PaymentTerminal",
     "Printer",
     "Probe",
     "ReadingProposer",
     "Speaker",
     "SystemClock",
+    "TerminalTimeout",
     "Translator",
     "Utterance",
 ]
@@ -199,3 +203,45 @@ class Notifier(Protocol):
         Raises:
             DeviceError: the relay or the API refused it or could not be reached.
         """
+
+
+class PaymentTerminal(Probe, Protocol):
+    """The counter's payment terminal (card, e-money, QR code), or its simulator.
+
+    Japanese counter terminals speak no open protocol: a vendor's SDK is wrapped in an
+    adapter of this shape (``devices/payment``). ``reference`` names one charge across every
+    retry: a terminal asked twice for the same reference charges once and answers the first
+    outcome again. Only amounts, item labels and the reference cross: never a person.
+    """
+
+    kind: str             # "simulated", "http", or the vendor adapter's name
+
+    def charge(self, request: ChargeRequest) -> ChargeResult:
+        """Charge ``request.amount`` yen and wait for the visitor (paid, failed or cancelled).
+
+        Raises:
+            kiosk.errors.DeviceError: the terminal could not be reached, or did not answer in
+                time (:class:`TerminalTimeout`: the outcome is unknown, ask :meth:`status`).
+        """
+        ...
+
+    def status(self, reference: str) -> ChargeResult | None:
+        """The final outcome of ``reference``; ``None`` when the terminal never took it or it
+        is still waiting for the visitor.
+
+        Raises:
+            kiosk.errors.DeviceError: the terminal could not be reached.
+        """
+        ...
+
+    def refund(self, reference: str, amount: int) -> ChargeResult:
+        """Give back ``amount`` yen of the paid charge ``reference`` (outcome ``refunded``).
+
+        Raises:
+            kiosk.errors.DeviceError: refused or unreachable.
+        """
+        ...
+
+
+class TerminalTimeout(DeviceError):
+    """The terminal did not give a final answer in time: the charge may or may not be done."""

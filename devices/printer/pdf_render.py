@@ -311,6 +311,6 @@ def render_receipt(receipt: Receipt, out: Path | BinaryIO) -> RenderReport:
         box = Box(15.0, top - size * 0.45, 180.0, size * 0.5)
         painter.fitted(box, text, 3 if line.style == "note" else 2, size)
         top += size * 0.35 * (2 if len(text) > 60 else 1)
-    _qr(canvas, Box(165.0, 15.0, 28.0, 28.0), receipt.application_id)
+    _qr(canvas, Box(165.0, 15.0, 28.0, 28.0), receipt.qr or receipt.application_id)
     _save(canvas, buffer, out)
     return report

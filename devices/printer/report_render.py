@@ -33,6 +33,7 @@ from reportlab.platypus import (
 )
 
 from devices.printer.font_chain import receipt_chain
+from devices.printer.report_payments import fees_section
 from kiosk.audit.report import WAIT_BUCKETS_MIN, Distribution, UsageReport
 
 __all__ = ["render_usage_report"]
@@ -365,6 +366,7 @@ def render_usage_report(report: UsageReport, out: Path) -> None:
         styles.text(f"端末 {len(report.devices)} 台、記録 {report.records:,} 件。個人情報は含みません"
                     "（件数と時間のみ）。"),
     ]
-    for section in (_visits, _procedures, _times, _access, _paper_and_cards, _seals):
+    for section in (_visits, _procedures, _times, _access, _paper_and_cards, _seals,
+                    fees_section):
         story.extend(section(styles, report))
     document.build(story)

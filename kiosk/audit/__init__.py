@@ -57,9 +57,9 @@ form printed at the desk    ``PrintDone(kind="form", ok=True, pages=1)`` /   cle
 ticket slip printed (or     ``PrintDone(kind="slip", ok=True, pages=1)`` /   tablet
 not)                        ``PrintDone("slip", False, 0, reason=            ``QueueService``
                             "device_error")``                                (``take_ticket``)
-receipt printed             ``PrintDone(kind="receipt", ...)``: reserved;    nothing yet
-                            the kiosk prints no receipt yet (``kiosk forms
-                            render --receipt`` only writes a PDF)
+fee receipt printed         ``PrintDone(kind="receipt", ok=True, pages=1)``  clerk PC
+                            / ``PrintDone("receipt", False, 0,``             ``PaymentService``
+                            ``reason=...)``
 an error shown to the       ``ErrorOccurred(where, error="DeviceError")``,   tablet ``Visit``
 citizen                     once per error shown: ``card.read`` (no card,
                             reader failure, card pulled during the read,
@@ -71,6 +71,10 @@ an error shown to the       ``ErrorOccurred(where="review.print",            cle
 clerk at the review         error="DeviceError")``; also ``review.open``,    ``ReviewService``
                             ``.edit``, ``.approve``, ``.finish``,            (``errors_shown``)
                             ``.return``
+fee paid (cash or           ``PaymentDone(application=41, form="juminhyo",   clerk PC
+cashless), failed,          method="cashless", outcome="paid", amount=900,   ``PaymentService``
+cancelled, refunded or      staff=3)``: yen and codes, never a card
+left unknown                number
 start-up                    ``SoftwareStarted``, ``ConfigChanged``           ``kiosk.app``
 ==========================  ===============================================  =================
 
@@ -110,6 +114,7 @@ from kiosk.audit.events import (
     ErrorOccurred,
     FormSubmitted,
     LanguageChosen,
+    PaymentDone,
     PinOutcome,
     PrintDone,
     ProceduresChosen,
@@ -148,6 +153,7 @@ __all__ = [
     "ListUsage",
     "LogRecord",
     "NullUsage",
+    "PaymentDone",
     "PinOutcome",
     "PrintDone",
     "ProceduresChosen",

@@ -32,6 +32,7 @@ __all__ = [
     "LogPurged",
     "LogRecovered",
     "LogSealed",
+    "PaymentDone",
     "PinOutcome",
     "PrintDone",
     "ProceduresChosen",
@@ -374,6 +375,23 @@ class ApplicationActed(UsageEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class PaymentDone(UsageEvent):
+    """A fee payment reached a state: ``method`` ``cash`` or ``cashless``, ``outcome``
+    ``paid``, ``failed``, ``cancelled``, ``refunded`` or ``unknown`` (the terminal did not
+    answer in time), ``amount`` in yen; the application's id and its form, never a person or
+    a card number."""
+
+    KIND: ClassVar[str] = "payment.done"
+
+    application: int
+    form: str
+    method: str
+    outcome: str
+    amount: int
+    staff: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SoftwareStarted(UsageEvent):
     """The kiosk started with this software version."""
 
@@ -443,6 +461,7 @@ EVENT_TYPES: dict[str, type[UsageEvent]] = {
         SessionStarted, SessionEnded, LanguageChosen, ProceduresChosen, CardRead, PinOutcome,
         FormSubmitted, CaptionsUsed, TranslationUsed, ConversationUsed, PrintDone, TicketIssued,
         TicketCalled, TicketFinished, TicketTransferred, ClerkViewed, ClerkEdited, ApplicationActed,
+        PaymentDone,
         StaffLoggedIn, StaffLoginFailed, StaffLocked, StaffUnlocked, StaffChanged,
         SoftwareStarted, ConfigChanged, ErrorOccurred, DayAnchor, LogRecovered, LogPurged,
         LogSealed)

@@ -157,6 +157,10 @@ class UsageReport:
     # Each device's newest seal (kiosk.audit.sealing): device -> (ts, epoch, file, line, mac).
     last_seals: dict[str, tuple[str, int, str, int, str]] = field(default_factory=dict)
     errors: Counter[str] = field(default_factory=Counter)
+    # Fees taken at the counter (payment.done "paid"), yen by (method, month), and refunds.
+    takings: Counter[tuple[str, str]] = field(default_factory=Counter)
+    payments: Counter[str] = field(default_factory=Counter)                   # method: count
+    refunds: Counter[str] = field(default_factory=Counter)                    # method: yen
     titles: dict[str, str] = field(default_factory=dict)                       # form -> ja
 
     @property
@@ -174,6 +178,20 @@ class UsageReport:
                          "avoided_chars"):
                 setattr(total, name, getattr(total, name) + getattr(one, name))
         return total
+
+    def takings_by_method(self) -> dict[str, int]:
+        """Yen taken per method (``cash``, ``cashless``) over the period, refunds included."""
+        totals: Counter[str] = Counter()
+        for (method, _month), amount in self.takings.items():
+            totals[method] += amount
+        return dict(totals)
+
+    @property
+    def cashless_share(self) -> float | None:
+        """Share of the yen taken cashless (``None`` without takings)."""
+        totals = self.takings_by_method()
+        whole = sum(totals.values())
+        return totals.get("cashless", 0) / whole if whole else None
 
     @property
     def card_success_rate(self) -> float | None:
@@ -207,6 +225,7 @@ class _Tally:
             "conversation.used": self.conversation,
             "clerk.viewed": self.clerk_viewed, "clerk.edited": self.clerk_edited,
             "clerk.action": self.clerk_action, "device.error": self.error,
+            "payment.done": self.payment,
         }
 
     def add(self, record: LogRecord) -> None:
@@ -312,6 +331,13 @@ class _Tally:
         self.report.clerk_actions[data["action"]] += 1
         if data.get("reason"):
             self.report.return_reasons[data["reason"]] += 1
+
+    def payment(self, ts: str, data: dict[str, Any]) -> None:
+        if data["outcome"] == "paid":
+            self.report.takings[(data["method"], ts[:7])] += int(data["amount"])
+            self.report.payments[data["method"]] += 1
+        elif data["outcome"] == "refunded":
+            self.report.refunds[data["method"]] += int(data["amount"])
 
     def error(self, _ts: str, data: dict[str, Any]) -> None:
         self.report.errors[data["where"]] += 1

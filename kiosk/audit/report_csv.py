@@ -114,9 +114,28 @@ def write_report_csvs(report: UsageReport, out: Path) -> list[Path]:
                + [["return_reason", k, n] for k, n in sorted(report.return_reasons.items())]),
         _write(out / "log_seals.csv", ["device", "sealed_at", "epoch", "file", "line", "mac"],
                [[device, *seal] for device, seal in sorted(report.last_seals.items())]),
+        _write(out / "fees_by_method.csv", ["month", "method", "yen", "share_pct"],
+               _fee_rows(report)),
     ]
     files.append(write_open_data(report, out / OPEN_DATA_FILE))
     return files
+
+
+def _fee_rows(report: UsageReport) -> list[list[object]]:
+    """Fees taken per month and method, the period's totals, refunds, the cashless share."""
+    rows: list[list[object]] = []
+    for month in sorted({m for _, m in report.takings}):
+        whole = sum(n for (_, m), n in report.takings.items() if m == month)
+        rows += [[month, method, report.takings[(method, month)],
+                  _share(report.takings[(method, month)], whole)]
+                 for method in ("cash", "cashless")]
+    totals = report.takings_by_method()
+    whole = sum(totals.values())
+    rows += [["all", method, totals.get(method, 0), _share(totals.get(method, 0), whole)]
+             for method in ("cash", "cashless")]
+    rows += [["all", f"refunds_{method}", report.refunds.get(method, 0), ""]
+             for method in ("cash", "cashless")]
+    return rows
 
 
 def _safe(value: int) -> object:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
     from kiosk.web.server import start_demo_host  # noqa: PLC0415
 
     config, web_host = start_demo_host(config)   # the phones' pages, fed by this queue
+    if config.payment.kind == "none":
+        # The demo takes fees on the simulated terminal (nothing is charged); here and not in
+        # build_services(demo=True), whose other users finish applications without paying.
+        config = replace(config, payment=replace(config.payment, kind="simulated"))
     public = config.web.public_url
     print(f"web: congestion {public}/congestion  board {public}/board?site={config.web.site}\n"
           f"     ticket pages {public}/t/... (the QR code on the tablet's ticket)")

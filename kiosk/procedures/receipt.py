@@ -33,6 +33,7 @@ class Receipt:
     language: str
     application_id: str
     lines: tuple[ReceiptLine, ...]
+    qr: str = ""        # the QR code's text; "" = the application number
 
 
 def build_receipt(sessions: list[FormSession], *, language: str, application_id: str,

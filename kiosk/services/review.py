@@ -366,6 +366,8 @@ class ReviewSession:
             if self.status is ApplicationStatus.DONE:
                 return          # a second press of the same intention
             self._require(ApplicationStatus.PRINTED)
+            if self._service.release_gate is not None:
+                self._service.release_gate(self)     # payments: no release while a fee is due
             self._move(ApplicationStatus.DONE)
             self._service.usage.record(ApplicationActed(self.staff.id, self.application.id,
                                                         "finished"))
@@ -436,6 +438,9 @@ class ReviewService:
         self.printer = printer
         self.render = render
         self.events = events
+        # Called before an application is finished; raises ReviewError to hold it (fees
+        # unpaid, kiosk.services.payments). None: nothing holds it ([payment] kind = none).
+        self.release_gate: Callable[[ReviewSession], None] | None = None
 
     @contextlib.contextmanager
     def errors_shown(self, where: str) -> Iterator[None]:

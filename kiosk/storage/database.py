@@ -10,6 +10,7 @@ from kiosk.ports import Clock
 from kiosk.storage.application_store import ApplicationStore
 from kiosk.storage.engine import is_sqlite, make_engine
 from kiosk.storage.migrate import ensure_schema
+from kiosk.storage.payment_store import PaymentStore
 from kiosk.storage.queue_store import QueueStore
 from kiosk.storage.staff_store import StaffStore
 
@@ -24,6 +25,7 @@ class Storage:
     queue: QueueStore
     applications: ApplicationStore
     staff: StaffStore
+    payments: PaymentStore
 
     @property
     def shared(self) -> bool:
@@ -56,4 +58,5 @@ def open_storage(url: str, clock: Clock, *, auto_upgrade: bool | None = None,
         engine.dispose()
         raise
     return Storage(engine=engine, queue=QueueStore(engine, clock),
-                   applications=ApplicationStore(engine, clock), staff=StaffStore(engine, clock))
+                   applications=ApplicationStore(engine, clock), staff=StaffStore(engine, clock),
+                   payments=PaymentStore(engine, clock))

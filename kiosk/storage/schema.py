@@ -35,6 +35,7 @@ __all__ = [
     "counters",
     "daily_numbers",
     "metadata",
+    "payments",
     "services",
     "staff",
     "ticket_events",
@@ -214,4 +215,27 @@ audit_heads = Table(
     Column("mac", String(64), nullable=False),
     Column("sealed_at", _Time, nullable=False),
     UniqueConstraint("device", "epoch", name="uq_audit_heads_device_epoch"),
+)
+
+# Fees paid at the counter (kiosk.services.payments): amounts, codes and the terminal's slip
+# number; never a name or a card number. Kept after the application's answers are purged:
+# the accounting office's daily close (日計) needs them.
+payments = Table(
+    "payments", metadata,
+    Column("id", _Id, primary_key=True),
+    Column("application_id", _Id, ForeignKey("applications.id"), nullable=False, index=True),
+    Column("reference", String(32), nullable=False, unique=True),
+    Column("method", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("items", String(2000), nullable=False),     # JSON: [form, fee kind, unit yen, qty]
+    Column("slip", String(64), nullable=False, server_default=""),
+    Column("brand", String(32), nullable=False, server_default=""),
+    Column("reason", String(32), nullable=False, server_default=""),
+    Column("staff_id", _Id, ForeignKey("staff.id"), nullable=True),
+    Column("created_at", _Time, nullable=False),
+    Column("updated_at", _Time, nullable=False),
+    Column("day", Date, nullable=False),                # the local business day (日計)
+    Column("refunded_day", Date, nullable=True),
+    Index("ix_payments_day", "day", "status"),
 )

@@ -33,6 +33,7 @@ from kiosk.services.return_notice import forward_returns
 from kiosk.services.staff import DEMO_LOGIN, DEMO_PASSWORD, StaffService, login_policy
 from kiosk.ui.clerk.audit_view import AuditView
 from kiosk.ui.clerk.conversation_tab import ConversationTab
+from kiosk.ui.clerk.fee_panel import FeePanel
 from kiosk.ui.clerk.locked_accounts import LockedAccountsPanel
 from kiosk.ui.clerk.login_screen import LoginScreen
 from kiosk.ui.clerk.open_tickets import OpenTicketsPanel
@@ -40,6 +41,7 @@ from kiosk.ui.clerk.queue_panel import QueuePanel
 from kiosk.ui.clerk.review_panel import ReviewPanel
 from kiosk.ui.clerk.status_window import StatusPanel
 from kiosk.ui.clerk.supervisor_panel import SupervisorPanel
+from kiosk.ui.clerk.takings_panel import TakingsPanel
 from kiosk.ui.common.about_panel import AboutPanel
 from kiosk.ui.common.bridge import EventBridge
 
@@ -84,6 +86,9 @@ class ClerkWindow(QStackedWidget):
         self.desk_page: QWidget | None = None
         self.queue: QueuePanel | None = None
         self.review = ReviewPanel(self._tr, self._citizen_ja)
+        self.fee: FeePanel | None = None          # with [payment] kind != none
+        self.takings: TakingsPanel | None = None
+        self.review.changed.connect(self._on_review_changed)
         self.supervisor: SupervisorPanel | None = None
         self.open_tickets: OpenTicketsPanel | None = None
         self.locked_accounts: LockedAccountsPanel | None = None
@@ -148,6 +153,7 @@ class ClerkWindow(QStackedWidget):
                                                     services.captioner, self._tr)
                 tabs.addTab(self.conversation, self._tr(S_("Conversation")))
         self.supervisor = None
+        self.takings = None
         self.locked_accounts = None
         if member.role in _FIGURES_ROLES:
             store, clock = services.storage.queue, services.clock
@@ -155,6 +161,11 @@ class ClerkWindow(QStackedWidget):
                 self._tr, lambda: day_figures(store, clock),
                 lambda: {str(m.id): m.display_name for m in self._staff.list()})
             tabs.addTab(self.supervisor, self._tr(S_("Today's figures")))
+            if services.payments is not None:
+                payments = services.payments
+                self.takings = TakingsPanel(self._tr, lambda: payments.takings(
+                    services.clock.now().date()))
+                tabs.addTab(self.takings, self._tr(S_("Today's takings")))
             self.locked_accounts = LockedAccountsPanel(self._tr, self._staff, member)
             tabs.addTab(self.locked_accounts, self._tr(S_("Locked accounts")))
         self.audit = None
@@ -211,8 +222,23 @@ class ClerkWindow(QStackedWidget):
         left.addWidget(open_tickets)
         left.addWidget(self.queue, 1)
         row.addLayout(left, 1)
-        row.addWidget(self.review, 2)       # the values need the room (shown whole)
+        right = QVBoxLayout()
+        right.addWidget(self.review, 1)     # the values need the room (shown whole)
+        self.fee = None
+        if services.payments is not None:
+            self.fee = FeePanel(self._tr, services.payments)
+            self.fee.paid.connect(self._on_fee_paid)
+            right.addWidget(self.fee)
+        row.addLayout(right, 2)
         return work
+
+    def _on_review_changed(self) -> None:
+        if self.fee is not None:
+            self.fee.show_review(self.review.review)
+
+    def _on_fee_paid(self) -> None:
+        if self.takings is not None:
+            self.takings.refresh()
 
     def _on_ticket_called(self, ticket: Ticket) -> None:
         """Open the called ticket's first application (the citizen is on the way)."""
@@ -245,6 +271,8 @@ class ClerkWindow(QStackedWidget):
             self.open_tickets.refresh()
         if self.supervisor is not None:
             self.supervisor.refresh()
+        if self.takings is not None:
+            self.takings.refresh()
 
     def close_bridge(self) -> None:
         """Stop receiving queue events (the window is going away)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -70,8 +70,10 @@ class ReviewPanel(QWidget):
     Every value is shown whole: the rows grow to their wrapped text (no eliding), the field
     column can be widened, and each cell's full text is also its tooltip. Under the value
     come the value a correction replaced (naming where it came from), the reason, and the
-    checks (外字, hand-writing).
+    checks (外字, hand-writing). ``changed`` follows every new state (the fee panel listens).
     """
+
+    changed = Signal()
 
     def __init__(self, tr: Translator, citizen_text: Callable[[str], str],
                  parent: QWidget | None = None) -> None:
@@ -171,6 +173,7 @@ class ReviewPanel(QWidget):
         self.picture.hide()
         self.status.clear()
         self._update_buttons()
+        self.changed.emit()
 
     def _fill(self) -> None:
         review = self.review
@@ -200,6 +203,7 @@ class ReviewPanel(QWidget):
         self.table.setColumnWidth(_FIELD, min(self.table.columnWidth(_FIELD),
                                               max(120, self.table.viewport().width() // 3)))
         self._update_buttons()
+        self.changed.emit()
 
     def _show_picture(self, review: ReviewSession) -> None:
         side = self.title.fontMetrics().height() * 2

@@ -1,0 +1,1 @@
+"""Payment terminals behind :class:`kiosk.ports.PaymentTerminal`: a simulator and an HTTP one."""
