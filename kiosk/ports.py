@@ -17,7 +17,11 @@ from kiosk.doctor import Check
 from kiosk.domain.identity import CardStatus, Identity, MyNumber
 
 __all__ = [
+    "ApplicationExport",
     "Captioner",
+    "Delivery",
+    "ExportBatch",
+    "ExportFile",
     "Clock",
     "IdentityReader",
     "Printer",
@@ -199,3 +203,57 @@ class Notifier(Protocol):
         Raises:
             DeviceError: the relay or the API refused it or could not be reached.
         """
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One file of an export: its name in the target folder and its bytes (personal data)."""
+
+    name: str
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ExportBatch:
+    """What one approved application hands to one core system: data files and their manifest.
+
+    ``key`` names the batch for good (``juki-41``): delivering the same key again writes
+    nothing. ``folder`` is the system's folder (``juki``); the manifest lists every file with
+    its SHA-256 and is written last, so a reader that acts on manifests never sees half a batch.
+    """
+
+    key: str
+    folder: str
+    files: tuple[ExportFile, ...]
+    manifest: ExportFile
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where a batch went: the manifest's path as the target sees it, and whether this call
+    wrote it (``False``: it had been delivered before, nothing was written again)."""
+
+    key: str
+    manifest: str
+    written: bool
+
+
+class ApplicationExport(Probe, Protocol):
+    """Hands approved applications to the core systems (a folder or spool their import reads).
+
+    Writing is atomic per file and exactly once per batch key, across crashes: a batch that
+    was cut short is finished or redone by the next :meth:`deliver` of the same key, never
+    delivered twice, and never leaves a half-written file where the import looks.
+    """
+
+    def deliver(self, batch: ExportBatch) -> Delivery:
+        """Write ``batch`` (or finish a delivery of it that a crash cut short).
+
+        Raises:
+            kiosk.errors.DeviceError: the folder cannot be written (full, gone, no rights).
+        """
+        ...
+
+    def forget(self, key: str) -> None:
+        """Drop what the adapter kept to finish ``key`` (once the delivery is recorded)."""
+        ...
