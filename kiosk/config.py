@@ -33,6 +33,7 @@ __all__ = [
     "Config",
     "DatabaseConfig",
     "DeviceConfig",
+    "ExportConfig",
     "ModelsConfig",
     "PrinterConfig",
     "SpeechConfig",
@@ -184,6 +185,20 @@ class WebConfig:
 
 
 @dataclass(frozen=True)
+class ExportConfig:
+    """Handing approved applications on to the core systems (住民記録, 国保 ...) as data.
+
+    ``kind = "folder"`` writes JSON, CSV and a manifest per application into ``folder`` (one
+    subfolder per system) on approval; ``"simulated"`` keeps them in memory (training).
+    """
+
+    kind: Literal["off", "folder", "simulated"] = "off"
+    folder: Path | None = None        # the spool the core systems' import or RPA reads
+    systems: tuple[str, ...] = ()     # mapping names (forms/export/*.toml); empty = every one
+    mappings_dir: Path | None = None  # default: the bundled forms/export
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration of one device."""
 
@@ -198,6 +213,7 @@ class Config:
     audit: AuditConfig = field(default_factory=AuditConfig)
     staff: StaffConfig = field(default_factory=StaffConfig)
     web: WebConfig = field(default_factory=WebConfig)
+    export: ExportConfig = field(default_factory=ExportConfig)
     source: Path | None = None        # the file it was read from, for messages
 
     @property
@@ -239,6 +255,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "audit": AuditConfig,
     "staff": StaffConfig,
     "web": WebConfig,
+    "export": ExportConfig,
 }
 
 

@@ -3,7 +3,8 @@
 Every figure is a count, a sum or a distribution over events; no record is kept. The plan's
 targets it speaks to: writing-free and wait-free counters (share of visits done without
 writing, handwritten fields avoided, waiting and service times), translation and captions,
-paper purchases halved by FY2028 (pages printed) and the convenience-store share of
+fields handed on to the core systems as data instead of re-keyed (``export.handed_on``, one
+record per application and system, written once with the store's row), paper purchases halved by FY2028 (pages printed) and the convenience-store share of
 certificates, 30 % by FY2028 (certificates applied for at the counter by a card holder, who
 could have used the store).
 
@@ -154,10 +155,15 @@ class UsageReport:
     clerk_corrected_fields: int = 0      # fields clerks corrected (of approved applications)
     clerk_actions: Counter[str] = field(default_factory=Counter)   # approved/returned/finished
     return_reasons: Counter[str] = field(default_factory=Counter)
+    # Approved applications handed on to the core systems as data (export.handed_on), and the
+    # fields in them that nobody re-keys there, by (system, form).
+    handed_on: Counter[tuple[str, str]] = field(default_factory=Counter)
+    handed_on_fields: Counter[tuple[str, str]] = field(default_factory=Counter)
     # Each device's newest seal (kiosk.audit.sealing): device -> (ts, epoch, file, line, mac).
     last_seals: dict[str, tuple[str, int, str, int, str]] = field(default_factory=dict)
     errors: Counter[str] = field(default_factory=Counter)
     titles: dict[str, str] = field(default_factory=dict)                       # form -> ja
+    system_titles: dict[str, str] = field(default_factory=dict)   # core system id -> ja name
 
     @property
     def months(self) -> list[str]:
@@ -174,6 +180,11 @@ class UsageReport:
                          "avoided_chars"):
                 setattr(total, name, getattr(total, name) + getattr(one, name))
         return total
+
+    @property
+    def fields_handed_on(self) -> int:
+        """Fields handed on to the core systems as data instead of re-keyed, in all."""
+        return sum(self.handed_on_fields.values())
 
     @property
     def card_success_rate(self) -> float | None:
@@ -207,6 +218,7 @@ class _Tally:
             "conversation.used": self.conversation,
             "clerk.viewed": self.clerk_viewed, "clerk.edited": self.clerk_edited,
             "clerk.action": self.clerk_action, "device.error": self.error,
+            "export.handed_on": self.handed_on,
         }
 
     def add(self, record: LogRecord) -> None:
@@ -312,6 +324,11 @@ class _Tally:
         self.report.clerk_actions[data["action"]] += 1
         if data.get("reason"):
             self.report.return_reasons[data["reason"]] += 1
+
+    def handed_on(self, _ts: str, data: dict[str, Any]) -> None:
+        key = (str(data["system"]), str(data["form"]))
+        self.report.handed_on[key] += 1
+        self.report.handed_on_fields[key] += int(data["fields"])
 
     def error(self, _ts: str, data: dict[str, Any]) -> None:
         self.report.errors[data["where"]] += 1
