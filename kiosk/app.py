@@ -53,8 +53,8 @@ from kiosk.feed.keys import load_key
 from kiosk.feed.probe import probe_feed
 from kiosk.feed.tokens import TicketLinks
 from kiosk.file_modes import kiosk_folders, mode_checks, private_dir
-from kiosk.i18n import S_, language
 from kiosk.handover import check_mappings, load_mappings
+from kiosk.i18n import S_, language
 from kiosk.ports import (
     ApplicationExport,
     Captioner,
@@ -79,8 +79,8 @@ from kiosk.services.setup import ensure_services
 from kiosk.services.stepped_out import SteppedOut
 from kiosk.services.turn_alerts import TurnAlerts
 from kiosk.storage.database import Storage, open_storage
-from kiosk.storage.export_store import ExportStore
 from kiosk.storage.engine import make_engine, probe_clock, probe_database
+from kiosk.storage.export_store import ExportStore
 from kiosk.storage.listener import QueueListener
 from kiosk.storage.migrate import probe_schema
 from kiosk.storage.outbox import Outbox

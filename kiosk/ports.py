@@ -19,10 +19,10 @@ from kiosk.domain.identity import CardStatus, Identity, MyNumber
 __all__ = [
     "ApplicationExport",
     "Captioner",
+    "Clock",
     "Delivery",
     "ExportBatch",
     "ExportFile",
-    "Clock",
     "IdentityReader",
     "Printer",
     "Probe",

@@ -3,8 +3,9 @@
 Every figure is a count, a sum or a distribution over events; no record is kept. The plan's
 targets it speaks to: writing-free and wait-free counters (share of visits done without
 writing, handwritten fields avoided, waiting and service times), translation and captions,
-fields handed on to the core systems as data instead of re-keyed (``export.handed_on``, one
-record per application and system, written once with the store's row), paper purchases halved by FY2028 (pages printed) and the convenience-store share of
+fields handed on to the core systems as data instead of re-keyed (``export.handed_on``,
+one record per application and system, written once with the store's row), paper purchases
+halved by FY2028 (pages printed) and the convenience-store share of
 certificates, 30 % by FY2028 (certificates applied for at the counter by a card holder, who
 could have used the store).
 

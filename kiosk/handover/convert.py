@@ -52,19 +52,17 @@ def convert(system: TargetSystem, item: FieldDef, target: ItemMap, value: Any) -
     kind = item.type
     if kind is FieldType.DATE and isinstance(value, date):
         return format_date_for(system, value)
-    if kind is FieldType.SELECT:
+    if kind in (FieldType.SELECT, FieldType.MULTISELECT):
+        if isinstance(value, list):
+            return [target.codes.get(str(v), str(v)) for v in value]
         return target.codes.get(str(value), str(value))
-    if kind is FieldType.MULTISELECT and isinstance(value, list):
-        return [target.codes.get(str(v), str(v)) for v in value]
     if kind in (FieldType.YES_NO, FieldType.CONSENT):
         return system.yes if value else system.no
-    if kind is FieldType.NUMBER:
-        return _number(value)
     if kind is FieldType.READING:
         return normalize_reading(str(value))   # the standards read フリガナ as full-width katakana
     if kind is FieldType.GROUP and isinstance(value, list):
         return [_row(system, item, target, row) for row in value if isinstance(row, dict)]
-    return str(value)
+    return _number(value) if kind is FieldType.NUMBER else str(value)
 
 
 def _row(system: TargetSystem, item: FieldDef, target: ItemMap,

@@ -121,14 +121,20 @@ def csv_columns(form: FormDefinition, mapping: ProcedureMapping) -> list[tuple[s
     return columns
 
 
+def _text(value: Any, separator: str) -> str:
+    """A cell: a multiple choice's codes joined by the system's separator."""
+    if isinstance(value, list):
+        return separator.join(str(v) for v in value)
+    return str(value)
+
+
 def _cell(record: ExportRecord, item: str, child: str, index: int) -> str:
-    value = record.items.get(item, "")
+    value: Any = record.items.get(item, "")
     if not child:
-        return record.system.separator.join(value) if isinstance(value, list) else str(value)
+        return _text(value, record.system.separator)
     rows = value if isinstance(value, list) else []
     row = rows[index] if index < len(rows) and isinstance(rows[index], dict) else {}
-    cell = row.get(child, "")
-    return record.system.separator.join(cell) if isinstance(cell, list) else str(cell)
+    return _text(row.get(child, ""), record.system.separator)
 
 
 def _encode(text: str, encoding: str) -> tuple[bytes, int]:
@@ -187,8 +193,9 @@ def build_batch(record: ExportRecord, exported_at: datetime) -> ExportBatch:
     data, replaced = render_csv(record)
     json_file = ExportFile(f"{record.base_name}.json", render_json(record, exported_at))
     csv_file = ExportFile(f"{record.base_name}.csv", data)
+    key = f"{record.system.id}-{record.application_id}"
     manifest = {
-        "format": MANIFEST_FORMAT, "key": f"{record.system.id}-{record.application_id}",
+        "format": MANIFEST_FORMAT, "key": key,
         "system": record.system.id, "procedure": record.form.id,
         "application": record.application_id, "exported_at": exported_at.isoformat(),
         "fields": record.fields, "unencodable_cells": replaced,
@@ -198,4 +205,4 @@ def build_batch(record: ExportRecord, exported_at: datetime) -> ExportBatch:
     manifest_file = ExportFile(f"{record.base_name}.manifest.json",
                                (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
                                .encode("utf-8"))
-    return ExportBatch(manifest["key"], record.system.id, (json_file, csv_file), manifest_file)
+    return ExportBatch(key, record.system.id, (json_file, csv_file), manifest_file)
