@@ -254,6 +254,15 @@ class ApplicationExport(Probe, Protocol):
         """
         ...
 
-    def forget(self, key: str) -> None:
-        """Drop what the adapter kept to finish ``key`` (once the delivery is recorded)."""
+    def deliver_all(self, batches: Sequence[ExportBatch]) -> dict[str, Delivery]:
+        """:meth:`deliver` for many batches at once (one flush per step, for a day's export);
+        a batch another process is writing now is left out of the result.
+
+        Raises:
+            kiosk.errors.DeviceError: the folder cannot be written.
+        """
+        ...
+
+    def forget_all(self, keys: Sequence[str]) -> None:
+        """Drop what the adapter kept to finish these batches (once they are recorded)."""
         ...

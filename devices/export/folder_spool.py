@@ -23,6 +23,7 @@ import os
 import shutil
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from kiosk.doctor import Check, Status
@@ -33,6 +34,7 @@ from kiosk.ports import Delivery, ExportBatch
 __all__ = ["STAGING", "ExportBusyError", "FolderSpool"]
 
 STAGING = ".staging"
+_WRITERS = 8      # files fsynced at once: the file system's journal commits them together
 
 
 class ExportBusyError(DeviceError):
@@ -76,54 +78,91 @@ class FolderSpool:
             ExportBusyError: another process is staging the same batch now.
             DeviceError: the folder cannot be written.
         """
+        delivered = self.deliver_all([batch])
+        if batch.key not in delivered:
+            raise ExportBusyError(S_("This application is being exported by another device; "
+                                     "it will be handed on from there."))
+        return delivered[batch.key]
+
+    def deliver_all(self, batches: Sequence[ExportBatch]) -> dict[str, Delivery]:
+        """Deliver many batches with one flush to disk per step instead of one per file.
+
+        The steps are those of :meth:`deliver` for every batch at once: stage all (files
+        written and fsynced in parallel, so the file system commits them together), rename the
+        staged folders, move the data files, then the manifests. A batch another process is
+        staging is left out of the result.
+
+        Raises:
+            DeviceError: the folder cannot be written (what was staged is finished next time).
+        """
         try:
-            staged = self.root / STAGING / batch.key
-            if not staged.exists():
-                self._stage(batch, staged)
-            return self._commit(batch, staged)
+            staging = self.root / STAGING
+            staging.mkdir(mode=0o700, parents=True, exist_ok=True)
+            parts = [b for b in batches if not (staging / b.key).exists() and self._claim(b)]
+            with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
+                list(pool.map(lambda item: _write_private(*item),
+                              [(staging / f"{b.key}.part" / f.name, f.data)
+                               for b in parts for f in (*b.files, b.manifest)]))
+                list(pool.map(_fsync_dir, [staging / f"{b.key}.part" for b in parts]))
+            for batch in parts:
+                os.replace(staging / f"{batch.key}.part", staging / batch.key)
+            _fsync_dir(staging)
+            return self._commit_all([b for b in batches if (staging / b.key).exists()])
         except OSError as exc:
             raise DeviceError(S_("The export folder cannot be written ({reason})."),
                               reason=exc.strerror or type(exc).__name__) from exc
 
-    def _stage(self, batch: ExportBatch, staged: Path) -> None:
-        staging = self.root / STAGING
-        staging.mkdir(mode=0o700, parents=True, exist_ok=True)
-        part = staging / f"{batch.key}.part"
+    def _claim(self, batch: ExportBatch) -> bool:
+        """Make the batch's ``.part`` folder; ``False`` when another process is writing it."""
+        part = self.root / STAGING / f"{batch.key}.part"
         if part.exists():
             if time.time() - part.stat().st_mtime < self.stale_after_s:
-                raise ExportBusyError(S_("This application is being exported by another "
-                                         "device; it will be handed on from there."))
+                return False
             shutil.rmtree(part)         # the remains of a crash before the batch was staged
-        part.mkdir(mode=0o700)          # fails if another process made it in between
-        for file in (*batch.files, batch.manifest):
-            _write_private(part / file.name, file.data)
-        _fsync_dir(part)
-        os.replace(part, staged)
-        _fsync_dir(staging)
+        try:
+            part.mkdir(mode=0o700)
+        except FileExistsError:         # another process made it in between
+            return False
+        return True
 
-    def _commit(self, batch: ExportBatch, staged: Path) -> Delivery:
-        # What is staged decides, not ``batch``: a resumed delivery finishes the files the
+    def _commit_all(self, batches: Sequence[ExportBatch]) -> dict[str, Delivery]:
+        # What is staged decides, not the batch: a resumed delivery finishes the files the
         # first attempt staged (same names, its own exported_at), so the manifest matches them.
-        target = self.root / batch.folder
-        manifests = sorted(staged.glob("*.manifest.json"))
-        if not manifests:
-            # The manifest left the staging folder: committed before (perhaps already
-            # imported and moved away by the core system). Writing again would duplicate it.
-            return Delivery(batch.key, str(target / batch.manifest.name), written=False)
-        target.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for source in sorted(staged.iterdir()):
-            if source not in manifests:
-                os.replace(source, target / source.name)
-        _fsync_dir(target)
-        manifest = target / manifests[0].name
-        os.replace(manifests[0], manifest)      # the commit point
-        _fsync_dir(target)
-        return Delivery(batch.key, str(manifest), written=True)
+        delivered: dict[str, Delivery] = {}
+        pending: list[tuple[ExportBatch, Path, Path]] = []
+        targets = set()
+        for batch in batches:
+            staged, target = self.root / STAGING / batch.key, self.root / batch.folder
+            manifests = sorted(staged.glob("*.manifest.json"))
+            if not manifests:
+                # The manifest left the staging folder: committed before (perhaps imported and
+                # moved away by the core system already). Writing again would duplicate it.
+                delivered[batch.key] = Delivery(batch.key, str(target / batch.manifest.name),
+                                                written=False)
+                continue
+            target.mkdir(mode=0o700, parents=True, exist_ok=True)
+            targets.add(target)
+            for source in sorted(staged.iterdir()):
+                if source != manifests[0]:
+                    os.replace(source, target / source.name)
+            pending.append((batch, manifests[0], target))
+        for target in targets:
+            _fsync_dir(target)          # every data file is in place before any manifest
+        for batch, manifest, target in pending:
+            os.replace(manifest, target / manifest.name)     # the commit point
+            delivered[batch.key] = Delivery(batch.key, str(target / manifest.name), written=True)
+        for target in targets:
+            _fsync_dir(target)
+        return delivered
 
-    def forget(self, key: str) -> None:
-        """Remove the journal of ``key`` (empty once committed)."""
-        with contextlib.suppress(FileNotFoundError):
-            shutil.rmtree(self.root / STAGING / key)
+    def forget_all(self, keys: Sequence[str]) -> None:
+        """Remove the journals of ``keys`` (empty folders once committed)."""
+        def remove(key: str) -> None:
+            with contextlib.suppress(FileNotFoundError):
+                shutil.rmtree(self.root / STAGING / key)
+
+        with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
+            list(pool.map(remove, keys))
 
     def probe(self) -> Sequence[Check]:
         """The folder exists, is writable, and has room."""

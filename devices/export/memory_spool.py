@@ -32,7 +32,11 @@ class MemorySpool:
         self.delivered.add(batch.key)
         return Delivery(batch.key, name, written=True)
 
-    def forget(self, key: str) -> None:
+    def deliver_all(self, batches: Sequence[ExportBatch]) -> dict[str, Delivery]:
+        """Each batch as :meth:`deliver` keeps it."""
+        return {batch.key: self.deliver(batch) for batch in batches}
+
+    def forget_all(self, keys: Sequence[str]) -> None:
         """Nothing to clean up in memory."""
 
     def probe(self) -> Sequence[Check]:

@@ -15,20 +15,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from kiosk.audit import NULL_USAGE, DataHandedOn, UsageRecorder, error_event
-from kiosk.domain.application import ApplicationStatus
+from kiosk.domain.application import Application, ApplicationStatus
 from kiosk.errors import UserFacingError
 from kiosk.handover.mapping import MappingSet, TargetSystem
-from kiosk.handover.records import build_batch, build_record
+from kiosk.handover.records import ExportRecord, build_batch, build_record
 from kiosk.ports import ApplicationExport, Clock
 from kiosk.procedures.catalog import FormCatalog
 from kiosk.storage.application_store import ApplicationStore
-from kiosk.storage.export_store import ExportStore
+from kiosk.storage.export_store import ExportRow, ExportStore
 from kiosk.storage.sealing import AnswerSealer
 
-__all__ = ["HandoverResult", "HandoverService"]
+__all__ = ["GROUP", "HandoverResult", "HandoverService"]
+
+GROUP = 100
+"""Applications delivered together by a day's export: one flush to disk per step for all."""
 
 _log = logging.getLogger(__name__)
 _HANDED_ON = frozenset({ApplicationStatus.APPROVED, ApplicationStatus.PRINTED,
@@ -42,6 +45,7 @@ class HandoverResult:
     applications: int = 0
     handed_on: int = 0          # batches recorded now
     already: int = 0            # batches recorded before (nothing written)
+    busy: int = 0               # batches another device is writing now (it records them)
     fields: int = 0             # values handed on now
     failed: list[tuple[int, str]] = field(default_factory=list)   # (application, system)
 
@@ -50,6 +54,7 @@ class HandoverResult:
         self.applications += other.applications
         self.handed_on += other.handed_on
         self.already += other.already
+        self.busy += other.busy
         self.fields += other.fields
         self.failed += other.failed
 
@@ -84,32 +89,10 @@ class HandoverService:
                 next run finishes it).
             kiosk.errors.StorageError: the database is out of reach.
         """
-        result = HandoverResult(applications=1)
         application = self._applications.get(application_id, self._opener)
-        systems = self.systems_for(application.form_id)
-        if application.purged or application.status not in _HANDED_ON or not systems:
-            return result
-        done = self.store.systems_done([application_id])[application_id]
         approved_at = self.store.approved_at(application_id) or self._clock.now()
-        form = self._catalog.form(application.form_id)
-        answers = {key: answer.value for key, answer in application.answers.items()}
-        for system in systems:
-            if system.id in done:
-                result.already += 1
-                continue
-            record = build_record(system, form, answers, application_id, approved_at)
-            batch = build_batch(record, self._clock.now())
-            delivery = self.spool.deliver(batch)
-            if self.store.record(application_id, system.id, form.id, delivery.manifest,
-                                 record.fields):
-                self.usage.record(DataHandedOn(application=application_id, system=system.id,
-                                               form=form.id, fields=record.fields))
-                result.handed_on += 1
-                result.fields += record.fields
-            else:
-                result.already += 1     # another device recorded it in between
-            self.spool.forget(batch.key)
-        return result
+        done = self.store.systems_done([application_id])[application_id]
+        return self._deliver([(application, approved_at, done)])
 
     def hand_on_quietly(self, application_id: int) -> None:
         """:meth:`hand_on` for the approval: a failure is logged (type only) and left for
@@ -124,21 +107,66 @@ class HandoverService:
     def hand_on_day(self, day: date) -> HandoverResult:
         """Export every application approved on ``day`` that is not handed on yet.
 
-        A failure of one application is counted and the others go on; run it again to retry.
+        Applications go in groups of :data:`GROUP` (one flush to disk per step of a group); a
+        group that fails is counted and the others go on. Run it again to retry.
         """
         total = HandoverResult()
         approved = self.store.approved_on(day)
-        done = self.store.systems_done([app_id for app_id, _ in approved])
-        for application_id, form_id in approved:
+        done = self.store.systems_done([app_id for app_id, _form, _at in approved])
+        todo = []
+        for application_id, form_id, approved_at in approved:
             wanted = {system.id for system in self.systems_for(form_id)}
             if wanted <= done[application_id]:
                 total.applications += 1
                 total.already += len(wanted)
-                continue
+            else:
+                todo.append((application_id, approved_at))
+        for start in range(0, len(todo), GROUP):
+            group = todo[start:start + GROUP]
             try:
-                total.add(self.hand_on(application_id))
+                found = self._applications.get_many([app_id for app_id, _at in group],
+                                                    self._opener)
+                when = dict(group)
+                total.add(self._deliver([(application, when[application.id],
+                                          done[application.id]) for application in found]))
             except UserFacingError as exc:
-                total.applications += 1
-                total.failed.append((application_id, type(exc).__name__))
+                total.applications += len(group)
+                total.failed += [(app_id, type(exc).__name__) for app_id, _at in group]
                 self.usage.record(error_event("export.day", exc))
         return total
+
+    def _deliver(self, items: list[tuple[Application, datetime, set[str]]]) -> HandoverResult:
+        """Build, deliver and record the batches of ``items`` (application, approved at,
+        systems done)."""
+        result = HandoverResult(applications=len(items))
+        records: dict[str, ExportRecord] = {}
+        batches = []
+        for application, approved_at, done in items:
+            if application.purged or application.status not in _HANDED_ON:
+                continue
+            form = self._catalog.form(application.form_id)
+            answers = {key: answer.value for key, answer in application.answers.items()}
+            for system in self.systems_for(application.form_id):
+                if system.id in done:
+                    result.already += 1
+                    continue
+                record = build_record(system, form, answers, application.id, approved_at)
+                batch = build_batch(record, self._clock.now())
+                records[batch.key] = record
+                batches.append(batch)
+        deliveries = self.spool.deliver_all(batches) if batches else {}
+        rows = [ExportRow(record.application_id, record.system.id, record.form.id,
+                          deliveries[key].manifest, record.fields)
+                for key, record in records.items() if key in deliveries]
+        created = self.store.record_many(rows)
+        for row in rows:
+            if (row.application_id, row.system) not in created:
+                result.already += 1     # another device recorded it in between
+                continue
+            self.usage.record(DataHandedOn(application=row.application_id, system=row.system,
+                                           form=row.form_id, fields=row.fields))
+            result.handed_on += 1
+            result.fields += row.fields
+        result.busy += len(records) - len(rows)
+        self.spool.forget_all(list(deliveries))
+        return result

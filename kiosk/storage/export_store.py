@@ -8,7 +8,7 @@ feed the yearly report (fields handed on as data instead of re-keyed).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -21,7 +21,18 @@ from kiosk.ports import Clock
 from kiosk.storage.engine import is_sqlite, transaction
 from kiosk.storage.schema import application_events, application_exports, applications
 
-__all__ = ["ExportStore", "HandedOn"]
+__all__ = ["ExportRow", "ExportStore", "HandedOn"]
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One delivery to note: ids, the manifest's name and the count of fields."""
+
+    application_id: int
+    system: str
+    form_id: str
+    manifest: str
+    fields: int
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,22 @@ class ExportStore:
                 .returning(application_exports.c.id)).scalar()
         return created is not None
 
+    def record_many(self, rows: Sequence[ExportRow]) -> set[tuple[int, str]]:
+        """Note many deliveries in one transaction; returns the (application, system) pairs
+        that are new (the others were noted before, perhaps by another device)."""
+        if not rows:
+            return set()
+        now = self._clock.now()
+        with transaction(self._engine, write=True) as connection:
+            created = connection.execute(
+                self._upsert(application_exports)
+                .on_conflict_do_nothing(index_elements=["application_id", "system"])
+                .returning(application_exports.c.application_id, application_exports.c.system),
+                [{"application_id": r.application_id, "system": r.system, "form_id": r.form_id,
+                  "manifest": r.manifest[-200:], "fields": r.fields, "exported_at": now}
+                 for r in rows]).all()
+        return {(row[0], row[1]) for row in created}
+
     def approved_at(self, application_id: int) -> datetime | None:
         """When ``application_id`` was first approved (``None``: never)."""
         with transaction(self._engine) as connection:
@@ -82,20 +109,23 @@ class ExportStore:
                        application_events.c.to_status == ApplicationStatus.APPROVED.value)
             ).scalar()
 
-    def approved_on(self, day: date) -> list[tuple[int, str]]:
-        """``(application id, form id)`` of the applications first approved on the local
-        ``day`` whose answers are still there, in id order."""
+    def approved_on(self, day: date) -> list[tuple[int, str, datetime]]:
+        """``(application id, form id, approved at)`` of the applications approved on the
+        local ``day`` whose answers are still there, in id order."""
         start, end = _local_day(day)
         approved = ApplicationStatus.APPROVED.value
         with transaction(self._engine) as connection:
             rows = connection.execute(
-                select(applications.c.id, applications.c.form_id)
+                select(applications.c.id, applications.c.form_id, application_events.c.at)
                 .join(application_events, applications.c.id == application_events.c.application_id)
                 .where(and_(application_events.c.to_status == approved,
                             application_events.c.at >= start, application_events.c.at < end,
                             applications.c.purged_at.is_(None)))
-                .distinct().order_by(applications.c.id)).all()
-        return [(row[0], row[1]) for row in rows]
+                .order_by(applications.c.id, application_events.c.at)).all()
+        first: dict[int, tuple[int, str, datetime]] = {}
+        for row in rows:    # approved once by the flow; the first event wins all the same
+            first.setdefault(row[0], (row[0], row[1], row[2]))
+        return list(first.values())
 
     def handed_on(self, first: date, last: date) -> list[HandedOn]:
         """Per system and procedure, what was handed on from ``first`` to ``last`` (local days)."""

@@ -69,13 +69,15 @@ def test_export_date__run_twice__handed_on_once(tmp_path, capsys):
 
     assert (first, second) == (0, 0)
     assert "1 batches handed on now" in first_out
-    assert "0 batches handed on now" in second_out and "1 handed on before" in second_out
+    assert "0 batches handed on now" in second_out
+    assert "1 handed on before" in second_out
     [manifest] = spool.glob("juki/*.manifest.json")
     assert json.loads(manifest.read_text(encoding="utf-8"))["application"] == app_id
     log = "".join(p.read_text(encoding="utf-8")
                   for p in (tmp_path / "data" / "audit" / "clerk-01.cli").glob("*.jsonl"))
     assert log.count('"export.handed_on"') == 1
-    assert "登米" not in log and "登米" not in first_out
+    assert "登米" not in log
+    assert "登米" not in first_out
 
 
 def test_export_date__export_off__clear_message(tmp_path, capsys):
@@ -85,7 +87,8 @@ def test_export_date__export_off__clear_message(tmp_path, capsys):
 
     err = capsys.readouterr().err
     assert code == 2
-    assert "[export] is off" in err and "Traceback" not in err
+    assert "[export] is off" in err
+    assert "Traceback" not in err
 
 
 def test_export_date__not_a_date__usage_error(capsys):

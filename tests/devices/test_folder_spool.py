@@ -50,9 +50,10 @@ def test_deliver__fresh_batch__files_then_manifest_private_and_whole(tmp_path):
     spool = FolderSpool(tmp_path)
 
     delivery = spool.deliver(_batch())
-    spool.forget("juki-41")
+    spool.forget_all(["juki-41"])
 
-    assert delivery.written and delivery.manifest.endswith(".manifest.json")
+    assert delivery.written
+    assert delivery.manifest.endswith(".manifest.json")
     assert _visible(tmp_path) == ["20260401_idou_00000041.csv", "20260401_idou_00000041.json",
                                   "20260401_idou_00000041.manifest.json"]
     _manifests_whole(tmp_path)
@@ -95,7 +96,8 @@ def test_deliver__crash_between_write_and_rename__no_half_file_and_rerun_once(tm
     rerun = FolderSpool(tmp_path, stale_after_s=0).deliver(_batch(body=b"a second attempt"))
     third = FolderSpool(tmp_path, stale_after_s=0).deliver(_batch(body=b"a third attempt"))
 
-    assert rerun.written and not third.written
+    assert rerun.written
+    assert not third.written
     assert _visible(tmp_path) == ["20260401_idou_00000041.csv", "20260401_idou_00000041.json",
                                   "20260401_idou_00000041.manifest.json"]
     _manifests_whole(tmp_path)
@@ -151,7 +153,8 @@ def test_probe__unwritable_folder__fails_with_the_fix(tmp_path):
 
     [check] = FolderSpool(blocked).probe()
 
-    assert check.status is Status.FAIL and "[export] folder" in check.fix
+    assert check.status is Status.FAIL
+    assert "[export] folder" in check.fix
 
 
 def test_memory_spool__same_key_twice__kept_once():
@@ -159,5 +162,6 @@ def test_memory_spool__same_key_twice__kept_once():
 
     first, second = spool.deliver(_batch()), spool.deliver(_batch(body=b"again"))
 
-    assert first.written and not second.written
+    assert first.written
+    assert not second.written
     assert spool.folders["juki"]["20260401_idou_00000041.json"] == b'{"items": {}}'

@@ -113,7 +113,8 @@ def test_export__every_bundled_procedure__validated_against_its_mapping(form_id,
             assert value in mapping.items[item.id].codes.values()
     rows = list(csv.reader(io.StringIO(batch.files[1].data.decode(system.encoding))))
     assert rows[0] == ["申請番号", "手続", *[c for c, _, _ in csv_columns(form, mapping)]]
-    assert len(rows) == 2 and len(rows[1]) == len(rows[0])
+    assert len(rows) == 2
+    assert len(rows[1]) == len(rows[0])
     manifest = json.loads(batch.manifest.data)
     assert [(e["name"], e["sha256"], e["bytes"]) for e in manifest["files"]] == [
         (f.name, hashlib.sha256(f.data).hexdigest(), len(f.data)) for f in batch.files]
@@ -149,5 +150,6 @@ def test_export_files__names__hold_no_personal_data():
 
     names = [f.name for f in (*batch.files, batch.manifest)]
     assert all(re.fullmatch(r"\d{8}_idou_00000041\.(json|csv|manifest\.json)", n) for n in names)
-    assert "花子" not in repr(batch) and "花子" not in repr(
+    assert "花子" not in repr(batch)
+    assert "花子" not in repr(
         build_record(system, form, answers, 41, APPROVED))

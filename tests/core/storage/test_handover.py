@@ -166,17 +166,17 @@ def test_hand_on__delivered_but_not_recorded__recorded_without_writing_again(
     folder = tmp_path / "spool"
     app_id = _approved(storage, submissions, "juminhyo")
     handover = _handover(storage, sealer, clock, usage, FolderSpool(folder))
-    real_record = handover.store.record
+    real_record = handover.store.record_many
 
     def dies(*_args, **_kwargs):
         raise KeyboardInterrupt       # the process ends here
 
-    monkeypatch.setattr(handover.store, "record", dies)
+    monkeypatch.setattr(handover.store, "record_many", dies)
     with pytest.raises(KeyboardInterrupt):
         handover.hand_on(app_id)
     for path in folder.glob("juki/*"):
         path.unlink()                 # imported by the core system
-    monkeypatch.setattr(handover.store, "record", real_record)
+    monkeypatch.setattr(handover.store, "record_many", real_record)
 
     result = handover.hand_on(app_id)
 
