@@ -39,6 +39,13 @@ def _visible(root: Path) -> list[str]:
     return sorted(p.name for p in target.iterdir()) if target.exists() else []
 
 
+def _no_half_file(root: Path, batch: ExportBatch) -> None:
+    """What the import can see is whole (a data file may wait for its manifest)."""
+    expected = {f.name: f.data for f in (*batch.files, batch.manifest)}
+    for name in _visible(root):
+        assert (root / "juki" / name).read_bytes() == expected[name], name
+
+
 def _manifests_whole(root: Path) -> None:
     for manifest in (root / "juki").glob("*.manifest.json"):
         for entry in json.loads(manifest.read_text())["files"]:
@@ -77,7 +84,7 @@ def test_deliver__same_key_again__nothing_written_twice(tmp_path):
 @pytest.mark.parametrize("fail_at", [1, 2, 3, 4])
 def test_deliver__crash_between_write_and_rename__no_half_file_and_rerun_once(tmp_path,
                                                                              monkeypatch, fail_at):
-    # Renames: 1 staged folder, 2 and 3 the data files, 4 the manifest (the commit point).
+    # Renames: 1 the staged manifest, 2 and 3 the data files, 4 the manifest (the commit point).
     calls = {"n": 0}
     real_replace = os.replace
 
@@ -91,6 +98,7 @@ def test_deliver__crash_between_write_and_rename__no_half_file_and_rerun_once(tm
     with pytest.raises(Exception, match="export folder"):
         FolderSpool(tmp_path).deliver(_batch())
     assert "20260401_idou_00000041.manifest.json" not in _visible(tmp_path)
+    _no_half_file(tmp_path, _batch())
     monkeypatch.setattr(spool_module.os, "replace", real_replace)
 
     rerun = FolderSpool(tmp_path, stale_after_s=0).deliver(_batch(body=b"a second attempt"))
@@ -132,6 +140,7 @@ def test_deliver__writer_killed_mid_export__no_half_file_and_rerun_once(tmp_path
 
     assert killed.returncode == -signal.SIGKILL
     assert "20260401_idou_00000041.manifest.json" not in _visible(tmp_path)
+    _no_half_file(tmp_path, _batch())
     assert FolderSpool(tmp_path, stale_after_s=0).deliver(_batch()).written
     assert not FolderSpool(tmp_path, stale_after_s=0).deliver(_batch()).written
     assert len(_visible(tmp_path)) == 3
@@ -139,12 +148,15 @@ def test_deliver__writer_killed_mid_export__no_half_file_and_rerun_once(tmp_path
 
 
 def test_deliver__another_writer_staging_now__busy_and_left_alone(tmp_path):
-    (tmp_path / STAGING / "juki-41.part").mkdir(parents=True)
+    marker = tmp_path / STAGING / "juki-41~20260401_idou_00000041.manifest.json.tmp"
+    marker.parent.mkdir(parents=True)
+    marker.write_bytes(b"")
 
     with pytest.raises(ExportBusyError):
         FolderSpool(tmp_path, stale_after_s=300).deliver(_batch())
 
-    assert (tmp_path / STAGING / "juki-41.part").exists()
+    assert marker.exists()
+    assert _visible(tmp_path) == []
 
 
 def test_probe__unwritable_folder__fails_with_the_fix(tmp_path):

@@ -144,7 +144,7 @@ def test_hand_on__crash_mid_export__no_half_file_and_once_after_rerun(storage, s
     monkeypatch.setattr(spool_module.os, "replace", crashing)
     handover = _handover(storage, sealer, clock, usage, FolderSpool(folder, stale_after_s=0))
     handover.hand_on_quietly(app_id)
-    assert list(folder.glob("*/*.manifest.json")) == []
+    assert list(folder.glob("kokuho/*.manifest.json")) == []     # the import sees nothing yet
     assert ExportStore(storage.engine, clock).systems_done([app_id])[app_id] == set()
     assert [e.where for e in usage.of(ErrorOccurred)] == ["review.handover"]
     monkeypatch.setattr(spool_module.os, "replace", real_replace)
