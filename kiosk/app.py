@@ -302,6 +302,8 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
         key = load_answers_key(config.database.answers_key, config.device.data_dir,
                                shared_database=storage.shared)
         sealer = AnswerSealer(key)
+        # Before the usage log opens: a mapping that does not fit the forms stops the start.
+        handover = build_handover(config, storage, sealer, catalog, clock, NULL_USAGE)
         usage = build_usage_log(config, clock, build_head_sink(config, storage))
         submissions = SubmissionService(storage.applications,
                                         Outbox(config.device.data_dir / "outbox.sqlite3"),
@@ -312,8 +314,8 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
         translator = build_translator(config)
         queue = QueueService(storage.queue, usage)
         queue.links = build_ticket_links(config, demo=demo)
-        handover = build_handover(config, storage, sealer, catalog, clock, usage)
         if handover is not None:
+            handover.usage = usage
             review.handover = handover.hand_on_quietly
         return Services(config=config, events=events, clock=clock, printer=printer,
                         identity_reader=build_identity_reader(config), storage=storage,
