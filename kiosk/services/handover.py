@@ -100,7 +100,8 @@ class HandoverService:
         try:
             self.hand_on(application_id)
         except Exception as exc:
-            # Type only: a message could hold a value. `kiosk export --date` retries it.
+            # The approval is stored and stands, whatever failed here; `kiosk export --date`
+            # retries it. Type only: a message could hold a value.
             self.usage.record(error_event("review.handover", exc))
             _log.warning("application %d not handed on yet: %s", application_id,
                          type(exc).__name__)
