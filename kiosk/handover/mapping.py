@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,6 @@ class MappingIssue(enum.StrEnum):
     UNMAPPED_FIELD = "X005"    # a form field neither mapped nor skipped
     BAD_CODES = "X006"         # codes for a field without choices, or a choice without code
     DUPLICATE_ITEM = "X007"    # two fields to one item name in one procedure
-    NOT_COVERED = "X008"       # a bundled procedure no mapping receives (a warning)
 
 
 @dataclass(frozen=True)
@@ -245,8 +244,3 @@ def load_mappings(directory: Path | None = None) -> MappingSet:
         if raw is not None:
             found.systems[path.stem] = _system(path, raw, eras, reader)
     return found
-
-
-def item_names(mapping: ProcedureMapping) -> Iterable[str]:
-    """Every item name a procedure's mapping writes (groups by their own name)."""
-    return (item.item for item in mapping.items.values())

@@ -23,6 +23,7 @@ from kiosk.services.handover import HandoverService
 from kiosk.services.staff import StaffService
 from kiosk.storage.engine import transaction
 from kiosk.storage.export_store import ExportStore
+from kiosk.storage.figures import figures
 from kiosk.storage.schema import applications
 
 from .conftest import DAY, JST, simulate_day
@@ -72,6 +73,17 @@ def test_report__fields_handed_on__equal_the_store(day):
     assert report.fields_handed_on == sum(row.fields for row in rows) > 0
     assert dict(report.handed_on) == {(r.system, r.form_id): r.applications for r in rows}
     assert dict(report.handed_on_fields) == {(r.system, r.form_id): r.fields for r in rows}
+
+
+def test_report__handed_on__equal_the_store_figures(day):
+    simulated, _store, _folder = day
+    report = build_report(iter_records(simulated.log_dir), simulated.day, simulated.day,
+                          form_infos(simulated.services.forms))
+
+    store = figures(simulated.services.storage.engine, simulated.day, simulated.day)
+
+    assert {key: (report.handed_on[key], report.handed_on_fields[key])
+            for key in report.handed_on} == store.handed_on
 
 
 def test_report__handed_on__one_manifest_per_store_row(day):
