@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
 from devices.audio.whisper_model import install_stt_model, stt_model_dir
+from devices.export.folder_spool import FolderSpool
+from devices.export.memory_spool import MemorySpool
 from devices.notify.line_notifier import LineNotifier
 from devices.notify.smtp_notifier import SmtpNotifier
 from devices.payment.http_terminal import HttpTerminal
@@ -53,8 +55,10 @@ from kiosk.feed.keys import load_key
 from kiosk.feed.probe import probe_feed
 from kiosk.feed.tokens import TicketLinks
 from kiosk.file_modes import kiosk_folders, mode_checks, private_dir
+from kiosk.handover import check_mappings, load_mappings
 from kiosk.i18n import S_, language
 from kiosk.ports import (
+    ApplicationExport,
     Captioner,
     Clock,
     IdentityReader,
@@ -70,6 +74,7 @@ from kiosk.procedures.catalog import FormCatalog, load_catalog
 from kiosk.services.applications import SubmissionService
 from kiosk.services.captions import Conversation
 from kiosk.services.feed_publisher import FeedPublisher
+from kiosk.services.handover import HandoverService
 from kiosk.services.payments import PaymentService
 from kiosk.services.queue import QueueService
 from kiosk.services.retention import PeriodicJob, purge_finished
@@ -79,6 +84,7 @@ from kiosk.services.stepped_out import SteppedOut
 from kiosk.services.turn_alerts import TurnAlerts
 from kiosk.storage.database import Storage, open_storage
 from kiosk.storage.engine import make_engine, probe_clock, probe_database
+from kiosk.storage.export_store import ExportStore
 from kiosk.storage.listener import QueueListener
 from kiosk.storage.migrate import probe_schema
 from kiosk.storage.outbox import Outbox
@@ -97,6 +103,8 @@ __all__ = [
     "build_captioner",
     "build_card_monitor",
     "build_conversation",
+    "build_export",
+    "build_handover",
     "build_identity_reader",
     "build_payment_terminal",
     "build_payments",
@@ -152,6 +160,7 @@ class Services:
     stepped_out: SteppedOut = field(default_factory=SteppedOut)
     turn_alerts: TurnAlerts | None = None    # "your turn is near" (e-mail, LINE), if configured
     payments: PaymentService | None = None   # fees at the counter; None: [payment] kind = none
+    handover: HandoverService | None = None  # [export]: approved applications to core systems
     _background: list[Startable] = field(default_factory=list)
 
     def start_background(self) -> None:
@@ -302,6 +311,8 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
         key = load_answers_key(config.database.answers_key, config.device.data_dir,
                                shared_database=storage.shared)
         sealer = AnswerSealer(key)
+        # Before the usage log opens: a mapping that does not fit the forms stops the start.
+        handover = build_handover(config, storage, sealer, catalog, clock, NULL_USAGE)
         usage = build_usage_log(config, clock, build_head_sink(config, storage))
         submissions = SubmissionService(storage.applications,
                                         Outbox(config.device.data_dir / "outbox.sqlite3"),
@@ -312,6 +323,9 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
         translator = build_translator(config)
         queue = QueueService(storage.queue, usage)
         queue.links = build_ticket_links(config, demo=demo)
+        if handover is not None:
+            handover.usage = usage
+            review.handover = handover.hand_on_quietly
         return Services(config=config, events=events, clock=clock, printer=printer,
                         identity_reader=build_identity_reader(config), storage=storage,
                         queue=queue, submissions=submissions,
@@ -322,7 +336,8 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
                         conversation=build_conversation(config, storage, events, clock,
                                                         translator, key, usage),
                         stepped_out=SteppedOut(events), turn_alerts=build_turn_alerts(config),
-                        payments=build_payments(config, storage, review, usage, catalog))
+                        payments=build_payments(config, storage, review, usage, catalog),
+                        handover=handover)
     except BaseException:
         storage.close()
         raise
@@ -354,6 +369,39 @@ def build_payments(config: Config, storage: Storage, review: ReviewService,
                               render_receipt=render_receipt_pdf)
     review.release_gate = payments.require_paid
     return payments
+
+
+def build_export(config: Config) -> ApplicationExport | None:
+    """The ``[export]`` adapter: the spool folder, the in-memory simulator, or none."""
+    if config.export.kind == "simulated":
+        return MemorySpool()
+    if config.export.kind == "folder":
+        if config.export.folder is None:
+            raise ConfigError(S_("[export] kind = \"folder\" needs folder = \"...\" (the "
+                                 "folder the core systems import from)."))
+        return FolderSpool(private_dir(config.export.folder))
+    return None
+
+
+def build_handover(config: Config, storage: Storage, sealer: AnswerSealer, catalog: FormCatalog,
+                   clock: Clock, usage: UsageRecorder) -> HandoverService | None:
+    """The handover use case when ``[export]`` is on (mappings checked against the forms).
+
+    Raises:
+        ConfigError: the mapping files do not fit the forms, or name an unknown system.
+    """
+    spool = build_export(config)
+    if spool is None:
+        return None
+    mappings = load_mappings(config.export.mappings_dir)
+    problems = check_mappings(mappings, catalog.forms)
+    unknown = sorted(set(config.export.systems) - set(mappings.systems))
+    if problems or unknown:
+        raise ConfigError(S_("[export]: {count} problems in the mapping files, first: {first}. "
+                             "Run kiosk export --check."), count=len(problems) + len(unknown),
+                          first=str(problems[0]) if problems else f"systems: {unknown[0]}")
+    return HandoverService(ExportStore(storage.engine, clock), storage.applications, sealer,
+                           catalog, mappings, spool, clock, usage, config.export.systems)
 
 
 def build_ticket_links(config: Config, *, demo: bool = False) -> TicketLinks | None:
@@ -472,6 +520,7 @@ def doctor_checks(config: Config) -> list[Check]:
     checks += guarded("models", lambda: _model_checks(config))
     checks += guarded("disk.free", lambda: [_disk_check(config)])
     checks += guarded("web.feed", lambda: probe_feed(config))
+    checks += guarded("export.folder", lambda: _export_checks(config))
     checks += guarded("files", lambda: mode_checks(kiosk_folders(config)))
     return checks
 
@@ -482,6 +531,11 @@ def _payment_checks(config: Config) -> list[Check]:
         return [Check("payment.terminal", Status.OK,
                       "payments off ([payment] kind = none): fees are only totalled")]
     return list(terminal.probe())
+
+
+def _export_checks(config: Config) -> list[Check]:
+    spool = build_export(config)
+    return [] if spool is None else list(spool.probe())
 
 
 def _version_check(config: Config) -> Check:

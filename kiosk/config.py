@@ -33,6 +33,7 @@ __all__ = [
     "Config",
     "DatabaseConfig",
     "DeviceConfig",
+    "ExportConfig",
     "ModelsConfig",
     "PaymentConfig",
     "PrinterConfig",
@@ -199,6 +200,20 @@ class PaymentConfig:
 
 
 @dataclass(frozen=True)
+class ExportConfig:
+    """Handing approved applications on to the core systems (住民記録, 国保 ...) as data.
+
+    ``kind = "folder"`` writes JSON, CSV and a manifest per application into ``folder`` (one
+    subfolder per system) on approval; ``"simulated"`` keeps them in memory (training).
+    """
+
+    kind: Literal["off", "folder", "simulated"] = "off"
+    folder: Path | None = None        # the spool the core systems' import or RPA reads
+    systems: tuple[str, ...] = ()     # mapping names (forms/export/*.toml); empty = every one
+    mappings_dir: Path | None = None  # default: the bundled forms/export
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration of one device."""
 
@@ -214,6 +229,7 @@ class Config:
     staff: StaffConfig = field(default_factory=StaffConfig)
     web: WebConfig = field(default_factory=WebConfig)
     payment: PaymentConfig = field(default_factory=PaymentConfig)
+    export: ExportConfig = field(default_factory=ExportConfig)
     source: Path | None = None        # the file it was read from, for messages
 
     @property
@@ -256,6 +272,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "staff": StaffConfig,
     "web": WebConfig,
     "payment": PaymentConfig,
+    "export": ExportConfig,
 }
 
 

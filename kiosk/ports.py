@@ -19,8 +19,12 @@ from kiosk.domain.payment import ChargeRequest, ChargeResult
 from kiosk.errors import DeviceError
 
 __all__ = [
+    "ApplicationExport",
     "Captioner",
     "Clock",
+    "Delivery",
+    "ExportBatch",
+    "ExportFile",
     "IdentityReader",
     "PaymentTerminal",
     "Printer",
@@ -245,3 +249,66 @@ class PaymentTerminal(Probe, Protocol):
 
 class TerminalTimeout(DeviceError):
     """The terminal did not give a final answer in time: the charge may or may not be done."""
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One file of an export: its name in the target folder and its bytes (personal data)."""
+
+    name: str
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ExportBatch:
+    """What one approved application hands to one core system: data files and their manifest.
+
+    ``key`` names the batch for good (``juki-41``): delivering the same key again writes
+    nothing. ``folder`` is the system's folder (``juki``); the manifest lists every file with
+    its SHA-256 and is written last, so a reader that acts on manifests never sees half a batch.
+    """
+
+    key: str
+    folder: str
+    files: tuple[ExportFile, ...]
+    manifest: ExportFile
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where a batch went: the manifest's path as the target sees it, and whether this call
+    wrote it (``False``: it had been delivered before, nothing was written again)."""
+
+    key: str
+    manifest: str
+    written: bool
+
+
+class ApplicationExport(Probe, Protocol):
+    """Hands approved applications to the core systems (a folder or spool their import reads).
+
+    Writing is atomic per file and exactly once per batch key, across crashes: a batch that
+    was cut short is finished or redone by the next :meth:`deliver` of the same key, never
+    delivered twice, and never leaves a half-written file where the import looks.
+    """
+
+    def deliver(self, batch: ExportBatch) -> Delivery:
+        """Write ``batch`` (or finish a delivery of it that a crash cut short).
+
+        Raises:
+            kiosk.errors.DeviceError: the folder cannot be written (full, gone, no rights).
+        """
+        ...
+
+    def deliver_all(self, batches: Sequence[ExportBatch]) -> dict[str, Delivery]:
+        """:meth:`deliver` for many batches at once (one flush per step, for a day's export);
+        a batch another process is writing now is left out of the result.
+
+        Raises:
+            kiosk.errors.DeviceError: the folder cannot be written.
+        """
+        ...
+
+    def forget_all(self, keys: Sequence[str]) -> None:
+        """Drop what the adapter kept to finish these batches (once they are recorded)."""
+        ...

@@ -258,7 +258,9 @@ def _procedures(styles: _Styles, report: UsageReport) -> list[Flowable]:
                ["来庁者がカードの値を直した欄", fields.corrected],
                ["職員が修正した欄（承認した申請）", report.clerk_corrected_fields],
                ["手書きしなかった欄", fields.avoided_fields],
-               ["手書きしなかった文字数（推計）", f"{round(fields.avoided_chars):,}"]]
+               ["手書きしなかった文字数（推計）", f"{round(fields.avoided_chars):,}"],
+               ["基幹システムへデータで引き渡した欄（再入力不要、12.）",
+                f"{report.fields_handed_on:,}"]]
     actions: list[list[object]] = [["職員の処理", "件数"]]
     actions += [[_ACTIONS.get(code, "その他"), n] for code, n in sorted(report.clerk_actions.items())]
     actions += [[f"　差し戻しの理由：{_RETURN_REASONS.get(code, 'その他')}", n]
@@ -352,6 +354,34 @@ def _seals(styles: _Styles, report: UsageReport) -> list[Flowable]:
                           styles.text(note))
 
 
+def _handed_on(styles: _Styles, report: UsageReport) -> list[Flowable]:
+    systems: dict[str, tuple[int, int]] = {}
+    for (system, _form), n in report.handed_on.items():
+        count, fields = systems.get(system, (0, 0))
+        systems[system] = (count + n, fields + report.handed_on_fields[(system, _form)])
+    names = {code: report.system_titles.get(code, code) for code in systems}
+    rows: list[list[object]] = [["基幹システム", "引き渡した申請（件）", "再入力しなかった欄"]]
+    rows += [[names[code], count, f"{fields:,}"]
+             for code, (count, fields) in sorted(systems.items())]
+    if systems:
+        rows.append(["計", sum(c for c, _ in systems.values()), f"{report.fields_handed_on:,}"])
+    detail: list[list[object]] = [["基幹システム", "手続", "件数", "欄"]]
+    detail += [[names[system], report.titles.get(form, form), n,
+                report.handed_on_fields[(system, form)]]
+               for (system, form), n in sorted(report.handed_on.items())]
+    chart: list[Flowable] = []
+    if systems:
+        codes = sorted(systems)
+        chart = [_bar_chart(styles.font, [names[c][:8] for c in codes],
+                            [[systems[c][1] for c in codes]], ["再入力しなかった欄"])]
+    note = ("承認した申請を、各基幹システム（住民記録、国保、介護など）が取り込むデータ（JSON・CSV）"
+            "として引き渡した件数と、その中の値の入った欄の数です。これらの欄は職員が紙から基幹"
+            "システムへ入力し直す必要がありません。1件の申請は1つの基幹システムに1回だけ数えます。")
+    return styles.section("12. 基幹システムへのデータ引き渡し（再入力の削減）", *chart,
+                          styles.table_or_none(rows), Spacer(1, 3 * mm),
+                          styles.table_or_none(detail), styles.text(note))
+
+
 def render_usage_report(report: UsageReport, out: Path) -> None:
     """Write ``report`` as an A4 PDF to ``out``."""
     chain = receipt_chain()
@@ -367,6 +397,6 @@ def render_usage_report(report: UsageReport, out: Path) -> None:
                     "（件数と時間のみ）。"),
     ]
     for section in (_visits, _procedures, _times, _access, _paper_and_cards, _seals,
-                    fees_section):
+                    fees_section, _handed_on):
         story.extend(section(styles, report))
     document.build(story)

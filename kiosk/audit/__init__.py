@@ -52,6 +52,9 @@ clerk approves, returns or  ``ApplicationActed(staff=3, application=41,      cle
 finishes an application     action="approved"|"returned"|"finished",         ``ReviewService``
                             reason="document_needed")`` (the fixed reason
                             key of a return)
+approved application        ``DataHandedOn(application=41, system="juki",    clerk PC, or
+handed on to a core system  form="idou", fields=16)``: once per system       ``kiosk export``
+                            (exactly once, with the store's row)             ``HandoverService``
 form printed at the desk    ``PrintDone(kind="form", ok=True, pages=1)`` /   clerk PC
                             ``PrintDone("form", False, 0, reason=...)``      ``ReviewService``
 ticket slip printed (or     ``PrintDone(kind="slip", ok=True, pages=1)`` /   tablet
@@ -111,6 +114,7 @@ from kiosk.audit.events import (
     ClerkEdited,
     ClerkViewed,
     ConfigChanged,
+    DataHandedOn,
     ErrorOccurred,
     FormSubmitted,
     LanguageChosen,
@@ -145,6 +149,7 @@ __all__ = [
     "ClerkEdited",
     "ClerkViewed",
     "ConfigChanged",
+    "DataHandedOn",
     "ErrorOccurred",
     "Finding",
     "FormInfo",

@@ -25,6 +25,7 @@ __all__ = [
     "ClerkViewed",
     "ConfigChanged",
     "ConversationUsed",
+    "DataHandedOn",
     "DayAnchor",
     "ErrorOccurred",
     "FormSubmitted",
@@ -363,6 +364,18 @@ class StaffChanged(UsageEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class DataHandedOn(UsageEvent):
+    """An approved application went to core system ``system`` as data: ``fields`` values
+    nobody re-keys there. Ids, codes and the count only, never a value."""
+
+    KIND: ClassVar[str] = "export.handed_on"
+    application: int
+    system: str
+    form: str
+    fields: int
+
+
+@dataclass(frozen=True, slots=True)
 class ApplicationActed(UsageEvent):
     """A clerk moved an application on: ``action`` is ``approved``, ``returned`` (with the
     fixed ``reason`` key the citizen reads) or ``finished``; ids and codes only."""
@@ -462,6 +475,7 @@ EVENT_TYPES: dict[str, type[UsageEvent]] = {
         FormSubmitted, CaptionsUsed, TranslationUsed, ConversationUsed, PrintDone, TicketIssued,
         TicketCalled, TicketFinished, TicketTransferred, ClerkViewed, ClerkEdited, ApplicationActed,
         PaymentDone,
+        DataHandedOn,
         StaffLoggedIn, StaffLoginFailed, StaffLocked, StaffUnlocked, StaffChanged,
         SoftwareStarted, ConfigChanged, ErrorOccurred, DayAnchor, LogRecovered, LogPurged,
         LogSealed)

@@ -3,7 +3,9 @@
 Every figure is a count, a sum or a distribution over events; no record is kept. The plan's
 targets it speaks to: writing-free and wait-free counters (share of visits done without
 writing, handwritten fields avoided, waiting and service times), translation and captions,
-paper purchases halved by FY2028 (pages printed) and the convenience-store share of
+fields handed on to the core systems as data instead of re-keyed (``export.handed_on``,
+one record per application and system, written once with the store's row), paper purchases
+halved by FY2028 (pages printed) and the convenience-store share of
 certificates, 30 % by FY2028 (certificates applied for at the counter by a card holder, who
 could have used the store).
 
@@ -154,6 +156,10 @@ class UsageReport:
     clerk_corrected_fields: int = 0      # fields clerks corrected (of approved applications)
     clerk_actions: Counter[str] = field(default_factory=Counter)   # approved/returned/finished
     return_reasons: Counter[str] = field(default_factory=Counter)
+    # Approved applications handed on to the core systems as data (export.handed_on), and the
+    # fields in them that nobody re-keys there, by (system, form).
+    handed_on: Counter[tuple[str, str]] = field(default_factory=Counter)
+    handed_on_fields: Counter[tuple[str, str]] = field(default_factory=Counter)
     # Each device's newest seal (kiosk.audit.sealing): device -> (ts, epoch, file, line, mac).
     last_seals: dict[str, tuple[str, int, str, int, str]] = field(default_factory=dict)
     errors: Counter[str] = field(default_factory=Counter)
@@ -162,6 +168,7 @@ class UsageReport:
     payments: Counter[str] = field(default_factory=Counter)                   # method: count
     refunds: Counter[str] = field(default_factory=Counter)                    # method: yen
     titles: dict[str, str] = field(default_factory=dict)                       # form -> ja
+    system_titles: dict[str, str] = field(default_factory=dict)   # core system id -> ja name
 
     @property
     def months(self) -> list[str]:
@@ -192,6 +199,11 @@ class UsageReport:
         totals = self.takings_by_method()
         whole = sum(totals.values())
         return totals.get("cashless", 0) / whole if whole else None
+
+    @property
+    def fields_handed_on(self) -> int:
+        """Fields handed on to the core systems as data instead of re-keyed, in all."""
+        return sum(self.handed_on_fields.values())
 
     @property
     def card_success_rate(self) -> float | None:
@@ -226,6 +238,7 @@ class _Tally:
             "clerk.viewed": self.clerk_viewed, "clerk.edited": self.clerk_edited,
             "clerk.action": self.clerk_action, "device.error": self.error,
             "payment.done": self.payment,
+            "export.handed_on": self.handed_on,
         }
 
     def add(self, record: LogRecord) -> None:
@@ -338,6 +351,11 @@ class _Tally:
             self.report.payments[data["method"]] += 1
         elif data["outcome"] == "refunded":
             self.report.refunds[data["method"]] += int(data["amount"])
+
+    def handed_on(self, _ts: str, data: dict[str, Any]) -> None:
+        key = (str(data["system"]), str(data["form"]))
+        self.report.handed_on[key] += 1
+        self.report.handed_on_fields[key] += int(data["fields"])
 
     def error(self, _ts: str, data: dict[str, Any]) -> None:
         self.report.errors[data["where"]] += 1

@@ -112,6 +112,11 @@ def write_report_csvs(report: UsageReport, out: Path) -> list[Path]:
                 ["fields_corrected_by_clerks", "all", report.clerk_corrected_fields]]
                + [["action", k, n] for k, n in sorted(report.clerk_actions.items())]
                + [["return_reason", k, n] for k, n in sorted(report.return_reasons.items())]),
+        _write(out / "handed_on_to_core_systems.csv",
+               ["system", "form", "title", "applications", "fields_not_rekeyed"],
+               [[system, form, report.titles.get(form, ""), n,
+                 report.handed_on_fields[(system, form)]]
+                for (system, form), n in sorted(report.handed_on.items())]),
         _write(out / "log_seals.csv", ["device", "sealed_at", "epoch", "file", "line", "mac"],
                [[device, *seal] for device, seal in sorted(report.last_seals.items())]),
         _write(out / "fees_by_method.csv", ["month", "method", "yen", "share_pct"],

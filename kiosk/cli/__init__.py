@@ -28,7 +28,7 @@ __all__ = ["main"]
 # command -> the module that registers it (its ``register`` adds that one command).
 _COMMAND_GROUPS = {
     "audit": "audit", "board": "board", "card": "card", "clerk": "clerk", "db": "db",
-    "demo": "demo", "deploy": "deploy", "doctor": "doctor", "forms": "forms",
+    "demo": "demo", "deploy": "deploy", "doctor": "doctor", "export": "export", "forms": "forms",
     "i18n": "i18n_commands", "models": "models", "payments": "payments",
     "screenshots": "screenshots", "staff": "staff",
     "start": "start", "tablet": "tablet", "web": "web",

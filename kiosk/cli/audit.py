@@ -165,8 +165,12 @@ def run_report(args: argparse.Namespace, config: Config) -> int:
     from kiosk.procedures.catalog import load_catalog  # noqa: PLC0415 - only this command
 
     directory = args.directory or config.audit_dir
+    from kiosk.handover import load_mappings  # noqa: PLC0415 - only this command
+
     report = build_report(iter_records(directory, first, last), first, last,
                           form_infos(load_catalog()))
+    report.system_titles = {code: system.name
+                            for code, system in load_mappings().systems.items()}
     files = write_report_csvs(report, args.out)
     if not args.no_pdf:
         from kiosk.app import render_usage_report  # noqa: PLC0415 - the root loads devices

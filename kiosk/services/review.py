@@ -324,6 +324,10 @@ class ReviewSession:
             self._move(ApplicationStatus.APPROVED)
             self._service.usage.record(ApplicationActed(self.staff.id, self.application.id,
                                                         "approved"))
+            if self._service.handover is not None:
+                # [export]: hand the data on to the core systems (a failure is left for
+                # `kiosk export --date`; the approval stands).
+                self._service.handover(self.application.id)
 
     def print_form(self, *, reprint: bool = False) -> str:
         """Print the completed form; returns the printer's job id.
@@ -441,6 +445,8 @@ class ReviewService:
         # Called before an application is finished; raises ReviewError to hold it (fees
         # unpaid, kiosk.services.payments). None: nothing holds it ([payment] kind = none).
         self.release_gate: Callable[[ReviewSession], None] | None = None
+        # Set by kiosk.app when [export] is configured: hands an approved application on.
+        self.handover: Callable[[int], None] | None = None
 
     @contextlib.contextmanager
     def errors_shown(self, where: str) -> Iterator[None]:

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from kiosk.domain.ticket import TicketState
 from kiosk.storage.engine import transaction
-from kiosk.storage.schema import applications, services, tickets
+from kiosk.storage.schema import application_exports, applications, services, tickets
 
 __all__ = ["Figures", "figures"]
 
@@ -31,6 +31,8 @@ class Figures:
     mean_service_seconds: dict[str, float] = field(default_factory=dict)
     # (form id, language, status) -> n
     applications: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    # (core system, form id) -> (applications handed on as data, fields not re-keyed)
+    handed_on: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
 
 
 def figures(engine: Engine, first_day: date, last_day: date) -> Figures:
@@ -51,6 +53,17 @@ def figures(engine: Engine, first_day: date, last_day: date) -> Figures:
                    applications.c.submitted_at)
             .where(applications.c.submitted_at >= start, applications.c.submitted_at < end)
         ).all()
+        export_rows = connection.execute(
+            select(application_exports.c.system, application_exports.c.form_id,
+                   application_exports.c.fields, application_exports.c.exported_at)
+            .where(application_exports.c.exported_at >= start,
+                   application_exports.c.exported_at < end)
+        ).all()
+    handed_on: dict[tuple[str, str], tuple[int, int]] = {}
+    for row in export_rows:
+        if first_day <= _local_date(row.exported_at) <= last_day:
+            count, fields = handed_on.get((row.system, row.form_id), (0, 0))
+            handed_on[(row.system, row.form_id)] = (count + 1, fields + row.fields)
     issued: Counter[str] = Counter()
     by_state: Counter[tuple[str, str]] = Counter()
     waits: dict[str, list[float]] = {}
@@ -71,7 +84,7 @@ def figures(engine: Engine, first_day: date, last_day: date) -> Figures:
         tickets_issued=dict(issued), tickets_by_state=dict(by_state),
         mean_wait_seconds={code: sum(v) / len(v) for code, v in waits.items()},
         mean_service_seconds={code: sum(v) / len(v) for code, v in serves.items()},
-        applications=dict(apps),
+        applications=dict(apps), handed_on=handed_on,
     )
 
 

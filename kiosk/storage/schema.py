@@ -30,6 +30,7 @@ from sqlalchemy.types import TypeDecorator
 __all__ = [
     "application_corrections",
     "application_events",
+    "application_exports",
     "applications",
     "audit_heads",
     "counters",
@@ -238,4 +239,21 @@ payments = Table(
     Column("day", Date, nullable=False),                # the local business day (日計)
     Column("refunded_day", Date, nullable=True),
     Index("ix_payments_day", "day", "status"),
+)
+
+
+# What each approved application handed on to which core system (kiosk.services.handover):
+# one row per application and system, written after the export's manifest is in place, so a
+# rerun exports nothing twice; ``fields`` counts the values the core system need not re-key.
+application_exports = Table(
+    "application_exports", metadata,
+    Column("id", _Id, primary_key=True),
+    Column("application_id", _Id, ForeignKey("applications.id"), nullable=False),
+    Column("system", String(32), nullable=False),
+    Column("form_id", String(100), nullable=False),
+    Column("manifest", String(200), nullable=False),
+    Column("fields", Integer, nullable=False),
+    Column("exported_at", _Time, nullable=False),
+    UniqueConstraint("application_id", "system", name="uq_application_exports_application"),
+    Index("ix_application_exports_exported_at", "exported_at"),
 )
