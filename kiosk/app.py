@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
+import logging
 import platform
 import shutil
 import sys
@@ -23,6 +24,8 @@ from devices.notify.line_notifier import LineNotifier
 from devices.notify.smtp_notifier import SmtpNotifier
 from devices.printer.cups_printer import CupsPrinter
 from devices.printer.folder_printer import FolderPrinter
+from devices.register.csv_extract import CsvRegister
+from devices.register.synthetic import SyntheticRegister
 from devices.smartcard.card_reader import CardIdentityReader, load_issuer_key
 from devices.smartcard.pcsc_transport import PcscSlot
 from devices.smartcard.reader_monitor import ReaderMonitor
@@ -44,7 +47,7 @@ from kiosk.config import Config
 from kiosk.deploy.provenance import build_flavour, file_checksum, probe_build
 from kiosk.doctor import Check, Status, guarded
 from kiosk.domain.ticket import QueueChanged
-from kiosk.errors import ConfigError, DeviceError
+from kiosk.errors import ConfigError, DeviceError, UserFacingError
 from kiosk.events import EventBus
 from kiosk.feed.http_transport import HttpFeedTransport
 from kiosk.feed.keys import load_key
@@ -59,6 +62,7 @@ from kiosk.ports import (
     Notifier,
     Printer,
     ReadingProposer,
+    ResidentRegister,
     Speaker,
     SystemClock,
     Translator,
@@ -68,6 +72,7 @@ from kiosk.services.applications import SubmissionService
 from kiosk.services.captions import Conversation
 from kiosk.services.feed_publisher import FeedPublisher
 from kiosk.services.queue import QueueService
+from kiosk.services.resident_lookup import ResidentLookup
 from kiosk.services.retention import PeriodicJob, purge_finished
 from kiosk.services.review import ReviewService
 from kiosk.services.setup import ensure_services
@@ -78,6 +83,7 @@ from kiosk.storage.engine import make_engine, probe_clock, probe_database
 from kiosk.storage.listener import QueueListener
 from kiosk.storage.migrate import probe_schema
 from kiosk.storage.outbox import Outbox
+from kiosk.storage.register_view import SqlViewRegister
 from kiosk.storage.sealing import AnswerSealer, load_answers_key
 
 if TYPE_CHECKING:
@@ -87,12 +93,15 @@ if TYPE_CHECKING:
     from kiosk.audit.report import UsageReport
     from kiosk.procedures.session import FormSession
 
+_log = logging.getLogger(__name__)
+
 __all__ = [
     "Services",
     "build_captioner",
     "build_card_monitor",
     "build_conversation",
     "build_identity_reader",
+    "build_register",
     "build_services",
     "build_speaker",
     "build_translator",
@@ -143,6 +152,8 @@ class Services:
     # Visitors who said on the ticket page that they stepped out (pulled from the web host).
     stepped_out: SteppedOut = field(default_factory=SteppedOut)
     turn_alerts: TurnAlerts | None = None    # "your turn is near" (e-mail, LINE), if configured
+    # Resident lookup in the register (clerk PCs); its register is None where none is set.
+    resident_lookup: ResidentLookup | None = None
     _background: list[Startable] = field(default_factory=list)
 
     def start_background(self) -> None:
@@ -206,6 +217,10 @@ class Services:
         close_speaker = getattr(self.speaker, "close", None)
         if callable(close_speaker):
             close_speaker()
+        close_register = getattr(self.resident_lookup and self.resident_lookup.register,
+                                 "close", None)
+        if callable(close_register):
+            close_register()
         close_usage = getattr(self.usage, "close", None)
         if callable(close_usage):
             close_usage()
@@ -312,10 +327,64 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
                         reading=OpenJTalkReadings(),
                         conversation=build_conversation(config, storage, events, clock,
                                                         translator, key, usage),
-                        stepped_out=SteppedOut(events), turn_alerts=build_turn_alerts(config))
+                        stepped_out=SteppedOut(events), turn_alerts=build_turn_alerts(config),
+                        resident_lookup=ResidentLookup(
+                            _register_or_none(config, demo), storage.lookup_grants,
+                            storage.staff, clock, usage, limit=config.register.limit))
     except BaseException:
         storage.close()
         raise
+
+
+def build_register(config: Config, *, demo: bool = False) -> ResidentRegister | None:
+    """The resident register of a clerk PC (the demo's synthetic one by default), or ``None``:
+    never on a tablet, a board or the web host, whatever ``[register]`` says.
+
+    Raises:
+        ConfigError: ``[register]`` lacks what its kind needs.
+        DeviceError: the CSV extract cannot be read.
+    """
+    if config.device.role not in ("clerk", "demo"):
+        return None
+    settings = config.register
+    kind = "synthetic" if demo and settings.kind == "none" else settings.kind
+    if kind == "csv":
+        if settings.path is None or settings.mapping is None:
+            raise ConfigError(S_('[register] kind = "csv" needs path (the extract) and mapping '
+                                 "(its column mapping file)."))
+        return CsvRegister(settings.path, settings.mapping)
+    if kind == "sql":
+        if not settings.url:
+            raise ConfigError(S_('[register] kind = "sql" needs url (the copy database).'))
+        return SqlViewRegister(settings.url)
+    return SyntheticRegister() if kind == "synthetic" else None
+
+
+def _register_or_none(config: Config, demo: bool) -> ResidentRegister | None:
+    """The register, or ``None`` with a log line when its extract cannot be read: the desk
+    still starts (calls, reviews), the lookup tab says so, and ``kiosk doctor`` names why."""
+    try:
+        return build_register(config, demo=demo)
+    except DeviceError as exc:
+        _log.warning("resident register unavailable: %s", exc.english())
+        return None
+
+
+def _register_checks(config: Config) -> list[Check]:
+    if config.device.role not in ("clerk", "demo") or config.register.kind == "none":
+        return []
+    try:
+        register = build_register(config)
+    except UserFacingError as exc:
+        return [Check("register", Status.FAIL, exc.english(),
+                      "check [register] and the extract (kiosk register load FILE --mapping MAP)")]
+    assert register is not None
+    try:
+        return list(register.probe())
+    finally:
+        close = getattr(register, "close", None)
+        if callable(close):
+            close()
 
 
 def build_ticket_links(config: Config, *, demo: bool = False) -> TicketLinks | None:
@@ -420,6 +489,7 @@ def doctor_checks(config: Config) -> list[Check]:
     checks += guarded("clock.skew", lambda: probe_clock(config.database_url, SystemClock().now))
     checks += guarded("conversation", lambda: _conversation_checks(config))
     checks += guarded("card.pcsc", lambda: _card_checks(config))
+    checks += guarded("register", lambda: _register_checks(config))
     checks += guarded("printer.ready", lambda: build_printer(config).probe())
     bcp47 = [language(code).bcp47 for code in config.ui.languages]
     checks += guarded("speech", lambda: probe_voices(bcp47))

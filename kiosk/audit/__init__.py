@@ -52,6 +52,11 @@ clerk approves, returns or  ``ApplicationActed(staff=3, application=41,      cle
 finishes an application     action="approved"|"returned"|"finished",         ``ReviewService``
                             reason="document_needed")`` (the fixed reason
                             key of a return)
+clerk looks a resident up   ``RegisterSearched(staff=3, key="kana",         clerk PC
+in the register             found=2, residents=("100000007", ...))`` /       ``ResidentLookup``
+                            ``RegisterViewed(staff=3, resident="100000007",
+                            part="household"|"honseki"|"fill")``: the
+                            宛名番号 only, never what was typed or shown
 form printed at the desk    ``PrintDone(kind="form", ok=True, pages=1)`` /   clerk PC
                             ``PrintDone("form", False, 0, reason=...)``      ``ReviewService``
 ticket slip printed (or     ``PrintDone(kind="slip", ok=True, pages=1)`` /   tablet
@@ -113,6 +118,8 @@ from kiosk.audit.events import (
     PinOutcome,
     PrintDone,
     ProceduresChosen,
+    RegisterSearched,
+    RegisterViewed,
     SessionEnded,
     SessionStarted,
     SoftwareStarted,
@@ -151,6 +158,8 @@ __all__ = [
     "PinOutcome",
     "PrintDone",
     "ProceduresChosen",
+    "RegisterSearched",
+    "RegisterViewed",
     "SessionEnded",
     "SessionStarted",
     "SoftwareStarted",

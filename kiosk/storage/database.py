@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from kiosk.ports import Clock
 from kiosk.storage.application_store import ApplicationStore
 from kiosk.storage.engine import is_sqlite, make_engine
+from kiosk.storage.lookup_grants import LookupGrantStore
 from kiosk.storage.migrate import ensure_schema
 from kiosk.storage.queue_store import QueueStore
 from kiosk.storage.staff_store import StaffStore
@@ -24,6 +25,7 @@ class Storage:
     queue: QueueStore
     applications: ApplicationStore
     staff: StaffStore
+    lookup_grants: LookupGrantStore    # who may look residents up in the register
 
     @property
     def shared(self) -> bool:
@@ -56,4 +58,5 @@ def open_storage(url: str, clock: Clock, *, auto_upgrade: bool | None = None,
         engine.dispose()
         raise
     return Storage(engine=engine, queue=QueueStore(engine, clock),
-                   applications=ApplicationStore(engine, clock), staff=StaffStore(engine, clock))
+                   applications=ApplicationStore(engine, clock), staff=StaffStore(engine, clock),
+                   lookup_grants=LookupGrantStore(engine, clock))

@@ -34,6 +34,7 @@ __all__ = [
     "audit_heads",
     "counters",
     "daily_numbers",
+    "lookup_grants",
     "metadata",
     "services",
     "staff",
@@ -214,4 +215,18 @@ audit_heads = Table(
     Column("mac", String(64), nullable=False),
     Column("sealed_at", _Time, nullable=False),
     UniqueConstraint("device", "epoch", name="uq_audit_heads_device_epoch"),
+)
+
+# Who may look residents up in the register (kiosk.services.resident_lookup): one row per
+# grant, valid through ``expires_on`` (the fiscal year's last day, 31 March) unless revoked.
+lookup_grants = Table(
+    "lookup_grants", metadata,
+    Column("id", _Id, primary_key=True),
+    Column("staff_id", _Id, ForeignKey("staff.id"), nullable=False, index=True),
+    Column("honseki", Boolean, nullable=False, server_default="0"),   # 本籍 and 筆頭者 too
+    Column("granted_by", _Id, ForeignKey("staff.id"), nullable=True),
+    Column("granted_at", _Time, nullable=False),
+    Column("expires_on", Date, nullable=False),
+    Column("revoked_by", _Id, ForeignKey("staff.id"), nullable=True),
+    Column("revoked_at", _Time, nullable=True),
 )

@@ -35,14 +35,16 @@ __all__ = ["ReviewPanel", "staff_message"]
 
 _PROVENANCE = {Provenance.CARD: S_("card"), Provenance.CITIZEN: S_("citizen"),
                Provenance.CLERK: S_("clerk"), Provenance.DEFAULT: S_("default"),
-               Provenance.VISIT: S_("visit")}
+               Provenance.VISIT: S_("visit"), Provenance.REGISTER: S_("resident register")}
 # What the replaced value was, by where it came from: the clerk must not read "card" for a
 # value the citizen typed.
 _ORIGINAL = {Provenance.CARD: S_("Before the correction (from the card): {value}"),
              Provenance.CITIZEN: S_("Before the correction (entered by the citizen): {value}"),
              Provenance.CLERK: S_("Before the correction (entered by a clerk): {value}"),
              Provenance.DEFAULT: S_("Before the correction (the form's default): {value}"),
-             Provenance.VISIT: S_("Before the correction (from the visit): {value}")}
+             Provenance.VISIT: S_("Before the correction (from the visit): {value}"),
+             Provenance.REGISTER: S_("Before the correction (from the resident register): "
+                                     "{value}")}
 # Short names of the return reasons for the clerk's list; the full text the citizen reads is
 # shown under it.
 _RETURN_NAMES = {"missing_information": S_("Information missing"),
