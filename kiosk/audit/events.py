@@ -316,10 +316,11 @@ class ClerkEdited(UsageEvent):
 @dataclass(frozen=True, slots=True)
 class RegisterSearched(UsageEvent):
     """A clerk searched the register by ``key`` (``id``, ``birth``, ``kana``, ``name``);
-    ``residents`` are the 宛名番号 of the matches shown."""
+    ``residents`` are the 宛名番号 of the matches shown. ``staff`` None: IT's ``kiosk register
+    find`` on the command line."""
 
     KIND: ClassVar[str] = "register.searched"
-    staff: int
+    staff: int | None
     key: str
     found: int
     residents: tuple[str, ...] = ()
