@@ -200,6 +200,10 @@ class ReviewPanel(QWidget):
             lines.append(self._tr(template, value=item.original))
         if item.reason:
             lines.append(self._tr(S_("Reason: {reason}"), reason=item.reason))
+        if item.register_value:
+            # Beside the card's (or a clerk's) value: the register differs; the clerk decides.
+            lines.append(self._tr(S_("The resident register differs: {value}"),
+                                  value=item.register_value))
         if item.rare_characters:
             lines.append(self._tr(S_("外字? check: {chars}"),
                                   chars=" ".join(item.rare_characters)))
