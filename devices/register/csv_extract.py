@@ -31,6 +31,7 @@ __all__ = ["CsvRegister", "ExtractLoad", "RowIssue", "read_extract"]
 _JUKI = EraStyle(codes=dict(JUKI_CODES))
 _SEX = {"1": "1", "2": "2", "男": "1", "女": "2", "男性": "1", "女性": "2"}
 _ID = re.compile(r"^\d{1,20}$")
+_KATAKANA = re.compile("[\u30a1-\u30fe]+(?:\u3000[\u30a1-\u30fe]+)*")
 _STALE_S = 36 * 3600      # a nightly extract older than a day and a half was not refreshed
 
 # Why a row was left out: the code IT reads on the terminal, the message in Japanese.
@@ -83,6 +84,7 @@ def read_extract(path: Path, mapping: Mapping) -> ExtractLoad:
     text, encoding = _decode(raw, mapping.encoding)
     rows = csv.reader(io.StringIO(text, newline=""))
     columns, names = _resolve(path, mapping, rows)
+    undecodable = "\ufffd" in text     # then each row is checked for the replaced bytes
     residents: list[Resident] = []
     issues: list[RowIssue] = []
     seen: set[str] = set()
@@ -92,7 +94,7 @@ def read_extract(path: Path, mapping: Mapping) -> ExtractLoad:
         if not any(cell.strip() for cell in row):
             continue
         count += 1
-        resident, issue = _resident(row, columns, names, line)
+        resident, issue = _resident(row, columns, names, line, undecodable)
         if issue is None and resident is not None and resident.id in seen:
             issue = RowIssue(line, "duplicate", names["id"])
         if issue is not None:
@@ -136,19 +138,20 @@ def _resolve(path: Path, mapping: Mapping,
 
 
 def _resident(row: list[str], columns: dict[str, int], names: dict[str, str],
-              line: int) -> tuple[Resident | None, RowIssue | None]:
+              line: int, undecodable: bool) -> tuple[Resident | None, RowIssue | None]:
     if max(columns.values()) >= len(row):
         return None, RowIssue(line, "columns")
     cell = {item: row[index].strip() for item, index in columns.items()}
-    if any("\ufffd" in value for value in cell.values()):
+    if undecodable and any("\ufffd" in value for value in cell.values()):
         return None, RowIssue(line, "encoding")
     for item, ok in (("id", bool(_ID.match(cell["id"]))), ("household", bool(cell["household"])),
                      ("name", bool(cell["name"])), ("relation", bool(cell["relation"])),
                      ("sex", cell["sex"] in _SEX)):
         if not ok:
             return None, RowIssue(line, item, names[item])
-    kana = normalize_reading(cell["kana"])
-    if not kana or not all("\u30a1" <= c <= "\u30fe" or c == "\u3000" for c in kana):
+    # Most extracts already hold normalised katakana: only other text goes through folding.
+    kana = cell["kana"] if _KATAKANA.fullmatch(cell["kana"]) else normalize_reading(cell["kana"])
+    if not _KATAKANA.fullmatch(kana):
         return None, RowIssue(line, "kana", names["kana"])
     birth = _birth_date(cell["birth_date"])
     if birth is None:

@@ -81,16 +81,23 @@ class ResidentQuery:
         return f"ResidentQuery({self.kind.value})"
 
 
+def _nfkc(text: str) -> str:
+    # The check is cheaper than the normalisation, and most register text is normalised.
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC",
+                                                                                       text)
+
+
 def fold_name(text: str) -> str:
     """A name as the index keys it: NFKC, no spaces or variation selectors, 異体字 folded."""
-    cleaned = _SELECTORS.sub("", unicodedata.normalize("NFKC", text))
+    # Spaces first: NFKC turns U+3000 into a space, so a name with one is never "normalised".
+    cleaned = _nfkc(_SELECTORS.sub("", _SPACES.sub("", text)))
     return _SPACES.sub("", cleaned).translate(VARIANT_TABLE)
 
 
 def fold_kana(text: str) -> str:
     """A reading as the index keys it: full-width katakana (hiragana and ｶﾅ folded), no
     spaces."""
-    return _SPACES.sub("", to_katakana(unicodedata.normalize("NFKC", text)))
+    return _SPACES.sub("", to_katakana(_nfkc(_SPACES.sub("", text))))
 
 
 def parse_query(text: str) -> ResidentQuery:
