@@ -54,7 +54,7 @@ def verdict(ok: bool) -> str:
 
 def typed_queries(residents: list[Resident], count: int, seed: int = 7) -> list[str]:
     """What clerks type, in a realistic mix: ids, both date forms, hiragana, names."""
-    rng = random.Random(seed)  # noqa: S311 - a benchmark's sample
+    rng = random.Random(seed)
     queries = []
     for index in range(count):
         one = rng.choice(residents)
