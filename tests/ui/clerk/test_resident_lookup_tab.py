@@ -16,6 +16,7 @@ from kiosk.services.resident_lookup import ResidentLookup
 from kiosk.services.staff import StaffService
 from kiosk.services.visit import stored_answers
 
+from ..clipping import clipped_texts
 from .conftest import PASSWORD
 
 pytestmark = pytest.mark.gui
@@ -110,3 +111,17 @@ def test_lock__values_shown__cleared(qtbot, window, lookup):
 
     tab = window.resident_lookup
     assert (tab.results.rowCount(), tab.members.rowCount(), tab.query.text()) == (0, 0, "")
+
+
+def test_lookup_tab__desk_size__every_text_shown_whole(qtbot, window, lookup):
+    service, admin = lookup
+    service.grant("clerk1", by=admin, honseki=True)
+    window.resize(1400, 900)
+    _login(qtbot, window)
+    window.tabs.setCurrentWidget(window.resident_lookup)
+    window.resident_lookup.search("100000012")
+    qtbot.waitExposed(window)
+
+    assert window.resident_lookup.members.rowCount() >= 1
+    # The layout settles on the next turns of the event loop; then nothing may be cut off.
+    qtbot.waitUntil(lambda: clipped_texts(window.resident_lookup) == [], timeout=3000)
