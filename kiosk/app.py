@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
+import logging
 import platform
 import shutil
 import sys
@@ -27,6 +28,8 @@ from devices.payment.http_terminal import HttpTerminal
 from devices.payment.simulated_terminal import SimulatedTerminal
 from devices.printer.cups_printer import CupsPrinter
 from devices.printer.folder_printer import FolderPrinter
+from devices.register.csv_extract import CsvRegister
+from devices.register.synthetic import SyntheticRegister
 from devices.smartcard.card_reader import CardIdentityReader, load_issuer_key
 from devices.smartcard.pcsc_transport import PcscSlot
 from devices.smartcard.reader_monitor import ReaderMonitor
@@ -48,7 +51,7 @@ from kiosk.config import Config
 from kiosk.deploy.provenance import build_flavour, file_checksum, probe_build
 from kiosk.doctor import Check, Status, guarded
 from kiosk.domain.ticket import QueueChanged
-from kiosk.errors import ConfigError, DeviceError
+from kiosk.errors import ConfigError, DeviceError, UserFacingError
 from kiosk.events import EventBus
 from kiosk.feed.http_transport import HttpFeedTransport
 from kiosk.feed.keys import load_key
@@ -66,6 +69,7 @@ from kiosk.ports import (
     PaymentTerminal,
     Printer,
     ReadingProposer,
+    ResidentRegister,
     Speaker,
     SystemClock,
     Translator,
@@ -77,6 +81,7 @@ from kiosk.services.feed_publisher import FeedPublisher
 from kiosk.services.handover import HandoverService
 from kiosk.services.payments import PaymentService
 from kiosk.services.queue import QueueService
+from kiosk.services.resident_lookup import ResidentLookup
 from kiosk.services.retention import PeriodicJob, purge_finished
 from kiosk.services.review import ReviewService
 from kiosk.services.setup import ensure_services
@@ -88,6 +93,7 @@ from kiosk.storage.export_store import ExportStore
 from kiosk.storage.listener import QueueListener
 from kiosk.storage.migrate import probe_schema
 from kiosk.storage.outbox import Outbox
+from kiosk.storage.register_view import SqlViewRegister
 from kiosk.storage.sealing import AnswerSealer, load_answers_key
 
 if TYPE_CHECKING:
@@ -97,6 +103,8 @@ if TYPE_CHECKING:
     from kiosk.audit.report import UsageReport
     from kiosk.procedures.receipt import Receipt
     from kiosk.procedures.session import FormSession
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "Services",
@@ -108,6 +116,7 @@ __all__ = [
     "build_identity_reader",
     "build_payment_terminal",
     "build_payments",
+    "build_register",
     "build_services",
     "build_speaker",
     "build_translator",
@@ -161,6 +170,8 @@ class Services:
     turn_alerts: TurnAlerts | None = None    # "your turn is near" (e-mail, LINE), if configured
     payments: PaymentService | None = None   # fees at the counter; None: [payment] kind = none
     handover: HandoverService | None = None  # [export]: approved applications to core systems
+    # Resident lookup in the register (clerk PCs); its register is None where none is set.
+    resident_lookup: ResidentLookup | None = None
     _background: list[Startable] = field(default_factory=list)
 
     def start_background(self) -> None:
@@ -224,6 +235,10 @@ class Services:
         close_speaker = getattr(self.speaker, "close", None)
         if callable(close_speaker):
             close_speaker()
+        close_register = getattr(self.resident_lookup and self.resident_lookup.register,
+                                 "close", None)
+        if callable(close_register):
+            close_register()
         close_usage = getattr(self.usage, "close", None)
         if callable(close_usage):
             close_usage()
@@ -337,7 +352,10 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
                                                         translator, key, usage),
                         stepped_out=SteppedOut(events), turn_alerts=build_turn_alerts(config),
                         payments=build_payments(config, storage, review, usage, catalog),
-                        handover=handover)
+                        handover=handover,
+                        resident_lookup=ResidentLookup(
+                            _register_or_none(config, demo), storage.lookup_grants,
+                            storage.staff, clock, usage, limit=config.register.limit))
     except BaseException:
         storage.close()
         raise
@@ -402,6 +420,57 @@ def build_handover(config: Config, storage: Storage, sealer: AnswerSealer, catal
                           first=str(problems[0]) if problems else f"systems: {unknown[0]}")
     return HandoverService(ExportStore(storage.engine, clock), storage.applications, sealer,
                            catalog, mappings, spool, clock, usage, config.export.systems)
+
+
+def build_register(config: Config, *, demo: bool = False) -> ResidentRegister | None:
+    """The resident register of a clerk PC (the demo's synthetic one by default), or ``None``:
+    never on a tablet, a board or the web host, whatever ``[register]`` says.
+
+    Raises:
+        ConfigError: ``[register]`` lacks what its kind needs.
+        DeviceError: the CSV extract cannot be read.
+    """
+    if config.device.role not in ("clerk", "demo"):
+        return None
+    settings = config.register
+    kind = "synthetic" if demo and settings.kind == "none" else settings.kind
+    if kind == "csv":
+        if settings.path is None or settings.mapping is None:
+            raise ConfigError(S_('[register] kind = "csv" needs path (the extract) and mapping '
+                                 "(its column mapping file)."))
+        return CsvRegister(settings.path, settings.mapping)
+    if kind == "sql":
+        if not settings.url:
+            raise ConfigError(S_('[register] kind = "sql" needs url (the copy database).'))
+        return SqlViewRegister(settings.url)
+    return SyntheticRegister() if kind == "synthetic" else None
+
+
+def _register_or_none(config: Config, demo: bool) -> ResidentRegister | None:
+    """The register, or ``None`` with a log line when its extract cannot be read: the desk
+    still starts (calls, reviews), the lookup tab says so, and ``kiosk doctor`` names why."""
+    try:
+        return build_register(config, demo=demo)
+    except DeviceError as exc:
+        _log.warning("resident register unavailable: %s", exc.english())
+        return None
+
+
+def _register_checks(config: Config) -> list[Check]:
+    if config.device.role not in ("clerk", "demo") or config.register.kind == "none":
+        return []
+    try:
+        register = build_register(config)
+    except UserFacingError as exc:
+        return [Check("register", Status.FAIL, exc.english(),
+                      "check [register] and the extract (kiosk register load FILE --mapping MAP)")]
+    assert register is not None
+    try:
+        return list(register.probe())
+    finally:
+        close = getattr(register, "close", None)
+        if callable(close):
+            close()
 
 
 def build_ticket_links(config: Config, *, demo: bool = False) -> TicketLinks | None:
@@ -513,6 +582,7 @@ def doctor_checks(config: Config) -> list[Check]:
     checks += guarded("clock.skew", lambda: probe_clock(config.database_url, SystemClock().now))
     checks += guarded("conversation", lambda: _conversation_checks(config))
     checks += guarded("card.pcsc", lambda: _card_checks(config))
+    checks += guarded("register", lambda: _register_checks(config))
     checks += guarded("printer.ready", lambda: build_printer(config).probe())
     checks += guarded("payment.terminal", lambda: _payment_checks(config))
     bcp47 = [language(code).bcp47 for code in config.ui.languages]

@@ -37,6 +37,7 @@ __all__ = [
     "ModelsConfig",
     "PaymentConfig",
     "PrinterConfig",
+    "RegisterConfig",
     "SpeechConfig",
     "StaffConfig",
     "UiConfig",
@@ -214,6 +215,23 @@ class ExportConfig:
 
 
 @dataclass(frozen=True)
+class RegisterConfig:
+    """The read-only resident register the clerk looks residents up in (clerk PCs only).
+
+    ``csv``: the nightly extract at ``path`` read through the TOML ``mapping``, held in
+    memory; ``sql``: the view ``kiosk_residents`` of a copy database at ``url`` (a read-only
+    user); ``synthetic``: made-up residents (training); ``none``: no lookup. The demo uses
+    ``synthetic`` unless another kind is set.
+    """
+
+    kind: Literal["none", "csv", "sql", "synthetic"] = "none"
+    path: Path | None = None          # csv: the extract IT drops nightly
+    mapping: Path | None = None       # csv: which column holds what
+    url: str = field(default="", repr=False)   # sql: the copy database (may hold a password)
+    limit: int = 50                   # residents shown per search at most
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration of one device."""
 
@@ -230,6 +248,7 @@ class Config:
     web: WebConfig = field(default_factory=WebConfig)
     payment: PaymentConfig = field(default_factory=PaymentConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
+    register: RegisterConfig = field(default_factory=RegisterConfig)
     source: Path | None = None        # the file it was read from, for messages
 
     @property
@@ -273,6 +292,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "web": WebConfig,
     "payment": PaymentConfig,
     "export": ExportConfig,
+    "register": RegisterConfig,
 }
 
 

@@ -16,6 +16,8 @@ from typing import Protocol, runtime_checkable
 from kiosk.doctor import Check
 from kiosk.domain.identity import CardStatus, Identity, MyNumber
 from kiosk.domain.payment import ChargeRequest, ChargeResult
+from kiosk.domain.resident import Household, Resident
+from kiosk.domain.resident_query import ResidentQuery
 from kiosk.errors import DeviceError
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "Printer",
     "Probe",
     "ReadingProposer",
+    "ResidentRegister",
     "Speaker",
     "SystemClock",
     "TerminalTimeout",
@@ -311,4 +314,26 @@ class ApplicationExport(Probe, Protocol):
 
     def forget_all(self, keys: Sequence[str]) -> None:
         """Drop what the adapter kept to finish these batches (once they are recorded)."""
+
+
+class ResidentRegister(Probe, Protocol):
+    """The read-only resident register (住民記録) the clerk looks residents up in: a nightly
+    CSV extract held in memory, a SQL view on a copy database, or the demo's synthetic one.
+
+    Nothing here writes to the register, logs a value, or is ever built on a tablet; the use
+    case (:mod:`kiosk.services.resident_lookup`) checks the clerk's right and writes the usage
+    log.
+    """
+
+    def find(self, query: ResidentQuery, limit: int = 50) -> Sequence[Resident]:
+        """Up to ``limit`` residents matching ``query`` (by 宛名番号, birth date, reading or
+        folded name, the last two from their start), in 宛名番号 order."""
+        ...
+
+    def resident(self, resident_id: str) -> Resident | None:
+        """The resident with this 宛名番号, or ``None``."""
+        ...
+
+    def household(self, resident_id: str) -> Household | None:
+        """The household of the resident with this 宛名番号 (世帯主 first), or ``None``."""
         ...

@@ -55,6 +55,11 @@ finishes an application     action="approved"|"returned"|"finished",         ``R
 approved application        ``DataHandedOn(application=41, system="juki",    clerk PC, or
 handed on to a core system  form="idou", fields=16)``: once per system       ``kiosk export``
                             (exactly once, with the store's row)             ``HandoverService``
+clerk looks a resident up   ``RegisterSearched(staff=3, key="kana",         clerk PC
+in the register             found=2, residents=("100000007", ...))`` /       ``ResidentLookup``
+                            ``RegisterViewed(staff=3, resident="100000007",
+                            part="household"|"honseki"|"fill")``: the
+                            宛名番号 only, never what was typed or shown
 form printed at the desk    ``PrintDone(kind="form", ok=True, pages=1)`` /   clerk PC
                             ``PrintDone("form", False, 0, reason=...)``      ``ReviewService``
 ticket slip printed (or     ``PrintDone(kind="slip", ok=True, pages=1)`` /   tablet
@@ -122,6 +127,8 @@ from kiosk.audit.events import (
     PinOutcome,
     PrintDone,
     ProceduresChosen,
+    RegisterSearched,
+    RegisterViewed,
     SessionEnded,
     SessionStarted,
     SoftwareStarted,
@@ -162,6 +169,8 @@ __all__ = [
     "PinOutcome",
     "PrintDone",
     "ProceduresChosen",
+    "RegisterSearched",
+    "RegisterViewed",
     "SessionEnded",
     "SessionStarted",
     "SoftwareStarted",

@@ -37,6 +37,8 @@ __all__ = [
     "PinOutcome",
     "PrintDone",
     "ProceduresChosen",
+    "RegisterSearched",
+    "RegisterViewed",
     "SessionEnded",
     "SessionStarted",
     "SoftwareStarted",
@@ -310,6 +312,35 @@ class ClerkEdited(UsageEvent):
     fields: int
 
 
+# ---------------------------------------------------------------- the resident register
+# Who looked which resident up when: the 宛名番号 only (the register's own id), never what was
+# typed or shown (a name, a birth date, an address, a 本籍).
+@dataclass(frozen=True, slots=True)
+class RegisterSearched(UsageEvent):
+    """A clerk searched the register by ``key`` (``id``, ``birth``, ``kana``, ``name``);
+    ``residents`` are the 宛名番号 of the matches shown. ``staff`` None: IT's ``kiosk register
+    find`` on the command line."""
+
+    KIND: ClassVar[str] = "register.searched"
+    staff: int | None
+    key: str
+    found: int
+    residents: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterViewed(UsageEvent):
+    """A clerk saw one resident's ``part`` (``household`` with its members' ids, ``honseki``)
+    or filled an application from it (``fill``, with ``application``)."""
+
+    KIND: ClassVar[str] = "register.viewed"
+    staff: int
+    resident: str
+    part: str
+    members: tuple[str, ...] = ()
+    application: int | None = None
+
+
 # ---------------------------------------------------------------- staff accounts
 # Never the login or password typed: a failed login names the account (its internal id) only
 # when the typed login exists, so a password typed into the login field never reaches the log.
@@ -476,6 +507,7 @@ EVENT_TYPES: dict[str, type[UsageEvent]] = {
         TicketCalled, TicketFinished, TicketTransferred, ClerkViewed, ClerkEdited, ApplicationActed,
         PaymentDone,
         DataHandedOn,
+        RegisterSearched, RegisterViewed,
         StaffLoggedIn, StaffLoginFailed, StaffLocked, StaffUnlocked, StaffChanged,
         SoftwareStarted, ConfigChanged, ErrorOccurred, DayAnchor, LogRecovered, LogPurged,
         LogSealed)

@@ -29,7 +29,7 @@ __all__ = ["main"]
 _COMMAND_GROUPS = {
     "audit": "audit", "board": "board", "card": "card", "clerk": "clerk", "db": "db",
     "demo": "demo", "deploy": "deploy", "doctor": "doctor", "export": "export", "forms": "forms",
-    "i18n": "i18n_commands", "models": "models", "payments": "payments",
+    "i18n": "i18n_commands", "models": "models", "payments": "payments", "register": "register",
     "screenshots": "screenshots", "staff": "staff",
     "start": "start", "tablet": "tablet", "web": "web",
 }

@@ -43,7 +43,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
         if not services.storage.shared:
             # The demo clerk (shown on the login screen) only on the demo's own database, never
             # on a city hall's shared one: its password is in the README.
-            StaffService(services.storage.staff, services.usage).ensure_demo_account()
+            demo_clerk = StaffService(services.storage.staff, services.usage).ensure_demo_account()
+            if services.resident_lookup is not None:    # the synthetic register, to try
+                services.resident_lookup.grant_for_demo(demo_clerk)
         services.start_background()   # the board and the clerk follow the tablet live
         return run_demo(services, doctor_checks(services.config), quit_after=args.quit_after,
                         report=args.report, screenshot=args.screenshot)

@@ -1,4 +1,6 @@
-"""``kiosk staff``: add, list, disable, enable, unlock staff accounts and reset a password.
+"""``kiosk staff``: add, list, disable, enable, unlock staff accounts and reset a password;
+grant, revoke and list the resident-register lookup right (``grant-lookup``, ``revoke-lookup``,
+``lookup-rights``).
 
 Every command first asks for the staff ID and password of an admin (``unlock`` and ``list``:
 a supervisor or an admin), on the terminal, or with ``--stdin`` one per line on standard input;
@@ -24,8 +26,10 @@ from kiosk.domain.staff import Role, StaffMember
 from kiosk.errors import UserFacingError
 from kiosk.i18n import S_
 from kiosk.ports import SystemClock
+from kiosk.services.resident_lookup import ResidentLookup
 from kiosk.services.staff import NotAllowedError, StaffService, login_policy
 from kiosk.storage.engine import make_engine
+from kiosk.storage.lookup_grants import LookupGrantStore
 from kiosk.storage.migrate import ensure_schema
 from kiosk.storage.staff_store import StaffStore
 
@@ -62,7 +66,17 @@ def register(subparsers: Any) -> None:
         command = commands.add_parser(name, help=text)
         command.add_argument("login")
         command.set_defaults(handler=handler)
-    for command in (add, listing, *(commands.choices[name] for name in
+    grant = commands.add_parser("grant-lookup", help="let an account look residents up in "
+                                "the register until 31 March (an admin)")
+    grant.add_argument("login")
+    grant.add_argument("--honseki", action="store_true", help="also the 本籍 and 筆頭者")
+    grant.set_defaults(handler=run_grant_lookup)
+    revoke = commands.add_parser("revoke-lookup", help="end an account's lookup right now")
+    revoke.add_argument("login")
+    revoke.set_defaults(handler=run_revoke_lookup)
+    rights = commands.add_parser("lookup-rights", help="list the valid lookup rights")
+    rights.set_defaults(handler=run_lookup_rights)
+    for command in (add, listing, grant, revoke, rights, *(commands.choices[name] for name in
                                     ("disable", "enable", "unlock", "password"))):
         command.add_argument("--stdin", "--password-stdin", dest="stdin", action="store_true",
                              help=stdin_help)
@@ -100,13 +114,22 @@ class _Answers:
 
 @contextmanager
 def _service(config: Config) -> Iterator[StaffService]:
+    with _opened(config) as (staff, _lookup):
+        yield staff
+
+
+@contextmanager
+def _opened(config: Config) -> Iterator[tuple[StaffService, ResidentLookup]]:
+    """The staff accounts, and the lookup grants on the same database and usage log."""
     engine = make_engine(config.database_url)
     clock = SystemClock()
     usage = UsageLog(config.audit_dir, f"{config.device.id}.cli", clock,
                      fsync=config.audit.fsync, retention_days=config.audit.retention_days)
     try:
         ensure_schema(engine, auto_upgrade=engine.dialect.name == "sqlite")
-        yield StaffService(StaffStore(engine, clock), usage, login_policy(config.staff))
+        store = StaffStore(engine, clock)
+        yield (StaffService(store, usage, login_policy(config.staff)),
+               ResidentLookup(None, LookupGrantStore(engine, clock), store, clock, usage))
     finally:
         usage.close()
         engine.dispose()
@@ -195,3 +218,39 @@ def run_password(args: argparse.Namespace, config: Config) -> int:
     return _as(_ADMINS, args, config, lambda staff, admin, answers:
                "new password set for "
                f"{staff.set_password(args.login, answers.new_password(), by=admin).login}")
+
+
+
+def _as_lookup(roles: frozenset[Role], args: argparse.Namespace, config: Config,
+               action: Callable[[ResidentLookup, StaffMember], str]) -> int:
+    """Like :func:`_as`, for the lookup right's commands."""
+    with _opened(config) as (staff, lookup):
+        if not staff.has_accounts():
+            raise NotAllowedError(_NO_ACCOUNT)
+        print(action(lookup, _log_in(staff, _Answers(args.stdin), roles)))
+    return 0
+
+
+def run_grant_lookup(args: argparse.Namespace, config: Config) -> int:
+    """Give an account the register lookup right until this fiscal year's end."""
+    def grant(lookup: ResidentLookup, admin: StaffMember) -> str:
+        right = lookup.grant(args.login, by=admin, honseki=args.honseki)
+        return (f"lookup granted to {args.login} until {right.expires_on.isoformat()}"
+                + (" (with 本籍)" if right.honseki else ""))
+
+    return _as_lookup(_ADMINS, args, config, grant)
+
+
+def run_revoke_lookup(args: argparse.Namespace, config: Config) -> int:
+    """End an account's register lookup right now."""
+    return _as_lookup(_ADMINS, args, config, lambda lookup, admin:
+                      f"lookup revoked for {args.login} "
+                      f"({lookup.revoke(args.login, by=admin)} grants ended)")
+
+
+def run_lookup_rights(args: argparse.Namespace, config: Config) -> int:
+    """List the valid lookup rights (a supervisor or an admin)."""
+    return _as_lookup(_SUPERVISORS, args, config, lambda lookup, _member: "\n".join(
+        f"{member.login:<20} until {grant.expires_on.isoformat()}"
+        f"{'  本籍' if grant.honseki else ''}" for member, grant in lookup.rights())
+        or "no lookup rights")

@@ -59,6 +59,7 @@ class Provenance(enum.StrEnum):
     CITIZEN = "citizen"    # typed or chosen by the citizen
     CLERK = "clerk"        # corrected by the clerk
     DEFAULT = "default"    # the form's default, untouched
+    REGISTER = "register"  # filled by the clerk from the resident register (住民記録)
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ class Provenance(enum.Enum):
     DEFAULT = "default"
     CITIZEN = "citizen"
     CLERK = "clerk"
+    REGISTER = "register"   # filled by the clerk from the resident register (住民記録)
 
 
 @dataclass(frozen=True)

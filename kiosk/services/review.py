@@ -105,7 +105,8 @@ STATUS_NAMES: Mapping[ApplicationStatus, str] = {
 _FROM_STORED = {StoredProvenance.CARD: Provenance.CARD,
                 StoredProvenance.CARD_UNVERIFIED: Provenance.CARD,
                 StoredProvenance.CITIZEN: Provenance.CITIZEN,
-                StoredProvenance.CLERK: Provenance.CLERK, StoredProvenance.DEFAULT: Provenance.DEFAULT}
+                StoredProvenance.CLERK: Provenance.CLERK, StoredProvenance.DEFAULT: Provenance.DEFAULT,
+                StoredProvenance.REGISTER: Provenance.REGISTER}
 _JSON_TYPES = frozenset({FieldType.MULTISELECT, FieldType.YES_NO, FieldType.CONSENT,
                          FieldType.NUMBER, FieldType.GROUP})
 
@@ -153,6 +154,7 @@ class ReviewField:
     rare_characters: tuple[str, ...] = ()   # 外字 candidates: check against the 住民票
     handwrite: tuple[str, ...] = ()         # no font draws them: write by hand on the paper
     card_unverified: bool = False           # from a card not verified against the issuer
+    register_value: str = ""    # the resident register's value, shown beside a differing one
 
     def __repr__(self) -> str:
         return f"ReviewField({self.field_id}, provenance={self.provenance}, value=<hidden>)"
@@ -194,6 +196,9 @@ class ReviewSession:
                       else StoredProvenance.CARD)
         self.last_print_report: Any = None
         self.last_job = ""
+        # field id -> the register's value for a field the card (or a clerk) answered: shown
+        # beside it when they differ, never written over it. On this screen only, not stored.
+        self._register_beside: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         return f"ReviewSession(application={self.application.id}, staff={self.staff.id})"
@@ -231,6 +236,8 @@ class ReviewSession:
             original, reason = self._corrections.get(
                 item.id, (None, answer.reason if answer is not None else ""))
             text = strip_unsafe(text)         # the clerk's screen shows no controls or bidi
+            register = (strip_unsafe(self._text(item, self._register_beside[item.id]))
+                        if item.id in self._register_beside else "")
             result.append(ReviewField(
                 item.id, item.label.get("ja"), text,
                 answer.provenance if answer is not None else None,
@@ -241,7 +248,9 @@ class ReviewSession:
                 rare_characters=_rare(text),
                 handwrite=tuple(fonts.missing_characters(text, faces)),
                 card_unverified=(self._card is StoredProvenance.CARD_UNVERIFIED and answer
-                                 is not None and answer.provenance is Provenance.CARD)))
+                                 is not None and answer.provenance is Provenance.CARD),
+                register_value=register if "".join(register.split()) != "".join(text.split())
+                else ""))
         return result
 
     def _text(self, item: FieldDef, value: Any) -> str:
@@ -289,6 +298,48 @@ class ReviewSession:
                 raise
             self._corrections = corrections
             self._original_sources[field_id] = source
+
+    def fill_from_register(self, values: Mapping[str, Any],
+                           beside: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+        """Fill fields from the resident register in one action, marked "register", and save.
+
+        A field answered by the card or corrected by a clerk keeps its value; the register's
+        value of such a field (and of every field in ``beside``) is shown beside it when the
+        two differ. A value that does not fit its field is left out. Returns the field ids
+        filled and those left out. If saving fails nothing changes.
+
+        Raises:
+            ReviewError: the application is not in review.
+            kiosk.errors.StorageError: the values could not be saved.
+        """
+        with self._service.errors_shown("review.register"):
+            self._require(ApplicationStatus.IN_REVIEW)
+            before = dict(self.session.answers)
+            filled, left_out, kept = [], [], dict(beside)
+            for field_id, value in values.items():
+                current = self.session.answers.get(field_id)
+                if current is not None and current.provenance in (Provenance.CARD,
+                                                                  Provenance.CLERK):
+                    kept[field_id] = value
+                    continue
+                try:
+                    self.session.set(field_id, value, by=Provenance.REGISTER)
+                except (InvalidAnswerError, KeyError):
+                    left_out.append(field_id)
+                    continue
+                filled.append(field_id)
+            try:
+                if filled:
+                    self._service.store.save_corrections(
+                        self.application.id,
+                        self._sealable(self._corrections, self._original_sources),
+                        filled, self.staff.id, self._service.sealer)
+            except Exception:
+                self.session.answers.clear()
+                self.session.answers.update(before)
+                raise
+            self._register_beside.update(kept)
+            return filled, left_out
 
     def _sealable(self, corrections: Mapping[str, tuple[str | None, str]],
                   sources: Mapping[str, StoredProvenance | None]) -> dict[str, StoredAnswer]:

@@ -768,7 +768,8 @@ def display_value(session: FormSession, item: FieldDef, language_code: str,
 
 
 _PROVENANCE = {Provenance.CARD: StoredProvenance.CARD, Provenance.CLERK: StoredProvenance.CLERK,
-               Provenance.DEFAULT: StoredProvenance.DEFAULT}
+               Provenance.DEFAULT: StoredProvenance.DEFAULT,
+               Provenance.REGISTER: StoredProvenance.REGISTER}
 
 
 def stored_answers(session: FormSession, card: StoredProvenance = StoredProvenance.CARD

@@ -190,8 +190,9 @@ class ApplicationStore:
         """Replace the answers of an application in review with the clerk-corrected set.
 
         ``answers`` is the whole set; the ``corrected`` fields must be clerk answers carrying
-        their reason. They are sealed bound to the application's idempotency key, and one
-        :class:`Correction` row per corrected field records who changed it when.
+        their reason, or values the clerk filled from the resident register. They are sealed
+        bound to the application's idempotency key, and one :class:`Correction` row per
+        corrected field records who changed it when.
 
         Raises:
             ApplicationNotFoundError: no such application.
@@ -200,9 +201,10 @@ class ApplicationStore:
         """
         for field_id in corrected:
             answer = answers.get(field_id)
-            if (answer is None or answer.provenance is not Provenance.CLERK
-                    or not answer.reason.strip()):
-                raise ValueError(f"field {field_id} is not a clerk's correction with a reason")
+            if answer is None or not (answer.provenance is Provenance.REGISTER or (
+                    answer.provenance is Provenance.CLERK and answer.reason.strip())):
+                raise ValueError(f"field {field_id} is not a clerk's correction with a reason "
+                                 "nor a value from the register")
         now = self._clock.now()
         with transaction(self._engine, write=True) as connection:
             row = connection.execute(

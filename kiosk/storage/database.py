@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from kiosk.ports import Clock
 from kiosk.storage.application_store import ApplicationStore
 from kiosk.storage.engine import is_sqlite, make_engine
+from kiosk.storage.lookup_grants import LookupGrantStore
 from kiosk.storage.migrate import ensure_schema
 from kiosk.storage.payment_store import PaymentStore
 from kiosk.storage.queue_store import QueueStore
@@ -26,6 +27,7 @@ class Storage:
     applications: ApplicationStore
     staff: StaffStore
     payments: PaymentStore
+    lookup_grants: LookupGrantStore    # who may look residents up in the register
 
     @property
     def shared(self) -> bool:
@@ -59,4 +61,5 @@ def open_storage(url: str, clock: Clock, *, auto_upgrade: bool | None = None,
         raise
     return Storage(engine=engine, queue=QueueStore(engine, clock),
                    applications=ApplicationStore(engine, clock), staff=StaffStore(engine, clock),
-                   payments=PaymentStore(engine, clock))
+                   payments=PaymentStore(engine, clock),
+                   lookup_grants=LookupGrantStore(engine, clock))

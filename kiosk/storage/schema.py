@@ -35,6 +35,7 @@ __all__ = [
     "audit_heads",
     "counters",
     "daily_numbers",
+    "lookup_grants",
     "metadata",
     "payments",
     "services",
@@ -256,4 +257,19 @@ application_exports = Table(
     Column("exported_at", _Time, nullable=False),
     UniqueConstraint("application_id", "system", name="uq_application_exports_application"),
     Index("ix_application_exports_exported_at", "exported_at"),
+)
+
+
+# Who may look residents up in the register (kiosk.services.resident_lookup): one row per
+# grant, valid through ``expires_on`` (the fiscal year's last day, 31 March) unless revoked.
+lookup_grants = Table(
+    "lookup_grants", metadata,
+    Column("id", _Id, primary_key=True),
+    Column("staff_id", _Id, ForeignKey("staff.id"), nullable=False, index=True),
+    Column("honseki", Boolean, nullable=False, server_default="0"),   # 本籍 and 筆頭者 too
+    Column("granted_by", _Id, ForeignKey("staff.id"), nullable=True),
+    Column("granted_at", _Time, nullable=False),
+    Column("expires_on", Date, nullable=False),
+    Column("revoked_by", _Id, ForeignKey("staff.id"), nullable=True),
+    Column("revoked_at", _Time, nullable=True),
 )

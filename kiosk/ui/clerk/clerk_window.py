@@ -38,6 +38,7 @@ from kiosk.ui.clerk.locked_accounts import LockedAccountsPanel
 from kiosk.ui.clerk.login_screen import LoginScreen
 from kiosk.ui.clerk.open_tickets import OpenTicketsPanel
 from kiosk.ui.clerk.queue_panel import QueuePanel
+from kiosk.ui.clerk.resident_lookup import ResidentLookupTab
 from kiosk.ui.clerk.review_panel import ReviewPanel
 from kiosk.ui.clerk.status_window import StatusPanel
 from kiosk.ui.clerk.supervisor_panel import SupervisorPanel
@@ -94,6 +95,7 @@ class ClerkWindow(QStackedWidget):
         self.locked_accounts: LockedAccountsPanel | None = None
         self.audit: AuditView | None = None
         self.conversation: ConversationTab | None = None
+        self.resident_lookup: ResidentLookupTab | None = None
         self.member: StaffMember | None = None
         self._desk_of: int | None = None    # the staff id the desk page was built for
         self._bridge = EventBridge(services.events, QueueChanged, self)
@@ -119,6 +121,8 @@ class ClerkWindow(QStackedWidget):
         self.review.close_application()
         if self.conversation is not None:
             self.conversation.stop()
+        if self.resident_lookup is not None:
+            self.resident_lookup.clear()        # the register's values leave the screen too
         self.member = None
         self.login.reset()
         self.setCurrentWidget(self.login)
@@ -152,6 +156,7 @@ class ClerkWindow(QStackedWidget):
                 self.conversation = ConversationTab(services.conversation, services.events,
                                                     services.captioner, self._tr)
                 tabs.addTab(self.conversation, self._tr(S_("Conversation")))
+            self._lookup_tab(member)
         self.supervisor = None
         self.takings = None
         self.locked_accounts = None
@@ -181,6 +186,17 @@ class ClerkWindow(QStackedWidget):
         self.desk_page = page
         self._desk_of = member.id
         self.addWidget(page)
+
+    def _lookup_tab(self, member: StaffMember) -> None:
+        """住民照会, only for a member with a valid lookup right on a PC with a register."""
+        lookup = self._services.resident_lookup
+        self.resident_lookup = None
+        if lookup is None or not lookup.may_look_up(member):
+            return
+        self.resident_lookup = ResidentLookupTab(
+            self._tr, lookup, member, lambda: self.review.review,
+            self.review.show_application)
+        self.tabs.addTab(self.resident_lookup, self._tr(S_("Resident lookup")))
 
     def _desk_about(self, head: QHBoxLayout) -> AboutPanel:
         """Version and configuration checksum, folded away behind a button in the head row."""

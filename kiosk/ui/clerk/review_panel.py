@@ -37,14 +37,16 @@ __all__ = ["ReviewPanel", "staff_message"]
 
 _PROVENANCE = {Provenance.CARD: S_("card"), Provenance.CITIZEN: S_("citizen"),
                Provenance.CLERK: S_("clerk"), Provenance.DEFAULT: S_("default"),
-               Provenance.VISIT: S_("visit")}
+               Provenance.VISIT: S_("visit"), Provenance.REGISTER: S_("resident register")}
 # What the replaced value was, by where it came from: the clerk must not read "card" for a
 # value the citizen typed.
 _ORIGINAL = {Provenance.CARD: S_("Before the correction (from the card): {value}"),
              Provenance.CITIZEN: S_("Before the correction (entered by the citizen): {value}"),
              Provenance.CLERK: S_("Before the correction (entered by a clerk): {value}"),
              Provenance.DEFAULT: S_("Before the correction (the form's default): {value}"),
-             Provenance.VISIT: S_("Before the correction (from the visit): {value}")}
+             Provenance.VISIT: S_("Before the correction (from the visit): {value}"),
+             Provenance.REGISTER: S_("Before the correction (from the resident register): "
+                                     "{value}")}
 # Short names of the return reasons for the clerk's list; the full text the citizen reads is
 # shown under it.
 _RETURN_NAMES = {"missing_information": S_("Information missing"),
@@ -222,6 +224,10 @@ class ReviewPanel(QWidget):
             lines.append(self._tr(template, value=item.original))
         if item.reason:
             lines.append(self._tr(S_("Reason: {reason}"), reason=item.reason))
+        if item.register_value:
+            # Beside the card's (or a clerk's) value: the register differs; the clerk decides.
+            lines.append(self._tr(S_("The resident register differs: {value}"),
+                                  value=item.register_value))
         if item.rare_characters:
             lines.append(self._tr(S_("外字? check: {chars}"),
                                   chars=" ".join(item.rare_characters)))
