@@ -34,6 +34,14 @@ def private_dir(path: Path) -> Path:
     return path
 
 
+def write_private(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` as a 0600 file (created so, never widened for a moment)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(data)
+    return path
+
+
 def loose_mode(path: Path) -> int:
     """The group and other permission bits of ``path`` (0 when private, or on Windows)."""
     if not _POSIX:

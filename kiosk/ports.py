@@ -19,6 +19,7 @@ from kiosk.domain.identity import CardStatus, Identity, MyNumber
 __all__ = [
     "Captioner",
     "Clock",
+    "DocumentSigner",
     "IdentityReader",
     "Printer",
     "Probe",
@@ -199,3 +200,21 @@ class Notifier(Protocol):
         Raises:
             DeviceError: the relay or the API refused it or could not be reached.
         """
+
+
+class DocumentSigner(Probe, Protocol):
+    """Signs a finished PDF as the city (PAdES), with a time stamp where a TSA is configured.
+
+    The real adapter holds the city's key (a PKCS#12 file or a PKCS#11 token); the simulator
+    signs with a throwaway certificate named as a test signature (``test_signature``).
+    """
+
+    test_signature: bool
+
+    def sign(self, pdf: bytes, *, reason: str, location: str) -> bytes:
+        """``pdf`` with the city's signature added as an incremental update.
+
+        Raises:
+            kiosk.errors.DeviceError: the key, the token or the time-stamp server failed.
+        """
+        ...

@@ -57,6 +57,9 @@ form printed at the desk    ``PrintDone(kind="form", ok=True, pages=1)`` /   cle
 ticket slip printed (or     ``PrintDone(kind="slip", ok=True, pages=1)`` /   tablet
 not)                        ``PrintDone("slip", False, 0, reason=            ``QueueService``
                             "device_error")``                                (``take_ticket``)
+application filed as a      ``DocumentFiled(form="juminhyo", application=41, clerk PC
+signed PDF (nothing         pages=1, timestamped=True,                       ``ReviewService``
+printed)                    test_signature=False)``                          (``file_signed``)
 receipt printed             ``PrintDone(kind="receipt", ...)``: reserved;    nothing yet
                             the kiosk prints no receipt yet (``kiosk forms
                             render --receipt`` only writes a PDF)
@@ -107,6 +110,7 @@ from kiosk.audit.events import (
     ClerkEdited,
     ClerkViewed,
     ConfigChanged,
+    DocumentFiled,
     ErrorOccurred,
     FormSubmitted,
     LanguageChosen,
@@ -140,6 +144,7 @@ __all__ = [
     "ClerkEdited",
     "ClerkViewed",
     "ConfigChanged",
+    "DocumentFiled",
     "ErrorOccurred",
     "Finding",
     "FormInfo",

@@ -15,7 +15,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 __all__ = [
     "MIN_INK_HEIGHTS",
@@ -26,6 +26,7 @@ __all__ = [
     "Stroke",
     "record_from_text",
     "record_to_text",
+    "stored_record",
 ]
 
 SIGNATURE_KEY = "_signature"
@@ -144,3 +145,20 @@ def record_from_text(text: str) -> SignatureRecord:
     if not isinstance(data, dict) or data.get("v") != 1:
         raise ValueError("not a stored signature")
     return SignatureRecord(Signature.from_data(data), png)
+
+
+class _Stored(Protocol):
+    @property
+    def value(self) -> str: ...
+
+
+def stored_record(answers: Mapping[str, _Stored]) -> SignatureRecord | None:
+    """The signature sealed among an application's ``answers``; ``None`` when there is none
+    (signed on paper) or it cannot be read (then the paper is signed by hand)."""
+    answer = answers.get(SIGNATURE_KEY)
+    if answer is None:
+        return None
+    try:
+        return record_from_text(answer.value)
+    except ValueError:
+        return None

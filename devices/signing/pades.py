@@ -1,0 +1,167 @@
+"""The city's PAdES signature on a finished PDF, with pyHanko (a :class:`DocumentSigner`).
+
+The key and certificate come from a PKCS#12 file or a PKCS#11 token (the city's HSM or IC
+card); without either, :func:`throwaway_signer` signs with a certificate that names itself a
+test signature. A time stamp (RFC 3161) is added when a TSA URL is configured: the TSA is on
+the city LAN, so nothing leaves the building. The signature is an incremental update, so
+the PDF/A document underneath stays byte for byte what it was.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from asn1crypto import keys, x509
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from devices.signing.throwaway import make_throwaway
+from kiosk.doctor import Check, Status
+from kiosk.errors import DeviceError
+from kiosk.i18n import S_
+
+__all__ = ["FIELD_NAME", "LazySigner", "PadesSigner", "pkcs11_signer", "pkcs12_signer", "throwaway_signer"]
+
+FIELD_NAME = "CitySignature"
+
+
+class PadesSigner:
+    """Signs PDFs with one pyHanko signer; ``test_signature`` when it is the throwaway one."""
+
+    def __init__(self, signer: signers.Signer, *, test_signature: bool = False,
+                 timestamper: TimeStamper | None = None, source: str = "") -> None:
+        self._signer = signer
+        self._timestamper = timestamper
+        self.test_signature = test_signature
+        self.source = source            # where the key is (for doctor), never the passphrase
+
+    def __repr__(self) -> str:
+        return f"PadesSigner({self.source!r}, test={self.test_signature})"
+
+    @property
+    def timestamped(self) -> bool:
+        """Whether signatures get an RFC 3161 time stamp."""
+        return self._timestamper is not None
+
+    def sign(self, pdf: bytes, *, reason: str, location: str) -> bytes:
+        """``pdf`` signed as a PAdES B-B (B-T with a time stamp) incremental update.
+
+        Raises:
+            DeviceError: the PDF cannot be read, or the key, token or TSA failed.
+        """
+        meta = signers.PdfSignatureMetadata(
+            field_name=FIELD_NAME, md_algorithm="sha256", reason=reason, location=location,
+            subfilter=fields.SigSeedSubFilter.PADES)
+        try:
+            writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+            out = signers.sign_pdf(writer, meta, signer=self._signer,
+                                   timestamper=self._timestamper)
+        except Exception as exc:
+            # pyHanko, the token and aiohttp raise many kinds; the clerk reads one message.
+            raise DeviceError(S_("The document could not be signed ({reason})."),
+                              reason=type(exc).__name__) from exc
+        return bytes(out.getbuffer())
+
+    def probe(self) -> list[Check]:
+        """The signing certificate and how long it is still valid."""
+        cert = self._signer.signing_cert
+        if cert is None:
+            return [Check("signing.key", Status.FAIL, f"no certificate in {self.source}",
+                          "Set [signing] pkcs12 or the PKCS#11 token of the city's key.")]
+        name = cert.subject.human_friendly
+        until = cert.not_valid_after
+        if self.test_signature:
+            return [Check("signing.key", Status.WARN, f"test signature ({name})",
+                          "Set [signing] pkcs12 or pkcs11_module for the city's key.")]
+        days = (until - datetime.now(UTC)).days
+        status = Status.OK if days > 30 else Status.WARN if days >= 0 else Status.FAIL
+        return [Check("signing.key", status, f"{name}, valid until {until:%Y-%m-%d}",
+                      "" if status is Status.OK else "Renew the city's signing certificate.")]
+
+
+def _timestamper(tsa_url: str) -> TimeStamper | None:
+    return HTTPTimeStamper(tsa_url, timeout=10) if tsa_url else None
+
+
+def throwaway_signer(tsa_url: str = "") -> PadesSigner:
+    """A signer with a fresh self-signed certificate named as a test signature."""
+    made = make_throwaway()
+    cert = x509.Certificate.load(made.cert_der)
+    signer = signers.SimpleSigner(cert, keys.PrivateKeyInfo.load(made.key_der),
+                                  SimpleCertificateStore.from_certs([cert]))  # type: ignore[no-untyped-call]
+    return PadesSigner(signer, test_signature=True, timestamper=_timestamper(tsa_url),
+                       source="throwaway test certificate")
+
+
+def pkcs12_signer(path: Path, passphrase: bytes | None, tsa_url: str = "") -> PadesSigner:
+    """The city's key and certificate chain from a PKCS#12 file.
+
+    Raises:
+        DeviceError: the file cannot be read or the passphrase is wrong.
+    """
+    try:
+        signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
+            path, passphrase=passphrase)
+    except (OSError, ValueError) as exc:
+        raise DeviceError(S_("The signing key file {path} cannot be read."),
+                          path=str(path)) from exc
+    if signer is None:
+        raise DeviceError(S_("The signing key file {path} cannot be opened (wrong passphrase?)."),
+                          path=str(path))
+    return PadesSigner(signer, timestamper=_timestamper(tsa_url), source=str(path))
+
+
+def pkcs11_signer(module: Path, token: str, key_label: str, pin: str | None,
+                  tsa_url: str = "") -> PadesSigner:
+    """The city's key on a PKCS#11 token (HSM, IC card); the session stays open.
+
+    Raises:
+        DeviceError: python-pkcs11 is missing, or the token or key cannot be opened.
+    """
+    try:
+        from pyhanko.config.pkcs11 import TokenCriteria  # noqa: PLC0415
+        from pyhanko.sign import pkcs11 as p11  # noqa: PLC0415 - optional (python-pkcs11)
+
+        session = p11.open_pkcs11_session(str(module), token_criteria=TokenCriteria(label=token),
+                                          user_pin=pin)
+        signer = p11.PKCS11Signer(session, key_label=key_label, cert_label=key_label)
+    except ImportError as exc:
+        raise DeviceError(S_("PKCS#11 signing needs the python-pkcs11 package.")) from exc
+    except Exception as exc:
+        raise DeviceError(S_("The signing token {token} cannot be opened ({reason})."),
+                          token=token, reason=type(exc).__name__) from exc
+    return PadesSigner(signer, timestamper=_timestamper(tsa_url),
+                       source=f"PKCS#11 {module.name}:{token}:{key_label}")
+
+
+class LazySigner:
+    """A signer made at its first use (the demo's throwaway key costs a key generation)."""
+
+    def __init__(self, make: Callable[[], PadesSigner], *, test_signature: bool) -> None:
+        self._make = make
+        self._signer: PadesSigner | None = None
+        self._lock = threading.Lock()
+        self.test_signature = test_signature
+
+    def __repr__(self) -> str:
+        return f"LazySigner(test={self.test_signature}, made={self._signer is not None})"
+
+    def _get(self) -> PadesSigner:
+        with self._lock:
+            if self._signer is None:
+                self._signer = self._make()
+            return self._signer
+
+    def sign(self, pdf: bytes, *, reason: str, location: str) -> bytes:
+        """Sign with the signer, made now if it is the first time."""
+        return self._get().sign(pdf, reason=reason, location=location)
+
+    def probe(self) -> list[Check]:
+        """The made signer's checks."""
+        return self._get().probe()
