@@ -29,8 +29,8 @@ from kiosk.errors import DeviceError, UserFacingError
 from kiosk.i18n import S_, Translator
 from kiosk.procedures.session import Provenance
 from kiosk.services.review import RETURN_REASONS, STATUS_NAMES, ReviewField, ReviewSession
-from kiosk.ui.clerk.signature_view import SignatureView
 from kiosk.ui.clerk.once import OnceGuard
+from kiosk.ui.clerk.signature_view import SignatureView
 
 __all__ = ["ReviewPanel", "staff_message"]
 

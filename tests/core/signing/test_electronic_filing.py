@@ -75,7 +75,10 @@ def test_file_signed__signed_on_tablet__private_verified_file_and_filed(clerk_pc
     path = review.file_signed()
 
     [check] = verify_pdf(path.read_bytes(), load_roots(root))
-    assert check.intact and check.valid and check.trusted and check.whole_file
+    assert check.intact
+    assert check.valid
+    assert check.trusted
+    assert check.whole_file
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert review.status is ApplicationStatus.FILED

@@ -73,7 +73,8 @@ def test_signed_pdf__tsa_configured__time_stamped(application_pdfa, tsa_url):
     [check] = verify_pdf(signed, [])
 
     assert check.timestamped
-    assert check.intact and check.valid
+    assert check.intact
+    assert check.valid
 
 
 def test_signed_pdf__byte_changed_after_signing__not_intact_and_pdfsig_says_so(

@@ -63,7 +63,7 @@ def test_signature_pad__too_little_ink__refused_with_message(make_kiosk, strokes
     kiosk.pilot.tap("submit-noslip")
 
     assert kiosk.stage is Stage.REVIEW
-    assert "too short" in kiosk.pilot.text("error")
+    assert "短すぎます" in kiosk.pilot.text("error")
     assert kiosk.tablet.visit.ticket is None
 
 
