@@ -138,3 +138,15 @@ def test_pdfa__application__claims_pdfa2b_with_output_intent_and_embedded_fonts(
         descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font \
             else font
         assert "/FontFile2" in descendant["/FontDescriptor"].get_object()
+
+
+def test_sign__chain_longer_than_kept_room__signed_again_with_estimate(application_pdfa,
+                                                                        monkeypatch):
+    from devices.signing import pades
+    monkeypatch.setattr(pades, "_RESERVED", 256)
+
+    signed = throwaway_signer().sign(application_pdfa, reason="r", location="l")
+
+    [check] = verify_pdf(signed, [])
+    assert check.intact
+    assert check.valid
