@@ -25,6 +25,7 @@ test_pkgs=(
   xvfb xdotool                                     # real windows and real input events
   poppler-utils                                    # pdffonts / pdftoppm to check PDFs; pdfsig checks signed PDFs
   strace                                           # tests/e2e/test_no_network.py: no call out
+  softhsm2                                         # a PKCS#11 token for the signing tests
   chromium chromium-driver                         # the web pages in a real headless browser
 )
 
