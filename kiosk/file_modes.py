@@ -67,7 +67,8 @@ def kiosk_folders(config: Config) -> list[tuple[str, Path]]:
     key_dir = (Path(key.removeprefix("file:")).expanduser().parent if key.startswith("file:")
                else default_key_dir())
     return [("data", config.device.data_dir), ("audit", config.audit_dir),
-            ("printed", config.print_dir), ("speech", config.speech_dir), ("keys", key_dir)]
+            ("printed", config.print_dir), ("speech", config.speech_dir), ("keys", key_dir),
+            ("documents", config.document_dir)]
 
 
 def mode_checks(folders: Iterable[tuple[str, Path]]) -> list[Check]:

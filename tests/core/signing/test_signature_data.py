@@ -114,3 +114,15 @@ def test_capture__pad_of_another_size__starts_afresh():
     assert capture.signature is not None
     assert len(capture.signature.strokes) == 1
     assert capture.signature.width == 500
+
+
+def test_visit_end__signed__signature_dropped_with_the_visit():
+    from kiosk.events import EventBus
+    from kiosk.services.visit import Visit
+
+    visit = Visit(EventBus(), "ja")
+    visit.signature.add_stroke(_stroke((50, 150), (150, 60), (250, 170), (400, 80)), *PAD)
+
+    visit.end()
+
+    assert visit.signature.is_empty
