@@ -143,3 +143,15 @@ def test_purge__finished_signed_application__signature_gone_with_answers(clerk_p
     stored = services.storage.applications.get(review.application.id, services.review.sealer)
     assert SIGNATURE_KEY not in stored.answers
     assert stored.purged
+
+
+def test_clerk_correction__signed_application__signature_kept(clerk_pc):
+    services, staff, _ = clerk_pc
+    application_id = _submit(services, "juminhyo", signed=True)
+    review = services.review.open(application_id, staff)
+
+    review.edit("phone", "0220-22-9999", "本人の申し出")
+
+    again = services.review.open(application_id, staff)
+    assert again.session.signature_png == review.session.signature_png
+    assert again.session.signature_png is not None
