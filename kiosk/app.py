@@ -11,6 +11,7 @@ import functools
 import hashlib
 import importlib.util
 import logging
+import os
 import platform
 import shutil
 import sys
@@ -30,6 +31,7 @@ from devices.printer.cups_printer import CupsPrinter
 from devices.printer.folder_printer import FolderPrinter
 from devices.register.csv_extract import CsvRegister
 from devices.register.synthetic import SyntheticRegister
+from devices.signing.pades import LazySigner, pkcs11_signer, pkcs12_signer, throwaway_signer
 from devices.smartcard.card_reader import CardIdentityReader, load_issuer_key
 from devices.smartcard.pcsc_transport import PcscSlot
 from devices.smartcard.reader_monitor import ReaderMonitor
@@ -57,13 +59,14 @@ from kiosk.feed.http_transport import HttpFeedTransport
 from kiosk.feed.keys import load_key
 from kiosk.feed.probe import probe_feed
 from kiosk.feed.tokens import TicketLinks
-from kiosk.file_modes import kiosk_folders, mode_checks, private_dir
+from kiosk.file_modes import kiosk_folders, loose_mode, mode_checks, private_dir
 from kiosk.handover import check_mappings, load_mappings
 from kiosk.i18n import S_, language
 from kiosk.ports import (
     ApplicationExport,
     Captioner,
     Clock,
+    DocumentSigner,
     IdentityReader,
     Notifier,
     PaymentTerminal,
@@ -77,6 +80,7 @@ from kiosk.ports import (
 from kiosk.procedures.catalog import FormCatalog, load_catalog
 from kiosk.services.applications import SubmissionService
 from kiosk.services.captions import Conversation
+from kiosk.services.electronic import ElectronicFiling
 from kiosk.services.feed_publisher import FeedPublisher
 from kiosk.services.handover import HandoverService
 from kiosk.services.payments import PaymentService
@@ -88,6 +92,7 @@ from kiosk.services.setup import ensure_services
 from kiosk.services.stepped_out import SteppedOut
 from kiosk.services.turn_alerts import TurnAlerts
 from kiosk.storage.database import Storage, open_storage
+from kiosk.storage.documents import DocumentStore
 from kiosk.storage.engine import make_engine, probe_clock, probe_database
 from kiosk.storage.export_store import ExportStore
 from kiosk.storage.listener import QueueListener
@@ -97,9 +102,11 @@ from kiosk.storage.register_view import SqlViewRegister
 from kiosk.storage.sealing import AnswerSealer, load_answers_key
 
 if TYPE_CHECKING:
+    from datetime import datetime
     from pathlib import Path
 
     from devices.printer.pdf_render import RenderReport
+    from devices.signing.verify import SignatureCheck
     from kiosk.audit.report import UsageReport
     from kiosk.procedures.receipt import Receipt
     from kiosk.procedures.session import FormSession
@@ -111,7 +118,9 @@ __all__ = [
     "build_captioner",
     "build_card_monitor",
     "build_conversation",
+    "build_document_signer",
     "build_export",
+    "build_filing",
     "build_handover",
     "build_identity_reader",
     "build_payment_terminal",
@@ -129,6 +138,7 @@ __all__ = [
     "render_receipt_pdf",
     "render_usage_report",
     "run_models",
+    "verify_signed_pdf",
 ]
 
 
@@ -335,6 +345,7 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
         events, printer = EventBus(), build_printer(config, demo=demo)
         review = ReviewService(storage.applications, sealer, catalog, printer,
                                render_application_pdf, events, usage)
+        review.filing = build_filing(config, clock, usage, demo=demo)
         translator = build_translator(config)
         queue = QueueService(storage.queue, usage)
         queue.links = build_ticket_links(config, demo=demo)
@@ -585,6 +596,8 @@ def doctor_checks(config: Config) -> list[Check]:
     checks += guarded("register", lambda: _register_checks(config))
     checks += guarded("printer.ready", lambda: build_printer(config).probe())
     checks += guarded("payment.terminal", lambda: _payment_checks(config))
+    if config.signing.kind != "off":
+        checks += guarded("signing.key", lambda: build_document_signer(config).probe())
     bcp47 = [language(code).bcp47 for code in config.ui.languages]
     checks += guarded("speech", lambda: probe_voices(bcp47))
     checks += guarded("models", lambda: _model_checks(config))
@@ -914,3 +927,86 @@ def _captions_check(config: Config) -> Check:
         return Check("captions.model", status, f"no speech model in {model}",
                      "Copy a faster-whisper model and run: kiosk models install-stt DIR")
     return Check("captions.model", Status.OK, f"speech model at {model}")
+
+
+# ---------------------------------------------------------------- signed electronic applications
+def _secret(path: Path | None, what: str) -> str | None:
+    """The first line of a 0600 secret file (a passphrase, a PIN); ``None`` without a file."""
+    if path is None:
+        return None
+    if os.name == "posix" and loose_mode(path):
+        raise ConfigError(S_("{file}: the {what} can be read by other users; the kiosk does "
+                             "not use it. Run: chmod 600 {file}"), file=str(path), what=what)
+    try:
+        return path.read_text(encoding="utf-8").splitlines()[0].strip()
+    except (OSError, IndexError, UnicodeDecodeError) as exc:
+        raise ConfigError(S_("{file}: the {what} cannot be read."), file=str(path),
+                          what=what) from exc
+
+
+def build_document_signer(config: Config, *, demo: bool = False) -> DocumentSigner:
+    """The city's signer from ``[signing]``; a throwaway test signer when none is configured.
+
+    Raises:
+        ConfigError: a key file or secret is missing or readable by others.
+        kiosk.errors.DeviceError: the key file or token cannot be opened.
+    """
+    signing = config.signing
+    if signing.kind == "pkcs12" and not demo:
+        if signing.pkcs12 is None:
+            raise ConfigError(S_("[signing] kind = \"pkcs12\" needs [signing] pkcs12."))
+        passphrase = _secret(signing.passphrase_file, "passphrase")
+        return pkcs12_signer(signing.pkcs12, passphrase.encode() if passphrase else None,
+                             signing.tsa_url)
+    if signing.kind == "pkcs11" and not demo:
+        if signing.pkcs11_module is None:
+            raise ConfigError(S_("[signing] kind = \"pkcs11\" needs [signing] pkcs11_module."))
+        return pkcs11_signer(signing.pkcs11_module, signing.pkcs11_token, signing.pkcs11_key,
+                             _secret(signing.pin_file, "PIN"), signing.tsa_url)
+    return LazySigner(lambda: throwaway_signer(signing.tsa_url), test_signature=True)
+
+
+def build_filing(config: Config, clock: Clock, usage: UsageRecorder, *,
+                 demo: bool = False) -> ElectronicFiling | None:
+    """Signed electronic applications, when ``[signing]`` is on (always in the demo)."""
+    if config.signing.kind == "off" and not demo:
+        return None
+    return ElectronicFiling(render_signed_application, build_document_signer(config, demo=demo),
+                            DocumentStore(config.document_dir), clock, usage,
+                            reason=config.signing.reason, location=config.signing.location,
+                            timestamped=bool(config.signing.tsa_url))
+
+
+def render_signed_application(session: FormSession, when: datetime) -> tuple[bytes, int]:
+    """The completed form (always the generic layout, which has the 署名 box with the
+    tablet signature) as a PDF/A-2b candidate: its bytes and page count."""
+    import io  # noqa: PLC0415
+
+    from devices.printer.pdf_render import render_application  # noqa: PLC0415
+    from devices.signing.pdfa import to_pdfa  # noqa: PLC0415
+    from kiosk.procedures.printing import fill_form  # noqa: PLC0415
+
+    out = io.BytesIO()
+    render_application(fill_form(session), out)
+    title = f"{session.definition.print.title or session.definition.title.get('ja')} " \
+            f"{session.application_id}"
+    return to_pdfa(out.getvalue(), title=title, when=when), 1
+
+
+def verify_signed_pdf(config: Config, data: bytes) -> list[SignatureCheck]:
+    """Check the signatures of a PDF against ``[signing] trust_root`` (offline).
+
+    Raises:
+        devices.signing.verify.NotSignedPdfError: not a readable PDF or not signed.
+        ConfigError: the trust root file cannot be read.
+    """
+    from devices.signing.verify import load_roots, verify_pdf  # noqa: PLC0415
+
+    roots = []
+    if config.signing.trust_root is not None:
+        try:
+            roots = load_roots(config.signing.trust_root.read_bytes())
+        except (OSError, ValueError) as exc:
+            raise ConfigError(S_("[signing] trust_root {file} cannot be read."),
+                              file=str(config.signing.trust_root)) from exc
+    return verify_pdf(data, roots)

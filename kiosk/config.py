@@ -38,6 +38,7 @@ __all__ = [
     "PaymentConfig",
     "PrinterConfig",
     "RegisterConfig",
+    "SigningConfig",
     "SpeechConfig",
     "StaffConfig",
     "UiConfig",
@@ -232,6 +233,29 @@ class RegisterConfig:
 
 
 @dataclass(frozen=True)
+class SigningConfig:
+    """Signed electronic applications (clerk PCs): the city's key, the TSA, the store.
+
+    ``kind``: ``off`` (paper only; the demo signs with a test certificate), ``test`` (a
+    throwaway certificate named as a test signature: training), ``pkcs12`` (a key file) or
+    ``pkcs11`` (the city's token). Secrets are read from 0600 files, never from this file.
+    """
+
+    kind: Literal["off", "test", "pkcs12", "pkcs11"] = "off"
+    pkcs12: Path | None = None            # the city's key and certificate chain (.p12)
+    passphrase_file: Path | None = None   # its passphrase, first line (0600)
+    pkcs11_module: Path | None = None     # the token's PKCS#11 library (.so / .dll)
+    pkcs11_token: str = ""                # token label
+    pkcs11_key: str = ""                  # key and certificate label on the token
+    pin_file: Path | None = None          # the token's user PIN, first line (0600)
+    tsa_url: str = ""                     # RFC 3161 time-stamp server on the city LAN
+    document_dir: Path | None = None      # the document store; default <data_dir>/documents
+    trust_root: Path | None = None        # PEM of the city's CA, for kiosk verify-pdf
+    reason: str = "申請書の受付"            # the signature's stated reason
+    location: str = "登米市役所"
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration of one device."""
 
@@ -249,6 +273,7 @@ class Config:
     payment: PaymentConfig = field(default_factory=PaymentConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
     register: RegisterConfig = field(default_factory=RegisterConfig)
+    signing: SigningConfig = field(default_factory=SigningConfig)
     source: Path | None = None        # the file it was read from, for messages
 
     @property
@@ -262,6 +287,11 @@ class Config:
     def print_dir(self) -> Path:
         """Output folder of the file printer."""
         return self.printer.output_dir or self.device.data_dir / "printed"
+
+    @property
+    def document_dir(self) -> Path:
+        """The document store of signed electronic applications."""
+        return self.signing.document_dir or self.device.data_dir / "documents"
 
     @property
     def audit_dir(self) -> Path:
@@ -293,6 +323,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "payment": PaymentConfig,
     "export": ExportConfig,
     "register": RegisterConfig,
+    "signing": SigningConfig,
 }
 
 

@@ -34,6 +34,14 @@ def private_dir(path: Path) -> Path:
     return path
 
 
+def write_private(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` as a 0600 file (created so, never widened for a moment)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(data)
+    return path
+
+
 def loose_mode(path: Path) -> int:
     """The group and other permission bits of ``path`` (0 when private, or on Windows)."""
     if not _POSIX:
@@ -59,7 +67,8 @@ def kiosk_folders(config: Config) -> list[tuple[str, Path]]:
     key_dir = (Path(key.removeprefix("file:")).expanduser().parent if key.startswith("file:")
                else default_key_dir())
     return [("data", config.device.data_dir), ("audit", config.audit_dir),
-            ("printed", config.print_dir), ("speech", config.speech_dir), ("keys", key_dir)]
+            ("printed", config.print_dir), ("speech", config.speech_dir), ("keys", key_dir),
+            ("documents", config.document_dir)]
 
 
 def mode_checks(folders: Iterable[tuple[str, Path]]) -> list[Check]:

@@ -25,6 +25,7 @@ __all__ = [
     "Captioner",
     "Clock",
     "Delivery",
+    "DocumentSigner",
     "ExportBatch",
     "ExportFile",
     "IdentityReader",
@@ -336,4 +337,22 @@ class ResidentRegister(Probe, Protocol):
 
     def household(self, resident_id: str) -> Household | None:
         """The household of the resident with this 宛名番号 (世帯主 first), or ``None``."""
+        ...
+
+
+class DocumentSigner(Probe, Protocol):
+    """Signs a finished PDF as the city (PAdES), with a time stamp where a TSA is configured.
+
+    The real adapter holds the city's key (a PKCS#12 file or a PKCS#11 token); the simulator
+    signs with a throwaway certificate named as a test signature (``test_signature``).
+    """
+
+    test_signature: bool
+
+    def sign(self, pdf: bytes, *, reason: str, location: str) -> bytes:
+        """``pdf`` with the city's signature added as an incremental update.
+
+        Raises:
+            kiosk.errors.DeviceError: the key, the token or the time-stamp server failed.
+        """
         ...

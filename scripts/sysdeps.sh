@@ -23,8 +23,9 @@ test_pkgs=(
   postgresql                                       # server binaries for a throwaway cluster
   cups cups-client printer-driver-cups-pdf         # the KioskPDF queue
   xvfb xdotool                                     # real windows and real input events
-  poppler-utils                                    # pdffonts / pdftoppm to check PDFs
+  poppler-utils                                    # pdffonts / pdftoppm to check PDFs; pdfsig checks signed PDFs
   strace                                           # tests/e2e/test_no_network.py: no call out
+  softhsm2                                         # a PKCS#11 token for the signing tests
   chromium chromium-driver                         # the web pages in a real headless browser
 )
 

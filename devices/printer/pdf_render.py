@@ -19,6 +19,7 @@ from typing import BinaryIO
 import segno
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
@@ -237,9 +238,17 @@ def _footer(painter: _Painter, filled: FilledForm) -> None:
         painter.fitted(head, label, 1, 6.5)
 
 
-def _signature(painter: _Painter, box: Box) -> None:
+def _signature(painter: _Painter, box: Box, png: bytes | None) -> None:
     _rect(painter.canvas, box)
-    painter.text(box.x * mm + 3, _y(box.y) - 10, "署名（ご本人が自署してください）", 8)
+    if png is None:
+        painter.text(box.x * mm + 3, _y(box.y) - 10, "署名（ご本人が自署してください）", 8)
+        return
+    painter.text(box.x * mm + 3, _y(box.y) - 10, "署名（窓口端末で本人が自署）", 8)
+    # Below the label, inside the box, keeping the pad's proportions.
+    inner = Box(box.x + 2.0, box.y + 4.5, box.w - 4.0, box.h - 6.0)
+    painter.canvas.drawImage(ImageReader(io.BytesIO(png)), inner.x * mm,
+                             _y(inner.y + inner.h), inner.w * mm, inner.h * mm,
+                             preserveAspectRatio=True, anchor="c")
 
 
 def _flag(painter: _Painter) -> None:
@@ -286,7 +295,7 @@ def render_application(filled: FilledForm, out: Path | BinaryIO) -> RenderReport
     for slot in filled.slots:
         _slot(painter, slot)
     if filled.layout.signature_box is not None:
-        _signature(painter, filled.layout.signature_box)
+        _signature(painter, filled.layout.signature_box, filled.signature_png)
     _footer(painter, filled)
     if report.needs_clerk:
         _flag(painter)

@@ -337,7 +337,9 @@ def _paper_and_cards(styles: _Styles, report: UsageReport) -> list[Flowable]:
     paper: list[Flowable] = [Paragraph(NO_DATA, styles.body)]
     if months:
         paper = [_bar_chart(styles.font, _month_labels(months), [pages], ["印刷枚数"]),
-                 Paragraph(f"期間計 {sum(pages):,} 枚", styles.body)]
+                 Paragraph(f"期間計 {sum(pages):,} 枚", styles.body),
+                 Paragraph("電子申請（署名付きPDF）で印刷しなかった枚数 "
+                           f"{sum(report.pages_not_printed.values()):,} 枚", styles.body)]
     return [*styles.section("7. 印刷枚数（目標：用紙購入量を半減）", *paper),
             *styles.section("8. マイナンバーカードの読取", styles.table(card)),
             *styles.section("9. コンビニ交付へ移行できる証明書", styles.table(store))]

@@ -68,6 +68,12 @@ not)                        ``PrintDone("slip", False, 0, reason=            ``Q
 fee receipt printed         ``PrintDone(kind="receipt", ok=True, pages=1)``  clerk PC
                             / ``PrintDone("receipt", False, 0,``             ``PaymentService``
                             ``reason=...)``
+application filed as a      ``DocumentFiled(form="juminhyo", application=41, clerk PC
+signed PDF (nothing         pages=1, timestamped=True,                       ``ReviewService``
+printed)                    test_signature=False)``                          (``file_signed``)
+receipt printed             ``PrintDone(kind="receipt", ...)``: reserved;    nothing yet
+                            the kiosk prints no receipt yet (``kiosk forms
+                            render --receipt`` only writes a PDF)
 an error shown to the       ``ErrorOccurred(where, error="DeviceError")``,   tablet ``Visit``
 citizen                     once per error shown: ``card.read`` (no card,
                             reader failure, card pulled during the read,
@@ -120,6 +126,7 @@ from kiosk.audit.events import (
     ClerkViewed,
     ConfigChanged,
     DataHandedOn,
+    DocumentFiled,
     ErrorOccurred,
     FormSubmitted,
     LanguageChosen,
@@ -157,6 +164,7 @@ __all__ = [
     "ClerkViewed",
     "ConfigChanged",
     "DataHandedOn",
+    "DocumentFiled",
     "ErrorOccurred",
     "Finding",
     "FormInfo",

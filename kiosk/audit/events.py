@@ -245,6 +245,18 @@ class PrintDone(UsageEvent):
     reason: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentFiled(UsageEvent):
+    """An approved application was filed as a city-signed PDF: ``pages`` not printed."""
+
+    KIND: ClassVar[str] = "document.filed"
+    form: str
+    application: int
+    pages: int
+    timestamped: bool
+    test_signature: bool
+
+
 # ---------------------------------------------------------------- the queue
 @dataclass(frozen=True, slots=True)
 class TicketIssued(UsageEvent):
@@ -510,7 +522,7 @@ EVENT_TYPES: dict[str, type[UsageEvent]] = {
         RegisterSearched, RegisterViewed,
         StaffLoggedIn, StaffLoginFailed, StaffLocked, StaffUnlocked, StaffChanged,
         SoftwareStarted, ConfigChanged, ErrorOccurred, DayAnchor, LogRecovered, LogPurged,
-        LogSealed)
+        LogSealed, DocumentFiled)
 }
 
 

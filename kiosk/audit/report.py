@@ -144,6 +144,8 @@ class UsageReport:
     translation_by_month: Counter[str] = field(default_factory=Counter)
     conversations: dict[str, ConversationFigures] = field(default_factory=dict)  # language
     pages: Counter[tuple[str, str]] = field(default_factory=Counter)          # (kind, month)
+    # Pages filed as city-signed PDFs instead of printed (the paper KPI), by (form, month).
+    pages_not_printed: Counter[tuple[str, str]] = field(default_factory=Counter)
     print_failures: int = 0
     card_reads: Counter[bool] = field(default_factory=Counter)
     card_by_month: Counter[tuple[str, bool]] = field(default_factory=Counter)
@@ -233,6 +235,7 @@ class _Tally:
             "ticket.finished": self.ticket_finished, "form.submitted": self.form_submitted,
             "session.started": self.language, "session.language": self.language,
             "card.read": self.card_read, "card.pin": self.pin, "print.done": self.printed,
+            "document.filed": self.filed,
             "captions.used": self.captions, "translation.used": self.translation,
             "conversation.used": self.conversation,
             "clerk.viewed": self.clerk_viewed, "clerk.edited": self.clerk_edited,
@@ -314,6 +317,10 @@ class _Tally:
             self.report.pages[(data["kind"], ts[:7])] += int(data["pages"])
         else:
             self.report.print_failures += 1
+
+    def filed(self, ts: str, data: dict[str, Any]) -> None:
+        if not data.get("test_signature"):      # samples and training are no saved paper
+            self.report.pages_not_printed[(data["form"], ts[:7])] += int(data["pages"])
 
     def captions(self, ts: str, data: dict[str, Any]) -> None:
         seconds = float(data["seconds"])

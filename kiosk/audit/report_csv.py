@@ -94,6 +94,8 @@ def write_report_csvs(report: UsageReport, out: Path) -> list[Path]:
                 for code, c in sorted(report.conversations.items())]),
         _write(out / "printing_and_cards.csv", ["measure", "key", "value"],
                [["pages_printed", f"{m} {kind}", n] for (kind, m), n in sorted(report.pages.items())]
+               + [["pages_not_printed", f"{m} {form}", n]
+                  for (form, m), n in sorted(report.pages_not_printed.items())]
                + [["print_failures", "all", report.print_failures],
                   ["card_reads_ok", "all", report.card_reads[True]],
                   ["card_reads_failed", "all", report.card_reads[False]]]

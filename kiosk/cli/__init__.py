@@ -31,7 +31,7 @@ _COMMAND_GROUPS = {
     "demo": "demo", "deploy": "deploy", "doctor": "doctor", "export": "export", "forms": "forms",
     "i18n": "i18n_commands", "models": "models", "payments": "payments", "register": "register",
     "screenshots": "screenshots", "staff": "staff",
-    "start": "start", "tablet": "tablet", "web": "web",
+    "start": "start", "tablet": "tablet", "verify-pdf": "verify_pdf", "web": "web",
 }
 # Commands that hold a visitor's data, a PIN or the answers key in memory: no core dumps.
 _DEVICE_COMMANDS = frozenset({"board", "card", "clerk", "demo", "start", "tablet"})

@@ -10,14 +10,18 @@
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config
+from kiosk.domain.signature_image import render_png
+from kiosk.file_modes import write_private
 from kiosk.procedures.catalog import load_catalog
 from kiosk.procedures.issues import Severity
 from kiosk.procedures.outline import outline
-from kiosk.procedures.sample import sample_session
+from kiosk.procedures.sample import sample_session, sample_signature
+from kiosk.procedures.session import FormSession
 
 
 def register(subparsers: Any) -> None:
@@ -38,6 +42,9 @@ def register(subparsers: Any) -> None:
     render.add_argument("--lang", default="ja", help="language of the receipt")
     render.add_argument("--out", type=Path, required=True, help="PDF of the form")
     render.add_argument("--receipt", type=Path, default=None, help="PDF of the receipt")
+    render.add_argument("--signed", action="store_true",
+                        help="a PDF/A signed as the city ([signing]; a throwaway test "
+                             "certificate when none is configured), with a sample signature")
     render.set_defaults(handler=_run_print)
     from kiosk.cli import forms_preview, forms_workbook  # noqa: PLC0415 - keeps start-up lean
 
@@ -66,14 +73,32 @@ def _run_outline(args: argparse.Namespace, _config: Config) -> int:
     return 0
 
 
-def _run_print(args: argparse.Namespace, _config: Config) -> int:
+def _run_print(args: argparse.Namespace, config: Config) -> int:
     from kiosk.app import render_application_pdf  # noqa: PLC0415 - only app composes devices
 
     catalog = load_catalog(args.dir)
     session = sample_session(catalog.form(args.form_id))
+    if args.signed:
+        return _print_signed(session, args.out, config)
     report = render_application_pdf(session, args.out, language=args.lang,
                                     receipt_out=args.receipt)
     print(f"wrote {args.out}" + (f" and {args.receipt}" if args.receipt else ""))
     if report.needs_clerk:
         print(f"hand-write boxes in: {', '.join(report.handwrite_fields)}")
+    return 0
+
+
+def _print_signed(session: FormSession, out: Path, config: Config) -> int:
+    """The sample as the city-signed PDF/A an approved electronic application becomes."""
+    from kiosk.app import build_document_signer, render_signed_application  # noqa: PLC0415
+
+    session.signature_png = render_png(sample_signature())
+    signer = build_document_signer(config)
+    pdf, _pages = render_signed_application(session, datetime.now(UTC).astimezone())
+    signed = signer.sign(pdf, reason=config.signing.reason, location=config.signing.location)
+    write_private(out, signed)
+    print(f"wrote {out}")
+    if signer.test_signature:
+        print("signed with a throwaway TEST certificate ([signing] is not configured): "
+              "check the chain with `kiosk verify-pdf`, not the city's trust")
     return 0

@@ -32,6 +32,7 @@ class ApplicationStatus(enum.StrEnum):
     APPROVED = "approved"
     RETURNED = "returned"    # sent back to the citizen for a correction
     PRINTED = "printed"
+    FILED = "filed"        # stored as the city-signed PDF instead of printed
     DONE = "done"
 
 
@@ -41,7 +42,8 @@ STATUS_FLOW: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
     ApplicationStatus.IN_REVIEW: frozenset({ApplicationStatus.APPROVED,
                                             ApplicationStatus.RETURNED}),
     ApplicationStatus.RETURNED: frozenset({ApplicationStatus.IN_REVIEW}),
-    ApplicationStatus.APPROVED: frozenset({ApplicationStatus.PRINTED}),
+    ApplicationStatus.APPROVED: frozenset({ApplicationStatus.PRINTED, ApplicationStatus.FILED}),
+    ApplicationStatus.FILED: frozenset({ApplicationStatus.DONE}),
     ApplicationStatus.PRINTED: frozenset({ApplicationStatus.DONE, ApplicationStatus.PRINTED}),
     ApplicationStatus.DONE: frozenset(),
 }

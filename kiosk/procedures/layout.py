@@ -232,6 +232,7 @@ class FilledForm:
     slots: tuple[FilledSlot, ...]
     form_id: str
     form_version: str
+    signature_png: bytes | None = None   # drawn on the tablet; None: signed by hand on paper
 
     def __repr__(self) -> str:
         return f"FilledForm({self.form_id!r}, {self.application_id!r})"

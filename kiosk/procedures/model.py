@@ -17,6 +17,7 @@ from kiosk.procedures.eras import EraStyle
 from kiosk.procedures.expressions import Expression
 
 __all__ = [
+    "DELIVERIES",
     "LANGUAGES",
     "PREFILL_SOURCES",
     "Bring",
@@ -198,6 +199,10 @@ class PrintSection:
     fields: tuple[str, ...]
 
 
+DELIVERIES = ("paper", "electronic", "clerk")
+"""How an approved application leaves the counter (``print.delivery``)."""
+
+
 @dataclass(frozen=True)
 class PrintSpec:
     """The paper 様式: its title, its number, sections in order, and whether it is signed."""
@@ -208,6 +213,9 @@ class PrintSpec:
     sections: tuple[PrintSection, ...] = ()
     signature: bool = False
     background: str = ""     # the city's blank 様式 PDF, relative to forms/ ("" = generic layout)
+    # After approval: "paper" (printed and signed by hand), "electronic" (a PDF/A signed by
+    # the city, nothing printed) or "clerk" (the clerk chooses per application).
+    delivery: str = "paper"
 
 
 @dataclass(frozen=True)

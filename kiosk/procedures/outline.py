@@ -49,5 +49,6 @@ def outline(form: FormDefinition) -> str:
     for item in form.fields:
         lines += _field_lines(item, "  ")
     lines += ["", f"Printed as: {form.print.title} {form.print.form_number}".rstrip(),
-              f"  signature box: {'yes' if form.print.signature else 'no'}"]
+              f"  signature box: {'yes' if form.print.signature else 'no'}",
+              f"  after approval: {form.print.delivery}"]
     return "\n".join(lines) + "\n"

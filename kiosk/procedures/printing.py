@@ -44,4 +44,5 @@ def fill_form(session: FormSession) -> FilledForm:
     layout = build_layout(form, rows)
     slots = tuple(_filled(session, slot) for slot in layout.slots())
     return FilledForm(layout, session.application_id, format_date(session.today(), form.era),
-                      slots, form.id, form.version)
+                      slots, form.id, form.version,
+                      session.signature_png if form.print.signature else None)

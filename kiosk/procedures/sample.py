@@ -6,14 +6,16 @@ person is fictitious (登米 花子), never a real resident.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
+from kiosk.domain.signature import Signature, Stroke
 from kiosk.procedures.model import FieldDef, FieldType, FormDefinition
 from kiosk.procedures.session import FormSession, Provenance
 from kiosk.procedures.values import InvalidAnswerError
 
-__all__ = ["SAMPLE_CARD", "sample_session", "sample_value"]
+__all__ = ["SAMPLE_CARD", "sample_session", "sample_signature", "sample_value"]
 
 SAMPLE_CARD: dict[str, Any] = {
     "card.name": "登米\u3000花子",
@@ -62,3 +64,17 @@ def sample_session(form: FormDefinition, *, today: date = date(2026, 4, 1),
         except InvalidAnswerError:
             continue
     return session
+
+
+def sample_signature(width: int = 700, height: int = 236) -> Signature:
+    """A fictitious signature (two looping strokes) for samples, screenshots and benchmarks."""
+    def stroke(x0: float, x1: float, t0: int, phase: float) -> Stroke:
+        count = 40
+        points = []
+        for i in range(count):
+            f = i / (count - 1)
+            x = x0 + (x1 - x0) * f
+            y = 0.5 + 0.25 * math.sin(f * 9.0 + phase) * (1.0 - 0.5 * f)
+            points.append((round(x * width), round(y * height), t0 + i * 12))
+        return Stroke(tuple(points))
+    return Signature(width, height, (stroke(0.08, 0.48, 0, 0.0), stroke(0.52, 0.92, 700, 1.5)))

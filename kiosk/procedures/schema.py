@@ -15,6 +15,7 @@ from kiosk.procedures.eras import JUKI_CODES, SHAKAI_HOKEN_CODES, EraStyle
 from kiosk.procedures.expressions import ExpressionError, parse_expression
 from kiosk.procedures.issues import FormIssue, IssueCode
 from kiosk.procedures.model import (
+    DELIVERIES,
     Bring,
     Bundle,
     BundleRule,
@@ -341,7 +342,8 @@ class _Builder:
 
     def print_spec(self, value: Any, path: PathKey, title: str) -> PrintSpec:
         spec = self.mapping(value, path, {"title", "form_number", "addressee", "signature",
-                                          "sections", "background"}) if value is not None else None
+                                          "sections", "background", "delivery"}
+                            ) if value is not None else None
         if spec is None:
             return PrintSpec(title)
         sections = []
@@ -358,7 +360,18 @@ class _Builder:
                          form_number=str(spec.get("form_number") or ""),
                          addressee=str(spec.get("addressee") or "登米市長　様"),
                          sections=tuple(sections), signature=bool(spec.get("signature", False)),
-                         background=str(spec.get("background") or ""))
+                         background=str(spec.get("background") or ""),
+                         delivery=self.delivery(spec.get("delivery"), (*path, "delivery")))
+
+    def delivery(self, value: Any, path: PathKey) -> str:
+        """``print.delivery``: paper (the default), electronic or clerk."""
+        if value is None:
+            return "paper"
+        if value not in DELIVERIES:
+            self.report(IssueCode.BAD_VALUE, path, key="delivery",
+                        problem="one of " + ", ".join(DELIVERIES))
+            return "paper"
+        return str(value)
 
 
 def build_definition(doc: SourceDocument,

@@ -88,6 +88,8 @@ class FormSession:
         self.application_id = application_id
         self._today = today
         self.answers: dict[str, Answer] = {}
+        # The applicant's signature drawn on the tablet (PNG; personal data), for the 署名 box.
+        self.signature_png: bytes | None = None
         self._apply_defaults()
         self._apply_prefill(sources or {})
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from kiosk.audit.events import FormSubmitted
 from kiosk.audit.recorder import NULL_USAGE, UsageRecorder
 from kiosk.domain.application import Provenance, Submission
+from kiosk.domain.signature import SIGNATURE_KEY
 from kiosk.i18n import N_
 from kiosk.ports import Clock
 from kiosk.storage.application_store import ApplicationStore, SealedSubmission
@@ -83,8 +84,9 @@ class SubmissionService:
 def submitted_event(submission: Submission, application_id: int | None) -> FormSubmitted:
     """The usage event of a submission: how many answers came from where, never a value."""
     count = {kind: 0 for kind in Provenance}
-    for answer in submission.answers.values():
-        count[answer.provenance] += 1
+    for field_id, answer in submission.answers.items():
+        if field_id != SIGNATURE_KEY:        # a signature is no typed field
+            count[answer.provenance] += 1
     return FormSubmitted(
         form=submission.form_id, version=submission.form_version, language=submission.language,
         ticket=submission.ticket_id, application=application_id,

@@ -43,6 +43,7 @@ from kiosk.audit import (
 from kiosk.domain.application import Answer as StoredAnswer
 from kiosk.domain.application import Application, ApplicationStatus
 from kiosk.domain.application import Provenance as StoredProvenance
+from kiosk.domain.signature import stored_record
 from kiosk.domain.staff import StaffMember
 from kiosk.domain.text_cleaning import strip_unsafe
 from kiosk.errors import DeviceError, UserFacingError
@@ -56,6 +57,7 @@ from kiosk.procedures.model import FieldDef, FieldType, FormDefinition
 from kiosk.procedures.pictures import picture_path
 from kiosk.procedures.session import Answer, AnswerLockedError, FormSession, Provenance
 from kiosk.procedures.values import InvalidAnswerError, coerce
+from kiosk.services.electronic import ElectronicFiling
 from kiosk.services.visit import stored_answers
 from kiosk.storage.application_store import ApplicationStore
 from kiosk.storage.sealing import AnswerSealer
@@ -99,6 +101,7 @@ STATUS_NAMES: Mapping[ApplicationStatus, str] = {
     ApplicationStatus.APPROVED: S_("approved"),
     ApplicationStatus.RETURNED: S_("returned to the citizen"),
     ApplicationStatus.PRINTED: S_("printed"),
+    ApplicationStatus.FILED: S_("filed as a signed PDF"),
     ApplicationStatus.DONE: S_("done"),
 }
 
@@ -399,6 +402,8 @@ class ReviewSession:
             if self.status is ApplicationStatus.PRINTED and not reprint:
                 raise ReviewError(S_("This form is already printed. Press Reprint to print "
                                      "it again."))
+            if self.delivery == "electronic" and self.can_file():
+                raise ReviewError(S_("This procedure is filed as a signed PDF, not printed."))
             with tempfile.TemporaryDirectory(prefix="kiosk-review-") as folder:
                 pdf = Path(folder) / f"application-{self.application.id}.pdf"
                 self.last_print_report = self._service.render(self.session, pdf)
@@ -414,13 +419,53 @@ class ReviewSession:
             self._move(ApplicationStatus.PRINTED)
             return job
 
+    @property
+    def delivery(self) -> str:
+        """How the procedure leaves the counter: ``paper``, ``electronic`` or ``clerk``."""
+        return self.session.definition.print.delivery
+
+    @property
+    def signed_on_tablet(self) -> bool:
+        """Whether the citizen signed on the tablet (the image is ``session.signature_png``)."""
+        return self.session.signature_png is not None
+
+    def can_file(self) -> bool:
+        """Whether a signed electronic application can replace the paper now."""
+        return (self.status is ApplicationStatus.APPROVED and self.delivery != "paper"
+                and self.signed_on_tablet and self._service.filing is not None)
+
+    def file_signed(self) -> Path:
+        """File the approved application as a city-signed PDF/A instead of printing it.
+
+        Raises:
+            ReviewError: not approved, a paper procedure, no tablet signature, or no
+                document store configured.
+            kiosk.errors.DeviceError: signing failed (nothing was stored).
+            kiosk.errors.StorageError: the document store cannot be written.
+        """
+        with self._service.errors_shown("review.file"):
+            self._require(ApplicationStatus.APPROVED)
+            if self.delivery == "paper":
+                raise ReviewError(S_("This procedure is delivered on paper."))
+            if not self.signed_on_tablet:
+                raise ReviewError(S_("The citizen did not sign on the tablet: print the form "
+                                     "for a signature."))
+            filing = self._service.filing
+            if filing is None:
+                raise ReviewError(S_("Signed electronic applications are not set up on this "
+                                     "PC ([signing])."))
+            filed = filing.file(self.session, self.application.id)
+            self._move(ApplicationStatus.FILED)
+            return filed.path
+
     def finish(self) -> None:
-        """Mark the application done (after the citizen signed the printed form); finishing
-        it again changes nothing."""
+        """Mark the application done (after the citizen signed the printed form, or once it
+        was filed as a signed PDF); finishing it again changes nothing."""
         with self._service.errors_shown("review.finish"):
             if self.status is ApplicationStatus.DONE:
                 return          # a second press of the same intention
-            self._require(ApplicationStatus.PRINTED)
+            if self.status is not ApplicationStatus.FILED:
+                self._require(ApplicationStatus.PRINTED)
             if self._service.release_gate is not None:
                 self._service.release_gate(self)     # payments: no release while a fee is due
             self._move(ApplicationStatus.DONE)
@@ -498,6 +543,8 @@ class ReviewService:
         self.release_gate: Callable[[ReviewSession], None] | None = None
         # Set by kiosk.app when [export] is configured: hands an approved application on.
         self.handover: Callable[[int], None] | None = None
+        # Signed electronic applications (kiosk.app sets it when [signing] is configured).
+        self.filing: ElectronicFiling | None = None
 
     @contextlib.contextmanager
     def errors_shown(self, where: str) -> Iterator[None]:
@@ -549,6 +596,8 @@ class ReviewService:
                                   application_id=str(application.id))
             session.answers.clear()
             _restore(session, application.answers)
+            signature = stored_record(application.answers)
+            session.signature_png = signature.png if signature is not None else None
             return ReviewSession(self, application, session, staff)
 
 

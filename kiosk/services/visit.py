@@ -48,6 +48,7 @@ from kiosk.domain.identity import (
     PinLockedError,
     WrongPinError,
 )
+from kiosk.domain.signature import SIGNATURE_KEY
 from kiosk.errors import DeviceError, UserFacingError
 from kiosk.events import Event, EventBus
 from kiosk.i18n import N_, Translator, language, translator
@@ -61,6 +62,7 @@ from kiosk.procedures.session import FormSession, Provenance
 from kiosk.procedures.values import InvalidAnswerError, coerce
 from kiosk.services.applications import SubmissionService
 from kiosk.services.queue import IssuedTicket, QueueService, SlipPrinter
+from kiosk.services.signature_capture import SignatureCapture
 from kiosk.storage.engine import DatabaseUnavailableError
 
 __all__ = [
@@ -234,6 +236,7 @@ class Visit:
         self.question_index = 0
         self.ticket: TicketInfo | None = None
         self._proposals: dict[str, str | None] = {}   # name -> proposed reading, this visit only
+        self.signature = SignatureCapture()             # the pad's strokes, this visit only
 
     def __repr__(self) -> str:
         return f"Visit(stage={self.stage.value}, forms={len(self.sessions)}, lang={self.language})"
@@ -651,6 +654,10 @@ class Visit:
                     issues.append((plain_text(label), self.tr(issue.message_id, **issue.params)))
         return issues
 
+    def needs_signature(self) -> bool:
+        """Whether a chosen form is signed by the applicant (its paper form has a 署名 box)."""
+        return any(session.definition.print.signature for session in self.sessions)
+
     def submit(self, print_slip: SlipPrinter | None = None) -> TicketInfo:
         """Take a ticket (the slip printed first) and submit every form under it.
 
@@ -661,9 +668,11 @@ class Visit:
             kiosk.errors.DeviceError: the slip did not print; no ticket was issued.
             kiosk.errors.StorageError: the queue's database could not be reached.
             RuntimeError: the visit has no queue or no forms (a wiring error).
+            SignatureTooShortError: the pad holds a tap, not a signature.
         """
         if self._queue is None or self._submissions is None or not self.sessions:
             raise RuntimeError("visit is not ready to submit")
+        self.signature.check()
         first = self.sessions[0].definition
         try:
             issued = self._queue.take_ticket(first.service, print_slip=print_slip)
@@ -688,11 +697,14 @@ class Visit:
         the first message for the citizen."""
         assert self._submissions is not None
         ids, delivered, message = [], True, ""
+        signed = self.signature.answer()
         for session in self.sessions:
+            answers = stored_answers(session, card=self._card_provenance())
+            if signed is not None and session.definition.print.signature:
+                answers[SIGNATURE_KEY] = signed
             result = self._submissions.submit(Submission(
                 session.definition.id, session.definition.version, self.language,
-                stored_answers(session, card=self._card_provenance()),
-                ticket_id=issued.ticket.id))
+                answers, ticket_id=issued.ticket.id))
             ids.append(str(result.application_id or result.idempotency_key[:8]))
             delivered = delivered and result.delivered
             message = message or result.message_id

@@ -11,6 +11,7 @@ from kiosk.i18n import N_
 from kiosk.services.queue import SlipPrinter
 from kiosk.services.visit import ReviewLine, Visit
 from kiosk.ui.citizen.screen_base import Actions, CitizenScreen
+from kiosk.ui.citizen.signature_pad import add_signature_pad
 from kiosk.ui.common.application import loaded_faces
 
 __all__ = ["GAIJI_BOX", "ReviewScreen"]
@@ -51,6 +52,8 @@ class ReviewScreen(CitizenScreen):
                 layout.addWidget(self.label(f"• {item}"))
         for label, message in visit.blocking_issues():
             layout.addWidget(self.label(f"⚠ {label}: {message}", role="error"))
+        if visit.needs_signature():
+            add_signature_pad(self, layout)
         if self.error:
             layout.addWidget(self.label("⚠ " + self.error, role="error", name="error"))
         screen_only = self.button(tr(N_("Send, no paper")), "submit-noslip")

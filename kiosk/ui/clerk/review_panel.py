@@ -31,6 +31,7 @@ from kiosk.i18n import S_, Translator
 from kiosk.procedures.session import Provenance
 from kiosk.services.review import RETURN_REASONS, STATUS_NAMES, ReviewField, ReviewSession
 from kiosk.ui.clerk.once import OnceGuard
+from kiosk.ui.clerk.signature_view import SignatureView
 from kiosk.ui.common.picture_button import picture_pixmap
 
 __all__ = ["ReviewPanel", "staff_message"]
@@ -114,6 +115,8 @@ class ReviewPanel(QWidget):
         layout.addLayout(heading)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
+        self.signature = SignatureView(tr)
+        layout.addWidget(self.signature)
         layout.addLayout(self._controls())
         layout.addWidget(self.message)
         self._update_buttons()
@@ -147,14 +150,15 @@ class ReviewPanel(QWidget):
                 ("approve", S_("Approve"), self._on_approve),
                 ("print", S_("Print"), self._on_print),
                 ("finish", S_("Application done"), self._on_finish),
-                ("return", S_("Return to the citizen"), self._on_return))):
+                ("return", S_("Return to the citizen"), self._on_return),
+                ("file", S_("File as signed PDF (no paper)"), self._on_file))):
             button = QPushButton(self._tr(text))
             button.setObjectName(f"review-{key}")
             button.clicked.connect(lambda _=False, b=button, h=handler: self._guard.run(b, h))
             self.buttons[key] = button
             grid.addWidget(button, 2 + index // 3, index % 3)
-        grid.addWidget(self.return_reason, 4, 0, 1, 3)
-        grid.addWidget(self.return_text, 5, 0, 1, 3)
+        grid.addWidget(self.return_reason, 5, 0, 1, 3)
+        grid.addWidget(self.return_text, 6, 0, 1, 3)
         return grid
 
     def show_application(self, review: ReviewSession) -> None:
@@ -174,6 +178,7 @@ class ReviewPanel(QWidget):
         self.picture.clear()
         self.picture.hide()
         self.status.clear()
+        self.signature.show_signature(None, needed=False)
         self._update_buttons()
         self.changed.emit()
 
@@ -186,6 +191,8 @@ class ReviewPanel(QWidget):
         self.status.setText(self._tr(S_("Status: {status}"),
                                      status=self._tr(STATUS_NAMES[review.status])))
         self.fields = review.fields()
+        self.signature.show_signature(review.session.signature_png,
+                                      needed=review.session.definition.print.signature)
         self.table.setRowCount(len(self.fields))
         for row, item in enumerate(self.fields):
             source = self._tr(_PROVENANCE[item.provenance]) if item.provenance else ""
@@ -250,12 +257,18 @@ class ReviewPanel(QWidget):
     def _update_buttons(self) -> None:
         status = self.review.status if self.review is not None else None
         allowed = {"edit": status is S.IN_REVIEW, "approve": status is S.IN_REVIEW,
-                   "return": status is S.IN_REVIEW, "print": status in (S.APPROVED, S.PRINTED),
-                   "finish": status is S.PRINTED}
+                   "return": status is S.IN_REVIEW,
+                   "print": status in (S.APPROVED, S.PRINTED) and not self._electronic_only(),
+                   "finish": status in (S.PRINTED, S.FILED),
+                   "file": self.review is not None and self.review.can_file()}
         for key, button in self.buttons.items():
             button.setEnabled(allowed[key] and not self._guard.blocked(button))
         self.buttons["print"].setText(self._tr(S_("Reprint") if status is S.PRINTED
                                                else S_("Print")))
+
+    def _electronic_only(self) -> bool:
+        review = self.review
+        return review is not None and review.delivery == "electronic" and review.can_file()
 
     def _act(self, action: Callable[[], object], done: str = "") -> bool:
         try:
@@ -295,6 +308,11 @@ class ReviewPanel(QWidget):
         # The button said "Reprint" when the clerk pressed it: that is the intention.
         reprint = review.status is S.PRINTED
         return self._act(lambda: review.print_form(reprint=reprint), S_("Sent to the printer."))
+
+    def _on_file(self) -> bool:
+        review = self.review
+        return review is not None and self._act(review.file_signed,
+                                                 S_("Filed as a signed PDF; nothing printed."))
 
     def _on_finish(self) -> bool:
         if self.review is not None and self._act(self.review.finish):

@@ -8,9 +8,10 @@ for a condition instead of sleeping.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
@@ -66,6 +67,30 @@ class KioskPilot:
         """Tap one key per character: ``tap_keys("key-", "0312")``, ``tap_keys("kana-", "ヤ")``."""
         for key in keys:
             self.tap(f"{prefix}{key}")
+
+    def draw(self, name: str, strokes: Sequence[Sequence[tuple[float, float]]]) -> None:
+        """Draw on the widget named ``name`` with a finger: one press, moves and a release per
+        stroke; points are fractions of the widget's width and height (0.0 to 1.0)."""
+        widget = self.find(name)
+        for stroke in strokes:
+            points = [QPointF(fx * (widget.width() - 1), fy * (widget.height() - 1))
+                      for fx, fy in stroke]
+            if not points:
+                continue
+            self._mouse(widget, QEvent.Type.MouseButtonPress, points[0], Qt.MouseButton.LeftButton)
+            for point in points[1:]:
+                self._mouse(widget, QEvent.Type.MouseMove, point, Qt.MouseButton.LeftButton)
+            self._mouse(widget, QEvent.Type.MouseButtonRelease, points[-1], Qt.MouseButton.NoButton)
+        self.settle()
+
+    @staticmethod
+    def _mouse(widget: QWidget, kind: QEvent.Type, at: QPointF, held: Qt.MouseButton) -> None:
+        # A move must say the button is held: QTest.mouseMove does not on every platform.
+        button = Qt.MouseButton.NoButton if kind is QEvent.Type.MouseMove else \
+            Qt.MouseButton.LeftButton
+        event = QMouseEvent(kind, at, widget.mapToGlobal(at), button, held,
+                            Qt.KeyboardModifier.NoModifier)
+        QCoreApplication.sendEvent(widget, event)
 
     def text(self, name: str) -> str:
         """The text of the label or button named ``name``."""

@@ -1,0 +1,1 @@
+"""Signed PDFs: the city's PAdES signature (pyHanko), PDF/A, verification."""
