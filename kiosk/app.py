@@ -68,6 +68,7 @@ from kiosk.services.applications import SubmissionService
 from kiosk.services.captions import Conversation
 from kiosk.services.feed_publisher import FeedPublisher
 from kiosk.services.queue import QueueService
+from kiosk.services.reservations import ReservationDesk, plan_from_config
 from kiosk.services.retention import PeriodicJob, purge_finished
 from kiosk.services.review import ReviewService
 from kiosk.services.setup import ensure_services
@@ -78,6 +79,7 @@ from kiosk.storage.engine import make_engine, probe_clock, probe_database
 from kiosk.storage.listener import QueueListener
 from kiosk.storage.migrate import probe_schema
 from kiosk.storage.outbox import Outbox
+from kiosk.storage.reservation_store import ReservationStore
 from kiosk.storage.sealing import AnswerSealer, load_answers_key
 
 if TYPE_CHECKING:
@@ -143,6 +145,7 @@ class Services:
     # Visitors who said on the ticket page that they stepped out (pulled from the web host).
     stepped_out: SteppedOut = field(default_factory=SteppedOut)
     turn_alerts: TurnAlerts | None = None    # "your turn is near" (e-mail, LINE), if configured
+    reservations: ReservationDesk | None = None   # 予約: booked on the web page, checked in here
     _background: list[Startable] = field(default_factory=list)
 
     def start_background(self) -> None:
@@ -193,6 +196,10 @@ class Services:
         if callable(seal_usage):
             # Seals an ended epoch and sends the seals off the device ([audit] seal_interval_s).
             jobs.append(PeriodicJob("usage-seal", seal_usage, interval_s=15))
+        if self.reservations is not None:
+            # Releases reservations whose grace period ended (idempotent on every device).
+            jobs.append(PeriodicJob("reservation-no-shows", self.reservations.release_no_shows,
+                                    interval_s=60))
         return jobs
 
     def close(self) -> None:
@@ -312,7 +319,8 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
                         reading=OpenJTalkReadings(),
                         conversation=build_conversation(config, storage, events, clock,
                                                         translator, key, usage),
-                        stepped_out=SteppedOut(events), turn_alerts=build_turn_alerts(config))
+                        stepped_out=SteppedOut(events), turn_alerts=build_turn_alerts(config),
+                        reservations=build_reservations(config, storage, queue, clock, usage))
     except BaseException:
         storage.close()
         raise
@@ -324,6 +332,15 @@ def build_ticket_links(config: Config, *, demo: bool = False) -> TicketLinks | N
         return None
     return TicketLinks(load_key(config.web.token_key, "token_key", demo=demo),
                        config.web.public_url)
+
+
+def build_reservations(config: Config, storage: Storage, queue: QueueService, clock: Clock,
+                       usage: UsageRecorder) -> ReservationDesk:
+    """Reservations (予約) on the shared database, with the ``[web] reserve_*`` plan."""
+    web = config.web
+    plan = plan_from_config(web.reserve_hours, web.reserve_slot_minutes, web.reserve_days_ahead,
+                            web.reserve_grace_minutes, web.reserve_priority)
+    return ReservationDesk(ReservationStore(storage.engine, clock), queue, plan, clock, usage)
 
 
 def build_turn_alerts(config: Config) -> TurnAlerts | None:
@@ -344,7 +361,7 @@ def build_feed_publisher(services: Services) -> FeedPublisher | None:
         return None
     return FeedPublisher(services.queue, links, load_key(web.feed_key, "feed_key"), web.site,
                          HttpFeedTransport(web.feed_url), services.clock, services.stepped_out,
-                         web.publish_interval_s, services.turn_alerts)
+                         web.publish_interval_s, services.turn_alerts, services.reservations)
 
 
 def build_conversation(config: Config, storage: Storage, events: EventBus, clock: Clock,

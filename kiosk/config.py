@@ -181,6 +181,12 @@ class WebConfig:
     smtp_from: str = ""
     line_token: str = field(default="", repr=False)   # Messaging API channel access token
     line_endpoint: str = "https://api.line.me"
+    # Inner side: reservations (予約), Monday to Friday; places per slot: `kiosk reservations`.
+    reserve_hours: str = "09:00-16:00"   # first slot's start - no slot starts at or after
+    reserve_slot_minutes: int = 30
+    reserve_days_ahead: int = 7           # today included
+    reserve_grace_minutes: int = 15       # then a reservation not checked in is a no-show
+    reserve_priority: int = 1             # checked-in tickets go ahead of walk-ins (0)
 
 
 @dataclass(frozen=True)

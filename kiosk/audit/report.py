@@ -157,6 +157,8 @@ class UsageReport:
     # Each device's newest seal (kiosk.audit.sealing): device -> (ts, epoch, file, line, mac).
     last_seals: dict[str, tuple[str, int, str, int, str]] = field(default_factory=dict)
     errors: Counter[str] = field(default_factory=Counter)
+    # Reservations (予約): (service, outcome) -> n; outcomes as the store's, plus "served".
+    reservations: Counter[tuple[str, str]] = field(default_factory=Counter)
     titles: dict[str, str] = field(default_factory=dict)                       # form -> ja
 
     @property
@@ -207,7 +209,9 @@ class _Tally:
             "conversation.used": self.conversation,
             "clerk.viewed": self.clerk_viewed, "clerk.edited": self.clerk_edited,
             "clerk.action": self.clerk_action, "device.error": self.error,
+            "reservation.changed": self.reservation,
         }
+        self.reserved_tickets: dict[int, str] = {}     # checked-in ticket -> its service
 
     def add(self, record: LogRecord) -> None:
         self.report.records += 1
@@ -233,8 +237,20 @@ class _Tally:
             self.wait[data["ticket"]] = (data["service"], ts[:7], float(data["wait_s"]))
 
     def ticket_finished(self, _ts: str, data: dict[str, Any]) -> None:
+        reserved = self.reserved_tickets.pop(data["ticket"], None)
+        if reserved is not None and data["outcome"] == "done":
+            self.report.reservations[(reserved, "served")] += 1
         if data["outcome"] == "done" and data.get("service_s") is not None:
             self.serve[data["ticket"]] = (data["service"], float(data["service_s"]))
+
+    def reservation(self, _ts: str, data: dict[str, Any]) -> None:
+        # A reservation's figures count it in its latest state, as the store does.
+        outcome, service = data["outcome"], data["service"]
+        if outcome != "booked":
+            self.report.reservations[(service, "booked")] -= 1
+        self.report.reservations[(service, outcome)] += 1
+        if outcome == "checked_in" and data.get("ticket") is not None:
+            self.reserved_tickets[int(data["ticket"])] = service
 
     def form_submitted(self, ts: str, data: dict[str, Any]) -> None:
         month, form = ts[:7], data["form"]

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from kiosk.audit.report import WAIT_BUCKETS_MIN, Distribution, UsageReport
 
-__all__ = ["MIN_CELL", "OPEN_DATA_FILE", "write_report_csvs"]
+__all__ = ["MIN_CELL", "OPEN_DATA_FILE", "RESERVATION_OUTCOMES", "reservation_rows",
+           "write_report_csvs"]
 
 MIN_CELL = 5
 OPEN_DATA_FILE = "opendata_monthly.csv"
@@ -116,7 +117,21 @@ def write_report_csvs(report: UsageReport, out: Path) -> list[Path]:
                [[device, *seal] for device, seal in sorted(report.last_seals.items())]),
     ]
     files.append(write_open_data(report, out / OPEN_DATA_FILE))
+    if report.reservations:
+        files.append(_write(out / "reservations.csv", ["service", *RESERVATION_OUTCOMES],
+                            reservation_rows(report)))
     return files
+
+
+RESERVATION_OUTCOMES = ("booked", "cancelled", "checked_in", "no_show", "served")
+
+
+def reservation_rows(report: UsageReport) -> list[list[object]]:
+    """One row per service: reservations still booked, cancelled, checked in (of which
+    served), released as no-shows."""
+    codes = sorted({code for code, _ in report.reservations})
+    return [[code, *(report.reservations[(code, outcome)] for outcome in RESERVATION_OUTCOMES)]
+            for code in codes]
 
 
 def _safe(value: int) -> object:

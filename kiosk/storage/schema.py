@@ -35,6 +35,8 @@ __all__ = [
     "counters",
     "daily_numbers",
     "metadata",
+    "reservation_capacity",
+    "reservations",
     "services",
     "staff",
     "ticket_events",
@@ -214,4 +216,27 @@ audit_heads = Table(
     Column("mac", String(64), nullable=False),
     Column("sealed_at", _Time, nullable=False),
     UniqueConstraint("device", "epoch", name="uq_audit_heads_device_epoch"),
+)
+
+# Reservations (予約): places per slot per service, set by a supervisor (kiosk reservations).
+reservation_capacity = Table(
+    "reservation_capacity", metadata,
+    Column("service_id", _Id, ForeignKey("services.id"), primary_key=True),
+    Column("capacity", Integer, nullable=False),
+)
+
+# One row per reservation: no person, only the hash of the link the visitor holds.
+reservations = Table(
+    "reservations", metadata,
+    Column("id", _Id, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("service_id", _Id, ForeignKey("services.id"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("start_minute", Integer, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("booked_at", _Time, nullable=False),
+    Column("changed_at", _Time, nullable=False),
+    Column("ticket_id", _Id, ForeignKey("tickets.id"), nullable=True),
+    # Counting a slot's places and finding the day's open reservations read this index.
+    Index("ix_reservations_slot", "day", "service_id", "start_minute", "state"),
 )

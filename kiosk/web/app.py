@@ -32,6 +32,7 @@ from kiosk.feed.tokens import is_token, token_hash
 from kiosk.i18n import LANGUAGES, N_, Translator, language, translator
 from kiosk.web.feed_state import FeedState
 from kiosk.web.inbox import Inbox
+from kiosk.web.reservation_pages import reservation_routes
 from kiosk.web.security import RateLimiter, SecurityHeaders
 from kiosk.web.views import board_view, congestion_json, congestion_view, ticket_view
 
@@ -300,6 +301,7 @@ def create_app(settings: WebSettings, key: bytes, *, state: FeedState | None = N
         Route("/feed", pages.feed_in, methods=["POST"]),
         Route("/feed/inbox", pages.feed_inbox),
         Route("/healthz", pages.health),
+        *reservation_routes(pages),
         Mount("/static", StaticFiles(directory=_HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes)
