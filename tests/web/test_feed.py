@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-
+import itertools
 import json
 import logging
 import socket
@@ -147,7 +147,7 @@ def test_token__derivation__160_bits_per_day_per_key_and_not_from_the_number():
     # random 27-character tokens hold "A-" about once.)
     bits = [int.from_bytes(base64.urlsafe_b64decode(LINKS.token(n, TODAY) + "="), "big")
             for n in range(1, 200)]
-    assert min(bin(a ^ b).count("1") for a, b in zip(bits, bits[1:], strict=False)) > 40
+    assert min(bin(a ^ b).count("1") for a, b in itertools.pairwise(bits)) > 40
 
 
 def test_feed__carries_token_hashes__never_the_tokens(host):
