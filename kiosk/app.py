@@ -339,7 +339,7 @@ def build_reservations(config: Config, storage: Storage, queue: QueueService, cl
     """Reservations (予約) on the shared database, with the ``[web] reserve_*`` plan."""
     web = config.web
     plan = plan_from_config(web.reserve_hours, web.reserve_slot_minutes, web.reserve_days_ahead,
-                            web.reserve_grace_minutes, web.reserve_priority)
+                            web.reserve_grace_minutes, web.reserve_priority, web.reserve_days)
     return ReservationDesk(ReservationStore(storage.engine, clock), queue, plan, clock, usage)
 
 

@@ -181,7 +181,8 @@ class WebConfig:
     smtp_from: str = ""
     line_token: str = field(default="", repr=False)   # Messaging API channel access token
     line_endpoint: str = "https://api.line.me"
-    # Inner side: reservations (予約), Monday to Friday; places per slot: `kiosk reservations`.
+    # Inner side: reservations (予約); places per slot per service: `kiosk reservations`.
+    reserve_days: str = "12345"           # days with slots: 1 = Monday ... 7 = Sunday
     reserve_hours: str = "09:00-16:00"   # first slot's start - no slot starts at or after
     reserve_slot_minutes: int = 30
     reserve_days_ahead: int = 7           # today included

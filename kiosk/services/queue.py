@@ -154,11 +154,6 @@ class QueueService:
         """Every ticket of today in queue order (the public feed's source)."""
         return self._store.tickets()
 
-    def counter_for(self, service: str) -> str:
-        """The first counter that calls ``service`` (what a ticket screen names), or ``""``."""
-        return next((name for name, codes in self._store.counters().items()
-                     if service in codes), "")
-
     def service_names(self) -> dict[str, str]:
         """Service code -> its name (窓口業務), for pages that show the lines."""
         return {info.code: info.name for info in self._store.services()}

@@ -173,7 +173,7 @@ class ReservationDesk:
 
 
 def plan_from_config(hours: str, slot_minutes: int, days_ahead: int, grace_minutes: int,
-                     priority: int) -> SlotPlan:
+                     priority: int, days: str = "12345") -> SlotPlan:
     """The slot plan from ``[web] reserve_*``.
 
     Raises:
@@ -185,9 +185,11 @@ def plan_from_config(hours: str, slot_minutes: int, days_ahead: int, grace_minut
         opens = int(found.group(1)) * 60 + int(found.group(2))
         closes = int(found.group(3)) * 60 + int(found.group(4))
     if (found is None or not 0 <= opens < closes <= 24 * 60 or not 5 <= slot_minutes <= 240
-            or not 1 <= days_ahead <= 90 or not 0 <= grace_minutes <= 240):
-        raise ConfigError(S_("[web] reserve_hours must look like 09:00-16:00, "
-                             "reserve_slot_minutes be 5 to 240, reserve_days_ahead 1 to 90 and "
-                             "reserve_grace_minutes 0 to 240."))
+            or not 1 <= days_ahead <= 90 or not 0 <= grace_minutes <= 240
+            or re.fullmatch(r"[1-7]{1,7}", days) is None):
+        raise ConfigError(S_("[web] reserve_hours must look like 09:00-16:00, reserve_days "
+                             "like 12345 (1 = Monday), reserve_slot_minutes be 5 to 240, "
+                             "reserve_days_ahead 1 to 90 and reserve_grace_minutes 0 to 240."))
     return SlotPlan(slot_minutes=slot_minutes, open_minute=opens, close_minute=closes,
-                    days_ahead=days_ahead, grace_minutes=grace_minutes, priority=priority)
+                    days_ahead=days_ahead, grace_minutes=grace_minutes, priority=priority,
+                    weekdays=tuple(sorted({int(d) - 1 for d in days})))

@@ -689,9 +689,12 @@ class Visit:
                 break
             ahead += other.service == ticket.service and other.state is TicketState.ISSUED
         waiting = self._people_ahead(issued) + 1
+        # The counter and department as the procedures of that service name them.
+        form = next((f for f in self.offered_forms() if f.service == ticket.service), None)
         self.ticket = TicketInfo(
-            ticket.label, ticket.service, self._queue.counter_for(ticket.service),
-            self._queue.service_names().get(ticket.service, ticket.service), ahead,
+            ticket.label, ticket.service, form.counter if form is not None else "",
+            plain_text(form.department.get(self.language)) if form is not None
+            else self._queue.service_names().get(ticket.service, ticket.service), ahead,
             -(-issued.estimated_wait_seconds * ahead // waiting // 60), (),
             qr_payload=self._queue.qr_payload(ticket, self.language))
         self._go(Stage.TICKET)

@@ -9,6 +9,7 @@ the inner side stores only its hash. No name, no contact: nothing personal is as
 
 from __future__ import annotations
 
+import io
 import secrets
 import threading
 import time
@@ -200,8 +201,10 @@ class _ReservationPages:
         if not is_token(token) or self._view(request) is None:
             return Response(status_code=404)
         url = f"{str(request.base_url).rstrip('/')}/r/{token}"
-        svg = segno.make(url, error="m").svg_inline(scale=6, border=4)
-        return Response(svg, media_type="image/svg+xml", headers={"cache-control": "no-store"})
+        svg = io.BytesIO()
+        # A whole SVG document (with its namespace): an <img> shows nothing without it.
+        segno.make(url, error="m").save(svg, kind="svg", scale=6, border=4, xmldecl=False)
+        return Response(svg.getvalue(), media_type="image/svg+xml", headers={"cache-control": "no-store"})
 
 
 def reservation_routes(pages: _Pages) -> list[Route]:
