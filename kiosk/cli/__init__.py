@@ -30,7 +30,7 @@ _COMMAND_GROUPS = {
     "audit": "audit", "board": "board", "card": "card", "clerk": "clerk", "db": "db",
     "demo": "demo", "deploy": "deploy", "doctor": "doctor", "forms": "forms",
     "i18n": "i18n_commands", "models": "models", "screenshots": "screenshots", "staff": "staff",
-    "start": "start", "tablet": "tablet", "web": "web",
+    "reservations": "reservations", "start": "start", "tablet": "tablet", "web": "web",
 }
 # Commands that hold a visitor's data, a PIN or the answers key in memory: no core dumps.
 _DEVICE_COMMANDS = frozenset({"board", "card", "clerk", "demo", "start", "tablet"})
