@@ -31,6 +31,7 @@ from kiosk.i18n import S_, Translator, staff_translator, translator
 from kiosk.services.counter_desk import CounterDesk, day_figures
 from kiosk.services.return_notice import forward_returns
 from kiosk.services.staff import DEMO_LOGIN, DEMO_PASSWORD, StaffService, login_policy
+from kiosk.services.stepped_out import VisitorAwayChanged
 from kiosk.ui.clerk.audit_view import AuditView
 from kiosk.ui.clerk.conversation_tab import ConversationTab
 from kiosk.ui.clerk.locked_accounts import LockedAccountsPanel
@@ -93,6 +94,9 @@ class ClerkWindow(QStackedWidget):
         self._desk_of: int | None = None    # the staff id the desk page was built for
         self._bridge = EventBridge(services.events, QueueChanged, self)
         self._bridge.received.connect(self._on_queue_changed)
+        # "I have stepped out" / "I am back" from the ticket page: the queue list says who.
+        self._away_bridge = EventBridge(services.events, VisitorAwayChanged, self)
+        self._away_bridge.received.connect(self._on_queue_changed)
         # A return's reason also reaches the citizen's tablet at this counter.
         self._returns = (forward_returns(services.events, services.conversation)
                          if services.conversation is not None else None)
@@ -195,7 +199,8 @@ class ClerkWindow(QStackedWidget):
         self.queue = QueuePanel(self._tr, desk, services.clock,
                                 services.storage.applications.languages_for_ticket,
                                 returned_of=services.review.returned_reasons,
-                                citizen_text=self._citizen_ja)
+                                citizen_text=self._citizen_ja,
+                                away_of=services.stepped_out.is_away)
         self.queue.ticket_called.connect(self._on_ticket_called)
         self.queue.ticket_closed.connect(self.review.close_application)
         # Calls left open (a restart mid-call, another clerk's at this counter): shown above
@@ -249,6 +254,7 @@ class ClerkWindow(QStackedWidget):
     def close_bridge(self) -> None:
         """Stop receiving queue events (the window is going away)."""
         self._bridge.close()
+        self._away_bridge.close()
         if self._returns is not None:
             self._returns.close()
         app = QApplication.instance()
