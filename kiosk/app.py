@@ -343,15 +343,31 @@ def build_reservations(config: Config, storage: Storage, queue: QueueService, cl
     return ReservationDesk(ReservationStore(storage.engine, clock), queue, plan, clock, usage)
 
 
-def build_turn_alerts(config: Config) -> TurnAlerts | None:
-    """"Your turn is near" by e-mail and LINE, when ``[web]`` names a relay or a token."""
+def build_notifiers(config: Config) -> dict[str, Notifier]:
+    """The "your turn is near" channels ``[web]`` configures (a relay, a LINE token)."""
     web = config.web
     notifiers: dict[str, Notifier] = {}
     if web.smtp_host:
         notifiers["email"] = SmtpNotifier(web.smtp_host, web.smtp_port, web.smtp_from)
     if web.line_token:
         notifiers["line"] = LineNotifier(web.line_token, web.line_endpoint)
-    return TurnAlerts(notifiers, near_at=web.notify_at) if notifiers else None
+    return notifiers
+
+
+def build_turn_alerts(config: Config) -> TurnAlerts | None:
+    """"Your turn is near" by e-mail and LINE, when ``[web]`` names a relay or a token."""
+    notifiers = build_notifiers(config)
+    return TurnAlerts(notifiers, near_at=config.web.notify_at) if notifiers else None
+
+
+def notifier_checks(config: Config) -> list[Check]:
+    """``kiosk doctor``: each configured notifier answers (nothing is sent to anyone)."""
+    checks: list[Check] = []
+    for notifier in build_notifiers(config).values():
+        probe = getattr(notifier, "probe", None)
+        if callable(probe):
+            checks += probe()
+    return checks
 
 
 def build_feed_publisher(services: Services) -> FeedPublisher | None:
@@ -443,6 +459,7 @@ def doctor_checks(config: Config) -> list[Check]:
     checks += guarded("models", lambda: _model_checks(config))
     checks += guarded("disk.free", lambda: [_disk_check(config)])
     checks += guarded("web.feed", lambda: probe_feed(config))
+    checks += guarded("web.notify", lambda: notifier_checks(config))
     checks += guarded("files", lambda: mode_checks(kiosk_folders(config)))
     return checks
 

@@ -18,8 +18,9 @@ from webhost import FEED_KEY, TOKEN_KEY, key_text, start_host
 
 from devices.notify.line_notifier import LineNotifier
 from devices.notify.smtp_notifier import SmtpNotifier
-from kiosk.app import build_feed_publisher, build_services
+from kiosk.app import build_feed_publisher, build_services, notifier_checks
 from kiosk.config import load_config
+from kiosk.doctor import Status
 from kiosk.feed.snapshot import PublicTicket
 from kiosk.services.turn_alerts import OptIn, TurnAlerts
 
@@ -71,6 +72,15 @@ class _LineStub(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.end_headers()
         self.wfile.write(b"{}" if status == 200 else b'{"message":"error"}')
+
+    def do_GET(self):
+        # GET /v2/bot/info (doctor's probe): 200 with the right token, else 401.
+        ok = (self.path == "/v2/bot/info"
+              and self.headers["Authorization"] == f"Bearer {TOKEN}")
+        self.send_response(200 if ok else 401)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"userId":"Ubot","basicId":"@tome"}' if ok else b"{}")
 
     def log_message(self, *args):
         pass
@@ -224,3 +234,19 @@ def test_alerts__opt_in_on_the_ticket_page__mail_arrives_when_called(smtp, tmp_p
 
 def test_opt_in__repr__hides_the_address():
     assert ADDRESS not in repr(OptIn("email", ADDRESS))
+
+
+def test_doctor__notifiers_reachable_or_not__ok_or_fail_named(smtp, line):
+    controller, mailbox = smtp
+    _, endpoint = line
+    config = load_config(None, environ={
+        "KIOSK_WEB_SMTP_HOST": "127.0.0.1", "KIOSK_WEB_SMTP_PORT": str(controller.port),
+        "KIOSK_WEB_LINE_TOKEN": TOKEN, "KIOSK_WEB_LINE_ENDPOINT": endpoint})
+    wrong = replace(config, web=replace(config.web, line_token="not-the-token", smtp_port=1))
+
+    good = {check.name: check.status for check in notifier_checks(config)}
+    bad = {check.name: check.status for check in notifier_checks(wrong)}
+
+    assert good == {"web.notify.email": Status.OK, "web.notify.line": Status.OK}
+    assert bad == {"web.notify.email": Status.FAIL, "web.notify.line": Status.FAIL}
+    assert mailbox.messages == []                        # a probe sends nothing
