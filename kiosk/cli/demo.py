@@ -32,6 +32,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     config, web_host = start_demo_host(config)   # the phones' pages, fed by this queue
     public = config.web.public_url
     print(f"web: congestion {public}/congestion  board {public}/board?site={config.web.site}\n"
+          f"     reservations {public}/reserve  open data {public}/congestion.json\n"
           f"     ticket pages {public}/t/... (the QR code on the tablet's ticket)")
     services = build_services(config, demo=True)
     try:
@@ -39,6 +40,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
             # The demo clerk (shown on the login screen) only on the demo's own database, never
             # on a city hall's shared one: its password is in the README.
             StaffService(services.storage.staff, services.usage).ensure_demo_account()
+            if services.reservations is not None and not services.reservations.capacities():
+                services.reservations.set_capacity("A", 2)   # something to book on the phone
         services.start_background()   # the board and the clerk follow the tablet live
         return run_demo(services, doctor_checks(services.config), quit_after=args.quit_after,
                         report=args.report, screenshot=args.screenshot)
