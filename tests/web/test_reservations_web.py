@@ -79,9 +79,8 @@ def test_book__offered_slot__confirmed_by_the_inner_side_then_cancelled(host, in
         assert all(text not in seen.body for seen in host.seen)
 
 
-def test_book__slot_not_offered__refused_on_the_web_host(host, inner):
-    _, publisher = inner
-
+@pytest.mark.usefixtures("inner")
+def test_book__slot_not_offered__refused_on_the_web_host(host):
     answer, token = _book(host, "2020-01-06T09:00")
 
     assert token is None
