@@ -47,7 +47,14 @@ from kiosk.services.reservations import ReservationDesk
 from kiosk.services.stepped_out import SteppedOut
 from kiosk.services.turn_alerts import OptIn, TurnAlerts
 
-__all__ = ["FeedPublisher", "PublicView", "build_public_state", "inbox_request_headers"]
+__all__ = [
+    "FeedPublisher",
+    "PublicReservations",
+    "PublicView",
+    "build_public_state",
+    "inbox_request_headers",
+    "public_reservations",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -61,6 +68,7 @@ _CALLED = (TicketState.CALLED, TicketState.RECALLED, TicketState.SERVING, Ticket
 _RECENT_CALLS = 6
 _HEARTBEAT_S = 5.0
 _MIN_GAP_S = 0.3
+_RESERVATIONS_EVERY_S = 2.0
 INBOX_TIME_HEADER = "X-Kiosk-Feed-Time"
 # A refused booking goes back on the feed only in the feed's own shapes.
 _PUBLIC_REFUSAL = re.compile(r"[0-9a-f]{64} [A-Za-z0-9_]{1,16} \d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -75,13 +83,10 @@ class PublicView:
 
 
 def build_public_state(queue: QueueService, links: TicketLinks, site: str, clock: Clock,
-                       away: SteppedOut | None = None, desk: ReservationDesk | None = None,
-                       refused: dict[str, tuple[str, str]] | None = None) -> PublicView:
-    """Today's public state, from the queue's use cases (figures only, nothing personal).
-
-    With ``desk``, also the bookable slots and the reservations by their links' hashes
-    (``refused``: bookings the inner side turned down, so that their pages can say so).
-    """
+                       away: SteppedOut | None = None,
+                       reserved: PublicReservations = ((), {})) -> PublicView:
+    """Today's public state, from the queue's use cases (figures only, nothing personal);
+    ``reserved``: the bookable slots and the reservations (:func:`public_reservations`)."""
     now = clock.now()
     tickets = queue.day_tickets()
     lines = {line.service: line for line in queue.board()}
@@ -106,16 +111,17 @@ def build_public_state(queue: QueueService, links: TicketLinks, site: str, clock
             ticket.counter if phase in ("called", "serving") else "",
             away is not None and away.is_away(ticket.id))
         ids[h] = ticket.id
-    slots, reservations = _reservations(desk, links, refused or {})
-    return PublicView(PublicState(site, now.date(), services, _calls(tickets), public, slots,
-                                  reservations), ids)
+    return PublicView(PublicState(site, now.date(), services, _calls(tickets), public,
+                                  *reserved), ids)
 
 
-def _reservations(desk: ReservationDesk | None, links: TicketLinks,
-                  refused: dict[str, tuple[str, str]],
-                  ) -> tuple[tuple[PublicSlot, ...], dict[str, PublicReservation]]:
-    if desk is None:
-        return (), {}
+PublicReservations = tuple[tuple[PublicSlot, ...], dict[str, PublicReservation]]
+
+
+def public_reservations(desk: ReservationDesk, links: TicketLinks,
+                        refused: dict[str, tuple[str, str]]) -> PublicReservations:
+    """The bookable slots and the reservations by their links' hashes (``refused``: bookings
+    the inner side turned down, so that their pages can say so)."""
     slots = tuple(PublicSlot(s.service, s.slot, s.free) for s in desk.open_slots())
     found = {h: PublicReservation(service, slot, "refused") for h, (service, slot)
              in refused.items()}
@@ -178,8 +184,11 @@ class FeedPublisher:
         self._desk = reservations
         self._refused: dict[str, tuple[str, str]] = {}   # refused bookings, by link hash
         self._languages = frozenset(code.code for code in LANGUAGES)
+        self._links = links
+        self._reserved: PublicReservations = ((), {})
+        self._reserved_at = -_RESERVATIONS_EVERY_S       # refreshed on the first round
         self._build: Callable[[], PublicView] = lambda: build_public_state(
-            queue, links, site, clock, away, reservations, self._refused)
+            queue, links, site, clock, away, self._reservations())
         self._key, self._site, self._transport = key, site, transport
         self._away = away
         self._interval = interval_s
@@ -192,6 +201,16 @@ class FeedPublisher:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="feed-publisher", daemon=True)
         self.delivered = 0        # messages the web host accepted (for doctor and tests)
+
+    def _reservations(self) -> PublicReservations:
+        # The slots and reservations change seldom (a booking here, a check-in at a tablet):
+        # read them every few seconds, not on every queue change, and at once after a booking.
+        if self._desk is None:
+            return (), {}
+        if time.monotonic() - self._reserved_at >= _RESERVATIONS_EVERY_S:
+            self._reserved = public_reservations(self._desk, self._links, self._refused)
+            self._reserved_at = time.monotonic()
+        return self._reserved
 
     def wake(self, _event: object = None) -> None:
         """Publish soon (a queue change): called from any thread, never blocks."""
@@ -298,6 +317,7 @@ class FeedPublisher:
             if not done and len(self._refused) < 1000 and _PUBLIC_REFUSAL.fullmatch(
                     f"{link} {service} {slot}"):
                 self._refused[link] = (service, slot)   # the link's page says "not booked"
+        self._reserved_at = -_RESERVATIONS_EVERY_S       # its page learns the outcome next round
         if done:
             self.wake()
         return done

@@ -68,6 +68,12 @@ class ReservationDesk:
         """Service code -> places per slot (services that take reservations)."""
         return self._store.capacities()
 
+    def settings(self) -> list[tuple[str, str, int]]:
+        """Every service as (code, name, places per slot), for the supervisor's panel."""
+        capacity = self._store.capacities()
+        return [(code, name, capacity.get(code, 0))
+                for code, name in sorted(self._queue.service_names().items())]
+
     def set_capacity(self, service: str, capacity: int) -> bool:
         """Set the places per slot of ``service`` (0 takes no more reservations)."""
         if not 0 <= capacity <= 1000:

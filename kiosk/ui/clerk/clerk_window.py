@@ -38,6 +38,7 @@ from kiosk.ui.clerk.locked_accounts import LockedAccountsPanel
 from kiosk.ui.clerk.login_screen import LoginScreen
 from kiosk.ui.clerk.open_tickets import OpenTicketsPanel
 from kiosk.ui.clerk.queue_panel import QueuePanel
+from kiosk.ui.clerk.reservation_panel import ReservationPanel
 from kiosk.ui.clerk.review_panel import ReviewPanel
 from kiosk.ui.clerk.status_window import StatusPanel
 from kiosk.ui.clerk.supervisor_panel import SupervisorPanel
@@ -88,6 +89,7 @@ class ClerkWindow(QStackedWidget):
         self.supervisor: SupervisorPanel | None = None
         self.open_tickets: OpenTicketsPanel | None = None
         self.locked_accounts: LockedAccountsPanel | None = None
+        self.reservations: ReservationPanel | None = None
         self.audit: AuditView | None = None
         self.conversation: ConversationTab | None = None
         self.member: StaffMember | None = None
@@ -153,6 +155,7 @@ class ClerkWindow(QStackedWidget):
                 tabs.addTab(self.conversation, self._tr(S_("Conversation")))
         self.supervisor = None
         self.locked_accounts = None
+        self.reservations = None
         if member.role in _FIGURES_ROLES:
             store, clock = services.storage.queue, services.clock
             self.supervisor = SupervisorPanel(
@@ -161,6 +164,9 @@ class ClerkWindow(QStackedWidget):
             tabs.addTab(self.supervisor, self._tr(S_("Today's figures")))
             self.locked_accounts = LockedAccountsPanel(self._tr, self._staff, member)
             tabs.addTab(self.locked_accounts, self._tr(S_("Locked accounts")))
+            if services.reservations is not None:
+                self.reservations = ReservationPanel(self._tr, services.reservations)
+                tabs.addTab(self.reservations, self._tr(S_("Reservations")))
         self.audit = None
         if member.role in _AUDIT_ROLES:
             # The usage logs hold no personal data; still, reading them is the auditor's job.
