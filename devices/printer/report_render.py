@@ -34,6 +34,7 @@ from reportlab.platypus import (
 
 from devices.printer.font_chain import receipt_chain
 from kiosk.audit.report import WAIT_BUCKETS_MIN, Distribution, UsageReport
+from kiosk.audit.report_csv import reservation_rows
 
 __all__ = ["render_usage_report"]
 
@@ -351,6 +352,18 @@ def _seals(styles: _Styles, report: UsageReport) -> list[Flowable]:
                           styles.text(note))
 
 
+def _reservations(styles: _Styles, report: UsageReport) -> list[Flowable]:
+    # Only for a city that takes reservations: the other reports keep their ten sections.
+    if not report.reservations:
+        return []
+    rows: list[list[object]] = [["業務", "予約中", "取消し", "受付済み", "無断不来庁", "うち対応済み"]]
+    rows += reservation_rows(report)
+    note = ("ウェブで予約された件数を、期間末の状態で数えています。「無断不来庁」は開始時刻から"
+            "猶予時間までに受付されず枠を解放した予約、「うち対応済み」は受付済みのうち窓口で"
+            "処理を終えた予約です。")
+    return styles.section("11. 予約", styles.table(rows), styles.text(note))
+
+
 def render_usage_report(report: UsageReport, out: Path) -> None:
     """Write ``report`` as an A4 PDF to ``out``."""
     chain = receipt_chain()
@@ -365,6 +378,7 @@ def render_usage_report(report: UsageReport, out: Path) -> None:
         styles.text(f"端末 {len(report.devices)} 台、記録 {report.records:,} 件。個人情報は含みません"
                     "（件数と時間のみ）。"),
     ]
-    for section in (_visits, _procedures, _times, _access, _paper_and_cards, _seals):
+    for section in (_visits, _procedures, _times, _access, _paper_and_cards, _seals,
+                    _reservations):
         story.extend(section(styles, report))
     document.build(story)

@@ -115,7 +115,8 @@ class _ReservationPages:
     async def choose(self, request: Request) -> Response:
         """The booking page: pick a service's slot (works without JavaScript)."""
         tr = translator(self._pages._language(request))
-        return self._pages._render("reserve.html", request, tr,
+        # refresh: without JavaScript the page must not reload under a visitor choosing.
+        return self._pages._render("reserve.html", request, tr, refresh=3600,
                                    view=slots_view(self._state(), tr),
                                    error=request.query_params.get("error", ""))
 

@@ -4,10 +4,13 @@ and the yearly report's figures against the store's own rows."""
 from __future__ import annotations
 
 import hashlib
+import re
+import subprocess
 from datetime import UTC, date, datetime
 
 import pytest
 
+from devices.printer.report_render import render_usage_report
 from kiosk.audit.reader import iter_records
 from kiosk.audit.report import build_report
 from kiosk.audit.report_csv import reservation_rows
@@ -136,7 +139,7 @@ def test_release_no_shows__after_the_grace_period__released(desk, clock):
         made.check_in(late[0])
 
 
-def test_report__reservations__equal_to_the_store(desk, clock, storage):
+def test_report__reservations__equal_to_the_store(desk, clock, storage, tmp_path):
     made, queue, usage, log_dir = desk
     made.set_capacity("A", 3)
     made.set_capacity("B", 3)
@@ -166,3 +169,9 @@ def test_report__reservations__equal_to_the_store(desk, clock, storage):
     assert store[("A", "no_show")] == 1
     assert store[("B", "cancelled")] == 1
     assert reservation_rows(report) == [["A", 2, 0, 1, 1, 1], ["B", 1, 1, 1, 0, 0]]
+    render_usage_report(report, tmp_path / "report.pdf")
+    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(tmp_path / "report.pdf"),
+                           "-"], capture_output=True, text=True, check=True).stdout
+    assert "11. 予約" in text
+    assert re.search(r"\bA\s+2\s+0\s+1\s+1\s+1\b", text)
+    assert re.search(r"\bB\s+1\s+1\s+1\s+0\s+0\b", text)
