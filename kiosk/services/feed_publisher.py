@@ -92,7 +92,7 @@ def build_public_state(queue: QueueService, links: TicketLinks, site: str, clock
     lines = {line.service: line for line in queue.board()}
     names = queue.service_names()
     services = tuple(PublicService(code, names.get(code, code), line.waiting,
-                                   line.estimated_wait_seconds, _hourly(tickets, code))
+                                   line.estimated_wait_seconds, _hourly(tickets, code, now))
                      for code, line in lines.items())
     public, ids = {}, {}
     ahead: dict[str, int] = {}
@@ -140,11 +140,12 @@ def _wait(line: BoardLine | None, ahead: int) -> int:
     return round(line.estimated_wait_seconds * ahead / line.waiting)
 
 
-def _hourly(tickets: Sequence[Ticket], code: str) -> tuple[int, ...]:
+def _hourly(tickets: Sequence[Ticket], code: str, now: datetime) -> tuple[int, ...]:
     counts = [0] * HOURS
     for ticket in tickets:
         if ticket.service == code and ticket.state in _PHASE:
-            counts[ticket.queued_at.hour] += 1
+            # The store hands times back in UTC: the hours on the page are the city's own.
+            counts[ticket.queued_at.astimezone(now.tzinfo).hour] += 1
     return tuple(counts)
 
 
