@@ -55,6 +55,11 @@ class Inbox:
         return self._put("notify", token_hash, channel="email", address=address,
                          language=language)
 
+    def put_line(self, token_hash: str, user_id: str, language: str) -> InboxMessage:
+        """Queue a LINE opt-in (the user id from LINE's signed webhook)."""
+        return self._put("notify", token_hash, channel="line", address=user_id,
+                         language=language)
+
     def put_reservation(self, link_hash: str, service: str, slot: str) -> InboxMessage:
         """Queue "book ``slot`` of ``service``" for the reservation link with ``link_hash``."""
         return self._put("reserve", link_hash, service=service, slot=slot)

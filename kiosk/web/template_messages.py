@@ -11,8 +11,11 @@ from kiosk.i18n import N_
 __all__ = ["TEMPLATE_MESSAGES"]
 
 TEMPLATE_MESSAGES = (
+    N_("1. Add the city's official account as a friend."),
+    N_("2. Send it this code:"),
     N_("Cancel this reservation"),
     N_("E-mail me when my turn is near"),
+    N_("Get a LINE message when your turn is near"),
     N_("I am back"),
     N_("I have stepped out"),
     N_("No name or contact is needed. Keep the page you get: it is your reservation."),
