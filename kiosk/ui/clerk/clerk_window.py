@@ -164,7 +164,9 @@ class ClerkWindow(QStackedWidget):
             tabs.addTab(self.supervisor, self._tr(S_("Today's figures")))
             self.locked_accounts = LockedAccountsPanel(self._tr, self._staff, member)
             tabs.addTab(self.locked_accounts, self._tr(S_("Locked accounts")))
-            if services.reservations is not None:
+            web = services.config.web
+            if services.reservations is not None and (web.public_url or web.feed_url):
+                # Only where phones can book (the city runs the web page).
                 self.reservations = ReservationPanel(self._tr, services.reservations)
                 tabs.addTab(self.reservations, self._tr(S_("Reservations")))
         self.audit = None

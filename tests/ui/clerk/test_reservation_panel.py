@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -11,6 +13,9 @@ pytestmark = pytest.mark.gui
 
 
 def test_reservation_panel__supervisor_sets_places__stored(qtbot, window, world):
+    config = world.services.config              # a city that runs the phones' web page
+    world.services.config = replace(config, web=replace(config.web,
+                                                        public_url="https://wait.example"))
     window.login.login.setText("clerk1")                   # a supervisor
     window.login.password.setText(PASSWORD)
     qtbot.mouseClick(window.login.submit, Qt.MouseButton.LeftButton)
