@@ -85,6 +85,7 @@ from kiosk.services.feed_publisher import FeedPublisher
 from kiosk.services.handover import HandoverService
 from kiosk.services.payments import PaymentService
 from kiosk.services.queue import QueueService
+from kiosk.services.reservations import ReservationDesk, plan_from_config
 from kiosk.services.resident_lookup import ResidentLookup
 from kiosk.services.retention import PeriodicJob, purge_finished
 from kiosk.services.review import ReviewService
@@ -99,6 +100,7 @@ from kiosk.storage.listener import QueueListener
 from kiosk.storage.migrate import probe_schema
 from kiosk.storage.outbox import Outbox
 from kiosk.storage.register_view import SqlViewRegister
+from kiosk.storage.reservation_store import ReservationStore
 from kiosk.storage.sealing import AnswerSealer, load_answers_key
 
 if TYPE_CHECKING:
@@ -182,6 +184,7 @@ class Services:
     handover: HandoverService | None = None  # [export]: approved applications to core systems
     # Resident lookup in the register (clerk PCs); its register is None where none is set.
     resident_lookup: ResidentLookup | None = None
+    reservations: ReservationDesk | None = None   # 予約: booked on the web page, checked in here
     _background: list[Startable] = field(default_factory=list)
 
     def start_background(self) -> None:
@@ -232,6 +235,10 @@ class Services:
         if callable(seal_usage):
             # Seals an ended epoch and sends the seals off the device ([audit] seal_interval_s).
             jobs.append(PeriodicJob("usage-seal", seal_usage, interval_s=15))
+        if self.reservations is not None:
+            # Releases reservations whose grace period ended (idempotent on every device).
+            jobs.append(PeriodicJob("reservation-no-shows", self.reservations.release_no_shows,
+                                    interval_s=60))
         return jobs
 
     def close(self) -> None:
@@ -366,7 +373,8 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
                         handover=handover,
                         resident_lookup=ResidentLookup(
                             _register_or_none(config, demo), storage.lookup_grants,
-                            storage.staff, clock, usage, limit=config.register.limit))
+                            storage.staff, clock, usage, limit=config.register.limit),
+                        reservations=build_reservations(config, storage, queue, clock, usage))
     except BaseException:
         storage.close()
         raise
@@ -492,15 +500,40 @@ def build_ticket_links(config: Config, *, demo: bool = False) -> TicketLinks | N
                        config.web.public_url)
 
 
-def build_turn_alerts(config: Config) -> TurnAlerts | None:
-    """"Your turn is near" by e-mail and LINE, when ``[web]`` names a relay or a token."""
+def build_reservations(config: Config, storage: Storage, queue: QueueService, clock: Clock,
+                       usage: UsageRecorder) -> ReservationDesk:
+    """Reservations (予約) on the shared database, with the ``[web] reserve_*`` plan."""
+    web = config.web
+    plan = plan_from_config(web.reserve_hours, web.reserve_slot_minutes, web.reserve_days_ahead,
+                            web.reserve_grace_minutes, web.reserve_priority, web.reserve_days)
+    return ReservationDesk(ReservationStore(storage.engine, clock), queue, plan, clock, usage)
+
+
+def build_notifiers(config: Config) -> dict[str, Notifier]:
+    """The "your turn is near" channels ``[web]`` configures (a relay, a LINE token)."""
     web = config.web
     notifiers: dict[str, Notifier] = {}
     if web.smtp_host:
         notifiers["email"] = SmtpNotifier(web.smtp_host, web.smtp_port, web.smtp_from)
     if web.line_token:
         notifiers["line"] = LineNotifier(web.line_token, web.line_endpoint)
-    return TurnAlerts(notifiers, near_at=web.notify_at) if notifiers else None
+    return notifiers
+
+
+def build_turn_alerts(config: Config) -> TurnAlerts | None:
+    """"Your turn is near" by e-mail and LINE, when ``[web]`` names a relay or a token."""
+    notifiers = build_notifiers(config)
+    return TurnAlerts(notifiers, near_at=config.web.notify_at) if notifiers else None
+
+
+def notifier_checks(config: Config) -> list[Check]:
+    """``kiosk doctor``: each configured notifier answers (nothing is sent to anyone)."""
+    checks: list[Check] = []
+    for notifier in build_notifiers(config).values():
+        probe = getattr(notifier, "probe", None)
+        if callable(probe):
+            checks += probe()
+    return checks
 
 
 def build_feed_publisher(services: Services) -> FeedPublisher | None:
@@ -510,7 +543,7 @@ def build_feed_publisher(services: Services) -> FeedPublisher | None:
         return None
     return FeedPublisher(services.queue, links, load_key(web.feed_key, "feed_key"), web.site,
                          HttpFeedTransport(web.feed_url), services.clock, services.stepped_out,
-                         web.publish_interval_s, services.turn_alerts)
+                         web.publish_interval_s, services.turn_alerts, services.reservations)
 
 
 def build_conversation(config: Config, storage: Storage, events: EventBus, clock: Clock,
@@ -604,6 +637,7 @@ def doctor_checks(config: Config) -> list[Check]:
     checks += guarded("disk.free", lambda: [_disk_check(config)])
     checks += guarded("web.feed", lambda: probe_feed(config))
     checks += guarded("export.folder", lambda: _export_checks(config))
+    checks += guarded("web.notify", lambda: notifier_checks(config))
     checks += guarded("files", lambda: mode_checks(kiosk_folders(config)))
     return checks
 

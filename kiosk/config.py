@@ -185,6 +185,16 @@ class WebConfig:
     smtp_from: str = ""
     line_token: str = field(default="", repr=False)   # Messaging API channel access token
     line_endpoint: str = "https://api.line.me"
+    # Web host: LINE opt-in on the ticket page (webhook URL <public_url>/line/webhook).
+    line_add_url: str = ""                # the official account's "add friend" link
+    line_channel_secret: str = field(default="", repr=False)   # signs LINE's webhook calls
+    # Inner side: reservations (予約); places per slot per service: `kiosk reservations`.
+    reserve_days: str = "12345"           # days with slots: 1 = Monday ... 7 = Sunday
+    reserve_hours: str = "09:00-16:00"   # first slot's start - no slot starts at or after
+    reserve_slot_minutes: int = 30
+    reserve_days_ahead: int = 7           # today included
+    reserve_grace_minutes: int = 15       # then a reservation not checked in is a no-show
+    reserve_priority: int = 1             # checked-in tickets go ahead of walk-ins (0)
 
 
 @dataclass(frozen=True)

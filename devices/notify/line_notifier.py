@@ -6,6 +6,7 @@ import json
 import urllib.error
 import urllib.request
 
+from kiosk.doctor import Check, Status
 from kiosk.errors import DeviceError
 from kiosk.i18n import S_
 
@@ -53,3 +54,22 @@ class LineNotifier:
         except (urllib.error.URLError, OSError) as exc:
             reason = type(exc).__name__
         raise DeviceError(S_("LINE did not take the message ({reason})."), reason=reason)
+
+    def probe(self) -> list[Check]:
+        """``kiosk doctor``: the API takes the token (``GET /v2/bot/info``; nothing is sent)."""
+        if not self._endpoint.startswith(("https://", "http://")):
+            return [Check("web.notify.line", Status.FAIL, "LINE endpoint must be http(s)")]
+        request = urllib.request.Request(  # noqa: S310 - http(s) checked above
+            f"{self._endpoint}/v2/bot/info", headers={"Authorization": f"Bearer {self._token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=self._timeout):  # noqa: S310
+                return [Check("web.notify.line", Status.OK,
+                              f"{self._endpoint} takes the channel token")]
+        except urllib.error.HTTPError as exc:
+            detail = f"{self._endpoint} answers HTTP {exc.code}"
+            exc.close()
+        except (urllib.error.URLError, OSError) as exc:
+            detail = f"{self._endpoint} unreachable ({type(exc).__name__})"
+        return [Check("web.notify.line", Status.FAIL, detail,
+                      "Check [web] line_token (the channel access token) and that this host "
+                      "may reach the LINE API through the city's proxy.")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 
+from kiosk.doctor import Check, Status
 from kiosk.errors import DeviceError
 from kiosk.i18n import S_
 
@@ -36,3 +37,21 @@ class SmtpNotifier:
         except (OSError, smtplib.SMTPException) as exc:
             raise DeviceError(S_("The mail relay did not take the message ({reason})."),
                               reason=type(exc).__name__) from None
+
+    def probe(self) -> list[Check]:
+        """``kiosk doctor``: the relay answers (EHLO and NOOP; no message is sent)."""
+        try:
+            with smtplib.SMTP(self._host, self._port, timeout=self._timeout) as smtp:
+                smtp.ehlo()
+                code, _ = smtp.noop()
+        except (OSError, smtplib.SMTPException) as exc:
+            return [Check("web.notify.email", Status.FAIL,
+                          f"mail relay {self._host}:{self._port} unreachable "
+                          f"({type(exc).__name__})",
+                          "Check [web] smtp_host and smtp_port and that the relay accepts "
+                          "this host.")]
+        if code != 250:
+            return [Check("web.notify.email", Status.FAIL,
+                          f"mail relay {self._host}:{self._port} answers {code}")]
+        return [Check("web.notify.email", Status.OK,
+                      f"mail relay {self._host}:{self._port} answers")]

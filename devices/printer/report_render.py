@@ -35,6 +35,7 @@ from reportlab.platypus import (
 from devices.printer.font_chain import receipt_chain
 from devices.printer.report_payments import fees_section
 from kiosk.audit.report import WAIT_BUCKETS_MIN, Distribution, UsageReport
+from kiosk.audit.report_csv import reservation_rows
 
 __all__ = ["render_usage_report"]
 
@@ -384,6 +385,18 @@ def _handed_on(styles: _Styles, report: UsageReport) -> list[Flowable]:
                           styles.table_or_none(detail), styles.text(note))
 
 
+def _reservations(styles: _Styles, report: UsageReport) -> list[Flowable]:
+    # Only for a city that takes reservations: the other reports keep their ten sections.
+    if not report.reservations:
+        return []
+    rows: list[list[object]] = [["業務", "予約中", "取消し", "受付済み", "無断不来庁", "うち対応済み"]]
+    rows += reservation_rows(report)
+    note = ("ウェブで予約された件数を、期間末の状態で数えています。「無断不来庁」は開始時刻から"
+            "猶予時間までに受付されず枠を解放した予約、「うち対応済み」は受付済みのうち窓口で"
+            "処理を終えた予約です。")
+    return styles.section("13. 予約", styles.table(rows), styles.text(note))
+
+
 def render_usage_report(report: UsageReport, out: Path) -> None:
     """Write ``report`` as an A4 PDF to ``out``."""
     chain = receipt_chain()
@@ -399,6 +412,6 @@ def render_usage_report(report: UsageReport, out: Path) -> None:
                     "（件数と時間のみ）。"),
     ]
     for section in (_visits, _procedures, _times, _access, _paper_and_cards, _seals,
-                    fees_section, _handed_on):
+                    fees_section, _handed_on, _reservations):
         story.extend(section(styles, report))
     document.build(story)

@@ -39,6 +39,7 @@ __all__ = [
     "ProceduresChosen",
     "RegisterSearched",
     "RegisterViewed",
+    "ReservationChanged",
     "SessionEnded",
     "SessionStarted",
     "SoftwareStarted",
@@ -304,6 +305,21 @@ class TicketTransferred(UsageEvent):
     target: str
 
 
+@dataclass(frozen=True, slots=True)
+class ReservationChanged(UsageEvent):
+    """A reservation (予約) was booked, cancelled, checked in or released as a no-show.
+
+    ``outcome`` is a :class:`~kiosk.domain.reservation.ReservationState` value; ``ticket`` is
+    the ticket issued at check-in.
+    """
+
+    KIND: ClassVar[str] = "reservation.changed"
+    reservation: int
+    service: str
+    outcome: str
+    ticket: int | None = None
+
+
 # ---------------------------------------------------------------- clerk, device, errors
 @dataclass(frozen=True, slots=True)
 class ClerkViewed(UsageEvent):
@@ -516,7 +532,8 @@ EVENT_TYPES: dict[str, type[UsageEvent]] = {
     cls.KIND: cls for cls in (
         SessionStarted, SessionEnded, LanguageChosen, ProceduresChosen, CardRead, PinOutcome,
         FormSubmitted, CaptionsUsed, TranslationUsed, ConversationUsed, PrintDone, TicketIssued,
-        TicketCalled, TicketFinished, TicketTransferred, ClerkViewed, ClerkEdited, ApplicationActed,
+        TicketCalled, TicketFinished, TicketTransferred, ReservationChanged, ClerkViewed, ClerkEdited,
+        ApplicationActed,
         PaymentDone,
         DataHandedOn,
         RegisterSearched, RegisterViewed,

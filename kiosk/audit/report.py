@@ -169,6 +169,8 @@ class UsageReport:
     takings: Counter[tuple[str, str]] = field(default_factory=Counter)
     payments: Counter[str] = field(default_factory=Counter)                   # method: count
     refunds: Counter[str] = field(default_factory=Counter)                    # method: yen
+    # Reservations (予約): (service, outcome) -> n; outcomes as the store's, plus "served".
+    reservations: Counter[tuple[str, str]] = field(default_factory=Counter)
     titles: dict[str, str] = field(default_factory=dict)                       # form -> ja
     system_titles: dict[str, str] = field(default_factory=dict)   # core system id -> ja name
 
@@ -242,7 +244,9 @@ class _Tally:
             "clerk.action": self.clerk_action, "device.error": self.error,
             "payment.done": self.payment,
             "export.handed_on": self.handed_on,
+            "reservation.changed": self.reservation,
         }
+        self.reserved_tickets: dict[int, str] = {}     # checked-in ticket -> its service
 
     def add(self, record: LogRecord) -> None:
         self.report.records += 1
@@ -268,8 +272,20 @@ class _Tally:
             self.wait[data["ticket"]] = (data["service"], ts[:7], float(data["wait_s"]))
 
     def ticket_finished(self, _ts: str, data: dict[str, Any]) -> None:
+        reserved = self.reserved_tickets.pop(data["ticket"], None)
+        if reserved is not None and data["outcome"] == "done":
+            self.report.reservations[(reserved, "served")] += 1
         if data["outcome"] == "done" and data.get("service_s") is not None:
             self.serve[data["ticket"]] = (data["service"], float(data["service_s"]))
+
+    def reservation(self, _ts: str, data: dict[str, Any]) -> None:
+        # A reservation's figures count it in its latest state, as the store does.
+        outcome, service = data["outcome"], data["service"]
+        if outcome != "booked":
+            self.report.reservations[(service, "booked")] -= 1
+        self.report.reservations[(service, outcome)] += 1
+        if outcome == "checked_in" and data.get("ticket") is not None:
+            self.reserved_tickets[int(data["ticket"])] = service
 
     def form_submitted(self, ts: str, data: dict[str, Any]) -> None:
         month, form = ts[:7], data["form"]

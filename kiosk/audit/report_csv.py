@@ -19,7 +19,8 @@ from pathlib import Path
 
 from kiosk.audit.report import WAIT_BUCKETS_MIN, Distribution, UsageReport
 
-__all__ = ["MIN_CELL", "OPEN_DATA_FILE", "write_report_csvs"]
+__all__ = ["MIN_CELL", "OPEN_DATA_FILE", "RESERVATION_OUTCOMES", "reservation_rows",
+           "write_report_csvs"]
 
 MIN_CELL = 5
 OPEN_DATA_FILE = "opendata_monthly.csv"
@@ -125,6 +126,9 @@ def write_report_csvs(report: UsageReport, out: Path) -> list[Path]:
                _fee_rows(report)),
     ]
     files.append(write_open_data(report, out / OPEN_DATA_FILE))
+    if report.reservations:
+        files.append(_write(out / "reservations.csv", ["service", *RESERVATION_OUTCOMES],
+                            reservation_rows(report)))
     return files
 
 
@@ -143,6 +147,17 @@ def _fee_rows(report: UsageReport) -> list[list[object]]:
     rows += [["all", f"refunds_{method}", report.refunds.get(method, 0), ""]
              for method in ("cash", "cashless")]
     return rows
+
+
+RESERVATION_OUTCOMES = ("booked", "cancelled", "checked_in", "no_show", "served")
+
+
+def reservation_rows(report: UsageReport) -> list[list[object]]:
+    """One row per service: reservations still booked, cancelled, checked in (of which
+    served), released as no-shows."""
+    codes = sorted({code for code, _ in report.reservations})
+    return [[code, *(report.reservations[(code, outcome)] for outcome in RESERVATION_OUTCOMES)]
+            for code in codes]
 
 
 def _safe(value: int) -> object:

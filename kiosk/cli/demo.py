@@ -37,6 +37,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         config = replace(config, payment=replace(config.payment, kind="simulated"))
     public = config.web.public_url
     print(f"web: congestion {public}/congestion  board {public}/board?site={config.web.site}\n"
+          f"     reservations {public}/reserve  open data {public}/congestion.json\n"
           f"     ticket pages {public}/t/... (the QR code on the tablet's ticket)")
     services = build_services(config, demo=True)
     try:
@@ -46,6 +47,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
             demo_clerk = StaffService(services.storage.staff, services.usage).ensure_demo_account()
             if services.resident_lookup is not None:    # the synthetic register, to try
                 services.resident_lookup.grant_for_demo(demo_clerk)
+            if services.reservations is not None and not services.reservations.capacities():
+                services.reservations.set_capacity("A", 2)   # something to book on the phone
         services.start_background()   # the board and the clerk follow the tablet live
         return run_demo(services, doctor_checks(services.config), quit_after=args.quit_after,
                         report=args.report, screenshot=args.screenshot)

@@ -16,9 +16,12 @@ from typing import Any
 __all__ = [
     "HOURS",
     "PHASES",
+    "RESERVATION_STATES",
     "FeedFormatError",
     "PublicCall",
+    "PublicReservation",
     "PublicService",
+    "PublicSlot",
     "PublicState",
     "PublicTicket",
     "parse_state",
@@ -30,6 +33,10 @@ PHASES = ("waiting", "called", "serving", "held", "finished")
 _MAX_TICKETS = 5000
 _MAX_SERVICES = 64
 _MAX_CALLS = 12
+_MAX_SLOTS = 4000
+_MAX_RESERVATIONS = 5000
+RESERVATION_STATES = ("booked", "cancelled", "checked_in", "no_show", "refused")
+_SLOT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _LABEL = re.compile(r"[A-Za-z0-9]{1,4}-[0-9]{3,5}")
 _CODE = re.compile(r"[A-Za-z0-9_]{1,16}")
 _HASH = re.compile(r"[0-9a-f]{64}")
@@ -73,6 +80,25 @@ class PublicTicket:
     away: bool = False               # the holder said "I have stepped out"
 
 
+@dataclass(frozen=True, slots=True)
+class PublicSlot:
+    """A reservation slot of a service and its places left."""
+
+    service: str
+    slot: str                        # 2026-12-07T09:30 (local time)
+    free: int
+
+
+@dataclass(frozen=True, slots=True)
+class PublicReservation:
+    """One reservation as its link's page sees it (by the hash of the link's token)."""
+
+    service: str
+    slot: str
+    state: str                       # one of RESERVATION_STATES
+    ticket: str = ""                 # the checked-in ticket's token hash (its live status)
+
+
 @dataclass(frozen=True)
 class PublicState:
     """The whole public state of one site on one day."""
@@ -82,15 +108,21 @@ class PublicState:
     services: tuple[PublicService, ...] = ()
     calls: tuple[PublicCall, ...] = ()            # most recent first
     tickets: Mapping[str, PublicTicket] = field(default_factory=dict)   # by token hash
+    slots: tuple[PublicSlot, ...] = ()                                   # bookable ones
+    reservations: Mapping[str, PublicReservation] = field(default_factory=dict)  # by hash
 
     def to_json(self) -> dict[str, Any]:
         """The state as JSON-ready data (the body of a feed message)."""
-        return {
+        data: dict[str, Any] = {
             "site": self.site, "day": self.day.isoformat(),
             "services": [asdict(s) for s in self.services],
             "calls": [asdict(c) for c in self.calls],
             "tickets": {h: asdict(t) for h, t in self.tickets.items()},
         }
+        if self.slots or self.reservations:      # a site without reservations: as before
+            data["slots"] = [asdict(s) for s in self.slots]
+            data["reservations"] = {h: asdict(r) for h, r in self.reservations.items()}
+        return data
 
     def service(self, code: str) -> PublicService | None:
         """The line of service ``code``, if the feed carries it."""
@@ -103,7 +135,10 @@ def parse_state(data: Any) -> PublicState:
     Raises:
         FeedFormatError: a field is missing, of the wrong type, too long, or unknown.
     """
-    _keys(data, {"site", "day", "services", "calls", "tickets"})
+    base = {"site", "day", "services", "calls", "tickets"}
+    # Reservations are optional as a pair: a site that takes none sends the five fields.
+    _keys(data, base | {"slots", "reservations"} if isinstance(data, dict)
+          and "slots" in data else base)
     try:
         day = date.fromisoformat(_text(data["day"], re.compile(r"\d{4}-\d{2}-\d{2}")))
     except ValueError as exc:
@@ -118,7 +153,30 @@ def parse_state(data: Any) -> PublicState:
         services=tuple(_service(item) for item in services),
         calls=tuple(_call(item) for item in calls),
         tickets={_text(h, _HASH): _ticket(item) for h, item in tickets.items()},
+        slots=tuple(_slot(item) for item in _list(data.get("slots", []), _MAX_SLOTS)),
+        reservations=_reservations(data.get("reservations", {})),
     )
+
+
+def _slot(item: Any) -> PublicSlot:
+    _keys(item, {"service", "slot", "free"})
+    return PublicSlot(_text(item["service"], _CODE), _text(item["slot"], _SLOT),
+                      _count(item["free"]))
+
+
+def _reservations(value: Any) -> dict[str, PublicReservation]:
+    if not isinstance(value, dict) or len(value) > _MAX_RESERVATIONS:
+        raise FeedFormatError("reservations")
+    found = {}
+    for h, item in value.items():
+        _keys(item, {"service", "slot", "state", "ticket"})
+        if item["state"] not in RESERVATION_STATES:
+            raise FeedFormatError("state")
+        ticket = item["ticket"]
+        found[_text(h, _HASH)] = PublicReservation(
+            _text(item["service"], _CODE), _text(item["slot"], _SLOT), item["state"],
+            "" if ticket == "" else _text(ticket, _HASH))
+    return found
 
 
 def _service(item: Any) -> PublicService:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from kiosk.domain.ticket import Ticket, TicketState
 from kiosk.errors import StorageError
@@ -29,15 +30,31 @@ from kiosk.feed.envelope import (
     sign,
 )
 from kiosk.feed.http_transport import FeedTransport, TransportError
-from kiosk.feed.snapshot import HOURS, PublicCall, PublicService, PublicState, PublicTicket
+from kiosk.feed.snapshot import (
+    HOURS,
+    PublicCall,
+    PublicReservation,
+    PublicService,
+    PublicSlot,
+    PublicState,
+    PublicTicket,
+)
 from kiosk.feed.tokens import TicketLinks, token_hash
 from kiosk.i18n import LANGUAGES
 from kiosk.ports import Clock
 from kiosk.services.queue import BoardLine, QueueService
+from kiosk.services.reservations import ReservationDesk
 from kiosk.services.stepped_out import SteppedOut
 from kiosk.services.turn_alerts import OptIn, TurnAlerts
 
-__all__ = ["FeedPublisher", "PublicView", "build_public_state", "inbox_request_headers"]
+__all__ = [
+    "FeedPublisher",
+    "PublicReservations",
+    "PublicView",
+    "build_public_state",
+    "inbox_request_headers",
+    "public_reservations",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -51,7 +68,10 @@ _CALLED = (TicketState.CALLED, TicketState.RECALLED, TicketState.SERVING, Ticket
 _RECENT_CALLS = 6
 _HEARTBEAT_S = 5.0
 _MIN_GAP_S = 0.3
+_RESERVATIONS_EVERY_S = 2.0
 INBOX_TIME_HEADER = "X-Kiosk-Feed-Time"
+# A refused booking goes back on the feed only in the feed's own shapes.
+_PUBLIC_REFUSAL = re.compile(r"[0-9a-f]{64} [A-Za-z0-9_]{1,16} \d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
 class PublicView:
@@ -63,14 +83,16 @@ class PublicView:
 
 
 def build_public_state(queue: QueueService, links: TicketLinks, site: str, clock: Clock,
-                       away: SteppedOut | None = None) -> PublicView:
-    """Today's public state, from the queue's use cases (figures only, nothing personal)."""
+                       away: SteppedOut | None = None,
+                       reserved: PublicReservations = ((), {})) -> PublicView:
+    """Today's public state, from the queue's use cases (figures only, nothing personal);
+    ``reserved``: the bookable slots and the reservations (:func:`public_reservations`)."""
     now = clock.now()
     tickets = queue.day_tickets()
     lines = {line.service: line for line in queue.board()}
     names = queue.service_names()
     services = tuple(PublicService(code, names.get(code, code), line.waiting,
-                                   line.estimated_wait_seconds, _hourly(tickets, code))
+                                   line.estimated_wait_seconds, _hourly(tickets, code, now))
                      for code, line in lines.items())
     public, ids = {}, {}
     ahead: dict[str, int] = {}
@@ -89,7 +111,25 @@ def build_public_state(queue: QueueService, links: TicketLinks, site: str, clock
             ticket.counter if phase in ("called", "serving") else "",
             away is not None and away.is_away(ticket.id))
         ids[h] = ticket.id
-    return PublicView(PublicState(site, now.date(), services, _calls(tickets), public), ids)
+    return PublicView(PublicState(site, now.date(), services, _calls(tickets), public,
+                                  *reserved), ids)
+
+
+PublicReservations = tuple[tuple[PublicSlot, ...], dict[str, PublicReservation]]
+
+
+def public_reservations(desk: ReservationDesk, links: TicketLinks,
+                        refused: dict[str, tuple[str, str]]) -> PublicReservations:
+    """The bookable slots and the reservations by their links' hashes (``refused``: bookings
+    the inner side turned down, so that their pages can say so)."""
+    slots = tuple(PublicSlot(s.service, s.slot, s.free) for s in desk.open_slots())
+    found = {h: PublicReservation(service, slot, "refused") for h, (service, slot)
+             in refused.items()}
+    for h, (service, slot, state, ticket_id) in desk.public_states().items():
+        ticket = "" if ticket_id is None else token_hash(
+            links.token(ticket_id, date.fromisoformat(slot[:10])))
+        found[h] = PublicReservation(service, slot, state, ticket)
+    return slots, found
 
 
 def _wait(line: BoardLine | None, ahead: int) -> int:
@@ -100,11 +140,12 @@ def _wait(line: BoardLine | None, ahead: int) -> int:
     return round(line.estimated_wait_seconds * ahead / line.waiting)
 
 
-def _hourly(tickets: Sequence[Ticket], code: str) -> tuple[int, ...]:
+def _hourly(tickets: Sequence[Ticket], code: str, now: datetime) -> tuple[int, ...]:
     counts = [0] * HOURS
     for ticket in tickets:
         if ticket.service == code and ticket.state in _PHASE:
-            counts[ticket.queued_at.hour] += 1
+            # The store hands times back in UTC: the hours on the page are the city's own.
+            counts[ticket.queued_at.astimezone(now.tzinfo).hour] += 1
     return tuple(counts)
 
 
@@ -138,11 +179,17 @@ class FeedPublisher:
 
     def __init__(self, queue: QueueService, links: TicketLinks, key: bytes, site: str,
                  transport: FeedTransport, clock: Clock, away: SteppedOut,
-                 interval_s: float = 1.0, alerts: TurnAlerts | None = None) -> None:
+                 interval_s: float = 1.0, alerts: TurnAlerts | None = None,
+                 reservations: ReservationDesk | None = None) -> None:
         self._alerts = alerts
+        self._desk = reservations
+        self._refused: dict[str, tuple[str, str]] = {}   # refused bookings, by link hash
         self._languages = frozenset(code.code for code in LANGUAGES)
+        self._links = links
+        self._reserved: PublicReservations = ((), {})
+        self._reserved_at = -_RESERVATIONS_EVERY_S       # refreshed on the first round
         self._build: Callable[[], PublicView] = lambda: build_public_state(
-            queue, links, site, clock, away)
+            queue, links, site, clock, away, self._reservations())
         self._key, self._site, self._transport = key, site, transport
         self._away = away
         self._interval = interval_s
@@ -155,6 +202,16 @@ class FeedPublisher:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="feed-publisher", daemon=True)
         self.delivered = 0        # messages the web host accepted (for doctor and tests)
+
+    def _reservations(self) -> PublicReservations:
+        # The slots and reservations change seldom (a booking here, a check-in at a tablet):
+        # read them every few seconds, not on every queue change, and at once after a booking.
+        if self._desk is None:
+            return (), {}
+        if time.monotonic() - self._reserved_at >= _RESERVATIONS_EVERY_S:
+            self._reserved = public_reservations(self._desk, self._links, self._refused)
+            self._reserved_at = time.monotonic()
+        return self._reserved
 
     def wake(self, _event: object = None) -> None:
         """Publish soon (a queue change): called from any thread, never blocks."""
@@ -233,6 +290,11 @@ class FeedPublisher:
         number = message.get("id")
         if isinstance(number, int) and number > self._inbox_after:
             self._inbox_after = number
+        if message.get("kind") in ("reserve", "cancel"):
+            applied = self._apply_reservation(message)
+            if not applied:
+                _log.warning("feed: a phone's reservation message was refused on the inner side")
+            return int(applied)
         ticket_id = view.ids.get(str(message.get("token_hash", "")))
         # Checked again here: the web host's word is not trusted on its own.
         applied = ticket_id is not None and (
@@ -242,6 +304,24 @@ class FeedPublisher:
         if not applied:
             _log.warning("feed: a phone's message was refused on the inner side")
         return int(applied)
+
+    def _apply_reservation(self, message: dict[str, object]) -> bool:
+        # Checked again by the desk: the plan, the slot's places left, the link's shape.
+        if self._desk is None:
+            return False
+        link = str(message.get("token_hash", ""))
+        if message.get("kind") == "cancel":
+            done = self._desk.cancel(link)
+        else:
+            service, slot = str(message.get("service", "")), str(message.get("slot", ""))
+            done = self._desk.book(link, service, slot)
+            if not done and len(self._refused) < 1000 and _PUBLIC_REFUSAL.fullmatch(
+                    f"{link} {service} {slot}"):
+                self._refused[link] = (service, slot)   # the link's page says "not booked"
+        self._reserved_at = -_RESERVATIONS_EVERY_S       # its page learns the outcome next round
+        if done:
+            self.wake()
+        return done
 
     def _apply_away(self, ticket_id: int, message: dict[str, object]) -> bool:
         away = message.get("away")

@@ -49,6 +49,7 @@ from kiosk.domain.identity import (
     WrongPinError,
 )
 from kiosk.domain.signature import SIGNATURE_KEY
+from kiosk.domain.ticket import TicketState
 from kiosk.errors import DeviceError, UserFacingError
 from kiosk.events import Event, EventBus
 from kiosk.i18n import N_, Translator, language, translator
@@ -205,8 +206,10 @@ class Visit:
                  submissions: SubmissionService | None = None,
                  speaker: Speaker | None = None, headset: bool = False,
                  usage: UsageRecorder = NULL_USAGE,
-                 reading: ReadingProposer | None = None) -> None:
+                 reading: ReadingProposer | None = None,
+                 check_in: Callable[[str], IssuedTicket] | None = None) -> None:
         self._events = events
+        self._check_in = check_in       # reservations (予約): the desk's check-in, if any
         self._reading = reading
         self._usage = usage
         self._default_language = default_language
@@ -689,6 +692,45 @@ class Visit:
         self.ticket = replace(_ticket_info(issued, first, self.language, ahead, tuple(ids),
                                            message),
                               qr_payload=self._queue.qr_payload(issued.ticket, self.language))
+        self._go(Stage.TICKET)
+        return self.ticket
+
+    @property
+    def takes_reservations(self) -> bool:
+        """Whether this tablet checks reservations in (a reader types their QR codes)."""
+        return self._check_in is not None and self._queue is not None
+
+    def check_in(self, scanned: str) -> TicketInfo:
+        """Check a reservation in by what its QR code holds: its ticket, ahead of walk-ins.
+
+        Raises:
+            kiosk.errors.UserFacingError: not a reservation, already used, too early or late
+                (the message is for the screen).
+            RuntimeError: the tablet takes no reservations (a wiring error).
+        """
+        if self._check_in is None or self._queue is None:
+            raise RuntimeError("visit takes no reservations")
+        try:
+            issued = self._check_in(scanned)
+        except UserFacingError as exc:
+            self.error_shown("check_in", exc)
+            raise
+        ticket = issued.ticket
+        # Ahead of walk-ins: only the waiting tickets before it in call order count.
+        ahead = 0
+        for other in self._queue.day_tickets():
+            if other.id == ticket.id:
+                break
+            ahead += other.service == ticket.service and other.state is TicketState.ISSUED
+        waiting = self._people_ahead(issued) + 1
+        # The counter and department as the procedures of that service name them.
+        form = next((f for f in self.offered_forms() if f.service == ticket.service), None)
+        self.ticket = TicketInfo(
+            ticket.label, ticket.service, form.counter if form is not None else "",
+            plain_text(form.department.get(self.language)) if form is not None
+            else self._queue.service_names().get(ticket.service, ticket.service), ahead,
+            -(-issued.estimated_wait_seconds * ahead // waiting // 60), (),
+            qr_payload=self._queue.qr_payload(ticket, self.language))
         self._go(Stage.TICKET)
         return self.ticket
 

@@ -38,6 +38,8 @@ __all__ = [
     "lookup_grants",
     "metadata",
     "payments",
+    "reservation_capacity",
+    "reservations",
     "services",
     "staff",
     "ticket_events",
@@ -272,4 +274,28 @@ lookup_grants = Table(
     Column("expires_on", Date, nullable=False),
     Column("revoked_by", _Id, ForeignKey("staff.id"), nullable=True),
     Column("revoked_at", _Time, nullable=True),
+)
+
+
+# Reservations (予約): places per slot per service, set by a supervisor (kiosk reservations).
+reservation_capacity = Table(
+    "reservation_capacity", metadata,
+    Column("service_id", _Id, ForeignKey("services.id"), primary_key=True),
+    Column("capacity", Integer, nullable=False),
+)
+
+# One row per reservation: no person, only the hash of the link the visitor holds.
+reservations = Table(
+    "reservations", metadata,
+    Column("id", _Id, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("service_id", _Id, ForeignKey("services.id"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("start_minute", Integer, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("booked_at", _Time, nullable=False),
+    Column("changed_at", _Time, nullable=False),
+    Column("ticket_id", _Id, ForeignKey("tickets.id"), nullable=True),
+    # Counting a slot's places and finding the day's open reservations read this index.
+    Index("ix_reservations_slot", "day", "service_id", "start_minute", "state"),
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,8 @@ from kiosk.feed.tokens import is_token, token_hash
 from kiosk.i18n import LANGUAGES, N_, Translator, language, translator
 from kiosk.web.feed_state import FeedState
 from kiosk.web.inbox import Inbox
+from kiosk.web.line_link import LineLink
+from kiosk.web.reservation_pages import reservation_routes
 from kiosk.web.security import RateLimiter, SecurityHeaders
 from kiosk.web.views import board_view, congestion_json, congestion_view, ticket_view
 
@@ -55,6 +57,8 @@ class WebSettings:
     behind_tls: bool = False
     rate_per_minute: int = 120
     offer_alerts: bool = False      # the ticket page offers "e-mail me when my turn is near"
+    line_add_url: str = ""          # with line_secret: the page offers LINE (kiosk.web.line_link)
+    line_secret: bytes = field(default=b"", repr=False)
 
 
 class _Pages:
@@ -66,6 +70,8 @@ class _Pages:
         self._key = key
         self._time = time_now
         self._sequencer = Sequencer()
+        self.line = (LineLink(settings.line_secret, settings.line_add_url, inbox)
+                     if settings.line_secret and settings.line_add_url else None)
         self._templates = Environment(loader=FileSystemLoader(_HERE / "templates"),
                                       autoescape=select_autoescape(default=True),
                                       trim_blocks=True, lstrip_blocks=True)
@@ -129,8 +135,11 @@ class _Pages:
         if found is None:
             return Response("Not found.\n", status_code=404, media_type="text/plain")
         token, tr, view = found
+        line_code = (self.line.code_for(token_hash(token), tr.code)
+                     if self.line is not None and view.get("phase") == "waiting" else "")
         return self._render("ticket.html", request, tr, view=view, token=token,
-                            offer_alerts=self.settings.offer_alerts,
+                            offer_alerts=self.settings.offer_alerts, line_code=line_code,
+                            line_add_url=self.settings.line_add_url,
                             notify=request.query_params.get("notify", ""))
 
     async def ticket_status(self, request: Request) -> Response:
@@ -300,12 +309,15 @@ def create_app(settings: WebSettings, key: bytes, *, state: FeedState | None = N
         Route("/feed", pages.feed_in, methods=["POST"]),
         Route("/feed/inbox", pages.feed_inbox),
         Route("/healthz", pages.health),
+        *reservation_routes(pages),
+        *([Route("/line/webhook", pages.line.webhook, methods=["POST"])]
+          if pages.line is not None else []),
         Mount("/static", StaticFiles(directory=_HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes)
     app.state.pages = pages
     limited = RateLimiter(app, per_minute=settings.rate_per_minute,
-                          exempt=("/feed", "/static"))
+                          exempt=("/feed", "/static", "/line/webhook"))  # all three signed
     secured = SecurityHeaders(limited, hsts=settings.behind_tls)
     secured.feed_state = state
     return secured

@@ -1,7 +1,8 @@
 """What phones send, waiting on the web host until the inner side pulls it.
 
 Only small, validated messages about a ticket the current public state knows: "I have stepped
-out" / "I am back", and "tell me when my turn is near" with an e-mail address. Nothing here
+out" / "I am back", "tell me when my turn is near" with an e-mail address, and a reservation
+booked or cancelled (by its link's hash, a service and a slot the public state offers). Nothing here
 reaches the inner side by itself: the inner side pulls with the feed key
 (:mod:`kiosk.services.feed_publisher`) and checks each one again. An address is personal data:
 it is never logged and is dropped as soon as the inner side has pulled it.
@@ -25,12 +26,14 @@ class InboxMessage:
     """One message from a phone, by the token's hash."""
 
     id: int
-    kind: str                        # "away" or "notify"
+    kind: str                        # "away", "notify", "reserve" or "cancel"
     token_hash: str
     away: bool = False
     channel: str = ""
     address: str = field(default="", repr=False)
     language: str = ""
+    service: str = ""                # "reserve": the service and the slot (2026-12-07T09:30)
+    slot: str = ""
 
 
 class Inbox:
@@ -51,6 +54,19 @@ class Inbox:
             return None
         return self._put("notify", token_hash, channel="email", address=address,
                          language=language)
+
+    def put_line(self, token_hash: str, user_id: str, language: str) -> InboxMessage:
+        """Queue a LINE opt-in (the user id from LINE's signed webhook)."""
+        return self._put("notify", token_hash, channel="line", address=user_id,
+                         language=language)
+
+    def put_reservation(self, link_hash: str, service: str, slot: str) -> InboxMessage:
+        """Queue "book ``slot`` of ``service``" for the reservation link with ``link_hash``."""
+        return self._put("reserve", link_hash, service=service, slot=slot)
+
+    def put_cancel(self, link_hash: str) -> InboxMessage:
+        """Queue "cancel the reservation" of the link with ``link_hash``."""
+        return self._put("cancel", link_hash)
 
     def _put(self, kind: str, token_hash: str, **values: object) -> InboxMessage:
         with self._lock:

@@ -26,7 +26,8 @@ def app_from_config(config: Config, *, feed_key: bytes | None = None) -> Any:
                            default_language=config.ui.default_language,
                            stale_after_s=web.stale_after_s, behind_tls=web.behind_tls,
                            rate_per_minute=web.rate_per_minute,
-                           offer_alerts=web.offer_alerts)
+                           offer_alerts=web.offer_alerts, line_add_url=web.line_add_url,
+                           line_secret=web.line_channel_secret.encode())
     return create_app(settings, key)
 
 

@@ -84,11 +84,14 @@ class Host:
 
 
 def start_host(*, stale_after_s: float = 20.0, behind_tls: bool = False,
-               rate_per_minute: int = 10_000, offer_alerts: bool = False) -> Host:
+               rate_per_minute: int = 10_000, offer_alerts: bool = False,
+               line_secret: bytes = b"") -> Host:
     settings = WebSettings(site=SITE, languages=("ja", "ja@easy", "en", "vi", "zh_Hans", "ne",
                                                  "id", "tl"),
                            stale_after_s=stale_after_s, behind_tls=behind_tls,
-                           rate_per_minute=rate_per_minute, offer_alerts=offer_alerts)
+                           rate_per_minute=rate_per_minute, offer_alerts=offer_alerts,
+                           line_secret=line_secret,
+                           line_add_url="https://line.me/R/ti/p/@tome" if line_secret else "")
     state, inbox = FeedState(FEED_KEY, SITE, stale_after_s), Inbox()
     server = WebServer(create_app(settings, FEED_KEY, state=state, inbox=inbox))
     server.start()

@@ -120,3 +120,30 @@ def test_feed__published_state__knows_tickets_by_token_hash_only(host, inner):
 
     assert state is not None
     assert list(state.tickets) == [token_hash(_token(services, ticket))]
+
+
+class _JapanClock:
+    """10:30 in Tome (JST), whatever the test machine's zone."""
+
+    def now(self):
+        from datetime import datetime, timedelta, timezone
+
+        return datetime(2026, 12, 7, 10, 30, tzinfo=timezone(timedelta(hours=9)))
+
+
+def test_public_state__tickets_by_hour__in_the_citys_local_hours(tmp_path):
+    from kiosk.services.feed_publisher import build_public_state
+
+    config = load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": str(tmp_path / "data")})
+    config = replace(config, web=replace(config.web, public_url="http://phone.example",
+                                         token_key=key_text(TOKEN_KEY)))
+    services = build_services(config, demo=True, clock=_JapanClock())
+    try:
+        services.queue.take_ticket("A")
+        view = build_public_state(services.queue, services.queue.links, "tome", services.clock)
+    finally:
+        services.close()
+
+    hourly = view.state.service("A").hourly
+    assert hourly[10] == 1                     # 10:30 JST, stored as 01:30 UTC
+    assert sum(hourly) == 1

@@ -8,16 +8,28 @@ from datetime import date
 import pytest
 from webhost import SITE, TOKEN_KEY, start_host
 
-from kiosk.feed.snapshot import PublicCall, PublicService, PublicState, PublicTicket
+from kiosk.feed.snapshot import (
+    PublicCall,
+    PublicReservation,
+    PublicService,
+    PublicSlot,
+    PublicState,
+    PublicTicket,
+)
 from kiosk.feed.tokens import TicketLinks, token_hash
 
 TOKEN = TicketLinks(TOKEN_KEY).token(1, date.today())
+BOOKED = "R" * 27                      # a reservation link's token
+SLOT = f"{date.today().isoformat()}T23:30"
 STATE = PublicState(SITE, date.today(), (PublicService("A", "市民課", 1, 300, (1,) * 24),),
                     (PublicCall("A-001", "3", "A"),),
-                    {token_hash(TOKEN): PublicTicket("A-002", "A", "waiting", 1, 300)})
+                    {token_hash(TOKEN): PublicTicket("A-002", "A", "waiting", 1, 300)},
+                    (PublicSlot("A", SLOT, 2),),
+                    {token_hash(BOOKED): PublicReservation("A", SLOT, "booked")})
 PAGES = [f"/t/{TOKEN}", f"/t/{TOKEN}/status.json", "/congestion", "/congestion/widget",
          "/congestion/status.json", "/congestion.json", "/board?site=tome", "/board/status.json",
-         "/healthz", "/static/live.js", "/static/style.css", "/t/unknown"]
+         "/healthz", "/static/live.js", "/static/style.css", "/t/unknown", "/reserve",
+         f"/r/{BOOKED}", f"/r/{BOOKED}/status.json", f"/r/{BOOKED}/qr.svg", "/r/unknown"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -58,7 +70,8 @@ def test_headers__behind_tls__hsts_sent():
 
 
 @pytest.mark.parametrize("path", [f"/t/{TOKEN}?lang=en", "/congestion?lang=vi",
-                                  "/congestion/widget", "/board?site=tome"])
+                                  "/congestion/widget", "/board?site=tome", "/reserve?lang=ne",
+                                  f"/r/{BOOKED}?lang=zh_Hans"])
 def test_pages__markup__no_inline_script_style_or_handler(host, path):
     host.post_state(STATE)
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import logging
+import re
 import socket
 import threading
 import time
@@ -18,8 +22,9 @@ from webhost import FEED_KEY, TOKEN_KEY, key_text, start_host
 
 from devices.notify.line_notifier import LineNotifier
 from devices.notify.smtp_notifier import SmtpNotifier
-from kiosk.app import build_feed_publisher, build_services
+from kiosk.app import build_feed_publisher, build_services, notifier_checks
 from kiosk.config import load_config
+from kiosk.doctor import Status
 from kiosk.feed.snapshot import PublicTicket
 from kiosk.services.turn_alerts import OptIn, TurnAlerts
 
@@ -71,6 +76,15 @@ class _LineStub(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.end_headers()
         self.wfile.write(b"{}" if status == 200 else b'{"message":"error"}')
+
+    def do_GET(self):
+        # GET /v2/bot/info (doctor's probe): 200 with the right token, else 401.
+        ok = (self.path == "/v2/bot/info"
+              and self.headers["Authorization"] == f"Bearer {TOKEN}")
+        self.send_response(200 if ok else 401)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"userId":"Ubot","basicId":"@tome"}' if ok else b"{}")
 
     def log_message(self, *args):
         pass
@@ -185,30 +199,43 @@ def test_alerts__bad_opt_in__refused(smtp, channel, address):
     assert not alerts.opt_in(1, OptIn(channel, address))
 
 
-def test_alerts__opt_in_on_the_ticket_page__mail_arrives_when_called(smtp, tmp_path):
-    controller, mailbox = smtp
-    host = start_host(offer_alerts=True)
+def _inner(host, tmp_path, **web):
+    """The inner side feeding ``host``, alerts running; a ticket with one behind it."""
     config = load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": str(tmp_path / "data")})
     config = replace(config, web=replace(
         config.web, public_url="http://phone.example", feed_url=host.url,
-        feed_key=key_text(FEED_KEY), token_key=key_text(TOKEN_KEY), smtp_host="127.0.0.1",
-        smtp_port=controller.port, smtp_from="kiosk@city.test", notify_at=0))
+        feed_key=key_text(FEED_KEY), token_key=key_text(TOKEN_KEY), notify_at=0, **web))
     services = build_services(config, demo=True)
+    services.turn_alerts.start()
+    publisher = build_feed_publisher(services)
+    ticket = services.queue.take_ticket("A").ticket
+    services.queue.take_ticket("A")
+    publisher.tick()
+    return services, publisher, ticket, services.queue.links.token(ticket.id, ticket.day)
+
+
+def _pull_then_call(services, publisher, host, arrived):
+    """The inner side pulls the opt-in, the clerk calls, the message arrives; what was left
+    on the web host after the pull."""
+    publisher.tick()
+    left_on_web = host.inbox.after(10**6)
+    services.queue.call_next(["A"], counter="4")
+    publisher.tick()                                      # the call: the message is due
+    _wait(arrived, "the message")
+    return left_on_web
+
+
+def test_alerts__opt_in_on_the_ticket_page__mail_arrives_when_called(smtp, tmp_path):
+    controller, mailbox = smtp
+    host = start_host(offer_alerts=True)
+    services, publisher, ticket, token = _inner(
+        host, tmp_path, smtp_host="127.0.0.1", smtp_port=controller.port,
+        smtp_from="kiosk@city.test")
     try:
-        services.turn_alerts.start()
-        publisher = build_feed_publisher(services)
-        ticket = services.queue.take_ticket("A").ticket
-        services.queue.take_ticket("A")
-        publisher.tick()
-        token = services.queue.links.token(ticket.id, ticket.day)
         page = host.get(f"/t/{token}?lang=vi").body
         answer = host.get(f"/t/{token}/notify?lang=vi", method="POST", data=(
             "address=" + ADDRESS.replace("@", "%40")).encode(), headers=FORM)
-        publisher.tick()                                  # pulls the opt-in
-        left_on_web = host.inbox.after(10**6)
-        services.queue.call_next(["A"], counter="4")
-        publisher.tick()                                  # the call: the mail is due
-        _wait(lambda: mailbox.messages, "the mail")
+        left_on_web = _pull_then_call(services, publisher, host, lambda: mailbox.messages)
     finally:
         services.close()
         host.server.stop()
@@ -222,5 +249,58 @@ def test_alerts__opt_in_on_the_ticket_page__mail_arrives_when_called(smtp, tmp_p
     assert all(ADDRESS not in seen.body for seen in host.seen)
 
 
+def _line_event(secret: bytes, text: str, user: str = LINE_USER) -> tuple[bytes, dict]:
+    body = json.dumps({"destination": "Ubot", "events": [
+        {"type": "message", "message": {"type": "text", "id": "1", "text": text},
+         "source": {"type": "user", "userId": user}, "replyToken": "r", "mode": "active"}]})
+    signature = base64.b64encode(hmac.new(secret, body.encode(), hashlib.sha256).digest())
+    return body.encode(), {"Content-Type": "application/json",
+                           "X-Line-Signature": signature.decode()}
+
+
+def test_alerts__line_code_sent_to_the_account__push_when_called(line, tmp_path):
+    stub, endpoint = line
+    secret = b"line-channel-secret"
+    host = start_host(line_secret=secret)
+    services, publisher, ticket, token = _inner(host, tmp_path, line_token=TOKEN,
+                                                line_endpoint=endpoint)
+    try:
+        page = host.get(f"/t/{token}?lang=en").body
+        code = re.search(r'id="line-code">([A-Z0-9-]+)<', page).group(1)
+        forged = host.get("/line/webhook", method="POST", data=_line_event(b"wrong", code)[0],
+                          headers=_line_event(b"wrong", code)[1])
+        body, headers = _line_event(secret, code.lower())       # as typed on a phone
+        signed = host.get("/line/webhook", method="POST", data=body, headers=headers)
+        left_on_web = _pull_then_call(services, publisher, host, lambda: stub.received)
+    finally:
+        services.close()
+        host.server.stop()
+
+    assert "https://line.me/R/ti/p/@tome" in page
+    assert forged.status == 403
+    assert signed.status == 200
+    assert left_on_web == []                             # the user id left the web host
+    (push,) = stub.received
+    assert push["to"] == LINE_USER
+    assert ticket.label in push["messages"][0]["text"]
+    assert all(LINE_USER not in seen.body for seen in host.seen)
+
+
 def test_opt_in__repr__hides_the_address():
     assert ADDRESS not in repr(OptIn("email", ADDRESS))
+
+
+def test_doctor__notifiers_reachable_or_not__ok_or_fail_named(smtp, line):
+    controller, mailbox = smtp
+    _, endpoint = line
+    config = load_config(None, environ={
+        "KIOSK_WEB_SMTP_HOST": "127.0.0.1", "KIOSK_WEB_SMTP_PORT": str(controller.port),
+        "KIOSK_WEB_LINE_TOKEN": TOKEN, "KIOSK_WEB_LINE_ENDPOINT": endpoint})
+    wrong = replace(config, web=replace(config.web, line_token="not-the-token", smtp_port=1))
+
+    good = {check.name: check.status for check in notifier_checks(config)}
+    bad = {check.name: check.status for check in notifier_checks(wrong)}
+
+    assert good == {"web.notify.email": Status.OK, "web.notify.line": Status.OK}
+    assert bad == {"web.notify.email": Status.FAIL, "web.notify.line": Status.FAIL}
+    assert mailbox.messages == []                        # a probe sends nothing

@@ -31,7 +31,10 @@ def make_visit(services: Services) -> Visit:
                   clock=services.clock, identity_reader=services.identity_reader,
                   queue=services.queue, submissions=services.submissions,
                   speaker=speaker, headset=config.speech.headset, usage=services.usage,
-                  reading=services.reading)
+                  reading=services.reading,
+                  # Reservations need the web page where they are booked ([web] public_url).
+                  check_in=services.reservations.check_in
+                  if services.reservations is not None and config.web.public_url else None)
     visit.voice_guidance = speaker is not None and config.speech.kind != "off"
     return visit
 

@@ -31,6 +31,7 @@ from kiosk.i18n import S_, Translator, staff_translator, translator
 from kiosk.services.counter_desk import CounterDesk, day_figures
 from kiosk.services.return_notice import forward_returns
 from kiosk.services.staff import DEMO_LOGIN, DEMO_PASSWORD, StaffService, login_policy
+from kiosk.services.stepped_out import VisitorAwayChanged
 from kiosk.ui.clerk.audit_view import AuditView
 from kiosk.ui.clerk.conversation_tab import ConversationTab
 from kiosk.ui.clerk.fee_panel import FeePanel
@@ -38,6 +39,7 @@ from kiosk.ui.clerk.locked_accounts import LockedAccountsPanel
 from kiosk.ui.clerk.login_screen import LoginScreen
 from kiosk.ui.clerk.open_tickets import OpenTicketsPanel
 from kiosk.ui.clerk.queue_panel import QueuePanel
+from kiosk.ui.clerk.reservation_panel import ReservationPanel
 from kiosk.ui.clerk.resident_lookup import ResidentLookupTab
 from kiosk.ui.clerk.review_panel import ReviewPanel
 from kiosk.ui.clerk.status_window import StatusPanel
@@ -93,6 +95,7 @@ class ClerkWindow(QStackedWidget):
         self.supervisor: SupervisorPanel | None = None
         self.open_tickets: OpenTicketsPanel | None = None
         self.locked_accounts: LockedAccountsPanel | None = None
+        self.reservations: ReservationPanel | None = None
         self.audit: AuditView | None = None
         self.conversation: ConversationTab | None = None
         self.resident_lookup: ResidentLookupTab | None = None
@@ -100,6 +103,9 @@ class ClerkWindow(QStackedWidget):
         self._desk_of: int | None = None    # the staff id the desk page was built for
         self._bridge = EventBridge(services.events, QueueChanged, self)
         self._bridge.received.connect(self._on_queue_changed)
+        # "I have stepped out" / "I am back" from the ticket page: the queue list says who.
+        self._away_bridge = EventBridge(services.events, VisitorAwayChanged, self)
+        self._away_bridge.received.connect(self._on_queue_changed)
         # A return's reason also reaches the citizen's tablet at this counter.
         self._returns = (forward_returns(services.events, services.conversation)
                          if services.conversation is not None else None)
@@ -160,6 +166,7 @@ class ClerkWindow(QStackedWidget):
         self.supervisor = None
         self.takings = None
         self.locked_accounts = None
+        self.reservations = None
         if member.role in _FIGURES_ROLES:
             store, clock = services.storage.queue, services.clock
             self.supervisor = SupervisorPanel(
@@ -173,6 +180,11 @@ class ClerkWindow(QStackedWidget):
                 tabs.addTab(self.takings, self._tr(S_("Today's takings")))
             self.locked_accounts = LockedAccountsPanel(self._tr, self._staff, member)
             tabs.addTab(self.locked_accounts, self._tr(S_("Locked accounts")))
+            web = services.config.web
+            if services.reservations is not None and (web.public_url or web.feed_url):
+                # Only where phones can book (the city runs the web page).
+                self.reservations = ReservationPanel(self._tr, services.reservations)
+                tabs.addTab(self.reservations, self._tr(S_("Reservations")))
         self.audit = None
         if member.role in _AUDIT_ROLES:
             # The usage logs hold no personal data; still, reading them is the auditor's job.
@@ -222,7 +234,8 @@ class ClerkWindow(QStackedWidget):
         self.queue = QueuePanel(self._tr, desk, services.clock,
                                 services.storage.applications.languages_for_ticket,
                                 returned_of=services.review.returned_reasons,
-                                citizen_text=self._citizen_ja)
+                                citizen_text=self._citizen_ja,
+                                away_of=services.stepped_out.is_away)
         self.queue.ticket_called.connect(self._on_ticket_called)
         self.queue.ticket_closed.connect(self.review.close_application)
         # Calls left open (a restart mid-call, another clerk's at this counter): shown above
@@ -293,6 +306,7 @@ class ClerkWindow(QStackedWidget):
     def close_bridge(self) -> None:
         """Stop receiving queue events (the window is going away)."""
         self._bridge.close()
+        self._away_bridge.close()
         if self._returns is not None:
             self._returns.close()
         app = QApplication.instance()

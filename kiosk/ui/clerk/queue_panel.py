@@ -43,7 +43,8 @@ class QueuePanel(QWidget):
     def __init__(self, tr: Translator, desk: CounterDesk, clock: Clock,
                  languages_of: Callable[[int], list[str]], parent: QWidget | None = None, *,
                  returned_of: Callable[[int], list[str]] | None = None,
-                 citizen_text: Callable[[str], str] | None = None) -> None:
+                 citizen_text: Callable[[str], str] | None = None,
+                 away_of: Callable[[int], bool] | None = None) -> None:
         super().__init__(parent)
         self._tr = tr
         self.desk = desk
@@ -52,6 +53,7 @@ class QueuePanel(QWidget):
         # The return reasons (citizen message ids) of a ticket's returned applications.
         self._returned_of = returned_of or (lambda _ticket_id: [])
         self._citizen_text = citizen_text or str
+        self._away_of = away_of or (lambda _ticket_id: False)   # said so on the ticket page
         self.current = QLabel(tr(S_("No ticket called.")))
         self.current.setObjectName("clerk-current")
         self.table = QTableWidget(0, 5)
@@ -107,7 +109,8 @@ class QueuePanel(QWidget):
             state = self._tr(S_("held")) if ticket.state is TicketState.HELD else ""
             returned = [self._tr(S_("returned: {reason}"), reason=self._citizen_text(reason))
                         for reason in self._returned_of(ticket.id)]
-            state = " / ".join(filter(None, [state, *returned]))
+            away = self._tr(S_("stepped out")) if self._away_of(ticket.id) else ""
+            state = " / ".join(filter(None, [state, away, *returned]))
             for column, text in enumerate((ticket.label, self._tr(S_("{m} min"), m=minutes),
                                            str(ticket.priority or ""), languages, state)):
                 self.table.setItem(row, column, QTableWidgetItem(text))
