@@ -13,7 +13,9 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.domain.staff import Role
+from kiosk.errors import UserFacingError
 from kiosk.i18n import S_, Translator
+from kiosk.services.outage import OutageWatch, is_outage
 from kiosk.services.staff import LoginRefusedError, LoginWaitError, StaffService
 
 __all__ = ["LoginScreen"]
@@ -97,6 +99,13 @@ class LoginScreen(QWidget):
             if exc.wait_s > 0:
                 self.submit.setEnabled(False)
                 self._wait.start(math.ceil(exc.wait_s * 1000) + _MARGIN_MS)
+            return
+        except UserFacingError as exc:
+            if not is_outage(exc):
+                raise
+            message_id, params = OutageWatch().message(exc)    # nothing typed is kept
+            self.password.clear()
+            self.message.setText(self._tr(message_id, **params))
             return
         self.password.clear()
         if member.role not in _DESK_ROLES:

@@ -68,3 +68,13 @@ def window(qtbot, world):
     clerk.show()
     yield clerk
     clerk.close_bridge()
+
+
+def log_in_and_call_next(qtbot, window: ClerkWindow) -> None:
+    """Sign in as ``clerk1`` and call the next ticket, with real clicks."""
+    from PySide6.QtCore import Qt
+
+    window.login.login.setText("clerk1")
+    window.login.password.setText(PASSWORD)
+    qtbot.mouseClick(window.login.submit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.queue.buttons["next"], Qt.MouseButton.LeftButton)
