@@ -3,14 +3,11 @@ emulated My Number card through the real pcscd + vpcd stack, down to a ticket in
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,36 +15,16 @@ from kiosk.domain.ticket import TicketState
 from kiosk.ports import SystemClock
 from kiosk.storage.database import open_storage
 
+from .reported import Report, ReportReader
+
 pytestmark = [pytest.mark.pcscd, pytest.mark.xvfb, pytest.mark.gui]
 
-Report = dict[str, Any]
 
-
-class Tablet:
+class Tablet(ReportReader):
     """The tablet process, seen through its ``--report`` file and tapped with xdotool."""
 
     def __init__(self, report: Path, env: dict[str, str], process: subprocess.Popen[str]) -> None:
-        self.report_path = report
-        self.env = env
-        self.process = process
-        self.last: Report = {"sequence": 0}
-
-    def report(self) -> Report | None:
-        try:
-            return json.loads(self.report_path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-        except (OSError, ValueError):
-            return None
-
-    def wait(self, condition: Callable[[Report], bool], what: str, timeout_s: float = 30) -> Report:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"the tablet ended while waiting for {what}"
-            report = self.report()
-            if report is not None and condition(report):
-                self.last = report
-                return report
-            time.sleep(0.05)
-        raise AssertionError(f"timed out waiting for {what}; last report {self.report()}")
+        super().__init__("the tablet", report, env, process)
 
     def tap(self, name: str) -> Report:
         """Tap the button ``name`` of the current report and wait for the screen to change."""

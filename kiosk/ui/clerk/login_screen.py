@@ -38,7 +38,9 @@ class LoginScreen(QWidget):
         self.heading = QLabel(tr(S_("Staff login")))
         self.heading.setObjectName("clerk-heading")
         self.login = QLineEdit()
+        self.login.setObjectName("login-id")
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.password.setObjectName("login-password")
         self.message = QLabel("", wordWrap=True)
         self.message.setProperty("role", "error")
         # Shown only in the demo (see show_hint): who to log in as.
@@ -46,6 +48,7 @@ class LoginScreen(QWidget):
         self.hint.setObjectName("login-hint")
         self.hint.hide()
         self.submit = QPushButton(tr(S_("Log in")))
+        self.submit.setObjectName("login-submit")
         # Precise: a coarse timer may fire 5 % early, and the service would refuse that try.
         self._wait = QTimer(self, singleShot=True, timerType=Qt.TimerType.PreciseTimer)
         self._wait.timeout.connect(self._on_wait_over)
