@@ -54,6 +54,16 @@ def world(tmp_path, database_url):
 
 
 @pytest.fixture
+def outage_world(tmp_path, postgres_server):
+    """A world on the session's own PostgreSQL cluster, which the test may stop and start."""
+    if not postgres_server.owned:
+        pytest.skip("the outage is made by stopping the test's own PostgreSQL cluster")
+    world = make_world(tmp_path, postgres_server.url(postgres_server.create_database()))
+    yield world, postgres_server
+    world.services.close()
+
+
+@pytest.fixture
 def live_world(world):
     """The world with live queue updates (LISTEN/NOTIFY on PostgreSQL, polling on SQLite)."""
     world.services.start_background()

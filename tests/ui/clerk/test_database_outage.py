@@ -8,21 +8,12 @@ from PySide6.QtCore import Qt
 from kiosk.domain.application import ApplicationStatus
 from kiosk.ui.clerk.clerk_window import ClerkWindow
 
-from .conftest import log_in_and_call_next, make_world
+from .conftest import log_in_and_call_next
 
 pytestmark = [pytest.mark.gui, pytest.mark.postgres]
 
 OUTAGE_JA = ("データベースにつながりません。少し待ってから、もう一度操作してください。"
              "続くときは情報システム担当に連絡してください。")
-
-
-@pytest.fixture
-def outage_world(tmp_path, postgres_server):
-    if not postgres_server.owned:
-        pytest.skip("the outage is made by stopping the test's own PostgreSQL cluster")
-    world = make_world(tmp_path, postgres_server.url(postgres_server.create_database()))
-    yield world, postgres_server
-    world.services.close()
 
 
 @pytest.fixture
