@@ -17,31 +17,11 @@ from kiosk.services.staff import StaffService
 from kiosk.storage.database import open_storage
 from kiosk.storage.sealing import generate_key_text
 
-from .reported import ReportedProcess
+from .reported import ReportedProcess, device_config
 
 pytestmark = [pytest.mark.xvfb, pytest.mark.gui]
 
 PASSWORD = "counter-password-1"
-
-
-def _config(tmp_path: Path, role: str, url: str, key: str) -> Path:
-    path = tmp_path / f"{role}.toml"
-    path.write_text(f"""
-[device]
-role = "{role}"
-id = "{role}-01"
-counter = "1番窓口"
-services = ["A"]
-data_dir = "{tmp_path / role}"
-[database]
-url = "{url}"
-answers_key = "{key}"
-[speech]
-kind = "off"
-[printer]
-kind = "file"
-""", encoding="utf-8")
-    return path
 
 
 def _prepare(url: str, config: Path) -> str:
@@ -57,7 +37,7 @@ def _prepare(url: str, config: Path) -> str:
 
 def test_clerk_and_board__reports__login_call_and_board_follow(xvfb_display, tmp_path):
     url, key = f"sqlite:///{tmp_path / 'kiosk.sqlite3'}", generate_key_text()
-    configs = {role: _config(tmp_path, role, url, key) for role in ("clerk", "board")}
+    configs = {role: device_config(tmp_path, role, url, key) for role in ("clerk", "board")}
     label = _prepare(url, configs["clerk"])
     env = {**os.environ, "DISPLAY": xvfb_display, "QT_QPA_PLATFORM": "xcb",
            "HOME": str(tmp_path)}
@@ -71,13 +51,8 @@ def test_clerk_and_board__reports__login_call_and_board_follow(xvfb_display, tmp
                             tmp_path / "clerk.json", env, tmp_path / "clerk.log")
     try:
         board.wait(lambda r: "number" in r, "the board", 60)
-        login = clerk.wait(lambda r: r["page"] == "login" and "login-id" in r["fields"],
-                           "the login page", 60)
-        clerk.type_into("login-id", "clerk1")
-        clerk.type_into("login-password", PASSWORD)
-        clerk.click("login-submit")
-        desk = clerk.wait(lambda r: r["page"] == "desk" and "queue-next" in r["buttons"],
-                          "the desk")
+        login = clerk.wait(lambda r: r["page"] == "login", "the login page", 60)
+        desk = clerk.log_in("clerk1", PASSWORD)
         clerk.click("queue-next", times=2)          # a double click calls once
         called = clerk.wait(lambda r: r["current"] == label, "the call")
         shown = board.wait(lambda r: r["number"] == label, "the board showing the call")

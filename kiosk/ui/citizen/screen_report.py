@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
+from kiosk.services.visit import Stage
 from kiosk.ui.citizen.boot_screen import BootWindow
+from kiosk.ui.citizen.identify_screen import IdentifyScreen
 from kiosk.ui.common.widget_report import WidgetReport, button_centres
 
 if TYPE_CHECKING:
@@ -32,8 +34,14 @@ def _tablet_stage(window: QWidget) -> dict[str, object]:
         return {"ready": False, "stage": "welcome", "question": None}
     visit = tablet.visit
     question = visit.current() if visit.stage.value == "forms" else None
+    identify = tablet.screens[Stage.IDENTIFY]
     return {"ready": True, "stage": visit.stage.value,
-            "question": question.field.id if question is not None else None}
+            "question": question.field.id if question is not None else None,
+            # The PIN pad's state, how many digits are typed and the tries the card said are
+            # left: never the digits.
+            "pad": identify.state.value if isinstance(identify, IdentifyScreen) else None,
+            "tries_left": getattr(identify, "tries", None),
+            "pin_typed": len(identify.pad.text) if isinstance(identify, IdentifyScreen) else 0}
 
 
 class ScreenReport(WidgetReport):

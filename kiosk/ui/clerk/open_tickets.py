@@ -62,6 +62,7 @@ class OpenTicketsPanel(QGroupBox):
                 ("recall", S_("Call again"), self._on_recall),
                 ("return", S_("Return to the line"), self._on_return)):
             button = QPushButton(tr(text))
+            button.setObjectName(f"open-{key}")
             button.clicked.connect(handler)
             self.buttons[key] = button
             row.addWidget(button)
