@@ -17,6 +17,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--windowed", action="store_true", help="not full screen")
     parser.add_argument("--quit-after", type=float, default=0.0, metavar="SECONDS",
                         help="close by itself (for scripted checks)")
+    parser.add_argument("--report", type=Path, default=None, metavar="FILE",
+                        help="write the number called, the counter and the recent calls "
+                             "as JSON, on every change (for scripted checks)")
     parser.set_defaults(handler=run)
 
 
@@ -29,6 +32,6 @@ def run(args: argparse.Namespace, config: Config) -> int:
     try:
         services.start_background()
         return run_board(services, notices_dir=args.notices, windowed=args.windowed,
-                         quit_after=args.quit_after)
+                         quit_after=args.quit_after, report=args.report)
     finally:
         services.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config
@@ -13,6 +14,10 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("clerk", help="the clerk desktop: call tickets, review, print")
     parser.add_argument("--quit-after", type=float, default=0.0, metavar="SECONDS",
                         help="close by itself (for scripted checks)")
+    parser.add_argument("--report", type=Path, default=None, metavar="FILE",
+                        help="write the shown page, its button positions, the tickets and "
+                             "the open application's status as JSON, on every change (for "
+                             "scripted checks)")
     parser.set_defaults(handler=run)
 
 
@@ -24,6 +29,6 @@ def run(args: argparse.Namespace, config: Config) -> int:
     services = build_services(config)
     try:
         services.start_background()
-        return run_clerk(services, quit_after=args.quit_after)
+        return run_clerk(services, quit_after=args.quit_after, report=args.report)
     finally:
         services.close()

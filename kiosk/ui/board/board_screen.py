@@ -8,6 +8,7 @@ screen shows the Japanese call and the call in the ticket holder's language toge
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -15,11 +16,13 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.domain.ticket import QueueChanged
+from kiosk.errors import UserFacingError
 from kiosk.events import EventBus
 from kiosk.i18n import N_, Translator
 from kiosk.ports import Clock
 from kiosk.services.callout import Announcer, CallOut
-from kiosk.services.queue import QueueService
+from kiosk.services.outage import OutageWatch, is_outage
+from kiosk.services.queue import BoardLine, QueueService
 from kiosk.ui.board.notices import DEFAULT_NOTICES, Notice, load_notices
 from kiosk.ui.common.bridge import EventBridge
 
@@ -48,6 +51,7 @@ class BoardScreen(QWidget):
         self._clock = clock
         self._queue = queue
         self._announcer = announcer
+        self._outage = OutageWatch()
         self.recent: deque[CallOut] = deque(maxlen=_RECENT)
         self.last_callout: CallOut | None = None
         center = Qt.AlignmentFlag.AlignCenter
@@ -103,10 +107,24 @@ class BoardScreen(QWidget):
         layout.addWidget(self.notice)
 
     def refresh(self) -> None:
-        """Show the waiting lines, and announce and show any new call."""
-        for callout in self._announcer.check():
+        """Show the waiting lines, and announce and show any new call.
+
+        While the database is away the board keeps what it shows (the waiting room needs no
+        message; IT finds the outage in the log) until the queue listener, reconnected,
+        brings the next change.
+        """
+        try:
+            callouts = self._announcer.check()
+            lines = self._queue.board()
+        except UserFacingError as exc:
+            if not is_outage(exc):
+                raise
+            self._outage.message(exc)
+            return
+        self._outage.back()
+        for callout in callouts:
             self._show_call(callout)
-        self._show_waiting()
+        self._show_waiting(lines)
 
     def _on_queue_changed(self, _event: object) -> None:
         self.refresh()
@@ -119,13 +137,12 @@ class BoardScreen(QWidget):
         self.call_text.setText("\n".join(line.text for line in callout.lines))
         self.recent_list.setText("\n".join(f"{c.label}  →  {c.counter}" for c in self.recent))
 
-    def _show_waiting(self) -> None:
+    def _show_waiting(self, lines: Sequence[BoardLine]) -> None:
         while self.waiting_grid.count():
             item = self.waiting_grid.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        lines = self._queue.board()
         total = sum(line.waiting for line in lines)
         self.waiting.setVisible(total == 0)
         if total == 0:

@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMainWindow, QWidget
 
+from kiosk.ui.board.board_screen import BoardScreen
 from kiosk.ui.board.factory import make_board
 from kiosk.ui.common.application import application
 from kiosk.ui.common.theme import HIGH_CONTRAST
+from kiosk.ui.common.widget_report import WidgetReport
 
 if TYPE_CHECKING:
     from kiosk.app import Services
@@ -19,9 +21,11 @@ __all__ = ["run_board"]
 
 
 def run_board(services: Services, *, notices_dir: Path | None = None,
-              windowed: bool = False, quit_after: float = 0.0) -> int:
+              windowed: bool = False, quit_after: float = 0.0,
+              report: Path | None = None) -> int:
     """Show the board (full screen unless ``windowed``) and run the Qt event loop
-    (``quit_after`` seconds if > 0)."""
+    (``quit_after`` seconds if > 0); ``report``: keep that JSON file up to date with the
+    number called and the numbers waiting."""
     app = application()
     window = QMainWindow()
     window.setWindowTitle("待合表示板")
@@ -32,6 +36,20 @@ def run_board(services: Services, *, notices_dir: Path | None = None,
         window.show()
     else:
         window.showFullScreen()
+    watcher = WidgetReport(window, report, describe_board) if report is not None else None
     if quit_after > 0:
         QTimer.singleShot(int(quit_after * 1000), app.quit)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        if watcher is not None:
+            watcher.stop()
+
+
+def describe_board(window: QWidget) -> dict[str, object]:
+    """The number called and the counter on the board inside ``window`` (``--report``)."""
+    board = window.findChild(BoardScreen)
+    if board is None:
+        return {}
+    return {"number": board.number.text(), "counter": board.counter.text(),
+            "recent": [callout.label for callout in board.recent]}

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from kiosk.errors import UserFacingError
 from kiosk.fonts import missing_characters
 from kiosk.i18n import N_
+from kiosk.services.outage import citizen_message
 from kiosk.services.queue import SlipPrinter
 from kiosk.services.visit import ReviewLine, Visit
 from kiosk.ui.citizen.screen_base import Actions, CitizenScreen
@@ -96,5 +97,6 @@ class ReviewScreen(CitizenScreen):
             self.error = ""
             self.visit.submit(self._slip_printer if print_slip else None)
         except UserFacingError as exc:
-            self.error = self.marked(exc.message_id, **exc.params)
+            message_id, params = citizen_message(exc)     # never the database's URL
+            self.error = self.marked(message_id, **params)
             self.refresh()

@@ -339,6 +339,11 @@ class CitizenTablet(QWidget):
             identify.reset()
         self.idle_bar.hide()
         self.counter_notice.hide()
+        # The next visitor starts at the top of every screen: a list left scrolled far down
+        # (the procedures are long) shows them a blank page or someone else's place in it.
+        for page in self._pages.values():
+            page.verticalScrollBar().setValue(0)
+            page.horizontalScrollBar().setValue(0)
         for screen in self.screens.values():
             if hasattr(screen, "error"):
                 screen.error = ""

@@ -41,7 +41,7 @@ from kiosk.ui.clerk.open_tickets import OpenTicketsPanel
 from kiosk.ui.clerk.queue_panel import QueuePanel
 from kiosk.ui.clerk.reservation_panel import ReservationPanel
 from kiosk.ui.clerk.resident_lookup import ResidentLookupTab
-from kiosk.ui.clerk.review_panel import ReviewPanel
+from kiosk.ui.clerk.review_panel import ReviewPanel, staff_message
 from kiosk.ui.clerk.status_window import StatusPanel
 from kiosk.ui.clerk.supervisor_panel import SupervisorPanel
 from kiosk.ui.clerk.takings_panel import TakingsPanel
@@ -274,16 +274,16 @@ class ClerkWindow(QStackedWidget):
         self.review.close_application()
         if self.member is None:
             return
-        languages = self._services.storage.applications.languages_for_ticket(ticket.id)
-        if self.conversation is not None and languages:
-            self.conversation.follow_visitor(languages[0])
-        ids = self._services.review.applications_for_ticket(ticket.id)
-        if not ids:
-            return
         try:
+            languages = self._services.storage.applications.languages_for_ticket(ticket.id)
+            if self.conversation is not None and languages:
+                self.conversation.follow_visitor(languages[0])
+            ids = self._services.review.applications_for_ticket(ticket.id)
+            if not ids:
+                return
             session = self._services.review.open(ids[0], self.member)
         except UserFacingError as exc:
-            self.review.message.setText(self._tr(exc.message_id, **exc.params))
+            self.review.message.setText(staff_message(self._tr, exc, self.review.outage))
             return
         self.review.show_application(session)
 

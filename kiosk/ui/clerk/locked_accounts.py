@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from kiosk.domain.staff import StaffMember
 from kiosk.errors import UserFacingError
 from kiosk.i18n import S_, Translator
+from kiosk.services.outage import OUTAGE_MESSAGE, is_outage
 from kiosk.services.staff import StaffService
 
 __all__ = ["LockedAccountsPanel"]
@@ -56,7 +57,14 @@ class LockedAccountsPanel(QWidget):
 
     def refresh(self) -> None:
         """Reload the locked accounts from the database (other PCs lock them too)."""
-        self.locked = [member for member in self._staff.list() if member.locked]
+        try:
+            members = self._staff.list()
+        except UserFacingError as exc:
+            if not is_outage(exc):
+                raise
+            self.message.setText(self._tr(OUTAGE_MESSAGE))
+            return
+        self.locked = [member for member in members if member.locked]
         self.table.setRowCount(len(self.locked))
         for row, member in enumerate(self.locked):
             assert member.locked_at is not None

@@ -13,7 +13,9 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.domain.staff import Role
+from kiosk.errors import UserFacingError
 from kiosk.i18n import S_, Translator
+from kiosk.services.outage import OutageWatch, is_outage
 from kiosk.services.staff import LoginRefusedError, LoginWaitError, StaffService
 
 __all__ = ["LoginScreen"]
@@ -36,7 +38,9 @@ class LoginScreen(QWidget):
         self.heading = QLabel(tr(S_("Staff login")))
         self.heading.setObjectName("clerk-heading")
         self.login = QLineEdit()
+        self.login.setObjectName("login-id")
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.password.setObjectName("login-password")
         self.message = QLabel("", wordWrap=True)
         self.message.setProperty("role", "error")
         # Shown only in the demo (see show_hint): who to log in as.
@@ -44,6 +48,7 @@ class LoginScreen(QWidget):
         self.hint.setObjectName("login-hint")
         self.hint.hide()
         self.submit = QPushButton(tr(S_("Log in")))
+        self.submit.setObjectName("login-submit")
         # Precise: a coarse timer may fire 5 % early, and the service would refuse that try.
         self._wait = QTimer(self, singleShot=True, timerType=Qt.TimerType.PreciseTimer)
         self._wait.timeout.connect(self._on_wait_over)
@@ -97,6 +102,13 @@ class LoginScreen(QWidget):
             if exc.wait_s > 0:
                 self.submit.setEnabled(False)
                 self._wait.start(math.ceil(exc.wait_s * 1000) + _MARGIN_MS)
+            return
+        except UserFacingError as exc:
+            if not is_outage(exc):
+                raise
+            message_id, params = OutageWatch().message(exc)    # nothing typed is kept
+            self.password.clear()
+            self.message.setText(self._tr(message_id, **params))
             return
         self.password.clear()
         if member.role not in _DESK_ROLES:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -25,6 +24,7 @@ from kiosk.domain.ticket import Ticket, TicketState
 from kiosk.errors import UserFacingError
 from kiosk.i18n import S_, Translator
 from kiosk.services.counter_desk import CounterDesk
+from kiosk.ui.clerk.error_line import ErrorLine
 
 __all__ = ["OpenTicketsPanel"]
 
@@ -53,8 +53,8 @@ class OpenTicketsPanel(QGroupBox):
         self.table.setMaximumHeight(self.table.horizontalHeader().sizeHint().height()
                                     + 3 * self.table.verticalHeader().defaultSectionSize()
                                     + 2 * self.table.frameWidth())
-        self.message = QLabel("", wordWrap=True)
-        self.message.setProperty("role", "error")
+        self.message = ErrorLine(tr)
+        self.tickets: list[Ticket] = []
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         for key, text, handler in (
@@ -62,6 +62,7 @@ class OpenTicketsPanel(QGroupBox):
                 ("recall", S_("Call again"), self._on_recall),
                 ("return", S_("Return to the line"), self._on_return)):
             button = QPushButton(tr(text))
+            button.setObjectName(f"open-{key}")
             button.clicked.connect(handler)
             self.buttons[key] = button
             row.addWidget(button)
@@ -72,8 +73,12 @@ class OpenTicketsPanel(QGroupBox):
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload the open tickets; the panel hides while there are none."""
-        self.tickets: list[Ticket] = self.desk.open_tickets()
+        """Reload the open tickets; the panel hides while there are none. While the database
+        is away the last list stays, with the outage message."""
+        self.message.reload(self._reload)
+
+    def _reload(self) -> None:
+        self.tickets = self.desk.open_tickets()
         self.table.setRowCount(len(self.tickets))
         for row, ticket in enumerate(self.tickets):
             called = (ticket.called_at.astimezone().strftime("%H:%M")
@@ -99,10 +104,10 @@ class OpenTicketsPanel(QGroupBox):
         try:
             result = action(ticket)
         except UserFacingError as exc:
-            self.message.setText(self._tr(exc.message_id, **exc.params))
+            self.message.show_error(exc)
             self.refresh()
             return
-        self.message.clear()
+        self.message.done()
         self.refresh()
         self.changed.emit()
         if taken:

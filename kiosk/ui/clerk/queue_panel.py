@@ -26,6 +26,7 @@ from kiosk.errors import UserFacingError
 from kiosk.i18n import S_, Translator
 from kiosk.ports import Clock
 from kiosk.services.counter_desk import CounterDesk
+from kiosk.ui.clerk.error_line import ErrorLine
 from kiosk.ui.clerk.once import OnceGuard
 
 __all__ = ["QueuePanel"]
@@ -70,8 +71,8 @@ class QueuePanel(QWidget):
         self.transfer_to = QComboBox()
         for code, name in desk.all_services():
             self.transfer_to.addItem(f"{code} {name}", code)
-        self.message = QLabel("", wordWrap=True)
-        self.message.setProperty("role", "error")
+        self.message = ErrorLine(tr)
+        self.tickets: list[Ticket] = []
         self.buttons: dict[str, QPushButton] = {}
         # A double click calls, recalls or finishes once (see OnceGuard).
         self._guard = OnceGuard(self.buttons.values, self._enable_buttons, self)
@@ -99,9 +100,13 @@ class QueuePanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload the waiting list."""
+        """Reload the waiting list; while the database is away the last one stays, with the
+        outage message."""
+        self.message.reload(self._reload)
+
+    def _reload(self) -> None:
         now = self._clock.now()
-        self.tickets: list[Ticket] = self.desk.waiting()
+        self.tickets = self.desk.waiting()
         self.table.setRowCount(len(self.tickets))
         for row, ticket in enumerate(self.tickets):
             minutes = self.desk.wait_seconds(ticket, now) // 60
@@ -133,9 +138,9 @@ class QueuePanel(QWidget):
         try:
             result = action()
         except UserFacingError as exc:
-            self.message.setText(self._tr(exc.message_id, **exc.params))
+            self.message.show_error(exc)
             return False
-        self.message.clear()
+        self.message.done()
         self.refresh()
         if called and isinstance(result, Ticket):
             self.ticket_called.emit(result)

@@ -29,6 +29,7 @@ from kiosk.domain.application import ApplicationStatus as S
 from kiosk.errors import DeviceError, UserFacingError
 from kiosk.i18n import S_, Translator
 from kiosk.procedures.session import Provenance
+from kiosk.services.outage import OutageWatch
 from kiosk.services.review import RETURN_REASONS, STATUS_NAMES, ReviewField, ReviewSession
 from kiosk.ui.clerk.once import OnceGuard
 from kiosk.ui.clerk.signature_view import SignatureView
@@ -59,12 +60,14 @@ _ORANGE = QColor("#b35900")
 _VALUE, _FIELD = 1, 0
 
 
-def staff_message(tr: Translator, exc: UserFacingError) -> str:
-    """``exc`` for the clerk, with an application status in it translated too."""
+def staff_message(tr: Translator, exc: UserFacingError, outage: OutageWatch | None = None) -> str:
+    """``exc`` for the clerk, with an application status in it translated too; a database
+    outage as the plain outage message (``outage`` logs it for IT)."""
+    message_id, raw = (outage or OutageWatch()).message(exc)
     names = {status.value: STATUS_NAMES[status] for status in S}
     params = {key: tr(names[value]) if key in _STATUS_PARAMS and value in names else value
-              for key, value in exc.params.items()}
-    return tr(exc.message_id, **params)
+              for key, value in raw.items()}
+    return tr(message_id, **params)
 
 
 class ReviewPanel(QWidget):
@@ -106,6 +109,7 @@ class ReviewPanel(QWidget):
         self._show_return_text()
         self.message = QLabel("", wordWrap=True)
         self.message.setProperty("role", "error")
+        self.outage = OutageWatch()
         self.buttons: dict[str, QPushButton] = {}
         self._guard = OnceGuard(self.buttons.values, self._update_buttons, self)
         layout = QVBoxLayout(self)
@@ -279,8 +283,9 @@ class ReviewPanel(QWidget):
                                           reason=exc.english()))
             return False
         except UserFacingError as exc:
-            self.message.setText(staff_message(self._tr, exc))
+            self.message.setText(staff_message(self._tr, exc, self.outage))
             return False
+        self.outage.back()
         self.message.setText(self._tr(done) if done else "")
         self._fill()
         return True

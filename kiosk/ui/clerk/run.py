@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -9,8 +10,10 @@ from PySide6.QtWidgets import QMainWindow
 
 from kiosk.i18n import S_, staff_translator
 from kiosk.ui.clerk.clerk_window import ClerkWindow
+from kiosk.ui.clerk.desk_report import describe_desk
 from kiosk.ui.common.application import application
 from kiosk.ui.common.theme import NORMAL
+from kiosk.ui.common.widget_report import WidgetReport
 
 if TYPE_CHECKING:
     from kiosk.app import Services
@@ -18,8 +21,9 @@ if TYPE_CHECKING:
 __all__ = ["run_clerk"]
 
 
-def run_clerk(services: Services, *, quit_after: float = 0.0) -> int:
-    """Show the clerk desktop and run the Qt event loop (``quit_after`` seconds if > 0)."""
+def run_clerk(services: Services, *, quit_after: float = 0.0, report: Path | None = None) -> int:
+    """Show the clerk desktop and run the Qt event loop (``quit_after`` seconds if > 0);
+    ``report``: keep that JSON file up to date with what the desk shows."""
     app = application()
     tr = staff_translator("ja")
     window = QMainWindow()
@@ -28,6 +32,11 @@ def run_clerk(services: Services, *, quit_after: float = 0.0) -> int:
     window.setStyleSheet(NORMAL.stylesheet())
     window.resize(1200, 800)
     window.show()
+    watcher = WidgetReport(window, report, describe_desk) if report is not None else None
     if quit_after > 0:
         QTimer.singleShot(int(quit_after * 1000), app.quit)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        if watcher is not None:
+            watcher.stop()

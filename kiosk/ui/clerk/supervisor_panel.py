@@ -6,8 +6,10 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from kiosk.errors import UserFacingError
 from kiosk.i18n import S_, Translator
 from kiosk.services.counter_desk import DayFigure
+from kiosk.services.outage import is_outage
 
 __all__ = ["SupervisorPanel"]
 
@@ -42,8 +44,14 @@ class SupervisorPanel(QWidget):
         return table
 
     def refresh(self) -> None:
-        """Reload the figures."""
-        per_service, per_clerk = self._load()
+        """Reload the figures (the last ones stay while the database is away: the counter
+        tab says so)."""
+        try:
+            per_service, per_clerk = self._load()
+        except UserFacingError as exc:
+            if not is_outage(exc):
+                raise
+            return
         names = self._staff_names()
         self._fill(self.services, per_service, {})
         self._fill(self.clerks, per_clerk, names)

@@ -51,6 +51,27 @@ class Kiosk:
     def insert(self, person: str) -> None:
         self.slot.insert(SimulatedMyNumberCard(load_person(person)))
 
+    def to_pin_pad(self) -> None:
+        """From the Welcome to the PIN pad: 住民票, then the card."""
+        self.pilot.tap("start")
+        self.wait_for(Stage.CHOOSE)
+        self.pilot.tap("procedure-juminhyo")
+        self.pilot.tap("next")
+        self.wait_for(Stage.IDENTIFY)
+        self.pilot.tap("use-card")
+
+    def to_review_with_card(self) -> None:
+        """From the Welcome to the check screen: 住民票, the card and its PIN, every answer."""
+        from kiosk.ui.citizen.tour import answer_current
+
+        self.to_pin_pad()
+        self.pilot.tap_keys("key-", "1234")
+        self.pilot.tap("pin-ok")
+        self.wait_for(Stage.FORMS)
+        while self.stage is Stage.FORMS:
+            answer_current(self.tablet, self.pilot)
+        self.wait_for(Stage.REVIEW)
+
 
 @pytest.fixture
 def make_kiosk(qtbot, tmp_path):

@@ -8,7 +8,6 @@ import pytest
 from kiosk.audit import iter_records
 from kiosk.errors import DeviceError
 from kiosk.services.visit import Stage
-from kiosk.ui.citizen.tour import answer_current
 
 pytestmark = pytest.mark.gui
 
@@ -22,24 +21,9 @@ def _records(kiosk, kind: str) -> list[dict]:
                                                    kinds=frozenset({kind}))]
 
 
-def _to_review_with_card(kiosk) -> None:
-    kiosk.pilot.tap("start")
-    kiosk.wait_for(Stage.CHOOSE)
-    kiosk.pilot.tap("procedure-juminhyo")
-    kiosk.pilot.tap("next")
-    kiosk.wait_for(Stage.IDENTIFY)
-    kiosk.pilot.tap("use-card")
-    kiosk.pilot.tap_keys("key-", "1234")
-    kiosk.pilot.tap("pin-ok")
-    kiosk.wait_for(Stage.FORMS)
-    while kiosk.stage is Stage.FORMS:
-        answer_current(kiosk.tablet, kiosk.pilot)
-    kiosk.wait_for(Stage.REVIEW)
-
-
 def test_tablet__dead_printer_at_ticket__one_failed_print_and_one_error(make_kiosk, monkeypatch):
     kiosk = make_kiosk()
-    _to_review_with_card(kiosk)
+    kiosk.to_review_with_card()
     monkeypatch.setattr(kiosk.services.printer, "print_pdf", _dead)
 
     kiosk.pilot.tap("submit-print")
@@ -53,7 +37,7 @@ def test_tablet__dead_printer_at_ticket__one_failed_print_and_one_error(make_kio
 
 def test_tablet__slip_printed__one_page_and_no_error(make_kiosk):
     kiosk = make_kiosk()
-    _to_review_with_card(kiosk)
+    kiosk.to_review_with_card()
 
     kiosk.pilot.tap("submit-print")
     kiosk.wait_for(Stage.TICKET)

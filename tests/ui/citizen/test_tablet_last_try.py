@@ -12,12 +12,7 @@ pytestmark = pytest.mark.gui
 
 
 def _to_pin(kiosk) -> None:
-    kiosk.pilot.tap("start")
-    kiosk.wait_for(Stage.CHOOSE)
-    kiosk.pilot.tap("procedure-juminhyo")
-    kiosk.pilot.tap("next")
-    kiosk.wait_for(Stage.IDENTIFY)
-    kiosk.pilot.tap("use-card")
+    kiosk.to_pin_pad()
 
 
 def _type(kiosk, pin: str) -> None:

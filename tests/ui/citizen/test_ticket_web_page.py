@@ -21,7 +21,6 @@ from kiosk.config import WebConfig
 from kiosk.i18n import N_, translator
 from kiosk.services.visit import Stage
 from kiosk.ui.citizen.ticket_screen import qr_pixmap
-from kiosk.ui.citizen.tour import answer_current
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
@@ -44,18 +43,7 @@ def web(make_kiosk, chromium, tmp_path):
 
 
 def _issue_on_tablet(kiosk) -> None:
-    kiosk.pilot.tap("start")
-    kiosk.wait_for(Stage.CHOOSE)
-    kiosk.pilot.tap("procedure-juminhyo")
-    kiosk.pilot.tap("next")
-    kiosk.wait_for(Stage.IDENTIFY)
-    kiosk.pilot.tap("use-card")
-    kiosk.pilot.tap_keys("key-", "1234")
-    kiosk.pilot.tap("pin-ok")
-    kiosk.wait_for(Stage.FORMS)
-    while kiosk.stage is Stage.FORMS:
-        answer_current(kiosk.tablet, kiosk.pilot)
-    kiosk.wait_for(Stage.REVIEW)
+    kiosk.to_review_with_card()
     assert "試験　花子" in kiosk.pilot.text("review-applicant_name")   # personal data on the tablet
     kiosk.pilot.tap("submit-noslip")
     kiosk.wait_for(Stage.TICKET)

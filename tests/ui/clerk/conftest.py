@@ -54,6 +54,16 @@ def world(tmp_path, database_url):
 
 
 @pytest.fixture
+def outage_world(tmp_path, postgres_server):
+    """A world on the session's own PostgreSQL cluster, which the test may stop and start."""
+    if not postgres_server.owned:
+        pytest.skip("the outage is made by stopping the test's own PostgreSQL cluster")
+    world = make_world(tmp_path, postgres_server.url(postgres_server.create_database()))
+    yield world, postgres_server
+    world.services.close()
+
+
+@pytest.fixture
 def live_world(world):
     """The world with live queue updates (LISTEN/NOTIFY on PostgreSQL, polling on SQLite)."""
     world.services.start_background()
@@ -68,3 +78,13 @@ def window(qtbot, world):
     clerk.show()
     yield clerk
     clerk.close_bridge()
+
+
+def log_in_and_call_next(qtbot, window: ClerkWindow) -> None:
+    """Sign in as ``clerk1`` and call the next ticket, with real clicks."""
+    from PySide6.QtCore import Qt
+
+    window.login.login.setText("clerk1")
+    window.login.password.setText(PASSWORD)
+    qtbot.mouseClick(window.login.submit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.queue.buttons["next"], Qt.MouseButton.LeftButton)

@@ -1,0 +1,37 @@
+"""``kiosk clerk --report FILE``: the clerk desktop's page, tickets and application state as JSON.
+
+For scripted checks that run the desk as its own process and click it with real input
+events. Ticket numbers, application numbers and statuses only: no names, no values, no
+message text.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from kiosk.ui.clerk.clerk_window import ClerkWindow
+
+__all__ = ["describe_desk"]
+
+
+def describe_desk(window: QWidget) -> dict[str, object]:
+    """What the clerk desktop inside ``window`` shows now."""
+    clerk = window.findChild(ClerkWindow)
+    if clerk is None:
+        return {"page": None}
+    if clerk.member is None or clerk.queue is None:
+        return {"page": "login"}
+    queue, review, open_tickets = clerk.queue, clerk.review.review, clerk.open_tickets
+    current = queue.desk.current
+    watches = [queue.message.outage, clerk.review.outage]
+    if open_tickets is not None:
+        watches.append(open_tickets.message.outage)
+    return {
+        "page": "desk",
+        "current": current.label if current is not None else None,
+        "waiting": [ticket.label for ticket in queue.tickets],
+        "open": [ticket.label for ticket in open_tickets.tickets] if open_tickets else [],
+        "application": review.application.id if review is not None else None,
+        "status": review.status.value if review is not None else None,
+        "outage": any(watch.down for watch in watches),
+    }

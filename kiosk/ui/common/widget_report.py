@@ -1,0 +1,100 @@
+"""``--report FILE`` of every front end: where a window's buttons are, and what it shows, as JSON.
+
+Scripted checks and benchmarks run each front end as its own process (tablet, clerk desktop,
+board) and act with real input events (``xdotool``): they read from this file where the named
+buttons are and what the window is showing. The file is rewritten (atomically) whenever that
+changes. It holds names, places, states and ticket numbers only: no label text, so no personal
+data reaches it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QAbstractButton, QLineEdit, QWidget
+
+__all__ = ["Describe", "WidgetReport", "button_centres"]
+
+Describe = Callable[[QWidget], dict[str, object]]
+"""What a front end adds to the report about the window on display (never label text)."""
+
+
+def button_centres(root: QWidget,
+                   kind: type[QWidget] = QAbstractButton) -> dict[str, list[int]]:
+    """Screen coordinates ``[x, y]`` of the centre of the visible part of every named, enabled
+    button (or other ``kind`` of widget) a finger can reach now (shown and not scrolled out
+    of view)."""
+    centres: dict[str, list[int]] = {}
+    for widget in root.findChildren(kind):
+        name = widget.objectName()
+        if not name or not widget.isVisible() or not widget.isEnabled() or \
+                widget.visibleRegion().isEmpty():
+            continue
+        # The middle of the part on screen: a button half scrolled out of view is tapped
+        # where it can be seen, as a finger would.
+        seen = widget.visibleRegion().boundingRect()
+        middle = widget.mapToGlobal(seen.center())
+        centres.setdefault(name, [middle.x(), middle.y()])
+    return centres
+
+
+class WidgetReport(QObject):
+    """Rewrites ``path`` whenever the followed window's buttons or ``describe``'s answer change.
+
+    A window can change without any event a front end would announce (a panel enabling a
+    button), so it is looked at every ``interval_ms``; the file is written only on change.
+    """
+
+    def __init__(self, window: QWidget, path: Path, describe: Describe | None = None, *,
+                 interval_ms: int = 100) -> None:
+        super().__init__()
+        self._window = window
+        self._path = path
+        self._describe = describe or (lambda _window: {})
+        self._last: dict[str, object] = {}
+        self.writes = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.write)
+        # Once the event loop runs the first window is interactive: that is the first report.
+        QTimer.singleShot(0, self.write)
+        self._timer.start()
+
+    def follow(self, window: QWidget) -> None:
+        """Report ``window`` from now on (another window taking over)."""
+        self._window = window
+        self.write()
+
+    def stop(self) -> None:
+        """Write no more reports."""
+        self._timer.stop()
+
+    def write(self) -> None:
+        """Write the report of what is on display now, if it changed."""
+        window = self._window
+        if not window.isVisible():
+            return      # closing down: nothing can be tapped, and nothing new to say
+        shown: dict[str, object] = {
+            "window": [window.x(), window.y(), window.width(), window.height()],
+            "full_screen": window.isFullScreen(),
+            "buttons": button_centres(window),
+            "fields": button_centres(window, QLineEdit),     # where to click before typing
+            "checked": sorted(button.objectName() for button in
+                              window.findChildren(QAbstractButton)
+                              if button.isVisible() and button.isChecked()),
+            **self._describe(window),
+        }
+        if shown == self._last:
+            return
+        self._last = shown
+        self.writes += 1
+        report = {"sequence": self.writes, "written_at": time.time(), "pid": os.getpid(),
+                  **shown}
+        partial = self._path.with_name(self._path.name + ".part")
+        partial.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, self._path)

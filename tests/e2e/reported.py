@@ -1,0 +1,214 @@
+"""A front end run as its own process, seen through its ``--report`` file, clicked with xdotool."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+Report = dict[str, Any]
+
+__all__ = ["Report", "ReportReader", "ReportedProcess", "Tablet", "answer_forms", "device_config",
+           "enter_pin", "to_pin_pad"]
+
+
+class ReportReader:
+    """A running front end process seen through its report file."""
+
+    def __init__(self, name: str, report: Path, env: dict[str, str],
+                 process: subprocess.Popen[Any]) -> None:
+        self.name = name
+        self.report_path = report
+        self.env = env
+        self.process = process
+        self.last: Report = {"sequence": 0}
+
+    def report(self) -> Report | None:
+        """The report as last written, or ``None`` before the first one."""
+        try:
+            return json.loads(self.report_path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+        except (OSError, ValueError):
+            return None
+
+    def output(self) -> str:
+        """What the process printed so far (nothing known here)."""
+        return ""
+
+    def wait(self, condition: Callable[[Report], bool], what: str, timeout_s: float = 30) -> Report:
+        """Wait until the report satisfies ``condition``; fails if the process ends first."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, \
+                f"{self.name} ended while waiting for {what}: {self.output()[-2000:]}"
+            report = self.report()
+            if report is not None and condition(report):
+                self.last = report
+                return report
+            time.sleep(0.05)
+        raise AssertionError(f"{self.name}: timed out waiting for {what}; last {self.report()}")
+
+    def tap(self, name: str) -> Report:
+        """Tap the button ``name`` of the current report and wait for the screen to change."""
+        before = self.last
+        x, y = before["buttons"][name]
+        subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", "1"], env=self.env,
+                       check=True, timeout=10)
+        return before
+
+    def tap_and_wait(self, name: str, what: str, *, stage: str = "", button: str = "") -> Report:
+        """Tap ``name``, then wait for a new report (on ``stage``, showing ``button``)."""
+        before = self.tap(name)
+        return self.wait(lambda r: r["sequence"] > before["sequence"]
+                         and (not stage or r["stage"] == stage)
+                         and (not button or button in r["buttons"]), f"{what} after {name}")
+
+    def scroll_to(self, name: str, what: str) -> Report:
+        """Scroll the screen down (the mouse wheel, as a swipe) until ``name`` is on screen."""
+        for _ in range(40):
+            report = self.report() or self.last
+            if name in report["buttons"]:
+                self.last = report
+                return report
+            subprocess.run(["xdotool", "mousemove", "960", "600", "click", "5"], env=self.env,
+                           check=True, timeout=10)
+            time.sleep(0.2)
+        raise AssertionError(f"{name} never came on screen for {what}; last {self.report()}")
+
+
+class Tablet(ReportReader):
+    """The tablet process, seen through its ``--report`` file and tapped with xdotool."""
+
+    def __init__(self, report: Path, env: dict[str, str], process: subprocess.Popen[Any]) -> None:
+        super().__init__("the tablet", report, env, process)
+
+
+def answer_forms(tablet: ReportReader) -> None:
+    """Every question of 住民票の写し with taps only: confirm, skip, default, first option.
+
+    Each tap waits for what it must change (the option checked, the next question on screen),
+    so a report written half-way through a change is never taken for the next question.
+    """
+    for _ in range(30):
+        report = tablet.wait(lambda r: r["stage"] != "forms" or "next" in r["buttons"]
+                             or "skip" in r["buttons"] or "reading-confirm" in r["buttons"],
+                             "a question to answer")
+        if report["stage"] != "forms":
+            return
+        buttons, question = report["buttons"], report["question"]
+        step = next((name for name in ("reading-confirm", "skip") if name in buttons), "next")
+        if step == "next":
+            options = sorted(name for name in buttons if name.startswith("option-"))
+            wanted = "yes" if question == "consent_truth" else \
+                options[0] if question == "purpose" and options else ""
+            if wanted and wanted not in report["checked"]:
+                tablet.tap(wanted)
+                tablet.wait(lambda r, w=wanted: w in r["checked"] and "next" in r["buttons"],
+                            f"{wanted} chosen for {question}")
+        tablet.tap(step)
+        tablet.wait(lambda r, q=question: r["stage"] != "forms" or r["question"] != q,
+                    f"the question after {question}")
+    raise AssertionError("the forms never ended")
+
+
+def to_pin_pad(tablet: ReportReader) -> None:
+    """From the welcome: start, scroll to 住民票 (43 procedures), choose it, use the card."""
+    tablet.tap_and_wait("start", "choose", stage="choose")
+    tablet.scroll_to("procedure-juminhyo", "the procedure list")
+    tablet.tap_and_wait("procedure-juminhyo", "juminhyo chosen", button="next")
+    tablet.tap_and_wait("next", "identify", stage="identify", button="use-card")
+    tablet.tap_and_wait("use-card", "the PIN pad", button="key-1")
+
+
+def enter_pin(tablet: ReportReader, pin: str) -> None:
+    """Type ``pin`` on the pad, each digit seen on the pad before the next, and send it."""
+    tablet.wait(lambda r: r.get("pin_typed", 0) == 0 and "key-1" in r["buttons"], "an empty pad")
+    for typed, key in enumerate(pin, start=1):
+        tablet.tap(f"key-{key}")
+        tablet.wait(lambda r, n=typed: r.get("pin_typed", n) == n, f"digit {typed} typed")
+    tablet.wait(lambda r: "pin-ok" in r["buttons"], "PIN complete")
+    tablet.tap("pin-ok")
+
+
+def device_config(root: Path, role: str, url: str, key: str, extra: str = "") -> Path:
+    """``<root>/<role>.toml``: a device of counter 1番窓口 (service A) on ``url``, no voice,
+    printing to files, data in ``<root>/<role>``; ``extra`` TOML appended."""
+    path = root / f"{role}.toml"
+    path.write_text(f"""
+[device]
+role = "{role}"
+id = "{role}-01"
+counter = "1番窓口"
+services = ["A"]
+data_dir = "{root / role}"
+[database]
+url = "{url}"
+answers_key = "{key}"
+[speech]
+kind = "off"
+[printer]
+kind = "file"
+{extra}""", encoding="utf-8")
+    return path
+
+
+class ReportedProcess(ReportReader):
+    """``kiosk <role> --report FILE`` on an X display; waits on the report, clicks and types."""
+
+    def __init__(self, name: str, command: list[str], report: Path, env: dict[str, str],
+                 log: Path) -> None:
+        self.log = log
+        self._log_file = log.open("w", encoding="utf-8")
+        super().__init__(name, report, env,
+                         subprocess.Popen([*command, "--report", str(report)], env=env,
+                                          stdout=self._log_file, stderr=subprocess.STDOUT))
+
+    def click(self, name: str, *, times: int = 1) -> None:
+        """Click the button (or field) ``name`` of the last report ``times`` times in a row."""
+        places = {**self.last.get("fields", {}), **self.last["buttons"]}
+        x, y = places[name]
+        self.xdotool("mousemove", str(x), str(y), "click", "--repeat", str(times),
+                     "--delay", "60", "1")
+
+    def log_in(self, login: str, password: str) -> Report:
+        """Sign in on the clerk desktop's login page; the desk's first report."""
+        self.wait(lambda r: r["page"] == "login" and "login-id" in r["fields"], "the login", 60)
+        self.type_into("login-id", login)
+        self.type_into("login-password", password)
+        self.click("login-submit")
+        return self.wait(lambda r: r["page"] == "desk" and "queue-next" in r["buttons"],
+                         "the desk")
+
+    def type_into(self, field: str, text: str) -> None:
+        """Click the field ``field`` and type ``text`` (not personal: staff test accounts)."""
+        self.click(field)
+        self.xdotool("type", "--delay", "20", text)
+
+    def xdotool(self, *args: str) -> None:
+        """Run xdotool on this process's display."""
+        subprocess.run(["xdotool", *args], env=self.env, check=True, timeout=20)
+
+    def stop(self) -> str:
+        """End the process (SIGTERM, then SIGKILL) and return what it printed."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        self._log_file.close()
+        return self.output()
+
+    def kill(self) -> None:
+        """Kill the process at once, as a power cut or a crash would."""
+        self.process.kill()
+        self.process.wait(10)
+
+    def output(self) -> str:
+        """What the process printed so far."""
+        if not self._log_file.closed:
+            self._log_file.flush()
+        return self.log.read_text(encoding="utf-8", errors="replace")
