@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
 from kiosk.errors import UserFacingError
 from kiosk.i18n import Translator
 from kiosk.services.outage import OutageWatch, is_outage
+from kiosk.ui.common.message_label import MessageLabel
 
 __all__ = ["ErrorLine"]
 
 
-class ErrorLine(QLabel):
+class ErrorLine(MessageLabel):
     """Shows errors in the clerk's language; a database outage as one plain message."""
 
     def __init__(self, tr: Translator, parent: QWidget | None = None) -> None:
-        super().__init__("", parent, wordWrap=True)
-        self.setProperty("role", "error")
+        super().__init__("", parent)
         self._tr = tr
         self.outage = OutageWatch()
 

@@ -17,6 +17,7 @@ from kiosk.errors import UserFacingError
 from kiosk.i18n import S_, Translator
 from kiosk.services.outage import OUTAGE_MESSAGE, is_outage
 from kiosk.services.staff import StaffService
+from kiosk.ui.common.message_label import MessageLabel
 
 __all__ = ["LockedAccountsPanel"]
 
@@ -37,8 +38,7 @@ class LockedAccountsPanel(QWidget):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.empty = QLabel(tr(S_("No account is locked.")))
-        self.message = QLabel("", wordWrap=True)
-        self.message.setProperty("role", "error")
+        self.message = MessageLabel()
         self.unlock_button = QPushButton(tr(S_("Unlock the selected account")))
         self.unlock_button.clicked.connect(self._on_unlock)
         refresh = QPushButton(tr(S_("Refresh")))

@@ -17,6 +17,7 @@ from kiosk.errors import UserFacingError
 from kiosk.i18n import S_, Translator
 from kiosk.services.outage import OutageWatch, is_outage
 from kiosk.services.staff import LoginRefusedError, LoginWaitError, StaffService
+from kiosk.ui.common.message_label import MessageLabel
 
 __all__ = ["LoginScreen"]
 
@@ -41,8 +42,7 @@ class LoginScreen(QWidget):
         self.login.setObjectName("login-id")
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.password.setObjectName("login-password")
-        self.message = QLabel("", wordWrap=True)
-        self.message.setProperty("role", "error")
+        self.message = MessageLabel()
         # Shown only in the demo (see show_hint): who to log in as.
         self.hint = QLabel("", wordWrap=True)
         self.hint.setObjectName("login-hint")

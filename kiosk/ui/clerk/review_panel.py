@@ -33,6 +33,7 @@ from kiosk.services.outage import OutageWatch
 from kiosk.services.review import RETURN_REASONS, STATUS_NAMES, ReviewField, ReviewSession
 from kiosk.ui.clerk.once import OnceGuard
 from kiosk.ui.clerk.signature_view import SignatureView
+from kiosk.ui.common.message_label import MessageLabel
 from kiosk.ui.common.picture_button import picture_pixmap
 
 __all__ = ["ReviewPanel", "staff_message"]
@@ -107,8 +108,7 @@ class ReviewPanel(QWidget):
         self.return_text.setObjectName("return-text")
         self.return_reason.currentIndexChanged.connect(self._show_return_text)
         self._show_return_text()
-        self.message = QLabel("", wordWrap=True)
-        self.message.setProperty("role", "error")
+        self.message = MessageLabel()
         self.outage = OutageWatch()
         self.buttons: dict[str, QPushButton] = {}
         self._guard = OnceGuard(self.buttons.values, self._update_buttons, self)
