@@ -49,6 +49,11 @@ class ScriptedListener:
         self._thread = threading.Thread(target=say, name="scripted-listener", daemon=True)
         self._thread.start()
 
+    def wait_until_said(self, timeout: float = 5.0) -> None:
+        """Wait until every line was handed over (tests)."""
+        if self._thread is not None:
+            self._thread.join(timeout=timeout)
+
     def stop(self) -> None:
         """Close the simulated microphone."""
         self._open = False

@@ -45,6 +45,8 @@ REPETITIVE = 2.4            # faster-whisper's compression_ratio_threshold
 SILENT_PEAK = 1e-3          # a chunk whose loudest sample is below this holds no voice
 LOOP_PERIOD = 8             # longest loop (in tokens) looked for
 LOOP_ROUNDS = 3             # a block said this many times in a row at the end is a loop
+BARE_SECONDS = 1.6          # up to this long, a prompted reading competes with a bare one
+PLAUSIBLE_TOKENS_PER_SECOND = 10   # more is a recited prompt or a loop
 RETRY_BEAM = 3              # the second pass: a small beam finds the way out of a loop
 
 
@@ -93,6 +95,14 @@ class _Pass:
     ids: list[int]
     average_log_prob: float
     no_speech_prob: float
+    context: list[int]          # the prompt's tokens it was decoded after
+
+
+def _score(one: _Pass, seconds: float, budget: int) -> float:
+    """How much to trust a pass: its confidence, less when it loops or says more than the
+    audio can hold (a prompt recited instead of the speech)."""
+    plausible = len(one.ids) <= PLAUSIBLE_TOKENS_PER_SECOND * seconds + TOKENS_SLACK / 2
+    return one.average_log_prob - (0.0 if plausible and not looping(one.ids, budget) else 1.0)
 
 
 def transcribe_short(model: Any, samples: np.ndarray, language: str, prompt: str = "",
@@ -120,21 +130,28 @@ def transcribe_short(model: Any, samples: np.ndarray, language: str, prompt: str
     tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task=task,
                           language=language)
     previous = tokenizer.encode(" " + prompt.strip()) if prompt.strip() else []
-    tokens = model.get_prompt(tokenizer, previous, without_timestamps=True,
-                              hotwords=hotwords or None)
-    encoded = model.encode(features)        # once: a second pass decodes the same output
-    budget = token_budget(samples.size / 16000)
+    encoded = model.encode(features)        # once: every pass decodes the same output
+    seconds = samples.size / 16000
+    budget = token_budget(seconds)
     suppressed = get_suppressed_tokens(tokenizer, [-1])
 
-    def decode(**options: Any) -> _Pass:
+    def decode(context: list[int], **options: Any) -> _Pass:
+        tokens = model.get_prompt(tokenizer, context, without_timestamps=True,
+                                  hotwords=hotwords or None)
         result = model.model.generate(
             encoded, [tokens], max_length=min(model.max_length, len(tokens) + budget),
             return_scores=True, return_no_speech_prob=True, suppress_blank=True,
             suppress_tokens=suppressed, **options)[0]
         ids = list(result.sequences_ids[0])
-        return _Pass(ids, result.scores[0] * len(ids) / (len(ids) + 1), result.no_speech_prob)
+        return _Pass(ids, result.scores[0] * len(ids) / (len(ids) + 1), result.no_speech_prob,
+                     context)
 
-    first = decode(beam_size=1)
+    passes = [decode(previous, beam_size=1)]
+    if previous and seconds <= BARE_SECONDS:
+        # A word or a number: the vocabulary can pull it towards a term ("さん" -> "山",
+        # "じゅう" -> the prompt's "住民票の…" recited); the unprompted reading competes.
+        passes.append(decode([], beam_size=1))
+    first = max(passes, key=lambda one: _score(one, seconds, budget))
     if first.no_speech_prob > NO_SPEECH:
         return ""
     unsure = first.average_log_prob < LOW_LOG_PROB
@@ -143,7 +160,7 @@ def transcribe_short(model: Any, samples: np.ndarray, language: str, prompt: str
     best = first
     text = tokenizer.decode(first.ids).strip()
     if unsure or looping(first.ids, budget) or (text and get_compression_ratio(text) > REPETITIVE):
-        second = decode(beam_size=RETRY_BEAM, no_repeat_ngram_size=3)
+        second = decode(first.context, beam_size=RETRY_BEAM, no_repeat_ngram_size=3)
         if not looping(second.ids, budget) and second.ids and (
                 looping(first.ids, budget) or second.average_log_prob > first.average_log_prob):
             best = second
