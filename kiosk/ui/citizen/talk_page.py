@@ -9,7 +9,15 @@ When the clerk's PC is another machine, the page says whether its screen is conn
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.events import EventBus
 from kiosk.i18n import N_
@@ -67,7 +75,13 @@ class TalkPage(QWidget):
         speak.addWidget(self.speak_hint, 1)
         layout.addLayout(speak)
         layout.addWidget(self.captions, 3)
-        layout.addWidget(self.phrasebook, 2)
+        # Seventeen phrases do not fit under the captions on a landscape screen: they scroll,
+        # so the captions keep their share of the page.
+        phrases = QScrollArea()
+        phrases.setWidget(self.phrasebook)
+        phrases.setWidgetResizable(True)
+        phrases.setFrameShape(QFrame.Shape.NoFrame)
+        layout.addWidget(phrases, 2)
         self._update_peer()
         self._bridge = EventBridge(events, PeerPresence, self)
         self._bridge.received.connect(lambda _event: self._update_peer())

@@ -110,12 +110,20 @@ class ConversationTab(QWidget):
         self._bridge.received.connect(self._on_event)
 
     def _visitor_mic_button(self, enabled: bool) -> QPushButton:
-        button = QPushButton(self._tr(S_("Visitor's microphone")))
+        button = QPushButton(self._tr(S_("Visitor's microphone: off")))
         button.setObjectName("visitor-mic")
         button.setCheckable(True)
         button.setEnabled(enabled)
         button.toggled.connect(self._conversation.request_visitor_microphone)
         return button
+
+    def _show_visitor_mic(self, listening: bool) -> None:
+        # Said in words, not only by the button's pressed look.
+        self.visitor_mic.blockSignals(True)
+        self.visitor_mic.setChecked(listening)
+        self.visitor_mic.blockSignals(False)
+        self.visitor_mic.setText(self._tr(S_("Visitor's microphone: on") if listening
+                                          else S_("Visitor's microphone: off")))
 
     def _on_event(self, event: object) -> None:
         if isinstance(event, PeerPresence):
@@ -125,10 +133,8 @@ class ConversationTab(QWidget):
             self.visitor_language.setCurrentIndex(
                 max(0, self.visitor_language.findData(event.language)))
         elif isinstance(event, VisitorMicState):
-            # Opened or closed from the tablet (or closed by the end of the visit).
-            self.visitor_mic.blockSignals(True)
-            self.visitor_mic.setChecked(event.listening)
-            self.visitor_mic.blockSignals(False)
+            # Opened or closed here, from the tablet, or closed by the end of the visit.
+            self._show_visitor_mic(event.listening)
 
     def follow_procedures(self, procedures: list[str]) -> None:
         """The called visitor's procedures (form ids): the captions expect their words."""
