@@ -240,6 +240,8 @@ def bench_latency(app: App) -> None:
 def bench_visitor(app: App) -> None:
     events = EventBus()
     captioner = app.captioner(events)
+    # Loaded at start of day (kiosk doctor's probe, the clerk's first caption), not per visit.
+    captioner.recognizer.load()
     latencies: list[float] = []
     print("\nThe visitor's speech -> the clerk's Japanese line (build_visitor_speech, "
           "real time; copy translation packs en/zh->ja, no vi pack)")
@@ -249,11 +251,13 @@ def bench_visitor(app: App) -> None:
         assert speech is not None
         said = conversation.add_citizen_speech
         times: list[float] = []
+        recognised: list[float] = []
 
-        def timed(utterance: Utterance, english: str = "",
-                  said: Callable[..., object] = said, times: list[float] = times) -> None:
+        def timed(utterance: Utterance, english: str = "", said: Callable[..., object] = said,
+                  times: list[float] = times, recognised: list[float] = recognised) -> None:
             said(utterance, english)
             times.append(time.monotonic() - utterance.ended_at_s)
+            recognised.append(utterance.recognised_at_s - utterance.ended_at_s)
 
         conversation.add_citizen_speech = timed  # type: ignore[method-assign]
         pcm_file(stream([espeak(s, voice, speed) for s in sentences], pause_s=1.2),
@@ -266,8 +270,9 @@ def bench_visitor(app: App) -> None:
         speech.close()
         latencies += times
         route = "Whisper en -> ja" if code == "vi" else "direct pack"
-        print(f"  {code:<8} {len(lines)}/{len(sentences)} lines ({route}); "
-              f"to Japanese: {' '.join(f'{x:.2f}' for x in times)} s")
+        print(f"  {code:<8} {len(lines)}/{len(sentences)} lines ({route}); recognised "
+              f"{' '.join(f'{x:.2f}' for x in recognised)} s; in Japanese "
+              f"{' '.join(f'{x:.2f}' for x in times)} s")
     line("visitor speech (vi/en/zh) -> Japanese caption p95", p95(latencies), "s", "< 2.0 s",
          p95(latencies) < 2.0)
     line("RSS with both directions loaded", rss_mb(), "MB", "< 900 MB", rss_mb() < 900)

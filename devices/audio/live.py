@@ -15,6 +15,7 @@ newer chunk in the queue is skipped; one whose speaker went on is discarded.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -138,6 +139,12 @@ class LiveCaptioner:
 
     def _recognise(self, on_utterance: Callable[[Utterance], None]) -> None:
         guess: tuple[VoiceChunk, str | None] | None = None    # tentative chunk and its text
+        # Load the model while the speaker starts talking, not after the first sentence
+        # (about 2 s on two cores); a failure shows again, and is logged, at the first chunk.
+        load = getattr(self._recognizer, "load", None)
+        if callable(load):
+            with contextlib.suppress(KioskError, RuntimeError, ValueError, OSError):
+                load()
         while True:
             item = self._chunks.get()
             if item is _STOP or self._stopping.is_set():
