@@ -8,15 +8,19 @@ time. Much shorter windows make Whisper base repeat itself, so the window never 
 :data:`MIN_WINDOW_FRAMES`.
 
 Short, repetitive speech (a spelled-out number, "いいえ", a name) can still send Whisper base
-into a loop ("イェイェイェ…", 100 tokens in a second of audio). Three things keep that from
-becoming a multi-second wait:
+into a loop ("イェイェイェ…", 100 tokens in a second of audio); it used to be rejected and run
+again in the 30 s window, 2-3 s after the speech. Now:
 
 * decoding is bounded by the audio's length (:func:`token_budget`): nobody says more than
   about 15 tokens a second, so a loop stops within a few tokens of where it started;
 * a loop (:func:`looping`) or an unsure first pass is decoded once more **on the same encoder
   output** with a small beam and no repeated trigram: a tenth of a second, not a second run
   of the 30 s window;
-* what still repeats after that is cut to two rounds of its loop.
+* what still repeats after that is cut to two rounds of its loop;
+* a word or a number (up to :data:`BARE_SECONDS`) is also decoded without the vocabulary
+  prompt and the more plausible reading wins: the prompt otherwise turns "さん" into "山" or
+  makes Whisper recite it ("じゅう" -> "住民票の除票…");
+* a chunk without any sound is silence at once, without a model call.
 
 The 30 s window is left to speech too long for the short one (and to a broken API).
 """
