@@ -79,6 +79,7 @@ from kiosk.ports import (
 )
 from kiosk.procedures.catalog import FormCatalog, load_catalog
 from kiosk.services.applications import SubmissionService
+from kiosk.services.caption_vocabulary import CaptionVocabulary, follow_visits, load_place_names
 from kiosk.services.captions import Conversation
 from kiosk.services.electronic import ElectronicFiling
 from kiosk.services.feed_publisher import FeedPublisher
@@ -92,6 +93,7 @@ from kiosk.services.review import ReviewService
 from kiosk.services.setup import ensure_services
 from kiosk.services.stepped_out import SteppedOut
 from kiosk.services.turn_alerts import TurnAlerts
+from kiosk.services.visitor_speech import VisitorSpeech
 from kiosk.storage.database import Storage, open_storage
 from kiosk.storage.documents import DocumentStore
 from kiosk.storage.engine import make_engine, probe_clock, probe_database
@@ -132,6 +134,7 @@ __all__ = [
     "build_speaker",
     "build_translator",
     "build_usage_log",
+    "build_visitor_speech",
     "describe_models",
     "doctor_checks",
     "install_speech_model",
@@ -185,6 +188,8 @@ class Services:
     # Resident lookup in the register (clerk PCs); its register is None where none is set.
     resident_lookup: ResidentLookup | None = None
     reservations: ReservationDesk | None = None   # 予約: booked on the web page, checked in here
+    # The visitor's microphone (``[models] visitor_microphone``); None: they tap and type.
+    visitor_speech: VisitorSpeech | None = None
     _background: list[Startable] = field(default_factory=list)
 
     def start_background(self) -> None:
@@ -359,15 +364,17 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
         if handover is not None:
             handover.usage = usage
             review.handover = handover.hand_on_quietly
+        captioner = build_captioner(config, events, catalog)
+        conversation = build_conversation(config, storage, events, clock, translator, key, usage)
         return Services(config=config, events=events, clock=clock, printer=printer,
                         identity_reader=build_identity_reader(config), storage=storage,
                         queue=queue, submissions=submissions,
                         forms=catalog, speaker=build_speaker(config, demo=demo), review=review,
                         demo=demo, translator=translator,
-                        captioner=build_captioner(config), usage=usage,
-                        reading=OpenJTalkReadings(),
-                        conversation=build_conversation(config, storage, events, clock,
-                                                        translator, key, usage),
+                        captioner=captioner, usage=usage,
+                        reading=OpenJTalkReadings(), conversation=conversation,
+                        visitor_speech=build_visitor_speech(config, captioner, conversation,
+                                                            events),
                         stepped_out=SteppedOut(events), turn_alerts=build_turn_alerts(config),
                         payments=build_payments(config, storage, review, usage, catalog),
                         handover=handover,
@@ -799,11 +806,14 @@ def build_translator(config: Config) -> Translator | None:
     return ArgosTranslator(config.models_dir)
 
 
-def build_captioner(config: Config) -> Captioner | None:
+def build_captioner(config: Config, events: EventBus, catalog: FormCatalog) -> Captioner | None:
     """Live captions from the configured microphone, or ``None`` when off, when no model exists
     or when this build has no speech recognizer (the tablet build).
 
-    The microphone opens only when a clerk starts captions, not here.
+    The captioner expects the counter's words: the desk's procedures, the city's place names
+    and, once the conversation learns them, the visitor's procedures
+    (:mod:`kiosk.services.caption_vocabulary`). The microphone opens only when a clerk starts
+    captions, not here.
     """
     model = stt_model_dir(config.models_dir)
     if not config.models.captions or not (model / "model.bin").is_file() or \
@@ -815,8 +825,30 @@ def build_captioner(config: Config) -> Captioner | None:
     from devices.audio.sources import CommandSource  # noqa: PLC0415
 
     command = config.models.microphone or None
-    return LiveCaptioner(lambda: CommandSource(command),
-                         WhisperRecognizer(model, threads=config.models.stt_threads))
+    captioner = LiveCaptioner(lambda: CommandSource(command),
+                              WhisperRecognizer(model, threads=config.models.stt_threads))
+    follow_visits(events, captioner, CaptionVocabulary(catalog, load_place_names(),
+                                                       config.device.services))
+    return captioner
+
+
+def build_visitor_speech(config: Config, captioner: Captioner | None,
+                         conversation: Conversation | None,
+                         events: EventBus) -> VisitorSpeech | None:
+    """The visitor's microphone (``[models] visitor_microphone``) on the captions' model, or
+    ``None`` when not configured or when this device has no captions model."""
+    setting = config.models.visitor_microphone.strip()
+    if not setting or conversation is None or captioner is None:
+        return None
+    from devices.audio.live import LiveCaptioner  # noqa: PLC0415 - only with captions
+    from devices.audio.sources import CommandSource  # noqa: PLC0415
+    from devices.audio.visitor_listener import VisitorListener  # noqa: PLC0415
+
+    if not isinstance(captioner, LiveCaptioner):
+        return None
+    command = None if setting == "default" else setting
+    listener = VisitorListener(lambda: CommandSource(command), captioner.recognizer)
+    return VisitorSpeech(conversation, events, listener)
 
 
 def install_translation_package(config: Config, archive: Path) -> str:

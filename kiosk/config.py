@@ -133,6 +133,10 @@ class ModelsConfig:
     # Command that writes 16 kHz mono signed 16-bit PCM to stdout; empty = the platform default
     # (arecord on Linux). Audio never leaves the device: the command must read a local device.
     microphone: str = ""
+    # The visitor's microphone at the counter (the clerk PC's second one, or the tablet's on a
+    # full build): a capture command like ``microphone``, "default" for the platform default;
+    # empty = the visitor does not speak on this device. It uses the captions' model.
+    visitor_microphone: str = ""
     stt_threads: int = 2              # CPU threads for recognition (the tablet has 2 cores)
 
 

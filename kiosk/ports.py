@@ -35,6 +35,7 @@ __all__ = [
     "ReadingProposer",
     "ResidentRegister",
     "Speaker",
+    "SpeechListener",
     "SystemClock",
     "TerminalTimeout",
     "Translator",
@@ -175,6 +176,9 @@ class Utterance:
     ended_at_s: float = 0.0        # monotonic time the speaker stopped (end of the voice chunk)
     recognised_at_s: float = 0.0   # monotonic time the text was ready
     audio_s: float = 0.0           # length of the chunk
+    # Whisper's own translation into English, when it was asked for (the visitor's speech
+    # where no translation model leads from their language to Japanese); personal data too.
+    english: str = field(default="", repr=False)
 
 
 class Captioner(Probe, Protocol):
@@ -194,6 +198,28 @@ class Captioner(Probe, Protocol):
 
     def set_vocabulary(self, terms: Sequence[str]) -> None:
         """Bias recognition towards these words (procedure and field names of the visit)."""
+        ...
+
+
+class SpeechListener(Probe, Protocol):
+    """The visitor's microphone at the counter, recognised in the language they chose.
+
+    Like :class:`Captioner`, ``on_utterance`` is called on the listener's own thread.
+    """
+
+    @property
+    def listening(self) -> bool:
+        """Whether the microphone is open."""
+        ...
+
+    def start(self, language: str, on_utterance: Callable[[Utterance], None], *,
+              english: bool = False) -> None:
+        """Open the microphone and recognise speech in ``language`` (a BCP 47 code);
+        ``english``: also give Whisper's translation into English with each utterance."""
+        ...
+
+    def stop(self) -> None:
+        """Close the microphone; what was not yet recognised is dropped."""
         ...
 
 

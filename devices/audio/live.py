@@ -15,6 +15,7 @@ newer chunk in the queue is skipped; one whose speaker went on is discarded.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -43,12 +44,15 @@ class LiveCaptioner:
         language: what the clerk speaks (Japanese at a Japanese counter).
         chunker: makes a fresh :class:`VoiceChunker` per start.
         clock: monotonic seconds; chunk end times are mapped onto it.
+        english: also ask Whisper for its English translation of each utterance
+            (:attr:`Utterance.english`; the visitor's speech where no model leads to Japanese).
     """
 
     def __init__(self, open_source: Callable[[], PcmSource], recognizer: WhisperRecognizer, *,
                  language: str = "ja", chunker: Callable[[], VoiceChunker] = VoiceChunker,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, english: bool = False) -> None:
         self._open_source = open_source
+        self._english = english
         self._recognizer = recognizer
         self._language = language
         self._make_chunker = chunker
@@ -63,6 +67,16 @@ class LiveCaptioner:
     def listening(self) -> bool:
         """Whether the microphone is open."""
         return bool(self._threads) and not self._stopping.is_set()
+
+    @property
+    def recognizer(self) -> WhisperRecognizer:
+        """The model (shared with the visitor's microphone: one model in memory)."""
+        return self._recognizer
+
+    @property
+    def vocabulary(self) -> tuple[str, ...]:
+        """The terms the prompt is made of now."""
+        return self._terms
 
     def set_vocabulary(self, terms: Sequence[str]) -> None:
         """See :meth:`kiosk.ports.Captioner.set_vocabulary`."""
@@ -125,6 +139,12 @@ class LiveCaptioner:
 
     def _recognise(self, on_utterance: Callable[[Utterance], None]) -> None:
         guess: tuple[VoiceChunk, str | None] | None = None    # tentative chunk and its text
+        # Load the model while the speaker starts talking, not after the first sentence
+        # (about 2 s on two cores); a failure shows again, and is logged, at the first chunk.
+        load = getattr(self._recognizer, "load", None)
+        if callable(load):
+            with contextlib.suppress(KioskError, RuntimeError, ValueError, OSError):
+                load()
         while True:
             item = self._chunks.get()
             if item is _STOP or self._stopping.is_set():
@@ -139,18 +159,20 @@ class LiveCaptioner:
             text = guess[1] if guess and chunk.same_audio(guess[0]) else self._text(chunk)
             guess = None
             if text:
+                english = self._text(chunk, task="translate") if self._english else ""
                 on_utterance(Utterance(text, self._language,
                                        ended_at_s=started + chunk.ended_at_s,
-                                       recognised_at_s=self._clock(), audio_s=chunk.duration_s))
+                                       recognised_at_s=self._clock(), audio_s=chunk.duration_s,
+                                       english=english or ""))
 
-    def _text(self, chunk: VoiceChunk) -> str | None:
+    def _text(self, chunk: VoiceChunk, task: str = "transcribe") -> str | None:
         # The vocabulary goes into the initial prompt only: passing it again as hotwords
         # doubled the prompt, slowed decoding and made Whisper base recite the vocabulary
         # (CER 0.06 -> 0.14 on the test phrases, far worse with the whole catalog).
         try:
             return self._recognizer.transcribe(
                 chunk.samples, self._language,
-                prompt=vocabulary_prompt(self._terms, self._language))
+                prompt=vocabulary_prompt(self._terms, self._language), task=task)
         except KioskError:
             _log.warning("speech recognition failed for one utterance", exc_info=True)
             return None

@@ -103,8 +103,10 @@ class WhisperRecognizer:
                                             cpu_threads=self._threads, local_files_only=True)
 
     def transcribe(self, samples: Samples, language: str, *, prompt: str = "",
-                   hotwords: str = "") -> str:
+                   hotwords: str = "", task: str = "transcribe") -> str:
         """The text spoken in ``samples`` (16 kHz mono float32); ``""`` for silence or noise.
+
+        ``task="translate"``: Whisper's own translation of the speech into English.
 
         Raises:
             DeviceError: the model failed (corrupt file, out of memory).
@@ -114,22 +116,22 @@ class WhisperRecognizer:
         try:
             with self._lock:
                 if self._short_window:
-                    short = self._transcribe_short(samples, code, prompt, hotwords)
+                    short = self._transcribe_short(samples, code, prompt, hotwords, task)
                     if short is not None:
                         return short
-                texts = self._transcribe_full(samples, code, prompt, hotwords)
+                texts = self._transcribe_full(samples, code, prompt, hotwords, task)
         except (RuntimeError, ValueError) as exc:
             raise DeviceError(S_("Speech recognition failed: {reason}."),
                               reason=type(exc).__name__) from exc
-        joiner = "" if code in {"ja", "zh", "th"} else " "
+        joiner = "" if code in {"ja", "zh", "th"} and task == "transcribe" else " "
         return joiner.join(text for text in texts if text)
 
     def _transcribe_short(self, samples: Samples, code: str, prompt: str,
-                          hotwords: str) -> str | None:
+                          hotwords: str, task: str) -> str | None:
         # A phrase in a window sized to it: a third of the 30 s window's time. It uses
         # faster-whisper's inner parts; if a new release changed them, the 30 s path stays.
         try:
-            return transcribe_short(self._model, samples, code, prompt, hotwords)
+            return transcribe_short(self._model, samples, code, prompt, hotwords, task)
         except Exception as exc:
             _log.warning("short recognition window off (%s); using the 30 s window",
                          type(exc).__name__)
@@ -137,11 +139,11 @@ class WhisperRecognizer:
             return None
 
     def _transcribe_full(self, samples: Samples, code: str, prompt: str,
-                         hotwords: str) -> list[str]:
+                         hotwords: str, task: str) -> list[str]:
         # Greedy, no timestamps, no conditioning, no VAD (the chunker cut the audio), in
         # faster-whisper's 30 s windows: long speech, and the fallback of the short window.
         segments, _info = self._model.transcribe(
-            samples, language=code, beam_size=1, best_of=1, temperature=0.0,
+            samples, language=code, task=task, beam_size=1, best_of=1, temperature=0.0,
             initial_prompt=prompt or None, hotwords=hotwords or None,
             condition_on_previous_text=False, without_timestamps=True,
             vad_filter=False, no_speech_threshold=0.6)

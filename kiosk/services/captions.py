@@ -64,7 +64,10 @@ __all__ = [
     "PeerPresence",
     "Phrase",
     "RelayHandler",
+    "VisitProceduresChanged",
     "VisitorLanguageChanged",
+    "VisitorMicRequested",
+    "VisitorMicState",
     "counter_vocabulary",
     "phrases_for",
 ]
@@ -72,6 +75,9 @@ __all__ = [
 _log = logging.getLogger(__name__)
 
 CLERK_LANGUAGE = "ja"
+# What a procedure id of the catalog looks like (relayed ids are checked against it).
+_PROCEDURE = re.compile(r"[0-9A-Za-z_-]{1,64}")
+_MAX_PROCEDURES = 32
 # What a usage-log session id looks like (kiosk.audit.new_session_id); "" is "no visit known".
 _SESSION = re.compile(r"[0-9A-Za-z_-]{0,64}")
 # A line longer than this is cut and marked: nobody reads more at a counter, and it bounds the
@@ -128,6 +134,30 @@ class VisitorLanguageChanged(Event):
     """The visitor's language changed here or on the other device of the counter."""
 
     language: str
+
+
+@dataclass(frozen=True, slots=True)
+class VisitProceduresChanged(Event):
+    """The procedures of the visit (catalog ids) became known here or on the other device;
+    the clerk's captions take their words (:mod:`kiosk.services.caption_vocabulary`)."""
+
+    procedures: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VisitorMicRequested(Event):
+    """Someone (the visitor's speak button, the clerk's 来庁者のマイク toggle) asked to open or
+    close the visitor's microphone; the device that has it acts
+    (:class:`~kiosk.services.visitor_speech.VisitorSpeech`)."""
+
+    on: bool
+
+
+@dataclass(frozen=True, slots=True)
+class VisitorMicState(Event):
+    """The visitor's microphone opened or closed (on whichever device of the counter has it)."""
+
+    listening: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +344,7 @@ class Conversation:
         self._relay: ConversationRelay = relay if relay is not None else LocalRelay()
         self._usage = usage
         self._session = ""                     # the tablet's usage-log id of the visit
+        self._procedures: tuple[str, ...] = ()  # catalog ids the visitor chose
         self._captions_since: datetime | None = None   # live captions running since then
         # Lines machine-translated on this device since the last wipe, by (source, target).
         self._translated: Counter[tuple[str, str]] = Counter()
@@ -325,6 +356,11 @@ class Conversation:
             "language": self._receive_language, "hello": self._receive_hello,
             "here": lambda _o, _m: None, "bye": self._receive_bye,
             "session": self._receive_session, "notice": self._receive_notice,
+            "procedures": self._receive_procedures,
+            "mic_request": lambda _o, m: self._events.publish(VisitorMicRequested(
+                bool(m["on"]))),
+            "mic_state": lambda _o, m: self._events.publish(VisitorMicState(
+                bool(m["listening"]))),
         }
         self._relay.subscribe(self._on_message)
 
@@ -394,6 +430,38 @@ class Conversation:
             self._session = session
         self._send({"type": "session", "session": session})
 
+    @property
+    def procedures(self) -> tuple[str, ...]:
+        """The catalog ids of the procedures the visitor chose (``()``: not known yet)."""
+        with self._lock:
+            return self._procedures
+
+    def set_procedures(self, procedures: Iterable[str]) -> None:
+        """The visit's procedures (catalog ids), here and on the other device of the counter:
+        the clerk's captions expect their words. A wipe forgets them.
+
+        Raises:
+            ValueError: not a procedure id, or too many.
+        """
+        chosen = _checked_procedures(procedures)
+        with self._lock:
+            if chosen == self._procedures:
+                return
+            self._procedures = chosen
+        self._events.publish(VisitProceduresChanged(chosen))
+        self._send({"type": "procedures", "procedures": list(chosen)})
+
+    def request_visitor_microphone(self, on: bool) -> None:
+        """Ask the device of the counter that has the visitor's microphone to open (or close)
+        it: this one, or the other one through the relay."""
+        self._events.publish(VisitorMicRequested(on))
+        self._send({"type": "mic_request", "on": on})
+
+    def visitor_microphone_changed(self, listening: bool) -> None:
+        """The visitor's microphone on this device opened or closed: both screens show it."""
+        self._events.publish(VisitorMicState(listening))
+        self._send({"type": "mic_state", "listening": listening})
+
     def send_notice(self, message_id: str, language_code: str) -> None:
         """Show the visitor a fixed notice (a catalog message id) in ``language_code``, on
         this device and on the other device of the counter (the citizen's tablet).
@@ -456,6 +524,34 @@ class Conversation:
         """
         return self._add(Party.CLERK, LineKind.SPOKEN, utterance.text, CLERK_LANGUAGE)
 
+    def add_citizen_speech(self, utterance: Utterance, english: str = "") -> CaptionLine | None:
+        """A recognised utterance of the visitor, in their language (the visitor microphone's
+        thread). ``english``: Whisper's own translation into English, used for the clerk's
+        Japanese when no model leads straight from the visitor's language to Japanese."""
+        source = self._visitor
+        if english and not self._routes(source, CLERK_LANGUAGE) and \
+                self._routes("en", CLERK_LANGUAGE):
+            text, generation = _capped(utterance.text.strip()), self._generation
+            translated = self._translate(_capped(english.strip()), "en", CLERK_LANGUAGE)
+            return self._relayed(self._append(Party.CITIZEN, LineKind.SPOKEN, text, source,
+                                              CLERK_LANGUAGE, translated,
+                                              missing=translated is None,
+                                              machine=translated is not None,
+                                              generation=generation))
+        return self._add(Party.CITIZEN, LineKind.SPOKEN, utterance.text, source)
+
+    def needs_english(self) -> bool:
+        """Whether the visitor's speech needs Whisper's English to reach Japanese (no model
+        leads there from their language, one leads from English)."""
+        source = self._visitor
+        return (not _same_language(source, CLERK_LANGUAGE)
+                and not self._routes(source, CLERK_LANGUAGE) and self._routes("en", CLERK_LANGUAGE))
+
+    def _routes(self, source: str, target: str) -> bool:
+        if self._translator is None:
+            return False
+        return self._translator.route(language(source).bcp47, language(target).bcp47) is not None
+
     def add_clerk_text(self, text: str) -> CaptionLine | None:
         """The clerk typed instead of speaking."""
         return self._add(Party.CLERK, LineKind.TYPED, text, CLERK_LANGUAGE)
@@ -507,6 +603,7 @@ class Conversation:
             if self._captions_since is not None:
                 self._captions_since = self._clock.now()
             self._session = ""
+            self._procedures = ()
         forget = getattr(self._translator, "forget", None)
         if callable(forget):
             forget()
@@ -637,6 +734,14 @@ class Conversation:
         with self._lock:
             self._session = session
 
+    def _receive_procedures(self, _origin: str, message: Mapping[str, Any]) -> None:
+        chosen = _checked_procedures(message["procedures"])
+        with self._lock:
+            if chosen == self._procedures:
+                return
+            self._procedures = chosen
+        self._events.publish(VisitProceduresChanged(chosen))
+
     def _receive_hello(self, _origin: str, _message: Mapping[str, Any]) -> None:
         self._send({"type": "here"})
 
@@ -675,6 +780,13 @@ def _capped(text: str) -> str:
     if len(text) <= MAX_LINE_CHARS:
         return text
     return text[:MAX_LINE_CHARS - len(TRUNCATION_MARK)] + TRUNCATION_MARK
+
+
+def _checked_procedures(procedures: Iterable[Any]) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(str(form_id) for form_id in procedures))
+    if len(chosen) > _MAX_PROCEDURES or not all(_PROCEDURE.fullmatch(p) for p in chosen):
+        raise ValueError(f"not a list of procedure ids ({len(chosen)} items)")
+    return chosen
 
 
 def _check_session(session: str) -> None:

@@ -174,6 +174,13 @@ class ApplicationStore:
                 select(applications.c.language).where(applications.c.ticket_id == ticket_id)
                 .order_by(applications.c.id)).scalars()))
 
+    def forms_for_ticket(self, ticket_id: int) -> list[str]:
+        """The procedures (form ids) of the ticket's applications, oldest first, once each."""
+        with transaction(self._engine) as connection:
+            return list(dict.fromkeys(connection.execute(
+                select(applications.c.form_id).where(applications.c.ticket_id == ticket_id)
+                .order_by(applications.c.id)).scalars()))
+
     def returned_for_ticket(self, ticket_id: int) -> list[ReturnedApplication]:
         """The ticket's applications now returned to the citizen, oldest first."""
         with transaction(self._engine) as connection:

@@ -55,7 +55,8 @@ def test_panel__clerk_speech_from_audio_thread__shown_with_translation_highlight
     worker.join()
 
     qtbot.waitUntil(lambda: panel.history.count() == 2)
-    assert panel.latest_text() == "09:05  Staff\n住民票ですね。\n<en> 住民票ですね。"
+    # The citizen reads the clerk in their own language first, what was said underneath.
+    assert panel.latest_text() == "09:05  Staff\n<en> 住民票ですね。\n住民票ですね。"
     assert panel.history.item(1).font().bold()
     assert not panel.history.item(0).font().bold()
 

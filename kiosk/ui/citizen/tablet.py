@@ -75,9 +75,13 @@ class CitizenTablet(QWidget):
                  slip_printer: SlipPrinter | None = None, idle_timeout_s: int = 120,
                  conversation: Conversation | None = None,
                  readings: ReadingProposer | None = None,
+                 visitor_microphone: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.visit = visit
+        # Whether the visitor can speak: a microphone here, or the clerk PC's over the relay.
+        self.visitor_microphone = visitor_microphone or (
+            conversation is not None and conversation.shared)
         self.events = events
         self.conversation = conversation
         self.talk_page: TalkPage | None = None
@@ -259,6 +263,9 @@ class CitizenTablet(QWidget):
     # ------------------------------------------------------------ handlers
     def _on_visit_changed(self, event: VisitChanged) -> None:
         changed_stage = self.stack.currentWidget() is not self._pages[self.visit.stage]
+        if self.conversation is not None and self.visit.chosen:
+            # The clerk's captions expect the words of the chosen procedures.
+            self.conversation.set_procedures(self.visit.chosen)
         self.show_stage(self.visit.stage)
         if changed_stage:
             self.speak_screen()
@@ -313,7 +320,8 @@ class CitizenTablet(QWidget):
         if self.conversation is None:
             return
         self._close_talk()
-        self.talk_page = TalkPage(self.visit, self.conversation, self.events)
+        self.talk_page = TalkPage(self.visit, self.conversation, self.events,
+                                  can_speak=self.visitor_microphone)
         self.stack.addWidget(self.talk_page)
         self.stack.setCurrentWidget(self.talk_page)
         self._show_actions()

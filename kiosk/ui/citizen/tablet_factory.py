@@ -53,7 +53,7 @@ def make_tablet(services: Services, *, text_scale: int | None = None,
         slip_printer=slip_printer(services.printer, ui.default_language,
                                   services.queue.qr_payload),
         idle_timeout_s=ui.idle_timeout_s, conversation=services.conversation,
-        readings=services.reading)
+        readings=services.reading, visitor_microphone=services.visitor_speech is not None)
 
 
 def make_tablet_window(services: Services) -> TabletWindow:

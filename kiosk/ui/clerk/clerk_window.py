@@ -159,8 +159,9 @@ class ClerkWindow(QStackedWidget):
         if member.role in _COUNTER_ROLES:
             tabs.addTab(self._counter_tab(member), self._tr(S_("Counter")))
             if services.conversation is not None:
-                self.conversation = ConversationTab(services.conversation, services.events,
-                                                    services.captioner, self._tr)
+                self.conversation = ConversationTab(
+                    services.conversation, services.events, services.captioner, self._tr,
+                    visitor_microphone=services.visitor_speech is not None)
                 tabs.addTab(self.conversation, self._tr(S_("Conversation")))
             self._lookup_tab(member)
         self.supervisor = None
@@ -278,6 +279,10 @@ class ClerkWindow(QStackedWidget):
             languages = self._services.storage.applications.languages_for_ticket(ticket.id)
             if self.conversation is not None and languages:
                 self.conversation.follow_visitor(languages[0])
+            if self.conversation is not None:
+                # The captions expect the words of what the visitor came for.
+                self.conversation.follow_procedures(
+                    self._services.storage.applications.forms_for_ticket(ticket.id))
             ids = self._services.review.applications_for_ticket(ticket.id)
             if not ids:
                 return

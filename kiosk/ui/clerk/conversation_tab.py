@@ -8,7 +8,13 @@ conversation when captions start and stop, so the usage log gets the time they r
 
 On a shared database the visitor's tablet is another machine: the tab says whether it is
 connected, and follows the visitor's language when it is chosen on the tablet, or when the
-clerk calls a ticket whose application was made in another language.
+clerk calls a ticket whose application was made in another language. The called ticket's
+procedures go to the conversation too: the captions expect their words.
+
+The visitor speaks too, when a visitor's microphone exists at the counter (on this PC or on
+the tablet): the 来庁者のマイク toggle opens and closes it, as the speak button of the
+tablet's talk page does, and follows it when it opens or closes elsewhere. What the visitor
+says appears here in Japanese, what they said underneath.
 """
 
 from __future__ import annotations
@@ -26,7 +32,13 @@ from PySide6.QtWidgets import (
 from kiosk.events import EventBus
 from kiosk.i18n import LANGUAGES, S_, Translator, translator
 from kiosk.ports import Captioner, Utterance
-from kiosk.services.captions import Conversation, PeerPresence, VisitorLanguageChanged
+from kiosk.services.captions import (
+    Conversation,
+    Party,
+    PeerPresence,
+    VisitorLanguageChanged,
+    VisitorMicState,
+)
 from kiosk.ui.common.bridge import EventBridge
 from kiosk.ui.common.caption_panel import CaptionPanel
 
@@ -37,7 +49,8 @@ class ConversationTab(QWidget):
     """Captions and typing for the clerk, bound to the visit's :class:`Conversation`."""
 
     def __init__(self, conversation: Conversation, events: EventBus, captioner: Captioner | None,
-                 tr: Translator, parent: QWidget | None = None) -> None:
+                 tr: Translator, parent: QWidget | None = None, *,
+                 visitor_microphone: bool = False) -> None:
         super().__init__(parent)
         self._conversation = conversation
         self._captioner = captioner
@@ -55,6 +68,8 @@ class ConversationTab(QWidget):
         self.listen.setCheckable(True)
         self.listen.setEnabled(captioner is not None)
         self.listen.toggled.connect(self._on_listen)
+        # The visitor's microphone: here, or perhaps on the tablet when the counter is shared.
+        self.visitor_mic = self._visitor_mic_button(visitor_microphone or conversation.shared)
         # What the clerk can do about it; how to install a model is IT's (``kiosk doctor``).
         self.no_model = QLabel(tr(S_("Captions are not available on this PC: type what you "
                                      "say. (IT sees why in the device check.)"))
@@ -72,11 +87,13 @@ class ConversationTab(QWidget):
         self.send.setObjectName("clerk-send")
         self.send.clicked.connect(self._on_send)
         # The clerk reads the history in Japanese, with the visitor's words translated.
-        self.panel = CaptionPanel(conversation, events, translator("ja"), points=20)
+        self.panel = CaptionPanel(conversation, events, translator("ja"), points=20,
+                                  reader=Party.CLERK)
         top = QHBoxLayout()
         top.addWidget(QLabel(tr(S_("Visitor's language"))))
         top.addWidget(self.visitor_language)
         top.addStretch(1)
+        top.addWidget(self.visitor_mic)
         top.addWidget(self.listen)
         typing = QHBoxLayout()
         typing.addWidget(self.typed, 1)
@@ -92,6 +109,22 @@ class ConversationTab(QWidget):
         self._bridge = EventBridge(events, parent=self)
         self._bridge.received.connect(self._on_event)
 
+    def _visitor_mic_button(self, enabled: bool) -> QPushButton:
+        button = QPushButton(self._tr(S_("Visitor's microphone: off")))
+        button.setObjectName("visitor-mic")
+        button.setCheckable(True)
+        button.setEnabled(enabled)
+        button.toggled.connect(self._conversation.request_visitor_microphone)
+        return button
+
+    def _show_visitor_mic(self, listening: bool) -> None:
+        # Said in words, not only by the button's pressed look.
+        self.visitor_mic.blockSignals(True)
+        self.visitor_mic.setChecked(listening)
+        self.visitor_mic.blockSignals(False)
+        self.visitor_mic.setText(self._tr(S_("Visitor's microphone: on") if listening
+                                          else S_("Visitor's microphone: off")))
+
     def _on_event(self, event: object) -> None:
         if isinstance(event, PeerPresence):
             self._update_peer()
@@ -99,6 +132,16 @@ class ConversationTab(QWidget):
             # Chosen on the tablet: show it; setting the same code again sends nothing back.
             self.visitor_language.setCurrentIndex(
                 max(0, self.visitor_language.findData(event.language)))
+        elif isinstance(event, VisitorMicState):
+            # Opened or closed here, from the tablet, or closed by the end of the visit.
+            self._show_visitor_mic(event.listening)
+
+    def follow_procedures(self, procedures: list[str]) -> None:
+        """The called visitor's procedures (form ids): the captions expect their words."""
+        try:
+            self._conversation.set_procedures(procedures)
+        except ValueError:
+            return      # not catalog ids: the captions keep the desk's words
 
     def follow_visitor(self, code: str) -> None:
         """The called visitor's language (the one they applied in) becomes the visitor's
@@ -152,3 +195,5 @@ class ConversationTab(QWidget):
         """Release the microphone (the desk locks or closes)."""
         if self._listening:
             self.listen.setChecked(False)
+        if self.visitor_mic.isChecked():
+            self.visitor_mic.setChecked(False)

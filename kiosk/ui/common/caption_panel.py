@@ -46,14 +46,18 @@ class CaptionPanel(QWidget):
         events: the bus the conversation publishes on.
         tr: translator of the reader (the citizen's language, or Japanese at the clerk's desk).
         points: starting text size in points.
+        reader: whose screen this is: the other side's lines show their translation (the
+            reader's language) first, what was said underneath.
     """
 
     export_requested = Signal(str)     # the conversation as text, for the screen or the printer
 
     def __init__(self, conversation: Conversation, events: EventBus, tr: Translator, *,
-                 points: int = 28, parent: QWidget | None = None) -> None:
+                 points: int = 28, reader: Party = Party.CITIZEN,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._conversation = conversation
+        self._reader = reader
         self._tr = tr
         self._points = points
         self._notice = QLabel()
@@ -114,10 +118,14 @@ class CaptionPanel(QWidget):
         self._update_notice()
 
     def _append(self, line: CaptionLine) -> None:
-        who = self._tr(N_("Staff")) if line.party is Party.CLERK else self._tr(N_("You"))
-        text = f"{line.at:%H:%M}  {who}\n{line.text}"
-        if line.translation:
-            text += f"\n{line.translation}"
+        if line.party is Party.CLERK:
+            who = self._tr(N_("Staff"))
+        else:
+            who = self._tr(N_("You") if self._reader is Party.CITIZEN else N_("Visitor"))
+        said = [line.text, line.translation] if line.translation else [line.text]
+        if line.translation and line.party is not self._reader:
+            said.reverse()          # the reader's own language on top
+        text = "\n".join([f"{line.at:%H:%M}  {who}", *said])
         self.history.addItem(QListWidgetItem(text))
         self._mark_latest()
         self.history.scrollToBottom()

@@ -18,7 +18,7 @@ class StandIn:
         self.fail_on = fail_on
 
     def transcribe(self, samples: np.ndarray, language: str, *, prompt: str = "",
-                   hotwords: str = "") -> str:
+                   hotwords: str = "", task: str = "transcribe") -> str:
         self.calls.append((len(samples), language, prompt))
         if len(self.calls) - 1 == self.fail_on:
             raise DeviceError("Speech recognition failed: {reason}.", reason="test")

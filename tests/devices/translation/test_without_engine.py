@@ -16,6 +16,8 @@ import kiosk.app
 from kiosk.app import build_captioner, build_translator
 from kiosk.cli import main
 from kiosk.config import load_config
+from kiosk.events import EventBus
+from kiosk.procedures.catalog import load_catalog
 
 _ENGINE = ("ctranslate2", "sentencepiece", "argostranslate", "faster_whisper", "tokenizers")
 
@@ -50,7 +52,7 @@ def test_build_captioner__model_installed_but_no_recognizer__none(
     assert main(["models", "install-stt", str(stt_model)]) == 0
     _without_engine(monkeypatch)
 
-    assert build_captioner(load_config(None)) is None
+    assert build_captioner(load_config(None), EventBus(), load_catalog()) is None
 
 
 @pytest.mark.parametrize(("role", "expected"), [

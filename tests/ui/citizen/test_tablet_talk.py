@@ -73,3 +73,35 @@ def test_talk__visit_ends__conversation_is_wiped(make_kiosk):
 
     assert kiosk.services.conversation.lines() == ()
     assert kiosk.tablet.talk_page is None
+
+
+def test_talk__visitor_presses_speak__says_it__sees_it_as_said_clerk_gets_japanese(make_kiosk,
+                                                                                    qtbot):
+    from devices.audio.scripted_listener import ScriptedListener
+    from kiosk.services.visitor_speech import VisitorSpeech
+
+    kiosk = make_kiosk()
+    listener = ScriptedListener({"vi": ["Tôi quên mã PIN."]})
+    VisitorSpeech(kiosk.services.conversation, kiosk.services.events, listener)
+    kiosk.tablet.visitor_microphone = True
+    kiosk.tablet.visit.set_language("vi")
+    kiosk.pilot.tap("start")
+    page = _open_talk(kiosk)
+    assert page.speak.isVisible()
+
+    page.speak.click()
+    listener.wait_until_said()
+
+    qtbot.waitUntil(lambda: page.captions.history.count() == 1, timeout=2000)
+    [line] = kiosk.services.conversation.lines()
+    assert (line.party, line.language, line.text) == (Party.CITIZEN, "vi", "Tôi quên mã PIN.")
+    assert page.captions.latest_text().splitlines()[1] == "Tôi quên mã PIN."
+    assert page.speak.text() == translator("vi")("Stop speaking")
+
+
+def test_talk__no_visitor_microphone__no_speak_button(make_kiosk):
+    kiosk = make_kiosk()
+    kiosk.pilot.tap("start")
+    page = _open_talk(kiosk)
+
+    assert not page.speak.isVisible()

@@ -123,3 +123,74 @@ def test_conversation_tab__no_speech_model__listening_never_recorded(qtbot):
 
     assert not conversation.captions_running
     assert usage.events == []
+
+
+class _VisitorMic:
+    """The visitor's microphone: records its starts; the test speaks through it."""
+
+    def __init__(self) -> None:
+        self.listening = False
+        self.on_utterance = None
+
+    def start(self, language, on_utterance, *, english=False):
+        self.listening, self.on_utterance = True, on_utterance
+
+    def stop(self):
+        self.listening = False
+
+    def probe(self):
+        return []
+
+
+def test_conversation_tab__visitor_mic_toggled__visitor_speaks__clerk_reads_japanese_first(qtbot):
+    from pair_translator import PairTranslator
+
+    from kiosk.services.visitor_speech import VisitorSpeech
+
+    events, mic = EventBus(), _VisitorMic()
+    conversation = Conversation(events, SystemClock(), PairTranslator(), visitor_language="en")
+    VisitorSpeech(conversation, events, mic)
+    tab = ConversationTab(conversation, events, None, staff_translator("ja"),
+                          visitor_microphone=True)
+    qtbot.addWidget(tab)
+
+    tab.visitor_mic.setChecked(True)
+    mic.on_utterance(Utterance("I forgot my PIN.", "en"))
+
+    qtbot.waitUntil(lambda: tab.panel.history.count() == 1, timeout=2000)
+    assert mic.listening
+    lines = tab.panel.latest_text().splitlines()
+    assert lines[1:] == ["<en->ja>I forgot my PIN.", "I forgot my PIN."]
+    assert "来庁者" in lines[0]
+
+
+def test_conversation_tab__visit_wiped__visitor_mic_toggle_turns_off(qtbot):
+    from kiosk.services.visitor_speech import VisitorSpeech
+
+    events, mic = EventBus(), _VisitorMic()
+    conversation = Conversation(events, SystemClock(), None)
+    VisitorSpeech(conversation, events, mic)
+    tab = ConversationTab(conversation, events, None, staff_translator("ja"),
+                          visitor_microphone=True)
+    qtbot.addWidget(tab)
+    tab.visitor_mic.setChecked(True)
+
+    conversation.clear()
+
+    qtbot.waitUntil(lambda: not tab.visitor_mic.isChecked(), timeout=2000)
+    assert not mic.listening
+
+
+def test_conversation_tab__no_visitor_mic_and_no_tablet__toggle_disabled(qtbot):
+    tab, _conversation = _tab(qtbot)
+
+    assert not tab.visitor_mic.isEnabled()
+
+
+def test_conversation_tab__ticket_procedures_followed__conversation_knows_them(qtbot):
+    tab, conversation = _tab(qtbot)
+
+    tab.follow_procedures(["juminhyo", "inkan_shomei"])
+    tab.follow_procedures(["not an id!"])
+
+    assert conversation.procedures == ("juminhyo", "inkan_shomei")

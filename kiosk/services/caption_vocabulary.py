@@ -1,0 +1,123 @@
+"""What the clerk's live captions are told to expect: the words of the visit and of the city.
+
+Whisper base writes "住民表の映し" for 住民票の写し and cannot spell a town it has never heard,
+unless the words come first in its prompt (the text it believes was said before). The prompt
+holds about 150 Japanese characters, so the terms go in order of use:
+
+1. the titles of the visitor's chosen procedures (the visit's own words);
+2. words every counter says (番号札, 本人確認書類 ...);
+3. the city and its towns (``forms/places/place_names.yaml``, replaced by another city);
+4. the titles of the procedures this desk serves (``[device] services``);
+5. the field labels of the visitor's procedures, then of the desk's;
+6. the 字 names of the towns.
+
+:class:`CaptionVocabulary` builds the list; :func:`follow_visits` keeps a captioner's
+vocabulary in step with the visit (the procedures the conversation was told, here or by the
+tablet of the counter). Terms are procedure and place names, never anything the visitor said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kiosk.events import EventBus, Subscription
+from kiosk.paths import forms_dir
+from kiosk.ports import Captioner
+from kiosk.procedures.catalog import FormCatalog
+from kiosk.services.captions import ConversationCleared, VisitProceduresChanged
+
+__all__ = ["COUNTER_WORDS", "CaptionVocabulary", "PlaceNames", "follow_visits",
+           "load_place_names"]
+
+# Said at every counter of a city hall, whatever the procedure.
+COUNTER_WORDS = ("番号札", "本人確認書類", "マイナンバーカード", "手数料", "窓口", "申請書",
+                 "暗証番号", "交付")
+
+
+class PlaceNames:
+    """The city, its towns and their 字 names, in the order of the data file."""
+
+    def __init__(self, city: str = "", towns: Sequence[str] = (),
+                 districts: Sequence[str] = ()) -> None:
+        self.city = city
+        self.towns = tuple(towns)
+        self.districts = tuple(districts)
+
+
+def place_names_file() -> Path:
+    """The city's place-name list shipped with the forms."""
+    return forms_dir() / "places" / "place_names.yaml"
+
+
+def load_place_names(path: Path | None = None) -> PlaceNames:
+    """Read ``place_names.yaml``; a missing file is a city without a list (no place names).
+
+    Raises:
+        ValueError: the file is not a mapping of ``city`` and ``towns`` (a broken list must
+            be seen, not silently leave the captions without the city's names).
+    """
+    path = path or place_names_file()
+    if not path.is_file():
+        return PlaceNames()
+    data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    towns = data.get("towns") if isinstance(data, dict) else None
+    if not isinstance(towns, dict) or not all(
+            isinstance(names, list) for names in towns.values() if names is not None):
+        raise ValueError(f"{path}: expected 'city' and 'towns: {{town: [字, ...]}}'")
+    districts = [str(name) for names in towns.values() for name in (names or [])]
+    return PlaceNames(str(data.get("city") or ""), [str(town) for town in towns], districts)
+
+
+class CaptionVocabulary:
+    """The terms for the recognizer's prompt, visit first (see the module's order).
+
+    Args:
+        catalog: the procedures.
+        places: the city's place names.
+        services: the service codes this desk serves (``[device] services``); empty: every
+            procedure counts as the desk's.
+    """
+
+    def __init__(self, catalog: FormCatalog, places: PlaceNames,
+                 services: Iterable[str] = ()) -> None:
+        self._catalog = catalog
+        self._places = places
+        wanted = set(services)
+        self._desk = [form_id for form_id, form in sorted(catalog.forms.items())
+                      if not wanted or form.service in wanted]
+
+    def terms(self, procedures: Sequence[str] = ()) -> list[str]:
+        """The prompt's terms for a visit to ``procedures`` (ids of the catalog)."""
+        visit = [form_id for form_id in procedures if form_id in self._catalog.forms]
+        desk = [form_id for form_id in self._desk if form_id not in visit]
+        places = self._places
+        terms = [*self._titles(visit), *COUNTER_WORDS,
+                 *([places.city] if places.city else []), *places.towns,
+                 *self._titles(desk), *self._labels(visit), *self._labels(desk),
+                 *places.districts]
+        return list(dict.fromkeys(term for term in terms if term))
+
+    def _titles(self, form_ids: Iterable[str]) -> list[str]:
+        return [self._catalog.forms[form_id].title.get("ja") or "" for form_id in form_ids]
+
+    def _labels(self, form_ids: Iterable[str]) -> list[str]:
+        return [item.label.get("ja") or "" for form_id in form_ids
+                for _, item in self._catalog.forms[form_id].walk_fields()]
+
+
+def follow_visits(events: EventBus, captioner: Captioner,
+                  vocabulary: CaptionVocabulary) -> list[Subscription]:
+    """Give ``captioner`` the desk's vocabulary now, and the visit's whenever the conversation
+    learns the visitor's procedures; back to the desk's when the visit ends."""
+    captioner.set_vocabulary(vocabulary.terms())
+    return [
+        events.subscribe(VisitProceduresChanged,
+                         lambda event: captioner.set_vocabulary(
+                             vocabulary.terms(event.procedures))),
+        events.subscribe(ConversationCleared,
+                         lambda _event: captioner.set_vocabulary(vocabulary.terms())),
+    ]
