@@ -87,8 +87,10 @@ _NOT_AN_ERROR = (WrongPinError, PinFormatError, LastTryError)
 
 # Field types the tablet asks itself; household tables and the 個人番号 are filled in with the
 # clerk (a repeat group is too much for one touch screen, the My Number is 特定個人情報).
+# The declaration (記載内容に誤りはありません, a CONSENT field) is no question either: it is given
+# by the confirm button of the check screen, once the visitor has seen every answer.
 _ASKED_AT_TABLET = frozenset(FieldType) - {
-    FieldType.GROUP, FieldType.MY_NUMBER, FieldType.NOTE, FieldType.SIGNATURE}
+    FieldType.GROUP, FieldType.MY_NUMBER, FieldType.NOTE, FieldType.SIGNATURE, FieldType.CONSENT}
 
 
 class Stage(enum.Enum):
@@ -509,8 +511,9 @@ class Visit:
         question = self.current()
         if question is not None:
             session = self.session_of(question)
+            # "No" (False) answers a yes/no question: only no value at all is unanswered.
             if session.is_required(question.field.id) and \
-                    session.value(question.field.id) in (None, "", [], False):
+                    session.value(question.field.id) in (None, "", []):
                 raise InvalidAnswerError(question.field.id, N_("Please answer this item."))
         self.question_index += 1
         self._go(Stage.FORMS if self.current() is not None else Stage.REVIEW)
@@ -603,6 +606,23 @@ class Visit:
             result.append((plain_text(session.definition.title.get(self.language)), lines))
         return result
 
+    def declaration(self) -> str:
+        """The declaration the check screen's confirm button carries, in the visit's language:
+        the first chosen form's CONSENT label ('' when no chosen form asks for one)."""
+        for session in self.sessions:
+            for item in session.definition.fields:
+                if item.type is FieldType.CONSENT and session.is_visible(item.id):
+                    return plain_text(item.label.get(self.language))
+        return ""
+
+    def _declare(self) -> None:
+        """The visitor confirmed the check screen: every visible declaration is given."""
+        for session in self.sessions:
+            for item in session.definition.fields:
+                if item.type is FieldType.CONSENT and session.is_visible(item.id) and \
+                        not session.is_readonly(item.id):
+                    session.set(item.id, True)
+
     def total_fee(self) -> int:
         """Every chosen form's fees, in yen."""
         return sum(session.total_fee() for session in self.sessions)
@@ -640,6 +660,7 @@ class Visit:
         if self._queue is None or self._submissions is None or not self.sessions:
             raise RuntimeError("visit is not ready to submit")
         first = self.sessions[0].definition
+        self._declare()
         try:
             issued = self._queue.take_ticket(first.service, print_slip=print_slip)
             ids, delivered, message = self._submit_forms(issued)

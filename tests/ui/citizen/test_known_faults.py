@@ -1,0 +1,37 @@
+"""The faults of a new user's trial (issue 16), each pinned by a test on the real tablet."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.services.visit import Stage
+from kiosk.ui.citizen.tour import answer_current
+
+pytestmark = pytest.mark.gui
+
+
+def _to_review(kiosk, language: str = "ja") -> None:
+    kiosk.tablet.visit.set_language(language)
+    kiosk.pilot.tap("start")
+    kiosk.wait_for(Stage.CHOOSE)
+    kiosk.pilot.tap("procedure-juminhyo")
+    kiosk.pilot.tap("next")
+    kiosk.wait_for(Stage.IDENTIFY)
+    kiosk.pilot.tap("use-card")
+    kiosk.pilot.tap_keys("key-", "1234")
+    kiosk.pilot.tap("pin-ok")
+    kiosk.wait_for(Stage.FORMS)
+    while kiosk.stage is Stage.FORMS:
+        answer_current(kiosk.tablet, kiosk.pilot)
+    kiosk.wait_for(Stage.REVIEW)
+
+
+@pytest.mark.parametrize(("language", "declaration"), [
+    ("ja", "記載内容に誤りはありません"), ("vi", "Tôi xác nhận nội dung trên là đúng sự thật")])
+def test_review__form_with_declaration__confirm_button_carries_it(make_kiosk, language,
+                                                                  declaration):
+    kiosk = make_kiosk()
+    _to_review(kiosk, language)
+
+    assert kiosk.pilot.text("declaration") == declaration
+    assert kiosk.pilot.text("submit-print") == declaration
