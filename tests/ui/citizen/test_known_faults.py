@@ -35,3 +35,29 @@ def test_review__form_with_declaration__confirm_button_carries_it(make_kiosk, la
 
     assert kiosk.pilot.text("declaration") == declaration
     assert kiosk.pilot.text("submit-print") == declaration
+
+
+def test_ticket__nobody_ahead__says_next_never_zero_minutes(make_kiosk):
+    kiosk = make_kiosk()
+    _to_review(kiosk)
+
+    kiosk.pilot.tap("submit-noslip")
+    kiosk.wait_for(Stage.TICKET)
+
+    assert kiosk.pilot.text("ahead") == "次はあなたの番です。"
+    assert not kiosk.pilot.exists("wait")
+
+
+def test_ticket__one_ahead__same_figures_as_the_board_before_it_was_taken(make_kiosk):
+    kiosk = make_kiosk()
+    kiosk.services.queue.take_ticket("A")
+    [line] = kiosk.services.queue.board(["A"])
+    _to_review(kiosk)
+
+    kiosk.pilot.tap("submit-noslip")
+    kiosk.wait_for(Stage.TICKET)
+
+    ticket = kiosk.tablet.visit.ticket
+    assert (ticket.people_ahead, ticket.wait_minutes) == (line.waiting,
+                                                          -(-line.estimated_wait_seconds // 60))
+    assert str(ticket.wait_minutes) in kiosk.pilot.text("wait")
