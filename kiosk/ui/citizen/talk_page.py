@@ -13,9 +13,14 @@ from kiosk.services.captions import Conversation, PeerPresence
 from kiosk.services.visit import Stage, Visit
 from kiosk.ui.common.bridge import EventBridge
 from kiosk.ui.common.caption_panel import CaptionPanel
+from kiosk.ui.common.kana_keyboard import KanaKeyboard
+from kiosk.ui.common.latin_keyboard import LatinKeyboard
 from kiosk.ui.common.phrasebook import PhrasebookPanel
+from kiosk.ui.common.touch_button import TouchButton
 
 __all__ = ["TalkPage"]
+
+_KEY_TARGET = 54   # px: a key of the on-screen keyboards, 9 mm at the pilot tablet's 150 dpi
 
 
 class TalkPage(QWidget):
@@ -42,14 +47,44 @@ class TalkPage(QWidget):
         procedure = visit.chosen[0] if visit.chosen else None
         self.phrasebook.set_context(procedure, question.field.id if question else None)
         # Shown in the tablet's footer, on the Back place, like every way back.
-        self.back_text = tr(N_("Back to my application"))
+        self.back_text = tr(N_("Back"))   # one line: a longer label grew the footer
+        # The tablet has no keys: typing to the clerk needs keys on the screen, kana for
+        # Japanese and Latin letters for the other languages. They take the phrases' place.
+        self.keyboard: KanaKeyboard | LatinKeyboard = \
+            KanaKeyboard(_KEY_TARGET) if visit.language.startswith("ja") \
+            else LatinKeyboard(_KEY_TARGET)
+        self.keyboard.setObjectName("talk-keys")
+        self.keyboard.setVisible(False)
+        self.keyboard.changed.connect(self.phrasebook.typed.setText)
+        self.phrasebook.send.clicked.connect(lambda: self.keyboard.set_text(""))
+        self.keyboard_button = TouchButton(tr(N_("Keyboard")), target=_KEY_TARGET,
+                                           name="talk-keyboard")
+        self.keyboard_button.setCheckable(True)
+        self.keyboard_button.toggled.connect(self._show_keys)
+        for panel in (self.captions, self.phrasebook):   # the page's margins are enough
+            inner = panel.layout()
+            if inner is not None:
+                inner.setContentsMargins(0, 0, 0, 0)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 4, 16, 4)
+        layout.setSpacing(8)
         layout.addWidget(self.peer)
         layout.addWidget(self.captions, 3)
         layout.addWidget(self.phrasebook, 2)
+        layout.addWidget(self.keyboard)
+        self.phrasebook.typing_row.insertWidget(0, self.keyboard_button)
         self._update_peer()
         self._bridge = EventBridge(events, PeerPresence, self)
         self._bridge.received.connect(lambda _event: self._update_peer())
+
+    def _show_keys(self, shown: bool) -> None:
+        # The keys take the place of the phrases and of the captions' size buttons: all of
+        # them would not fit a tablet's height.
+        self.phrasebook.phrases.setVisible(not shown)
+        for button in (self.captions.smaller, self.captions.larger, self.captions.export,
+                       self.captions.delete):
+            button.setVisible(not shown)
+        self.keyboard.setVisible(shown)
 
     def _update_peer(self) -> None:
         self.peer.setText(self._tr(
