@@ -6,10 +6,9 @@ space and delete. Emits ``changed(text)`` like :class:`~kiosk.ui.common.kana_key
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
-from kiosk.ui.common.touch_button import TouchButton
+from kiosk.ui.common.kana_keyboard import KeyGrid
 
 __all__ = ["LATIN_ROWS", "LatinKeyboard"]
 
@@ -17,34 +16,16 @@ LATIN_ROWS: tuple[str, ...] = ("1234567890", "QWERTYUIOP", "ASDFGHJKL?", "ZXCVBN
 SPACE, DELETE = "␣", "⌫"
 
 
-class LatinKeyboard(QWidget):
-    """Emits ``changed(text)`` as the visitor types; holds only the text being typed."""
-
-    changed = Signal(str)
+class LatinKeyboard(KeyGrid):
+    """Digits, QWERTY letters, a few marks, space and delete."""
 
     def __init__(self, target: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.text = ""
-        self.keys: dict[str, TouchButton] = {}
-        grid = QGridLayout(self)
-        grid.setSpacing(4)
+        super().__init__("latin", parent)
         for row, letters in enumerate(LATIN_ROWS):
             for column, letter in enumerate(letters):
-                self._key(grid, letter, target, row, column, 1)
-        self._key(grid, SPACE, target, len(LATIN_ROWS), 0, 7)
-        self._key(grid, DELETE, target, len(LATIN_ROWS), 7, 3)
-
-    def _key(self, grid: QGridLayout, key: str, target: int, row: int, column: int,
-             span: int) -> None:
-        button = TouchButton(key, target=target, name=f"latin-{key}", role="kana")
-        button.clicked.connect(lambda _=False, k=key: self.press(k))
-        grid.addWidget(button, row, column, 1, span)
-        self.keys[key] = button
-
-    def set_text(self, text: str) -> None:
-        """Start from ``text``."""
-        self.text = text
-        self.changed.emit(self.text)
+                self.add_key(letter, target, row, column)
+        self.add_key(SPACE, target, len(LATIN_ROWS), 0, 7)
+        self.add_key(DELETE, target, len(LATIN_ROWS), 7, 3)
 
     def press(self, key: str) -> None:
         """Press one key by its label (what a tap does); letters go in lower case after the

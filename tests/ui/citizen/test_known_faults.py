@@ -63,16 +63,21 @@ def test_ticket__one_ahead__same_figures_as_the_board_before_it_was_taken(make_k
     assert str(ticket.wait_minutes) in kiosk.pilot.text("wait")
 
 
-@pytest.mark.parametrize("language", ["ja", "en", "vi", "ne", "zh_Hans", "id", "tl"])
-def test_talk__opened_in_the_demo_window__does_not_grow_it(make_kiosk, language):
+def _talk_with_keys(make_kiosk, language: str):
+    """The talk page with its keyboard open, in the demo's tablet window (800 × 1040)."""
     kiosk = make_kiosk(size=(800, 1040))
     kiosk.tablet.visit.set_language(language)
     kiosk.pilot.tap("start")
-
     kiosk.pilot.tap("talk")
     kiosk.pilot.settle()
     kiosk.pilot.tap("talk-keyboard")
     kiosk.pilot.settle()
+    return kiosk
+
+
+@pytest.mark.parametrize("language", ["ja", "en", "vi", "ne", "zh_Hans", "id", "tl"])
+def test_talk__opened_in_the_demo_window__does_not_grow_it(make_kiosk, language):
+    kiosk = _talk_with_keys(make_kiosk, language)
 
     assert (kiosk.tablet.width(), kiosk.tablet.height()) == (800, 1040)
     assert kiosk.tablet.minimumSizeHint().width() <= 800
@@ -82,13 +87,8 @@ def test_talk__opened_in_the_demo_window__does_not_grow_it(make_kiosk, language)
     ("ja", ["kana-ト", "kana-メ"], "トメ"), ("vi", ["latin-H", "latin-I"], "Hi")])
 def test_talk__free_text__typed_with_the_on_screen_keys_and_sent(make_kiosk, language, keys,
                                                                  typed):
-    kiosk = make_kiosk(size=(800, 1040))
-    kiosk.tablet.visit.set_language(language)
-    kiosk.pilot.tap("start")
-    kiosk.pilot.tap("talk")
-    kiosk.pilot.settle()
+    kiosk = _talk_with_keys(make_kiosk, language)
 
-    kiosk.pilot.tap("talk-keyboard")
     for key in keys:
         kiosk.pilot.tap(key)
     page = kiosk.tablet.talk_page
