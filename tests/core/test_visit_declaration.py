@@ -7,19 +7,14 @@ import dataclasses
 
 import pytest
 
-from kiosk.app import build_services
-from kiosk.config import load_config
 from kiosk.procedures.catalog import FormCatalog
 from kiosk.procedures.model import FieldDef, FieldType, LocalText
 from kiosk.services.visit import Stage, Visit
 
 
 @pytest.fixture
-def services(tmp_path):
-    services = build_services(load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": str(tmp_path)}),
-                              demo=True)
-    yield services
-    services.close()
+def services(demo_services):
+    return demo_services
 
 
 def _visit(services, forms=None) -> Visit:

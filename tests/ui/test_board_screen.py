@@ -7,8 +7,6 @@ import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QFontMetrics
 
-from kiosk.app import build_services
-from kiosk.config import load_config
 from kiosk.ui.board.board_parts import counter_badge
 from kiosk.ui.board.factory import make_board
 from kiosk.ui.demo import demo_windows, place_windows
@@ -17,11 +15,8 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def services(tmp_path):
-    services = build_services(load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": str(tmp_path)}),
-                              demo=True)
-    yield services
-    services.close()
+def services(demo_services):
+    return demo_services
 
 
 def _call(services, board, counter: str) -> None:
