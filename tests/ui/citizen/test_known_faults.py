@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtGui import QFontMetrics
 
 from kiosk.services.visit import Stage
 from kiosk.ui.citizen.tour import answer_current
+from kiosk.ui.common.touch_button import TouchButton
 
 pytestmark = pytest.mark.gui
 
@@ -97,3 +99,27 @@ def test_talk__free_text__typed_with_the_on_screen_keys_and_sent(make_kiosk, lan
 
     assert [line.text for line in kiosk.services.conversation.lines()] == [typed]
     assert page.phrasebook.typed.text() == ""
+
+
+@pytest.mark.parametrize("scale", [100, 150])
+def test_kana_keyboard__demo_window__every_label_whole(make_kiosk, scale):
+    kiosk = make_kiosk(size=(800, 1040), text_scale=scale)
+    kiosk.pilot.tap("start")
+    kiosk.wait_for(Stage.CHOOSE)
+    kiosk.pilot.tap("procedure-juminhyo")
+    kiosk.pilot.tap("next")
+    kiosk.wait_for(Stage.IDENTIFY)
+    kiosk.pilot.tap("no-card")
+    kiosk.wait_for(Stage.FORMS)
+    while not kiosk.pilot.exists("kana-ロ"):
+        answer_current(kiosk.tablet, kiosk.pilot)
+    kiosk.pilot.settle()
+
+    keys = [key for key in kiosk.tablet.findChildren(TouchButton)
+            if key.objectName().startswith("kana-") and key.isVisible()]
+    assert len(keys) >= 50
+    for key in keys:
+        assert key.displayed_lines() == [key.text()], key.objectName()
+        room = key.contentsRect().width()
+        assert QFontMetrics(key.font()).horizontalAdvance(key.text()) < room, key.objectName()
+        assert QFontMetrics(key.font()).inFontUcs4(ord(key.text())), key.objectName()
