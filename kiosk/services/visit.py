@@ -54,6 +54,7 @@ from kiosk.i18n import N_, Translator, language, translator
 from kiosk.ports import Clock, IdentityReader, ReadingProposer, Speaker
 from kiosk.procedures.bundles import Applicable, applicable_procedures
 from kiosk.procedures.catalog import FormCatalog
+from kiosk.procedures.era_names import latin_date
 from kiosk.procedures.eras import format_date
 from kiosk.procedures.kana import plain_text
 from kiosk.procedures.model import Bundle, FieldDef, FieldType, FormDefinition, LocalText
@@ -757,6 +758,8 @@ def display_value(session: FormSession, item: FieldDef, language_code: str,
     if item.type in (FieldType.YES_NO, FieldType.CONSENT):
         return str(tr(N_("Yes") if value else N_("No")))
     if isinstance(value, date):
+        if not language_code.startswith("ja"):
+            return latin_date(value)        # "1985-04-12 (Showa 60)": the era in X's letters
         return f"{format_date(value, form.era)} ({value.isoformat()})"
     if item.unit is not None:
         return f"{value} {plain_text(item.unit.get(language_code))}"

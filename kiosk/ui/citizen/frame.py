@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from kiosk.i18n import N_, Translator, language
 from kiosk.ui.citizen.welcome_parts import language_grid
 from kiosk.ui.common.tokens import SIZES, SPACE, action_height
-from kiosk.ui.common.touch_button import TouchButton
+from kiosk.ui.common.touch_button import TouchButton, drawn_height
 
 __all__ = ["CITY_NAME", "STEPS", "Action", "Actions", "Footer", "Header", "LanguageSheet", "StepBar",
            "keep_place"]
@@ -34,6 +34,9 @@ STEPS = (N_("What you need"), N_("Card"), N_("PIN"), N_("Questions"), N_("Check"
 
 # The footer's two places as parts of its width: Back 232 and forward 440 of 800 px.
 _BACK_PART, _GAP_PART, _FORWARD_PART = 232, 64, 440
+_TALL_LINE = "ẾỆgjक्षि"   # the tallest scripts offered (Vietnamese marks, Devanagari)
+_TWO_LINE_PAD = 20   # the touch button's padding above and below its label
+_LARGE_TYPE_PX = 48   # a label line this high (150 % text and more) may need three lines
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,12 @@ class Footer(QWidget):
         back_width = inner * _BACK_PART // whole
         forward_width = inner * _FORWARD_PART // whole
         # A label that wraps (200 % text) makes both buttons taller, never moves them.
-        height = max(self._button_height, self.back.heightForWidth(back_width),
+        # Room for two lines on every screen: a label of two lines on one screen (a long
+        # declaration) must not raise the footer, and Back with it, on that screen only.
+        metrics = self.forward.fontMetrics()
+        lines = 2 if metrics.height() < _LARGE_TYPE_PX else 3     # 150 % text: three lines
+        two_lines = drawn_height(metrics, [_TALL_LINE] * lines, forward_width) + _TWO_LINE_PAD
+        height = max(self._button_height, two_lines, self.back.heightForWidth(back_width),
                      self.forward.heightForWidth(forward_width))
         self.back.setGeometry(SPACE.frame_side, SPACE.xl, back_width, height)
         self.forward.setGeometry(self.width() - SPACE.frame_side - forward_width, SPACE.xl,

@@ -3,8 +3,9 @@
 Written when the first screen is interactive (the start-up Welcome of :class:`BootWindow`) and
 again whenever what can be tapped changes (the tablet taking over, a new screen, the PIN pad
 opening), for scripted checks that tap with real input events
-(``xdotool``) and for the start-up benchmark. It names
-buttons and their places only: no label text, so no personal data reaches the file.
+(``xdotool``), for the start-up benchmark and for accessibility audits. It names buttons and
+their places, and lists every visible text (name, text, rectangle, font size, elided); texts
+the screens mark as personal data are listed without their text, so none reaches the file.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from kiosk.ui.citizen.boot_screen import BootWindow
+from kiosk.ui.citizen.text_report import visible_texts
 
 if TYPE_CHECKING:
     from kiosk.ui.citizen.tablet import TabletWindow
@@ -94,6 +96,9 @@ class ScreenReport(QObject):
                        self._window.height()],
             "full_screen": self._window.isFullScreen(),
             "buttons": button_centres(self._window),
+            # Every visible text with its place, size and whether it fits (personal data
+            # marked by the screens is left out: its text is null).
+            "texts": visible_texts(self._window),
             "checked": sorted(button.objectName() for button in
                               self._window.findChildren(QAbstractButton)
                               if button.isVisible() and button.isChecked()),

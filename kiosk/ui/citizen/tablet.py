@@ -105,6 +105,9 @@ class CitizenTablet(QWidget):
         for stage, screen in self.screens.items():
             page = QScrollArea()
             page.setWidgetResizable(True)
+            # Always there: a scroll bar that came and went with an answer's hint narrowed
+            # every control under the visitor's finger.
+            page.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
             page.setWidget(screen)
             page.setObjectName(f"page-{stage.value}")
             self.stack.addWidget(page)

@@ -51,6 +51,28 @@ class Kiosk:
     def insert(self, person: str) -> None:
         self.slot.insert(SimulatedMyNumberCard(load_person(person)))
 
+    def to_identify(self, procedure: str = "juminhyo", language: str = "ja") -> None:
+        """From Welcome to the card question, ``procedure`` chosen, in ``language``."""
+        self.tablet.visit.set_language(language)
+        self.pilot.tap("start")
+        self.wait_for(Stage.CHOOSE)
+        self.pilot.tap(f"procedure-{procedure}")
+        self.pilot.tap("next")
+        self.wait_for(Stage.IDENTIFY)
+
+    def to_review(self, language: str = "ja") -> None:
+        """住民票の写し with the test person's card (PIN 1234), every question answered."""
+        from kiosk.ui.citizen.tour import DEMO_PIN, answer_current
+
+        self.to_identify(language=language)
+        self.pilot.tap("use-card")
+        self.pilot.tap_keys("key-", DEMO_PIN)
+        self.pilot.tap("pin-ok")
+        self.wait_for(Stage.FORMS)
+        while self.stage is Stage.FORMS:
+            answer_current(self.tablet, self.pilot)
+        self.wait_for(Stage.REVIEW)
+
 
 @pytest.fixture
 def make_kiosk(qtbot, tmp_path):

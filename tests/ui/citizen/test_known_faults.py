@@ -7,25 +7,10 @@ from PySide6.QtGui import QFontMetrics
 
 from kiosk.services.visit import Stage
 from kiosk.ui.citizen.tour import answer_current
+from kiosk.ui.common.date_picker import DatePicker
 from kiosk.ui.common.touch_button import TouchButton
 
 pytestmark = pytest.mark.gui
-
-
-def _to_review(kiosk, language: str = "ja") -> None:
-    kiosk.tablet.visit.set_language(language)
-    kiosk.pilot.tap("start")
-    kiosk.wait_for(Stage.CHOOSE)
-    kiosk.pilot.tap("procedure-juminhyo")
-    kiosk.pilot.tap("next")
-    kiosk.wait_for(Stage.IDENTIFY)
-    kiosk.pilot.tap("use-card")
-    kiosk.pilot.tap_keys("key-", "1234")
-    kiosk.pilot.tap("pin-ok")
-    kiosk.wait_for(Stage.FORMS)
-    while kiosk.stage is Stage.FORMS:
-        answer_current(kiosk.tablet, kiosk.pilot)
-    kiosk.wait_for(Stage.REVIEW)
 
 
 @pytest.mark.parametrize(("language", "declaration"), [
@@ -33,7 +18,7 @@ def _to_review(kiosk, language: str = "ja") -> None:
 def test_review__form_with_declaration__confirm_button_carries_it(make_kiosk, language,
                                                                   declaration):
     kiosk = make_kiosk()
-    _to_review(kiosk, language)
+    kiosk.to_review(language)
 
     assert kiosk.pilot.text("declaration") == declaration
     assert kiosk.pilot.text("submit-print") == declaration
@@ -41,7 +26,7 @@ def test_review__form_with_declaration__confirm_button_carries_it(make_kiosk, la
 
 def test_ticket__nobody_ahead__says_next_never_zero_minutes(make_kiosk):
     kiosk = make_kiosk()
-    _to_review(kiosk)
+    kiosk.to_review()
 
     kiosk.pilot.tap("submit-noslip")
     kiosk.wait_for(Stage.TICKET)
@@ -54,7 +39,7 @@ def test_ticket__one_ahead__same_figures_as_the_board_before_it_was_taken(make_k
     kiosk = make_kiosk()
     kiosk.services.queue.take_ticket("A")
     [line] = kiosk.services.queue.board(["A"])
-    _to_review(kiosk)
+    kiosk.to_review()
 
     kiosk.pilot.tap("submit-noslip")
     kiosk.wait_for(Stage.TICKET)
@@ -104,11 +89,7 @@ def test_talk__free_text__typed_with_the_on_screen_keys_and_sent(make_kiosk, lan
 @pytest.mark.parametrize("scale", [100, 150])
 def test_kana_keyboard__demo_window__every_label_whole(make_kiosk, scale):
     kiosk = make_kiosk(size=(800, 1040), text_scale=scale)
-    kiosk.pilot.tap("start")
-    kiosk.wait_for(Stage.CHOOSE)
-    kiosk.pilot.tap("procedure-juminhyo")
-    kiosk.pilot.tap("next")
-    kiosk.wait_for(Stage.IDENTIFY)
+    kiosk.to_identify()
     kiosk.pilot.tap("no-card")
     kiosk.wait_for(Stage.FORMS)
     while not kiosk.pilot.exists("kana-ロ"):
@@ -123,3 +104,19 @@ def test_kana_keyboard__demo_window__every_label_whole(make_kiosk, scale):
         room = key.contentsRect().width()
         assert QFontMetrics(key.font()).horizontalAdvance(key.text()) < room, key.objectName()
         assert QFontMetrics(key.font()).inFontUcs4(ord(key.text())), key.objectName()
+
+
+@pytest.mark.parametrize(("language", "era"), [("ja", "昭和"), ("vi", "Showa")])
+def test_birth_date__no_card__picker_starts_at_an_adult_year_in_the_visitor_language(
+        make_kiosk, language, era):
+    kiosk = make_kiosk()
+    kiosk.to_identify(language=language)
+    kiosk.pilot.tap("no-card")
+    kiosk.wait_for(Stage.FORMS)
+    while kiosk.tablet.visit.current().field.id != "birth_date":
+        answer_current(kiosk.tablet, kiosk.pilot)
+    kiosk.pilot.settle()
+
+    [picker] = kiosk.tablet.findChildren(DatePicker)
+    assert 1975 <= picker.value.year <= 1995
+    assert kiosk.pilot.text("date-era") == era
