@@ -115,13 +115,12 @@ def _answer_forms(tablet: Tablet) -> None:
         if "skip" in buttons:
             tablet.tap_and_wait("skip", "next question", button="next")
             continue
-        if "yes" in buttons and report["question"] == "consent_truth":
-            tablet.tap_and_wait("yes", "consent", button="next")
-        elif report["question"] == "purpose":
+        if report["question"] == "purpose":
             first = sorted(name for name in buttons if name.startswith("option-"))[0]
             tablet.tap_and_wait(first, "purpose chosen", button="next")
+        # The purpose is the last question: the declaration is the check screen's button.
         tablet.tap_and_wait("next", "next question",
-                            button="next" if report["question"] != "consent_truth" else "")
+                            button="next" if report["question"] != "purpose" else "")
     raise AssertionError("the forms never ended")
 
 
