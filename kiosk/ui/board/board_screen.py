@@ -107,7 +107,7 @@ class BoardScreen(QWidget):
                               bold=True, lines=1.2)
         self.heading.setObjectName("board-heading")
         self.heading.setStyleSheet(f"color: {white};")
-        self.number = s.font(scaled_label("—"), TYPE.board_called, bold=True, lines=1.0)
+        self.number = s.font(scaled_label(""), TYPE.board_called, bold=True, lines=1.0)
         self.number.setObjectName("board-number")
         self.number.setStyleSheet(f"color: {white};")
         self.arrow = s.font(scaled_label("→", align=_CENTER), TYPE.board_counter_name, bold=True,
@@ -190,7 +190,7 @@ class BoardScreen(QWidget):
         """The newest call: heading, number, → counter and department, the spoken words."""
         s = self.sizes
         call = _panel("board-call", COLOURS.blue_900)
-        pill = _panel("board-pill")
+        pill = self.pill = _panel("board-pill")
         pill_row = QHBoxLayout(pill)
         s.margins(pill_row, (24, 8, 24, 8), 16)
         pill_row.addWidget(self.counter, 5)
@@ -199,6 +199,12 @@ class BoardScreen(QWidget):
         s.margins(where, (0, 0, 0, 0), 16)
         where.addWidget(self.arrow, 1)
         where.addWidget(pill, 5)
+        # Until the first call there is no counter to point to: the panel keeps its size.
+        for part in (self.arrow, pill):
+            part.setVisible(False)
+            policy = part.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            part.setSizePolicy(policy)
         inside = QVBoxLayout(call)
         s.margins(inside, (48, 16, 48, 16), 8)
         inside.addWidget(self.heading)
@@ -239,6 +245,8 @@ class BoardScreen(QWidget):
     def _show_call(self, callout: CallOut) -> None:
         self.last_callout = callout
         self.recent.appendleft(callout)
+        self.arrow.setVisible(True)
+        self.pill.setVisible(True)
         self.number.setText(callout.label)
         self.counter.setText(callout.counter)
         self.department.setText(self._department_of(callout.counter))
