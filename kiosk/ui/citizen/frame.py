@@ -36,7 +36,6 @@ STEPS = (N_("What you need"), N_("Card"), N_("PIN"), N_("Questions"), N_("Check"
 _BACK_PART, _GAP_PART, _FORWARD_PART = 232, 64, 440
 _TALL_LINE = "ẾỆgjक्षि"   # the tallest scripts offered (Vietnamese marks, Devanagari)
 _TWO_LINE_PAD = 20   # the touch button's padding above and below its label
-_LARGE_TYPE_PX = 48   # a label line this high (150 % text and more) may need three lines
 
 
 @dataclass(frozen=True)
@@ -164,6 +163,7 @@ class Footer(QWidget):
         self.back = TouchButton("", target=target, name="back", role="outline", parent=self)
         self.forward = TouchButton("", target=target, name="next", role="primary", parent=self)
         self._button_height = action_height(target)
+        self.reserve_two_lines = True     # the tablet turns it off above 150 % text
         self._handlers: dict[TouchButton, Callable[[], None]] = {}
         self.back.clicked.connect(lambda: self._on_click(self.back))
         self.forward.clicked.connect(lambda: self._on_click(self.forward))
@@ -196,9 +196,10 @@ class Footer(QWidget):
         # A label that wraps (200 % text) makes both buttons taller, never moves them.
         # Room for two lines on every screen: a label of two lines on one screen (a long
         # declaration) must not raise the footer, and Back with it, on that screen only.
-        metrics = self.forward.fontMetrics()
-        lines = 2 if metrics.height() < _LARGE_TYPE_PX else 3     # 150 % text: three lines
-        two_lines = drawn_height(metrics, [_TALL_LINE] * lines, forward_width) + _TWO_LINE_PAD
+        # At 200 % text two reserved lines would take the room of the screen above; there the
+        # footer follows its labels (reserve_two_lines is off).
+        two_lines = drawn_height(self.forward.fontMetrics(), [_TALL_LINE] * 2, forward_width) \
+            + _TWO_LINE_PAD if self.reserve_two_lines else 0
         height = max(self._button_height, two_lines, self.back.heightForWidth(back_width),
                      self.forward.heightForWidth(forward_width))
         self.back.setGeometry(SPACE.frame_side, SPACE.xl, back_width, height)
