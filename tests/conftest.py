@@ -170,3 +170,15 @@ def chromium(services_dir: Path) -> Iterator[object]:
     service = _require("chromium", start)
     yield service.driver
     service.stop()
+
+
+@pytest.fixture
+def demo_services(tmp_path: Path) -> Iterator[object]:
+    """The demo's services (simulated devices) on a fresh SQLite under ``tmp_path``."""
+    from kiosk.app import build_services
+    from kiosk.config import load_config
+
+    services = build_services(load_config(None, environ={
+        "KIOSK_DEVICE_DATA_DIR": str(tmp_path)}), demo=True)
+    yield services
+    services.close()

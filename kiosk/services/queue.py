@@ -154,6 +154,10 @@ class QueueService:
         """Every ticket of today in queue order (the public feed's source)."""
         return self._store.tickets()
 
+    def counters(self) -> dict[str, tuple[str, ...]]:
+        """Every counter (窓口) with the service codes it calls, for the board's grid."""
+        return self._store.counters()
+
     def service_names(self) -> dict[str, str]:
         """Service code -> its name (窓口業務), for pages that show the lines."""
         return {info.code: info.name for info in self._store.services()}

@@ -56,6 +56,7 @@ from kiosk.i18n import N_, Translator, language, translator
 from kiosk.ports import Clock, IdentityReader, ReadingProposer, Speaker
 from kiosk.procedures.bundles import Applicable, applicable_procedures, visit_sources
 from kiosk.procedures.catalog import FormCatalog
+from kiosk.procedures.era_names import latin_date
 from kiosk.procedures.eras import format_date
 from kiosk.procedures.kana import plain_text
 from kiosk.procedures.model import Bundle, FieldDef, FieldType, FormDefinition, LocalText
@@ -90,8 +91,10 @@ _NOT_AN_ERROR = (WrongPinError, PinFormatError, LastTryError)
 
 # Field types the tablet asks itself; household tables and the 個人番号 are filled in with the
 # clerk (a repeat group is too much for one touch screen, the My Number is 特定個人情報).
+# The declaration (記載内容に誤りはありません, a CONSENT field) is no question either: it is given
+# by the confirm button of the check screen, once the visitor has seen every answer.
 _ASKED_AT_TABLET = frozenset(FieldType) - {
-    FieldType.GROUP, FieldType.MY_NUMBER, FieldType.NOTE, FieldType.SIGNATURE}
+    FieldType.GROUP, FieldType.MY_NUMBER, FieldType.NOTE, FieldType.SIGNATURE, FieldType.CONSENT}
 
 
 class Stage(enum.Enum):
@@ -540,8 +543,9 @@ class Visit:
         question = self.current()
         if question is not None:
             session = self.session_of(question)
+            # "No" (False) answers a yes/no question: only no value at all is unanswered.
             if session.is_required(question.field.id) and \
-                    session.value(question.field.id) in (None, "", [], False):
+                    session.value(question.field.id) in (None, "", []):
                 raise InvalidAnswerError(question.field.id, N_("Please answer this item."))
         self.question_index += 1
         self._go(Stage.FORMS if self.current() is not None else Stage.REVIEW)
@@ -634,6 +638,23 @@ class Visit:
             result.append((plain_text(session.definition.title.get(self.language)), lines))
         return result
 
+    def declaration(self) -> str:
+        """The declaration the check screen's confirm button carries, in the visit's language:
+        the first chosen form's CONSENT label ('' when no chosen form asks for one)."""
+        for session in self.sessions:
+            for item in session.definition.fields:
+                if item.type is FieldType.CONSENT and session.is_visible(item.id):
+                    return plain_text(item.label.get(self.language))
+        return ""
+
+    def _declare(self) -> None:
+        """The visitor confirmed the check screen: every visible declaration is given."""
+        for session in self.sessions:
+            for item in session.definition.fields:
+                if item.type is FieldType.CONSENT and session.is_visible(item.id) and \
+                        not session.is_readonly(item.id):
+                    session.set(item.id, True)
+
     def total_fee(self) -> int:
         """Every chosen form's fees, in yen."""
         return sum(session.total_fee() for session in self.sessions)
@@ -677,6 +698,7 @@ class Visit:
             raise RuntimeError("visit is not ready to submit")
         self.signature.check()
         first = self.sessions[0].definition
+        self._declare()
         try:
             issued = self._queue.take_ticket(first.service, print_slip=print_slip)
             ids, delivered, message = self._submit_forms(issued)
@@ -815,6 +837,8 @@ def display_value(session: FormSession, item: FieldDef, language_code: str,
     if item.type in (FieldType.YES_NO, FieldType.CONSENT):
         return str(tr(N_("Yes") if value else N_("No")))
     if isinstance(value, date):
+        if not language_code.startswith("ja"):
+            return latin_date(value)        # "1985-04-12 (Showa 60)": the era in X's letters
         return f"{format_date(value, form.era)} ({value.isoformat()})"
     if item.unit is not None:
         return f"{value} {plain_text(item.unit.get(language_code))}"

@@ -18,12 +18,12 @@ from kiosk.ui.board.factory import make_board
 from kiosk.ui.citizen.tablet_factory import make_tablet
 from kiosk.ui.clerk.clerk_window import ClerkWindow
 from kiosk.ui.common.application import application, loaded_faces
-from kiosk.ui.common.theme import HIGH_CONTRAST, NORMAL
+from kiosk.ui.common.theme import NORMAL
 
 if TYPE_CHECKING:
     from kiosk.app import Services
 
-__all__ = ["demo_layout", "demo_windows", "run_demo"]
+__all__ = ["demo_layout", "demo_windows", "place_windows", "run_demo"]
 
 
 def demo_windows(services: Services, checks: Sequence[Check]) -> list[QMainWindow]:
@@ -36,12 +36,14 @@ def demo_windows(services: Services, checks: Sequence[Check]) -> list[QMainWindo
         (clerk_tr(S_("Citizen tablet")), tablet, NORMAL),
         (clerk_tr(S_("Clerk desktop")), ClerkWindow(services, tr=clerk_tr, checks=checks),
          NORMAL),
-        (clerk_tr(S_("Waiting-room board")), make_board(services), HIGH_CONTRAST),
+        # The board draws its own colours (the design tokens), as on a waiting-room screen.
+        (clerk_tr(S_("Waiting-room board")), make_board(services), None),
     ):
         window = QMainWindow()
         window.setWindowTitle(f"{title} — {config.device.counter}")
         window.setCentralWidget(widget)
-        window.setStyleSheet(theme.stylesheet())
+        if theme is not None:
+            window.setStyleSheet(theme.stylesheet())
         windows.append(window)
     # As on a real tablet: an unattended visit is wiped, so the next person never sees the
     # previous visitor's ticket and QR code.
@@ -67,6 +69,13 @@ def demo_layout(available: QRect, frame: int = 40) -> list[QRect]:
     ]
 
 
+def place_windows(windows: Sequence[QMainWindow], available: QRect) -> None:
+    """Show ``windows`` at :func:`demo_layout`'s places on the screen ``available``."""
+    for window, place in zip(windows, demo_layout(available), strict=True):
+        window.setGeometry(place)
+        window.show()
+
+
 def run_demo(services: Services, checks: Sequence[Check], *, quit_after: float = 0.0,
              report: Path | None = None, screenshot: Path | None = None) -> int:
     """Show the three windows side by side and run the Qt event loop."""
@@ -74,9 +83,7 @@ def run_demo(services: Services, checks: Sequence[Check], *, quit_after: float =
     windows = demo_windows(services, checks)
     screen = QGuiApplication.primaryScreen()
     available = screen.availableGeometry() if screen is not None else QRect(0, 0, 1920, 1080)
-    for window, place in zip(windows, demo_layout(available), strict=True):
-        window.setGeometry(place)
-        window.show()
+    place_windows(windows, available)
     if quit_after > 0:
         def finish() -> None:
             if screenshot is not None:

@@ -39,3 +39,13 @@ def test_date_picker__era_minus_from_reiwa__jumps_to_the_first_day_of_heisei(qtb
     picker.buttons["era-"].click()
 
     assert picker.value == date(1989, 1, 8)
+
+
+def test_date_picker__vietnamese__era_in_latin_letters_with_the_western_year(qapp) -> None:  # type: ignore[no-untyped-def]
+    picker = DatePicker(48, date(1985, 4, 12), language="vi", toggle_text="Năm dương lịch")
+
+    shown = [picker.labels[part].text() for part in ("era", "year", "month", "day")]
+
+    assert shown == ["Showa", "60 (1985)", "4", "12"]
+    assert picker.text() == "1985-04-12 (Showa 60)"
+    assert picker.toggle.text() == "Năm dương lịch"

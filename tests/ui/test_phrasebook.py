@@ -60,7 +60,7 @@ def test_phrasebook__context__phrases_of_procedure_and_field(book, procedure: st
 
     assert present in panel.buttons
     assert absent not in panel.buttons
-    assert all(button.minimumHeight() >= 64 for button in panel.buttons.values())
+    assert all(button.minimumSizeHint().height() >= 64 for button in panel.buttons.values())
 
 
 @pytest.mark.parametrize("kind", sorted({p.picture for p in PHRASES}))

@@ -37,11 +37,14 @@ class ChooseScreen(CitizenScreen):
         layout.addWidget(self.label(tr(N_("Or tell us what happened in your life:")),
                                     role="heading"))
         events = QGridLayout()
+        # Two to a row only where every title's longest word fits half the screen (Japanese
+        # at 100 %): a wider row scrolled the whole screen sideways under the finger.
+        columns = 2 if lang.startswith("ja") and self.text_scale <= 100 else 1
         for index, bundle in enumerate(visit.forms.bundles.values()):
             button = self.button(bundle.title.get(lang), f"event-{bundle.id}",
                                  picture=bundle.picture)
             button.clicked.connect(lambda _=False, b=bundle.id: self._on_life_event(b))
-            events.addWidget(button, index // 2, index % 2)
+            events.addWidget(button, index // columns, index % columns)
         layout.addLayout(events)
 
     def footer_actions(self) -> Actions:

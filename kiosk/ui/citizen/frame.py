@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from kiosk.i18n import N_, Translator, language
 from kiosk.ui.citizen.welcome_parts import language_grid
 from kiosk.ui.common.tokens import SIZES, SPACE, action_height
-from kiosk.ui.common.touch_button import TouchButton
+from kiosk.ui.common.touch_button import TouchButton, drawn_height
 
 __all__ = ["CITY_NAME", "STEPS", "Action", "Actions", "Footer", "Header", "LanguageSheet", "StepBar",
            "keep_place"]
@@ -34,6 +34,8 @@ STEPS = (N_("What you need"), N_("Card"), N_("PIN"), N_("Questions"), N_("Check"
 
 # The footer's two places as parts of its width: Back 232 and forward 440 of 800 px.
 _BACK_PART, _GAP_PART, _FORWARD_PART = 232, 64, 440
+_TALL_LINE = "ẾỆgjक्षि"   # the tallest scripts offered (Vietnamese marks, Devanagari)
+_TWO_LINE_PAD = 20   # the touch button's padding above and below its label
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ class Footer(QWidget):
         self.back = TouchButton("", target=target, name="back", role="outline", parent=self)
         self.forward = TouchButton("", target=target, name="next", role="primary", parent=self)
         self._button_height = action_height(target)
+        self.reserve_two_lines = True     # the tablet turns it off above 150 % text
         self._handlers: dict[TouchButton, Callable[[], None]] = {}
         self.back.clicked.connect(lambda: self._on_click(self.back))
         self.forward.clicked.connect(lambda: self._on_click(self.forward))
@@ -191,7 +194,13 @@ class Footer(QWidget):
         back_width = inner * _BACK_PART // whole
         forward_width = inner * _FORWARD_PART // whole
         # A label that wraps (200 % text) makes both buttons taller, never moves them.
-        height = max(self._button_height, self.back.heightForWidth(back_width),
+        # Room for two lines on every screen: a label of two lines on one screen (a long
+        # declaration) must not raise the footer, and Back with it, on that screen only.
+        # At 200 % text two reserved lines would take the room of the screen above; there the
+        # footer follows its labels (reserve_two_lines is off).
+        two_lines = drawn_height(self.forward.fontMetrics(), [_TALL_LINE] * 2, forward_width) \
+            + _TWO_LINE_PAD if self.reserve_two_lines else 0
+        height = max(self._button_height, two_lines, self.back.heightForWidth(back_width),
                      self.forward.heightForWidth(forward_width))
         self.back.setGeometry(SPACE.frame_side, SPACE.xl, back_width, height)
         self.forward.setGeometry(self.width() - SPACE.frame_side - forward_width, SPACE.xl,

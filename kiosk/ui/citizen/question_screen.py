@@ -29,6 +29,11 @@ _TYPED = (FieldType.READING, FieldType.NAME, FieldType.TEXT)
 _DIGITS = (FieldType.PHONE, FieldType.POSTAL_CODE)
 
 
+_ADULT_YEARS = 40   # where a birth-date picker starts: the middle of the adult years
+_SHOWS_ITSELF = frozenset({FieldType.SELECT, FieldType.MULTISELECT, FieldType.YES_NO,
+                           FieldType.CONSENT})
+
+
 class QuestionScreen(CitizenScreen):
     """The current question of the visit."""
 
@@ -54,10 +59,12 @@ class QuestionScreen(CitizenScreen):
         if item.hint is not None:
             layout.addWidget(self.label(item.hint.get(visit.language), role="muted"))
         # Skipping is offered while an optional question is unanswered (a contact phone).
-        optional = visit.is_optional(question) and visit.display(session, item) == ""
-        if optional:
+        # The hint stays once answered (it is still true): a hint that vanished with the
+        # first tap moved every option under the visitor's finger.
+        if visit.is_optional(question):
             layout.addWidget(self.label(tr(N_("You may leave this blank.")), role="muted",
                                         name="optional"))
+        optional = visit.is_optional(question) and visit.display(session, item) == ""
         if self.error:
             layout.addWidget(self.label("⚠ " + self.error, role="error", name="error"))
         current = visit.display(session, item)
@@ -66,6 +73,9 @@ class QuestionScreen(CitizenScreen):
                                                           FieldType.YES_NO, FieldType.NUMBER,
                                                           FieldType.CONSENT))
         layout.addWidget(self.echo)
+        # A choice shows itself (the option is ticked): an echo that appeared with the first
+        # tap moved the options under the finger.
+        self.echo.setVisible(item.type not in _SHOWS_ITSELF)
         self._input(layout, question)
         if optional:
             skip = self.button(tr(N_("Skip")), "skip")
@@ -89,11 +99,13 @@ class QuestionScreen(CitizenScreen):
             self._date(layout, question)
         elif item.type is FieldType.ADDRESS:
             picker = AddressPicker(self.target)
+            picker.setProperty("personal", True)
             picker.changed.connect(self._on_echo)
             self._pending = picker.address
             layout.addWidget(picker)
         elif item.type in _DIGITS:
             keypad = NumericKeypad(self.target, max_length=13)
+            keypad.setProperty("personal", True)
             keypad.set_text(str(self.visit.session_of(question).value(item.id) or ""))
             keypad.changed.connect(self._on_echo)
             self._pending = lambda: keypad.text
@@ -107,6 +119,7 @@ class QuestionScreen(CitizenScreen):
             if proposal is not None:
                 self._proposal(layout, proposal)
             keyboard = KanaKeyboard(self.target)
+            keyboard.setProperty("personal", True)
             keyboard.changed.connect(self._on_echo)   # before set_text: echo the proposal
             keyboard.set_text(proposal or str(self.visit.session_of(question).value(item.id)
                                               or ""))
@@ -166,7 +179,12 @@ class QuestionScreen(CitizenScreen):
     def _date(self, layout: QVBoxLayout, question: Question) -> None:
         value = self.visit.session_of(question).value(question.field.id)
         initial = value if isinstance(value, date) else self.visit_today()
-        picker = DatePicker(self.target, initial)
+        if not isinstance(value, date) and question.field.id.endswith("birth_date"):
+            # A birth date starts at an adult's year, not today (fewer taps for most).
+            initial = date(initial.year - _ADULT_YEARS, 1, 1)
+        picker = DatePicker(self.target, initial, language=self.visit.language,
+                            toggle_text=self.visit.tr(N_("Western year / Japanese era")))
+        picker.setProperty("personal", True)    # a birth date: never in a report
         picker.changed.connect(lambda _day: self._on_echo(picker.text()))
         self._pending = lambda: picker.value
         layout.addWidget(picker)

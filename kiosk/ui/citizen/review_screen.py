@@ -11,7 +11,7 @@ from kiosk.i18n import N_
 from kiosk.services.outage import citizen_message
 from kiosk.services.queue import SlipPrinter
 from kiosk.services.visit import ReviewLine, Visit
-from kiosk.ui.citizen.screen_base import Actions, CitizenScreen
+from kiosk.ui.citizen.screen_base import Action, Actions, CitizenScreen
 from kiosk.ui.citizen.signature_pad import add_signature_pad
 from kiosk.ui.common.application import loaded_faces
 
@@ -57,17 +57,22 @@ class ReviewScreen(CitizenScreen):
             add_signature_pad(self, layout)
         if self.error:
             layout.addWidget(self.label("⚠ " + self.error, role="error", name="error"))
+        declaration = visit.declaration()
+        if declaration:
+            # The declaration is given here, after every answer was seen, by the confirm buttons.
+            layout.addWidget(self.label(declaration, role="heading", name="declaration"))
         screen_only = self.button(tr(N_("Send, no paper")), "submit-noslip")
         screen_only.clicked.connect(lambda: self._on_submit(print_slip=False))
         screen_only.setEnabled(not visit.blocking_issues())
         layout.addWidget(screen_only)
 
     def footer_actions(self) -> Actions:
-        """Back to the questions; send (and print the ticket) once nothing blocks."""
+        """Back to the questions; send (and print the ticket) once nothing blocks. The send
+        button carries the forms' declaration (記載内容に誤りはありません) when they have one."""
+        text = self.visit.declaration() or self.visit.tr(N_("Send and print my ticket"))
         return Actions(self.action(N_("Back"), "back", self._on_back),
-                       self.action(N_("Send and print my ticket"), "submit-print",
-                                   lambda: self._on_submit(print_slip=True),
-                                   enabled=not self.visit.blocking_issues()))
+                       Action(text, "submit-print", lambda: self._on_submit(print_slip=True),
+                              not self.visit.blocking_issues()))
 
     def _line(self, layout: QVBoxLayout, line: ReviewLine) -> bool:
         tr = self.visit.tr

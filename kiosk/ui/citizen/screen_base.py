@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 
 from kiosk.ports import ReadingProposer
@@ -28,6 +29,8 @@ __all__ = ["Action", "Actions", "CitizenScreen", "Furigana", "Line"]
 
 Line = tuple[str, bool]
 """A line of a screen's speakable script: its text and whether it is personal data."""
+
+_WRAPS_UP_TO_SCALE = 150   # text scale (%) up to which every screen fits its width
 
 # Readings the dictionary gets wrong and the city's citizens must see right.
 LOCAL_READINGS = {"登米": "とめ"}
@@ -107,11 +110,24 @@ class CitizenScreen(QWidget):
         self._script = []
         self.build(self._layout)
         self._layout.addStretch(1)
+        self._fit_width()
+        self.actions_changed.emit()
+
+    def _fit_width(self) -> None:
         # The scroll area only learns the new minimum on a resize: at 200 % text a row wider
         # than the screen then scrolls sideways instead of squeezing (clipping) its buttons.
+        # A screen built while hidden is not styled yet and measures too wide (its buttons as
+        # one unwrapped line): it is measured again when shown, so the first tap moves nothing.
+        # Up to 150 % every row wraps within the screen: no minimum, so a button measured
+        # before its label wrapped cannot widen the screen until the next tap narrows it.
         self._layout.activate()
-        self.setMinimumWidth(self._layout.minimumSize().width())
-        self.actions_changed.emit()
+        wide = self.isVisible() and self.text_scale > _WRAPS_UP_TO_SCALE
+        self.setMinimumWidth(self._layout.minimumSize().width() if wide else 0)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """Measure the minimum width now that the screen is styled."""
+        super().showEvent(event)
+        self._fit_width()
 
     def build(self, layout: QVBoxLayout) -> None:
         """Add this screen's widgets to ``layout``."""
@@ -154,6 +170,8 @@ class CitizenScreen(QWidget):
             widget.setProperty("role", role)
         if name:
             widget.setObjectName(name)
+        if personal:
+            widget.setProperty("personal", True)   # never in a report (text_report)
         if spoken and plain:
             self._script.append((plain, personal))
         return widget

@@ -3,8 +3,9 @@
 Written when the first screen is interactive (the start-up Welcome of :class:`BootWindow`) and
 again whenever what can be tapped changes (the tablet taking over, a new screen, the PIN pad
 opening), for scripted checks that tap with real input events
-(``xdotool``) and for the start-up benchmark. It names
-buttons and their places only: no label text, so no personal data reaches the file.
+(``xdotool``), for the start-up benchmark and for accessibility audits. It names buttons and
+their places, and lists every visible text (name, text, rectangle, font size, elided); texts
+the screens mark as personal data are listed without their text, so none reaches the file.
 The writing is shared with the clerk desktop and the board (:mod:`kiosk.ui.common.widget_report`).
 """
 
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QWidget
 from kiosk.services.visit import Stage
 from kiosk.ui.citizen.boot_screen import BootWindow
 from kiosk.ui.citizen.identify_screen import IdentifyScreen
+from kiosk.ui.citizen.text_report import visible_texts
 from kiosk.ui.common.widget_report import WidgetReport, button_centres
 
 if TYPE_CHECKING:
@@ -27,11 +29,13 @@ __all__ = ["ScreenReport", "button_centres"]
 
 
 def _tablet_stage(window: QWidget) -> dict[str, object]:
-    """Whether the tablet took over from the start-up Welcome, its stage and question."""
+    """Whether the tablet took over from the start-up Welcome, its stage and question, and
+    every visible text (personal data marked by the screens without its text)."""
+    shown: dict[str, object] = {"texts": visible_texts(window)}
     tablet = getattr(window, "tablet", None)
     if isinstance(window, BootWindow) or tablet is None:
         # False while the start-up Welcome is shown (taps are kept for the tablet).
-        return {"ready": False, "stage": "welcome", "question": None}
+        return {"ready": False, "stage": "welcome", "question": None, **shown}
     visit = tablet.visit
     question = visit.current() if visit.stage.value == "forms" else None
     identify = tablet.screens[Stage.IDENTIFY]
@@ -41,7 +45,8 @@ def _tablet_stage(window: QWidget) -> dict[str, object]:
             # left: never the digits.
             "pad": identify.state.value if isinstance(identify, IdentifyScreen) else None,
             "tries_left": getattr(identify, "tries", None),
-            "pin_typed": len(identify.pad.text) if isinstance(identify, IdentifyScreen) else 0}
+            "pin_typed": len(identify.pad.text) if isinstance(identify, IdentifyScreen) else 0,
+            **shown}
 
 
 class ScreenReport(WidgetReport):

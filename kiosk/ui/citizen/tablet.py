@@ -35,7 +35,7 @@ from kiosk.ui.citizen.identify_screen import IdentifyScreen, PadState
 from kiosk.ui.citizen.idle_guard import IdleGuard
 from kiosk.ui.citizen.life_event_screen import LifeEventScreen
 from kiosk.ui.citizen.question_screen import QuestionScreen
-from kiosk.ui.citizen.review_screen import ReviewScreen
+from kiosk.ui.citizen.review_screen import STACK_ABOVE_SCALE, ReviewScreen
 from kiosk.ui.citizen.screen_base import CitizenScreen, Furigana
 from kiosk.ui.citizen.staff_exit import ExitLock
 from kiosk.ui.citizen.style import tablet_stylesheet
@@ -109,6 +109,9 @@ class CitizenTablet(QWidget):
         for stage, screen in self.screens.items():
             page = QScrollArea()
             page.setWidgetResizable(True)
+            # Always there: a scroll bar that came and went with an answer's hint narrowed
+            # every control under the visitor's finger.
+            page.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
             page.setWidget(screen)
             page.setObjectName(f"page-{stage.value}")
             self.stack.addWidget(page)
@@ -127,6 +130,7 @@ class CitizenTablet(QWidget):
         layout.addWidget(self.counter_notice)
         layout.addWidget(self.stack, 1)
         self.footer = Footer(target)
+        self.footer.reserve_two_lines = text_scale <= STACK_ABOVE_SCALE
         layout.addWidget(self.footer)
         self.idle = IdleGuard(idle_timeout_s, lambda: self.visit.stage is not Stage.WELCOME, self)
         self.idle.warn.connect(self._on_idle_warn)

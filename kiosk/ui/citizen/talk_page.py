@@ -25,9 +25,14 @@ from kiosk.services.captions import Conversation, PeerPresence, VisitorMicState
 from kiosk.services.visit import Stage, Visit
 from kiosk.ui.common.bridge import EventBridge
 from kiosk.ui.common.caption_panel import CaptionPanel
+from kiosk.ui.common.kana_keyboard import KanaKeyboard
+from kiosk.ui.common.latin_keyboard import LatinKeyboard
 from kiosk.ui.common.phrasebook import PhrasebookPanel
+from kiosk.ui.common.touch_button import TouchButton
 
 __all__ = ["TalkPage"]
+
+_KEY_TARGET = 54   # px: a key of the on-screen keyboards, 9 mm at the pilot tablet's 150 dpi
 
 
 class TalkPage(QWidget):
@@ -51,24 +56,21 @@ class TalkPage(QWidget):
         self.peer.setVisible(conversation.shared)
         self.captions = CaptionPanel(conversation, events, tr, points=28)
         self.phrasebook = PhrasebookPanel(conversation, tr)
-        self.speak = QPushButton(tr(N_("Speak")))
-        self.speak.setObjectName("talk-speak")
-        self.speak.setCheckable(True)
-        self.speak.setMinimumHeight(72)       # a finger's target, well above 9 mm
-        self.speak.setVisible(can_speak)
-        self.speak.toggled.connect(conversation.request_visitor_microphone)
-        self.speak_hint = QLabel(tr(N_("Press and speak in your language. The staff read it "
-                                       "in Japanese. Nothing is recorded.")))
-        self.speak_hint.setObjectName("talk-speak-hint")
-        self.speak_hint.setWordWrap(True)
-        self.speak_hint.setVisible(can_speak)
+        self._make_speak(conversation, can_speak)
         # The phrases of what the citizen is doing now come first.
         question = visit.current() if visit.stage is Stage.FORMS else None
         procedure = visit.chosen[0] if visit.chosen else None
         self.phrasebook.set_context(procedure, question.field.id if question else None)
         # Shown in the tablet's footer, on the Back place, like every way back.
-        self.back_text = tr(N_("Back to my application"))
+        self.back_text = tr(N_("Back"))   # one line: a longer label grew the footer
+        self._make_keyboard(visit.language)
+        for panel in (self.captions, self.phrasebook):   # the page's margins are enough
+            inner = panel.layout()
+            if inner is not None:
+                inner.setContentsMargins(0, 0, 0, 0)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 4, 16, 4)
+        layout.setSpacing(8)
         layout.addWidget(self.peer)
         speak = QHBoxLayout()
         speak.addWidget(self.speak)
@@ -82,11 +84,43 @@ class TalkPage(QWidget):
         phrases.setWidgetResizable(True)
         phrases.setFrameShape(QFrame.Shape.NoFrame)
         layout.addWidget(phrases, 2)
+        layout.addWidget(self.keyboard)
+        self.phrasebook.typing_row.insertWidget(0, self.keyboard_button)
         self._update_peer()
         self._bridge = EventBridge(events, PeerPresence, self)
         self._bridge.received.connect(lambda _event: self._update_peer())
         self._mic_bridge = EventBridge(events, VisitorMicState, self)
         self._mic_bridge.received.connect(self._on_mic)
+
+    def _make_speak(self, conversation: Conversation, can_speak: bool) -> None:
+        """The visitor's "Speak" button and its hint (shown where a microphone is set)."""
+        self.speak = QPushButton(self._tr(N_("Speak")))
+        self.speak.setObjectName("talk-speak")
+        self.speak.setCheckable(True)
+        self.speak.setMinimumHeight(72)       # a finger's target, well above 9 mm
+        self.speak.setVisible(can_speak)
+        self.speak.toggled.connect(conversation.request_visitor_microphone)
+        self.speak_hint = QLabel(self._tr(N_("Press and speak in your language. The staff read "
+                                             "it in Japanese. Nothing is recorded.")))
+        self.speak_hint.setObjectName("talk-speak-hint")
+        self.speak_hint.setWordWrap(True)
+        self.speak_hint.setVisible(can_speak)
+
+    def _make_keyboard(self, language: str) -> None:
+        """The on-screen keys for typing to the clerk, and the button that shows them."""
+        # The tablet has no keys: typing to the clerk needs keys on the screen, kana for
+        # Japanese and Latin letters for the other languages. They take the phrases' place.
+        self.keyboard: KanaKeyboard | LatinKeyboard = \
+            KanaKeyboard(_KEY_TARGET) if language.startswith("ja") \
+            else LatinKeyboard(_KEY_TARGET)
+        self.keyboard.setObjectName("talk-keys")
+        self.keyboard.setVisible(False)
+        self.keyboard.changed.connect(self.phrasebook.typed.setText)
+        self.phrasebook.send.clicked.connect(lambda: self.keyboard.set_text(""))
+        self.keyboard_button = TouchButton(self._tr(N_("Keyboard")), target=_KEY_TARGET,
+                                           name="talk-keyboard")
+        self.keyboard_button.setCheckable(True)
+        self.keyboard_button.toggled.connect(self._show_keys)
 
     def _on_mic(self, event: object) -> None:
         if not isinstance(event, VisitorMicState):
@@ -99,6 +133,15 @@ class TalkPage(QWidget):
             N_("Listening: speak now in your language.") if event.listening else
             N_("Press and speak in your language. The staff read it in Japanese. Nothing is "
                "recorded.")))
+
+    def _show_keys(self, shown: bool) -> None:
+        # The keys take the place of the phrases and of the captions' size buttons: all of
+        # them would not fit a tablet's height.
+        self.phrasebook.phrases.setVisible(not shown)
+        for button in (self.captions.smaller, self.captions.larger, self.captions.export,
+                       self.captions.delete):
+            button.setVisible(not shown)
+        self.keyboard.setVisible(shown)
 
     def _update_peer(self) -> None:
         self.peer.setText(self._tr(

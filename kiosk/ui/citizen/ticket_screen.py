@@ -40,11 +40,16 @@ class TicketScreen(CitizenScreen):
         layout.addWidget(number)
         layout.addWidget(self.label(tr(N_("Please wait for counter {counter} ({department})."),
                                        counter=ticket.counter, department=ticket.department)))
-        layout.addWidget(self.label(visit.tr.plural("{n} person is ahead of you.",
-                                              "{n} people are ahead of you.",
-                                              ticket.people_ahead), name="ahead"))
-        layout.addWidget(self.label(tr(N_("Estimated wait: about {minutes} minutes."),
-                                       minutes=ticket.wait_minutes), name="wait"))
+        if ticket.people_ahead == 0:
+            # Honest: nobody ahead is "next", never "0 people, about 0 minutes" (the board's
+            # estimate is for a ticket taken now, behind this one).
+            layout.addWidget(self.label(tr(N_("You are next.")), name="ahead"))
+        else:
+            layout.addWidget(self.label(visit.tr.plural("{n} person is ahead of you.",
+                                                  "{n} people are ahead of you.",
+                                                  ticket.people_ahead), name="ahead"))
+            layout.addWidget(self.label(tr(N_("Estimated wait: about {minutes} minutes."),
+                                           minutes=ticket.wait_minutes), name="wait"))
         if ticket.message_id:
             layout.addWidget(self.label("⚠ " + tr(ticket.message_id), role="error"))
         layout.addWidget(self.label(tr(N_("The number is shown on the screen in the waiting "

@@ -36,6 +36,7 @@ def language_grid(languages: tuple[str, ...], *, target: int, current: str,
     for index, lang in enumerate(shown):
         button = TouchButton(lang.native_name, target=target, name=f"language-{lang.code}",
                              role="language")
+        button.setProperty("lang", lang.code)   # each name in its own script, not a leak
         button.setCheckable(True)
         button.setChecked(lang.code == current)
         button.setMinimumHeight(action_height(target))

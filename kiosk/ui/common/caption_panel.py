@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -30,6 +30,7 @@ from kiosk.services.captions import (
     Party,
 )
 from kiosk.ui.common.bridge import EventBridge
+from kiosk.ui.common.touch_button import TouchButton
 
 __all__ = ["CaptionPanel"]
 
@@ -71,9 +72,10 @@ class CaptionPanel(QWidget):
                                     lambda: self.set_points(self._points - STEP))
         self.export = self._button(N_("Show the conversation"), self._on_export)
         self.delete = self._button(N_("Delete the conversation"), conversation.clear)
-        buttons = QHBoxLayout()
-        for button in (self.smaller, self.larger, self.export, self.delete):
-            buttons.addWidget(button)
+        # Two by two, their labels wrapped: four in a row widened a tablet page past its screen.
+        buttons = QGridLayout()
+        for index, button in enumerate((self.smaller, self.larger, self.export, self.delete)):
+            buttons.addWidget(button, index // 2, index % 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self._notice)
         layout.addWidget(self.history, 1)
@@ -105,8 +107,7 @@ class CaptionPanel(QWidget):
         return self.history.item(count - 1).text() if count else ""
 
     def _button(self, message_id: str, slot: object) -> QPushButton:
-        button = QPushButton(self._tr(message_id))
-        button.setMinimumHeight(64)          # touch target well above 9 mm
+        button = TouchButton(self._tr(message_id), target=64)   # well above 9 mm
         button.clicked.connect(slot)
         return button
 

@@ -12,6 +12,7 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
+from kiosk.procedures.era_names import ERA_LATIN, latin_date
 from kiosk.procedures.eras import ERAS, to_wareki
 from kiosk.ui.common.touch_button import TouchButton
 
@@ -23,10 +24,13 @@ class DatePicker(QWidget):
 
     changed = Signal(object)
 
-    def __init__(self, target: int, initial: date, parent: QWidget | None = None) -> None:
+    def __init__(self, target: int, initial: date, parent: QWidget | None = None, *,
+                 language: str = "ja", toggle_text: str = "西暦 / 和暦") -> None:
         super().__init__(parent)
         self.value = initial
         self.western = False
+        # Japanese readers see 昭和60年4月12日; others "Showa" and "60 (1985)", no kanji.
+        self.japanese = language.startswith("ja")
         grid = QGridLayout(self)
         self.labels: dict[str, QLabel] = {}
         self.buttons: dict[str, TouchButton] = {}
@@ -49,7 +53,7 @@ class DatePicker(QWidget):
             button.clicked.connect(lambda _=False, d=delta: self.step("year", d))
             grid.addWidget(button, 3, 1 + column)
             self.buttons[f"year{'+' if delta > 0 else '-'}10"] = button
-        self.toggle = TouchButton("西暦 / 和暦", target=target, name="date-toggle")
+        self.toggle = TouchButton(toggle_text, target=target, name="date-toggle")
         self.toggle.clicked.connect(self._on_toggle)
         grid.addWidget(self.toggle, 4, 0, 1, 4)
         self._show()
@@ -82,7 +86,9 @@ class DatePicker(QWidget):
         self._show()
 
     def text(self) -> str:
-        """The date as shown (和暦 or 西暦)."""
+        """The date as shown (和暦 or 西暦; for other languages ISO with the era in Latin)."""
+        if not self.japanese:
+            return latin_date(self.value)
         if self.western:
             return f"{self.value.year}年{self.value.month}月{self.value.day}日"
         wareki = to_wareki(self.value)
@@ -91,6 +97,9 @@ class DatePicker(QWidget):
 
     def _show(self) -> None:
         wareki = to_wareki(self.value)
+        if not self.japanese:
+            self._show_latin()
+            return
         self.labels["era"].setText("西暦" if self.western else wareki.era.name)
         self.buttons["era+"].setEnabled(not self.western)
         self.buttons["era-"].setEnabled(not self.western)
@@ -98,6 +107,18 @@ class DatePicker(QWidget):
         self.labels["year"].setText(f"{year}年")
         self.labels["month"].setText(f"{self.value.month}月")
         self.labels["day"].setText(f"{self.value.day}日")
+
+
+    def _show_latin(self) -> None:
+        wareki = to_wareki(self.value)
+        self.labels["era"].setText("AD" if self.western else
+                                   ERA_LATIN.get(wareki.era.name, wareki.era.name))
+        self.buttons["era+"].setEnabled(not self.western)
+        self.buttons["era-"].setEnabled(not self.western)
+        self.labels["year"].setText(str(self.value.year) if self.western
+                                    else f"{wareki.year} ({self.value.year})")
+        self.labels["month"].setText(str(self.value.month))
+        self.labels["day"].setText(str(self.value.day))
 
 
 def _clamp(year: int, month: int, day: int) -> date:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QGridLayout, QWidget
 
 from kiosk.ui.common.touch_button import TouchButton
 
-__all__ = ["KANA_ROWS", "KanaKeyboard", "apply_mark"]
+__all__ = ["KANA_ROWS", "KanaKeyboard", "KeyGrid", "apply_mark"]
 
 # Columns of the 50音 table, read right to left on paper; here left to right (ア column first).
 KANA_ROWS: tuple[str, ...] = (
@@ -36,30 +36,26 @@ def apply_mark(text: str, mark: str) -> str:
     return text[:-1] + replaced
 
 
-class KanaKeyboard(QWidget):
-    """Emits ``changed(text)`` as the citizen types; holds only the text being typed."""
+class KeyGrid(QWidget):
+    """An on-screen keyboard: emits ``changed(text)`` as the visitor types and holds only
+    the text being typed. Subclasses lay out their keys with :meth:`add_key` and interpret
+    them in :meth:`press`."""
 
     changed = Signal(str)
 
-    def __init__(self, target: int, parent: QWidget | None = None) -> None:
+    def __init__(self, prefix: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.text = ""
         self.keys: dict[str, TouchButton] = {}
-        grid = QGridLayout(self)
-        grid.setSpacing(4)
-        for column, row in enumerate(KANA_ROWS):
-            for line, letter in enumerate(row):
-                if letter == "　":
-                    continue
-                self._key(grid, letter, line, column, target)
-        extras = [*MARKS, "ー", "␣", "⌫"]
-        for column, key in enumerate(extras):
-            self._key(grid, key, 5, column, target)
+        self._prefix = prefix
+        self.grid = QGridLayout(self)
+        self.grid.setSpacing(4)
 
-    def _key(self, grid: QGridLayout, key: str, row: int, column: int, target: int) -> None:
-        button = TouchButton(key, target=target, name=f"kana-{key}", role="kana")
-        button.clicked.connect(lambda _=False, k=key: self._on_key(k))
-        grid.addWidget(button, row, column)
+    def add_key(self, key: str, target: int, row: int, column: int, span: int = 1) -> None:
+        """A key labelled ``key``, named ``<prefix>-<key>`` for the pilot."""
+        button = TouchButton(key, target=target, name=f"{self._prefix}-{key}", role="kana")
+        button.clicked.connect(lambda _=False, k=key: self.press(k))
+        self.grid.addWidget(button, row, column, 1, span)
         self.keys[key] = button
 
     def set_text(self, text: str) -> None:
@@ -69,9 +65,25 @@ class KanaKeyboard(QWidget):
 
     def press(self, key: str) -> None:
         """Press one key by its label (what a tap does)."""
-        self._on_key(key)
+        raise NotImplementedError
 
-    def _on_key(self, key: str) -> None:
+
+class KanaKeyboard(KeyGrid):
+    """The 50音 grid with voiced marks, small kana, long vowel, space and delete."""
+
+    def __init__(self, target: int, parent: QWidget | None = None) -> None:
+        super().__init__("kana", parent)
+        for column, row in enumerate(KANA_ROWS):
+            for line, letter in enumerate(row):
+                if letter == "　":
+                    continue
+                self.add_key(letter, target, line, column)
+        extras = [*MARKS, "ー", "␣", "⌫"]
+        for column, key in enumerate(extras):
+            self.add_key(key, target, 5, column)
+
+    def press(self, key: str) -> None:
+        """Press one key by its label (what a tap does)."""
         if key == "⌫":
             self.text = self.text[:-1]
         elif key == "␣":

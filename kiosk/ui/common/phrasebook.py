@@ -11,10 +11,20 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.i18n import N_, Translator
 from kiosk.services.captions import Conversation, phrases_for
+from kiosk.ui.common.touch_button import TouchButton
 
 __all__ = ["PICTURES", "PhrasebookPanel", "draw_picture"]
 
@@ -137,11 +147,20 @@ class PhrasebookPanel(QWidget):
         self.send.setMinimumHeight(64)
         self.send.clicked.connect(self._on_send)
         self.typed.returnPressed.connect(self._on_send)
-        row = QHBoxLayout()
+        row = self.typing_row = QHBoxLayout()
         row.addWidget(self.typed, 1)
         row.addWidget(self.send)
+        # The phrases scroll as a list when they outnumber the room; the typing line stays put.
+        phrases = QWidget()
+        phrases.setLayout(self._grid)
+        self.phrases = QScrollArea()
+        self.phrases.setObjectName("phrases")
+        self.phrases.setWidgetResizable(True)
+        self.phrases.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.phrases.setFrameShape(QFrame.Shape.NoFrame)
+        self.phrases.setWidget(phrases)
         layout = QVBoxLayout(self)
-        layout.addLayout(self._grid)
+        layout.addWidget(self.phrases, 1)
         layout.addLayout(row)
         self.set_context(None, None)
 
@@ -152,11 +171,11 @@ class PhrasebookPanel(QWidget):
             button.deleteLater()
         self.buttons = {}
         for index, phrase in enumerate(phrases_for(procedure, field_id)):
-            button = QPushButton(QIcon(draw_picture(phrase.picture)),
-                                 self._tr(phrase.message_id))
+            # A touch button wraps a long phrase instead of widening the page past the screen.
+            button = TouchButton(target=80, name=f"phrase_{phrase.id}")
+            button.setIcon(QIcon(draw_picture(phrase.picture)))
             button.setIconSize(QSize(56, 56))
-            button.setMinimumHeight(80)
-            button.setObjectName(f"phrase_{phrase.id}")
+            button.setText(self._tr(phrase.message_id))
             button.clicked.connect(lambda _=False, pid=phrase.id: self._on_phrase(pid))
             self._grid.addWidget(button, index // self._columns, index % self._columns)
             self.buttons[phrase.id] = button

@@ -157,15 +157,18 @@ class TouchButton(QPushButton):
         metrics = self.fontMetrics()
         widest = max((metrics.horizontalAdvance(line) for line in self._label.splitlines()),
                      default=0)
-        width = max(self._target, widest + _PAD_X)
+        width = max(self._target, widest + _PAD_X + self._icon_room())
         return QSize(width, self.heightForWidth(width))
+
+    def _icon_room(self) -> int:
+        return 0 if self.icon().isNull() else self.iconSize().width() + 8
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         """Narrow, but never narrower than a whole word (or three kana/kanji): wrap, not clip."""
         metrics = self.fontMetrics()
         widest = max((_unit_width(word.strip(), metrics) for word in _WORD.findall(self._label)),
                      default=0)
-        width = max(self._target, widest + _PAD_X)
+        width = max(self._target, widest + _PAD_X + self._icon_room())
         return QSize(width, self.heightForWidth(width))
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
@@ -182,8 +185,10 @@ class TouchButton(QPushButton):
         found = self._wrapped.get(key)
         if found is None:
             metrics = self.fontMetrics()
-            lines = wrap_label(self._label, metrics, max(1, width - _PAD_X))
-            found = self._wrapped[key] = (lines, drawn_height(metrics, lines, width - _PAD_X))
+            # An icon left of the label takes its width (and a gap) from the label's room.
+            room = width - _PAD_X - self._icon_room()
+            lines = wrap_label(self._label, metrics, max(1, room))
+            found = self._wrapped[key] = (lines, drawn_height(metrics, lines, room))
         return found
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name

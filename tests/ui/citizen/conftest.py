@@ -53,19 +53,29 @@ class Kiosk:
 
     def to_pin_pad(self) -> None:
         """From the Welcome to the PIN pad: 住民票, then the card."""
-        self.pilot.tap("start")
-        self.wait_for(Stage.CHOOSE)
-        self.pilot.tap("procedure-juminhyo")
-        self.pilot.tap("next")
-        self.wait_for(Stage.IDENTIFY)
+        self.to_identify()
         self.pilot.tap("use-card")
 
     def to_review_with_card(self) -> None:
         """From the Welcome to the check screen: 住民票, the card and its PIN, every answer."""
-        from kiosk.ui.citizen.tour import answer_current
+        self.to_review()
 
-        self.to_pin_pad()
-        self.pilot.tap_keys("key-", "1234")
+    def to_identify(self, procedure: str = "juminhyo", language: str = "ja") -> None:
+        """From Welcome to the card question, ``procedure`` chosen, in ``language``."""
+        self.tablet.visit.set_language(language)
+        self.pilot.tap("start")
+        self.wait_for(Stage.CHOOSE)
+        self.pilot.tap(f"procedure-{procedure}")
+        self.pilot.tap("next")
+        self.wait_for(Stage.IDENTIFY)
+
+    def to_review(self, language: str = "ja") -> None:
+        """住民票の写し with the test person's card (PIN 1234), every question answered."""
+        from kiosk.ui.citizen.tour import DEMO_PIN, answer_current
+
+        self.to_identify(language=language)
+        self.pilot.tap("use-card")
+        self.pilot.tap_keys("key-", DEMO_PIN)
         self.pilot.tap("pin-ok")
         self.wait_for(Stage.FORMS)
         while self.stage is Stage.FORMS:

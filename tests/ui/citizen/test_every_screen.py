@@ -1,0 +1,148 @@
+"""Checks over every citizen screen (the tour of ``kiosk screenshots``) in every first-tier
+language at 100 and 150 % text, on the pilot tablet (800 × 1280, 150 dpi):
+
+1. stability: after each tap, every button there before and after keeps its rectangle unless
+   the screen changed; Back and Next sit at the same place on every screen;
+2. nothing clipped or elided in any visible text;
+3. language purity: no Japanese on a screen in another language, except personal data and
+   texts marked as names (``lang`` property: the city's name, language names);
+4. every enabled button at least 9 mm on each side at the configured density.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+from PySide6.QtWidgets import QAbstractButton, QScrollArea
+
+from kiosk.config import load_config
+from kiosk.i18n import FIRST_TIER
+from kiosk.ui.citizen.screenshots import TABLET_DPI, TABLET_SIZE
+from kiosk.ui.citizen.tablet_factory import make_tablet
+from kiosk.ui.citizen.text_report import visible_texts
+from kiosk.ui.citizen.tour import tour
+from kiosk.ui.common.application import application
+from kiosk.ui.common.pilot import KioskPilot
+from kiosk.ui.common.tokens import SIZES, Density
+
+pytestmark = [pytest.mark.gui, pytest.mark.slow]
+
+SCALES = (100, 150)
+KANA = re.compile(r"[\u3040-\u30ff]")                 # hiragana and katakana
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")   # and kanji
+
+
+def _screen_key(tablet) -> tuple[object, ...]:
+    question = tablet.visit.current() if tablet.visit.stage.value == "forms" else None
+    return (tablet.visit.stage, question.field.id if question else None,
+            id(tablet.stack.currentWidget()))
+
+
+def _rects(tablet) -> dict[str, tuple[int, int, int, int]]:
+    """Each shown button's rectangle: in the screen's own coordinates for a button of the
+    scrolled content (a finger's scroll is no move), else on the tablet."""
+    page = tablet.stack.currentWidget()
+    content = page.widget() if isinstance(page, QScrollArea) else None
+    rects = {}
+    for button in tablet.findChildren(QAbstractButton):
+        if button.objectName() and button.isVisible() and not button.visibleRegion().isEmpty():
+            inside = content is not None and content.isAncestorOf(button)
+            corner = button.mapTo(content, button.rect().topLeft()) if inside else \
+                button.mapTo(tablet, button.rect().topLeft())
+            rects[button.objectName()] = (corner.x(), corner.y(), button.width(),
+                                          button.height())
+    return rects
+
+
+class WatchingPilot(KioskPilot):
+    """A pilot that notes every button that moved under a tap that kept the screen."""
+
+    def __init__(self, tablet) -> None:
+        super().__init__(tablet)
+        self.tablet = tablet
+        self.moved: list[str] = []
+
+    def tap(self, name: str) -> None:
+        before_key, before = _screen_key(self.tablet), _rects(self.tablet)
+        super().tap(name)
+        self.settle()
+        if _screen_key(self.tablet) != before_key:
+            return
+        after = _rects(self.tablet)
+        for other, rect in before.items():
+            if other in after and after[other] != rect:
+                self.moved.append(f"tap {name}: {other} {rect} -> {after[other]}")
+
+
+@cache
+def _findings(code: str, scale: int) -> dict[str, list[str]]:
+    """Walk every screen once and collect what each check finds."""
+    from kiosk.app import build_services
+
+    application()
+    import tempfile
+
+    findings: dict[str, list[str]] = {"elided": [], "language": [], "size": [], "footer": []}
+    floor = Density(TABLET_DPI).mm(SIZES.target_mm) - 1   # rounding: 53.1 px is 9 mm
+    with tempfile.TemporaryDirectory() as data:
+        config = load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": data,
+                                            "KIOSK_UI_SCREEN_DPI": str(TABLET_DPI)})
+        services = build_services(config, demo=True)
+        try:
+            tablet = make_tablet(services, text_scale=scale)
+            tablet.resize(*TABLET_SIZE)
+            tablet.show()
+            tablet.visit.set_language(code)
+            pilot = WatchingPilot(tablet)
+            footer: dict[str, set[tuple[int, int, int, int]]] = {"back": set(), "next": set()}
+            for screen in tour(tablet, pilot):
+                pilot.settle()
+                for text in visible_texts(tablet):
+                    where = f"{screen} {text['name']} {text['text']!r}"
+                    if text["elided"]:
+                        findings["elided"].append(where)
+                    shown = str(text["text"] or "")
+                    leak = KANA if code == "zh_Hans" else JAPANESE
+                    if not code.startswith("ja") and not text["personal"] and \
+                            not text["lang"] and leak.search(shown):
+                        findings["language"].append(where)
+                for name, rect in _rects(tablet).items():
+                    button = pilot.find(name)
+                    if button.isEnabled() and min(rect[2], rect[3]) < floor:
+                        findings["size"].append(f"{screen} {name} {rect[2]}×{rect[3]}")
+                    if name in footer:
+                        footer[name].add(rect)
+            findings["stability"] = pilot.moved
+            findings["footer"] = [f"{name} at {sorted(rects)}" for name, rects in footer.items()
+                                  if len(rects) > 1]
+            tablet.close()
+        finally:
+            services.close()
+    return findings
+
+
+CHECKS = ("stability", "footer", "elided", "language", "size")
+# Faults these checks still find, each to be fixed (strict: a fix makes the test say so).
+KNOWN = {
+    ("ja@easy", 100, "stability"): "PIN pad moves up when the first digit is typed "
+                                   "(furigana labels measured before the screen is shown)",
+    ("ja@easy", 150, "stability"): "PIN pad moves up with the first digit; header buttons "
+                                   "grow to two lines on the PIN screen",
+    ("vi", 150, "footer"): "the declaration needs four lines on the check screen's confirm "
+                           "button at 150 %: the footer grows there",
+}
+
+
+def _case(code: str, scale: int, check: str) -> object:
+    reason = KNOWN.get((code, scale, check))
+    marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+    return pytest.param(code, scale, check, marks=marks, id=f"{code}-{scale}-{check}")
+
+
+@pytest.mark.parametrize(("code", "scale", "check"),
+                         [_case(code, scale, check) for code in FIRST_TIER for scale in SCALES
+                          for check in CHECKS])
+def test_every_screen__tour__passes_check(code, scale, check, qapp):
+    assert _findings(code, scale)[check] == []
