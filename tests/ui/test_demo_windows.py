@@ -9,6 +9,7 @@ from PySide6.QtGui import QFontInfo, QFontMetrics
 from kiosk.app import build_services
 from kiosk.config import load_config
 from kiosk.doctor import Check, Status
+from kiosk.services.staff import DEMO_LOGIN, DEMO_PASSWORD, StaffService
 from kiosk.services.visit import Stage
 from kiosk.ui.demo import demo_layout, demo_windows, window_report
 
@@ -97,3 +98,34 @@ def test_demo_windows__visit_left_unattended__wiped_like_on_a_tablet(windows):
     assert tablet.idle.running          # counting with the real clock, as on a tablet
     tablet.idle.elapse(tablet.idle.timeout_s)
     assert tablet.visit.stage is Stage.WELCOME
+
+
+def test_demo_windows__clerk_logged_in_with_payments__every_window_fits_its_place(qtbot,
+                                                                                 tmp_path):
+    # As `kiosk demo` runs them: payments on the simulated terminal (the fee panel shown).
+    config = load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": str(tmp_path),
+                                        "KIOSK_PAYMENT_KIND": "simulated"})
+    services = build_services(config, demo=True)
+    try:
+        StaffService(services.storage.staff, services.usage).ensure_demo_account()
+        built = demo_windows(services, [])
+        places = demo_layout(QRect(0, 0, 1920, 1080))
+        for window, place in zip(built, places, strict=True):
+            qtbot.addWidget(window)
+            window.setGeometry(place)
+            window.show()
+        clerk = built[1].centralWidget()
+        clerk.login.login.setText(DEMO_LOGIN)
+        clerk.login.password.setText(DEMO_PASSWORD)
+        qtbot.mouseClick(clerk.login.submit, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: clerk.currentWidget() is clerk.desk_page, timeout=3000)
+
+        # A window whose content needs more than its place grows past the screen (over the
+        # board, off the right edge): each must fit where the demo puts it.
+        for window, place in zip(built, places, strict=True):
+            needed = window.minimumSizeHint()
+            assert needed.width() <= place.width(), window.windowTitle()
+            assert needed.height() <= place.height(), window.windowTitle()
+            assert window.geometry().size() == place.size(), window.windowTitle()
+    finally:
+        services.close()

@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -260,7 +262,13 @@ class ClerkWindow(QStackedWidget):
             self.fee.paid.connect(self._on_fee_paid)
             right.addWidget(self.fee)
         row.addLayout(right, 2)
-        return work
+        # On a small screen (the demo's third of a 1920 x 1080 screen) the counter scrolls
+        # instead of growing the window past the screen and over the board.
+        scroller = QScrollArea()
+        scroller.setWidget(work)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        return scroller
 
     def _on_review_changed(self) -> None:
         if self.fee is not None:
