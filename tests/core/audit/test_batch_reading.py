@@ -4,12 +4,23 @@ records stay exactly where they were."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import gc
+from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
-from kiosk.audit import TicketIssued, UsageLog, iter_records, reader, verify, verify_directory
+from kiosk.audit import (
+    LogRecord,
+    TicketIssued,
+    UsageLog,
+    build_report,
+    iter_records,
+    reader,
+    verify,
+    verify_directory,
+)
 
 from .conftest import JST, JapanClock
 
@@ -116,3 +127,27 @@ def test_iter_records__whole_file__same_records_as_line_by_line(
     assert len(fast) == RECORDS + 1
     assert fast[5].file == path
     assert (fast[5].line, fast[5].kind) == (6, "ticket.issued")
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["gc on", "gc off"])
+def test_build_report__aggregating__no_cyclic_collector_and_its_state_kept(
+        tmp_path: Path, enabled: bool) -> None:
+    """A full collection walks every live record and tally again: 40 % of a year's report."""
+    _write(tmp_path)
+    collector_on: list[bool] = []
+
+    def watched() -> Iterator[LogRecord]:
+        for record in iter_records(tmp_path):
+            collector_on.append(gc.isenabled())
+            yield record
+
+    (gc.enable if enabled else gc.disable)()
+    try:
+        report = build_report(watched(), date(2026, 4, 1), date(2027, 3, 31), {})
+        after = gc.isenabled()
+    finally:
+        gc.enable()
+
+    assert report.records == RECORDS + 1
+    assert collector_on == [False] * (RECORDS + 1)
+    assert after is enabled
