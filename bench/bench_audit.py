@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import tempfile
 import time
@@ -201,6 +202,7 @@ def main() -> None:
     parser.add_argument("--through-usage-log", action="store_true",
                         help="write every record through UsageLog (its real cost; slow)")
     args = parser.parse_args()
+    print(f"bench_audit: {os.cpu_count()} CPUs, load average at start {_load()}")
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-audit-") as folder:
         directory = Path(folder) / "audit"
         started = time.perf_counter()
@@ -230,6 +232,14 @@ def main() -> None:
         print(f"report: {sum(report.visits.values()):,} visits, {report.records:,} records "
               f"(aggregation {aggregated:.1f} s)")
         _line("year report (aggregate, CSVs, PDF)", elapsed, "s", 30)
+        if args.visits != 1_000_000:
+            print(f"  (the goal is for 1,000,000 visits; this run had {args.visits:,}: "
+                  f"{elapsed * 1_000_000 / args.visits:.1f} s scaled)")
+    print(f"load average at end {_load()}")
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ device records only what it did itself, so the sums count nothing twice.
 from __future__ import annotations
 
 import functools
+import gc
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -409,6 +410,15 @@ def build_report(records: Iterable[LogRecord], first: date, last: date,
                  forms: Mapping[str, FormInfo]) -> UsageReport:
     """Aggregate ``records`` (already limited to ``first``..``last``) into a report."""
     tally = _Tally(UsageReport(first, last), forms)
-    for record in records:
-        tally.add(record)
-    return tally.finish()
+    # Without the cyclic collector while aggregating: a year holds millions of parsed
+    # records and tallies, none in a cycle (reference counting frees them), and each full
+    # collection walks all of them again: 40 % of the time at 2 million records (issue 18).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for record in records:
+            tally.add(record)
+        return tally.finish()
+    finally:
+        if collecting:
+            gc.enable()

@@ -50,9 +50,12 @@ def _first_key(seed: bytes) -> bytes:
     return hashlib.sha256(b"kiosk-audit-seed\0" + seed).digest()
 
 
+_EVOLVE = b"kiosk-audit-evolve\0"
+
+
 def evolve(key: bytes) -> bytes:
     """The key of the next epoch; one-way, so the next key does not give the previous one."""
-    return hashlib.sha256(b"kiosk-audit-evolve\0" + key).digest()
+    return hashlib.sha256(_EVOLVE + key).digest()
 
 
 def seal_mac(key: bytes, device: str, epoch: int, next_epoch: int, prev: str) -> str:
@@ -138,10 +141,12 @@ class KeyWalker:
         """The sealing key of ``epoch``."""
         if epoch < self.epoch:
             self.epoch, self._key = 0, _first_key(self._seed)
-        while self.epoch < epoch:
-            self._key = evolve(self._key)
-            self.epoch += 1
-        return self._key
+        # evolve() inlined: a year of five-minute epochs is 105,120 steps per device.
+        key, sha256 = self._key, hashlib.sha256
+        for _ in range(epoch - self.epoch):
+            key = sha256(_EVOLVE + key).digest()
+        self.epoch, self._key = max(self.epoch, epoch), key
+        return key
 
 
 class SealingKey:

@@ -14,9 +14,12 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, event, insert
+from sqlalchemy.sql.compiler import SQLCompiler
 
+from kiosk.domain.ticket import TicketAction
 from kiosk.services.queue import QueueService
-from kiosk.storage.database import Storage
+from kiosk.storage import queue_store
+from kiosk.storage.database import Storage, open_storage
 from kiosk.storage.driver_sql import DriverStatement
 from kiosk.storage.schema import tickets
 
@@ -171,3 +174,63 @@ def test_estimate_plan__many_done__newest_finished_read_through_their_index(
     assert "ix_tickets_finished" in recent
     assert not _sorts(recent)
     assert "ix_tickets_called" in counters
+
+
+def test_call_and_finish_plans__busy_day__index_only_no_scan_no_sort(
+        storage: Storage, clock, monkeypatch):
+    _fill_day(storage, clock)
+
+    with _captured(storage.engine, monkeypatch) as statements:
+        called = storage.queue.call_next(["B"], counter="1")   # B holds the waiting tickets
+        assert called is not None
+        storage.queue.act(called.id, TicketAction.FINISH)
+    plans = _plans(storage.engine, statements)
+
+    assert statements              # (PostgreSQL's finish is one WITH statement, not captured)
+    for (statement, _), plan in zip(statements, plans, strict=True):
+        assert not _full_scans(plan), f"{statement}\n{plan}"
+        assert not _sorts(plan), f"{statement}\n{plan}"
+
+
+def test_board__1500_waiting__counted_in_sql_no_ticket_objects(
+        storage: Storage, clock, monkeypatch):
+    """The board never turns the waiting tickets into Python objects to count them."""
+    _fill_day(storage, clock)
+    made = []
+
+    class CountedTicket(queue_store.Ticket):
+        def __init__(self, *args, **kwargs) -> None:
+            made.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(queue_store, "Ticket", CountedTicket)
+    with _captured(storage.engine, monkeypatch) as statements:
+        line = QueueService(storage.queue).board(["B"])[0]   # B holds the waiting tickets
+
+    assert line.waiting == TICKETS // 2
+    assert made == []
+    assert any("count(" in statement.lower() for statement, _ in statements)
+
+
+def test_take_ticket__sqlite__no_statement_built_or_compiled_per_call(
+        tmp_path, clock, monkeypatch):
+    """Issue 18: SQLAlchemy built the upsert and the insert on every SQLite issue."""
+    opened = open_storage(f"sqlite:///{tmp_path / 'q.sqlite3'}", clock, auto_upgrade=True)
+    try:
+        opened.queue.add_service("A", "A", "住民票")
+        service = QueueService(opened.queue)
+        service.take_ticket("A")                       # compiles once per engine
+        compiled = []
+        original = SQLCompiler.__init__
+
+        def counting(self, *args, **kwargs):
+            compiled.append(1)
+            original(self, *args, **kwargs)
+
+        monkeypatch.setattr(SQLCompiler, "__init__", counting)
+        for _ in range(5):
+            service.take_ticket("A")
+        assert compiled == []
+        assert opened.queue.board_figures("A")[0] == 6
+    finally:
+        opened.close()

@@ -106,6 +106,18 @@ def test_pcscd_read__persons__identity_with_signature(insert_card: InsertCard, p
     assert identity.issuer_verified
 
 
+@pytest.mark.parametrize(("person", "pin", "apdus"), [
+    ("plain", "1234", 8), ("long_address", "4321", 9)])
+def test_pcscd_read__without_issuer_key__8_apdus_plain_9_long_address(
+        insert_card: InsertCard, person: str, pin: str, apdus: int) -> None:
+    """Issue 18: the integrity prefix has a known length, the plain EF 0002 fits one READ."""
+    card = insert_card(person)
+    reader = CardIdentityReader(PcscSlot(READER_0))
+    before = card.apdus
+    assert reader.read_identity(pin).address == load_person(person).address
+    assert card.apdus - before == apdus        # counted by the card behind pcscd, not by us
+
+
 @pytest.mark.parametrize(("forged_issuer", "check"), [
     (True, "certificate"), (False, "internal authentication")],
     ids=["own issuer", "replayed on a blank card"])

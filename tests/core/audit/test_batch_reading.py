@@ -1,0 +1,153 @@
+"""Issue 18: verify checks a day file's ordinary records as one batch, the report parses a
+day file in one call; both fall back to the line-by-line way on any fault, so findings and
+records stay exactly where they were."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from kiosk.audit import (
+    LogRecord,
+    TicketIssued,
+    UsageLog,
+    build_report,
+    iter_records,
+    reader,
+    verify,
+    verify_directory,
+)
+
+from .conftest import JST, JapanClock
+
+DEVICE = "tablet-01"
+RECORDS = 300
+
+
+def _write(directory: Path) -> Path:
+    clock = JapanClock(datetime(2026, 4, 6, 9, 0, tzinfo=JST))
+    log = UsageLog(directory, DEVICE, clock, fsync=False)
+    for number in range(RECORDS):
+        clock.advance(1)
+        log.record(TicketIssued(number + 1, "A", 0, slip=True))
+    log.close()
+    [path] = sorted((directory / DEVICE).glob("*.jsonl"))
+    return path
+
+
+def _count_line_by_line(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    runs: list[int] = []
+    original = verify._plain_run
+
+    def counted(*args: object) -> int:
+        run = original(*args)  # type: ignore[arg-type]
+        runs.append(run)
+        return run
+
+    monkeypatch.setattr(verify, "_plain_run", counted)
+    return runs
+
+
+def test_verify__untouched_file__ordinary_records_never_checked_line_by_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path)
+    runs = _count_line_by_line(monkeypatch)
+
+    result = verify_directory(tmp_path)
+
+    assert result.ok
+    assert result.records == RECORDS + 1          # and the anchor
+    assert sum(runs) == 0
+
+
+@pytest.mark.parametrize("line", [2, 150, RECORDS + 1])
+def test_verify__one_record_edited__batch_falls_back_and_names_the_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: int) -> None:
+    path = _write(tmp_path)
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines[line - 1] = lines[line - 1].replace(b'"service":"A"', b'"service":"B"')
+    path.write_bytes(b"".join(lines))
+    runs = _count_line_by_line(monkeypatch)
+
+    result = verify_directory(tmp_path)
+
+    first = next(f for f in result.findings if not f.warning)
+    assert (first.problem, first.line) == ("modified", line)
+    assert sum(runs) == line - 2                  # the good records before it, one by one
+
+
+def test_verify__carriage_return_inside_a_line__found_not_skipped(tmp_path: Path) -> None:
+    path = _write(tmp_path)
+    data = path.read_bytes()
+    at = data.index(b'"service":"A"', len(data) // 2)
+    path.write_bytes(data[:at] + b"\r" + data[at:])
+
+    assert not verify_directory(tmp_path).ok
+
+
+@pytest.fixture(params=["orjson", "stdlib"])
+def whole_file_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The report's reader with orjson (when installed) and without it."""
+    if request.param == "stdlib":
+        monkeypatch.setattr(reader, "_orjson_loads", None)
+    return str(request.param)
+
+
+@pytest.mark.usefixtures("whole_file_parser")
+def test_iter_records__torn_line_mid_file__others_read_with_their_line_numbers(
+        tmp_path: Path) -> None:
+    path = _write(tmp_path)
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines[10] = lines[10][:40] + b"\n"
+    path.write_bytes(b"".join(lines))
+
+    records = list(iter_records(tmp_path))
+
+    assert len(records) == RECORDS                # 301 lines, one torn
+    assert [r.line for r in records[9:11]] == [10, 12]
+    assert records[-1].data["ticket"] == RECORDS
+    assert records[-1].line == RECORDS + 1
+
+
+@pytest.mark.usefixtures("whole_file_parser")
+def test_iter_records__whole_file__same_records_as_line_by_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path)
+    fast = list(iter_records(tmp_path))
+    monkeypatch.setattr(reader, "_orjson_loads", None)
+    monkeypatch.setattr(reader, "_whole_file", lambda _text, _count: None)
+
+    slow = list(iter_records(tmp_path))
+
+    assert fast == slow
+    assert len(fast) == RECORDS + 1
+    assert fast[5].file == path
+    assert (fast[5].line, fast[5].kind) == (6, "ticket.issued")
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["gc on", "gc off"])
+def test_build_report__aggregating__no_cyclic_collector_and_its_state_kept(
+        tmp_path: Path, enabled: bool) -> None:
+    """A full collection walks every live record and tally again: 40 % of a year's report."""
+    _write(tmp_path)
+    collector_on: list[bool] = []
+
+    def watched() -> Iterator[LogRecord]:
+        for record in iter_records(tmp_path):
+            collector_on.append(gc.isenabled())
+            yield record
+
+    (gc.enable if enabled else gc.disable)()
+    try:
+        report = build_report(watched(), date(2026, 4, 1), date(2027, 3, 31), {})
+        after = gc.isenabled()
+    finally:
+        gc.enable()
+
+    assert report.records == RECORDS + 1
+    assert collector_on == [False] * (RECORDS + 1)
+    assert after is enabled
