@@ -52,13 +52,14 @@ class Kiosk:
         self.slot.insert(SimulatedMyNumberCard(load_person(person)))
 
     def to_pin_pad(self) -> None:
-        """From the Welcome to the PIN pad: 住民票, then the card."""
-        self.to_identify()
+        """From the Welcome to the PIN pad: 住民票, then the card, in the visit's language."""
+        self.to_identify(language=self.tablet.visit.language)
         self.pilot.tap("use-card")
 
     def to_review_with_card(self) -> None:
-        """From the Welcome to the check screen: 住民票, the card and its PIN, every answer."""
-        self.to_review()
+        """From the Welcome to the check screen: 住民票, the card and its PIN, every answer, in
+        the visit's language."""
+        self.to_review(language=self.tablet.visit.language)
 
     def to_identify(self, procedure: str = "juminhyo", language: str = "ja") -> None:
         """From Welcome to the card question, ``procedure`` chosen, in ``language``."""
