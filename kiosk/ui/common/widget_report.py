@@ -47,7 +47,10 @@ class WidgetReport(QObject):
     """Rewrites ``path`` whenever the followed window's buttons or ``describe``'s answer change.
 
     A window can change without any event a front end would announce (a panel enabling a
-    button), so it is looked at every ``interval_ms``; the file is written only on change.
+    button), so it is looked at every ``interval_ms``; the file is written only on change, and
+    only once the change has settled (the same on two looks in a row): a screen being rebuilt
+    passes through layouts where a button is not yet where it will be, and a tap aimed at such
+    a half-laid-out place lands on something else.
     """
 
     def __init__(self, window: QWidget, path: Path, describe: Describe | None = None, *,
@@ -57,6 +60,7 @@ class WidgetReport(QObject):
         self._path = path
         self._describe = describe or (lambda _window: {})
         self._last: dict[str, object] = {}
+        self._seen: dict[str, object] = {}     # the previous look, written or not
         self.writes = 0
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
@@ -89,7 +93,10 @@ class WidgetReport(QObject):
                               if button.isVisible() and button.isChecked()),
             **self._describe(window),
         }
-        if shown == self._last:
+        settled, self._seen = shown == self._seen, shown
+        # The first report is written at once: the window is interactive, and start-up
+        # measurements time it.
+        if shown == self._last or (self.writes and not settled):
             return
         self._last = shown
         self.writes += 1
