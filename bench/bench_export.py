@@ -28,9 +28,9 @@ from kiosk.handover import load_mappings
 from kiosk.ports import SystemClock
 from kiosk.procedures.catalog import load_catalog
 from kiosk.procedures.sample import sample_session
+from kiosk.procedures.stored import to_stored
 from kiosk.services.applications import SubmissionService
 from kiosk.services.handover import HandoverService
-from kiosk.services.visit import stored_answers
 from kiosk.storage.database import open_storage
 from kiosk.storage.export_store import ExportStore
 from kiosk.storage.outbox import Outbox
@@ -52,7 +52,7 @@ def seed(url: str, count: int, work: Path) -> None:
     outbox = Outbox(work / "outbox.sqlite3")
     try:
         catalog = load_catalog()
-        answers = {form.id: stored_answers(sample_session(form))
+        answers = {form.id: to_stored(sample_session(form))
                    for form in catalog.forms.values()}
         forms = sorted(catalog.forms.values(), key=lambda f: f.id)
         submissions = SubmissionService(storage.applications, outbox,

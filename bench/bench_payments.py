@@ -31,8 +31,8 @@ from kiosk.domain.application import Submission
 from kiosk.domain.payment import PaymentMethod, new_reference
 from kiosk.domain.staff import Role
 from kiosk.procedures.sample import sample_session
+from kiosk.procedures.stored import to_stored
 from kiosk.services.staff import StaffService
-from kiosk.services.visit import stored_answers
 from kiosk.storage.sealing import generate_key_text
 
 
@@ -66,7 +66,7 @@ def _run(services, args) -> int:  # type: ignore[no-untyped-def]
     pay, gate = [], []
     for _ in range(args.payments):
         result = services.submissions.submit(Submission(form.id, form.version, "vi",
-                                                        stored_answers(session)))
+                                                        to_stored(session)))
         review = services.review.open(result.application_id, staff)
         review.approve()
         review.print_form()

@@ -52,13 +52,19 @@ FINISHED = frozenset({ApplicationStatus.DONE})
 
 
 class Provenance(enum.StrEnum):
-    """Where an answer came from."""
+    """Where an answer came from: the one list for the form session and storage alike.
+
+    A stored value is never renamed (stored applications keep it); a new source is a new member.
+    """
 
     CARD = "card"          # read from the My Number card, verified against the issuer
     # Read from the card when only the digest was checked (no issuer CA key configured): a
     # forger computes that digest too, so the clerk is told.
     CARD_UNVERIFIED = "card-unverified"
     CITIZEN = "citizen"    # typed or chosen by the citizen
+    # Answered once for the whole visit (a life event's moving date) and copied into the form;
+    # applications stored before it was kept say "citizen" for these.
+    VISIT = "visit"
     CLERK = "clerk"        # corrected by the clerk
     DEFAULT = "default"    # the form's default, untouched
     REGISTER = "register"  # filled by the clerk from the resident register (住民記録)

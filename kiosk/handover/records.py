@@ -7,7 +7,6 @@ a bulk import or an RPA robot reads every file of a procedure the same way.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import io
@@ -17,12 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from kiosk.errors import UserFacingError
 from kiosk.handover.convert import Value, convert, is_empty
 from kiosk.handover.mapping import ProcedureMapping, TargetSystem
 from kiosk.ports import ExportBatch, ExportFile
 from kiosk.procedures.model import FieldDef, FieldType, FormDefinition
-from kiosk.procedures.values import coerce
+from kiosk.procedures.stored import typed_value
 
 __all__ = [
     "FORMAT",
@@ -40,10 +38,6 @@ MANIFEST_FORMAT = "kiosk-export-manifest/1"
 GETA = "〓"
 """Written in place of a character the target's encoding lacks (外字 in Shift_JIS), as the
 core systems' own 外字 placeholders do; the manifest counts such cells for the clerk to check."""
-
-_JSON_TYPES = frozenset({FieldType.MULTISELECT, FieldType.YES_NO, FieldType.CONSENT,
-                         FieldType.NUMBER, FieldType.GROUP})
-
 
 @dataclass(frozen=True)
 class ExportRecord:
@@ -65,15 +59,9 @@ class ExportRecord:
 
 
 def typed_answer(form: FormDefinition, item: FieldDef, stored: str) -> Any:
-    """A stored text answer as the field's typed value (the stored text when it does not fit)."""
-    raw: Any = stored
-    if item.type in _JSON_TYPES:
-        with contextlib.suppress(ValueError):
-            raw = json.loads(stored)
-    try:
-        return coerce(item, raw, form)
-    except UserFacingError:
-        return stored     # approved as it stands; the core system's own checks see it as typed
+    """A stored text answer as the field's typed value (the stored text when it does not fit:
+    approved as it stands, the core system's own checks see it as typed)."""
+    return typed_value(form, item, stored)
 
 
 def _count(value: Any) -> int:

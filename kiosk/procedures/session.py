@@ -1,19 +1,21 @@
 """Stage 4: a :class:`FormSession` runs one citizen's answers against a definition.
 
-Answers keep their provenance. Values read from the My Number card are locked for the citizen
-(the card is the authority); a clerk may override one, and must give a reason, which is kept
-with the answer for the review screen and the audit trail.
+Answers keep their provenance (:class:`kiosk.domain.application.Provenance`, the one list the
+stored applications use too; :mod:`kiosk.procedures.stored` converts to and from them). Values
+read from the My Number card are locked for the citizen (the card is the authority); a clerk may
+override one, and must give a reason, which is kept with the answer for the review screen and
+the audit trail.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from kiosk.domain.application import Provenance
 from kiosk.errors import UserFacingError
 from kiosk.i18n import N_
 from kiosk.procedures.expressions import Environment, evaluate, truthy
@@ -34,17 +36,6 @@ __all__ = [
     "Provenance",
     "ValidationIssue",
 ]
-
-
-class Provenance(enum.Enum):
-    """Where an answer came from."""
-
-    CARD = "card"
-    VISIT = "visit"
-    DEFAULT = "default"
-    CITIZEN = "citizen"
-    CLERK = "clerk"
-    REGISTER = "register"   # filled by the clerk from the resident register (住民記録)
 
 
 @dataclass(frozen=True)
@@ -173,6 +164,22 @@ class FormSession:
         """Where the answer of ``field_id`` came from (``None`` when unanswered)."""
         answer = self.answers.get(field_id)
         return answer.provenance if answer is not None else None
+
+    def restore(self, answers: Mapping[str, Answer]) -> None:
+        """Replace every answer with ``answers``, as they are: no defaults, prefill or checks.
+
+        For a stored application reopened (:func:`kiosk.procedures.stored.restore`) and for
+        answers put back after a change that could not be saved.
+        """
+        self.answers.clear()
+        self.answers.update(answers)
+
+    def revert(self, field_id: str, previous: Answer | None) -> None:
+        """Put ``field_id``'s answer back to ``previous`` (``None``: unanswered), unchecked."""
+        if previous is None:
+            self.answers.pop(field_id, None)
+        else:
+            self.answers[field_id] = previous
 
     # ------------------------------------------------------------ conditions
     def _holds(self, item: FieldDef, key: str, default: bool, env: Environment | None = None

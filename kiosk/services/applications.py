@@ -91,6 +91,7 @@ def submitted_event(submission: Submission, application_id: int | None) -> FormS
         form=submission.form_id, version=submission.form_version, language=submission.language,
         ticket=submission.ticket_id, application=application_id,
         card_fields=count[Provenance.CARD] + count[Provenance.CARD_UNVERIFIED],
-        typed_fields=count[Provenance.CITIZEN],
+        # A visit's answer was typed once for all its forms (stored as "citizen" until 2026-12).
+        typed_fields=count[Provenance.CITIZEN] + count[Provenance.VISIT],
         corrected_fields=count[Provenance.CLERK], default_fields=count[Provenance.DEFAULT],
         delivered=application_id is not None)

@@ -21,7 +21,6 @@ here logs a value.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -42,7 +41,6 @@ from kiosk.audit import (
 )
 from kiosk.domain.application import Answer as StoredAnswer
 from kiosk.domain.application import Application, ApplicationStatus
-from kiosk.domain.application import Provenance as StoredProvenance
 from kiosk.domain.signature import stored_record
 from kiosk.domain.staff import StaffMember
 from kiosk.domain.text_cleaning import strip_unsafe
@@ -55,10 +53,10 @@ from kiosk.procedures.kana import plain_text
 from kiosk.procedures.layout import format_value
 from kiosk.procedures.model import FieldDef, FieldType, FormDefinition
 from kiosk.procedures.pictures import picture_path
-from kiosk.procedures.session import Answer, AnswerLockedError, FormSession, Provenance
-from kiosk.procedures.values import InvalidAnswerError, coerce
+from kiosk.procedures.session import AnswerLockedError, FormSession, Provenance
+from kiosk.procedures.stored import restore, session_provenance, to_stored, typed_value
+from kiosk.procedures.values import InvalidAnswerError
 from kiosk.services.electronic import ElectronicFiling
-from kiosk.services.visit import stored_answers
 from kiosk.storage.application_store import ApplicationStore
 from kiosk.storage.sealing import AnswerSealer
 
@@ -104,15 +102,6 @@ STATUS_NAMES: Mapping[ApplicationStatus, str] = {
     ApplicationStatus.FILED: S_("filed as a signed PDF"),
     ApplicationStatus.DONE: S_("done"),
 }
-
-_FROM_STORED = {StoredProvenance.CARD: Provenance.CARD,
-                StoredProvenance.CARD_UNVERIFIED: Provenance.CARD,
-                StoredProvenance.CITIZEN: Provenance.CITIZEN,
-                StoredProvenance.CLERK: Provenance.CLERK, StoredProvenance.DEFAULT: Provenance.DEFAULT,
-                StoredProvenance.REGISTER: Provenance.REGISTER}
-_JSON_TYPES = frozenset({FieldType.MULTISELECT, FieldType.YES_NO, FieldType.CONSENT,
-                         FieldType.NUMBER, FieldType.GROUP})
-
 
 class ReviewError(UserFacingError):
     """The clerk's action cannot be done now (the message says why)."""
@@ -183,20 +172,20 @@ class ReviewSession:
         self._corrections: dict[str, tuple[str | None, str]] = {
             field_id: (answer.original, answer.reason)
             for field_id, answer in application.answers.items()
-            if answer.provenance is StoredProvenance.CLERK}
+            if answer.provenance is Provenance.CLERK}
         # field id -> where that replaced text came from (the card, the citizen...)
-        self._original_sources: dict[str, StoredProvenance | None] = {
+        self._original_sources: dict[str, Provenance | None] = {
             field_id: answer.original_provenance
             for field_id, answer in application.answers.items()
-            if answer.provenance is StoredProvenance.CLERK}
+            if answer.provenance is Provenance.CLERK}
         # Answers of fields this form version no longer has: kept as stored, never dropped.
         self._foreign = {field_id: answer for field_id, answer in application.answers.items()
                          if not _has_field(session.definition, field_id)}
         # Kept through the clerk's saves: a correction must not make the card look verified.
-        self._card = (StoredProvenance.CARD_UNVERIFIED
-                      if any(answer.provenance is StoredProvenance.CARD_UNVERIFIED
+        self._card = (Provenance.CARD_UNVERIFIED
+                      if any(answer.provenance is Provenance.CARD_UNVERIFIED
                              for answer in application.answers.values())
-                      else StoredProvenance.CARD)
+                      else Provenance.CARD)
         self.last_print_report: Any = None
         self.last_job = ""
         # field id -> the register's value for a field the card (or a clerk) answered: shown
@@ -245,12 +234,12 @@ class ReviewSession:
                 item.id, item.label.get("ja"), text,
                 answer.provenance if answer is not None else None,
                 original=("" if original is None
-                          else strip_unsafe(self._text(item, _typed(form, item, original)))),
+                          else strip_unsafe(self._text(item, typed_value(form, item, original)))),
                 original_provenance=_from_stored(self._original_sources.get(item.id)),
                 reason=reason,
                 rare_characters=_rare(text),
                 handwrite=tuple(fonts.missing_characters(text, faces)),
-                card_unverified=(self._card is StoredProvenance.CARD_UNVERIFIED and answer
+                card_unverified=(self._card is Provenance.CARD_UNVERIFIED and answer
                                  is not None and answer.provenance is Provenance.CARD),
                 register_value=register if "".join(register.split()) != "".join(text.split())
                 else ""))
@@ -279,7 +268,7 @@ class ReviewSession:
             self._require(ApplicationStatus.IN_REVIEW)
             if not reason.strip():
                 raise ReviewError(S_("Please give the reason for this correction."))
-            before_text = stored_answers(self.session, self._card).get(field_id)
+            before_text = to_stored(self.session, self._card).get(field_id)
             before = self.session.answers.get(field_id)
             self.session.set(field_id, value, by=Provenance.CLERK, reason=reason)
             original = (self._corrections[field_id][0] if field_id in self._corrections
@@ -294,10 +283,7 @@ class ReviewSession:
                     [field_id], self.staff.id,
                     self._service.sealer)
             except Exception:
-                if before is None:
-                    self.session.answers.pop(field_id, None)
-                else:
-                    self.session.answers[field_id] = before
+                self.session.revert(field_id, before)
                 raise
             self._corrections = corrections
             self._original_sources[field_id] = source
@@ -338,21 +324,20 @@ class ReviewSession:
                         self._sealable(self._corrections, self._original_sources),
                         filled, self.staff.id, self._service.sealer)
             except Exception:
-                self.session.answers.clear()
-                self.session.answers.update(before)
+                self.session.restore(before)
                 raise
             self._register_beside.update(kept)
             return filled, left_out
 
     def _sealable(self, corrections: Mapping[str, tuple[str | None, str]],
-                  sources: Mapping[str, StoredProvenance | None]) -> dict[str, StoredAnswer]:
+                  sources: Mapping[str, Provenance | None]) -> dict[str, StoredAnswer]:
         """The whole answer set as stored text, the clerk's fields with reason and original."""
-        answers = {**self._foreign, **stored_answers(self.session, self._card)}
+        answers = {**self._foreign, **to_stored(self.session, self._card)}
         for field_id, (original, reason) in corrections.items():
             current = answers.get(field_id)
             # A cleared field stays as an empty clerk answer: its reason and original remain.
             answers[field_id] = StoredAnswer(current.value if current is not None else "",
-                                             StoredProvenance.CLERK, reason, original,
+                                             Provenance.CLERK, reason, original,
                                              sources.get(field_id) if original is not None
                                              else None)
         return answers
@@ -508,8 +493,8 @@ class ReviewSession:
                                    return_reason=return_reason or self.application.return_reason)
 
 
-def _from_stored(provenance: StoredProvenance | None) -> Provenance | None:
-    return None if provenance is None else _FROM_STORED.get(provenance)
+def _from_stored(provenance: Provenance | None) -> Provenance | None:
+    return None if provenance is None else session_provenance(provenance)
 
 
 def _with_status(application: Application, status: ApplicationStatus) -> Application:
@@ -592,10 +577,9 @@ class ReviewService:
                 self.store.set_status(application_id, ApplicationStatus.IN_REVIEW, staff.id)
                 application = _with_status(application, ApplicationStatus.IN_REVIEW)
             definition = self._catalog.form(application.form_id)
-            session = FormSession(definition, today=application.submitted_at.date(),
-                                  application_id=str(application.id))
-            session.answers.clear()
-            _restore(session, application.answers)
+            session = restore(definition, application.answers,
+                              today=application.submitted_at.date(),
+                              application_id=str(application.id))
             signature = stored_record(application.answers)
             session.signature_png = signature.png if signature is not None else None
             return ReviewSession(self, application, session, staff)
@@ -604,27 +588,3 @@ class ReviewService:
 def _reason_texts(reason_ids: Iterable[str]) -> Iterable[str]:
     # A key this version does not know (a newer device stored it) is left out, not guessed.
     return (RETURN_REASONS[key] for key in reason_ids if key in RETURN_REASONS)
-
-
-def _typed(form: FormDefinition, item: FieldDef, raw: Any) -> Any:
-    """A stored text answer as the field's typed value (as stored when it does not fit)."""
-    if item.type in _JSON_TYPES and isinstance(raw, str):
-        with contextlib.suppress(ValueError):   # stored as plain text after all
-            raw = json.loads(raw)
-    try:
-        return coerce(item, raw, form)
-    except UserFacingError:
-        return raw   # shown as stored; the clerk corrects it and approval re-validates
-
-
-def _restore(session: FormSession, stored: Mapping[str, StoredAnswer]) -> None:
-    """Put the stored text answers back as typed values with their provenance and reason."""
-    form = session.definition
-    for field_id, answer in stored.items():
-        if not _has_field(form, field_id) or answer.value == "":
-            continue     # a field of an older form version, or one a clerk cleared
-        provenance = _FROM_STORED.get(answer.provenance, Provenance.CITIZEN)
-        session.answers[field_id] = Answer(_typed(form, form.field(field_id), answer.value),
-                                           provenance, locked=provenance is Provenance.CARD,
-                                           reason=answer.reason)
-

@@ -15,7 +15,6 @@ that does not fit) is no error: the PIN's outcome has its own event.
 from __future__ import annotations
 
 import enum
-import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -36,8 +35,6 @@ from kiosk.audit import (
     error_event,
     new_session_id,
 )
-from kiosk.domain.application import Answer as StoredAnswer
-from kiosk.domain.application import Provenance as StoredProvenance
 from kiosk.domain.application import Submission
 from kiosk.domain.identity import (
     CardRemovedError,
@@ -61,6 +58,7 @@ from kiosk.procedures.eras import format_date
 from kiosk.procedures.kana import plain_text
 from kiosk.procedures.model import Bundle, FieldDef, FieldType, FormDefinition, LocalText
 from kiosk.procedures.session import FormSession, Provenance
+from kiosk.procedures.stored import to_stored
 from kiosk.procedures.values import InvalidAnswerError, coerce
 from kiosk.services.applications import SubmissionService
 from kiosk.services.queue import IssuedTicket, QueueService, SlipPrinter
@@ -404,9 +402,9 @@ class Visit:
         self._build_sessions(_card_sources(identity))
         return CardResult(CardOutcome.READ)
 
-    def _card_provenance(self) -> StoredProvenance:
+    def _card_provenance(self) -> Provenance:
         verified = self.identity is not None and self.identity.issuer_verified
-        return StoredProvenance.CARD if verified else StoredProvenance.CARD_UNVERIFIED
+        return Provenance.CARD if verified else Provenance.CARD_UNVERIFIED
 
     def _card_failed(self, exc: Exception) -> CardResult:
         """The citizen's message for a card that was not read; usage log: outcome and error."""
@@ -763,7 +761,7 @@ class Visit:
         ids, delivered, message = [], True, ""
         signed = self.signature.answer()
         for session in self.sessions:
-            answers = stored_answers(session, card=self._card_provenance())
+            answers = to_stored(session, card=self._card_provenance())
             if signed is not None and session.definition.print.signature:
                 answers[SIGNATURE_KEY] = signed
             result = self._submissions.submit(Submission(
@@ -843,31 +841,4 @@ def display_value(session: FormSession, item: FieldDef, language_code: str,
     if item.unit is not None:
         return f"{value} {plain_text(item.unit.get(language_code))}"
     return str(value)
-
-
-_PROVENANCE = {Provenance.CARD: StoredProvenance.CARD, Provenance.CLERK: StoredProvenance.CLERK,
-               Provenance.DEFAULT: StoredProvenance.DEFAULT,
-               Provenance.REGISTER: StoredProvenance.REGISTER}
-
-
-def stored_answers(session: FormSession, card: StoredProvenance = StoredProvenance.CARD
-                   ) -> dict[str, StoredAnswer]:
-    """The session's answers as text for sealing (dates ISO, lists and yes/no as JSON).
-
-    ``card`` is what the card's answers are stored as: ``CARD_UNVERIFIED`` when the card was
-    not verified against the issuer.
-    """
-    stored = {}
-    for field_id, answer in session.answers.items():
-        value = answer.value
-        if isinstance(value, date):
-            text = value.isoformat()
-        elif isinstance(value, str):
-            text = value
-        else:
-            text = json.dumps(value, ensure_ascii=False, default=str)
-        origin = _PROVENANCE.get(answer.provenance, StoredProvenance.CITIZEN)
-        stored[field_id] = StoredAnswer(
-            text, card if origin is StoredProvenance.CARD else origin)
-    return stored
 

@@ -15,8 +15,8 @@ from kiosk.domain.application import ApplicationStatus, Submission
 from kiosk.ports import SystemClock
 from kiosk.procedures.catalog import load_catalog
 from kiosk.procedures.sample import sample_session
+from kiosk.procedures.stored import to_stored
 from kiosk.services.applications import SubmissionService
-from kiosk.services.visit import stored_answers
 from kiosk.storage.database import open_storage
 from kiosk.storage.outbox import Outbox
 from kiosk.storage.sealing import AnswerSealer, load_answers_key
@@ -39,7 +39,7 @@ def _approve_one(config_path: Path) -> int:
         form = load_catalog().forms["juminhyo"]
         app_id = SubmissionService(storage.applications, outbox, AnswerSealer(key),
                                    SystemClock()).submit(
-            Submission(form.id, form.version, "ja", stored_answers(sample_session(form)))
+            Submission(form.id, form.version, "ja", to_stored(sample_session(form)))
         ).application_id
         for status in (ApplicationStatus.IN_REVIEW, ApplicationStatus.APPROVED):
             storage.applications.set_status(app_id, status, None)

@@ -12,7 +12,7 @@ from kiosk.domain.application import ApplicationStatus, Submission
 from kiosk.domain.staff import Role
 from kiosk.errors import ConfigError
 from kiosk.procedures.sample import sample_session
-from kiosk.services.visit import stored_answers
+from kiosk.procedures.stored import to_stored
 
 
 def _services(tmp_path, **environ):
@@ -26,7 +26,7 @@ def test_build_services__export_simulated__approval_hands_on(tmp_path):
     try:
         form = services.forms.forms["kokuho"]
         app_id = services.submissions.submit(Submission(
-            form.id, form.version, "ja", stored_answers(sample_session(form)))).application_id
+            form.id, form.version, "ja", to_stored(sample_session(form)))).application_id
         staff = services.storage.staff.add("clerk1", "窓口", Role.CLERK, "scrypt$x")
 
         services.review.open(app_id, staff).approve()

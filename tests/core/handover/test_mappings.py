@@ -21,7 +21,7 @@ from kiosk.handover.records import GETA, csv_columns
 from kiosk.procedures.catalog import load_catalog
 from kiosk.procedures.model import FieldType
 from kiosk.procedures.sample import sample_session
-from kiosk.services.visit import stored_answers
+from kiosk.procedures.stored import to_stored
 
 CATALOG = load_catalog()
 MAPPINGS = load_mappings()
@@ -94,7 +94,7 @@ def _exports():
 def test_export__every_bundled_procedure__validated_against_its_mapping(form_id, system_id):
     form, system = CATALOG.forms[form_id], MAPPINGS.systems[system_id]
     mapping = system.procedures[form_id]
-    answers = {k: a.value for k, a in stored_answers(sample_session(form)).items()}
+    answers = {k: a.value for k, a in to_stored(sample_session(form)).items()}
 
     batch = build_batch(build_record(system, form, answers, 41, APPROVED), APPROVED)
 
@@ -123,7 +123,7 @@ def test_export__every_bundled_procedure__validated_against_its_mapping(form_id,
 
 def test_export__rare_character_to_shift_jis__geta_written_and_counted():
     form, system = CATALOG.forms["shotoku"], MAPPINGS.systems["kojin_juminzei"]
-    answers = {k: a.value for k, a in stored_answers(sample_session(form)).items()}
+    answers = {k: a.value for k, a in to_stored(sample_session(form)).items()}
     answers["applicant_name"] = "𠮷田\u3000花子"        # 𠮷 (U+20BB7) is not in Shift_JIS
 
     batch = build_batch(build_record(system, form, answers, 7, APPROVED), APPROVED)
@@ -144,7 +144,7 @@ def test_forms_export_readme__item_tables__current_with_the_mappings():
 
 def test_export_files__names__hold_no_personal_data():
     form, system = CATALOG.forms["idou"], MAPPINGS.systems["juki"]
-    answers = {k: a.value for k, a in stored_answers(sample_session(form)).items()}
+    answers = {k: a.value for k, a in to_stored(sample_session(form)).items()}
 
     batch = build_batch(build_record(system, form, answers, 41, APPROVED), APPROVED)
 

@@ -15,9 +15,9 @@ from kiosk.domain.application import Submission
 from kiosk.domain.staff import Role, StaffMember
 from kiosk.ports import SystemClock
 from kiosk.procedures.sample import sample_session
+from kiosk.procedures.stored import to_stored
 from kiosk.services.review import ReviewSession
 from kiosk.services.staff import StaffService
-from kiosk.services.visit import stored_answers
 from kiosk.storage.database import open_storage
 from kiosk.storage.sealing import generate_key_text
 
@@ -35,7 +35,7 @@ class PayWorld:
         for field_id, value in answers.items():
             session.set(field_id, value)
         result = self.services.submissions.submit(
-            Submission(form.id, form.version, "vi", stored_answers(session)))
+            Submission(form.id, form.version, "vi", to_stored(session)))
         assert result.application_id is not None
         return result.application_id
 

@@ -19,13 +19,13 @@ from kiosk.domain.lookup_right import fiscal_year_end
 from kiosk.domain.staff import Role, StaffMember
 from kiosk.procedures.sample import sample_session
 from kiosk.procedures.session import Answer, Provenance
+from kiosk.procedures.stored import to_stored
 from kiosk.services.resident_lookup import (
     LookupNotAllowedError,
     RegisterMissingError,
     ResidentLookup,
 )
 from kiosk.services.staff import NotAllowedError, StaffService
-from kiosk.services.visit import stored_answers
 from kiosk.storage.database import open_storage
 from kiosk.storage.sealing import generate_key_text
 
@@ -168,7 +168,7 @@ def _submitted(desk: Desk, form_id: str, **changes: object) -> int:
         session.answers[field_id] = Answer(value, Provenance.CARD, locked=True)
     ticket = desk.services.queue.take_ticket("A")
     result = desk.services.submissions.submit(Submission(form.id, form.version, "ja",
-                                                         stored_answers(session),
+                                                         to_stored(session),
                                                          ticket.ticket.id))
     assert result.application_id is not None
     return result.application_id

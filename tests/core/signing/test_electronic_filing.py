@@ -16,10 +16,10 @@ from kiosk.domain.application import ApplicationStatus, Submission
 from kiosk.domain.signature import SIGNATURE_KEY
 from kiosk.domain.staff import Role
 from kiosk.procedures.sample import sample_session, sample_signature
+from kiosk.procedures.stored import to_stored
 from kiosk.services.review import ReviewError
 from kiosk.services.signature_capture import SignatureCapture
 from kiosk.services.staff import StaffService
-from kiosk.services.visit import stored_answers
 from kiosk.storage.sealing import generate_key_text
 
 
@@ -45,7 +45,7 @@ def clerk_pc(tmp_path):
 
 def _submit(services, form_id: str, *, signed: bool) -> int:
     form = services.forms.form(form_id)
-    answers = stored_answers(sample_session(form, today=services.clock.now().date()))
+    answers = to_stored(sample_session(form, today=services.clock.now().date()))
     if signed:
         capture = SignatureCapture()
         signature = sample_signature()

@@ -19,10 +19,10 @@ from kiosk.events import EventBus
 from kiosk.handover import load_mappings
 from kiosk.procedures.catalog import load_catalog
 from kiosk.procedures.sample import sample_session
+from kiosk.procedures.stored import to_stored
 from kiosk.services.applications import SubmissionService
 from kiosk.services.handover import HandoverService
 from kiosk.services.review import ReviewService
-from kiosk.services.visit import stored_answers
 from kiosk.storage.export_store import ExportStore
 from kiosk.storage.outbox import Outbox
 
@@ -52,7 +52,7 @@ def _approved(storage, submissions, form_id="idou", status=ApplicationStatus.APP
 
     form = CATALOG.forms[form_id]
     app_id = submissions.submit(Submission(form_id, form.version, "ja",
-                                           stored_answers(sample_session(form)))).application_id
+                                           to_stored(sample_session(form)))).application_id
     for step in (ApplicationStatus.IN_REVIEW, ApplicationStatus.APPROVED, ApplicationStatus.PRINTED):
         if status is ApplicationStatus.SUBMITTED:
             break

@@ -12,8 +12,8 @@ from kiosk.domain.application import Submission
 from kiosk.domain.staff import Role
 from kiosk.ports import SystemClock
 from kiosk.procedures.sample import sample_session
+from kiosk.procedures.stored import to_stored
 from kiosk.services.staff import StaffService
-from kiosk.services.visit import stored_answers
 from kiosk.storage.database import open_storage
 from kiosk.storage.sealing import generate_key_text
 from kiosk.ui.clerk.clerk_window import ClerkWindow
@@ -41,7 +41,7 @@ def make_world(tmp_path, database_url) -> World:
     form = services.forms.form("juminhyo")
     session = sample_session(form, today=services.clock.now().date())
     result = services.submissions.submit(Submission(form.id, form.version, "en",
-                                                    stored_answers(session), issued.ticket.id))
+                                                    to_stored(session), issued.ticket.id))
     assert result.application_id is not None
     return World(services, issued.ticket.id, result.application_id)
 

@@ -11,8 +11,8 @@ from kiosk.domain.application import ApplicationStatus, Submission
 from kiosk.domain.staff import Role
 from kiosk.ports import SystemClock
 from kiosk.procedures.sample import sample_session
+from kiosk.procedures.stored import to_stored
 from kiosk.services.staff import StaffService
-from kiosk.services.visit import stored_answers
 from kiosk.storage.database import open_storage
 from kiosk.storage.sealing import generate_key_text
 from kiosk.ui.clerk.clerk_window import ClerkWindow
@@ -37,7 +37,7 @@ def paying(qtbot, tmp_path, database_url):
     form = services.forms.form("juminhyo")
     session = sample_session(form, today=services.clock.now().date())
     session.set("copies", 2)
-    services.submissions.submit(Submission(form.id, form.version, "vi", stored_answers(session),
+    services.submissions.submit(Submission(form.id, form.version, "vi", to_stored(session),
                                            issued.ticket.id))
     window = ClerkWindow(services, idle_lock_s=600)
     qtbot.addWidget(window)

@@ -12,9 +12,9 @@ from kiosk.domain.application import Submission
 from kiosk.domain.staff import Role
 from kiosk.procedures.sample import sample_session
 from kiosk.procedures.session import Provenance
+from kiosk.procedures.stored import to_stored
 from kiosk.services.resident_lookup import ResidentLookup
 from kiosk.services.staff import StaffService
-from kiosk.services.visit import stored_answers
 
 from ..clipping import clipped_texts
 from .conftest import PASSWORD
@@ -84,7 +84,7 @@ def test_lookup_tab__fill_household__review_shows_register_values(qtbot, window,
     form = world.services.forms.form("idou")
     session = sample_session(form, today=date(2026, 12, 5))
     result = world.services.submissions.submit(Submission(form.id, form.version, "ja",
-                                                          stored_answers(session), None))
+                                                          to_stored(session), None))
     _login(qtbot, window)
     staff = world.services.storage.staff.list()
     clerk = next(one for one in staff if one.login == "clerk1")

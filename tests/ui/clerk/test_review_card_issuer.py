@@ -10,7 +10,7 @@ from kiosk.domain.application import Submission
 from kiosk.i18n import staff_translator
 from kiosk.procedures.sample import sample_session
 from kiosk.procedures.session import Provenance
-from kiosk.services.visit import stored_answers
+from kiosk.procedures.stored import to_stored
 from kiosk.ui.clerk.review_panel import ReviewPanel
 
 REASON = "住民票の表記に合わせた"
@@ -20,7 +20,7 @@ def _submit(world, card: StoredProvenance, name: str | None = None) -> int:
     services = world.services
     form = services.forms.form("juminhyo")
     session = sample_session(form, today=services.clock.now().date())
-    answers = stored_answers(session, card=card)
+    answers = to_stored(session, card=card)
     if name is not None:
         answers["applicant_name"] = answers["applicant_name"].__class__(name, card)
     issued = services.queue.take_ticket("A")

@@ -8,7 +8,7 @@ from kiosk.domain.application import Submission
 from kiosk.i18n import staff_translator
 from kiosk.procedures.kana import plain_text
 from kiosk.procedures.sample import sample_session
-from kiosk.services.visit import stored_answers
+from kiosk.procedures.stored import to_stored
 from kiosk.ui.clerk.review_panel import ReviewPanel
 
 pytestmark = pytest.mark.gui
@@ -22,7 +22,7 @@ def _open(world, form_id: str):
     session = sample_session(form, today=services.clock.now().date())
     issued = services.queue.take_ticket("A")
     result = services.submissions.submit(Submission(form.id, form.version, "ja",
-                                                    stored_answers(session), issued.ticket.id))
+                                                    to_stored(session), issued.ticket.id))
     assert result.application_id is not None
     return services.review.open(result.application_id, services.storage.staff.list()[0])
 

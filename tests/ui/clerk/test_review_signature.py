@@ -11,8 +11,8 @@ from kiosk.domain.signature import SIGNATURE_KEY, record_to_text
 from kiosk.domain.signature_image import record_of
 from kiosk.i18n import staff_translator
 from kiosk.procedures.sample import sample_session, sample_signature
+from kiosk.procedures.stored import to_stored
 from kiosk.services.review import RETURN_REASONS
-from kiosk.services.visit import stored_answers
 from kiosk.ui.clerk.review_panel import ReviewPanel
 
 pytestmark = pytest.mark.gui
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.gui
 
 def _signed_application(services) -> int:
     form = services.forms.form("juminhyo")
-    answers = stored_answers(sample_session(form, today=services.clock.now().date()))
+    answers = to_stored(sample_session(form, today=services.clock.now().date()))
     answers[SIGNATURE_KEY] = Answer(record_to_text(record_of(sample_signature())),
                                     Provenance.CITIZEN)
     issued = services.queue.take_ticket("A")

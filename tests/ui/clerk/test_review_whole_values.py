@@ -18,9 +18,9 @@ from kiosk.domain.ticket import TicketAction, TicketState
 from kiosk.i18n import staff_translator
 from kiosk.procedures.sample import sample_session
 from kiosk.procedures.session import Answer, Provenance
+from kiosk.procedures.stored import to_stored
 from kiosk.services.counter_desk import CounterDesk, DeskBusyError
 from kiosk.services.review import STATUS_NAMES, ReviewError
-from kiosk.services.visit import stored_answers
 from kiosk.ui.clerk.clerk_window import ClerkWindow
 from kiosk.ui.clerk.review_panel import staff_message
 from kiosk.ui.common.theme import NORMAL
@@ -49,7 +49,7 @@ def _submit_long_address(world) -> int:
     session.answers["applicant_reading"] = Answer(READING, Provenance.CITIZEN)
     session.answers["phone"] = Answer("0220-22-2111", Provenance.CITIZEN)
     result = world.services.submissions.submit(Submission(
-        form.id, form.version, "vi", stored_answers(session), issued.ticket.id))
+        form.id, form.version, "vi", to_stored(session), issued.ticket.id))
     assert result.application_id is not None
     return result.application_id
 
