@@ -7,11 +7,11 @@ services run on a tablet, on a clerk PC, in the demo and in the tests.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from kiosk.doctor import Check
 from kiosk.domain.identity import CardStatus, Identity, MyNumber
@@ -24,6 +24,7 @@ __all__ = [
     "ApplicationExport",
     "Captioner",
     "Clock",
+    "ConversationRelay",
     "Delivery",
     "DocumentSigner",
     "ExportBatch",
@@ -33,6 +34,7 @@ __all__ = [
     "Printer",
     "Probe",
     "ReadingProposer",
+    "RelayHandler",
     "ResidentRegister",
     "Speaker",
     "SpeechListener",
@@ -381,4 +383,40 @@ class DocumentSigner(Probe, Protocol):
         Raises:
             kiosk.errors.DeviceError: the key, the token or the time-stamp server failed.
         """
+        ...
+
+
+RelayHandler = Callable[[dict[str, Any]], None]
+
+
+class ConversationRelay(Protocol):
+    """Carries conversation messages between the devices of one counter.
+
+    A message is the JSON-ready dict of a :mod:`kiosk.domain.counter_messages` message
+    (``to_wire``); the relay delivers every message to every subscriber of the counter, the
+    sender's own included (the conversation drops its own echo by its ``origin``). A relay
+    between devices also delivers, about itself, ``LinkChanged`` (``{"type": "link", "up":
+    bool}``) when its connection comes or goes and ``Heartbeat`` (``{"type": "tick",
+    "expire_s": float}``) now and then: devices not heard from for ``expire_s`` count as gone.
+    """
+
+    @property
+    def shared(self) -> bool:
+        """Whether messages reach other devices (``False``: this process only)."""
+        ...
+
+    def publish(self, message: Mapping[str, Any]) -> None:
+        """Send ``message``; never blocks on the network and never raises for an outage."""
+        ...
+
+    def subscribe(self, handler: RelayHandler) -> None:
+        """Call ``handler(message)`` for each message (on the relay's thread)."""
+        ...
+
+    def start(self) -> None:
+        """Start delivering (connect, listen)."""
+        ...
+
+    def close(self) -> None:
+        """Stop and forget every message not yet sent or delivered."""
         ...

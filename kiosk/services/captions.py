@@ -11,10 +11,12 @@ never put into an event (events carry the line index only) and are wiped by :met
 the end of the visit, together with the translator's sentence cache.
 
 The citizen's tablet and the clerk's PC of one counter are two machines: a
-:class:`ConversationRelay` carries each new line, the visitor's language and the wipe from one
-to the other (:class:`LocalRelay` inside one process, as in the demo;
+:class:`~kiosk.ports.ConversationRelay` carries each new line, the visitor's language and the
+wipe from one to the other as the typed messages of :mod:`kiosk.domain.counter_messages`
+(:class:`LocalRelay` inside one process, as in the demo;
 :class:`~kiosk.storage.conversation_relay.PostgresConversationRelay` between devices sharing the
-city's PostgreSQL). Each side counts only the lines said on it, so the usage log's
+city's PostgreSQL); :class:`~kiosk.services.presence.Presence` tracks whether the other device
+is there. Each side counts only the lines said on it, so the usage log's
 :class:`~kiosk.audit.events.ConversationUsed` figures add up across devices without doubles.
 
 Usage records (counts and durations, never text), each made by the device where the thing
@@ -29,24 +31,43 @@ carries to the clerk PC; ``""`` when no visit told it.
 
 from __future__ import annotations
 
-import enum
 import logging
 import re
 import threading
-import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from kiosk.audit.events import CaptionsUsed, ConversationUsed, TranslationUsed, UsageEvent
 from kiosk.audit.recorder import NULL_USAGE, UsageRecorder
+from kiosk.domain.counter_messages import (
+    Bye,
+    Cleared,
+    Heartbeat,
+    Hello,
+    Here,
+    LanguageChosen,
+    LineKind,
+    LineSaid,
+    LinkChanged,
+    MicChanged,
+    MicRequested,
+    NoticeShown,
+    Party,
+    ProceduresChosen,
+    RelayMessage,
+    SessionTold,
+    from_wire,
+    to_wire,
+)
 from kiosk.events import Event, EventBus
 from kiosk.i18n import N_, language, translator
-from kiosk.ports import Clock, Translator, Utterance
+from kiosk.ports import Clock, ConversationRelay, RelayHandler, Translator, Utterance
 from kiosk.procedures.catalog import FormCatalog
+from kiosk.services.presence import PeerPresence, Presence
 
 __all__ = [
     "MAX_LINE_CHARS",
@@ -84,21 +105,6 @@ _SESSION = re.compile(r"[0-9A-Za-z_-]{0,64}")
 # size of a relayed message.
 MAX_LINE_CHARS = 2000
 TRUNCATION_MARK = " [\u2026]"
-
-
-class Party(enum.Enum):
-    """Who said a line."""
-
-    CLERK = "clerk"
-    CITIZEN = "citizen"
-
-
-class LineKind(enum.Enum):
-    """How a line came in."""
-
-    SPOKEN = "spoken"
-    TYPED = "typed"
-    PHRASE = "phrase"
 
 
 @dataclass(frozen=True)
@@ -170,49 +176,6 @@ class CounterNotice(Event):
 
     message_id: str
     language: str
-
-
-@dataclass(frozen=True, slots=True)
-class PeerPresence(Event):
-    """Whether the other device of the counter (tablet or clerk PC) is connected."""
-
-    connected: bool
-
-
-RelayHandler = Callable[[dict[str, Any]], None]
-
-
-class ConversationRelay(Protocol):
-    """Carries conversation messages between the devices of one counter.
-
-    A message is a JSON-ready dict made by :class:`Conversation`; the relay delivers every
-    message to every subscriber of the counter, the sender's own included (the conversation
-    drops its own echo by its ``origin``). A relay between devices also delivers, about
-    itself, ``{"type": "link", "up": bool}`` when its connection comes or goes and
-    ``{"type": "tick", "expire_s": float}`` now and then (a heartbeat: devices not heard from
-    for ``expire_s`` count as gone).
-    """
-
-    @property
-    def shared(self) -> bool:
-        """Whether messages reach other devices (``False``: this process only)."""
-        ...
-
-    def publish(self, message: Mapping[str, Any]) -> None:
-        """Send ``message``; never blocks on the network and never raises for an outage."""
-        ...
-
-    def subscribe(self, handler: RelayHandler) -> None:
-        """Call ``handler(message)`` for each message (on the relay's thread)."""
-        ...
-
-    def start(self) -> None:
-        """Start delivering (connect, listen)."""
-        ...
-
-    def close(self) -> None:
-        """Stop and forget every message not yet sent or delivered."""
-        ...
 
 
 class LocalRelay:
@@ -350,18 +313,7 @@ class Conversation:
         self._translated: Counter[tuple[str, str]] = Counter()
         # Names this process in the relay: every relay hands a sender its own messages back.
         self._origin = uuid.uuid4().hex
-        self._peers: dict[str, float] = {}     # origin -> monotonic time last heard from
-        self._remote: dict[str, Callable[[str, Mapping[str, Any]], None]] = {
-            "line": self._receive_line, "cleared": lambda _o, _m: self._wipe(),
-            "language": self._receive_language, "hello": self._receive_hello,
-            "here": lambda _o, _m: None, "bye": self._receive_bye,
-            "session": self._receive_session, "notice": self._receive_notice,
-            "procedures": self._receive_procedures,
-            "mic_request": lambda _o, m: self._events.publish(VisitorMicRequested(
-                bool(m["on"]))),
-            "mic_state": lambda _o, m: self._events.publish(VisitorMicState(
-                bool(m["listening"]))),
-        }
+        self._presence = Presence(events)
         self._relay.subscribe(self._on_message)
 
     @property
@@ -377,8 +329,7 @@ class Conversation:
     @property
     def peer_connected(self) -> bool:
         """Whether the other device of the counter has been heard from and not said goodbye."""
-        with self._lock:
-            return bool(self._peers)
+        return self._presence.connected
 
     @property
     def session(self) -> str:
@@ -395,15 +346,15 @@ class Conversation:
     def start(self) -> None:
         """Connect to the other device of the counter and say hello (a background job)."""
         self._relay.start()
-        self._send({"type": "hello"})
+        self._send(Hello(self._origin))
 
     def stop(self) -> None:
         """Say goodbye and stop relaying (the device shuts down); running captions are
         recorded as stopped."""
         self.captions_stopped()
-        self._send({"type": "bye"})
+        self._send(Bye(self._origin))
         self._relay.close()
-        self._set_peers({})
+        self._presence.forget()
 
     def set_visitor_language(self, code: str) -> None:
         """The visitor chose another language; later lines are translated into it."""
@@ -412,7 +363,7 @@ class Conversation:
             return
         self._visitor = code
         self._events.publish(VisitorLanguageChanged(code))
-        self._send({"type": "language", "language": code})
+        self._send(LanguageChosen(self._origin, code))
 
     def set_session(self, session: str) -> None:
         """The visit this conversation serves: the tablet's usage-log session id.
@@ -428,7 +379,7 @@ class Conversation:
             if session == self._session:
                 return
             self._session = session
-        self._send({"type": "session", "session": session})
+        self._send(SessionTold(self._origin, session))
 
     @property
     def procedures(self) -> tuple[str, ...]:
@@ -449,18 +400,18 @@ class Conversation:
                 return
             self._procedures = chosen
         self._events.publish(VisitProceduresChanged(chosen))
-        self._send({"type": "procedures", "procedures": list(chosen)})
+        self._send(ProceduresChosen(self._origin, chosen))
 
     def request_visitor_microphone(self, on: bool) -> None:
         """Ask the device of the counter that has the visitor's microphone to open (or close)
         it: this one, or the other one through the relay."""
         self._events.publish(VisitorMicRequested(on))
-        self._send({"type": "mic_request", "on": on})
+        self._send(MicRequested(self._origin, on))
 
     def visitor_microphone_changed(self, listening: bool) -> None:
         """The visitor's microphone on this device opened or closed: both screens show it."""
         self._events.publish(VisitorMicState(listening))
-        self._send({"type": "mic_state", "listening": listening})
+        self._send(MicChanged(self._origin, listening))
 
     def send_notice(self, message_id: str, language_code: str) -> None:
         """Show the visitor a fixed notice (a catalog message id) in ``language_code``, on
@@ -471,7 +422,7 @@ class Conversation:
         """
         language(language_code)
         self._events.publish(CounterNotice(message_id, language_code))
-        self._send({"type": "notice", "message_id": message_id, "language": language_code})
+        self._send(NoticeShown(self._origin, message_id, language_code))
 
     def captions_started(self) -> None:
         """Live captions started on this device (the clerk opened the microphone)."""
@@ -588,7 +539,7 @@ class Conversation:
     def clear(self) -> None:
         """Wipe every line and the translator's cache, here and on the other device."""
         self._wipe()
-        self._send({"type": "cleared"})
+        self._send(Cleared(self._origin))
 
     def _wipe(self) -> None:
         with self._lock:
@@ -671,40 +622,65 @@ class Conversation:
     def _relayed(self, line: CaptionLine | None) -> CaptionLine | None:
         if line is None:
             return None
-        self._send({"type": "line", "party": line.party.value, "kind": line.kind.value,
-                    "at": line.at.isoformat(), "language": line.language, "text": line.text,
-                    "translation_language": line.translation_language,
-                    "translation": line.translation, "missing_model": line.missing_model})
+        self._send(LineSaid(self._origin, line.party, line.kind, line.at, line.language,
+                            line.text, line.translation_language, line.translation,
+                            line.missing_model))
         return line
 
-    def _send(self, message: dict[str, Any]) -> None:
-        self._relay.publish({**message, "origin": self._origin})
+    def _send(self, message: RelayMessage) -> None:
+        self._relay.publish(to_wire(message))
 
-    def _on_message(self, message: Mapping[str, Any]) -> None:
+    def _on_message(self, wire: Mapping[str, Any]) -> None:
         try:
-            kind = str(message["type"])
-            if kind in ("link", "tick"):        # from this device's relay, about itself
-                self._on_relay_state(kind, message)
+            message = from_wire(wire)
+            if isinstance(message, LinkChanged | Heartbeat):   # from this device's relay
+                self._on_relay_state(message)
                 return
-            origin = str(message["origin"])
-            if origin == self._origin:
+            if message.origin == self._origin:
                 return
-            handle = self._remote[kind]
-            if kind != "bye":
-                self._note_peer(origin)
-            handle(origin, message)
+            if isinstance(message, Bye):
+                self._presence.left(message.origin)
+                return
+            self._presence.heard(message.origin)
+            if isinstance(message, Hello):
+                self._send(Here(self._origin))
+            elif not isinstance(message, Here):     # Here: presence only
+                self._receive(message)
         except (KeyError, TypeError, ValueError) as exc:
             # The message is not shown: it may hold what was said.
             _log.warning("conversation: a relayed message was dropped (%s)", type(exc).__name__)
 
-    def _receive_line(self, _origin: str, message: Mapping[str, Any]) -> None:
-        source = str(message["language"])
-        target = str(message.get("translation_language") or "")
+    def _receive(self, message: RelayMessage) -> None:
+        """Act on what the other device said or changed (its presence is already noted)."""
+        match message:
+            case LineSaid():
+                self._receive_line(message)
+            case Cleared():
+                self._wipe()
+            case LanguageChosen(language=code):
+                language(code)                  # raises KeyError for an unknown code
+                if code != self._visitor:
+                    self._visitor = code
+                    self._events.publish(VisitorLanguageChanged(code))
+            case SessionTold(session=session):
+                _check_session(session)
+                with self._lock:
+                    self._session = session
+            case NoticeShown(message_id=message_id, language=code):
+                language(code)
+                self._events.publish(CounterNotice(message_id, code))
+            case ProceduresChosen(procedures=procedures):
+                self._receive_procedures(procedures)
+            case MicRequested(on=on):
+                self._events.publish(VisitorMicRequested(on))
+            case MicChanged(listening=listening):
+                self._events.publish(VisitorMicState(listening))
+
+    def _receive_line(self, message: LineSaid) -> None:
+        source, target = message.language, message.translation_language
         language(source)                        # raises KeyError for an unknown code
-        text = _capped(str(message["text"]))
-        raw = message.get("translation")
-        translation = None if raw is None else str(raw)
-        missing = bool(message.get("missing_model"))
+        text = _capped(message.text)
+        translation, missing = message.translation, message.missing_model
         machine = False
         generation = self._generation
         if missing and target:
@@ -712,68 +688,27 @@ class Conversation:
             translation = self._translate(text, source, target)
             machine = translation is not None
             missing = translation is None
-        self._append(Party(message["party"]), LineKind(message["kind"]), text, source, target,
-                     translation, missing=missing, at=datetime.fromisoformat(message["at"]),
-                     local=False, machine=machine, generation=generation)
+        self._append(message.party, message.kind, text, source, target, translation,
+                     missing=missing, at=message.at, local=False, machine=machine,
+                     generation=generation)
 
-    def _receive_language(self, _origin: str, message: Mapping[str, Any]) -> None:
-        code = str(message["language"])
-        language(code)
-        if code != self._visitor:
-            self._visitor = code
-            self._events.publish(VisitorLanguageChanged(code))
-
-    def _receive_notice(self, _origin: str, message: Mapping[str, Any]) -> None:
-        code = str(message["language"])
-        language(code)
-        self._events.publish(CounterNotice(str(message["message_id"]), code))
-
-    def _receive_session(self, _origin: str, message: Mapping[str, Any]) -> None:
-        session = str(message["session"])
-        _check_session(session)
-        with self._lock:
-            self._session = session
-
-    def _receive_procedures(self, _origin: str, message: Mapping[str, Any]) -> None:
-        chosen = _checked_procedures(message["procedures"])
+    def _receive_procedures(self, procedures: Iterable[str]) -> None:
+        chosen = _checked_procedures(procedures)
         with self._lock:
             if chosen == self._procedures:
                 return
             self._procedures = chosen
         self._events.publish(VisitProceduresChanged(chosen))
 
-    def _receive_hello(self, _origin: str, _message: Mapping[str, Any]) -> None:
-        self._send({"type": "here"})
-
-    def _receive_bye(self, origin: str, _message: Mapping[str, Any]) -> None:
-        self._update_peers(lambda peers: {o: t for o, t in peers.items() if o != origin})
-
-    def _note_peer(self, origin: str) -> None:
-        self._update_peers(lambda peers: {**peers, origin: time.monotonic()})
-
-    def _on_relay_state(self, kind: str, message: Mapping[str, Any]) -> None:
-        if kind == "tick":
-            # A heartbeat: say we are here, and forget a device not heard from for a while
-            # (it crashed or lost its network without saying goodbye).
-            self._send({"type": "here"})
-            oldest = time.monotonic() - float(message["expire_s"])
-            self._update_peers(lambda peers: {o: t for o, t in peers.items() if t >= oldest})
-        elif message["up"]:
-            self._send({"type": "hello"})      # messages were missed: ask who is there
+    def _on_relay_state(self, message: LinkChanged | Heartbeat) -> None:
+        if isinstance(message, Heartbeat):
+            # A heartbeat: say we are here, and forget a device not heard from for a while.
+            self._send(Here(self._origin))
+            self._presence.expire(message.expire_s)
+        elif message.up:
+            self._send(Hello(self._origin))    # messages were missed: ask who is there
         else:
-            self._set_peers({})
-
-    def _set_peers(self, peers: dict[str, float]) -> None:
-        self._update_peers(lambda _peers: peers)
-
-    def _update_peers(self, change: Callable[[dict[str, float]], dict[str, float]]) -> None:
-        # Read and write under one lock: the in-process relay delivers on callers' threads.
-        with self._lock:
-            before = bool(self._peers)
-            self._peers = change(self._peers)
-            after = bool(self._peers)
-        if before != after:
-            self._events.publish(PeerPresence(after))
+            self._presence.forget()
 
 
 def _capped(text: str) -> str:

@@ -40,6 +40,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.doctor import Check, Status
+from kiosk.domain.counter_messages import Heartbeat, LinkChanged, to_wire
 from kiosk.storage.engine import make_engine
 
 __all__ = [
@@ -143,7 +144,7 @@ class _Assembler:
 
 
 class PostgresConversationRelay:
-    """A :class:`~kiosk.services.captions.ConversationRelay` between the devices of a counter.
+    """A :class:`~kiosk.ports.ConversationRelay` between the devices of a counter.
 
     Args:
         engine: the shared PostgreSQL database (its URL; the relay opens its own connections).
@@ -239,7 +240,7 @@ class PostgresConversationRelay:
                              type(exc).__name__)
                 if listening:
                     self._ready.set()
-                    self._deliver({"type": "link", "up": False})
+                    self._deliver(to_wire(LinkChanged(up=False)))
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, 2.0)
 
@@ -248,14 +249,14 @@ class PostgresConversationRelay:
             connection.execute(f"LISTEN {self.channel}")
             self._assembler.clear()        # parts from before an outage never complete
             self._ready.set()
-            self._deliver({"type": "link", "up": True})
+            self._deliver(to_wire(LinkChanged(up=True)))
             beat = time.monotonic()
             while not self._stop.is_set():
                 for notify in connection.notifies(timeout=self._poll):
                     self._receive(notify.payload)
                 if time.monotonic() - beat >= self._heartbeat:
                     beat = time.monotonic()
-                    self._deliver({"type": "tick", "expire_s": 3 * self._heartbeat})
+                    self._deliver(to_wire(Heartbeat(3 * self._heartbeat)))
 
     def _send(self) -> None:
         with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5) as connection:
