@@ -7,9 +7,7 @@ of each device from the configuration (never from ``if testing:`` branches) and 
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import importlib.util
 import logging
 import os
 import platform
@@ -20,11 +18,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
-from devices.audio.whisper_model import install_stt_model, stt_model_dir
+from devices.audio.whisper_model import stt_model_dir
 from devices.export.folder_spool import FolderSpool
 from devices.export.memory_spool import MemorySpool
 from devices.notify.line_notifier import LineNotifier
 from devices.notify.smtp_notifier import SmtpNotifier
+from devices.offline_models import (
+    SPEECH_RECOGNIZER,
+    TRANSLATION_ENGINE,
+    OfflineModels,
+    missing_module,
+)
 from devices.payment.http_terminal import HttpTerminal
 from devices.payment.simulated_terminal import SimulatedTerminal
 from devices.printer.cups_printer import CupsPrinter
@@ -35,7 +39,7 @@ from devices.signing.pades import LazySigner, pkcs11_signer, pkcs12_signer, thro
 from devices.smartcard.card_reader import CardIdentityReader, load_issuer_key
 from devices.smartcard.pcsc_transport import PcscSlot
 from devices.smartcard.reader_monitor import ReaderMonitor
-from devices.smartcard.readers import probe_readers
+from devices.smartcard.readers import list_readers, probe_readers
 from devices.smartcard.simulated_card import SimulatedMyNumberCard, SimulatedSlot, load_person
 from devices.speech.reading import OpenJTalkReadings
 from devices.speech.sinks import FileSink, PlayerSink
@@ -43,14 +47,14 @@ from devices.speech.speaker import QueuedSpeaker, SilentSpeaker
 from devices.speech.synthesizer import Synthesizer
 from devices.speech.voices import probe_voices
 from devices.translation.argos_translator import ArgosTranslator
-from devices.translation.packages import install_package, installed_packages
+from devices.translation.packages import installed_packages
 from kiosk import __version__, fonts
 from kiosk.audit.events import ConfigChanged, SoftwareStarted
 from kiosk.audit.recorder import NULL_USAGE, UsageRecorder
 from kiosk.audit.sealing import SealedHead
 from kiosk.audit.usage_log import UsageLog
 from kiosk.config import Config
-from kiosk.deploy.provenance import build_flavour, file_checksum, probe_build
+from kiosk.deploy.provenance import file_checksum, probe_build
 from kiosk.doctor import Check, Status, guarded
 from kiosk.domain.ticket import QueueChanged
 from kiosk.errors import ConfigError, DeviceError, UserFacingError
@@ -68,6 +72,7 @@ from kiosk.ports import (
     Clock,
     DocumentSigner,
     IdentityReader,
+    ModelStore,
     Notifier,
     PaymentTerminal,
     Printer,
@@ -127,6 +132,7 @@ __all__ = [
     "build_filing",
     "build_handover",
     "build_identity_reader",
+    "build_models",
     "build_payment_terminal",
     "build_payments",
     "build_register",
@@ -135,14 +141,11 @@ __all__ = [
     "build_translator",
     "build_usage_log",
     "build_visitor_speech",
-    "describe_models",
+    "card_reader_names",
     "doctor_checks",
-    "install_speech_model",
-    "install_translation_package",
     "render_application_pdf",
     "render_receipt_pdf",
     "render_usage_report",
-    "run_models",
     "verify_signed_pdf",
 ]
 
@@ -312,6 +315,17 @@ def build_identity_reader(config: Config) -> IdentityReader:
         slot = PcscSlot(config.card.reader)
     return CardIdentityReader(slot, issuer_key=issuer_key,
                               allow_my_number=config.card.allow_my_number)
+
+
+def card_reader_names(config: Config) -> list[str]:
+    """The PC/SC readers this computer sees, for IT (``kiosk card status``); none when the
+    card is simulated or PC/SC is not running."""
+    if config.card.simulated:
+        return []
+    try:
+        return list_readers()
+    except RuntimeError:
+        return []
 
 
 def build_card_monitor(config: Config, events: EventBus) -> ReaderMonitor | None:
@@ -640,7 +654,7 @@ def doctor_checks(config: Config) -> list[Check]:
         checks += guarded("signing.key", lambda: build_document_signer(config).probe())
     bcp47 = [language(code).bcp47 for code in config.ui.languages]
     checks += guarded("speech", lambda: probe_voices(bcp47))
-    checks += guarded("models", lambda: _model_checks(config))
+    checks += guarded("models", lambda: build_models(config).probe())
     checks += guarded("disk.free", lambda: [_disk_check(config)])
     checks += guarded("web.feed", lambda: probe_feed(config))
     checks += guarded("export.folder", lambda: _export_checks(config))
@@ -769,39 +783,10 @@ def render_application_pdf(session: FormSession, out: Path, *, language: str = "
     return report
 
 
-# The modules a build needs to translate or to recognise speech. The tablet build leaves them
-# out (packaging/pyinstaller/kiosk.spec): the clerk PC at the same counter translates the lines
-# of the conversation and recognises the clerk's speech (kiosk.storage.conversation_relay).
-_TRANSLATION_ENGINE = ("ctranslate2", "sentencepiece")
-_SPEECH_RECOGNIZER = ("faster_whisper", "ctranslate2", "numpy")
-
-
-def _missing_module(modules: tuple[str, ...]) -> str | None:
-    """The first of ``modules`` this installation cannot import, or ``None``; imports none."""
-    for name in modules:
-        try:
-            if importlib.util.find_spec(name) is None:
-                return name
-        except (ImportError, ValueError):     # a broken or placeholder module counts as absent
-            return name
-    return None
-
-
-def _lacks(modules: tuple[str, ...], what: str) -> str:
-    """``"this build has no <what> (<why>)"``, why being the build's flavour or the module a
-    checkout lacks; ``""`` when every module is there."""
-    module = _missing_module(modules)
-    if module is None:
-        return ""
-    flavour = build_flavour()
-    why = f"{flavour} build" if flavour else f"{module} is not installed"
-    return f"this build has no {what} ({why})"
-
-
 def build_translator(config: Config) -> Translator | None:
     """Argos Translate on the installed packs, or ``None`` when none is installed or this build
     has no translation engine (the tablet build)."""
-    if _missing_module(_TRANSLATION_ENGINE) or not installed_packages(config.models_dir):
+    if missing_module(TRANSLATION_ENGINE) or not installed_packages(config.models_dir):
         return None
     return ArgosTranslator(config.models_dir)
 
@@ -817,7 +802,7 @@ def build_captioner(config: Config, events: EventBus, catalog: FormCatalog) -> C
     """
     model = stt_model_dir(config.models_dir)
     if not config.models.captions or not (model / "model.bin").is_file() or \
-            _missing_module(_SPEECH_RECOGNIZER):
+            missing_module(SPEECH_RECOGNIZER):
         return None
     # numpy and the recognizer only on a device with captions: the tablet starts sooner.
     from devices.audio.live import LiveCaptioner  # noqa: PLC0415
@@ -851,148 +836,15 @@ def build_visitor_speech(config: Config, captioner: Captioner | None,
     return VisitorSpeech(conversation, events, listener)
 
 
-def install_translation_package(config: Config, archive: Path) -> str:
-    """Install a ``.argosmodel`` file for ``kiosk models install``; returns the pair.
-
-    Raises:
-        DeviceError: the file is not a language pack, or this build cannot translate.
-    """
-    no_engine = _lacks(_TRANSLATION_ENGINE, "translation engine")
-    if no_engine:
-        raise DeviceError(S_("Cannot install translation models: {reason}. Install them on the "
-                             "clerk PC of the counter (full build), which translates for its "
-                             "tablet."), reason=no_engine)
-    return install_package(archive, config.models_dir).pair
-
-
-def install_speech_model(config: Config, directory: Path) -> Path:
-    """Install a faster-whisper model directory for ``kiosk models install-stt``.
-
-    Raises:
-        DeviceError: the directory is not a model, or this build cannot recognise speech.
-    """
-    no_recognizer = _lacks(_SPEECH_RECOGNIZER, "speech recognizer")
-    if no_recognizer:
-        raise DeviceError(S_("Cannot install a speech recognition model: {reason}. Install it "
-                             "on the clerk PC of the counter (full build), which captions for "
-                             "its tablet."), reason=no_recognizer)
-    return install_stt_model(directory, config.models_dir)
-
-
-def describe_models(config: Config) -> list[str]:
-    """Lines for ``kiosk models list``: packs, reachable pairs through English, speech model."""
-    packs = installed_packages(config.models_dir)
-    lines = [f"translation {pack.pair:<10} version {pack.version:<8} {pack.path}" for pack in packs]
-    no_engine = _lacks(_TRANSLATION_ENGINE, "translation engine")
-    if no_engine:
-        lines.append(f"translation: {no_engine}; the clerk PC at the counter translates")
-    elif not packs:
-        lines.append(f"translation: no pack in {config.models_dir / 'translation'}")
-    translator = ArgosTranslator(config.models_dir)
-    codes = sorted({code for pack in packs for code in (pack.source, pack.target)})
-    for source in codes:
-        for target in codes:
-            route = translator.route(source, target)
-            if route is not None and len(route) == 3:
-                lines.append(f"translation {source}->{target:<7} through English")
-    model = stt_model_dir(config.models_dir)
-    no_recognizer = _lacks(_SPEECH_RECOGNIZER, "speech recognizer")
-    lines.append(f"speech: {no_recognizer}; the clerk PC at the counter captions" if no_recognizer
-                 else f"speech      {model}" if (model / "model.bin").is_file()
-                 else f"speech: no model in {model}")
-    return lines
-
-
-# A short sentence per source language for ``kiosk models check`` (not personal data).
-_TRIAL_SENTENCES = {"ja": "番号札をお取りください。", "en": "Please take a number."}
-
-
-def run_models(config: Config) -> list[Check]:
-    """``kiosk models check``: load every installed model and run it once, so IT knows after
-    an install (or a bundle update) that translation and captions really work here."""
-    checks: list[Check] = []
-    no_engine = _lacks(_TRANSLATION_ENGINE, "translation engine")
-    packs = [] if no_engine else installed_packages(config.models_dir)
-    if no_engine:
-        checks.append(Check("translation.run", Status.OK, f"{no_engine}: nothing to run"))
-    translator = ArgosTranslator(config.models_dir)
-    for pack in packs:
-        name = f"translation.run.{pack.pair}"
-        checks += guarded(name, functools.partial(_run_pack, translator, pack.source,
-                                                  pack.target, name))
-    checks += guarded("captions.run", lambda: [_run_recognizer(config)])
-    return checks
-
-
-def _run_pack(translator: ArgosTranslator, source: str, target: str, name: str) -> list[Check]:
-    result = translator.translate(_TRIAL_SENTENCES.get(source, "OK."), source, target)
-    if not result:
-        return [Check(name, Status.FAIL, "the model gave no text", "Reinstall the pack.")]
-    return [Check(name, Status.OK, "loaded and ran")]
-
-
-def _run_recognizer(config: Config) -> Check:
-    no_recognizer = _lacks(_SPEECH_RECOGNIZER, "speech recognizer")
-    model = stt_model_dir(config.models_dir)
-    if no_recognizer:
-        return Check("captions.run", Status.OK, f"{no_recognizer}: nothing to run")
-    if not (model / "model.bin").is_file():
-        return Check("captions.run", Status.OK, f"no speech model in {model}: nothing to run")
-    from devices.audio.recognizer import WhisperRecognizer  # noqa: PLC0415 - numpy, Whisper
-
-    recognizer = WhisperRecognizer(model, threads=config.models.stt_threads)
-    # A second of silence: loads the model and runs the encoder and the decoder once.
-    import numpy as np  # noqa: PLC0415
-
-    heard = recognizer.transcribe(np.zeros(16_000, dtype=np.float32), "ja")
-    return Check("captions.run", Status.OK if heard == "" else Status.WARN,
-                 "loaded and ran" if heard == "" else "heard words in silence",
-                 "" if heard == "" else "Reinstall the speech model.")
+def build_models(config: Config) -> ModelStore:
+    """The device's offline models (``kiosk models``, ``kiosk doctor``)."""
+    return OfflineModels(config.models_dir, role=config.device.role,
+                         captions=config.models.captions, stt_threads=config.models.stt_threads)
 
 
 def use_japanese_dictionary(config: Config) -> None:
-    """Point Open JTalk at the dictionary IT installed under the models directory (a bundle
-    leaves it out; a venv uses the wheel's copy)."""
-    from devices.speech.japanese_dictionary import use_models_dir  # noqa: PLC0415
-
-    use_models_dir(config.models_dir)
-
-
-def _model_checks(config: Config) -> list[Check]:
-    return [*_translation_checks(config), _captions_check(config)]
-
-
-def _translation_checks(config: Config) -> list[Check]:
-    no_engine = _lacks(_TRANSLATION_ENGINE, "translation engine")
-    if not no_engine:
-        return list(ArgosTranslator(config.models_dir).probe())
-    if config.device.role == "clerk":
-        # The clerk PC is the device that translates for its counter.
-        return [Check("translation.engine", Status.WARN,
-                      f"{no_engine}: the visitor's lines stay untranslated at this counter",
-                      "Install the full build on clerk PCs (the tablet build is for tablets "
-                      "and boards).")]
-    return [Check("translation.engine", Status.OK,
-                  f"{no_engine}: translations come from the clerk PC at the same counter")]
-
-
-def _captions_check(config: Config) -> Check:
-    model = stt_model_dir(config.models_dir)
-    no_recognizer = _lacks(_SPEECH_RECOGNIZER, "speech recognizer")
-    if no_recognizer:
-        if config.device.role == "clerk" and config.models.captions:
-            return Check("captions.model", Status.WARN,
-                         f"{no_recognizer}: the clerk's speech is not captioned",
-                         "Install the full build on clerk PCs (the tablet build is for tablets "
-                         "and boards).")
-        return Check("captions.model", Status.OK,
-                     f"{no_recognizer}: captions are recognised on the clerk PC at the same "
-                     "counter")
-    if not (model / "model.bin").is_file():
-        status = Status.WARN if config.models.captions else Status.OK
-        return Check("captions.model", status, f"no speech model in {model}",
-                     "Copy a faster-whisper model and run: kiosk models install-stt DIR")
-    return Check("captions.model", Status.OK, f"speech model at {model}")
+    """Point Open JTalk at the dictionary IT installed under the models directory."""
+    build_models(config).use_japanese_dictionary()
 
 
 # ---------------------------------------------------------------- signed electronic applications

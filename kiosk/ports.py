@@ -30,6 +30,7 @@ __all__ = [
     "ExportBatch",
     "ExportFile",
     "IdentityReader",
+    "ModelStore",
     "PaymentTerminal",
     "Printer",
     "Probe",
@@ -419,4 +420,45 @@ class ConversationRelay(Protocol):
 
     def close(self) -> None:
         """Stop and forget every message not yet sent or delivered."""
+        ...
+
+
+class ModelStore(Probe, Protocol):
+    """The device's offline models: translation packs, speech recognition, Open JTalk's
+    Japanese dictionary. IT copies them on; nothing is downloaded."""
+
+    def install_translation(self, archive: Path) -> str:
+        """Install a translation pack file; returns its language pair (``ja->en``).
+
+        Raises:
+            kiosk.errors.DeviceError: not a pack, or this build cannot translate.
+        """
+        ...
+
+    def install_speech(self, directory: Path) -> Path:
+        """Install a speech recognition model directory; returns where it went.
+
+        Raises:
+            kiosk.errors.DeviceError: not a model, or this build cannot recognise speech.
+        """
+        ...
+
+    def install_japanese(self, directory: Path) -> Path:
+        """Install the Japanese dictionary (voice and readings); returns where it went.
+
+        Raises:
+            kiosk.errors.DeviceError: not the dictionary, or the copy failed.
+        """
+        ...
+
+    def use_japanese_dictionary(self) -> None:
+        """Make speech and readings use the installed dictionary (before either starts)."""
+        ...
+
+    def describe(self) -> list[str]:
+        """One line per installed model (and per missing one), for IT."""
+        ...
+
+    def run(self) -> list[Check]:
+        """Load every installed model and run it once."""
         ...

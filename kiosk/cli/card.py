@@ -18,6 +18,7 @@ from typing import Any
 from kiosk.config import Config
 from kiosk.domain.identity import Identity
 from kiosk.domain.text_cleaning import escape_unsafe
+from kiosk.ports import IdentityReader
 
 __all__ = ["register"]
 
@@ -38,21 +39,16 @@ def register(subparsers: Any) -> None:
     read.set_defaults(handler=run_read)
 
 
-def _reader(config: Config) -> Any:
+def _reader(config: Config) -> IdentityReader:
     from kiosk.app import build_identity_reader  # noqa: PLC0415 - the composition root
 
     return build_identity_reader(config)
 
 
 def _reader_names(config: Config) -> list[str]:
-    if config.card.simulated:
-        return []
-    from devices.smartcard.readers import list_readers  # noqa: PLC0415 - IT diagnostics only
+    from kiosk.app import card_reader_names  # noqa: PLC0415 - the composition root
 
-    try:
-        return list_readers()
-    except RuntimeError:
-        return []
+    return card_reader_names(config)
 
 
 def run_status(args: argparse.Namespace, config: Config) -> int:

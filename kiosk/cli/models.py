@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config
+from kiosk.doctor import Status
+from kiosk.ports import ModelStore
 
 
 def register(subparsers: Any) -> None:
@@ -35,53 +37,45 @@ def register(subparsers: Any) -> None:
     check.set_defaults(handler=run_check)
 
 
+def _models(config: Config) -> ModelStore:
+    from kiosk.app import build_models  # noqa: PLC0415 - the composition root
+
+    return build_models(config)
+
+
 def run_install(args: argparse.Namespace, config: Config) -> int:
     """Install each pack; stops at the first invalid one (its message names the file)."""
-    from kiosk.app import install_translation_package  # noqa: PLC0415 - composition root
-
+    models = _models(config)
     for path in args.packages:
-        pair = install_translation_package(config, path)
+        pair = models.install_translation(path)
         print(f"installed {pair} from {path}")
     return 0
 
 
 def run_install_stt(args: argparse.Namespace, config: Config) -> int:
     """Check and copy the speech recognition model."""
-    from kiosk.app import install_speech_model  # noqa: PLC0415
-
-    print(f"installed speech model into {install_speech_model(config, args.directory)}")
+    print(f"installed speech model into {_models(config).install_speech(args.directory)}")
     return 0
 
 
 def run_install_japanese(args: argparse.Namespace, config: Config) -> int:
     """Check and copy the Japanese dictionary."""
-    # IT only; devices directly, as `kiosk card status` does.
-    from devices.speech.japanese_dictionary import install_dictionary  # noqa: PLC0415
-
     print(f"installed the Japanese dictionary into "
-          f"{install_dictionary(args.directory, config.models_dir)}")
+          f"{_models(config).install_japanese(args.directory)}")
     return 0
 
 
 def run_list(args: argparse.Namespace, config: Config) -> int:
-    """Print the translation pairs (direct and through English) and the speech model."""
-    from devices.speech.japanese_dictionary import find_dictionary  # noqa: PLC0415
-    from kiosk.app import describe_models  # noqa: PLC0415
-
-    for line in describe_models(config):
+    """Print the translation pairs (direct and through English), the speech model and the
+    Japanese dictionary."""
+    for line in _models(config).describe():
         print(line)
-    dictionary = find_dictionary(config.models_dir)
-    print(f"japanese    {dictionary}" if dictionary
-          else "japanese: no Open JTalk dictionary (kiosk models install-japanese DIR)")
     return 0
 
 
 def run_check(_args: argparse.Namespace, config: Config) -> int:
     """Run each installed model once; exit 1 when one failed."""
-    from kiosk.app import run_models  # noqa: PLC0415
-    from kiosk.doctor import Status  # noqa: PLC0415
-
-    checks = run_models(config)
+    checks = _models(config).run()
     for check in checks:
         print(f"{check.status.value:4} {check.name}: {check.detail}"
               + (f" ({check.fix})" if check.fix else ""))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import kiosk.app
+import devices.offline_models
 from kiosk.app import build_captioner, build_translator
 from kiosk.cli import main
 from kiosk.config import load_config
@@ -25,7 +25,7 @@ _ENGINE = ("ctranslate2", "sentencepiece", "argostranslate", "faster_whisper", "
 def _without_engine(monkeypatch: pytest.MonkeyPatch, *, flavour: str = "tablet") -> None:
     for name in _ENGINE:
         monkeypatch.setitem(sys.modules, name, None)
-    monkeypatch.setattr(kiosk.app, "build_flavour", lambda: flavour)
+    monkeypatch.setattr(devices.offline_models, "build_flavour", lambda: flavour)
 
 
 def _doctor(capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, str]]:
