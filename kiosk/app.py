@@ -10,9 +10,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import platform
-import shutil
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -48,22 +45,21 @@ from devices.speech.synthesizer import Synthesizer
 from devices.speech.voices import probe_voices
 from devices.translation.argos_translator import ArgosTranslator
 from devices.translation.packages import installed_packages
-from kiosk import __version__, fonts
+from kiosk import __version__
 from kiosk.audit.events import ConfigChanged, SoftwareStarted
 from kiosk.audit.recorder import NULL_USAGE, UsageRecorder
 from kiosk.audit.sealing import SealedHead
 from kiosk.audit.usage_log import UsageLog
+from kiosk.checkup import DeviceProbes, device_checks
 from kiosk.config import Config
-from kiosk.deploy.provenance import file_checksum, probe_build
-from kiosk.doctor import Check, Status, guarded
+from kiosk.doctor import Check, Status
 from kiosk.domain.ticket import QueueChanged
 from kiosk.errors import ConfigError, DeviceError, UserFacingError
 from kiosk.events import EventBus
 from kiosk.feed.http_transport import HttpFeedTransport
 from kiosk.feed.keys import load_key
-from kiosk.feed.probe import probe_feed
 from kiosk.feed.tokens import TicketLinks
-from kiosk.file_modes import kiosk_folders, loose_mode, mode_checks, private_dir
+from kiosk.file_modes import loose_mode, private_dir
 from kiosk.handover import check_mappings, load_mappings
 from kiosk.i18n import S_, language
 from kiosk.ports import (
@@ -101,10 +97,9 @@ from kiosk.services.turn_alerts import TurnAlerts
 from kiosk.services.visitor_speech import VisitorSpeech
 from kiosk.storage.database import Storage, open_storage
 from kiosk.storage.documents import DocumentStore
-from kiosk.storage.engine import make_engine, probe_clock, probe_database
+from kiosk.storage.engine import make_engine
 from kiosk.storage.export_store import ExportStore
 from kiosk.storage.listener import QueueListener
-from kiosk.storage.migrate import probe_schema
 from kiosk.storage.outbox import Outbox
 from kiosk.storage.register_view import SqlViewRegister
 from kiosk.storage.reservation_store import ReservationStore
@@ -584,20 +579,6 @@ def build_conversation(config: Config, storage: Storage, events: EventBus, clock
     return Conversation(events, clock, translator, relay=relay, usage=usage)
 
 
-def _conversation_checks(config: Config) -> list[Check]:
-    from kiosk.config import DeviceConfig  # noqa: PLC0415
-    from kiosk.storage.conversation_relay import (  # noqa: PLC0415
-        pairing_check,
-        probe_statement_logging,
-    )
-
-    checks = probe_statement_logging(config.database_url)
-    if config.database.url and config.device.role in ("tablet", "clerk"):
-        checks.append(pairing_check(config.device.counter,
-                                    default=config.device.counter == DeviceConfig().counter))
-    return checks
-
-
 def build_head_sink(config: Config, storage: Storage) -> Callable[[SealedHead], None] | None:
     """Where the usage log's seals go off the device: ``[audit] heads_url``, else the shared
     PostgreSQL; ``None`` on an embedded database (it sits on the device itself)."""
@@ -635,32 +616,20 @@ def render_usage_report(report: UsageReport, out: Path) -> None:
 
 
 def doctor_checks(config: Config) -> list[Check]:
-    """Every self-test of this device, in the order IT reads them."""
-    checks: list[Check] = []
-    use_japanese_dictionary(config)
-    checks += guarded("kiosk.version", lambda: [_version_check(config)])
-    checks += guarded("build.files", probe_build)
-    checks += guarded("qt", _qt_checks)
-    checks += guarded("fonts", _font_checks)
-    checks += guarded("database.reachable", lambda: probe_database(config.database_url))
-    checks += guarded("database.schema", lambda: probe_schema(config.database_url))
-    checks += guarded("clock.skew", lambda: probe_clock(config.database_url, SystemClock().now))
-    checks += guarded("conversation", lambda: _conversation_checks(config))
-    checks += guarded("card.pcsc", lambda: _card_checks(config))
-    checks += guarded("register", lambda: _register_checks(config))
-    checks += guarded("printer.ready", lambda: build_printer(config).probe())
-    checks += guarded("payment.terminal", lambda: _payment_checks(config))
-    if config.signing.kind != "off":
-        checks += guarded("signing.key", lambda: build_document_signer(config).probe())
+    """Every self-test of this device (:mod:`kiosk.checkup`), with this configuration's
+    adapters probed."""
+    models = build_models(config)
+    models.use_japanese_dictionary()
     bcp47 = [language(code).bcp47 for code in config.ui.languages]
-    checks += guarded("speech", lambda: probe_voices(bcp47))
-    checks += guarded("models", lambda: build_models(config).probe())
-    checks += guarded("disk.free", lambda: [_disk_check(config)])
-    checks += guarded("web.feed", lambda: probe_feed(config))
-    checks += guarded("export.folder", lambda: _export_checks(config))
-    checks += guarded("web.notify", lambda: notifier_checks(config))
-    checks += guarded("files", lambda: mode_checks(kiosk_folders(config)))
-    return checks
+    return device_checks(config, DeviceProbes(
+        qt=_qt_checks, card=lambda: _card_checks(config),
+        register=lambda: _register_checks(config),
+        printer=lambda: build_printer(config).probe(),
+        payment=lambda: _payment_checks(config),
+        signing=(None if config.signing.kind == "off"
+                 else lambda: build_document_signer(config).probe()),
+        voices=lambda: probe_voices(bcp47), models=models.probe,
+        export=lambda: _export_checks(config), notifiers=lambda: notifier_checks(config)))
 
 
 def _payment_checks(config: Config) -> list[Check]:
@@ -676,12 +645,6 @@ def _export_checks(config: Config) -> list[Check]:
     return [] if spool is None else list(spool.probe())
 
 
-def _version_check(config: Config) -> Check:
-    return Check("kiosk.version", Status.OK,
-                 f"kiosk {__version__}, Python {platform.python_version()} on {sys.platform}, "
-                 f"config {config.source or '(defaults)'} sha256 {file_checksum(config.source)}")
-
-
 def _qt_checks() -> list[Check]:
     try:
         from kiosk.ui.common.qt_info import qt_versions  # noqa: PLC0415
@@ -689,36 +652,6 @@ def _qt_checks() -> list[Check]:
         return [Check("qt", Status.FAIL, f"PySide6 is not importable: {exc}",
                       "Reinstall the kiosk (make run), or on Linux install the xcb libraries.")]
     return [Check("qt", Status.OK, qt_versions())]
-
-
-def _font_checks() -> list[Check]:
-    checks = []
-    for face in fonts.bundled_faces():
-        ok = face.path.is_file() and fonts.covers(face, "窓")
-        checks.append(Check(f"fonts.{face.path.stem}", Status.OK if ok else Status.FAIL,
-                            f"{face.family} at {face.path}" if ok else f"missing {face.path}",
-                            "" if ok else "Reinstall the kiosk: the UD fonts ship with it."))
-    for script in fonts.SCRIPT_FONTS:
-        found = fonts.script_face(script)
-        languages = ", ".join(script.languages)
-        name = f"fonts.{script.linux[0].replace(' ', '')}"
-        if found is None:
-            checks.append(Check(name, Status.WARN, f"no font for {languages}: shown as boxes",
-                                f"Debian: apt install {script.package}; Windows: restore the "
-                                f"{script.windows[0]} system font."))
-        else:
-            checks.append(Check(name, Status.OK, f"{found.family} at {found.path} ({languages})"))
-    fallback = fonts.fallback_face()
-    if fallback is None:
-        checks.append(Check("fonts.IPAmjMincho", Status.WARN,
-                            "IPAmj Mincho not found: rare kanji (外字) print as hand-write boxes",
-                            "Debian: apt install fonts-ipamj-mincho; Windows: install ipamjm.ttf "
-                            "from the IPAmj Mincho distribution for all users."))
-    else:
-        has_rare = fonts.covers(fallback, "\U00020bb7")
-        checks.append(Check("fonts.IPAmjMincho", Status.OK if has_rare else Status.WARN,
-                            f"{fallback.path}" + ("" if has_rare else " (lacks 𠮷: wrong file?)")))
-    return checks
 
 
 def _card_checks(config: Config) -> list[Check]:
@@ -742,14 +675,6 @@ def _issuer_key_check(config: Config) -> Check:
         return Check("card.issuer_key", Status.FAIL, exc.english(), fix)
     return Check("card.issuer_key", Status.OK,
                  f"{config.card.issuer_ca_key}: card data and card verified against the issuer")
-
-
-def _disk_check(config: Config) -> Check:
-    usage = shutil.disk_usage(config.device.data_dir if config.device.data_dir.exists() else "/")
-    free_gb = usage.free / 1e9
-    status = Status.OK if free_gb >= 2 else Status.WARN if free_gb >= 0.5 else Status.FAIL
-    return Check("disk.free", status, f"{free_gb:.1f} GB free for {config.device.data_dir}",
-                 "" if status is Status.OK else "Free disk space; printed PDFs and logs need room.")
 
 
 def render_application_pdf(session: FormSession, out: Path, *, language: str = "ja",
