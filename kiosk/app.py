@@ -53,6 +53,7 @@ from kiosk.audit.usage_log import UsageLog
 from kiosk.checkup import DeviceProbes, device_checks
 from kiosk.config import Config
 from kiosk.doctor import Check, Status
+from kiosk.domain.staff import StaffMember
 from kiosk.domain.ticket import QueueChanged
 from kiosk.errors import ConfigError, DeviceError, UserFacingError
 from kiosk.events import EventBus
@@ -80,8 +81,10 @@ from kiosk.ports import (
 )
 from kiosk.procedures.catalog import FormCatalog, load_catalog
 from kiosk.services.applications import SubmissionService
+from kiosk.services.callout import CALLING_STATES, Announcer
 from kiosk.services.caption_vocabulary import CaptionVocabulary, follow_visits, load_place_names
 from kiosk.services.captions import Conversation
+from kiosk.services.counter_desk import CounterDesk, DayFigure, day_figures
 from kiosk.services.electronic import ElectronicFiling
 from kiosk.services.feed_publisher import FeedPublisher
 from kiosk.services.handover import HandoverService
@@ -92,8 +95,10 @@ from kiosk.services.resident_lookup import ResidentLookup
 from kiosk.services.retention import PeriodicJob, purge_finished
 from kiosk.services.review import ReviewService
 from kiosk.services.setup import ensure_services
+from kiosk.services.staff import StaffService, login_policy
 from kiosk.services.stepped_out import SteppedOut
 from kiosk.services.turn_alerts import TurnAlerts
+from kiosk.services.visit import Visit
 from kiosk.services.visitor_speech import VisitorSpeech
 from kiosk.storage.database import Storage, open_storage
 from kiosk.storage.documents import DocumentStore
@@ -189,6 +194,56 @@ class Services:
     # The visitor's microphone (``[models] visitor_microphone``); None: they tap and type.
     visitor_speech: VisitorSpeech | None = None
     _background: list[Startable] = field(default_factory=list)
+
+    # ------------------------------------------------------------ use cases of the front ends
+    # The screens ask for these and never reach into ``storage`` (a contract in pyproject.toml
+    # keeps kiosk.ui from importing kiosk.storage; tests/core/test_layout.py from reading it).
+    @property
+    def shared_database(self) -> bool:
+        """Whether the database is shared by the city's devices (PostgreSQL), not this one's."""
+        return self.storage.shared
+
+    def staff_service(self) -> StaffService:
+        """Staff logins and accounts, with the configured lockout policy (one per desk)."""
+        return StaffService(self.storage.staff, self.usage, login_policy(self.config.staff))
+
+    def counter_desk(self, member: StaffMember) -> CounterDesk:
+        """The queue actions of ``member`` at this device's counter, for its services."""
+        device = self.config.device
+        return CounterDesk(self.queue, self.storage.queue, member, device.counter,
+                           device.services)
+
+    def day_figures(self) -> tuple[list[DayFigure], list[DayFigure]]:
+        """Today's figures of the queue, per service and per counter (no personal data)."""
+        return day_figures(self.storage.queue, self.clock)
+
+    def announcer(self) -> Announcer:
+        """The board's call-outs of the tickets being called, in their holders' languages."""
+        store, states = self.storage.queue, sorted(CALLING_STATES)
+        return Announcer(lambda: store.tickets((), states), self.ticket_languages, self.speaker)
+
+    def new_visit(self) -> Visit:
+        """A fresh citizen visit at this tablet, wired to the device's services."""
+        config = self.config
+        visit = Visit(self.events, config.ui.default_language, forms=self.forms,
+                      clock=self.clock, identity_reader=self.identity_reader,
+                      queue=self.queue, submissions=self.submissions,
+                      speaker=self.speaker, headset=config.speech.headset, usage=self.usage,
+                      reading=self.reading,
+                      # Reservations need the web page where they are booked ([web] public_url).
+                      check_in=self.reservations.check_in
+                      if self.reservations is not None and config.web.public_url else None)
+        # Hand-built services (tests) may have no speaker: no voice guidance then.
+        visit.voice_guidance = self.speaker is not None and config.speech.kind != "off"
+        return visit
+
+    def ticket_languages(self, ticket_id: int) -> list[str]:
+        """The languages the ticket's holder applied in (no answers are opened)."""
+        return self.storage.applications.languages_for_ticket(ticket_id)
+
+    def ticket_procedures(self, ticket_id: int) -> list[str]:
+        """The form ids of the ticket's applications, oldest first, once each."""
+        return self.storage.applications.forms_for_ticket(ticket_id)
 
     def start_background(self) -> None:
         """Start the threads a running front end needs (once): live queue updates, the

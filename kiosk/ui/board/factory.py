@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.domain.ticket import TicketState
 from kiosk.i18n import translator
-from kiosk.services.callout import CALLING_STATES, Announcer
 from kiosk.ui.board.board_screen import BoardScreen
 
 if TYPE_CHECKING:
@@ -18,11 +16,7 @@ __all__ = ["make_board"]
 
 def make_board(services: Services, *, notices_dir: Path | None = None) -> BoardScreen:
     """A :class:`BoardScreen` for this device's services (all of them when none configured)."""
-    store = services.storage.queue
-    states: list[TicketState] = sorted(CALLING_STATES)
-    announcer = Announcer(lambda: store.tickets((), states),
-                          services.storage.applications.languages_for_ticket,
-                          services.speaker)
+    announcer = services.announcer()
     warm_up = getattr(services.speaker, "warm_up", None)
     if callable(warm_up):
         warm_up()     # the first call-out should not wait for Open JTalk's dictionary

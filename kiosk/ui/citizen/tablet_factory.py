@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kiosk.services.visit import Visit
 from kiosk.ui.citizen.staff_exit import ExitLock
@@ -24,19 +24,7 @@ EXIT_PIN_HASH_VARIABLE = "KIOSK_STAFF_EXIT_PIN_HASH"
 
 def make_visit(services: Services) -> Visit:
     """A fresh visit wired to the device's services."""
-    config = services.config
-    # The speech adapter is optional: a device without [speech] simply has no voice guidance.
-    speaker: Any = getattr(services, "speaker", None)
-    visit = Visit(services.events, config.ui.default_language, forms=services.forms,
-                  clock=services.clock, identity_reader=services.identity_reader,
-                  queue=services.queue, submissions=services.submissions,
-                  speaker=speaker, headset=config.speech.headset, usage=services.usage,
-                  reading=services.reading,
-                  # Reservations need the web page where they are booked ([web] public_url).
-                  check_in=services.reservations.check_in
-                  if services.reservations is not None and config.web.public_url else None)
-    visit.voice_guidance = speaker is not None and config.speech.kind != "off"
-    return visit
+    return services.new_visit()
 
 
 def make_tablet(services: Services, *, text_scale: int | None = None,

@@ -30,9 +30,8 @@ from kiosk.domain.staff import Role, StaffMember
 from kiosk.domain.ticket import QueueChanged, Ticket
 from kiosk.errors import UserFacingError
 from kiosk.i18n import S_, Translator, staff_translator, translator
-from kiosk.services.counter_desk import CounterDesk, day_figures
 from kiosk.services.return_notice import forward_returns
-from kiosk.services.staff import DEMO_LOGIN, DEMO_PASSWORD, StaffService, login_policy
+from kiosk.services.staff import DEMO_LOGIN, DEMO_PASSWORD
 from kiosk.services.stepped_out import VisitorAwayChanged
 from kiosk.ui.clerk.audit_view import AuditView
 from kiosk.ui.clerk.conversation_tab import ConversationTab
@@ -71,10 +70,9 @@ class ClerkWindow(QStackedWidget):
         self._services = services
         self._tr = tr or staff_translator("ja")
         self._citizen_ja = translator("ja")
-        self._staff = StaffService(services.storage.staff, services.usage,
-                                   login_policy(services.config.staff))
+        self._staff = services.staff_service()
         self.login = LoginScreen(self._tr, self._staff)
-        if services.demo and not services.storage.shared:
+        if services.demo and not services.shared_database:
             self.login.show_hint(self._tr(S_("Demo: staff ID {login}, password {password}"),
                                           login=DEMO_LOGIN, password=DEMO_PASSWORD))
         self.login.logged_in.connect(self._on_logged_in)
@@ -171,9 +169,8 @@ class ClerkWindow(QStackedWidget):
         self.locked_accounts = None
         self.reservations = None
         if member.role in _FIGURES_ROLES:
-            store, clock = services.storage.queue, services.clock
             self.supervisor = SupervisorPanel(
-                self._tr, lambda: day_figures(store, clock),
+                self._tr, services.day_figures,
                 lambda: {str(m.id): m.display_name for m in self._staff.list()})
             tabs.addTab(self.supervisor, self._tr(S_("Today's figures")))
             if services.payments is not None:
@@ -231,11 +228,9 @@ class ClerkWindow(QStackedWidget):
         return self.desk_about
 
     def _counter_tab(self, member: StaffMember) -> QWidget:
-        config, services = self._services.config, self._services
-        desk = CounterDesk(services.queue, services.storage.queue, member,
-                           config.device.counter, config.device.services)
-        self.queue = QueuePanel(self._tr, desk, services.clock,
-                                services.storage.applications.languages_for_ticket,
+        services = self._services
+        desk = services.counter_desk(member)
+        self.queue = QueuePanel(self._tr, desk, services.clock, services.ticket_languages,
                                 returned_of=services.review.returned_reasons,
                                 citizen_text=self._citizen_ja,
                                 away_of=services.stepped_out.is_away)
@@ -284,13 +279,13 @@ class ClerkWindow(QStackedWidget):
         if self.member is None:
             return
         try:
-            languages = self._services.storage.applications.languages_for_ticket(ticket.id)
+            languages = self._services.ticket_languages(ticket.id)
             if self.conversation is not None and languages:
                 self.conversation.follow_visitor(languages[0])
             if self.conversation is not None:
                 # The captions expect the words of what the visitor came for.
                 self.conversation.follow_procedures(
-                    self._services.storage.applications.forms_for_ticket(ticket.id))
+                    self._services.ticket_procedures(ticket.id))
             ids = self._services.review.applications_for_ticket(ticket.id)
             if not ids:
                 return
