@@ -18,7 +18,7 @@ tablet of the counter). Terms are procedure and place names, never anything the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +39,17 @@ COUNTER_WORDS = ("番号札", "本人確認書類", "マイナンバーカード
 
 
 class PlaceNames:
-    """The city, its towns and their 字 names, in the order of the data file."""
+    """The city, its towns and their 字 names, in the order of the data file; its prefecture
+    and the readings of local names the dictionary gets wrong (``{"登米": "とめ"}``)."""
 
     def __init__(self, city: str = "", towns: Sequence[str] = (),
-                 districts: Sequence[str] = ()) -> None:
+                 districts: Sequence[str] = (), *, prefecture: str = "",
+                 readings: Mapping[str, str] | None = None) -> None:
         self.city = city
         self.towns = tuple(towns)
         self.districts = tuple(districts)
+        self.prefecture = prefecture
+        self.readings = dict(readings or {})
 
 
 def place_names_file() -> Path:
@@ -68,8 +72,13 @@ def load_place_names(path: Path | None = None) -> PlaceNames:
     if not isinstance(towns, dict) or not all(
             isinstance(names, list) for names in towns.values() if names is not None):
         raise ValueError(f"{path}: expected 'city' and 'towns: {{town: [字, ...]}}'")
+    readings = data.get("readings") or {}
+    if not isinstance(readings, dict):
+        raise ValueError(f"{path}: expected 'readings: {{name: reading, ...}}'")
     districts = [str(name) for names in towns.values() for name in (names or [])]
-    return PlaceNames(str(data.get("city") or ""), [str(town) for town in towns], districts)
+    return PlaceNames(str(data.get("city") or ""), [str(town) for town in towns], districts,
+                      prefecture=str(data.get("prefecture") or ""),
+                      readings={str(name): str(reading) for name, reading in readings.items()})
 
 
 class CaptionVocabulary:

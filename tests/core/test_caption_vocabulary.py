@@ -125,3 +125,20 @@ def test_set_procedures__on_the_tablet__clerk_pc_conversation_learns_them() -> N
 def test_set_procedures__not_procedure_ids__value_error(procedures: list[str]) -> None:
     with pytest.raises(ValueError, match="procedure ids"):
         Conversation(EventBus(), Clock(), None).set_procedures(procedures)
+
+
+def test_load_place_names__shipped_file__prefecture_and_local_readings() -> None:
+    places = load_place_names()
+
+    assert places.prefecture + places.city == "宮城県登米市"
+    assert places.towns == ("迫町", "登米町", "東和町", "中田町", "豊里町", "米山町", "石越町",
+                            "南方町", "津山町")     # the address picker's order
+    assert places.readings == {"登米": "とめ"}
+
+
+def test_load_place_names__readings_not_a_mapping__value_error(tmp_path: Path) -> None:
+    path = tmp_path / "place_names.yaml"
+    path.write_text("city: x\ntowns: {a: []}\nreadings: [登米]\n", encoding="utf-8")
+
+    with pytest.raises(ValueError, match="readings"):
+        load_place_names(path)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 from kiosk.ports import ReadingProposer
 from kiosk.procedures.pictures import picture_path
 from kiosk.ruby import annotate, has_kanji, has_ruby, strip_ruby
+from kiosk.services.caption_vocabulary import load_place_names
 from kiosk.services.visit import Visit
 from kiosk.ui.citizen.frame import Action, Actions
 from kiosk.ui.common.picture_button import PictureButton
@@ -32,8 +33,9 @@ Line = tuple[str, bool]
 
 _WRAPS_UP_TO_SCALE = 150   # text scale (%) up to which every screen fits its width
 
-# Readings the dictionary gets wrong and the city's citizens must see right.
-LOCAL_READINGS = {"登米": "とめ"}
+# Readings the dictionary gets wrong and the city's citizens must see right (the city's
+# place-name file, forms/places/place_names.yaml).
+LOCAL_READINGS = load_place_names().readings
 
 
 class Furigana:

@@ -1,8 +1,8 @@
 """Tome City address picker: town (町) -> 字/丁目 -> 番地, no kanji typed.
 
-The nine towns come from the merger of 2005. The 字 of each town are data the city supplies
-(``districts``); without them the picker goes straight from the town to the 番地 keypad, and the
-clerk completes the 字 from the 住民基本台帳.
+The towns (Tome's nine, from the merger of 2005) come from the city's place-name file. The 字
+of each town are data the city supplies (``districts``); without them the picker goes straight
+from the town to the 番地 keypad, and the clerk completes the 字 from the 住民基本台帳.
 """
 
 from __future__ import annotations
@@ -12,14 +12,16 @@ from collections.abc import Mapping, Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.services.caption_vocabulary import load_place_names
 from kiosk.ui.common.numeric_keypad import NumericKeypad
 from kiosk.ui.common.touch_button import TouchButton
 
 __all__ = ["CITY", "TOME_TOWNS", "AddressPicker"]
 
-CITY = "宮城県登米市"
-TOME_TOWNS: tuple[str, ...] = (
-    "迫町", "登米町", "東和町", "中田町", "豊里町", "米山町", "石越町", "南方町", "津山町")
+# The city's data (forms/places/place_names.yaml), which another municipality replaces.
+_PLACES = load_place_names()
+CITY = _PLACES.prefecture + _PLACES.city
+TOME_TOWNS: tuple[str, ...] = _PLACES.towns
 
 
 class AddressPicker(QWidget):
