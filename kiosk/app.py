@@ -30,6 +30,7 @@ from devices.payment.http_terminal import HttpTerminal
 from devices.payment.simulated_terminal import SimulatedTerminal
 from devices.printer.cups_printer import CupsPrinter
 from devices.printer.folder_printer import FolderPrinter
+from devices.printer.renderer import ReportlabRenderer
 from devices.register.csv_extract import CsvRegister
 from devices.register.synthetic import SyntheticRegister
 from devices.signing.pades import LazySigner, pkcs11_signer, pkcs12_signer, throwaway_signer
@@ -74,6 +75,7 @@ from kiosk.ports import (
     PaymentTerminal,
     Printer,
     ReadingProposer,
+    Renderer,
     ResidentRegister,
     Speaker,
     SystemClock,
@@ -111,14 +113,10 @@ from kiosk.storage.reservation_store import ReservationStore
 from kiosk.storage.sealing import AnswerSealer, load_answers_key
 
 if TYPE_CHECKING:
-    from datetime import datetime
     from pathlib import Path
 
-    from devices.printer.pdf_render import RenderReport
     from devices.signing.verify import SignatureCheck
     from kiosk.audit.report import UsageReport
-    from kiosk.procedures.receipt import Receipt
-    from kiosk.procedures.session import FormSession
 
 _log = logging.getLogger(__name__)
 
@@ -136,6 +134,7 @@ __all__ = [
     "build_payment_terminal",
     "build_payments",
     "build_register",
+    "build_renderer",
     "build_services",
     "build_speaker",
     "build_translator",
@@ -143,8 +142,6 @@ __all__ = [
     "build_visitor_speech",
     "card_reader_names",
     "doctor_checks",
-    "render_application_pdf",
-    "render_receipt_pdf",
     "render_usage_report",
     "verify_signed_pdf",
 ]
@@ -420,7 +417,7 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
                                         sealer, clock, usage)
         events, printer = EventBus(), build_printer(config, demo=demo)
         review = ReviewService(storage.applications, sealer, catalog, printer,
-                               render_application_pdf, events, usage)
+                               build_renderer().application, events, usage)
         review.filing = build_filing(config, clock, usage, demo=demo)
         translator = build_translator(config)
         queue = QueueService(storage.queue, usage)
@@ -474,7 +471,7 @@ def build_payments(config: Config, storage: Storage, review: ReviewService,
     payments = PaymentService(storage.payments, build_payment_terminal(config),
                               cash=config.payment.cash, usage=usage, forms=catalog.forms,
                               issuer=config.payment.issuer, printer=review.printer,
-                              render_receipt=render_receipt_pdf)
+                              render_receipt=build_renderer().receipt)
     review.release_gate = payments.require_paid
     return payments
 
@@ -656,18 +653,15 @@ def build_usage_log(config: Config, clock: Clock,
     return usage
 
 
-def render_receipt_pdf(receipt: Receipt, out: Path) -> None:
-    """Draw a receipt (the visit's, or a fee's 領収書) as a PDF file ``out``."""
-    from devices.printer.pdf_render import render_receipt  # noqa: PLC0415
-
-    render_receipt(receipt, out)
+def build_renderer() -> Renderer:
+    """The kiosk's PDFs (forms, receipts, the auditor's report, the PDF/A to sign)."""
+    return ReportlabRenderer()
 
 
 def render_usage_report(report: UsageReport, out: Path) -> None:
-    """Draw the effect-verification report ``report`` as a PDF file ``out``."""
-    from devices.printer.report_render import render_usage_report as render  # noqa: PLC0415
-
-    render(report, out)
+    """Draw the effect-verification report ``report`` as a PDF file ``out`` (for the benches;
+    code builds a renderer: :func:`build_renderer`)."""
+    build_renderer().report(report, out)
 
 
 def doctor_checks(config: Config) -> list[Check]:
@@ -730,37 +724,6 @@ def _issuer_key_check(config: Config) -> Check:
         return Check("card.issuer_key", Status.FAIL, exc.english(), fix)
     return Check("card.issuer_key", Status.OK,
                  f"{config.card.issuer_ca_key}: card data and card verified against the issuer")
-
-
-def render_application_pdf(session: FormSession, out: Path, *, language: str = "ja",
-                           receipt_out: Path | None = None) -> RenderReport:
-    """Render ``session`` as the Japanese A4 form (and, given ``receipt_out``, the receipt).
-
-    Returns the report of the form (fields with characters to hand-write) for the clerk.
-    """
-    from devices.printer.pdf_render import (  # noqa: PLC0415
-        RenderReport,
-        render_application,
-        render_receipt,
-    )
-    from kiosk.paths import forms_dir  # noqa: PLC0415
-    from kiosk.procedures.printing import fill_form  # noqa: PLC0415
-    from kiosk.procedures.receipt import build_receipt  # noqa: PLC0415
-
-    background = session.definition.print.background
-    if background and (forms_dir() / background).is_file():
-        # The city's own 様式 with the values in its boxes; the generic layout otherwise.
-        from devices.printer.overlay_render import render_on_background  # noqa: PLC0415
-        from kiosk.procedures.overlay import overlay_texts  # noqa: PLC0415
-
-        render_on_background(overlay_texts(session), forms_dir() / background, out)
-        report = RenderReport()
-    else:
-        report = render_application(fill_form(session), out)
-    if receipt_out is not None:
-        render_receipt(build_receipt([session], language=language,
-                                     application_id=session.application_id), receipt_out)
-    return report
 
 
 def build_translator(config: Config) -> Translator | None:
@@ -869,26 +832,11 @@ def build_filing(config: Config, clock: Clock, usage: UsageRecorder, *,
     """Signed electronic applications, when ``[signing]`` is on (always in the demo)."""
     if config.signing.kind == "off" and not demo:
         return None
-    return ElectronicFiling(render_signed_application, build_document_signer(config, demo=demo),
+    return ElectronicFiling(build_renderer().signed_application,
+                            build_document_signer(config, demo=demo),
                             DocumentStore(config.document_dir), clock, usage,
                             reason=config.signing.reason, location=config.signing.location,
                             timestamped=bool(config.signing.tsa_url))
-
-
-def render_signed_application(session: FormSession, when: datetime) -> tuple[bytes, int]:
-    """The completed form (always the generic layout, which has the 署名 box with the
-    tablet signature) as a PDF/A-2b candidate: its bytes and page count."""
-    import io  # noqa: PLC0415
-
-    from devices.printer.pdf_render import render_application  # noqa: PLC0415
-    from devices.signing.pdfa import to_pdfa  # noqa: PLC0415
-    from kiosk.procedures.printing import fill_form  # noqa: PLC0415
-
-    out = io.BytesIO()
-    render_application(fill_form(session), out)
-    title = f"{session.definition.print.title or session.definition.title.get('ja')} " \
-            f"{session.application_id}"
-    return to_pdfa(out.getvalue(), title=title, when=when), 1
 
 
 def verify_signed_pdf(config: Config, data: bytes) -> list[SignatureCheck]:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from kiosk.doctor import Check
 from kiosk.domain.identity import CardStatus, Identity, MyNumber
@@ -19,6 +19,11 @@ from kiosk.domain.payment import ChargeRequest, ChargeResult
 from kiosk.domain.resident import Household, Resident
 from kiosk.domain.resident_query import ResidentQuery
 from kiosk.errors import DeviceError
+
+if TYPE_CHECKING:
+    from kiosk.audit.report import UsageReport
+    from kiosk.procedures.receipt import Receipt
+    from kiosk.procedures.session import FormSession
 
 __all__ = [
     "ApplicationExport",
@@ -36,6 +41,8 @@ __all__ = [
     "Probe",
     "ReadingProposer",
     "RelayHandler",
+    "RenderReport",
+    "Renderer",
     "ResidentRegister",
     "Speaker",
     "SpeechListener",
@@ -461,4 +468,41 @@ class ModelStore(Probe, Protocol):
 
     def run(self) -> list[Check]:
         """Load every installed model and run it once."""
+        ...
+
+
+@dataclass
+class RenderReport:
+    """What the clerk must know about a printed PDF (field ids only, never their values)."""
+
+    handwrite_fields: list[str] = field(default_factory=list)
+    fallback_characters: int = 0
+    english_lines: int = 0
+
+    @property
+    def needs_clerk(self) -> bool:
+        """Whether some character must be hand-written on the paper."""
+        return bool(self.handwrite_fields)
+
+
+class Renderer(Protocol):
+    """Draws the documents the kiosk prints or files as PDF: the completed application (the
+    city's 様式 overlay where the form has one), the receipt, the auditor's report, and the
+    application as the PDF/A a city signature goes on."""
+
+    def application(self, session: FormSession, out: Path) -> RenderReport:
+        """The completed form of ``session`` as the PDF file ``out``."""
+        ...
+
+    def receipt(self, receipt: Receipt, out: Path) -> None:
+        """A receipt (the visit's, or a fee's 領収書) as the PDF file ``out``."""
+        ...
+
+    def report(self, report: UsageReport, out: Path) -> None:
+        """The effect-verification report as the PDF file ``out``."""
+        ...
+
+    def signed_application(self, session: FormSession, when: datetime) -> tuple[bytes, int]:
+        """The completed form (generic layout, with the 署名 box) as a PDF/A-2b candidate:
+        its bytes and page count."""
         ...

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from devices.printer.font_chain import FontChain, form_chain, receipt_chain
 from kiosk.domain.text_cleaning import strip_unsafe
+from kiosk.ports import RenderReport
 from kiosk.procedures.layout import Box, FilledForm, FilledSlot
 from kiosk.procedures.receipt import Receipt
 
@@ -33,20 +33,6 @@ __all__ = ["RenderReport", "render_application", "render_receipt"]
 _PAGE_H = float(A4[1])
 _MIN_PT = 6.0
 _RED = (0.75, 0.1, 0.1)
-
-
-@dataclass
-class RenderReport:
-    """What the clerk must know about a printed PDF (field ids only, never their values)."""
-
-    handwrite_fields: list[str] = field(default_factory=list)
-    fallback_characters: int = 0
-    english_lines: int = 0
-
-    @property
-    def needs_clerk(self) -> bool:
-        """Whether some character must be hand-written on the paper."""
-        return bool(self.handwrite_fields)
 
 
 def _y(top_mm: float) -> float:

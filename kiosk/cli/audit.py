@@ -173,10 +173,10 @@ def run_report(args: argparse.Namespace, config: Config) -> int:
                             for code, system in load_mappings().systems.items()}
     files = write_report_csvs(report, args.out)
     if not args.no_pdf:
-        from kiosk.app import render_usage_report  # noqa: PLC0415 - the root loads devices
+        from kiosk.app import build_renderer  # noqa: PLC0415 - the root loads devices
 
         pdf = args.out / f"usage_report_{first.isoformat()}_{last.isoformat()}.pdf"
-        render_usage_report(report, pdf)
+        build_renderer().report(report, pdf)
         files.append(pdf)
     for path in files:
         print(path)

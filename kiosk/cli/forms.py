@@ -20,6 +20,7 @@ from kiosk.file_modes import write_private
 from kiosk.procedures.catalog import load_catalog
 from kiosk.procedures.issues import Severity
 from kiosk.procedures.outline import outline
+from kiosk.procedures.receipt import build_receipt
 from kiosk.procedures.sample import sample_session, sample_signature
 from kiosk.procedures.session import FormSession
 
@@ -74,14 +75,17 @@ def _run_outline(args: argparse.Namespace, _config: Config) -> int:
 
 
 def _run_print(args: argparse.Namespace, config: Config) -> int:
-    from kiosk.app import render_application_pdf  # noqa: PLC0415 - only app composes devices
+    from kiosk.app import build_renderer  # noqa: PLC0415 - only app composes devices
 
     catalog = load_catalog(args.dir)
     session = sample_session(catalog.form(args.form_id))
     if args.signed:
         return _print_signed(session, args.out, config)
-    report = render_application_pdf(session, args.out, language=args.lang,
-                                    receipt_out=args.receipt)
+    renderer = build_renderer()
+    report = renderer.application(session, args.out)
+    if args.receipt is not None:
+        renderer.receipt(build_receipt([session], language=args.lang,
+                                       application_id=session.application_id), args.receipt)
     print(f"wrote {args.out}" + (f" and {args.receipt}" if args.receipt else ""))
     if report.needs_clerk:
         print(f"hand-write boxes in: {', '.join(report.handwrite_fields)}")
@@ -90,11 +94,11 @@ def _run_print(args: argparse.Namespace, config: Config) -> int:
 
 def _print_signed(session: FormSession, out: Path, config: Config) -> int:
     """The sample as the city-signed PDF/A an approved electronic application becomes."""
-    from kiosk.app import build_document_signer, render_signed_application  # noqa: PLC0415
+    from kiosk.app import build_document_signer, build_renderer  # noqa: PLC0415
 
     session.signature_png = render_png(sample_signature())
     signer = build_document_signer(config)
-    pdf, _pages = render_signed_application(session, datetime.now(UTC).astimezone())
+    pdf, _pages = build_renderer().signed_application(session, datetime.now(UTC).astimezone())
     signed = signer.sign(pdf, reason=config.signing.reason, location=config.signing.location)
     write_private(out, signed)
     print(f"wrote {out}")

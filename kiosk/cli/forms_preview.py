@@ -34,13 +34,13 @@ def register_actions(actions: Any) -> None:
 
 
 def _run_preview(args: argparse.Namespace, _config: Config) -> int:
-    from kiosk.app import render_application_pdf  # noqa: PLC0415 - only app composes devices
+    from kiosk.app import build_renderer  # noqa: PLC0415 - only app composes devices
 
     catalog = load_catalog(args.dir)
     form = catalog.form(args.form_id)
     args.out.mkdir(parents=True, exist_ok=True)
     pdf = args.out / f"{form.id}.pdf"
-    render_application_pdf(sample_session(form), pdf, language=args.lang, receipt_out=None)
+    build_renderer().application(sample_session(form), pdf)
     print(f"wrote {pdf}")
     if not args.no_screens:
         from kiosk.ui.citizen.form_preview import render_form_screens  # noqa: PLC0415 - Qt

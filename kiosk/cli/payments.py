@@ -74,7 +74,7 @@ def run_takings(args: argparse.Namespace, config: Config) -> int:
 
 def run_receipt(args: argparse.Namespace, config: Config) -> int:
     """Write one paid payment's receipt as PDF."""
-    from kiosk.app import render_receipt_pdf  # noqa: PLC0415
+    from kiosk.app import build_renderer  # noqa: PLC0415
     from kiosk.i18n import LANGUAGES  # noqa: PLC0415
 
     if args.language not in {language.code for language in LANGUAGES}:
@@ -85,7 +85,7 @@ def run_receipt(args: argparse.Namespace, config: Config) -> int:
         receipt = payments.receipt(args.payment, args.language)
     finally:
         storage.close()
-    render_receipt_pdf(receipt, args.out)
+    build_renderer().receipt(receipt, args.out)
     print(args.out)
     return 0
 

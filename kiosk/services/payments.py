@@ -49,7 +49,7 @@ from kiosk.storage.payment_store import PaymentStore
 __all__ = ["FeeQuote", "PaymentError", "PaymentService", "ReceiptRenderer"]
 
 ReceiptRenderer = Callable[[Receipt, Path], Any]
-"""Draws a :class:`Receipt` as a PDF file (``kiosk.app.render_receipt_pdf``)."""
+"""Draws a :class:`Receipt` as a PDF file (:meth:`kiosk.ports.Renderer.receipt`)."""
 
 _log = logging.getLogger(__name__)
 

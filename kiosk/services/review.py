@@ -47,7 +47,7 @@ from kiosk.domain.text_cleaning import strip_unsafe
 from kiosk.errors import DeviceError, UserFacingError
 from kiosk.events import Event, EventBus
 from kiosk.i18n import N_, S_, translator
-from kiosk.ports import Printer
+from kiosk.ports import Printer, RenderReport
 from kiosk.procedures.catalog import FormCatalog
 from kiosk.procedures.kana import plain_text
 from kiosk.procedures.layout import format_value
@@ -74,9 +74,9 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
-PdfRenderer = Callable[[FormSession, Path], Any]
-"""Renders the completed form of a session to a PDF file; returns a report with
-``handwrite_fields`` (see :func:`kiosk.app.render_application_pdf`)."""
+PdfRenderer = Callable[[FormSession, Path], RenderReport]
+"""Renders the completed form of a session to a PDF file; returns what the clerk must
+hand-write (:meth:`kiosk.ports.Renderer.application`)."""
 
 # Why an application goes back to the citizen: fixed texts, so the citizen reads them in
 # their own language (a clerk's free text could not be translated offline reliably). The
@@ -186,7 +186,7 @@ class ReviewSession:
                       if any(answer.provenance is Provenance.CARD_UNVERIFIED
                              for answer in application.answers.values())
                       else Provenance.CARD)
-        self.last_print_report: Any = None
+        self.last_print_report: RenderReport | None = None
         self.last_job = ""
         # field id -> the register's value for a field the card (or a clerk) answered: shown
         # beside it when they differ, never written over it. On this screen only, not stored.

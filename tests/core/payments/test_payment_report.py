@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from devices.printer.report_render import render_usage_report
-from kiosk.app import render_receipt_pdf
+from kiosk.app import build_renderer
 from kiosk.audit import build_report, form_infos, iter_records
 from kiosk.audit.report_csv import write_report_csvs
 from kiosk.domain.payment import PaymentMethod, PaymentStatus
@@ -91,7 +91,7 @@ def test_receipt__paid_fee__japanese_and_visitors_language(make_pay_world, tmp_p
     assert (local is not None) == any(local and local in text for text in texts)
     assert "SIM000001" in receipt.qr
     assert "¥600" in receipt.qr
-    render_receipt_pdf(receipt, tmp_path / "receipt.pdf")
+    build_renderer().receipt(receipt, tmp_path / "receipt.pdf")
     pdf_text = PdfReader(tmp_path / "receipt.pdf").pages[0].extract_text()
     assert re.search(r"領\s*収\s*書", pdf_text)
 
