@@ -53,8 +53,6 @@ from kiosk.i18n import N_, Translator, language, translator
 from kiosk.ports import Clock, IdentityReader, ReadingProposer, Speaker
 from kiosk.procedures.bundles import Applicable, applicable_procedures, visit_sources
 from kiosk.procedures.catalog import FormCatalog
-from kiosk.procedures.era_names import latin_date
-from kiosk.procedures.eras import format_date
 from kiosk.procedures.kana import plain_text
 from kiosk.procedures.model import Bundle, FieldDef, FieldType, FormDefinition, LocalText
 from kiosk.procedures.session import FormSession, Provenance
@@ -63,6 +61,14 @@ from kiosk.procedures.values import InvalidAnswerError, coerce
 from kiosk.services.applications import SubmissionService
 from kiosk.services.queue import IssuedTicket, QueueService, SlipPrinter
 from kiosk.services.signature_capture import SignatureCapture
+from kiosk.services.visit_summary import (
+    ReviewLine,
+    blocking_issues,
+    declaration,
+    display_value,
+    review_lines,
+    to_bring,
+)
 from kiosk.storage.engine import DatabaseUnavailableError
 
 __all__ = [
@@ -155,17 +161,6 @@ class Question:
 
     form_index: int
     field: FieldDef
-
-
-@dataclass(frozen=True)
-class ReviewLine:
-    """One answer as the review screen shows it."""
-
-    field_id: str
-    label: str
-    value: str
-    from_card: bool
-    question_index: int | None   # where to go to change it; None when it cannot be changed
 
 
 @dataclass(frozen=True)
@@ -620,30 +615,13 @@ class Visit:
     # ------------------------------------------------------------ review and submit
     def review(self) -> list[tuple[str, list[ReviewLine]]]:
         """Per chosen form: its title and every asked answer."""
-        indexes = {q.field.id: i for i, q in enumerate(self.questions())}
-        result = []
-        for session in self.sessions:
-            lines = []
-            for item in session.definition.fields:
-                from_card = session.provenance(item.id) is Provenance.CARD
-                if item.id not in indexes and item.calculate is None and not from_card:
-                    continue
-                if not session.is_visible(item.id) or not item.type.holds_value:
-                    continue
-                lines.append(ReviewLine(item.id, plain_text(item.label.get(self.language)),
-                                        self.display(session, item), from_card,
-                                        None if from_card else indexes.get(item.id)))
-            result.append((plain_text(session.definition.title.get(self.language)), lines))
-        return result
+        return review_lines(self.sessions, [q.field.id for q in self.questions()],
+                            self.language, self.tr)
 
     def declaration(self) -> str:
         """The declaration the check screen's confirm button carries, in the visit's language:
         the first chosen form's CONSENT label ('' when no chosen form asks for one)."""
-        for session in self.sessions:
-            for item in session.definition.fields:
-                if item.type is FieldType.CONSENT and session.is_visible(item.id):
-                    return plain_text(item.label.get(self.language))
-        return ""
+        return declaration(self.sessions, self.language)
 
     def _declare(self) -> None:
         """The visitor confirmed the check screen: every visible declaration is given."""
@@ -659,22 +637,12 @@ class Visit:
 
     def to_bring(self) -> list[str]:
         """What to bring to the counter, once each, in the visit's language."""
-        seen: dict[str, str] = {}
-        for session in self.sessions:
-            for item in session.bring():
-                seen.setdefault(item.id, plain_text(item.label.get(self.language)))
-        return list(seen.values())
+        return to_bring(self.sessions, self.language)
 
     def blocking_issues(self) -> list[tuple[str, str]]:
         """``(field label, message)`` for each asked answer that stops submission."""
-        asked = {q.field.id for q in self.questions()}
-        issues = []
-        for session in self.sessions:
-            for issue in session.validate():
-                if issue.field in asked:
-                    label = session.definition.field(issue.field).label.get(self.language)
-                    issues.append((plain_text(label), self.tr(issue.message_id, **issue.params)))
-        return issues
+        return blocking_issues(self.sessions, {q.field.id for q in self.questions()},
+                               self.language, self.tr)
 
     def needs_signature(self) -> bool:
         """Whether a chosen form is signed by the applicant (its paper form has a 署名 box)."""
@@ -819,26 +787,3 @@ def _ticket_info(issued: IssuedTicket, form: FormDefinition, language_code: str,
     return TicketInfo(issued.ticket.label, issued.ticket.service, form.counter,
                       plain_text(form.department.get(language_code)), ahead,
                       -(-issued.estimated_wait_seconds // 60), ids, message)
-
-
-def display_value(session: FormSession, item: FieldDef, language_code: str,
-                  tr: Callable[..., str]) -> str:
-    """The answer of ``item`` as words in ``language_code``."""
-    value = session.value(item.id)
-    if value in (None, "", []):
-        return ""
-    form = session.definition
-    if item.type in (FieldType.SELECT, FieldType.MULTISELECT):
-        values = value if isinstance(value, list) else [value]
-        return "、".join(plain_text(form.choice_label(item.choices or "", str(v), language_code))
-                        for v in values)
-    if item.type in (FieldType.YES_NO, FieldType.CONSENT):
-        return str(tr(N_("Yes") if value else N_("No")))
-    if isinstance(value, date):
-        if not language_code.startswith("ja"):
-            return latin_date(value)        # "1985-04-12 (Showa 60)": the era in X's letters
-        return f"{format_date(value, form.era)} ({value.isoformat()})"
-    if item.unit is not None:
-        return f"{value} {plain_text(item.unit.get(language_code))}"
-    return str(value)
-
