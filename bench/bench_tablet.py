@@ -248,6 +248,9 @@ def _answer(driver: _Driver, name_kana: str, birth: date) -> None:
     question = visit.current()
     assert question is not None
     kind, session = question.field.type, visit.session_of(question)
+    if driver.pilot.exists("settled"):
+        driver.tap("next")          # answers already settled, checked on one screen
+        return
     for shortcut in ("reading-confirm", "skip"):
         if driver.pilot.exists(shortcut):
             driver.tap(shortcut)

@@ -359,6 +359,8 @@ class CitizenTablet(QWidget):
         for screen in self.screens.values():
             if hasattr(screen, "error"):
                 screen.error = ""
+            if isinstance(screen, QuestionScreen):
+                screen.opened = None
 
     def _on_idle_warn(self, seconds_left: int) -> None:
         if seconds_left < 0:

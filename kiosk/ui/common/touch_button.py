@@ -179,6 +179,11 @@ class TouchButton(QPushButton):
         """The height the wrapped label needs at ``width``."""
         return max(self._target, self._wrap(width)[1] + _PAD_Y)
 
+    def lines_for(self, text: str, width: int) -> int:
+        """How many lines ``text`` would take on this button at ``width`` pixels."""
+        return len(wrap_label(text, self.fontMetrics(),
+                              max(1, width - _PAD_X - self._icon_room())))
+
     def _wrap(self, width: int) -> tuple[list[str], int]:
         """The label's lines at button width ``width`` and their drawn height."""
         key = (self.font().key(), width)
