@@ -46,6 +46,26 @@ class QuestionScreen(CitizenScreen):
         self.echo: QLabel | None = None
         # The settled question the visitor opened with its "Change": shown alone.
         self.opened: int | None = None
+        self._kana: KanaKeyboard | None = None
+        self._digits: NumericKeypad | None = None
+
+    def _kana_keyboard(self) -> KanaKeyboard:
+        """The kana keyboard, built on first use and kept (its text is set on every use)."""
+        if self._kana is None:
+            self._kana = KanaKeyboard(self.target, self)
+            self._kana.setProperty("personal", True)
+            self._kana.changed.connect(self._on_echo)
+            self.kept.add(self._kana)
+        return self._kana
+
+    def _digit_keypad(self) -> NumericKeypad:
+        """The keypad of phone numbers and postal codes, built on first use and kept."""
+        if self._digits is None:
+            self._digits = NumericKeypad(self.target, max_length=13, parent=self)
+            self._digits.setProperty("personal", True)
+            self._digits.changed.connect(self._on_echo)
+            self.kept.add(self._digits)
+        return self._digits
 
     def showing_settled(self) -> bool:
         """Whether the screen shows a run of settled questions to check at once."""
@@ -135,12 +155,11 @@ class QuestionScreen(CitizenScreen):
             self._pending = picker.address
             layout.addWidget(picker)
         elif item.type in _DIGITS:
-            keypad = NumericKeypad(self.target, max_length=13)
-            keypad.setProperty("personal", True)
+            keypad = self._digit_keypad()
             keypad.set_text(str(self.visit.session_of(question).value(item.id) or ""))
-            keypad.changed.connect(self._on_echo)
             self._pending = lambda: keypad.text
             layout.addWidget(keypad)
+            keypad.show()
         elif item.type in _TYPED:
             if item.type is not FieldType.READING:
                 layout.addWidget(self.label(self.marked(N_(
@@ -149,13 +168,12 @@ class QuestionScreen(CitizenScreen):
             proposal = self.visit.proposed_reading(question)
             if proposal is not None:
                 self._proposal(layout, proposal)
-            keyboard = KanaKeyboard(self.target)
-            keyboard.setProperty("personal", True)
-            keyboard.changed.connect(self._on_echo)   # before set_text: echo the proposal
+            keyboard = self._kana_keyboard()     # its text echoed: the proposal shows
             keyboard.set_text(proposal or str(self.visit.session_of(question).value(item.id)
                                               or ""))
             self._pending = lambda: keyboard.text
             layout.addWidget(keyboard)
+            keyboard.show()
 
     def _proposal(self, layout: QVBoxLayout, proposal: str) -> None:
         """The proposed reading, confirmed with one tap (never taken silently)."""
