@@ -60,6 +60,7 @@ from kiosk.procedures.stored import to_stored
 from kiosk.procedures.values import InvalidAnswerError, coerce
 from kiosk.services.applications import SubmissionService
 from kiosk.services.queue import IssuedTicket, QueueService, SlipPrinter
+from kiosk.services.settled import is_settled
 from kiosk.services.signature_capture import SignatureCapture
 from kiosk.services.visit_summary import (
     ReviewLine,
@@ -541,6 +542,23 @@ class Visit:
                     session.value(question.field.id) in (None, "", []):
                 raise InvalidAnswerError(question.field.id, N_("Please answer this item."))
         self.question_index += 1
+        self._go(Stage.FORMS if self.current() is not None else Stage.REVIEW)
+
+    def settled_run(self, start: int | None = None) -> list[Question]:
+        """The settled questions one after another from ``start`` (the current one): answered
+        by the form's default or optional and blank (:mod:`kiosk.services.settled`)."""
+        asked = self.questions()
+        run = []
+        for question in asked[self.question_index if start is None else start:]:
+            if not is_settled(self.session_of(question), question.field.id):
+                break
+            run.append(question)
+        return run
+
+    def accept_settled(self) -> None:
+        """The visitor checked the settled questions from the current one: go past them all
+        (to the review after the last question)."""
+        self.question_index += max(1, len(self.settled_run()))
         self._go(Stage.FORMS if self.current() is not None else Stage.REVIEW)
 
     def go_to_question(self, index: int) -> None:

@@ -2,16 +2,48 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_
+from kiosk.services.visit import Visit
 from kiosk.ui.citizen.screen_base import Actions, CitizenScreen
+from kiosk.ui.common.touch_button import TouchButton
 
 __all__ = ["ChooseScreen"]
 
 
 class ChooseScreen(CitizenScreen):
-    """Toggle procedures; a life event asks a few questions and picks them with the reason."""
+    """Toggle procedures; a life event asks a few questions and picks them with the reason.
+
+    The screen is the slowest to build (a picture button per procedure and life event): it is
+    built again only when what it shows changes (language, furigana, text size, the reasons
+    shown); a procedure toggled only ticks its button. The tablet builds it ahead, while the
+    Welcome waits, so that Start does not wait for it.
+    """
+
+    def __init__(self, visit: Visit, target: int, parent: QWidget | None = None) -> None:
+        super().__init__(visit, target, parent)
+        self._built: tuple[object, ...] | None = None
+        self._toggles: dict[str, TouchButton] = {}
+
+    def _shown(self) -> tuple[object, ...]:
+        """What the built widgets depend on, the ticks aside."""
+        visit = self.visit
+        reasons = tuple((form_id, reason.get(visit.language))
+                        for form_id, reason in visit.reasons.items() if form_id in visit.chosen)
+        return (visit.language, self.furigana.on, self.text_scale, reasons)
+
+    def refresh(self) -> None:
+        """Tick the chosen procedures; build the screen again only when its texts changed."""
+        shown = self._shown()
+        if shown == self._built:
+            for form_id, toggle in self._toggles.items():
+                toggle.setChecked(form_id in self.visit.chosen)
+            self.actions_changed.emit()
+            return
+        self._toggles = {}
+        super().refresh()
+        self._built = shown
 
     def build(self, layout: QVBoxLayout) -> None:
         """Categories with toggles and life events."""
@@ -26,6 +58,7 @@ class ChooseScreen(CitizenScreen):
                 toggle = self.button(form.title.get(lang), f"procedure-{form.id}",
                                      checkable=True, checked=chosen, picture=form.picture)
                 toggle.clicked.connect(lambda _=False, f=form.id: self._on_toggle(f))
+                self._toggles[form.id] = toggle
                 grid.addWidget(toggle, index, 0)   # one per row: long titles at 200 % fit
             layout.addLayout(grid)
             for form in forms:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -40,12 +40,15 @@ _TWO_LINE_PAD = 20   # the touch button's padding above and below its label
 
 @dataclass(frozen=True)
 class Action:
-    """What a footer button does: its label, the name the pilot taps, the handler."""
+    """What a footer button does: its label, the name the pilot taps, the handler, and a
+    shorter label for when ``text`` needs more lines than the footer reserves (a long
+    declaration at 150 % text); without one the footer grows on that screen."""
 
     text: str
     name: str
     handler: Callable[[], None]
     enabled: bool = True
+    short: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,9 +116,12 @@ class StepBar(QWidget):
         self.furigana.setCheckable(True)
         self.voice = TouchButton("", target=target, name="voice")
         self.voice.setCheckable(True)
-        row.addWidget(self.furigana)
-        row.addWidget(self.voice)
+        # Centred at their own height: a step name of two lines makes the row taller, and
+        # toggles stretched with it grew under the visitor's finger.
+        row.addWidget(self.furigana, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.voice, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addLayout(row)
+        self._names: list[str] = []     # every step's text in the visit's language
         segments = QHBoxLayout()
         segments.setSpacing(SPACE.s)
         self.segments: list[QWidget] = []
@@ -137,14 +143,37 @@ class StepBar(QWidget):
         self.segment_row.setVisible(number is not None)
         if number is None:
             return
-        self.step.setText(tr(N_("Step {number} / {total}  {name}"), number=number,
-                             total=len(STEPS), name=tr(STEPS[number - 1])))
+        self._names = [tr(N_("Step {number} / {total}  {name}"), number=index,
+                          total=len(STEPS), name=tr(name))
+                       for index, name in enumerate(STEPS, start=1)]
+        self.step.setText(self._names[number - 1])
+        self._reserve()
         for index, segment in enumerate(self.segments, start=1):
             state = "done" if index < number else "current" if index == number else "todo"
             if segment.property("step") != state:
                 segment.setProperty("step", state)
                 segment.style().unpolish(segment)
                 segment.style().polish(segment)
+
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Reserve the step names' lines for the new width."""
+        super().resizeEvent(event)
+        self._reserve()
+
+    def _reserve(self) -> None:
+        # As tall as the longest step name needs: a name that wraps on one step only (the
+        # PIN at 150 %) would push the whole screen down on that step.
+        width = self.step.contentsRect().width()
+        if width <= 0 or not self._names:
+            return
+        metrics = self.step.fontMetrics()
+        margins = self.step.contentsMargins()
+        area = QRect(0, 0, width, 1 << 20)
+        needed = max(metrics.boundingRect(area, int(Qt.TextFlag.TextWordWrap), name).height()
+                     for name in self._names) + margins.top() + margins.bottom()
+        if self.step.minimumHeight() != needed:
+            self.step.setMinimumHeight(needed)
 
 
 class Footer(QWidget):
@@ -165,6 +194,7 @@ class Footer(QWidget):
         self._button_height = action_height(target)
         self.reserve_two_lines = True     # the tablet turns it off above 150 % text
         self._handlers: dict[TouchButton, Callable[[], None]] = {}
+        self._actions: dict[TouchButton, Action] = {}
         self.back.clicked.connect(lambda: self._on_click(self.back))
         self.forward.clicked.connect(lambda: self._on_click(self.forward))
         self.setMinimumHeight(SIZES.footer)
@@ -175,10 +205,10 @@ class Footer(QWidget):
             button.setVisible(action is not None)
             if action is None:
                 self._handlers.pop(button, None)
+                self._actions.pop(button, None)
                 continue
             self._handlers[button] = action.handler
-            if button.text() != action.text:
-                button.setText(action.text)
+            self._actions[button] = action
             button.setObjectName(action.name)
             button.setEnabled(action.enabled)
         self._place()
@@ -193,6 +223,8 @@ class Footer(QWidget):
         whole = _BACK_PART + _GAP_PART + _FORWARD_PART
         back_width = inner * _BACK_PART // whole
         forward_width = inner * _FORWARD_PART // whole
+        self._label(self.back, back_width)
+        self._label(self.forward, forward_width)
         # A label that wraps (200 % text) makes both buttons taller, never moves them.
         # Room for two lines on every screen: a label of two lines on one screen (a long
         # declaration) must not raise the footer, and Back with it, on that screen only.
@@ -208,6 +240,18 @@ class Footer(QWidget):
         wanted = max(SIZES.footer, height + 2 * SPACE.xl)
         if self.minimumHeight() != wanted:
             self.setMinimumHeight(wanted)
+
+    def _label(self, button: TouchButton, width: int) -> None:
+        """The action's label, or its short one where the label needs more than the two
+        reserved lines."""
+        action = self._actions.get(button)
+        if action is None:
+            return
+        text = action.text
+        if action.short and self.reserve_two_lines and button.lines_for(text, width) > 2:
+            text = action.short
+        if button.text() != text:
+            button.setText(text)
 
     def _on_click(self, button: TouchButton) -> None:
         handler = self._handlers.get(button)

@@ -106,6 +106,9 @@ class IdentifyScreen(CitizenScreen):
                                         role="warning" if self.tries == 1 else "heading",
                                         name="tries-left"))
         self.masked = self.label(self.pad.masked(), role="pin", name="pin-mask", spoken=False)
+        # The dots as the typed digits will set them: no word joiners of a spaced language
+        # (drawn from a taller fallback font, they made the first digit raise the pad).
+        self.masked.setText(self.pad.masked())
         self.masked.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.masked)
         layout.addWidget(self.pad)

@@ -10,12 +10,14 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.errors import UserFacingError
 from kiosk.i18n import N_
 from kiosk.procedures.model import FieldType
-from kiosk.services.visit import Question, Visit
+from kiosk.services.visit import Question, Stage, Visit
+from kiosk.ui.citizen.review_screen import STACK_ABOVE_SCALE
 from kiosk.ui.citizen.screen_base import Actions, CitizenScreen
 from kiosk.ui.common.address_picker import AddressPicker
 from kiosk.ui.common.date_picker import DatePicker
@@ -42,13 +44,42 @@ class QuestionScreen(CitizenScreen):
         self.error = ""
         self._pending: Callable[[], Any] | None = None
         self.echo: QLabel | None = None
+        # The settled question the visitor opened with its "Change": shown alone.
+        self.opened: int | None = None
+        self._kana: KanaKeyboard | None = None
+        self._digits: NumericKeypad | None = None
+
+    def _kana_keyboard(self) -> KanaKeyboard:
+        """The kana keyboard, built on first use and kept (its text is set on every use)."""
+        if self._kana is None:
+            self._kana = KanaKeyboard(self.target, self)
+            self._kana.setProperty("personal", True)
+            self._kana.changed.connect(self._on_echo)
+            self.kept.add(self._kana)
+        return self._kana
+
+    def _digit_keypad(self) -> NumericKeypad:
+        """The keypad of phone numbers and postal codes, built on first use and kept."""
+        if self._digits is None:
+            self._digits = NumericKeypad(self.target, max_length=13, parent=self)
+            self._digits.setProperty("personal", True)
+            self._digits.changed.connect(self._on_echo)
+            self.kept.add(self._digits)
+        return self._digits
+
+    def showing_settled(self) -> bool:
+        """Whether the screen shows a run of settled questions to check at once."""
+        return self.opened != self.visit.question_index and len(self.visit.settled_run()) > 1
 
     def build(self, layout: QVBoxLayout) -> None:
-        """Progress, the question and its input."""
+        """Progress, the question and its input; or several settled questions to check."""
         visit, tr = self.visit, self.marked
         question = visit.current()
         self._pending = None
         if question is None:
+            return
+        if self.showing_settled():
+            self._settled(layout)
             return
         item, session = question.field, visit.session_of(question)
         layout.addWidget(self.label(tr(N_("Question {number} of {total}"),
@@ -82,6 +113,26 @@ class QuestionScreen(CitizenScreen):
             skip.clicked.connect(self._on_skip)
             layout.addWidget(skip)
 
+    def _settled(self, layout: QVBoxLayout) -> None:
+        """The settled questions in a row, each answer with its "Change" (one tap for all)."""
+        visit, tr = self.visit, self.marked
+        run = visit.settled_run()
+        layout.addWidget(self.label(tr(N_("Question {number} of {total}"),
+                                       number=visit.question_index + 1,
+                                       total=len(visit.questions())), role="muted"))
+        layout.addWidget(self.label(tr(N_("Please check your answers.")), role="title",
+                                    name="settled"))
+        for offset, question in enumerate(run):
+            item, session = question.field, visit.session_of(question)
+            text = f"{item.label.get(visit.language)}: {visit.display(session, item) or '—'}"
+            row = QHBoxLayout() if self.text_scale <= STACK_ABOVE_SCALE else QVBoxLayout()
+            row.addWidget(self.label(text, name=f"settled-{item.id}"), 1)
+            change = self.button(tr(N_("Change")), f"change-{item.id}")
+            change.clicked.connect(lambda _=False, i=visit.question_index + offset:
+                                   self._on_open(i))
+            row.addWidget(change, 0, Qt.AlignmentFlag.AlignRight)
+            layout.addLayout(row)
+
     def footer_actions(self) -> Actions:
         """Back and Next, on every question."""
         return Actions(self.action(N_("Back"), "back", self._on_back),
@@ -104,12 +155,11 @@ class QuestionScreen(CitizenScreen):
             self._pending = picker.address
             layout.addWidget(picker)
         elif item.type in _DIGITS:
-            keypad = NumericKeypad(self.target, max_length=13)
-            keypad.setProperty("personal", True)
+            keypad = self._digit_keypad()
             keypad.set_text(str(self.visit.session_of(question).value(item.id) or ""))
-            keypad.changed.connect(self._on_echo)
             self._pending = lambda: keypad.text
             layout.addWidget(keypad)
+            keypad.show()
         elif item.type in _TYPED:
             if item.type is not FieldType.READING:
                 layout.addWidget(self.label(self.marked(N_(
@@ -118,13 +168,12 @@ class QuestionScreen(CitizenScreen):
             proposal = self.visit.proposed_reading(question)
             if proposal is not None:
                 self._proposal(layout, proposal)
-            keyboard = KanaKeyboard(self.target)
-            keyboard.setProperty("personal", True)
-            keyboard.changed.connect(self._on_echo)   # before set_text: echo the proposal
+            keyboard = self._kana_keyboard()     # its text echoed: the proposal shows
             keyboard.set_text(proposal or str(self.visit.session_of(question).value(item.id)
                                               or ""))
             self._pending = lambda: keyboard.text
             layout.addWidget(keyboard)
+            keyboard.show()
 
     def _proposal(self, layout: QVBoxLayout, proposal: str) -> None:
         """The proposed reading, confirmed with one tap (never taken silently)."""
@@ -222,11 +271,29 @@ class QuestionScreen(CitizenScreen):
             self.error = self.marked(exc.message_id, **exc.params)
             self.refresh()
 
+    def _on_open(self, index: int) -> None:
+        self.error = ""
+        self.opened = index
+        self.visit.go_to_question(index)
+
     def _on_back(self) -> None:
         self.error = ""
-        self.visit.back()
+        self.opened = None
+        visit = self.visit
+        start = visit.question_index - 1
+        if visit.stage is Stage.FORMS and start > 0 and visit.settled_run(start):
+            # Back to where the settled run before this question begins: its one screen.
+            while start > 0 and visit.settled_run(start - 1):
+                start -= 1
+            visit.go_to_question(start)
+            return
+        visit.back()
 
     def _on_next(self) -> None:
+        if self.showing_settled():
+            self.visit.accept_settled()
+            return
+        self.opened = None
         try:
             if self._pending is not None:
                 value = self._pending()

@@ -69,10 +69,13 @@ class ReviewScreen(CitizenScreen):
     def footer_actions(self) -> Actions:
         """Back to the questions; send (and print the ticket) once nothing blocks. The send
         button carries the forms' declaration (記載内容に誤りはありません) when they have one."""
-        text = self.visit.declaration() or self.visit.tr(N_("Send and print my ticket"))
+        send = self.visit.tr(N_("Send and print my ticket"))
+        # A declaration too long for the footer's two lines (Vietnamese at 150 %) stands on
+        # the screen above instead (the declaration label), the button then says what it does.
         return Actions(self.action(N_("Back"), "back", self._on_back),
-                       Action(text, "submit-print", lambda: self._on_submit(print_slip=True),
-                              not self.visit.blocking_issues()))
+                       Action(self.visit.declaration() or send, "submit-print",
+                              lambda: self._on_submit(print_slip=True),
+                              not self.visit.blocking_issues(), short=send))
 
     def _line(self, layout: QVBoxLayout, line: ReviewLine) -> bool:
         tr = self.visit.tr

@@ -102,13 +102,16 @@ class CitizenScreen(QWidget):
         self.theme: Theme = NORMAL      # the tablet's theme, for the pictures' colour
         self.text_scale = 100           # the tablet's text scale, for rows that must stack
         self._script: list[Line] = []
+        # Widgets built once and laid out again on every rebuild (keyboards: building their
+        # keys was most of a question's transition); a rebuild hides them instead of deleting.
+        self.kept: set[QWidget] = set()
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(SPACE.side, SPACE.xl, SPACE.side, SPACE.l)
         self._layout.setSpacing(SPACE.m)
 
     def refresh(self) -> None:
         """Drop the widgets and build them again from the visit."""
-        _clear(self._layout)
+        _clear(self._layout, self.kept)
         self._script = []
         self.build(self._layout)
         self._layout.addStretch(1)
@@ -122,8 +125,11 @@ class CitizenScreen(QWidget):
         # one unwrapped line): it is measured again when shown, so the first tap moves nothing.
         # Up to 150 % every row wraps within the screen: no minimum, so a button measured
         # before its label wrapped cannot widen the screen until the next tap narrows it.
-        self._layout.activate()
+        # Only a wide screen is measured here: a layout pass costs a good part of a transition,
+        # and Qt lays the screen out once more anyway before it is drawn.
         wide = self.isVisible() and self.text_scale > _WRAPS_UP_TO_SCALE
+        if wide:
+            self._layout.activate()
         self.setMinimumWidth(self._layout.minimumSize().width() if wide else 0)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
@@ -200,7 +206,7 @@ class CitizenScreen(QWidget):
         self._script.append((text, personal))
 
 
-def _clear(layout: QLayout) -> None:
+def _clear(layout: QLayout, kept: set[QWidget]) -> None:
     while layout.count():
         item = layout.takeAt(0)
         if item is None:
@@ -208,7 +214,8 @@ def _clear(layout: QLayout) -> None:
         widget = item.widget()
         if widget is not None:
             widget.hide()
-            widget.deleteLater()
+            if widget not in kept:
+                widget.deleteLater()
         child = item.layout()
         if child is not None:
-            _clear(child)
+            _clear(child, kept)

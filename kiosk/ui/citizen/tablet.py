@@ -143,6 +143,15 @@ class CitizenTablet(QWidget):
         self._bridges[2].received.connect(self._on_card_withdrawn)
         self._bridges[3].received.connect(self._on_visit_ended)
         self.show_stage(visit.stage)
+        self._build_choice_ahead()
+
+    def _build_choice_ahead(self) -> None:
+        """Build the procedure choice while the Welcome waits (it is kept for the next
+        visitors in the same language), so that Start shows it at once."""
+        if self.visit.stage is Stage.WELCOME:
+            choose = self.screens[Stage.CHOOSE]
+            # With the screen as context: a tablet closed before the timer fires is left be.
+            QTimer.singleShot(0, choose, choose.refresh)
 
     # ------------------------------------------------------------ parts
     def _header(self) -> Header:
@@ -302,6 +311,7 @@ class CitizenTablet(QWidget):
     def _on_language_changed(self, _event: LanguageChanged) -> None:
         talking = self.talk_page is not None
         self.show_stage(self.visit.stage)     # a choice in the language sheet also closes it
+        self._build_choice_ahead()
         if talking:
             self._on_talk()         # the conversation again, now in the new language
         self._on_idle_warn(-1 if not self.idle_bar.isVisible() else self.idle.timeout_s
@@ -359,6 +369,8 @@ class CitizenTablet(QWidget):
         for screen in self.screens.values():
             if hasattr(screen, "error"):
                 screen.error = ""
+            if isinstance(screen, QuestionScreen):
+                screen.opened = None
 
     def _on_idle_warn(self, seconds_left: int) -> None:
         if seconds_left < 0:

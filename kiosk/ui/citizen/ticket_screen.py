@@ -16,13 +16,16 @@ __all__ = ["TicketScreen", "qr_pixmap"]
 def qr_pixmap(payload: str, scale: int = 8) -> QPixmap:
     """A QR code of ``payload`` as a pixmap (black on white, 4-module quiet zone)."""
     code = segno.make(payload, error="m")
-    width, height = (int(side) for side in code.symbol_size(scale=scale))
-    # One byte per pixel, built in Python and copied once (setPixel per pixel is slow and
-    # crashed PySide 6.12 with ARGB values above 2**31).
-    pixels = bytes(0 if dark else 255 for row in code.matrix_iter(scale=scale, border=4)
+    width, height = (int(side) for side in code.symbol_size(scale=1))
+    # One byte per module, built in Python and copied once (setPixel per pixel is slow and
+    # crashed PySide 6.12 with ARGB values above 2**31), then enlarged by Qt without
+    # smoothing: a pixel per module in Python took a tenth of a second per ticket.
+    pixels = bytes(0 if dark else 255 for row in code.matrix_iter(scale=1, border=4)
                    for dark in row)
-    image = QImage(pixels, width, height, width, QImage.Format.Format_Grayscale8)
-    return QPixmap.fromImage(image.copy())
+    image = QImage(pixels, width, height, width, QImage.Format.Format_Grayscale8).copy()
+    return QPixmap.fromImage(image.scaled(width * scale, height * scale,
+                                          Qt.AspectRatioMode.IgnoreAspectRatio,
+                                          Qt.TransformationMode.FastTransformation))
 
 
 class TicketScreen(CitizenScreen):

@@ -34,11 +34,14 @@ def answer_current(tablet: CitizenTablet, pilot: KioskPilot) -> None:
     question = tablet.visit.current()
     if question is None:
         return
+    # Settled answers are checked with one tap; a proposed reading is confirmed with one.
+    shortcut = "next" if pilot.exists("settled") else \
+        "reading-confirm" if pilot.exists("reading-confirm") else ""
+    if shortcut:
+        pilot.tap(shortcut)
+        return
     kind, session = question.field.type, tablet.visit.session_of(question)
     options = session.options(question.field.id)
-    if pilot.exists("reading-confirm"):
-        pilot.tap("reading-confirm")     # the proposed reading, confirmed with one tap
-        return
     if kind is FieldType.READING or kind in (FieldType.NAME, FieldType.TEXT):
         pilot.tap_keys("kana-", "トメ")
     elif kind is FieldType.PHONE:
@@ -81,8 +84,19 @@ def tour(tablet: CitizenTablet, pilot: KioskPilot) -> Iterator[str]:
     pilot.tap("pin-ok")
     _at(tablet, pilot, Stage.FORMS)
     seen: set[FieldType] = set()
+    settled_seen = False
     while tablet.visit.stage is Stage.FORMS:
         question = tablet.visit.current()
+        if pilot.exists("settled"):
+            if not settled_seen:
+                settled_seen = True
+                yield "06-question-settled"
+            # Each kind of question once: opened from the settled screen with its Change.
+            unseen = next((q for q in tablet.visit.settled_run() if q.field.type not in seen),
+                          None)
+            if unseen is not None:
+                pilot.tap(f"change-{unseen.field.id}")
+                continue
         if question is not None and question.field.type not in seen:
             seen.add(question.field.type)
             yield f"06-question-{question.field.type.value}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
@@ -127,6 +127,7 @@ class TouchButton(QPushButton):
         self._target = target
         # (font, width) -> (lines, height): a layout asks for the same widths many times.
         self._wrapped: dict[tuple[str, int], tuple[list[str], int]] = {}
+        self._key: str | None = None
         # No setMinimumSize: an explicit minimum would override minimumSizeHint, which knows
         # the label's widest word; the hint never goes below the finger target either.
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -179,9 +180,27 @@ class TouchButton(QPushButton):
         """The height the wrapped label needs at ``width``."""
         return max(self._target, self._wrap(width)[1] + _PAD_Y)
 
+    def _font_key(self) -> str:
+        # QFont.key() costs microseconds and a layout asks for heights a thousand times per
+        # screen: the key is kept until the font changes (style sheet, text size).
+        if self._key is None:
+            self._key = self.font().key()
+        return self._key
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        """Forget the font's key when the font or the style changes."""
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._key = None
+        super().changeEvent(event)
+
+    def lines_for(self, text: str, width: int) -> int:
+        """How many lines ``text`` would take on this button at ``width`` pixels."""
+        return len(wrap_label(text, self.fontMetrics(),
+                              max(1, width - _PAD_X - self._icon_room())))
+
     def _wrap(self, width: int) -> tuple[list[str], int]:
         """The label's lines at button width ``width`` and their drawn height."""
-        key = (self.font().key(), width)
+        key = (self._font_key(), width)
         found = self._wrapped.get(key)
         if found is None:
             metrics = self.fontMetrics()

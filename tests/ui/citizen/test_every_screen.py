@@ -124,25 +124,10 @@ def _findings(code: str, scale: int) -> dict[str, list[str]]:
 
 
 CHECKS = ("stability", "footer", "elided", "language", "size")
-# Faults these checks still find, each to be fixed (strict: a fix makes the test say so).
-KNOWN = {
-    ("ja@easy", 100, "stability"): "PIN pad moves up when the first digit is typed "
-                                   "(furigana labels measured before the screen is shown)",
-    ("ja@easy", 150, "stability"): "PIN pad moves up with the first digit; header buttons "
-                                   "grow to two lines on the PIN screen",
-    ("vi", 150, "footer"): "the declaration needs four lines on the check screen's confirm "
-                           "button at 150 %: the footer grows there",
-}
-
-
-def _case(code: str, scale: int, check: str) -> object:
-    reason = KNOWN.get((code, scale, check))
-    marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
-    return pytest.param(code, scale, check, marks=marks, id=f"{code}-{scale}-{check}")
 
 
 @pytest.mark.parametrize(("code", "scale", "check"),
-                         [_case(code, scale, check) for code in FIRST_TIER for scale in SCALES
-                          for check in CHECKS])
+                         [pytest.param(code, scale, check, id=f"{code}-{scale}-{check}")
+                          for code in FIRST_TIER for scale in SCALES for check in CHECKS])
 def test_every_screen__tour__passes_check(code, scale, check, qapp):
     assert _findings(code, scale)[check] == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QFontMetrics
 
+from kiosk.i18n import translator
 from kiosk.services.visit import Stage
 from kiosk.ui.citizen.tour import answer_current
 from kiosk.ui.common.date_picker import DatePicker
@@ -22,6 +23,23 @@ def test_review__form_with_declaration__confirm_button_carries_it(make_kiosk, la
 
     assert kiosk.pilot.text("declaration") == declaration
     assert kiosk.pilot.text("submit-print") == declaration
+
+
+def test_review__declaration_too_long_for_the_footer__stays_above_and_footer_keeps_its_place(
+        make_kiosk):
+    kiosk = make_kiosk(text_scale=150, size=(800, 1280))
+    kiosk.to_review("vi")
+    review_back = kiosk.pilot.find("back").geometry()
+    kiosk.pilot.tap("back")
+    kiosk.wait_for(Stage.FORMS)
+    question_back = kiosk.pilot.find("back").geometry()
+
+    kiosk.pilot.tap("next")
+    kiosk.wait_for(Stage.REVIEW)
+
+    assert kiosk.pilot.text("declaration") == "Tôi xác nhận nội dung trên là đúng sự thật"
+    assert kiosk.pilot.text("submit-print") == translator("vi")("Send and print my ticket")
+    assert review_back == question_back
 
 
 def test_ticket__nobody_ahead__says_next_never_zero_minutes(make_kiosk):

@@ -91,6 +91,7 @@ def test_screen_button__unknown_picture__is_a_plain_touch_button(make_kiosk):
 
 def test_picture_button__broken_svg__text_only_without_room_for_it(make_kiosk, tmp_path: Path):
     kiosk = make_kiosk()
+    kiosk.pilot.settle()        # the choice, built ahead while the Welcome waits
     broken = tmp_path / "broken.svg"
     broken.write_text("<svg", encoding="utf-8")
     button = PictureButton("住民票の写し", target=kiosk.tablet.target, picture=broken,

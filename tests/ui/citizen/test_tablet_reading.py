@@ -36,7 +36,13 @@ def _advance_to(kiosk, field_type: FieldType) -> None:
     for _ in range(20):
         question = kiosk.tablet.visit.current()
         assert question is not None, f"no {field_type.value} question"
-        if question.field.type is field_type:
+        if kiosk.pilot.exists("settled"):
+            # A settled question (the optional phone) is opened with its Change.
+            wanted = [q for q in kiosk.tablet.visit.settled_run() if q.field.type is field_type]
+            if wanted:
+                kiosk.pilot.tap(f"change-{wanted[0].field.id}")
+                return
+        elif question.field.type is field_type:
             return
         answer_current(kiosk.tablet, kiosk.pilot)
     raise AssertionError(f"never reached a {field_type.value} question")
@@ -137,6 +143,9 @@ def _answer_by_taps(kiosk) -> None:
         if visit.stage is not Stage.FORMS or question is None:
             return
         answered = visit.display(visit.session_of(question), question.field) != ""
+        if kiosk.pilot.exists("settled"):
+            kiosk.pilot.tap("next")
+            continue
         if kiosk.pilot.exists("reading-confirm"):
             kiosk.pilot.tap("reading-confirm")
             continue
