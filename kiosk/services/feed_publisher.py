@@ -206,6 +206,7 @@ class FeedPublisher:
         self._last_body = ""
         self._last_sent = 0.0
         self._pulled = -interval_s      # the first round pulls
+        self._built_in = 0.0            # how long the last state took to build
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="feed-publisher", daemon=True)
@@ -246,10 +247,11 @@ class FeedPublisher:
             self.tick(pull=due)
             ended = time.monotonic()
             # A busy queue wakes this thread on every change. Rest at least as long as the
-            # round took (and _MIN_GAP_S): the publisher takes at most half of this host's
-            # time however large the day, so tablets and clerks never compete with a stream
-            # of rebuilds, while a call after a quiet moment goes out at once.
-            self._stop.wait(max(_MIN_GAP_S, ended - started))
+            # state took to build (and _MIN_GAP_S): the publisher takes at most half of this
+            # host's time however large the day, so tablets and clerks never compete with a
+            # stream of rebuilds, while a call after a quiet moment goes out at once. (Not
+            # the whole round: waiting on a busy web host's answer costs this host nothing.)
+            self._stop.wait(max(_MIN_GAP_S, self._built_in))
             self._wake.wait(max(0.0, self._interval - (time.monotonic() - ended)))
             self._wake.clear()
 
@@ -258,7 +260,9 @@ class FeedPublisher:
         try:
             if self._hashes and next(iter(self._hashes))[1] != self._clock.now().date():
                 self._hashes.clear()       # a new day: yesterday's tickets are gone
+            building = time.monotonic()
             view = self._build()
+            self._built_in = time.monotonic() - building
             if self._alerts is not None:   # only queues: sending is the alerts' own thread
                 self._alerts.observe((view.ids[h], t) for h, t in view.state.tickets.items())
             self.publish(view)

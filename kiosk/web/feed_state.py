@@ -24,7 +24,9 @@ __all__ = ["BOARD", "FeedState"]
 
 _log = logging.getLogger(__name__)
 BOARD = "board"       # what a board's stream watches (token hashes are 64 hex digits)
-_BATCH = 100          # streams woken per turn of the event loop after the urgent ones
+# Streams woken per turn of the event loop after the urgent ones: a turn then takes some
+# 10-40 ms, and the next feed message, whose body is read a chunk per turn, is not held long.
+_BATCH = 25
 
 
 class FeedState:
