@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import socket
+import time
 from datetime import date
 
 from webhost import FEED_KEY, SITE, TOKEN_KEY
@@ -109,3 +111,29 @@ def test_close__every_page_woken_to_end():
 
     assert len(woken) == len(HASHES) + 1
     assert all(woken)
+
+
+def test_phones_leave__their_streams_stop_waiting(host):
+    host.post_state(_state())
+    phones = []
+    for key_number in range(1, 21):
+        phone = socket.create_connection(("127.0.0.1", host.server.port), timeout=5)
+        token = LINKS.token(key_number, TODAY)
+        phone.sendall(f"GET /t/{token}/events?lang=ja HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        phones.append(phone)
+    for phone in phones:
+        received = b""
+        while b"data: " not in received:              # the first state
+            received += phone.recv(65536)
+    deadline = time.monotonic() + 5
+    while host.state.streams < len(phones) and time.monotonic() < deadline:
+        time.sleep(0.05)                              # each stream waits for the next
+    held = host.state.streams
+    for phone in phones:
+        phone.close()
+    deadline = time.monotonic() + 5
+    while host.state.streams and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+    assert held == 20
+    assert host.state.streams == 0
