@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -115,18 +115,24 @@ class PublicState:
         """The state as JSON-ready data (the body of a feed message)."""
         data: dict[str, Any] = {
             "site": self.site, "day": self.day.isoformat(),
-            "services": [asdict(s) for s in self.services],
-            "calls": [asdict(c) for c in self.calls],
-            "tickets": {h: asdict(t) for h, t in self.tickets.items()},
+            "services": [_plain(s) for s in self.services],
+            "calls": [_plain(c) for c in self.calls],
+            "tickets": {h: _plain(t) for h, t in self.tickets.items()},
         }
         if self.slots or self.reservations:      # a site without reservations: as before
-            data["slots"] = [asdict(s) for s in self.slots]
-            data["reservations"] = {h: asdict(r) for h, r in self.reservations.items()}
+            data["slots"] = [_plain(s) for s in self.slots]
+            data["reservations"] = {h: _plain(r) for h, r in self.reservations.items()}
         return data
 
     def service(self, code: str) -> PublicService | None:
         """The line of service ``code``, if the feed carries it."""
         return next((s for s in self.services if s.code == code), None)
+
+
+def _plain(item: Any) -> dict[str, Any]:
+    # dataclasses.asdict, without its deep copy: every field here is a str, int, bool or a
+    # tuple of ints, and a call's state has thousands of tickets.
+    return {name: getattr(item, name) for name in item.__dataclass_fields__}
 
 
 def parse_state(data: Any) -> PublicState:

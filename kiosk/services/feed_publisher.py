@@ -67,7 +67,7 @@ _PHASE = {
 _CALLED = (TicketState.CALLED, TicketState.RECALLED, TicketState.SERVING, TicketState.DONE)
 _RECENT_CALLS = 6
 _HEARTBEAT_S = 5.0
-_MIN_GAP_S = 0.3
+_MIN_GAP_S = 0.1
 _RESERVATIONS_EVERY_S = 2.0
 INBOX_TIME_HEADER = "X-Kiosk-Feed-Time"
 # A refused booking goes back on the feed only in the feed's own shapes.
@@ -84,9 +84,12 @@ class PublicView:
 
 def build_public_state(queue: QueueService, links: TicketLinks, site: str, clock: Clock,
                        away: SteppedOut | None = None,
-                       reserved: PublicReservations = ((), {})) -> PublicView:
+                       reserved: PublicReservations = ((), {}),
+                       hashes: dict[tuple[int, date], str] | None = None) -> PublicView:
     """Today's public state, from the queue's use cases (figures only, nothing personal);
-    ``reserved``: the bookable slots and the reservations (:func:`public_reservations`)."""
+    ``reserved``: the bookable slots and the reservations (:func:`public_reservations`);
+    ``hashes``: the token hashes worked out in earlier rounds (a ticket's never changes)."""
+    known = {} if hashes is None else hashes
     now = clock.now()
     tickets = queue.day_tickets()
     lines = {line.service: line for line in queue.board()}
@@ -100,7 +103,9 @@ def build_public_state(queue: QueueService, links: TicketLinks, site: str, clock
         phase = _PHASE.get(ticket.state)
         if phase is None:
             continue        # pending or void: nobody holds it
-        h = token_hash(links.token(ticket.id, ticket.day))
+        h = known.get((ticket.id, ticket.day), "")
+        if not h:
+            h = known[ticket.id, ticket.day] = token_hash(links.token(ticket.id, ticket.day))
         position = ahead.get(ticket.service, 0)
         if ticket.state is TicketState.ISSUED:
             ahead[ticket.service] = position + 1   # tickets() is in queue order
@@ -188,9 +193,11 @@ class FeedPublisher:
         self._links = links
         self._reserved: PublicReservations = ((), {})
         self._reserved_at = -_RESERVATIONS_EVERY_S       # refreshed on the first round
+        self._hashes: dict[tuple[int, date], str] = {}
         self._build: Callable[[], PublicView] = lambda: build_public_state(
-            queue, links, site, clock, away, self._reservations())
+            queue, links, site, clock, away, self._reservations(), self._hashes)
         self._key, self._site, self._transport = key, site, transport
+        self._clock = clock
         self._away = away
         self._interval = interval_s
         self._sequencer = Sequencer()
@@ -198,6 +205,8 @@ class FeedPublisher:
         self._inbox_after = 0
         self._last_body = ""
         self._last_sent = 0.0
+        self._pulled = -interval_s      # the first round pulls
+        self._built_in = 0.0            # how long the last state took to build
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="feed-publisher", daemon=True)
@@ -230,23 +239,35 @@ class FeedPublisher:
     def _run(self) -> None:
         while not self._stop.is_set():
             started = time.monotonic()
-            self.tick()
-            self._wake.wait(self._interval)
+            # A round woken by a call goes out without also waiting for the pull, which
+            # ("I have stepped out", bookings) is done once per interval.
+            due = started - self._pulled >= self._interval
+            if due:
+                self._pulled = started
+            self.tick(pull=due)
+            ended = time.monotonic()
+            # A busy queue wakes this thread on every change. Rest at least as long as the
+            # state took to build (and _MIN_GAP_S): the publisher takes at most half of this
+            # host's time however large the day, so tablets and clerks never compete with a
+            # stream of rebuilds, while a call after a quiet moment goes out at once. (Not
+            # the whole round: waiting on a busy web host's answer costs this host nothing.)
+            self._stop.wait(max(_MIN_GAP_S, self._built_in))
+            self._wake.wait(max(0.0, self._interval - (time.monotonic() - ended)))
             self._wake.clear()
-            # A busy queue wakes this thread on every change: one round per _MIN_GAP_S at
-            # most, so the tablets and clerks never compete with a stream of rebuilds.
-            rest = _MIN_GAP_S - (time.monotonic() - started)
-            if rest > 0:
-                self._stop.wait(rest)
 
-    def tick(self) -> None:
+    def tick(self, *, pull: bool = True) -> None:
         """One round: publish when the state changed (or as a heartbeat), then pull."""
         try:
+            if self._hashes and next(iter(self._hashes))[1] != self._clock.now().date():
+                self._hashes.clear()       # a new day: yesterday's tickets are gone
+            building = time.monotonic()
             view = self._build()
+            self._built_in = time.monotonic() - building
             if self._alerts is not None:   # only queues: sending is the alerts' own thread
                 self._alerts.observe((view.ids[h], t) for h, t in view.state.tickets.items())
             self.publish(view)
-            self.pull(view)
+            if pull:
+                self.pull(view)
         except (TransportError, StorageError) as exc:
             _log.warning("feed: %s", type(exc).__name__)
         except Exception:
@@ -254,11 +275,12 @@ class FeedPublisher:
 
     def publish(self, view: PublicView) -> bool:
         """POST the state when it changed or the heartbeat is due; whether it was accepted."""
-        body = json.dumps(view.state.to_json(), sort_keys=True)
+        state = view.state.to_json()        # once: 2,000 tickets take a while
+        body = json.dumps(state, sort_keys=True)
         if body == self._last_body and time.monotonic() - self._last_sent < _HEARTBEAT_S:
             return True
         data, signature = seal_message(self._key, self._site, self._sequencer.next(),
-                                       "snapshot", view.state.to_json())
+                                       "snapshot", state)
         status = self._transport.post("/feed", data, {SIGNATURE_HEADER: signature})
         if status != 204:
             _log.warning("feed: the web host refused the state (HTTP %s)", status)

@@ -2,8 +2,9 @@
 
 PostgreSQL: a trigger on ``tickets`` sends ``NOTIFY kiosk_queue`` with the service, ticket and
 state on every commit; this listener ``LISTEN``s on its own connection. SQLite has no
-notifications: the listener polls ``PRAGMA data_version``, which changes whenever another
-connection commits, several times a second (cheap: it reads no table).
+notifications: the listener polls ``PRAGMA data_version`` (it changes whenever another
+connection commits) ten times a second: cheap, it reads no table, and a call reaches the board
+and the web feed within 0.1 s, a small part of the phone's 1 s.
 
 Either way it publishes :class:`kiosk.domain.ticket.QueueChanged` on the event bus; the clerk
 view and the board refresh from it within a second without polling in the UI. After a lost
@@ -33,7 +34,7 @@ CHANNEL = "kiosk_queue"
 class QueueListener:
     """Publishes :class:`QueueChanged` for changes other devices (and this one) commit."""
 
-    def __init__(self, engine: Engine, events: EventBus, *, poll_seconds: float = 0.2) -> None:
+    def __init__(self, engine: Engine, events: EventBus, *, poll_seconds: float = 0.1) -> None:
         self._engine = engine
         self._events = events
         self._poll = poll_seconds

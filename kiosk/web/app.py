@@ -30,7 +30,7 @@ from starlette.staticfiles import StaticFiles
 from kiosk.feed.envelope import MAX_SKEW_S, SIGNATURE_HEADER, Sequencer, seal_message, verify
 from kiosk.feed.tokens import is_token, token_hash
 from kiosk.i18n import LANGUAGES, N_, Translator, language, translator
-from kiosk.web.feed_state import FeedState
+from kiosk.web.feed_state import BOARD, FeedState
 from kiosk.web.inbox import Inbox
 from kiosk.web.line_link import LineLink
 from kiosk.web.reservation_pages import reservation_routes
@@ -74,7 +74,10 @@ class _Pages:
                      if settings.line_secret and settings.line_add_url else None)
         self._templates = Environment(loader=FileSystemLoader(_HERE / "templates"),
                                       autoescape=select_autoescape(default=True),
-                                      trim_blocks=True, lstrip_blocks=True)
+                                      trim_blocks=True, lstrip_blocks=True,
+                                      # The templates ship with the package: no file stat
+                                      # on each of the thousands of renders per state.
+                                      auto_reload=False)
 
     # ------------------------------------------------------------ helpers
     def _language(self, request: Request) -> str:
@@ -101,17 +104,21 @@ class _Pages:
     def _fragment(self, name: str, tr: Translator, **context: Any) -> str:
         return self._templates.get_template(name).render(tr=tr, N_=N_, **context)
 
-    async def _stream(self, request: Request,
-                      payload: Callable[[], dict[str, Any]]) -> AsyncIterator[str]:
-        last = ""
-        while not self.state.closing and not await request.is_disconnected():
+    async def _stream(self, payload: Callable[[], dict[str, Any]],
+                      watch: str = "") -> AsyncIterator[str]:
+        # A departed phone ends the stream through the response: Starlette's disconnect
+        # listener cancels this generator (or the next send fails), so it is not asked for
+        # here on every wake-up. An event is sent only when this page's part changed; a
+        # comment line keeps quiet connections open through proxies.
+        last, woken = "", True
+        while not self.state.closing:
             data = json.dumps(payload(), ensure_ascii=False)
             if data != last:
                 last = data
                 yield f"data: {data}\n\n"
-            else:
+            elif not woken:
                 yield ": keep-alive\n\n"
-            await self.state.changed(_KEEPALIVE_S)
+            woken = await self.state.changed(_KEEPALIVE_S, watch)
 
     # ------------------------------------------------------------ ticket page
     def _ticket(self, request: Request) -> tuple[str, Translator, dict[str, Any]] | None:
@@ -126,6 +133,9 @@ class _Pages:
         if found is None:
             return {}
         token, tr, view = found
+        return self._ticket_live(token, tr, view)
+
+    def _ticket_live(self, token: str, tr: Translator, view: dict[str, Any]) -> dict[str, Any]:
         return {"phase": view["phase"], "available": view["available"],
                 "html": self._fragment("ticket_live.html", tr, view=view, token=token)}
 
@@ -151,9 +161,15 @@ class _Pages:
 
     async def ticket_events(self, request: Request) -> Response:
         """Server-sent events: the ticket's live part, whenever the state changes."""
-        if self._ticket(request) is None:
+        found = self._ticket(request)
+        if found is None:
             return Response(status_code=404)
-        return _event_stream(self._stream(request, lambda: self._ticket_payload(request)))
+        token, tr, _view = found
+        watch = token_hash(token)       # worked out once, not on every state
+
+        def payload() -> dict[str, Any]:
+            return self._ticket_live(token, tr, ticket_view(self.state.current(), watch, tr))
+        return _event_stream(self._stream(payload, watch))
 
     async def ticket_away(self, request: Request) -> Response:
         """"I have stepped out" / "I am back": queued for the inner side to pull."""
@@ -198,7 +214,7 @@ class _Pages:
 
     async def congestion_events(self, request: Request) -> Response:
         """Server-sent events of the congestion page and the widget."""
-        return _event_stream(self._stream(request, lambda: self._congestion_payload(request)))
+        return _event_stream(self._stream(lambda: self._congestion_payload(request)))
 
     async def congestion_status(self, request: Request) -> Response:
         """The congestion page's live part as JSON (poll fallback)."""
@@ -231,7 +247,7 @@ class _Pages:
 
     async def board_events(self, request: Request) -> Response:
         """Server-sent events of the board."""
-        return _event_stream(self._stream(request, lambda: self._board_payload(request)))
+        return _event_stream(self._stream(lambda: self._board_payload(request), BOARD))
 
     # ------------------------------------------------------------ the feed's web end
     async def feed_in(self, request: Request) -> Response:

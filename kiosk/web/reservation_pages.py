@@ -184,7 +184,7 @@ class _ReservationPages:
 
         if self._view(request) is None:
             return Response(status_code=404)
-        return _event_stream(self._pages._stream(request, lambda: self._payload(request)))
+        return _event_stream(self._pages._stream(lambda: self._payload(request)))
 
     async def cancel(self, request: Request) -> Response:
         """Queue "cancel this reservation" for the inner side."""

@@ -12,7 +12,7 @@ from kiosk.app import build_feed_publisher, build_services
 from kiosk.config import load_config
 from kiosk.feed.http_transport import HttpFeedTransport
 from kiosk.feed.tokens import token_hash
-from kiosk.services.feed_publisher import inbox_request_headers
+from kiosk.services.feed_publisher import build_public_state, inbox_request_headers
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -132,8 +132,6 @@ class _JapanClock:
 
 
 def test_public_state__tickets_by_hour__in_the_citys_local_hours(tmp_path):
-    from kiosk.services.feed_publisher import build_public_state
-
     config = load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": str(tmp_path / "data")})
     config = replace(config, web=replace(config.web, public_url="http://phone.example",
                                          token_key=key_text(TOKEN_KEY)))
@@ -147,3 +145,21 @@ def test_public_state__tickets_by_hour__in_the_citys_local_hours(tmp_path):
     hourly = view.state.service("A").hourly
     assert hourly[10] == 1                     # 10:30 JST, stored as 01:30 UTC
     assert sum(hourly) == 1
+
+
+def test_publisher__token_hashes_kept_between_rounds__same_state_as_worked_out_afresh(inner):
+    services, _publisher = inner
+    first = services.queue.take_ticket("A").ticket
+    links, clock = services.queue.links, services.clock
+    kept: dict = {}
+    before = build_public_state(services.queue, links, "tome", clock, hashes=kept)
+    services.queue.take_ticket("A")
+    services.queue.call_next(["A"], counter="3")
+    again = build_public_state(services.queue, links, "tome", clock, hashes=kept)
+    afresh = build_public_state(services.queue, links, "tome", clock)
+
+    assert kept[first.id, first.day] == token_hash(_token(services, first))
+    assert len(kept) == 2
+    assert again.state == afresh.state
+    assert again.state != before.state
+    assert again.state.tickets[token_hash(_token(services, first))].phase == "called"
