@@ -39,6 +39,7 @@ from aiortc import (
 )
 from aiortc.mediastreams import MediaStreamError
 
+from devices.remote import recovery
 from devices.remote.media import (
     BurstDetector,
     MediaClock,
@@ -264,6 +265,7 @@ class AiortcRemoteCall:
         self._tracks = [video, audio]
         self._video_sender = pc.addTrack(video)
         pc.addTrack(audio)
+        recovery.install(pc)            # the picture comes back soon after a dropped line
         consumers: list[asyncio.Task[None]] = []
 
         @pc.on("track")
