@@ -23,7 +23,7 @@ __all__ = ["SkippingAudioBuffer", "SkippingJitterBuffer", "install"]
 # ~0.4 s of VP8 at 500 kbit/s: a resend takes < 0.05 s on the LAN, 0.2 s on a line with 100 ms
 # of delay; aiortc asks for a lost packet once, so a lost request or resend is never repaired.
 GIVE_UP_PACKETS = 24
-GIVE_UP_AUDIO = 3            # 60 ms: audio is never resent, a hole is final once passed
+GIVE_UP_AUDIO = 2            # 40 ms: audio is never resent, a hole is final once passed
 
 
 class SkippingJitterBuffer(JitterBuffer):
@@ -79,33 +79,38 @@ class SkippingAudioBuffer(JitterBuffer):
         self.skipped = 0
 
     def _remove_frame(self, sequence_number: int) -> JitterFrame | None:
-        # aiortc's own, but a hole with ``give_up`` packets behind it is passed over.
+        # aiortc's own, but a hole with ``give_up`` packets behind it is passed over. A lost
+        # packet is a lost 20 ms frame: it counts towards the prefetch as if it had played,
+        # else every loss would leave the voice a frame later for the rest of the call.
         assert self._origin is not None
         frame, frames, remove, holes = None, 0, 0, 0
         packets: list[RtpPacket] = []
         timestamp = None
         for count in range(self._capacity):
             packet = self._packets[(self._origin + count) % self._capacity]
-            if packet is None:
-                if self._present_after(count) < self.give_up:
-                    break
-                holes += 0 if frame else 1
+            if packet is not None and timestamp is not None and packet.timestamp == timestamp:
+                packets.append(packet)
                 continue
-            if timestamp is None:
-                timestamp = packet.timestamp
-            elif packet.timestamp != timestamp:
+            if timestamp is not None:                 # the frame so far is whole
                 if frame is None:
                     frame = JitterFrame(data=b"".join(p._data for p in packets),  # type: ignore[attr-defined]
                                         timestamp=timestamp)
                     remove = count
                 frames += 1
-                if frames >= self._prefetch:
-                    self.remove(remove)
-                    self.skipped += holes
-                    return frame
+            if packet is None:
+                if self._present_after(count) < self.give_up:
+                    break
+                if frame is not None:
+                    frames += 1                       # the lost frame's time
+                holes += 0 if frame else 1
+                timestamp = None
                 packets = []
-                timestamp = packet.timestamp
-            packets.append(packet)
+            else:
+                timestamp, packets = packet.timestamp, [packet]
+            if frame is not None and frames >= self._prefetch:
+                self.remove(remove)
+                self.skipped += holes
+                return frame
         return None
 
     def _present_after(self, count: int) -> int:
