@@ -471,6 +471,11 @@ class RemoteCall(Probe, Protocol):
         """
         ...
 
+    def ask_remote_video(self, source: str) -> None:
+        """Ask the other end to send ``source`` (the specialist asks for the branch's
+        ``document`` camera); an end without that source keeps sending what it sends."""
+        ...
+
     def remote_picture(self) -> RemotePicture | None:
         """The latest picture received, or ``None`` before the first."""
         ...

@@ -139,6 +139,9 @@ class AiortcRemoteCall:
         self._thread: threading.Thread | None = None
         self._done: asyncio.Event | None = None
         self._pc: RTCPeerConnection | None = None
+        self._signals: CallSignals | None = None
+        self._local: RTCSessionDescription | None = None
+        self._answered = False
         self._video_sender: RTCRtpSender | None = None
         self._tracks: list[MediaStreamTrack] = []
         self._clock = MediaClock()
@@ -209,6 +212,13 @@ class AiortcRemoteCall:
             raise DeviceError(S_("The remote call is not open."))
         asyncio.run_coroutine_threadsafe(self._switch(source), loop).result(timeout=5)
 
+    def ask_remote_video(self, source: str) -> None:
+        """Ask the other end to send ``source`` (it switches if it has one)."""
+        loop, signals = self._loop, self._signals
+        if loop is None or signals is None:
+            raise DeviceError(S_("The remote call is not open."))
+        loop.call_soon_threadsafe(lambda: signals.send("video", source=source))
+
     def remote_picture(self) -> RemotePicture | None:
         """The latest received picture, converted for display."""
         frame = self._last_picture
@@ -258,6 +268,7 @@ class AiortcRemoteCall:
         loop = asyncio.get_running_loop()
         self._done = asyncio.Event()
         signals = CallSignals(self._channel, self._call_id, loop)
+        self._signals = signals
         pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self._pc = pc
         video = next(iter(self._sources.values()))(self._clock)
@@ -299,41 +310,48 @@ class AiortcRemoteCall:
     async def _negotiate(self, pc: RTCPeerConnection, signals: CallSignals) -> bool:
         """Offer or answer, then wait for the end; ``True`` when the other end hung up."""
         assert self._done is not None
-        answered = False
-        local: RTCSessionDescription | None = None
         if self._offering:
             with _only_addresses(self._addresses):
                 await pc.setLocalDescription(await pc.createOffer())
-            local = pc.localDescription
-            signals.send("offer", local.sdp, local.type)
+            self._local = pc.localDescription
+            signals.send("offer", self._local.sdp, self._local.type)
         done_wait = asyncio.ensure_future(self._done.wait())
         try:
             while not self._done.is_set():
                 incoming = asyncio.ensure_future(signals.next())
                 finished, _ = await asyncio.wait({incoming, done_wait}, timeout=_OFFER_REPEAT_S,
                                                  return_when=asyncio.FIRST_COMPLETED)
-                if incoming not in finished:
-                    incoming.cancel()
-                    if self._offering and not answered and local is not None:
-                        signals.send("offer", local.sdp, local.type)     # no one listened yet
+                if incoming in finished:
+                    if await self._handle(incoming.result(), pc, signals):
+                        return True
                     continue
-                message = incoming.result()
-                if message["kind"] == "bye":
-                    self._set_state("ended")
-                    return True
-                if message["kind"] == "answer" and self._offering and not answered:
-                    await pc.setRemoteDescription(RTCSessionDescription(message["sdp"], "answer"))
-                    answered = True
-                elif message["kind"] == "offer" and not self._offering:
-                    if local is None:
-                        await pc.setRemoteDescription(RTCSessionDescription(message["sdp"], "offer"))
-                        with _only_addresses(self._addresses):
-                            await pc.setLocalDescription(await pc.createAnswer())
-                        local = pc.localDescription
-                    signals.send("answer", local.sdp, local.type)        # every repeat: same
+                incoming.cancel()
+                if self._offering and not self._answered and self._local is not None:
+                    signals.send("offer", self._local.sdp, self._local.type)  # no one listened yet
             return False
         finally:
             done_wait.cancel()
+
+    async def _handle(self, message: dict[str, str], pc: RTCPeerConnection,
+                      signals: CallSignals) -> bool:
+        """Act on one message of the other end; ``True`` when it hung up."""
+        kind = message["kind"]
+        if kind == "bye":
+            self._set_state("ended")
+            return True
+        if kind == "video" and message.get("source") in self._sources:
+            await self._switch(str(message["source"]))
+        elif kind == "answer" and self._offering and not self._answered:
+            await pc.setRemoteDescription(RTCSessionDescription(message["sdp"], "answer"))
+            self._answered = True
+        elif kind == "offer" and not self._offering:
+            if self._local is None:
+                await pc.setRemoteDescription(RTCSessionDescription(message["sdp"], "offer"))
+                with _only_addresses(self._addresses):
+                    await pc.setLocalDescription(await pc.createAnswer())
+                self._local = pc.localDescription
+            signals.send("answer", self._local.sdp, self._local.type)       # every repeat: same
+        return False
 
     async def _switch(self, source: str) -> None:
         assert self._video_sender is not None

@@ -21,7 +21,7 @@ from kiosk.ports import SignallingChannel
 
 __all__ = ["KINDS", "CallSignals"]
 
-KINDS = frozenset({"offer", "answer", "bye"})
+KINDS = frozenset({"offer", "answer", "bye", "video"})
 _MAX_SDP_CHARS = 64_000                  # an SDP with two media and a few host candidates: ~3 KB
 
 
@@ -44,10 +44,11 @@ class CallSignals:
         self._closed = False
         channel.subscribe(self._on_message)
 
-    def send(self, kind: str, sdp: str = "", sdp_type: str = "") -> None:
-        """Publish ``kind`` (``offer``, ``answer``, ``bye``) with its session description."""
+    def send(self, kind: str, sdp: str = "", sdp_type: str = "", source: str = "") -> None:
+        """Publish ``kind`` (``offer``, ``answer``, ``bye``) with its session description, or
+        ``video`` asking the other end to send ``source``."""
         self._channel.publish({"type": "remote", "call": self._call, "from": self._origin,
-                               "kind": kind, "sdp": sdp, "sdp_type": sdp_type})
+                               "kind": kind, "sdp": sdp, "sdp_type": sdp_type, "source": source})
 
     async def next(self) -> dict[str, Any]:
         """The next message of this call from the other end."""

@@ -37,8 +37,10 @@ class SimulatedRemoteCall:
         self._started = 0.0
         self._ended = 0.0
         self._source = "camera"
+        self._remote_source = "camera"
         ys, xs = np.mgrid[0:height, 0:width]
         self._base = (xs + ys).astype(np.int32)
+        self._rows = ys.astype(np.int32)
 
     def probe(self) -> Sequence[Check]:
         """Always ready; says that no one is on the other end."""
@@ -74,6 +76,12 @@ class SimulatedRemoteCall:
         with self._lock:
             self._source = source
 
+    def ask_remote_video(self, source: str) -> None:
+        """The simulated far side shows its document camera (ruled paper) or its room."""
+        if source in SOURCES:
+            with self._lock:
+                self._remote_source = source
+
     def _frames(self) -> int:
         if not self._started:
             return 0
@@ -86,8 +94,11 @@ class SimulatedRemoteCall:
             return None
         count = self._frames()
         width, height = self._size
-        luma = (128 + 90 * np.sin((self._base + count * 7) / 23.0)).astype(np.uint8)
-        paint_stamp(luma, Stamp("camera", count, 0))
+        if self._remote_source == "document":        # paper with ruled lines, drifting
+            luma = np.where((self._rows + count) % 32 < 3, 90, 220).astype(np.uint8)
+        else:
+            luma = (128 + 90 * np.sin((self._base + count * 7) / 23.0)).astype(np.uint8)
+        paint_stamp(luma, Stamp(self._remote_source, count, 0))
         rgb = np.repeat(luma[:, :, None], 3, axis=2)
         rgb[:, :, 2] = np.clip(rgb[:, :, 2].astype(np.int32) + 40, 0, 255)   # a bluish "room"
         return RemotePicture(width, height, rgb.tobytes())
@@ -98,7 +109,7 @@ class SimulatedRemoteCall:
         count = self._frames()
         return RemoteCallStats(seconds=(end - self._started) if self._started else 0.0,
                                frames_received=count, audio_frames_received=count * 50 // self._fps,
-                               sources_received=(("camera", count),) if count else ())
+                               sources_received=((self._remote_source, count),) if count else ())
 
     def hang_up(self) -> RemoteCallStats:
         """End the call."""

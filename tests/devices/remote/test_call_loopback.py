@@ -90,3 +90,23 @@ def test_cli_loopback__prints_the_figures_of_both_ways(capsys: pytest.CaptureFix
     assert set(figures["branch_to_office"]["sources_received"]) == {"camera", "document"}
     assert figures["states"] == {"branch": "ended", "office": "ended"}
     assert figures["video"] == {"width": 640, "height": 480, "fps": 15}
+
+
+def test_specialist_asks_for_the_branch_document_camera__the_branch_switches() -> None:
+    relay = LocalRelay()
+    branch = AiortcRemoteCall(relay, "ask", offering=True)
+    office = AiortcRemoteCall(relay, "ask", offering=False)
+    office.start()
+    branch.start()
+    try:
+        assert office.wait_connected(BOUND_S)
+        office.ask_remote_video("document")
+        assert _wait(lambda: dict(office.stats().sources_received).get("document", 0) >= 5)
+        assert "document" not in dict(branch.stats().sources_received)   # only the branch switched
+        office.ask_remote_video("scanner")                               # no such source: ignored
+        office.ask_remote_video("camera")
+        before = dict(office.stats().sources_received).get("camera", 0)
+        assert _wait(lambda: dict(office.stats().sources_received).get("camera", 0) >= before + 5)
+    finally:
+        branch.hang_up()
+        office.hang_up()
