@@ -15,6 +15,7 @@ import argparse
 import json
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config
@@ -44,6 +45,11 @@ def register(subparsers: Any) -> None:
     call.add_argument("--answer", action="store_true", help="answer (the main office); default: offer")
     call.add_argument("--address", action="append", default=None,
                       help="a LAN address of this machine for the call (repeatable; default 127.0.0.1)")
+    for option, what in (("--camera", "the camera"), ("--document-camera", "the document camera"),
+                         ("--microphone", "the microphone")):
+        call.add_argument(option, default=None, metavar="DEVICE",
+                          help=f"{what}: /dev/videoN, 'video=NAME' (Windows), a PulseAudio source, or a "
+                               "file standing in for it (default: generated)")
     _media_options(call)
     call.set_defaults(handler=run_call)
 
@@ -204,13 +210,13 @@ def run_call(args: argparse.Namespace, config: Config) -> int:
     if not config.database_url.startswith("postgresql"):
         raise ConfigError(S_("The remote call needs the shared PostgreSQL database ([database] url)."))
     webrtc = _webrtc()
+    sources, microphone = _capture(args, webrtc)
     key = load_answers_key(config.database.answers_key, config.device.data_dir, shared_database=True)
     engine = make_engine(config.database_url, pool_size=1)
     relay = PostgresConversationRelay(engine, f"remote-call\0{args.call_id}", key)
     relay.start()
-    sources = webrtc.generated_sources(width=args.size[0], height=args.size[1], fps=args.fps)
     call: RemoteCall = webrtc.AiortcRemoteCall(
-        relay, args.call_id, offering=not args.answer, video_sources=sources,
+        relay, args.call_id, offering=not args.answer, video_sources=sources, microphone=microphone,
         host_addresses=tuple(args.address or ("127.0.0.1",)))
     try:
         problems = [check.detail for check in call.probe() if check.status != "ok"]
@@ -243,6 +249,26 @@ def run_call(args: argparse.Namespace, config: Config) -> int:
                                                        "sources_received")}}
     _print(figures, as_json=args.json)
     return 0 if connected else 1
+
+
+def _capture(args: argparse.Namespace, webrtc: Any) -> tuple[dict[str, Any], Any]:
+    """The video sources and the microphone of ``call``: the devices named, else generated."""
+    from devices.remote import capture  # noqa: PLC0415
+
+    for device in (args.camera, args.document_camera, args.microphone):
+        if device and device.startswith("/") and not Path(device).exists():
+            raise ConfigError(S_("The capture device {device} does not exist."), device=device)
+    def source(device: str, kind: str) -> Callable[[Any], Any]:
+        # A device is asked for the call's size and rate; a file plays as it is.
+        options = {} if kind == "audio" or Path(device).is_file() else {
+            "video_size": f"{args.size[0]}x{args.size[1]}", "framerate": str(args.fps)}
+        return lambda clock: capture.capture_source(device, kind, clock, options=options)
+
+    sources = dict(webrtc.generated_sources(width=args.size[0], height=args.size[1], fps=args.fps))
+    for name, device in (("camera", args.camera), ("document", args.document_camera)):
+        if device:
+            sources[name] = source(device, "video")
+    return sources, source(args.microphone, "audio") if args.microphone else None
 
 
 def _print(figures: dict[str, Any], *, as_json: bool) -> None:

@@ -36,3 +36,14 @@ def test_call__not_on_postgres__a_clear_message(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "needs the shared PostgreSQL database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_call__capture_device_missing__a_clear_message(tmp_path: Path) -> None:
+    env = {**os.environ, "KIOSK_DATABASE_URL": "postgresql+psycopg://kiosk@127.0.0.1:1/kiosk",
+           "KIOSK_DEVICE_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run([sys.executable, "-m", "kiosk", "remote", "call", "--call-id", "x",
+                             "--document-camera", "/dev/video97"], env=env, capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert "/dev/video97 does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
