@@ -158,7 +158,7 @@ def _cut(seconds: float) -> list[bool]:
     up, down = figures["branch_to_office"], figures["office_to_branch"]
     went_on = all(state == "ended" for state in figures["states"].values())
     print(f"3. the line cut for 2 s at {seconds / 3:.0f} s of {seconds:.0f} s: the call "
-          f"{'went on' if went_on else 'FAILED'}; frames received after it: "
+          f"{'went on' if went_on else 'FAILED'}; frames received in all: "
           f"{up['frames_received']}/{up['frames_sent']} and {down['frames_received']}/{down['frames_sent']}")
     return [went_on,
             _line("  longest freeze, branch -> main office", up["longest_freeze_s"], 3.0, "s"),
