@@ -116,6 +116,7 @@ class AiortcRemoteCall:
         video_sources: name -> track factory; the first is sent when the call opens.
         microphone: audio track factory (default: generated tone bursts).
         stall_s: no picture for this long counts as an interruption.
+        on_end: called once the call is over (the owner closes its signalling channel).
     """
 
     kind = "aiortc"
@@ -124,8 +125,9 @@ class AiortcRemoteCall:
                  host_addresses: Sequence[str] = ("127.0.0.1",),
                  video_sources: Mapping[str, VideoFactory] | None = None,
                  microphone: Callable[[MediaClock], MediaStreamTrack] | None = None,
-                 stall_s: float = 1.0) -> None:
+                 stall_s: float = 1.0, on_end: Callable[[], None] | None = None) -> None:
         self._channel = channel
+        self._on_end = on_end
         self._call_id = call_id
         self._offering = offering
         self._addresses = tuple(host_addresses)
@@ -255,6 +257,9 @@ class AiortcRemoteCall:
         if self.state not in ("failed",):
             self._set_state("ended")
         self._last_picture = None
+        on_end, self._on_end = self._on_end, None
+        if on_end is not None:
+            on_end()
         return self.stats()
 
     # ------------------------------------------------------------------ the call's loop

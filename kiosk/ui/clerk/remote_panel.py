@@ -162,9 +162,11 @@ class RemotePanel(QWidget):
     def _show_picture(self) -> None:
         if self.call is None:
             return
-        self.state.setText(self._tr(_STATES[self.call.state]))
-        if self.call.state in ("ended", "failed"):       # the branch hung up
+        state = self.call.state
+        self.state.setText(self._tr(_STATES[state]))
+        if state in ("ended", "failed"):                 # the branch hung up, or no line
             self.end_call()
+            self.state.setText(self._tr(_STATES[state]))
             return
         picture = self.call.remote_picture()
         if picture is None:
@@ -183,6 +185,11 @@ class RemotePanel(QWidget):
         self.call.ask_remote_video("document" if self._document else "camera")
         self._show_call_controls()
 
+    def close_panel(self) -> None:
+        """End any call and stop looking for requests (the desk is being rebuilt or closed)."""
+        self._refresh_timer.stop()
+        self.end_call()
+
     def end_call(self) -> None:
         """Hang up, record the call's minutes and clear the picture."""
         call, ticket = self.call, self.ticket
@@ -195,4 +202,5 @@ class RemotePanel(QWidget):
         self.picture.clear()
         self._show_call_controls()
         self.state.setText(self._tr(_STATES["ended"]) if call is not None else "")
-        self.refresh()
+        if self._refresh_timer.isActive():
+            self.refresh()
