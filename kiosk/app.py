@@ -537,6 +537,7 @@ def build_remote(config: Config, storage: Storage, clock: Clock, usage: UsageRec
         from devices.remote.simulated import SimulatedRemoteCall  # noqa: PLC0415
 
         return desk, lambda _ticket: SimulatedRemoteCall()
+    offering = remote.side == "branch"          # the branch calls, the main office answers
     if not storage.shared:
         raise ConfigError(S_("The remote call needs the shared PostgreSQL database ([database] url)."))
     if not remote.host_addresses:
@@ -557,12 +558,12 @@ def build_remote(config: Config, storage: Storage, clock: Clock, usage: UsageRec
     from kiosk.storage.conversation_relay import PostgresConversationRelay  # noqa: PLC0415
 
     def open_call(ticket: RemoteTicket) -> RemoteCall:
-        # One sealed channel per call, closed when the call ends; the main office answers.
+        # One sealed channel per call, closed when the call ends.
         relay = PostgresConversationRelay(storage.engine, f"remote-call\0{ticket.call_id}",
                                           answers_key)
         relay.start()
         call: RemoteCall = aiortc_call.AiortcRemoteCall(
-            relay, ticket.call_id, offering=False, host_addresses=remote.host_addresses,
+            relay, ticket.call_id, offering=offering, host_addresses=remote.host_addresses,
             video_sources=sources, microphone=microphone, on_end=relay.close)
         return call
 

@@ -272,12 +272,14 @@ class SigningConfig:
 
 @dataclass(frozen=True)
 class RemoteConfig:
-    """The remote counter (リモート窓口, issue 22): a main-office clerk desk takes branch counters'
-    requests for a specialist and calls them. ``simulated`` shows a generated far side
+    """The remote counter (リモート窓口, issue 22): a main-office clerk desk (``side = "office"``)
+    takes branch counters' requests for a specialist; a branch's desk (``"branch"``, named by
+    ``[device] counter``) asks and calls once one is accepted. ``simulated`` shows a generated far side
     (training, demo); ``aiortc`` calls over WebRTC on the city LAN, on ``host_addresses`` only
     (this PC's LAN address), the offer and answer through the shared PostgreSQL."""
 
     kind: Literal["off", "simulated", "aiortc"] = "off"
+    side: Literal["office", "branch"] = "office"   # takes requests, or asks (総合支所)
     host_addresses: tuple[str, ...] = ()
     camera: str = ""                  # /dev/video0, "video=NAME" (Windows); "": a test picture
     document_camera: str = ""         # the document camera (書画カメラ), likewise

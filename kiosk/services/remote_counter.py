@@ -44,6 +44,10 @@ class RemoteCounterDesk:
             raise UserFacingError(S_("There is no service {service}."), service=service)
         return ticket
 
+    def get(self, ticket_id: int) -> RemoteTicket | None:
+        """One remote ticket as it is now (the branch looks whether it was accepted)."""
+        return self._store.get(ticket_id)
+
     def waiting(self) -> list[RemoteTicket]:
         """The requests waiting for a specialist, oldest first."""
         return self._store.waiting()

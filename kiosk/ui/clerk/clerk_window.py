@@ -41,6 +41,7 @@ from kiosk.ui.clerk.locked_accounts import LockedAccountsPanel
 from kiosk.ui.clerk.login_screen import LoginScreen
 from kiosk.ui.clerk.open_tickets import OpenTicketsPanel
 from kiosk.ui.clerk.queue_panel import QueuePanel
+from kiosk.ui.clerk.remote_branch_panel import BranchRemotePanel
 from kiosk.ui.clerk.remote_panel import RemotePanel
 from kiosk.ui.clerk.reservation_panel import ReservationPanel
 from kiosk.ui.clerk.resident_lookup import ResidentLookupTab
@@ -101,7 +102,7 @@ class ClerkWindow(QStackedWidget):
         self.reservations: ReservationPanel | None = None
         self.audit: AuditView | None = None
         self.conversation: ConversationTab | None = None
-        self.remote: RemotePanel | None = None
+        self.remote: RemotePanel | BranchRemotePanel | None = None
         self.resident_lookup: ResidentLookupTab | None = None
         self.member: StaffMember | None = None
         self._desk_of: int | None = None    # the staff id the desk page was built for
@@ -217,10 +218,17 @@ class ClerkWindow(QStackedWidget):
     def _remote_tab(self, member: StaffMember) -> None:
         # The remote counter ([remote]): branch requests wait here; Accept opens the call.
         services = self._services
-        if services.remote is not None and services.open_remote_call is not None:
+        if services.remote is None or services.open_remote_call is None:
+            return
+        if services.config.remote.side == "branch":
+            self.remote = BranchRemotePanel(
+                self._tr, services.remote, services.open_remote_call,
+                [(info.code, info.name) for info in services.storage.queue.services()],
+                services.config.device.counter)
+        else:
             self.remote = RemotePanel(self._tr, services.remote, services.open_remote_call,
                                       services.clock, staff_id=member.id)
-            self.tabs.addTab(self.remote, self._tr(S_("Remote counter")))
+        self.tabs.addTab(self.remote, self._tr(S_("Remote counter")))
 
     def _lookup_tab(self, member: StaffMember) -> None:
         """住民照会, only for a member with a valid lookup right on a PC with a register."""

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 
 from kiosk.domain.remote import RemoteTicket
 from kiosk.i18n import S_, Translator
-from kiosk.ports import Clock, RemoteCall
+from kiosk.ports import Clock, RemoteCall, RemotePicture
 from kiosk.services.remote_counter import RemoteCounterDesk
 
-__all__ = ["RemotePanel"]
+__all__ = ["CALL_STATES", "RemotePanel", "show_picture"]
 
-_STATES = {
+CALL_STATES = _STATES = {
     "idle": S_("Not connected"),
     "connecting": S_("Connecting to the branch…"),
     "connected": S_("Connected"),
@@ -41,6 +41,16 @@ _STATES = {
 }
 _REFRESH_MS = 3000
 _PICTURE_MS = 66            # 15 pictures a second, as the branch sends them
+
+
+def show_picture(label: QLabel, picture: RemotePicture | None) -> None:
+    """Show the other end's latest picture in ``label``, scaled to fit (kept nowhere else)."""
+    if picture is None:
+        return
+    image = QImage(picture.rgb, picture.width, picture.height, picture.width * 3,
+                   QImage.Format.Format_RGB888)
+    label.setPixmap(QPixmap.fromImage(image).scaled(
+        label.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
 
 
 class RemotePanel(QWidget):
@@ -168,14 +178,7 @@ class RemotePanel(QWidget):
             self.end_call()
             self.state.setText(self._tr(_STATES[state]))
             return
-        picture = self.call.remote_picture()
-        if picture is None:
-            return
-        image = QImage(picture.rgb, picture.width, picture.height, picture.width * 3,
-                       QImage.Format.Format_RGB888)
-        self.picture.setPixmap(QPixmap.fromImage(image).scaled(
-            self.picture.size(), Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation))
+        show_picture(self.picture, self.call.remote_picture())
 
     def _on_document(self) -> None:
         # The document camera is the branch's: the call asks the branch's end to switch.
