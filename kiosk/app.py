@@ -7,6 +7,7 @@ of each device from the configuration (never from ``if testing:`` branches) and 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -54,6 +55,7 @@ from kiosk.audit.usage_log import UsageLog
 from kiosk.checkup import DeviceProbes, device_checks
 from kiosk.config import Config
 from kiosk.doctor import Check, Status
+from kiosk.domain.remote import RemoteTicket
 from kiosk.domain.staff import StaffMember
 from kiosk.domain.ticket import QueueChanged
 from kiosk.errors import ConfigError, DeviceError, UserFacingError
@@ -75,6 +77,7 @@ from kiosk.ports import (
     PaymentTerminal,
     Printer,
     ReadingProposer,
+    RemoteCall,
     Renderer,
     ResidentRegister,
     Speaker,
@@ -92,6 +95,7 @@ from kiosk.services.feed_publisher import FeedPublisher
 from kiosk.services.handover import HandoverService
 from kiosk.services.payments import PaymentService
 from kiosk.services.queue import QueueService
+from kiosk.services.remote_counter import RemoteCounterDesk
 from kiosk.services.reservations import ReservationDesk, plan_from_config
 from kiosk.services.resident_lookup import ResidentLookup
 from kiosk.services.retention import PeriodicJob, purge_finished
@@ -109,6 +113,7 @@ from kiosk.storage.export_store import ExportStore
 from kiosk.storage.listener import QueueListener
 from kiosk.storage.outbox import Outbox
 from kiosk.storage.register_view import SqlViewRegister
+from kiosk.storage.remote_store import RemoteTicketStore
 from kiosk.storage.reservation_store import ReservationStore
 from kiosk.storage.sealing import AnswerSealer, load_answers_key
 
@@ -190,6 +195,9 @@ class Services:
     reservations: ReservationDesk | None = None   # 予約: booked on the web page, checked in here
     # The visitor's microphone (``[models] visitor_microphone``); None: they tap and type.
     visitor_speech: VisitorSpeech | None = None
+    # The remote counter (リモート窓口, [remote]): branch requests and the call of an accepted one.
+    remote: RemoteCounterDesk | None = None
+    open_remote_call: Callable[[RemoteTicket], RemoteCall] | None = None
     _background: list[Startable] = field(default_factory=list)
 
     # ------------------------------------------------------------ use cases of the front ends
@@ -427,6 +435,7 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
             review.handover = handover.hand_on_quietly
         captioner = build_captioner(config, events, catalog)
         conversation = build_conversation(config, storage, events, clock, translator, key, usage)
+        remote, open_remote_call = build_remote(config, storage, clock, usage, key)
         return Services(config=config, events=events, clock=clock, printer=printer,
                         identity_reader=build_identity_reader(config), storage=storage,
                         queue=queue, submissions=submissions,
@@ -442,7 +451,8 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
                         resident_lookup=ResidentLookup(
                             _register_or_none(config, demo), storage.lookup_grants,
                             storage.staff, clock, usage, limit=config.register.limit),
-                        reservations=build_reservations(config, storage, queue, clock, usage))
+                        reservations=build_reservations(config, storage, queue, clock, usage),
+                        remote=remote, open_remote_call=open_remote_call)
     except BaseException:
         storage.close()
         raise
@@ -575,6 +585,51 @@ def build_reservations(config: Config, storage: Storage, queue: QueueService, cl
     plan = plan_from_config(web.reserve_hours, web.reserve_slot_minutes, web.reserve_days_ahead,
                             web.reserve_grace_minutes, web.reserve_priority, web.reserve_days)
     return ReservationDesk(ReservationStore(storage.engine, clock), queue, plan, clock, usage)
+
+
+def build_remote(config: Config, storage: Storage, clock: Clock, usage: UsageRecorder,
+                 answers_key: bytes) -> tuple[RemoteCounterDesk | None,
+                                              Callable[[RemoteTicket], RemoteCall] | None]:
+    """The remote counter's desk and how this desk opens an accepted ticket's call ([remote])."""
+    remote = config.remote
+    if remote.kind == "off":
+        return None, None
+    desk = RemoteCounterDesk(RemoteTicketStore(storage.engine, clock), usage)
+    if remote.kind == "simulated":
+        from devices.remote.simulated import SimulatedRemoteCall  # noqa: PLC0415
+
+        return desk, lambda _ticket: SimulatedRemoteCall()
+    offering = remote.side == "branch"          # the branch calls, the main office answers
+    if not storage.shared:
+        raise ConfigError(S_("The remote call needs the shared PostgreSQL database ([database] url)."))
+    if not remote.host_addresses:
+        raise ConfigError(S_("[remote] kind = \"aiortc\" needs [remote] host_addresses (this "
+                             "PC's address on the city LAN)."))
+    try:
+        from devices.remote import aiortc_call, capture  # noqa: PLC0415
+    except ImportError as exc:
+        raise DeviceError(S_("The remote counter needs aiortc and PyAV, which this installation "
+                             "does not have ({name})."), name=exc.name or "aiortc") from exc
+    sources = aiortc_call.generated_sources()
+    for name, device in (("camera", remote.camera), ("document", remote.document_camera)):
+        if device:
+            sources[name] = functools.partial(capture.capture_source, device, "video")
+    microphone = functools.partial(capture.capture_source, remote.microphone, "audio") \
+        if remote.microphone else None
+
+    from kiosk.storage.conversation_relay import PostgresConversationRelay  # noqa: PLC0415
+
+    def open_call(ticket: RemoteTicket) -> RemoteCall:
+        # One sealed channel per call, closed when the call ends.
+        relay = PostgresConversationRelay(storage.engine, f"remote-call\0{ticket.call_id}",
+                                          answers_key)
+        relay.start()
+        call: RemoteCall = aiortc_call.AiortcRemoteCall(
+            relay, ticket.call_id, offering=offering, host_addresses=remote.host_addresses,
+            video_sources=sources, microphone=microphone, on_end=relay.close)
+        return call
+
+    return desk, open_call
 
 
 def build_notifiers(config: Config) -> dict[str, Notifier]:

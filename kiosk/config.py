@@ -38,6 +38,7 @@ __all__ = [
     "PaymentConfig",
     "PrinterConfig",
     "RegisterConfig",
+    "RemoteConfig",
     "SigningConfig",
     "SpeechConfig",
     "StaffConfig",
@@ -270,6 +271,22 @@ class SigningConfig:
 
 
 @dataclass(frozen=True)
+class RemoteConfig:
+    """The remote counter (リモート窓口, issue 22): a main-office clerk desk (``side = "office"``)
+    takes branch counters' requests for a specialist; a branch's desk (``"branch"``, named by
+    ``[device] counter``) asks and calls once one is accepted. ``simulated`` shows a generated far side
+    (training, demo); ``aiortc`` calls over WebRTC on the city LAN, on ``host_addresses`` only
+    (this PC's LAN address), the offer and answer through the shared PostgreSQL."""
+
+    kind: Literal["off", "simulated", "aiortc"] = "off"
+    side: Literal["office", "branch"] = "office"   # takes requests, or asks (総合支所)
+    host_addresses: tuple[str, ...] = ()
+    camera: str = ""                  # /dev/video0, "video=NAME" (Windows); "": a test picture
+    document_camera: str = ""         # the document camera (書画カメラ), likewise
+    microphone: str = ""              # a PulseAudio source ("default"); "": test tones
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration of one device."""
 
@@ -288,6 +305,7 @@ class Config:
     export: ExportConfig = field(default_factory=ExportConfig)
     register: RegisterConfig = field(default_factory=RegisterConfig)
     signing: SigningConfig = field(default_factory=SigningConfig)
+    remote: RemoteConfig = field(default_factory=RemoteConfig)
     source: Path | None = None        # the file it was read from, for messages
 
     @property
@@ -338,6 +356,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "export": ExportConfig,
     "register": RegisterConfig,
     "signing": SigningConfig,
+    "remote": RemoteConfig,
 }
 
 

@@ -41,9 +41,13 @@ __all__ = [
     "Probe",
     "ReadingProposer",
     "RelayHandler",
+    "RemoteCall",
+    "RemoteCallStats",
+    "RemotePicture",
     "RenderReport",
     "Renderer",
     "ResidentRegister",
+    "SignallingChannel",
     "Speaker",
     "SpeechListener",
     "SystemClock",
@@ -505,4 +509,105 @@ class Renderer(Protocol):
     def signed_application(self, session: FormSession, when: datetime) -> tuple[bytes, int]:
         """The completed form (generic layout, with the 署名 box) as a PDF/A-2b candidate:
         its bytes and page count."""
+        ...
+
+
+@dataclass(frozen=True)
+class RemotePicture:
+    """The latest picture from the other side of a remote call, for display (RGB, 3 bytes/pixel).
+
+    Shown, never stored: the remote counter records no video (issue 22).
+    """
+
+    width: int
+    height: int
+    rgb: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class RemoteCallStats:
+    """What a remote call carried so far, measured on this end (counts, never content).
+
+    ``latencies_ms`` are the capture-to-decoded-picture times of received frames, read from the
+    counter and time stamped into each generated picture (real cameras stamp nothing: empty);
+    ``audio_latencies_ms`` the same for generated tone bursts. ``sources_received`` counts
+    the received frames per video source (``camera``, ``document``) as read from the stamp.
+    """
+
+    seconds: float = 0.0
+    frames_sent: int = 0
+    frames_received: int = 0
+    audio_frames_sent: int = 0
+    audio_frames_received: int = 0
+    bytes_sent: int = 0
+    latencies_ms: tuple[float, ...] = ()
+    audio_latencies_ms: tuple[float, ...] = ()
+    sources_received: tuple[tuple[str, int], ...] = ()
+    longest_freeze_s: float = 0.0
+    interruptions: int = 0
+
+
+class SignallingChannel(Protocol):
+    """How two ends of a remote call find each other: JSON-ready messages both ways.
+
+    The shape of :class:`ConversationRelay`, so the sealed PostgreSQL
+    relay carries the call's offer and answer between the branch and the main office; every
+    message reaches every subscriber, the sender's own included (ends drop their own echo).
+    """
+
+    def publish(self, message: Mapping[str, Any]) -> None:
+        """Send ``message``; never blocks on the network and never raises for an outage."""
+        ...
+
+    def subscribe(self, handler: Callable[[dict[str, Any]], None]) -> None:
+        """Call ``handler(message)`` for each message, on any thread."""
+        ...
+
+
+class RemoteCall(Probe, Protocol):
+    """One end of a remote counter call (リモート窓口): video, voice and the document camera.
+
+    ``state`` is ``idle``, ``connecting``, ``connected``, ``interrupted`` (nothing arrived for
+    a second: the link dropped; both sides say so), ``ended`` or ``failed``. Nothing of a call
+    is recorded or written to disk; only :meth:`stats` counts remain for the usage log.
+    """
+
+    kind: str             # "aiortc" or "simulated"
+
+    @property
+    def state(self) -> str:
+        """The call's state (see the class)."""
+        ...
+
+    def start(self) -> None:
+        """Begin the call (offer or answer through the signalling); returns at once."""
+        ...
+
+    def wait_connected(self, timeout_s: float) -> bool:
+        """Wait until media flows both ways; ``False`` when it did not within ``timeout_s``."""
+        ...
+
+    def switch_video(self, source: str) -> None:
+        """Send ``source`` (``camera`` or ``document``) instead of the current video.
+
+        Raises:
+            kiosk.errors.DeviceError: no such source on this end.
+        """
+        ...
+
+    def ask_remote_video(self, source: str) -> None:
+        """Ask the other end to send ``source`` (the specialist asks for the branch's
+        ``document`` camera); an end without that source keeps sending what it sends."""
+        ...
+
+    def remote_picture(self) -> RemotePicture | None:
+        """The latest picture received, or ``None`` before the first."""
+        ...
+
+    def stats(self) -> RemoteCallStats:
+        """What the call carried so far."""
+        ...
+
+    def hang_up(self) -> RemoteCallStats:
+        """End the call (the other side sees ``ended``), free the devices, return the figures."""
         ...

@@ -4,8 +4,9 @@ No event has a field that can hold a name, a reading, an address, a birth date, 
 number, a PIN, a My Number or conversation text. Text fields are *codes* (form ids, service
 codes, language codes, reason codes): :meth:`UsageEvent.__post_init__` refuses anything that
 does not look like a code, so a mistake at a call site fails loudly instead of logging a person.
-The only exception is ``counter``, the configured name of a counter (``1番窓口``), which is
-configuration, not personal data; it is limited to a short label without spaces.
+The only exceptions are ``counter``, the configured name of a counter (``1番窓口``), and
+``branch``, a branch office's counter (リモート窓口): configuration, not personal data, each
+limited to a short label without spaces.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ __all__ = [
     "ProceduresChosen",
     "RegisterSearched",
     "RegisterViewed",
+    "RemoteCallUsed",
     "ReservationChanged",
     "SessionEnded",
     "SessionStarted",
@@ -61,7 +63,7 @@ __all__ = [
 _CODE = re.compile(r"[A-Za-z0-9_.:@+\-]{0,64}")
 # A counter label from the configuration: short, no whitespace (a name has a U+3000 in it).
 _LABEL = re.compile(r"[^\s\x00-\x1f]{0,24}")
-_LABEL_FIELDS = frozenset({"counter"})
+_LABEL_FIELDS = frozenset({"counter", "branch"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,6 +322,24 @@ class ReservationChanged(UsageEvent):
     ticket: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RemoteCallUsed(UsageEvent):
+    """A remote counter request (リモート窓口) ended: ``outcome`` is ``ended`` (a call took
+    place, ``minutes`` long) or ``cancelled`` (the branch withdrew it before anyone accepted).
+
+    ``branch`` is the branch counter's configured name (a label, as ``counter``); never audio,
+    video or what was said.
+    """
+
+    KIND: ClassVar[str] = "remote.used"
+    remote_ticket: int
+    service: str
+    branch: str
+    language: str
+    outcome: str
+    minutes: float
+
+
 # ---------------------------------------------------------------- clerk, device, errors
 @dataclass(frozen=True, slots=True)
 class ClerkViewed(UsageEvent):
@@ -539,7 +559,7 @@ EVENT_TYPES: dict[str, type[UsageEvent]] = {
         RegisterSearched, RegisterViewed,
         StaffLoggedIn, StaffLoginFailed, StaffLocked, StaffUnlocked, StaffChanged,
         SoftwareStarted, ConfigChanged, ErrorOccurred, DayAnchor, LogRecovered, LogPurged,
-        LogSealed, DocumentFiled)
+        LogSealed, DocumentFiled, RemoteCallUsed)
 }
 
 

@@ -30,7 +30,7 @@ _COMMAND_GROUPS = {
     "audit": "audit", "board": "board", "card": "card", "clerk": "clerk", "db": "db",
     "demo": "demo", "deploy": "deploy", "doctor": "doctor", "export": "export", "forms": "forms",
     "i18n": "i18n_commands", "models": "models", "payments": "payments", "register": "register",
-    "reservations": "reservations", "screenshots": "screenshots", "staff": "staff",
+    "remote": "remote", "reservations": "reservations", "screenshots": "screenshots", "staff": "staff",
     "start": "start", "tablet": "tablet", "verify-pdf": "verify_pdf", "web": "web",
 }
 # Commands that hold a visitor's data, a PIN or the answers key in memory: no core dumps.

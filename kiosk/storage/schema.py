@@ -38,6 +38,7 @@ __all__ = [
     "lookup_grants",
     "metadata",
     "payments",
+    "remote_tickets",
     "reservation_capacity",
     "reservations",
     "services",
@@ -298,4 +299,21 @@ reservations = Table(
     Column("ticket_id", _Id, ForeignKey("tickets.id"), nullable=True),
     # Counting a slot's places and finding the day's open reservations read this index.
     Index("ix_reservations_slot", "day", "service_id", "start_minute", "state"),
+)
+
+# Remote tickets (リモート窓口): a branch's request for a specialist; no person (migration 0012).
+remote_tickets = Table(
+    "remote_tickets", metadata,
+    Column("id", _Id, primary_key=True),
+    Column("service_id", _Id, ForeignKey("services.id"), nullable=False),
+    Column("branch", String(64), nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("call_id", String(32), nullable=False, unique=True),
+    Column("requested_at", _Time, nullable=False),
+    Column("accepted_at", _Time, nullable=True),
+    Column("ended_at", _Time, nullable=True),
+    Column("staff_id", _Id, ForeignKey("staff.id"), nullable=True),
+    # The clerk desks list the waiting requests, oldest first.
+    Index("ix_remote_tickets_state", "state", "requested_at"),
 )

@@ -40,6 +40,8 @@ from kiosk.ui.clerk.locked_accounts import LockedAccountsPanel
 from kiosk.ui.clerk.login_screen import LoginScreen
 from kiosk.ui.clerk.open_tickets import OpenTicketsPanel
 from kiosk.ui.clerk.queue_panel import QueuePanel
+from kiosk.ui.clerk.remote_branch_panel import BranchRemotePanel
+from kiosk.ui.clerk.remote_panel import RemotePanel
 from kiosk.ui.clerk.reservation_panel import ReservationPanel
 from kiosk.ui.clerk.resident_lookup import ResidentLookupTab
 from kiosk.ui.clerk.review_panel import ReviewPanel, staff_message
@@ -98,6 +100,7 @@ class ClerkWindow(QStackedWidget):
         self.reservations: ReservationPanel | None = None
         self.audit: AuditView | None = None
         self.conversation: ConversationTab | None = None
+        self.remote: RemotePanel | BranchRemotePanel | None = None
         self.resident_lookup: ResidentLookupTab | None = None
         self.member: StaffMember | None = None
         self._desk_of: int | None = None    # the staff id the desk page was built for
@@ -127,6 +130,8 @@ class ClerkWindow(QStackedWidget):
         self.review.close_application()
         if self.conversation is not None:
             self.conversation.stop()
+        if self.remote is not None:
+            self.remote.end_call()              # a locked desk shows and sends no picture
         if self.resident_lookup is not None:
             self.resident_lookup.clear()        # the register's values leave the screen too
         self.member = None
@@ -156,6 +161,7 @@ class ClerkWindow(QStackedWidget):
         self.queue = None
         self.open_tickets = None
         self.conversation = None
+        self._close_remote()
         if member.role in _COUNTER_ROLES:
             tabs.addTab(self._counter_tab(member), self._tr(S_("Counter")))
             if services.conversation is not None:
@@ -164,6 +170,7 @@ class ClerkWindow(QStackedWidget):
                     visitor_microphone=services.visitor_speech is not None)
                 tabs.addTab(self.conversation, self._tr(S_("Conversation")))
             self._lookup_tab(member)
+            self._remote_tab(member)
         self.supervisor = None
         self.takings = None
         self.locked_accounts = None
@@ -198,6 +205,27 @@ class ClerkWindow(QStackedWidget):
         self.desk_page = page
         self._desk_of = member.id
         self.addWidget(page)
+
+    def _close_remote(self) -> None:
+        # The previous desk's remote call and its polling end with it.
+        if self.remote is not None:
+            self.remote.close_panel()
+        self.remote = None
+
+    def _remote_tab(self, member: StaffMember) -> None:
+        # The remote counter ([remote]): branch requests wait here; Accept opens the call.
+        services = self._services
+        if services.remote is None or services.open_remote_call is None:
+            return
+        if services.config.remote.side == "branch":
+            self.remote = BranchRemotePanel(
+                self._tr, services.remote, services.open_remote_call,
+                [(info.code, info.name) for info in services.storage.queue.services()],
+                services.config.device.counter)
+        else:
+            self.remote = RemotePanel(self._tr, services.remote, services.open_remote_call,
+                                      services.clock, staff_id=member.id)
+        self.tabs.addTab(self.remote, self._tr(S_("Remote counter")))
 
     def _lookup_tab(self, member: StaffMember) -> None:
         """住民照会, only for a member with a valid lookup right on a PC with a register."""
@@ -313,6 +341,7 @@ class ClerkWindow(QStackedWidget):
 
     def close_bridge(self) -> None:
         """Stop receiving queue events (the window is going away)."""
+        self._close_remote()
         self._bridge.close()
         self._away_bridge.close()
         if self._returns is not None:

@@ -1,0 +1,190 @@
+"""The remote counter (リモート窓口) at a branch office's clerk desk: ask the main office for a
+specialist, wait for one to accept, then the call.
+
+The branch clerk picks the service and the visitor's language and asks; the request waits at
+the main office's desks (:mod:`kiosk.ui.clerk.remote_panel`). Once a specialist accepts, this
+end opens the call (it offers) and shows the specialist; the branch's document camera can be
+sent instead of its camera. Withdraw takes back a request no one has accepted yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.domain.remote import RemoteTicket, RemoteTicketState
+from kiosk.errors import UserFacingError
+from kiosk.i18n import LANGUAGES, S_, Translator
+from kiosk.ports import RemoteCall
+from kiosk.services.remote_counter import RemoteCounterDesk
+from kiosk.ui.clerk.remote_panel import CALL_STATES, show_picture
+
+__all__ = ["BranchRemotePanel"]
+
+_POLL_MS = 1000              # how often a waiting request looks whether it was accepted
+_PICTURE_MS = 66
+
+
+class BranchRemotePanel(QWidget):
+    """Ask, wait, talk: the branch's end of the remote counter.
+
+    Args:
+        tr: the staff translator.
+        desk: the remote tickets.
+        open_call: the call of an accepted ticket (this end offers).
+        services: (code, name) of the services a specialist can be asked for.
+        branch: this counter's name as the main office sees it.
+    """
+
+    def __init__(self, tr: Translator, desk: RemoteCounterDesk,
+                 open_call: Callable[[RemoteTicket], RemoteCall],
+                 services: Sequence[tuple[str, str]], branch: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tr = tr
+        self.desk = desk
+        self._open_call = open_call
+        self._branch = branch
+        self.ticket: RemoteTicket | None = None
+        self.call: RemoteCall | None = None
+        self._document = False
+        self.service = QComboBox()
+        for code, name in services:
+            self.service.addItem(f"{code} {name}", code)
+        self.language = QComboBox()
+        for language in LANGUAGES:
+            self.language.addItem(language.native_name, language.code)
+        self.ask_button = self._button(S_("Ask the main office for a specialist"), "remote-ask", self._on_ask)
+        self.withdraw_button = self._button(S_("Withdraw the request"), "remote-withdraw", self._on_withdraw)
+        self.document_button = self._button(S_("Send my document camera"), "remote-document",
+                                            self._on_document)
+        self.end_button = self._button(S_("End call"), "remote-end", self.end_call)
+        self.picture = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.picture.setMinimumSize(320, 240)
+        self.picture.setStyleSheet("background: #202020; color: #e0e0e0;")
+        self.state = QLabel("", wordWrap=True)
+        self.state.setObjectName("remote-state")
+        self._lay_out()
+        self._poll = QTimer(self)
+        self._poll.setInterval(_POLL_MS)
+        self._poll.timeout.connect(self._look)
+        self._frames = QTimer(self)
+        self._frames.setInterval(_PICTURE_MS)
+        self._frames.timeout.connect(self._show)
+        self._controls()
+
+    def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
+        button = QPushButton(self._tr(text))
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        return button
+
+    def _lay_out(self) -> None:
+        form = QFormLayout()
+        form.addRow(self._tr(S_("Service")), self.service)
+        form.addRow(self._tr(S_("Language")), self.language)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        asking = QHBoxLayout()
+        asking.addWidget(self.ask_button)
+        asking.addWidget(self.withdraw_button)
+        layout.addLayout(asking)
+        layout.addWidget(self.picture, 1)
+        layout.addWidget(self.state)
+        calling = QHBoxLayout()
+        calling.addWidget(self.document_button)
+        calling.addWidget(self.end_button)
+        layout.addLayout(calling)
+
+    def _controls(self) -> None:
+        waiting, talking = self.ticket is not None and self.call is None, self.call is not None
+        self.ask_button.setEnabled(self.ticket is None and self.service.count() > 0)
+        self.withdraw_button.setEnabled(waiting)
+        self.document_button.setEnabled(talking)
+        self.end_button.setEnabled(talking)
+        self.document_button.setText(self._tr(S_("Send my camera") if self._document
+                                              else S_("Send my document camera")))
+
+    def _on_ask(self) -> None:
+        try:
+            self.ticket = self.desk.request(str(self.service.currentData()), self._branch,
+                                            str(self.language.currentData()))
+        except UserFacingError as exc:
+            self.state.setText(self._tr(exc.message_id, **exc.params))
+            return
+        self.state.setText(self._tr(S_("Waiting for a specialist at the main office…")))
+        self._poll.start()
+        self._controls()
+
+    def _on_withdraw(self) -> None:
+        ticket, self.ticket = self.ticket, None
+        self._poll.stop()
+        if ticket is not None and self.desk.cancel(ticket.id) is None:
+            # Accepted in the meantime: the specialist is calling; take the call.
+            self.ticket = ticket
+            self._look()
+            return
+        self.state.setText(self._tr(S_("The request was withdrawn.")))
+        self._controls()
+
+    def _look(self) -> None:
+        if self.ticket is None or self.call is not None:
+            return
+        ticket = self.desk.get(self.ticket.id)
+        if ticket is None or ticket.state is not RemoteTicketState.ACCEPTED:
+            return
+        self._poll.stop()
+        self.ticket, self._document = ticket, False
+        self.call = self._open_call(ticket)
+        self.call.start()
+        self._frames.start()
+        self._controls()
+
+    def _show(self) -> None:
+        if self.call is None:
+            return
+        state = self.call.state
+        self.state.setText(self._tr(CALL_STATES[state]))
+        if state in ("ended", "failed"):                 # the specialist hung up, or no line
+            self.end_call()
+            self.state.setText(self._tr(CALL_STATES[state]))
+            return
+        show_picture(self.picture, self.call.remote_picture())
+
+    def _on_document(self) -> None:
+        if self.call is None:
+            return
+        self._document = not self._document
+        self.call.switch_video("document" if self._document else "camera")
+        self._controls()
+
+    def end_call(self) -> None:
+        """Hang up (or withdraw a waiting request) and clear the picture."""
+        call, ticket = self.call, self.ticket
+        self.call = self.ticket = None
+        self._poll.stop()
+        self._frames.stop()
+        if call is not None:
+            call.hang_up()
+            self.state.setText(self._tr(CALL_STATES["ended"]))
+        if ticket is not None:
+            if call is None:
+                self.desk.cancel(ticket.id)
+            else:
+                self.desk.end(ticket.id)                 # None when the main office ended it
+        self.picture.clear()
+        self._controls()
+
+    def close_panel(self) -> None:
+        """End any call or request (the desk is being locked, rebuilt or closed)."""
+        self.end_call()
