@@ -108,8 +108,8 @@ def gui_visit(tablet: ReportedProcess, language: str, first_pin: str) -> list[Re
     tablet.wait(lambda r: r["ready"] and r["stage"] == "welcome" and "start" in r["buttons"],
                 "the welcome", 60)
     assert f"language-{language}" in tablet.last["buttons"], tablet.last["buttons"]
-    tablet.history = []
     tablet.tap_and_wait(f"language-{language}", f"{language} chosen")
+    tablet.history = [tablet.last]
     to_pin_pad(tablet)
     if first_pin != CARD_PIN:
         enter_pin(tablet, first_pin, times=2)
@@ -119,10 +119,10 @@ def gui_visit(tablet: ReportedProcess, language: str, first_pin: str) -> list[Re
     tablet.wait(lambda r: r["stage"] == "forms", "the card read", 60)
     answer_forms(tablet)
     tablet.wait(lambda r: r["stage"] == "review" and "submit-print" in r["buttons"], "review")
-    tablet.click("submit-print", times=2)
+    tablet.tap("submit-print", times=2)
     tablet.wait(lambda r: r["stage"] == "ticket" and "finish" in r["buttons"], "the ticket", 60)
     seen, tablet.history = tablet.history or [], None
-    tablet.click("finish", times=2)
+    tablet.tap("finish", times=2)
     tablet.wait(lambda r: r["stage"] == "welcome" and "start" in r["buttons"],
                 "the next visitor's welcome")
     return seen
@@ -223,7 +223,10 @@ class InProcessDesk:
         if ticket is None:
             return False
         review = self.services.review
-        for application_id in review.applications_for_ticket(ticket.id):
+        applications = review.applications_for_ticket(ticket.id)
+        # Called the moment it entered the line: its application must be there already.
+        assert applications, f"{ticket.label} was called before its application was stored"
+        for application_id in applications:
             session = review.open(application_id, self.member)
             session.approve()
             session.print_form()
