@@ -63,9 +63,9 @@ WRONG = "9999"
 # (language, first PIN) of the citizens at each tablet, tapped through the GUI.
 AT_TABLET = {
     "tablet-1": (("ja", WRONG), ("en", CARD_PIN), ("vi", CARD_PIN), ("ne", CARD_PIN),
-                 ("tl", CARD_PIN)),
+                 ("tl", CARD_PIN), ("zh_Hans", CARD_PIN), ("id", CARD_PIN)),
     "tablet-2": (("zh_Hans", CARD_PIN), ("ja@easy", CARD_PIN), ("id", WRONG),
-                 ("en", CARD_PIN), ("vi", CARD_PIN)),
+                 ("en", CARD_PIN), ("vi", CARD_PIN), ("tl", CARD_PIN), ("ne", CARD_PIN)),
 }
 VISITS = 60
 LANGUAGES = ("ja", "en", "vi", "zh_Hans", "ja@easy", "ne", "id", "tl")
