@@ -8,7 +8,8 @@ simulated card. The visits that do not fit in five minutes of GUI (60 in all) co
 same time through the tablet's own services in this process, with and without the card, and
 a third counter served through the clerk desktop's services takes most tickets.
 Afternoon at the two desks (every action a double click): a served citizen the board
-shows, an application returned to the citizen, a transfer to the other counter's service,
+shows, an application returned to the citizen (the counter's tablets show why, in the
+citizen's language), a transfer to the other counter's service,
 the form printer's queue disabled while a form prints, the database cut for 20 s, a desk
 killed mid-call and taken over after the restart, a no-show.
 The day then must hold: no ticket lost, stranded or duplicated, every application stored
@@ -205,6 +206,12 @@ def test_pilot_day__two_tablets_two_desks_board__nothing_lost_and_report_matches
         called.append(call_next(c1))                    # returned to the citizen
         act(c1, "review-return", lambda r: r["application"] is None, "returned")
         act(c1, "queue-finish", lambda r: r["current"] is None, "ticket finished")
+        # The tablets of counter 1 show why, in the citizen's language; OK closes it.
+        notices = [tablet.wait(lambda r: "counter-notice-ok" in r["buttons"],
+                               "the return notice on the tablet") for tablet in tablets.values()]
+        for tablet in tablets.values():
+            tablet.tap("counter-notice-ok", times=2)
+            tablet.wait(lambda r: "counter-notice-ok" not in r["buttons"], "the notice closed")
 
         called.append(call_next(c1))                    # sent to counter 2's service B
         _transfer_to(c1, "B")
@@ -292,8 +299,16 @@ def test_pilot_day__two_tablets_two_desks_board__nothing_lost_and_report_matches
     assert "Traceback" not in outputs
     assert "CRITICAL" not in outputs, outputs[-3000:]
 
-    # Every screen a tablet passed through: nothing clipped, no Japanese on foreign screens.
+    # Every screen a tablet passed through: nothing clipped, no Japanese on foreign screens;
+    # the return notice whole and in the language the citizen applied in.
     assert found == []
+    returned_in = next(language for (_form, language, status) in store.applications
+                       if status == ApplicationStatus.RETURNED.value)
+    notice = [{"stage": "notice", "texts": [text for text in report["texts"]
+                                            if text["name"].startswith("counter-notice")]}
+              for report in notices]
+    assert [len(report["texts"]) for report in notice] == [3, 3]
+    assert screen_findings(notice, returned_in, "the return notice") == []
 
     # The auditor: the logs verify and the report's figures are the store's.
     audit = [sys.executable, "-m", "kiosk", "audit"]
