@@ -29,7 +29,8 @@ from ..ui.citizen.text_checks import foreign_text
 from .reported import Report, ReportedProcess, answer_forms, enter_pin, to_pin_pad
 
 __all__ = ["CARD_PIN", "Day", "InProcessDesk", "act", "call_next", "gui_visit",
-           "personal_leaks", "personal_words", "screen_findings", "serve", "visit_in_process"]
+           "personal_leaks", "personal_words", "screen_findings", "send", "serve", "to_review",
+           "visit_in_process"]
 
 CARD_PIN = "1234"                       # the test person's PIN (persons/plain.toml)
 
@@ -103,8 +104,15 @@ class Day:
 # --------------------------------------------------------------------------- the tablets
 def gui_visit(tablet: ReportedProcess, language: str, first_pin: str) -> list[Report]:
     """One citizen at a tablet, with taps only: language, 住民票, card and PIN, answers, the
-    ticket. PIN OK, send and finish are double taps (each must act once). Returns the reports
+    ticket. PIN OK, Send and Finish are double taps (each must act once). Returns the reports
     seen while the visit was in ``language`` (from the language tap to the ticket)."""
+    to_review(tablet, language, first_pin)
+    return send(tablet)
+
+
+def to_review(tablet: ReportedProcess, language: str, first_pin: str) -> None:
+    """A citizen from the welcome to the review of their answers (see :func:`gui_visit`);
+    the tablet's history holds the reports seen from the language tap on."""
     tablet.wait(lambda r: r["ready"] and r["stage"] == "welcome" and "start" in r["buttons"],
                 "the welcome", 60)
     assert f"language-{language}" in tablet.last["buttons"], tablet.last["buttons"]
@@ -119,6 +127,11 @@ def gui_visit(tablet: ReportedProcess, language: str, first_pin: str) -> list[Re
     tablet.wait(lambda r: r["stage"] == "forms", "the card read", 60)
     answer_forms(tablet)
     tablet.wait(lambda r: r["stage"] == "review" and "submit-print" in r["buttons"], "review")
+
+
+def send(tablet: ReportedProcess) -> list[Report]:
+    """Send from the review (a double tap), see the ticket, finish (a double tap); the
+    reports of the visit (see :func:`to_review`)."""
     tablet.tap("submit-print", times=2)
     tablet.wait(lambda r: r["stage"] == "ticket" and "finish" in r["buttons"], "the ticket", 60)
     seen, tablet.history = tablet.history or [], None
