@@ -55,6 +55,12 @@ class CupsPrinter:
             failed = any(marker in alert for alert in alerts for marker in _FAILURE_MARKERS)
             if not failed and job in self._completed_jobs():
                 return
+            if not failed and self._stopped():
+                # A disabled queue holds the job without an alert on it: the clerk would wait
+                # the whole timeout with the desk frozen, and the job print later unasked.
+                self._run(["cancel", job])
+                raise DeviceError(S_("The printer stopped the job: {reason}"),
+                                  reason=self._queue_reason())
             if failed:
                 # Cancel so that a retried job can never print later as a ghost copy.
                 self._run(["cancel", job])
@@ -64,6 +70,14 @@ class CupsPrinter:
         self._run(["cancel", job])
         raise DeviceError(S_("The printer did not finish within {seconds} seconds: {reason}"),
                           seconds=int(self.timeout_s), reason=self._queue_reason())
+
+    def _stopped(self) -> bool:
+        """Whether the named queue is disabled (``cupsdisable``, or stopped by a backend)."""
+        if not self.queue:
+            return False
+        lines = self._run(["lpstat", "-p", self.queue]).stdout.splitlines()
+        return any(line.startswith(f"printer {self.queue} ") and " disabled" in line
+                   for line in lines)
 
     def _completed_jobs(self) -> set[str]:
         listing = self._run(["lpstat", "-W", "completed", "-o"]).stdout.splitlines()

@@ -72,31 +72,44 @@ class QueueService:
         return self.links.qr_payload(ticket.id, ticket.day, ticket.label, language)
 
     def take_ticket(self, service: str, *, priority: int = 0,
-                    print_slip: SlipPrinter | None = None) -> IssuedTicket:
+                    print_slip: SlipPrinter | None = None,
+                    before_issue: Callable[[Ticket], None] | None = None) -> IssuedTicket:
         """Issue a ticket; with ``print_slip`` it is issued only if the slip printed.
+
+        ``before_issue`` runs with the numbered ticket before it enters the line (the
+        tablet stores the applications there): a clerk who calls the ticket the moment it
+        is in the line finds its applications. The ticket is issued even if it raises
+        (the slip is printed: the citizen comes to the counter), and the error goes on.
 
         Raises:
             DeviceError: the slip did not print; the number was voided, nothing waits.
         """
-        if print_slip is None:
+        if print_slip is None and before_issue is None:
             ticket, wait = self._store.issue_with_estimate(service, priority=priority,
                                                            slip=SlipChoice.NO_SLIP)
             self._usage.record(TicketIssued(ticket.id, ticket.service, priority, slip=False))
             return IssuedTicket(ticket, wait)
         wait = self._store.estimated_wait_seconds(service)
         reserved = self._store.reserve(service, priority=priority)
+        if print_slip is not None:
+            try:
+                print_slip(reserved, wait)
+            except BaseException as exc:
+                if isinstance(exc, Exception):   # not an interrupt: the print failed
+                    self._usage.record(PrintDone(kind="slip", ok=False, pages=0,
+                                                 reason=error_code(exc)))
+                # A printer error (DeviceError) or anything else: never leave a ghost ticket.
+                self._store.void(reserved.id)
+                raise
+            self._usage.record(PrintDone(kind="slip", ok=True, pages=SLIP_PAGES))
+        slip = SlipChoice.PRINTED if print_slip is not None else SlipChoice.NO_SLIP
         try:
-            print_slip(reserved, wait)
-        except BaseException as exc:
-            if isinstance(exc, Exception):   # not an interrupt: the print failed
-                self._usage.record(PrintDone(kind="slip", ok=False, pages=0,
-                                             reason=error_code(exc)))
-            # A printer error (DeviceError) or anything else: never leave a ghost ticket.
-            self._store.void(reserved.id)
-            raise
-        self._usage.record(PrintDone(kind="slip", ok=True, pages=SLIP_PAGES))
-        ticket = self._store.confirm(reserved.id, SlipChoice.PRINTED)
-        self._usage.record(TicketIssued(ticket.id, ticket.service, priority, slip=True))
+            if before_issue is not None:
+                before_issue(reserved)
+        finally:
+            ticket = self._store.confirm(reserved.id, slip)
+            self._usage.record(TicketIssued(ticket.id, ticket.service, priority,
+                                            slip=print_slip is not None))
         return IssuedTicket(ticket, wait)
 
     def call_next(self, services: Sequence[str], *, counter: str,

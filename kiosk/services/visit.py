@@ -684,8 +684,13 @@ class Visit:
         first = self.sessions[0].definition
         self._declare()
         try:
-            issued = self._queue.take_ticket(first.service, print_slip=print_slip)
-            ids, delivered, message = self._submit_forms(issued)
+            # The applications are stored before the ticket enters the line: a clerk
+            # calling it at once found none, finished it, and the application was stranded.
+            forms: list[tuple[list[str], bool, str]] = []
+            issued = self._queue.take_ticket(
+                first.service, print_slip=print_slip,
+                before_issue=lambda ticket: forms.append(self._submit_forms(ticket.id)))
+            ids, delivered, message = forms[0]
             ahead = self._people_ahead(issued)
         except UserFacingError as exc:
             # take_ticket raises DeviceError only for the slip; the database raises StorageError.
@@ -740,9 +745,9 @@ class Visit:
         self._go(Stage.TICKET)
         return self.ticket
 
-    def _submit_forms(self, issued: IssuedTicket) -> tuple[list[str], bool, str]:
-        """Submit every form under ``issued``: their ids, whether all were delivered, and
-        the first message for the citizen."""
+    def _submit_forms(self, ticket_id: int) -> tuple[list[str], bool, str]:
+        """Submit every form under ticket ``ticket_id``: their ids, whether all were
+        delivered, and the first message for the citizen."""
         assert self._submissions is not None
         ids, delivered, message = [], True, ""
         signed = self.signature.answer()
@@ -752,7 +757,7 @@ class Visit:
                 answers[SIGNATURE_KEY] = signed
             result = self._submissions.submit(Submission(
                 session.definition.id, session.definition.version, self.language,
-                answers, ticket_id=issued.ticket.id))
+                answers, ticket_id=ticket_id))
             ids.append(str(result.application_id or result.idempotency_key[:8]))
             delivered = delivered and result.delivered
             message = message or result.message_id

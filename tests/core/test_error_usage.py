@@ -200,7 +200,9 @@ def test_submit__queue_database_down__records_one_submit_error(services, monkeyp
     def down(*_args, **_kwargs):
         raise DatabaseUnavailableError("The database cannot be reached.")
 
-    monkeypatch.setattr(services.storage.queue, "issue_with_estimate", down)
+    # Every way the tablet numbers a ticket (it reserves one, stores the forms, then issues).
+    for write in ("issue_with_estimate", "reserve"):
+        monkeypatch.setattr(services.storage.queue, write, down)
 
     with pytest.raises(DatabaseUnavailableError):
         visit.submit(None)

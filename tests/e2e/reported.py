@@ -15,6 +15,10 @@ __all__ = ["Report", "ReportReader", "ReportedProcess", "Tablet", "answer_forms"
            "enter_pin", "to_pin_pad"]
 
 
+_DOUBLE_TAP_S = 0.6      # more than Qt's double-click interval (400 ms on X)
+_SAME_PLACE_PX = 10       # more than Qt's double-click distance
+
+
 class ReportReader:
     """A running front end process seen through its report file."""
 
@@ -25,6 +29,9 @@ class ReportReader:
         self.env = env
         self.process = process
         self.last: Report = {"sequence": 0}
+        # Every report seen while waiting, when a list is set here (screens a visit passed).
+        self.history: list[Report] | None = None
+        self._last_tap = (0.0, -1, -1)         # when and where the last tap ended
 
     def report(self) -> Report | None:
         """The report as last written, or ``None`` before the first one."""
@@ -44,18 +51,27 @@ class ReportReader:
             assert self.process.poll() is None, \
                 f"{self.name} ended while waiting for {what}: {self.output()[-2000:]}"
             report = self.report()
+            if report is not None and self.history is not None and \
+                    report["sequence"] > (self.history[-1]["sequence"] if self.history else 0):
+                self.history.append(report)
             if report is not None and condition(report):
                 self.last = report
                 return report
             time.sleep(0.05)
         raise AssertionError(f"{self.name}: timed out waiting for {what}; last {self.report()}")
 
-    def tap(self, name: str) -> Report:
-        """Tap the button ``name`` of the current report and wait for the screen to change."""
+    def tap(self, name: str, *, times: int = 1) -> Report:
+        """Tap the button ``name`` of the last report (``times`` in a row: a double tap)."""
         before = self.last
         x, y = before["buttons"][name]
-        subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", "1"], env=self.env,
-                       check=True, timeout=10)
+        # Two taps on one place within the double-click time are one double tap to the
+        # screen: a new intention waits that long, as a person's next tap does.
+        when, last_x, last_y = self._last_tap
+        if abs(x - last_x) <= _SAME_PLACE_PX and abs(y - last_y) <= _SAME_PLACE_PX:
+            time.sleep(max(0.0, when + _DOUBLE_TAP_S - time.monotonic()))
+        subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", "--repeat", str(times),
+                        "--delay", "60", "1"], env=self.env, check=True, timeout=10)
+        self._last_tap = (time.monotonic(), x, y)
         return before
 
     def tap_and_wait(self, name: str, what: str, *, stage: str = "", button: str = "") -> Report:
@@ -122,34 +138,40 @@ def to_pin_pad(tablet: ReportReader) -> None:
     tablet.tap_and_wait("use-card", "the PIN pad", button="key-1")
 
 
-def enter_pin(tablet: ReportReader, pin: str) -> None:
-    """Type ``pin`` on the pad, each digit seen on the pad before the next, and send it."""
+def enter_pin(tablet: ReportReader, pin: str, *, times: int = 1) -> None:
+    """Type ``pin`` on the pad, each digit seen on the pad before the next, and send it
+    (OK tapped ``times`` in a row: a double tap sends once)."""
     tablet.wait(lambda r: r.get("pin_typed", 0) == 0 and "key-1" in r["buttons"], "an empty pad")
     for typed, key in enumerate(pin, start=1):
         tablet.tap(f"key-{key}")
         tablet.wait(lambda r, n=typed: r.get("pin_typed", n) == n, f"digit {typed} typed")
     tablet.wait(lambda r: "pin-ok" in r["buttons"], "PIN complete")
-    tablet.tap("pin-ok")
+    tablet.tap("pin-ok", times=times)
 
 
-def device_config(root: Path, role: str, url: str, key: str, extra: str = "") -> Path:
-    """``<root>/<role>.toml``: a device of counter 1番窓口 (service A) on ``url``, no voice,
-    printing to files, data in ``<root>/<role>``; ``extra`` TOML appended."""
-    path = root / f"{role}.toml"
+def device_config(root: Path, role: str, url: str, key: str, extra: str = "", *,
+                  name: str = "", counter: str = "1番窓口", services: tuple[str, ...] = ("A",),
+                  printer: str = 'kind = "file"') -> Path:
+    """``<root>/<name>.toml``: device ``<name>-01`` in role ``role`` (``name`` defaults to the
+    role) of ``counter`` calling ``services`` on ``url``, no voice, printing as ``printer``
+    says (to files), data in ``<root>/<name>``; ``extra`` TOML appended."""
+    name = name or role
+    path = root / f"{name}.toml"
+    codes = ", ".join(f'"{code}"' for code in services)
     path.write_text(f"""
 [device]
 role = "{role}"
-id = "{role}-01"
-counter = "1番窓口"
-services = ["A"]
-data_dir = "{root / role}"
+id = "{name}-01"
+counter = "{counter}"
+services = [{codes}]
+data_dir = "{root / name}"
 [database]
 url = "{url}"
 answers_key = "{key}"
 [speech]
 kind = "off"
 [printer]
-kind = "file"
+{printer}
 {extra}""", encoding="utf-8")
     return path
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -183,6 +183,10 @@ class Footer(QWidget):
     enabled per screen; a screen without one of them leaves its place empty. Their places are
     parts of the footer's width (Back 232, gap 64, forward 440 of 800 px), set here rather than
     by a layout, so that no label, hidden button or text size can shift them.
+
+    A double tap acts once: the first tap changes the screen, and the second would land on
+    the next screen's button at the same place (a double-tapped Send ended the visit on the
+    ticket screen before the citizen saw their number), so the second press is dropped.
     """
 
     def __init__(self, target: int, parent: QWidget | None = None) -> None:
@@ -197,7 +201,15 @@ class Footer(QWidget):
         self._actions: dict[TouchButton, Action] = {}
         self.back.clicked.connect(lambda: self._on_click(self.back))
         self.forward.clicked.connect(lambda: self._on_click(self.forward))
+        for button in (self.back, self.forward):
+            button.installEventFilter(self)
         self.setMinimumHeight(SIZES.footer)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Drop the second press of a double tap (its release then clicks nothing)."""
+        if event.type() == QEvent.Type.MouseButtonDblClick:
+            return True
+        return super().eventFilter(watched, event)
 
     def present(self, actions: Actions) -> None:
         """Put ``actions`` on the two buttons; a missing one leaves its place empty."""

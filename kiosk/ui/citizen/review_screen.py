@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.errors import UserFacingError
 from kiosk.fonts import missing_characters
@@ -108,3 +108,8 @@ class ReviewScreen(CitizenScreen):
             message_id, params = citizen_message(exc)     # never the database's URL
             self.error = self.marked(message_id, **params)
             self.refresh()
+            # The message sits under the answers: a citizen who tapped Send at the bottom of
+            # the screen saw nothing happen (the pilot day's outage at 1920 × 1080).
+            error = self.findChild(QLabel, "error")
+            if error is not None:
+                self.bring_into_view(error)

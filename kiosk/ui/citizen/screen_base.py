@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.ports import ReadingProposer
 from kiosk.procedures.pictures import picture_path
@@ -159,6 +159,16 @@ class CitizenScreen(QWidget):
         return Action(self.visit.tr(message_id), name, handler, enabled)
 
     # ------------------------------------------------------------ helpers for subclasses
+    def bring_into_view(self, widget: QWidget) -> None:
+        """Scroll the screen so that ``widget`` is seen, once the layout has placed it."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None:
+            area = parent
+            # ``widget`` as the context: a screen rebuilt meanwhile cancels the scroll.
+            QTimer.singleShot(0, widget, lambda: area.ensureWidgetVisible(widget))
+
     def marked(self, message_id: str, /, **params: object) -> str:
         """``message_id`` in the visit's language with its furigana markup kept."""
         return self.visit.tr.marked(message_id, **params)

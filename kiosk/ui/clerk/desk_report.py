@@ -7,9 +7,10 @@ message text.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from kiosk.ui.clerk.clerk_window import ClerkWindow
+from kiosk.ui.common.widget_report import button_centres
 
 __all__ = ["describe_desk"]
 
@@ -34,4 +35,8 @@ def describe_desk(window: QWidget) -> dict[str, object]:
         "application": review.application.id if review is not None else None,
         "status": review.status.value if review is not None else None,
         "outage": any(watch.down for watch in watches),
+        "print_failures": clerk.review.print_failures,
+        # The service a transfer sends to, and where its list opens (service codes only).
+        "transfer_to": queue.transfer_to.currentData(),
+        "choices": button_centres(window, QComboBox),
     }

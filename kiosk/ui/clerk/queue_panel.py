@@ -69,6 +69,7 @@ class QueuePanel(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.transfer_to = QComboBox()
+        self.transfer_to.setObjectName("queue-transfer_to")
         for code, name in desk.all_services():
             self.transfer_to.addItem(f"{code} {name}", code)
         self.message = ErrorLine(tr)

@@ -109,6 +109,7 @@ class ReviewPanel(QWidget):
         self.return_reason.currentIndexChanged.connect(self._show_return_text)
         self._show_return_text()
         self.message = MessageLabel()
+        self.print_failures = 0     # printer errors shown so far (for the desk's --report)
         self.outage = OutageWatch()
         self.buttons: dict[str, QPushButton] = {}
         self._guard = OnceGuard(self.buttons.values, self._update_buttons, self)
@@ -279,6 +280,7 @@ class ReviewPanel(QWidget):
             action()
         except DeviceError as exc:
             # Nothing was marked printed: the clerk may fix the printer and press Print again.
+            self.print_failures += 1
             self.message.setText(self._tr(S_("Printing failed: {reason}"),
                                           reason=exc.english()))
             return False

@@ -95,3 +95,21 @@ def test_cups_printer__queue_rejecting_jobs__raises_device_error_with_reason(cup
         assert "not accepting" in raised.value.english() or "paper jam" in raised.value.english()
     finally:
         subprocess.run(["cupsaccept", str(cups_queue)], env=env, check=True)
+
+
+def test_cups_printer__queue_disabled__device_error_at_once_and_job_cancelled(cups_queue, tmp_path):
+    # A disabled queue accepts the job and holds it: the clerk must hear so, not wait the
+    # whole timeout, and the held job must not print later when the queue is enabled again.
+    subprocess.run(["cupsdisable", "-r", "out of paper", str(cups_queue)], check=True)
+    try:
+        with pytest.raises(DeviceError) as raised:
+            CupsPrinter(str(cups_queue), timeout_s=120).print_pdf(_pdf(tmp_path / "x.pdf", 1),
+                                                                   title="disabled")
+        pending = subprocess.run(["lpstat", "-o", str(cups_queue)], capture_output=True,
+                                 text=True, check=True).stdout
+    finally:
+        subprocess.run(["cupsenable", str(cups_queue)], check=True)
+
+    assert "stopped the job" in raised.value.english()
+    assert "out of paper" in raised.value.english()
+    assert pending.strip() == ""

@@ -11,7 +11,6 @@ language at 100 and 150 % text, on the pilot tablet (800 × 1280, 150 dpi):
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 import pytest
@@ -27,11 +26,11 @@ from kiosk.ui.common.application import application
 from kiosk.ui.common.pilot import KioskPilot
 from kiosk.ui.common.tokens import SIZES, Density
 
+from .text_checks import foreign_text
+
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
 SCALES = (100, 150)
-KANA = re.compile(r"[\u3040-\u30ff]")                 # hiragana and katakana
-JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")   # and kanji
 
 
 def _screen_key(tablet) -> tuple[object, ...]:
@@ -103,10 +102,7 @@ def _findings(code: str, scale: int) -> dict[str, list[str]]:
                     where = f"{screen} {text['name']} {text['text']!r}"
                     if text["elided"]:
                         findings["elided"].append(where)
-                    shown = str(text["text"] or "")
-                    leak = KANA if code == "zh_Hans" else JAPANESE
-                    if not code.startswith("ja") and not text["personal"] and \
-                            not text["lang"] and leak.search(shown):
+                    if foreign_text(text, code):
                         findings["language"].append(where)
                 for name, rect in _rects(tablet).items():
                     button = pilot.find(name)

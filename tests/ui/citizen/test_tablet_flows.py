@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from devices.smartcard.simulated_card import simulator_issuer_public_pem
 from kiosk.domain.application import Provenance as StoredProvenance
@@ -251,3 +255,36 @@ def test_tablet__card_answers__stored_as_verified_only_with_the_issuer_key(
     kiosk.wait_for(Stage.TICKET)
 
     assert sent[0].answers["applicant_name"].provenance is stored
+
+
+def _double_tap(button) -> None:
+    """What a real double tap sends (X and touch alike): press, release, then the second
+    press as a double click, release."""
+    middle = QPointF(button.width() / 2, button.height() / 2)
+    left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QTest.mousePress(button, left, none, middle.toPoint())
+    QTest.mouseRelease(button, left, none, middle.toPoint())
+    QApplication.sendEvent(button, QMouseEvent(QEvent.Type.MouseButtonDblClick, middle,
+                                               button.mapToGlobal(middle), left, left, none))
+    QApplication.sendEvent(button, QMouseEvent(QEvent.Type.MouseButtonRelease, middle,
+                                               button.mapToGlobal(middle), left,
+                                               Qt.MouseButton.NoButton, none))
+
+
+def test_tablet__double_tap_on_send__ticket_stays_on_screen_and_one_ticket(make_kiosk):
+    # The ticket screen's Finish sits where Send was: the second tap of a double tap ended the
+    # visit before the citizen saw their number.
+    kiosk = make_kiosk()
+    _to_identify(kiosk, "juminhyo")
+    kiosk.pilot.tap("use-card")
+    _enter_pin(kiosk, "1234")
+    kiosk.wait_for(Stage.FORMS)
+    _answer_all(kiosk)
+    before = len(kiosk.services.storage.queue.tickets(["A"]))
+
+    _double_tap(kiosk.pilot.find("submit-print"))      # on the footer, where Finish comes
+    kiosk.pilot.settle()
+
+    assert kiosk.stage is Stage.TICKET
+    assert kiosk.pilot.exists("finish")
+    assert len(kiosk.services.storage.queue.tickets(["A"])) == before + 1

@@ -42,3 +42,23 @@ def test_tablet__database_away_on_send__plain_message_in_citizen_language_then_s
     assert "kiosk-db" not in texts
     assert "database" not in texts
     kiosk.wait_for(Stage.TICKET)
+
+
+def test_tablet__database_away_on_send__message_scrolled_into_view(make_kiosk, monkeypatch):
+    # On the 1920 × 1080 pilot tablet the review is longer than the screen: the message was
+    # added under the answers, out of view, and Send seemed to do nothing.
+    kiosk = make_kiosk(size=(1920, 1080))
+    kiosk.tablet.visit.set_language("vi")
+    kiosk.to_review_with_card()
+
+    def away(*_args, **_kwargs):
+        raise DatabaseUnavailableError("The database at {url} is not reachable ({reason}).",
+                                       url=_URL, reason="Connection refused")
+
+    monkeypatch.setattr(kiosk.services.queue, "take_ticket", away)
+    kiosk.pilot.tap("submit-print")
+    kiosk.pilot.settle()
+
+    error = kiosk.pilot.find("error")
+    assert error.isVisible()
+    assert error.visibleRegion().boundingRect().height() == error.height()
