@@ -73,7 +73,8 @@ class Distribution:
         # A value falls in the first bucket whose edge its minutes are below; in the sorted
         # values the bucket edges are found by bisection on the same minutes (value / 60,
         # monotonic), not by a loop over every value.
-        below = [bisect.bisect_left(ordered, edge, key=_minutes) for edge in WAIT_BUCKETS_MIN]
+        below = [bisect.bisect_left(ordered, float(edge), key=_minutes)
+                 for edge in WAIT_BUCKETS_MIN]
         buckets = [b - a for a, b in zip([0, *below], [*below, len(ordered)], strict=True)]
         return Distribution(len(ordered), sum(ordered) / len(ordered), rank(0.1), rank(0.5),
                             rank(0.9), ordered[-1], tuple(buckets))
