@@ -23,7 +23,9 @@ import bisect
 import hashlib
 import itertools
 import json
+import multiprocessing
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -95,7 +97,7 @@ class VerifyResult:
 
 def verify_directory(directory: Path, keys: Mapping[str, VerificationKey] | None = None,
                      heads: Mapping[str, Sequence[SealedHead]] | None = None,
-                     now: datetime | None = None) -> VerifyResult:
+                     now: datetime | None = None, *, workers: int = 1) -> VerifyResult:
     """Verify every device folder of ``directory``.
 
     Args:
@@ -103,6 +105,9 @@ def verify_directory(directory: Path, keys: Mapping[str, VerificationKey] | None
             by its hash chain only (listed in :attr:`VerifyResult.unsealed_devices`).
         heads: the seals the devices wrote off the device (the shared database), by device.
         now: the present, to refuse seals from the future (default: the system clock).
+        workers: how many processes check devices at once (each device's chain is checked
+            by one process, from its first file to its last, as with one worker; the
+            results are put together in the folders' order, so they are the same).
     """
     result = VerifyResult()
     keys = keys or {}
@@ -111,12 +116,52 @@ def verify_directory(directory: Path, keys: Mapping[str, VerificationKey] | None
         result.findings.append(Finding(device, directory / device, 1, "missing", S_(
             "there is no log of device {device}, whose verification key was given"),
             {"device": device}))
-    for device_dir in device_dirs(directory):
-        result.devices += 1
-        key = keys.get(device_dir.name)
-        (result.sealed_devices if key else result.unsealed_devices).append(device_dir.name)
-        _DeviceCheck(device_dir, result, key, now or datetime.now(UTC)).run(
-            (heads or {}).get(device_dir.name, ()))
+    at = now or datetime.now(UTC)
+    jobs = [(device_dir, keys.get(device_dir.name), tuple((heads or {}).get(device_dir.name, ())),
+             at) for device_dir in device_dirs(directory)]
+    for part in _checked_devices(jobs, workers):
+        result.findings += part.findings
+        result.devices += part.devices
+        result.files += part.files
+        result.records += part.records
+        result.seals += part.seals
+        result.sealed_devices += part.sealed_devices
+        result.unsealed_devices += part.unsealed_devices
+        result.unsealed_tail.update(part.unsealed_tail)
+        result.heads_checked += part.heads_checked
+    return result
+
+
+PARALLEL_FROM_BYTES = 64 << 20
+"""Logs smaller than this are checked in this process whatever ``workers`` says."""
+
+_Job = tuple[Path, VerificationKey | None, tuple[SealedHead, ...], datetime]
+
+
+def _checked_devices(jobs: list[_Job], workers: int) -> list[VerifyResult]:
+    """Each job's device checked, in the jobs' order."""
+    sizes = [_log_size(job[0]) for job in jobs] if workers > 1 and len(jobs) > 1 else []
+    if sum(sizes) < PARALLEL_FROM_BYTES:      # (starting a worker costs a few tenths of a s)
+        return [_check_device(job) for job in jobs]
+    # Spawned, not forked: the clerk's window (Qt, threads) may call this too. The largest
+    # devices go first so that no worker is left with a big one at the end.
+    order = sorted(range(len(jobs)), key=lambda i: -sizes[i])
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context) as pool:
+        done = dict(zip(order, pool.map(_check_device, [jobs[i] for i in order]), strict=True))
+    return [done[i] for i in range(len(jobs))]
+
+
+def _log_size(device_dir: Path) -> int:
+    return sum(path.stat().st_size for _day, path in day_files(device_dir))
+
+
+def _check_device(job: _Job) -> VerifyResult:
+    """One device's check, as a result of its own (run in a worker process, or not)."""
+    device_dir, key, heads, now = job
+    result = VerifyResult(devices=1)
+    (result.sealed_devices if key else result.unsealed_devices).append(device_dir.name)
+    _DeviceCheck(device_dir, result, key, now).run(heads)
     return result
 
 
