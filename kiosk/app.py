@@ -31,7 +31,7 @@ from devices.printer.cups_printer import CupsPrinter
 from devices.printer.folder_printer import FolderPrinter
 from devices.register.csv_extract import CsvRegister
 from devices.register.synthetic import SyntheticRegister
-from devices.signing.pades import LazySigner, pkcs11_signer, pkcs12_signer, throwaway_signer
+from devices.signing.lazy_signer import LazySigner
 from devices.smartcard.card_reader import CardIdentityReader, load_issuer_key
 from devices.smartcard.pcsc_transport import PcscSlot
 from devices.smartcard.reader_monitor import ReaderMonitor
@@ -110,6 +110,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from devices.printer.pdf_render import RenderReport
+    from devices.signing.pades import PadesSigner
     from devices.signing.verify import SignatureCheck
     from kiosk.audit.report import UsageReport
     from kiosk.procedures.receipt import Receipt
@@ -1017,8 +1018,12 @@ def build_document_signer(config: Config, *, demo: bool = False) -> DocumentSign
         ConfigError: a key file or secret is missing or readable by others.
         kiosk.errors.DeviceError: the key file or token cannot be opened.
     """
+    # pyHanko is imported when a signer is made, for the test signer at its first use: the
+    # tablet's start does not wait for it (issue 18).
     signing = config.signing
     if signing.kind == "pkcs12" and not demo:
+        from devices.signing.pades import pkcs12_signer  # noqa: PLC0415
+
         if signing.pkcs12 is None:
             raise ConfigError(S_("[signing] kind = \"pkcs12\" needs [signing] pkcs12."))
         passphrase = _secret(signing.passphrase_file, "passphrase")
@@ -1027,9 +1032,18 @@ def build_document_signer(config: Config, *, demo: bool = False) -> DocumentSign
     if signing.kind == "pkcs11" and not demo:
         if signing.pkcs11_module is None:
             raise ConfigError(S_("[signing] kind = \"pkcs11\" needs [signing] pkcs11_module."))
+        from devices.signing.pades import pkcs11_signer  # noqa: PLC0415
+
         return pkcs11_signer(signing.pkcs11_module, signing.pkcs11_token, signing.pkcs11_key,
                              _secret(signing.pin_file, "PIN"), signing.tsa_url)
-    return LazySigner(lambda: throwaway_signer(signing.tsa_url), test_signature=True)
+    tsa_url = signing.tsa_url
+    return LazySigner(lambda: _throwaway_signer(tsa_url), test_signature=True)
+
+
+def _throwaway_signer(tsa_url: str) -> PadesSigner:
+    from devices.signing.pades import throwaway_signer  # noqa: PLC0415
+
+    return throwaway_signer(tsa_url)
 
 
 def build_filing(config: Config, clock: Clock, usage: UsageRecorder, *,
