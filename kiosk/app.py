@@ -193,10 +193,11 @@ class Services:
     visitor_speech: VisitorSpeech | None = None
     _background: list[Startable] = field(default_factory=list)
 
-    def start_background(self) -> None:
+    def start_background(self, *, warm_up: bool = True) -> None:
         """Start the threads a running front end needs (once): live queue updates, the
         outbox courier, the retention jobs (answers, usage log) and, with a real reader, the
-        card monitor."""
+        card monitor; with ``warm_up`` also :meth:`warm_up` (the tablet calls it itself once
+        its screens are up: loading the dictionary would hold the interpreter meanwhile)."""
         if self._background:
             return
         config = self.config
@@ -221,9 +222,14 @@ class Services:
             self._background.append(publisher)
         for job in self._background:
             job.start()
+        if warm_up:
+            self.warm_up()
+
+    def warm_up(self) -> None:
+        """Load the reading proposer's dictionary on a thread of its own (a quarter of a
+        second or more), before a citizen first sees furigana or a name."""
         warm_up = getattr(self.reading, "warm_up", None)
         if callable(warm_up):
-            # Off the screens' thread, before a citizen first sees furigana or a name.
             threading.Thread(target=warm_up, name="reading-warm-up", daemon=True).start()
 
     def _housekeeping_jobs(self) -> list[Startable]:
