@@ -51,24 +51,27 @@ app.exec()
 
 
 def _first_report(command: list[str], report: Path, env: dict[str, str],
-                  ready: bool = False) -> tuple[float, float, float]:
+                  ready: bool = False) -> tuple[float, float, float, float]:
     """Seconds from the start of ``command`` until ``report`` exists, the RSS (MB) then, and
-    (with ``ready``) the seconds until the report says the tablet has taken over."""
+    (with ``ready``) the seconds until the tablet took over (the moment the report names) and
+    until the report saying so was written (it waits for the new screen to settle)."""
     report.unlink(missing_ok=True)
-    started = time.perf_counter()
+    started, started_at = time.perf_counter(), time.time()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     try:
         _wait(process, command, started, report.exists)
         elapsed = time.perf_counter() - started
         rss = _rss_mb(process.pid)
-        taken_over = float("nan")
+        taken_over = reported = float("nan")
         if ready:
             _wait(process, command, started, lambda: _says_ready(report))
-            taken_over = time.perf_counter() - started
+            reported = time.perf_counter() - started
+            taken_over = float(json.loads(report.read_text(encoding="utf-8"))
+                               ["taken_over_at"]) - started_at
     finally:
         _end(process)
-    return elapsed, rss, taken_over
+    return elapsed, rss, taken_over, reported
 
 
 def _wait(process: subprocess.Popen[bytes], command: list[str], started: float,
@@ -101,7 +104,7 @@ def _rss_mb(pid: int) -> float:
 
 def cold_start(runs: int = 10) -> None:
     """Print the tablet's cold start against a bare window, and its memory at that moment."""
-    tablet_times, bare_times, rss, ready_times = [], [], [], []
+    tablet_times, bare_times, rss, ready_times, reported_times = [], [], [], [], []
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": home,
                "KIOSK_DEVICE_DATA_DIR": str(Path(home) / "data"), "KIOSK_SPEECH_KIND": "off"}
@@ -119,9 +122,10 @@ def cold_start(runs: int = 10) -> None:
                         str(ROOT / "devices")], env=env, check=True, stdout=subprocess.DEVNULL)
         _first_report(tablet, report, env, ready=True)  # creates the database: not timed
         for _ in range(runs):
-            seconds, _mb, taken_over = _first_report(tablet, report, env, ready=True)
+            seconds, _mb, taken_over, reported = _first_report(tablet, report, env, ready=True)
             tablet_times.append(seconds)
             ready_times.append(taken_over)
+            reported_times.append(reported)
             rss.append(_rss_after_take_over(tablet, report, env))
             bare_times.append(_first_report(bare, report, env)[0])
     tablet_s, bare_s = statistics.median(tablet_times), statistics.median(bare_times)
@@ -135,6 +139,8 @@ def cold_start(runs: int = 10) -> None:
           max(ratios) <= 1.5)
     _line(f"tablet taken over, services ready (median of {runs})", f"{ready_s:.2f} s",
           f"goal < 0.8 s (slowest {max(ready_times):.2f} s)", ready_s < 0.8)
+    _line("  its report written, once settled (median)",
+          f"{statistics.median(reported_times):.2f} s")
     mb = max(rss)
     _line("tablet RSS with the tablet shown, no captions", f"{mb:.0f} MB", "goal < 350 MB",
           mb < 350)

@@ -166,6 +166,10 @@ def test_screen_report__start_then_tablet__boot_not_ready_then_tablet_ready(
     assert (later["ready"], later["stage"]) == (True, "welcome")
     assert later["sequence"] > first["sequence"]
     assert start.window is not None
+    # When the tablet took over (start-up benchmarks time it): after the Welcome's report,
+    # not after the report saying so.
+    assert "taken_over_at" not in first
+    assert first["written_at"] < later["taken_over_at"] <= later["written_at"]
 
 
 def test_tablet_start__tablet_cannot_be_built__failed_not_stuck(qtbot, config, starts,
