@@ -2,8 +2,9 @@
 
 - cold start: ``kiosk tablet --report FILE`` from process start to its first report (written
   when the start-up Welcome is interactive: language buttons and start take taps), against a
-  bare PySide6 window started the same way in the same run; goal within 2 x. Also printed:
-  when the tablet has taken over (services built, report ``ready``), which has no goal.
+  bare PySide6 window started the same way right after it; goal (issue 18) within 1.5 x in
+  every run, median of 10 printed. Also: when the tablet has taken over (services built,
+  report ``ready``), goal (issue 18) under 0.8 s.
 - screen transitions: a tap that changes the screen, until the new screen is drawn and every
   queued event handled, driven by the KioskPilot through whole flows; goal p95 < 50 ms.
 - memory: resident set of the tablet process at its first screen, before captions are
@@ -16,6 +17,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 
@@ -49,24 +51,27 @@ app.exec()
 
 
 def _first_report(command: list[str], report: Path, env: dict[str, str],
-                  ready: bool = False) -> tuple[float, float, float]:
+                  ready: bool = False) -> tuple[float, float, float, float]:
     """Seconds from the start of ``command`` until ``report`` exists, the RSS (MB) then, and
-    (with ``ready``) the seconds until the report says the tablet has taken over."""
+    (with ``ready``) the seconds until the tablet took over (the moment the report names) and
+    until the report saying so was written (it waits for the new screen to settle)."""
     report.unlink(missing_ok=True)
-    started = time.perf_counter()
+    started, started_at = time.perf_counter(), time.time()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     try:
         _wait(process, command, started, report.exists)
         elapsed = time.perf_counter() - started
         rss = _rss_mb(process.pid)
-        taken_over = float("nan")
+        taken_over = reported = float("nan")
         if ready:
             _wait(process, command, started, lambda: _says_ready(report))
-            taken_over = time.perf_counter() - started
+            reported = time.perf_counter() - started
+            taken_over = float(json.loads(report.read_text(encoding="utf-8"))
+                               ["taken_over_at"]) - started_at
     finally:
         _end(process)
-    return elapsed, rss, taken_over
+    return elapsed, rss, taken_over, reported
 
 
 def _wait(process: subprocess.Popen[bytes], command: list[str], started: float,
@@ -97,9 +102,9 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def cold_start(runs: int = 3) -> None:
+def cold_start(runs: int = 10) -> None:
     """Print the tablet's cold start against a bare window, and its memory at that moment."""
-    tablet_times, bare_times, rss, ready_times = [], [], [], []
+    tablet_times, bare_times, rss, ready_times, reported_times = [], [], [], [], []
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": home,
                "KIOSK_DEVICE_DATA_DIR": str(Path(home) / "data"), "KIOSK_SPEECH_KIND": "off"}
@@ -117,18 +122,25 @@ def cold_start(runs: int = 3) -> None:
                         str(ROOT / "devices")], env=env, check=True, stdout=subprocess.DEVNULL)
         _first_report(tablet, report, env, ready=True)  # creates the database: not timed
         for _ in range(runs):
-            seconds, _mb, taken_over = _first_report(tablet, report, env, ready=True)
+            seconds, _mb, taken_over, reported = _first_report(tablet, report, env, ready=True)
             tablet_times.append(seconds)
             ready_times.append(taken_over)
+            reported_times.append(reported)
             rss.append(_rss_after_take_over(tablet, report, env))
             bare_times.append(_first_report(bare, report, env)[0])
     tablet_s, bare_s = statistics.median(tablet_times), statistics.median(bare_times)
-    ratio = tablet_s / bare_s
+    ratios = [tablet / bare for tablet, bare in zip(tablet_times, bare_times, strict=True)]
+    ready_s = statistics.median(ready_times)
     _line(f"bare PySide6 window (median of {runs})", f"{bare_s:.2f} s")
     _line(f"tablet to start-up Welcome (median of {runs})", f"{tablet_s:.2f} s",
-          f"ratio {ratio:.2f}   goal <= 2", ratio <= 2)
-    _line(f"tablet taken over, services ready (median of {runs})",
-          f"{statistics.median(ready_times):.2f} s", "(no goal; taps before it are kept)")
+          f"ratio {tablet_s / bare_s:.2f}")
+    _line("  ratio of each run (tablet / bare after it)", f"max {max(ratios):.2f}",
+          "goal <= 1.5 in every run: " + " ".join(f"{ratio:.2f}" for ratio in ratios),
+          max(ratios) <= 1.5)
+    _line(f"tablet taken over, services ready (median of {runs})", f"{ready_s:.2f} s",
+          f"goal < 0.8 s (slowest {max(ready_times):.2f} s)", ready_s < 0.8)
+    _line("  its report written, once settled (median)",
+          f"{statistics.median(reported_times):.2f} s")
     mb = max(rss)
     _line("tablet RSS with the tablet shown, no captions", f"{mb:.0f} MB", "goal < 350 MB",
           mb < 350)
@@ -365,9 +377,16 @@ def _line(what: str, figure: str, goal: str = "", ok: bool | None = None) -> Non
 
 def main() -> int:
     """Print every figure."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10, help="cold starts (default 10)")
+    parser.add_argument("--start-only", action="store_true", help="only the cold start")
+    args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    cold_start()
-    flows()
+    print(f"bench_tablet: {os.cpu_count()} CPUs, load average at start "
+          + " ".join(f"{value:.2f}" for value in os.getloadavg()))
+    cold_start(args.runs)
+    if not args.start_only:
+        flows()
     return 0
 
 

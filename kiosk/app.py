@@ -34,7 +34,7 @@ from devices.printer.folder_printer import FolderPrinter
 from devices.printer.renderer import ReportlabRenderer
 from devices.register.csv_extract import CsvRegister
 from devices.register.synthetic import SyntheticRegister
-from devices.signing.pades import LazySigner, pkcs11_signer, pkcs12_signer, throwaway_signer
+from devices.signing.lazy_signer import LazySigner
 from devices.smartcard.card_reader import CardIdentityReader, load_issuer_key
 from devices.smartcard.pcsc_transport import PcscSlot
 from devices.smartcard.reader_monitor import ReaderMonitor
@@ -120,6 +120,7 @@ from kiosk.storage.sealing import AnswerSealer, load_answers_key
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from devices.signing.pades import PadesSigner
     from devices.signing.verify import SignatureCheck
     from kiosk.audit.report import UsageReport
 
@@ -250,10 +251,11 @@ class Services:
         """The form ids of the ticket's applications, oldest first, once each."""
         return self.storage.applications.forms_for_ticket(ticket_id)
 
-    def start_background(self) -> None:
+    def start_background(self, *, warm_up: bool = True) -> None:
         """Start the threads a running front end needs (once): live queue updates, the
         outbox courier, the retention jobs (answers, usage log) and, with a real reader, the
-        card monitor."""
+        card monitor; with ``warm_up`` also :meth:`warm_up` (the tablet calls it itself once
+        its screens are up: loading the dictionary would hold the interpreter meanwhile)."""
         if self._background:
             return
         config = self.config
@@ -278,9 +280,14 @@ class Services:
             self._background.append(publisher)
         for job in self._background:
             job.start()
+        if warm_up:
+            self.warm_up()
+
+    def warm_up(self) -> None:
+        """Load the reading proposer's dictionary on a thread of its own (a quarter of a
+        second or more), before a citizen first sees furigana or a name."""
         warm_up = getattr(self.reading, "warm_up", None)
         if callable(warm_up):
-            # Off the screens' thread, before a citizen first sees furigana or a name.
             threading.Thread(target=warm_up, name="reading-warm-up", daemon=True).start()
 
     def _housekeeping_jobs(self) -> list[Startable]:
@@ -867,8 +874,12 @@ def build_document_signer(config: Config, *, demo: bool = False) -> DocumentSign
         ConfigError: a key file or secret is missing or readable by others.
         kiosk.errors.DeviceError: the key file or token cannot be opened.
     """
+    # pyHanko is imported when a signer is made, for the test signer at its first use: the
+    # tablet's start does not wait for it (issue 18).
     signing = config.signing
     if signing.kind == "pkcs12" and not demo:
+        from devices.signing.pades import pkcs12_signer  # noqa: PLC0415
+
         if signing.pkcs12 is None:
             raise ConfigError(S_("[signing] kind = \"pkcs12\" needs [signing] pkcs12."))
         passphrase = _secret(signing.passphrase_file, "passphrase")
@@ -877,9 +888,18 @@ def build_document_signer(config: Config, *, demo: bool = False) -> DocumentSign
     if signing.kind == "pkcs11" and not demo:
         if signing.pkcs11_module is None:
             raise ConfigError(S_("[signing] kind = \"pkcs11\" needs [signing] pkcs11_module."))
+        from devices.signing.pades import pkcs11_signer  # noqa: PLC0415
+
         return pkcs11_signer(signing.pkcs11_module, signing.pkcs11_token, signing.pkcs11_key,
                              _secret(signing.pin_file, "PIN"), signing.tsa_url)
-    return LazySigner(lambda: throwaway_signer(signing.tsa_url), test_signature=True)
+    tsa_url = signing.tsa_url
+    return LazySigner(lambda: _throwaway_signer(tsa_url), test_signature=True)
+
+
+def _throwaway_signer(tsa_url: str) -> PadesSigner:
+    from devices.signing.pades import throwaway_signer  # noqa: PLC0415
+
+    return throwaway_signer(tsa_url)
 
 
 def build_filing(config: Config, clock: Clock, usage: UsageRecorder, *,

@@ -10,8 +10,6 @@ the PDF/A document underneath stays byte for byte what it was.
 from __future__ import annotations
 
 import io
-import threading
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
+from devices.signing.lazy_signer import LazySigner
 from devices.signing.throwaway import make_throwaway
 from kiosk.doctor import Check, Status
 from kiosk.errors import DeviceError
@@ -178,30 +177,3 @@ def pkcs11_signer(module: Path, token: str, key_label: str, pin: str | None,
                           token=token, reason=type(exc).__name__) from exc
     return PadesSigner(signer, timestamper=_timestamper(tsa_url),
                        source=f"PKCS#11 {module.name}:{token}:{key_label}")
-
-
-class LazySigner:
-    """A signer made at its first use (the demo's throwaway key costs a key generation)."""
-
-    def __init__(self, make: Callable[[], PadesSigner], *, test_signature: bool) -> None:
-        self._make = make
-        self._signer: PadesSigner | None = None
-        self._lock = threading.Lock()
-        self.test_signature = test_signature
-
-    def __repr__(self) -> str:
-        return f"LazySigner(test={self.test_signature}, made={self._signer is not None})"
-
-    def _get(self) -> PadesSigner:
-        with self._lock:
-            if self._signer is None:
-                self._signer = self._make()
-            return self._signer
-
-    def sign(self, pdf: bytes, *, reason: str, location: str) -> bytes:
-        """Sign with the signer, made now if it is the first time."""
-        return self._get().sign(pdf, reason=reason, location=location)
-
-    def probe(self) -> list[Check]:
-        """The made signer's checks."""
-        return self._get().probe()

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from kiosk.audit.usage_log import day_files, device_dirs
 
-__all__ = ["LogRecord", "iter_records"]
+__all__ = ["LogRecord", "RecordBatch", "Records", "iter_records"]
 
 
 class LogRecord(NamedTuple):
@@ -30,20 +30,59 @@ class LogRecord(NamedTuple):
     data: dict[str, Any]
 
 
+class RecordBatch(NamedTuple):
+    """The records of one day file as parsed: ``records[i]`` is line ``i + 1``, ``None`` for
+    a line that is not a record (a torn line, the empty string after the last line break)."""
+
+    device: str
+    file: Path
+    records: list[dict[str, Any] | None]
+
+
+class Records(Iterator[LogRecord]):
+    """What :func:`iter_records` returns: an iterator of :class:`LogRecord`, which can also
+    be read a day file at a time (:meth:`batches`) without building a named tuple per record.
+
+    The year's report reads it by batches: millions of ``LogRecord`` cost as much as parsing.
+    """
+
+    def __init__(self, files: Iterator[tuple[str, Path]], kinds: frozenset[str]) -> None:
+        self._files = files
+        self.kinds = kinds
+        self._records: Iterator[LogRecord] | None = None
+
+    def __iter__(self) -> Records:
+        return self
+
+    def __next__(self) -> LogRecord:
+        if self._records is None:
+            # One list per day file, chained in C: no Python frame resumes per record.
+            self._records = itertools.chain.from_iterable(
+                _file_records(device, path, self.kinds) for device, path in self._files)
+        return next(self._records)
+
+    def batches(self) -> Iterator[RecordBatch]:
+        """Every file's records, unfiltered by kind (for a reader that dispatches on the kind
+        itself); the same files, in the same order, as iterating. Use one way or the other."""
+        if self._records is not None:
+            raise RuntimeError("records already read one by one")
+        self._records = iter(())
+        return (RecordBatch(device, path, _file_dicts(path)) for device, path in self._files)
+
+
 def iter_records(directory: Path, first: date | None = None, last: date | None = None,
                  *, devices: frozenset[str] = frozenset(),
-                 kinds: frozenset[str] = frozenset()) -> Iterator[LogRecord]:
+                 kinds: frozenset[str] = frozenset()) -> Records:
     """The records of the days ``first`` to ``last`` (inclusive; open ends read everything).
 
     Lines that are not JSON (a torn line) are skipped: ``verify`` is where they are reported.
     """
-    # One list per day file, chained in C: no Python frame resumes per record.
-    return itertools.chain.from_iterable(
-        _file_records(device_dir.name, path, kinds)
-        for device_dir in device_dirs(directory)
-        if not devices or device_dir.name in devices
-        for day, path in day_files(device_dir)
-        if (first is None or day >= first) and (last is None or day <= last))
+    return Records(((device_dir.name, path)
+                    for device_dir in device_dirs(directory)
+                    if not devices or device_dir.name in devices
+                    for day, path in day_files(device_dir)
+                    if (first is None or day >= first) and (last is None or day <= last)),
+                   kinds)
 
 
 # json.loads in a loop spends as much time in its Python wrappers (encoding detection, the
@@ -57,6 +96,14 @@ except ImportError:                      # an install without it reads with the 
 
 
 def _file_records(device: str, path: Path, kinds: frozenset[str]) -> list[LogRecord]:
+    return [LogRecord(device, path, number, record.get("ts", ""), record.get("kind", ""),
+                      record.get("data", {}))
+            for number, record in enumerate(_file_dicts(path), 1)
+            if record is not None and (not kinds or record.get("kind", "") in kinds)]
+
+
+def _file_dicts(path: Path) -> list[dict[str, Any] | None]:
+    """The file's lines parsed, ``None`` for a line that is not a record."""
     content = path.read_bytes()
     records = _whole_file_fast(content)
     if records is None:
@@ -65,10 +112,7 @@ def _file_records(device: str, path: Path, kinds: frozenset[str]) -> list[LogRec
         records = _whole_file(text, len(lines))
         if records is None:              # a torn or foreign line: line by line, skipping it
             records = [_parsed(line) for line in lines]
-    return [LogRecord(device, path, number, record.get("ts", ""), record.get("kind", ""),
-                      record.get("data", {}))
-            for number, record in enumerate(records, 1)
-            if record is not None and (not kinds or record.get("kind", "") in kinds)]
+    return records
 
 
 def _whole_file_fast(content: bytes) -> list[dict[str, Any] | None] | None:
@@ -82,7 +126,7 @@ def _whole_file_fast(content: bytes) -> list[dict[str, Any] | None] | None:
     except ValueError:
         return None
     if len(records) != body.count(b"\n") + 1 or \
-            not all(isinstance(record, dict) for record in records):
+            not all(map(isinstance, records, itertools.repeat(dict))):
         return None
     return [*records, None] if content.endswith(b"\n") else records
 

@@ -23,7 +23,9 @@ import bisect
 import hashlib
 import itertools
 import json
+import multiprocessing
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -95,7 +97,7 @@ class VerifyResult:
 
 def verify_directory(directory: Path, keys: Mapping[str, VerificationKey] | None = None,
                      heads: Mapping[str, Sequence[SealedHead]] | None = None,
-                     now: datetime | None = None) -> VerifyResult:
+                     now: datetime | None = None, *, workers: int = 1) -> VerifyResult:
     """Verify every device folder of ``directory``.
 
     Args:
@@ -103,6 +105,9 @@ def verify_directory(directory: Path, keys: Mapping[str, VerificationKey] | None
             by its hash chain only (listed in :attr:`VerifyResult.unsealed_devices`).
         heads: the seals the devices wrote off the device (the shared database), by device.
         now: the present, to refuse seals from the future (default: the system clock).
+        workers: how many processes check devices at once (each device's chain is checked
+            by one process, from its first file to its last, as with one worker; the
+            results are put together in the folders' order, so they are the same).
     """
     result = VerifyResult()
     keys = keys or {}
@@ -111,12 +116,52 @@ def verify_directory(directory: Path, keys: Mapping[str, VerificationKey] | None
         result.findings.append(Finding(device, directory / device, 1, "missing", S_(
             "there is no log of device {device}, whose verification key was given"),
             {"device": device}))
-    for device_dir in device_dirs(directory):
-        result.devices += 1
-        key = keys.get(device_dir.name)
-        (result.sealed_devices if key else result.unsealed_devices).append(device_dir.name)
-        _DeviceCheck(device_dir, result, key, now or datetime.now(UTC)).run(
-            (heads or {}).get(device_dir.name, ()))
+    at = now or datetime.now(UTC)
+    jobs = [(device_dir, keys.get(device_dir.name), tuple((heads or {}).get(device_dir.name, ())),
+             at) for device_dir in device_dirs(directory)]
+    for part in _checked_devices(jobs, workers):
+        result.findings += part.findings
+        result.devices += part.devices
+        result.files += part.files
+        result.records += part.records
+        result.seals += part.seals
+        result.sealed_devices += part.sealed_devices
+        result.unsealed_devices += part.unsealed_devices
+        result.unsealed_tail.update(part.unsealed_tail)
+        result.heads_checked += part.heads_checked
+    return result
+
+
+PARALLEL_FROM_BYTES = 64 << 20
+"""Logs smaller than this are checked in this process whatever ``workers`` says."""
+
+_Job = tuple[Path, VerificationKey | None, tuple[SealedHead, ...], datetime]
+
+
+def _checked_devices(jobs: list[_Job], workers: int) -> list[VerifyResult]:
+    """Each job's device checked, in the jobs' order."""
+    sizes = [_log_size(job[0]) for job in jobs] if workers > 1 and len(jobs) > 1 else []
+    if sum(sizes) < PARALLEL_FROM_BYTES:      # (starting a worker costs a few tenths of a s)
+        return [_check_device(job) for job in jobs]
+    # Spawned, not forked: the clerk's window (Qt, threads) may call this too. The largest
+    # devices go first so that no worker is left with a big one at the end.
+    order = sorted(range(len(jobs)), key=lambda i: -sizes[i])
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context) as pool:
+        done = dict(zip(order, pool.map(_check_device, [jobs[i] for i in order]), strict=True))
+    return [done[i] for i in range(len(jobs))]
+
+
+def _log_size(device_dir: Path) -> int:
+    return sum(path.stat().st_size for _day, path in day_files(device_dir))
+
+
+def _check_device(job: _Job) -> VerifyResult:
+    """One device's check, as a result of its own (run in a worker process, or not)."""
+    device_dir, key, heads, now = job
+    result = VerifyResult(devices=1)
+    (result.sealed_devices if key else result.unsealed_devices).append(device_dir.name)
+    _DeviceCheck(device_dir, result, key, now).run(heads)
     return result
 
 
@@ -173,11 +218,11 @@ class _DeviceCheck:
     def _file(self, index: int, day: date, path: Path) -> None:
         content = path.read_bytes()
         lines = content.splitlines(keepends=True)
-        specials = _special_lines(content, len(lines))
+        specials = _special_lines(content, lines)
         # The usual case, a whole file that chains, checked as one batch: then only the
-        # log's own records (the anchor, seals) go the detailed way below. Line indexes
-        # agree with ``specials`` only when \n is the file's one line break.
-        whole = (len(lines) > 1 and len(lines) == content.count(b"\n")
+        # log's own records (the anchor, seals) go the detailed way below. A record never
+        # holds a raw \r (the encoder escapes it), so a file with one goes line by line.
+        whole = (len(lines) > 1 and content.endswith(b"\n") and b"\r" not in content
                  and _batch_ok(lines[1:], 2, lines[0][-67:-3].decode("ascii", "replace")))
         expected, number = 1, 0
         while number < len(lines):
@@ -435,23 +480,22 @@ def _head_day(path: Path) -> str:
         return "?"
 
 
-def _special_lines(content: bytes, count: int) -> list[int]:
-    """The indexes of the lines that hold one of the log's own records, then ``count``.
+def _special_lines(content: bytes, lines: list[bytes]) -> list[int]:
+    """The indexes of the lines that hold one of the log's own records, then ``len(lines)``.
 
     Found by searching the file's bytes, not line by line: the log's own records are few
-    (the anchor, a seal every few minutes) and the ordinary runs between them are long.
+    (the anchor, a seal every few minutes) and the ordinary runs between them are long. A
+    find's offset is turned into its line by bisecting the lines' end offsets (counting the
+    line breaks before it would read the whole file once more).
     """
-    specials, line, at = [], 0, 0
+    ends = list(itertools.accumulate(map(len, lines)))
+    specials = []
     found = content.find(_LOG_KIND)
     while found >= 0:
-        line += content.count(b"\n", at, found)
+        line = bisect.bisect_right(ends, found)
         specials.append(line)
-        at = content.find(b"\n", found)
-        if at < 0:
-            break
-        line, at = line + 1, at + 1
-        found = content.find(_LOG_KIND, at)
-    specials.append(count)
+        found = content.find(_LOG_KIND, ends[line])
+    specials.append(len(lines))
     return specials
 
 
@@ -472,18 +516,32 @@ def _ordinary_run(lines: list[bytes], start: int, end: int, expected: int,
 
 def _batch_ok(part: list[bytes], expected: int, last_hash: str) -> bool:
     """The record tests of :func:`_plain_run` for every line of ``part``: whole, hashing
-    right, chained from ``last_hash`` and numbered from ``expected``."""
-    sha256, repeat = hashlib.sha256, itertools.repeat
-    stored = [line[-67:-3] for line in part]
-    prevs = [line[9:73] for line in part]
-    seqs = [b'","seq":%d,' % n for n in range(expected, expected + len(part))]
-    return (prevs[0] == last_hash.encode("ascii") and prevs[1:] == stored[:-1]
-            and all(map(bytes.startswith, part, repeat(_HEAD)))
-            and all(map(bytes.startswith, part, seqs, repeat(73)))
-            and all(map(bytes.endswith, part, repeat(b'"}\n')))
-            and [line[-76:-67] for line in part] == [_TAIL] * len(part)
-            and "".join([sha256(line[:-76] + b"}").hexdigest() for line in part])
-            .encode("ascii") == b"".join(stored))
+    right, chained from ``last_hash`` and numbered from ``expected``.
+
+    Each test is one comparison of the lines' joined slices with what they must be: every
+    line's tail is ``,"hash":"<its own SHA-256>"}\n`` and its head ``{"prev":"<the hash of
+    the line before>`` (a slice of a short line is short, so the joined lengths differ).
+    Per line this costs the hash and two slices; the rest is done in C over the whole part.
+    """
+    sha256 = hashlib.sha256
+    digests = [sha256(line[:-76] + b"}").hexdigest() for line in part]
+    tails = '"}\n,"hash":"'.join(digests)
+    heads = '{"prev":"'.join([last_hash, *digests[:-1]])
+    return (b"".join([line[-76:] for line in part]) == f',"hash":"{tails}"}}\n'.encode("ascii")
+            and b"".join([line[:73] for line in part]) == f'{{"prev":"{heads}'.encode("ascii")
+            and all(map(bytes.startswith, part, _seq_marks(expected, len(part)),
+                        itertools.repeat(73))))
+
+
+_SEQ_MARKS: list[bytes] = []
+
+
+def _seq_marks(first: int, count: int) -> list[bytes]:
+    """``","seq":<n>,`` for ``n`` from ``first``, ``count`` of them (kept: every file
+    numbers its lines from 1, so each file needs the same ones)."""
+    if len(_SEQ_MARKS) < first + count:
+        _SEQ_MARKS.extend(b'","seq":%d,' % n for n in range(len(_SEQ_MARKS), first + count))
+    return _SEQ_MARKS[first:first + count]
 
 
 def _plain_run(lines: list[bytes], start: int, expected: int, last_hash: str) -> int:

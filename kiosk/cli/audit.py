@@ -7,6 +7,7 @@ device folders of every tablet and clerk PC into one directory and points the co
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -34,6 +35,9 @@ def register(subparsers: Any) -> None:
                         help="a device's verification key (from init-key); once per device")
     verify.add_argument("--heads-url", default="", metavar="URL",
                         help="database holding the seals the devices sent off (audit_heads)")
+    verify.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)),
+                        metavar="N", help="processes checking devices at once on a large log "
+                        "(default: the CPUs this process may use)")
     verify.set_defaults(handler=run_verify)
 
     init_key = commands.add_parser(
@@ -87,7 +91,7 @@ def run_verify(args: argparse.Namespace, config: Config) -> int:
             heads = AuditHeadStore(engine).heads()
         finally:
             engine.dispose()
-    result = verify_directory(directory, keys, heads)
+    result = verify_directory(directory, keys, heads, workers=max(1, args.workers))
     for finding in result.findings:
         print(("warning: " if finding.warning else "") + finding.english())
     _print_sealing(result, bool(args.heads_url))

@@ -46,11 +46,16 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
         services = build_services(config)
         built.append(services)
-        services.start_background()
+        services.start_background(warm_up=False)   # the warm-up once the tablet is up
         return services
 
+    def taken_over() -> None:
+        for services in built:
+            services.warm_up()
+
     try:
-        return run_tablet(config, build, quit_after=args.quit_after, report=args.report)
+        return run_tablet(config, build, quit_after=args.quit_after, report=args.report,
+                          taken_over=taken_over)
     finally:
         for services in built:
             services.close()

@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from kiosk.domain.payment import DayTakings, Payment, PaymentMethod, PaymentStatus
 from kiosk.file_modes import private_dir
 from kiosk.procedures.model import FormDefinition
@@ -79,6 +76,11 @@ def build_daily_close(day: date, payments: list[Payment], takings: DayTakings,
 def write_daily_close(close: DailyClose, folder: Path) -> tuple[Path, Path]:
     """Write ``日計_<day>.xlsx`` and ``日計_<day>.csv`` (UTF-8 with BOM, for Excel) in
     ``folder``; returns both paths."""
+    # openpyxl only when a day is closed: every device's services import this module, and
+    # the tablet's start does not wait for it (issue 18).
+    from openpyxl import Workbook  # noqa: PLC0415
+    from openpyxl.styles import Font  # noqa: PLC0415
+
     private_dir(folder)
     stem = f"日計_{close.day.isoformat()}"
     xlsx, csv_path = folder / f"{stem}.xlsx", folder / f"{stem}.csv"

@@ -18,7 +18,6 @@ import logging
 import threading
 from typing import Any
 
-import psycopg
 from sqlalchemy import Engine
 
 from kiosk.domain.ticket import QueueChanged
@@ -95,6 +94,10 @@ class QueueListener:
                     self._events.publish(QueueChanged())
 
     def _run_postgres(self) -> None:
+        # Imported here: a device on SQLite never needs the driver, and the tablet's start
+        # does not wait for it (issue 18).
+        import psycopg  # noqa: PLC0415
+
         url = self._engine.url.set(drivername="postgresql")
         conninfo = url.render_as_string(hide_password=False)
         with psycopg.connect(conninfo, autocommit=True, connect_timeout=5) as connection:

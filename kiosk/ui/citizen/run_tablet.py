@@ -73,8 +73,10 @@ class TabletStart(QObject):
     failed = Signal()
 
     def __init__(self, config: Config, build: Callable[[], Services], *,
-                 report: Path | None = None) -> None:
+                 report: Path | None = None,
+                 taken_over: Callable[[], object] | None = None) -> None:
         super().__init__()
+        self.taken_over = taken_over
         ui = config.ui
         self.config = config
         self.boot = BootWindow(languages=ui.languages, language=ui.default_language,
@@ -124,6 +126,9 @@ class TabletStart(QObject):
         window.tablet.watch_idle()
         if self.report is not None:
             self.report.follow(window)
+        if self.taken_over is not None:
+            # Once the event loop has drawn the tablet, as the loader after the Welcome.
+            QTimer.singleShot(0, self.taken_over)
         return window
 
 
@@ -141,15 +146,17 @@ def _show(window: QWidget, *, kiosk_mode: bool) -> None:
 
 
 def run_tablet(config: Config, build: Callable[[], Services], *, quit_after: float = 0.0,
-               report: Path | None = None) -> int:
+               report: Path | None = None, taken_over: Callable[[], object] | None = None
+               ) -> int:
     """Show the tablet (full screen in kiosk mode) and run the Qt event loop.
 
     ``build`` makes and starts this device's services; it runs on a worker thread while the
     start-up Welcome is shown. ``report``: a JSON file rewritten on every screen with the
-    places of its buttons. Errors raised by ``build`` are raised again here.
+    places of its buttons. ``taken_over``: called on the GUI thread once the tablet is shown
+    (work no screen waits for). Errors raised by ``build`` are raised again here.
     """
     app = application()
-    start = TabletStart(config, build, report=report)
+    start = TabletStart(config, build, report=report, taken_over=taken_over)
     # The error is raised again below: the command prints it like any other start error.
     start.failed.connect(lambda: app.exit(1))
     start.start()

@@ -16,9 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from kiosk.services.visit import Stage
 from kiosk.ui.citizen.boot_screen import BootWindow
-from kiosk.ui.citizen.identify_screen import IdentifyScreen
 from kiosk.ui.citizen.text_report import visible_texts
 from kiosk.ui.common.widget_report import WidgetReport, button_centres
 
@@ -36,6 +34,11 @@ def _tablet_stage(window: QWidget) -> dict[str, object]:
     if isinstance(window, BootWindow) or tablet is None:
         # False while the start-up Welcome is shown (taps are kept for the tablet).
         return {"ready": False, "stage": "welcome", "question": None, **shown}
+    # Imported here, not with the module: the start-up Welcome's report is written before the
+    # visit's modules are loaded (by the services' thread), and must not wait for them.
+    from kiosk.services.visit import Stage  # noqa: PLC0415
+    from kiosk.ui.citizen.identify_screen import IdentifyScreen  # noqa: PLC0415
+
     visit = tablet.visit
     question = visit.current() if visit.stage.value == "forms" else None
     identify = tablet.screens[Stage.IDENTIFY]

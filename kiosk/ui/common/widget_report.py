@@ -62,6 +62,7 @@ class WidgetReport(QObject):
         self._last: dict[str, object] = {}
         self._seen: dict[str, object] = {}     # the previous look, written or not
         self.writes = 0
+        self._followed_at: float | None = None    # when another window took over
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.write)
@@ -72,6 +73,9 @@ class WidgetReport(QObject):
     def follow(self, window: QWidget) -> None:
         """Report ``window`` from now on (another window taking over)."""
         self._window = window
+        # Reported as ``taken_over_at``: the report itself waits for the new window to settle
+        # (a tick or two of ``interval_ms``), and start-up measurements time the take-over.
+        self._followed_at = time.time()
         self.write()
 
     def stop(self) -> None:
@@ -101,6 +105,7 @@ class WidgetReport(QObject):
         self._last = shown
         self.writes += 1
         report = {"sequence": self.writes, "written_at": time.time(), "pid": os.getpid(),
+                  **({"taken_over_at": self._followed_at} if self._followed_at else {}),
                   **shown}
         partial = self._path.with_name(self._path.name + ".part")
         partial.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -151,3 +153,42 @@ def test_build_report__aggregating__no_cyclic_collector_and_its_state_kept(
     assert report.records == RECORDS + 1
     assert collector_on == [False] * (RECORDS + 1)
     assert after is enabled
+
+
+def _write_device(directory: Path, device: str, records: int) -> Path:
+    clock = JapanClock(datetime(2026, 4, 6, 9, 0, tzinfo=JST))
+    log = UsageLog(directory, device, clock, fsync=False)
+    for number in range(records):
+        clock.advance(1)
+        log.record(TicketIssued(number + 1, "A", 0, slip=True))
+    log.close()
+    [path] = sorted((directory / device).glob("*.jsonl"))
+    return path
+
+
+def test_verify__devices_in_worker_processes__same_result_as_in_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Devices of different sizes (the largest is checked first) and one tampered in the middle:
+    # the findings and counts come back in the folders' order, as from one process.
+    for number, records in enumerate([40, 300, 10, 120], 1):
+        _write_device(tmp_path, f"tablet-{number:02d}", records)
+    path = next((tmp_path / "tablet-03").glob("*.jsonl"))
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines[4] = lines[4].replace(b'"service":"A"', b'"service":"B"')
+    path.write_bytes(b"".join(lines))
+    alone = verify_directory(tmp_path)
+    monkeypatch.setattr(verify, "PARALLEL_FROM_BYTES", 0)
+    pools: list[object] = []
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        pools.append(args)
+        return ProcessPoolExecutor(*args, **kwargs)
+
+    monkeypatch.setattr(verify, "ProcessPoolExecutor", spied)
+
+    together = verify_directory(tmp_path, workers=2)
+
+    assert pools == [(2,)]                         # the pool was used, not one process
+    assert together == alone
+    assert [(f.device, f.line, f.problem) for f in together.findings] == [
+        ("tablet-03", 5, "modified")]
+    assert together.devices == 4

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from devices.printer.report_render import NO_DATA, render_usage_report
 from kiosk.audit import LanguageChosen, SessionEnded, SessionStarted, build_report, form_infos, iter_records
+from kiosk.audit.report import WAIT_BUCKETS_MIN, Distribution
 from kiosk.audit.sealing import KEY_FILE, SealingKey
 from kiosk.cli import main
 from kiosk.domain.staff import Role
@@ -213,3 +214,26 @@ def test_report_pdf__card_failure_reasons__named_in_japanese(report, pdf_text):
     assert _numbers(_line(pdf_text, "暗証番号がロックされている"))[-1] == str(
         report.card_failures["pin_locked_error"])
     assert "失敗理由：その他" not in pdf_text
+
+
+# ------------------------------------------------------------------ the report's fast path
+def test_build_report__read_by_files__same_figures_as_record_by_record(report, day):
+    # iter_records hands build_report whole files of dicts; any other iterable of LogRecord
+    # goes record by record. Both ways must give every figure alike.
+    records = list(iter_records(day.log_dir))
+    one_by_one = build_report(iter(records), day.day, day.day, form_infos(day.services.forms))
+
+    assert one_by_one == report
+    assert report.records == len(records) > VISITS
+    assert report.last_seals
+
+
+def test_distribution__values_on_the_bucket_edges__counted_in_the_bucket_above():
+    # A value whose minutes equal an edge belongs to the next bucket up (minutes < edge).
+    values = [0.0, 299.9, 300.0, 300.1, 599.99, 600.0, 1800.0, 3599.0, 3600.0, 9000.0]
+
+    distribution = Distribution.of(values)
+
+    assert distribution.buckets == (2, 3, 1, 0, 2, 2)
+    assert sum(distribution.buckets) == distribution.count == len(values)
+    assert Distribution.of([]).buckets == (0,) * (len(WAIT_BUCKETS_MIN) + 1)
