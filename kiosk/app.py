@@ -243,6 +243,10 @@ class Services:
         visit.voice_guidance = self.speaker is not None and config.speech.kind != "off"
         return visit
 
+    def service_names(self) -> list[tuple[str, str]]:
+        """The queue's services as ``(code, name)``, in their order (what a ticket is for)."""
+        return [(info.code, info.name) for info in self.storage.queue.services()]
+
     def ticket_languages(self, ticket_id: int) -> list[str]:
         """The languages the ticket's holder applied in (no answers are opened)."""
         return self.storage.applications.languages_for_ticket(ticket_id)

@@ -220,7 +220,7 @@ class ClerkWindow(QStackedWidget):
         if services.config.remote.side == "branch":
             self.remote = BranchRemotePanel(
                 self._tr, services.remote, services.open_remote_call,
-                [(info.code, info.name) for info in services.storage.queue.services()],
+                services.service_names(),
                 services.config.device.counter)
         else:
             self.remote = RemotePanel(self._tr, services.remote, services.open_remote_call,
