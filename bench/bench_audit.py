@@ -220,14 +220,14 @@ def main() -> None:
         _line("verify --key, whole year", elapsed, "s", 2 * result.records / 1_000_000)
         _line("verify --key, per million records", elapsed * 1_000_000 / result.records, "s", 2)
 
-        from kiosk.app import render_usage_report
+        from kiosk.app import build_renderer
 
         started = time.perf_counter()
         infos = form_infos(load_catalog())
         report = build_report(iter_records(directory, FIRST, LAST), FIRST, LAST, infos)
         aggregated = time.perf_counter() - started
         write_report_csvs(report, Path(folder) / "report")
-        render_usage_report(report, Path(folder) / "report" / "report.pdf")
+        build_renderer().report(report, Path(folder) / "report" / "report.pdf")
         elapsed = time.perf_counter() - started
         print(f"report: {sum(report.visits.values()):,} visits, {report.records:,} records "
               f"(aggregation {aggregated:.1f} s)")

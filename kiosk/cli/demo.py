@@ -25,7 +25,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     """Start the demo and return the Qt exit code."""
-    from kiosk.app import build_services, doctor_checks  # noqa: PLC0415 - heavy imports
+    from kiosk.app import build_services  # noqa: PLC0415 - heavy imports
+    from kiosk.probes import doctor_checks  # noqa: PLC0415
     from kiosk.services.staff import StaffService  # noqa: PLC0415
     from kiosk.ui.demo import run_demo  # noqa: PLC0415
     from kiosk.web.server import start_demo_host  # noqa: PLC0415
