@@ -65,19 +65,23 @@ from kiosk.ports import (
     ApplicationExport,
     Captioner,
     Clock,
+    Closable,
     DocumentSigner,
     IdentityReader,
     ModelStore,
     Notifier,
     PaymentTerminal,
     Printer,
+    Purgeable,
     ReadingProposer,
     RemoteCall,
     Renderer,
     ResidentRegister,
+    Sealing,
     Speaker,
     SystemClock,
     Translator,
+    Warmable,
 )
 from kiosk.procedures.catalog import FormCatalog, load_catalog
 from kiosk.services.applications import SubmissionService
@@ -263,26 +267,23 @@ class Services:
             self._background.append(publisher)
         for job in self._background:
             job.start()
-        warm_up = getattr(self.reading, "warm_up", None)
-        if callable(warm_up):
+        if self.reading is not None and isinstance(self.reading, Warmable):
             # Off the screens' thread, before a citizen first sees furigana or a name.
-            threading.Thread(target=warm_up, name="reading-warm-up", daemon=True).start()
+            threading.Thread(target=self.reading.warm_up, name="reading-warm-up",
+                             daemon=True).start()
 
     def _housekeeping_jobs(self) -> list[Startable]:
         """The jobs of the adapters that keep files tidy: printed forms, log retention, seals."""
         jobs: list[Startable] = []
-        purge_printed = getattr(self.printer, "purge", None)
-        if callable(purge_printed):
+        if isinstance(self.printer, Purgeable):
             # The file printer's forms hold full answers: [printer] retention_hours.
-            jobs.append(PeriodicJob("printed-retention", purge_printed, interval_s=600))
-        purge_usage = getattr(self.usage, "purge", None)
-        if callable(purge_usage):
+            jobs.append(PeriodicJob("printed-retention", self.printer.purge, interval_s=600))
+        if isinstance(self.usage, Purgeable):
             # Usage-log retention ([audit] retention_days), once a day.
-            jobs.append(PeriodicJob("usage-retention", purge_usage, interval_s=86400))
-        seal_usage = getattr(self.usage, "tick", None)
-        if callable(seal_usage):
+            jobs.append(PeriodicJob("usage-retention", self.usage.purge, interval_s=86400))
+        if isinstance(self.usage, Sealing):
             # Seals an ended epoch and sends the seals off the device ([audit] seal_interval_s).
-            jobs.append(PeriodicJob("usage-seal", seal_usage, interval_s=15))
+            jobs.append(PeriodicJob("usage-seal", self.usage.tick, interval_s=15))
         if self.reservations is not None:
             # Releases reservations whose grace period ended (idempotent on every device).
             jobs.append(PeriodicJob("reservation-no-shows", self.reservations.release_no_shows,
@@ -294,19 +295,11 @@ class Services:
         for job in reversed(self._background):
             job.stop()
         self._background.clear()
-        close_printer = getattr(self.printer, "close", None)
-        if callable(close_printer):
-            close_printer()                  # the demo's printed forms go with it
-        close_speaker = getattr(self.speaker, "close", None)
-        if callable(close_speaker):
-            close_speaker()
-        close_register = getattr(self.resident_lookup and self.resident_lookup.register,
-                                 "close", None)
-        if callable(close_register):
-            close_register()
-        close_usage = getattr(self.usage, "close", None)
-        if callable(close_usage):
-            close_usage()
+        register = self.resident_lookup.register if self.resident_lookup is not None else None
+        # The demo's printed forms go with the printer.
+        for adapter in (self.printer, self.speaker, register, self.usage):
+            if adapter is not None and isinstance(adapter, Closable):
+                adapter.close()
         self.storage.close()
 
 

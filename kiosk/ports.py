@@ -29,16 +29,19 @@ __all__ = [
     "ApplicationExport",
     "Captioner",
     "Clock",
+    "Closable",
     "ConversationRelay",
     "Delivery",
     "DocumentSigner",
     "ExportBatch",
     "ExportFile",
+    "Forgetful",
     "IdentityReader",
     "ModelStore",
     "PaymentTerminal",
     "Printer",
     "Probe",
+    "Purgeable",
     "ReadingProposer",
     "RelayHandler",
     "RemoteCall",
@@ -47,6 +50,7 @@ __all__ = [
     "RenderReport",
     "Renderer",
     "ResidentRegister",
+    "Sealing",
     "SignallingChannel",
     "Speaker",
     "SpeechListener",
@@ -54,6 +58,7 @@ __all__ = [
     "TerminalTimeout",
     "Translator",
     "Utterance",
+    "Warmable",
 ]
 
 
@@ -63,6 +68,55 @@ class Probe(Protocol):
 
     def probe(self) -> Sequence[Check]:
         """Run the self-test; never raise."""
+        ...
+
+
+# ---------------------------------------------------------------- optional capabilities
+# What some adapters of a port can do and others cannot (a folder printer purges its files, a
+# CUPS queue has none). The composition root asks with ``isinstance`` against these, so each
+# capability is named and typed once rather than probed by attribute name.
+@runtime_checkable
+class Closable(Protocol):
+    """Holds threads, files or connections to release when the device stops."""
+
+    def close(self) -> None:
+        """Release them; the adapter is not used afterwards."""
+        ...
+
+
+@runtime_checkable
+class Purgeable(Protocol):
+    """Keeps files for a retention period (printed forms, the usage log)."""
+
+    def purge(self) -> int:
+        """Remove what outlived its retention; the number of files removed."""
+        ...
+
+
+@runtime_checkable
+class Sealing(Protocol):
+    """Seals what it recorded at intervals and sends the seals off the device."""
+
+    def tick(self) -> None:
+        """Seal an ended epoch, if one ended, and send its seal (never raises for an outage)."""
+        ...
+
+
+@runtime_checkable
+class Warmable(Protocol):
+    """Loads a slow resource on first use: worth loading before the first screen needs it."""
+
+    def warm_up(self) -> None:
+        """Load it now (called off the screens' thread)."""
+        ...
+
+
+@runtime_checkable
+class Forgetful(Protocol):
+    """Caches what a visit said (a translator's sentences): forgotten when the visit ends."""
+
+    def forget(self) -> None:
+        """Drop the cache."""
         ...
 
 

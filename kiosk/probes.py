@@ -24,6 +24,7 @@ from kiosk.config import Config
 from kiosk.doctor import Check, Status
 from kiosk.errors import ConfigError, UserFacingError
 from kiosk.i18n import language
+from kiosk.ports import Closable, Probe
 
 __all__ = ["card_reader_names", "doctor_checks", "notifier_checks", "register_checks"]
 
@@ -105,9 +106,8 @@ def notifier_checks(config: Config) -> list[Check]:
     """``kiosk doctor``: each configured notifier answers (nothing is sent to anyone)."""
     checks: list[Check] = []
     for notifier in build_notifiers(config).values():
-        probe = getattr(notifier, "probe", None)
-        if callable(probe):
-            checks += probe()
+        if isinstance(notifier, Probe):
+            checks += notifier.probe()
     return checks
 
 
@@ -124,6 +124,5 @@ def register_checks(config: Config) -> list[Check]:
     try:
         return list(register.probe())
     finally:
-        close = getattr(register, "close", None)
-        if callable(close):
-            close()
+        if isinstance(register, Closable):
+            register.close()
