@@ -22,6 +22,7 @@ from kiosk.errors import DeviceError
 
 if TYPE_CHECKING:
     from kiosk.audit.report import UsageReport
+    from kiosk.procedures.model import FormDefinition
     from kiosk.procedures.receipt import Receipt
     from kiosk.procedures.session import FormSession
 
@@ -563,6 +564,11 @@ class Renderer(Protocol):
     def signed_application(self, session: FormSession, when: datetime) -> tuple[bytes, int]:
         """The completed form (generic layout, with the 署名 box) as a PDF/A-2b candidate:
         its bytes and page count."""
+        ...
+
+    def calibration(self, form: FormDefinition, background: Path, out: Path) -> int:
+        """The city's 様式 ``background`` with every box of ``form`` outlined and named, as the
+        PDF file ``out`` (for who lays a form out); the number of boxes."""
         ...
 
 
