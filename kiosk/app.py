@@ -303,16 +303,23 @@ class Services:
         self.storage.close()
 
 
-def build_printer(config: Config, *, demo: bool = False) -> Printer:
-    """The configured printer; the demo always prints to a folder."""
+def build_printer(config: Config, *, demo: bool = False,
+                  qt_printer: Callable[[str], Printer] | None = None) -> Printer:
+    """The configured printer; the demo always prints to a folder.
+
+    ``qt_printer`` makes the Qt printer (``[printer] kind = "qt"``, Windows has no CUPS): Qt
+    lives in kiosk.ui, so the front end that runs hands it over (:mod:`kiosk.ui.adapters`).
+
+    Raises:
+        RuntimeError: ``kind = "qt"`` without ``qt_printer`` (a wiring error).
+    """
     if demo or config.printer.kind == "file":
         return FolderPrinter(config.print_dir, retention_hours=config.printer.retention_hours,
                              delete_on_close=demo, training_only=config.device.role != "demo")
     if config.printer.kind == "qt":
-        # Qt lives in kiosk.ui; imported only when configured (Windows has no CUPS).
-        from kiosk.ui.common.qt_printer import QtPrinter  # noqa: PLC0415
-
-        return QtPrinter(config.printer.name)
+        if qt_printer is None:
+            raise RuntimeError("[printer] kind = qt needs the front end's Qt printer")
+        return qt_printer(config.printer.name)
     return CupsPrinter(config.printer.name)
 
 
@@ -360,10 +367,12 @@ def build_card_monitor(config: Config, events: EventBus) -> ReaderMonitor | None
     return ReaderMonitor(config.card.reader, events.publish)
 
 
-def build_services(config: Config, *, demo: bool = False, clock: Clock | None = None) -> Services:
+def build_services(config: Config, *, demo: bool = False, clock: Clock | None = None,
+                   qt_printer: Callable[[str], Printer] | None = None) -> Services:
     """Build the :class:`Services` for ``config``; ``demo`` forces simulated devices.
 
-    ``clock`` replaces the system clock (simulations, training).
+    ``clock`` replaces the system clock (simulations, training); ``qt_printer`` is the front
+    end's Qt printer (:func:`build_printer`).
 
     The database is opened and its schema checked here, before any screen shows: an embedded
     SQLite file is created or upgraded; a shared PostgreSQL must already be current.
@@ -390,7 +399,7 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
         submissions = SubmissionService(storage.applications,
                                         Outbox(config.device.data_dir / "outbox.sqlite3"),
                                         sealer, clock, usage)
-        events, printer = EventBus(), build_printer(config, demo=demo)
+        events, printer = EventBus(), build_printer(config, demo=demo, qt_printer=qt_printer)
         review = ReviewService(storage.applications, sealer, catalog, printer,
                                build_renderer().application, events, usage)
         review.filing = build_filing(config, clock, usage, demo=demo)

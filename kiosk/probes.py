@@ -38,12 +38,20 @@ def doctor_checks(config: Config) -> list[Check]:
     return device_checks(config, DeviceProbes(
         qt=_qt_checks, card=lambda: _card_checks(config),
         register=lambda: register_checks(config),
-        printer=lambda: build_printer(config).probe(),
+        printer=lambda: _printer_checks(config),
         payment=lambda: _payment_checks(config),
         signing=(None if config.signing.kind == "off"
                  else lambda: build_document_signer(config).probe()),
         voices=lambda: probe_voices(bcp47), models=models.probe,
         export=lambda: _export_checks(config), notifiers=lambda: notifier_checks(config)))
+
+
+def _printer_checks(config: Config) -> list[Check]:
+    if config.printer.kind != "qt":
+        return list(build_printer(config).probe())
+    from kiosk.ui.adapters import qt_printer  # noqa: PLC0415 - the doctor checks Qt's printer too
+
+    return list(build_printer(config, qt_printer=qt_printer).probe())
 
 
 def _payment_checks(config: Config) -> list[Check]:
