@@ -93,7 +93,7 @@ from kiosk.services.electronic import ElectronicFiling
 from kiosk.services.feed_publisher import FeedPublisher
 from kiosk.services.handover import HandoverService
 from kiosk.services.payments import PaymentService
-from kiosk.services.queue import QueueService
+from kiosk.services.queue import QueueService, SlipPrinter
 from kiosk.services.remote_counter import RemoteCounterDesk
 from kiosk.services.reservations import ReservationDesk, plan_from_config
 from kiosk.services.resident_lookup import ResidentLookup
@@ -102,6 +102,7 @@ from kiosk.services.review import ReviewService
 from kiosk.services.setup import ensure_services
 from kiosk.services.staff import StaffService, login_policy
 from kiosk.services.stepped_out import SteppedOut
+from kiosk.services.ticket_slip import slip_printer
 from kiosk.services.turn_alerts import TurnAlerts
 from kiosk.services.visit import Visit
 from kiosk.services.visitor_speech import VisitorSpeech
@@ -230,6 +231,11 @@ class Services:
         # Hand-built services (tests) may have no speaker: no voice guidance then.
         visit.voice_guidance = self.speaker is not None and config.speech.kind != "off"
         return visit
+
+    def slip_printer(self) -> SlipPrinter:
+        """Prints a ticket slip on this device's printer, in Japanese and the default language."""
+        return slip_printer(self.printer, build_renderer().slip, self.config.ui.default_language,
+                            self.queue.qr_payload)
 
     def ticket_languages(self, ticket_id: int) -> list[str]:
         """The languages the ticket's holder applied in (no answers are opened)."""

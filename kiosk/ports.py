@@ -23,7 +23,7 @@ from kiosk.errors import DeviceError
 if TYPE_CHECKING:
     from kiosk.audit.report import UsageReport
     from kiosk.procedures.model import FormDefinition
-    from kiosk.procedures.receipt import Receipt
+    from kiosk.procedures.receipt import Receipt, TicketSlip
     from kiosk.procedures.session import FormSession
 
 __all__ = [
@@ -546,8 +546,8 @@ class RenderReport:
 
 class Renderer(Protocol):
     """Draws the documents the kiosk prints or files as PDF: the completed application (the
-    city's 様式 overlay where the form has one), the receipt, the auditor's report, and the
-    application as the PDF/A a city signature goes on."""
+    city's 様式 overlay where the form has one), the receipt, the ticket slip, the auditor's
+    report, the application as the PDF/A a city signature goes on, and the 様式 calibration."""
 
     def application(self, session: FormSession, out: Path) -> RenderReport:
         """The completed form of ``session`` as the PDF file ``out``."""
@@ -555,6 +555,10 @@ class Renderer(Protocol):
 
     def receipt(self, receipt: Receipt, out: Path) -> None:
         """A receipt (the visit's, or a fee's 領収書) as the PDF file ``out``."""
+        ...
+
+    def slip(self, slip: TicketSlip, out: Path) -> None:
+        """The ticket slip as the PDF file ``out``."""
         ...
 
     def report(self, report: UsageReport, out: Path) -> None:

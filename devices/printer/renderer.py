@@ -17,8 +17,8 @@ from kiosk.procedures.printing import fill_form
 
 if TYPE_CHECKING:
     from kiosk.audit.report import UsageReport
-    from kiosk.procedures.receipt import Receipt
     from kiosk.procedures.model import FormDefinition
+    from kiosk.procedures.receipt import Receipt, TicketSlip
     from kiosk.procedures.session import FormSession
 
 __all__ = ["ReportlabRenderer"]
@@ -50,6 +50,12 @@ class ReportlabRenderer:
         from devices.printer.pdf_render import render_receipt  # noqa: PLC0415
 
         render_receipt(receipt, out)
+
+    def slip(self, slip: TicketSlip, out: Path) -> None:
+        """The ticket slip (80 x 120 mm) as the PDF file ``out``."""
+        from devices.printer.pdf_render import render_slip  # noqa: PLC0415
+
+        render_slip(slip, out)
 
     def report(self, report: UsageReport, out: Path) -> None:
         """The effect-verification report as the PDF file ``out``."""
