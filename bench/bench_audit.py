@@ -227,14 +227,14 @@ def main() -> None:
             _line(f"verify, per million ({count} proc.)", elapsed * 1_000_000 / result.records,
                   "s", 2)
 
-        from kiosk.app import render_usage_report
+        from kiosk.app import build_renderer
 
         started, cpu = time.perf_counter(), time.process_time()
         infos = form_infos(load_catalog())
         report = build_report(iter_records(directory, FIRST, LAST), FIRST, LAST, infos)
         aggregated = time.perf_counter() - started
         write_report_csvs(report, Path(folder) / "report")
-        render_usage_report(report, Path(folder) / "report" / "report.pdf")
+        build_renderer().report(report, Path(folder) / "report" / "report.pdf")
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         print(f"report: {sum(report.visits.values()):,} visits, {report.records:,} records "
               f"(aggregation {aggregated:.1f} s; this process's CPU {cpu:.1f} s), "

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -38,13 +37,11 @@ from devices.signing.lazy_signer import LazySigner
 from devices.smartcard.card_reader import CardIdentityReader, load_issuer_key
 from devices.smartcard.pcsc_transport import PcscSlot
 from devices.smartcard.reader_monitor import ReaderMonitor
-from devices.smartcard.readers import list_readers, probe_readers
 from devices.smartcard.simulated_card import SimulatedMyNumberCard, SimulatedSlot, load_person
 from devices.speech.reading import OpenJTalkReadings
 from devices.speech.sinks import FileSink, PlayerSink
 from devices.speech.speaker import QueuedSpeaker, SilentSpeaker
 from devices.speech.synthesizer import Synthesizer
-from devices.speech.voices import probe_voices
 from devices.translation.argos_translator import ArgosTranslator
 from devices.translation.packages import installed_packages
 from kiosk import __version__
@@ -52,37 +49,39 @@ from kiosk.audit.events import ConfigChanged, SoftwareStarted
 from kiosk.audit.recorder import NULL_USAGE, UsageRecorder
 from kiosk.audit.sealing import SealedHead
 from kiosk.audit.usage_log import UsageLog
-from kiosk.checkup import DeviceProbes, device_checks
 from kiosk.config import Config
-from kiosk.doctor import Check, Status
 from kiosk.domain.remote import RemoteTicket
 from kiosk.domain.staff import StaffMember
 from kiosk.domain.ticket import QueueChanged
-from kiosk.errors import ConfigError, DeviceError, UserFacingError
+from kiosk.errors import ConfigError, DeviceError
 from kiosk.events import EventBus
 from kiosk.feed.http_transport import HttpFeedTransport
 from kiosk.feed.keys import load_key
 from kiosk.feed.tokens import TicketLinks
-from kiosk.file_modes import loose_mode, private_dir
+from kiosk.file_modes import private_dir, read_secret_file
 from kiosk.handover import check_mappings, load_mappings
 from kiosk.i18n import S_, language
 from kiosk.ports import (
     ApplicationExport,
     Captioner,
     Clock,
+    Closable,
     DocumentSigner,
     IdentityReader,
     ModelStore,
     Notifier,
     PaymentTerminal,
     Printer,
+    Purgeable,
     ReadingProposer,
     RemoteCall,
     Renderer,
     ResidentRegister,
+    Sealing,
     Speaker,
     SystemClock,
     Translator,
+    Warmable,
 )
 from kiosk.procedures.catalog import FormCatalog, load_catalog
 from kiosk.services.applications import SubmissionService
@@ -94,7 +93,7 @@ from kiosk.services.electronic import ElectronicFiling
 from kiosk.services.feed_publisher import FeedPublisher
 from kiosk.services.handover import HandoverService
 from kiosk.services.payments import PaymentService
-from kiosk.services.queue import QueueService
+from kiosk.services.queue import QueueService, SlipPrinter
 from kiosk.services.remote_counter import RemoteCounterDesk
 from kiosk.services.reservations import ReservationDesk, plan_from_config
 from kiosk.services.resident_lookup import ResidentLookup
@@ -103,6 +102,7 @@ from kiosk.services.review import ReviewService
 from kiosk.services.setup import ensure_services
 from kiosk.services.staff import StaffService, login_policy
 from kiosk.services.stepped_out import SteppedOut
+from kiosk.services.ticket_slip import slip_printer
 from kiosk.services.turn_alerts import TurnAlerts
 from kiosk.services.visit import Visit
 from kiosk.services.visitor_speech import VisitorSpeech
@@ -118,11 +118,7 @@ from kiosk.storage.reservation_store import ReservationStore
 from kiosk.storage.sealing import AnswerSealer, load_answers_key
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from devices.signing.pades import PadesSigner
-    from devices.signing.verify import SignatureCheck
-    from kiosk.audit.report import UsageReport
 
 _log = logging.getLogger(__name__)
 
@@ -146,10 +142,6 @@ __all__ = [
     "build_translator",
     "build_usage_log",
     "build_visitor_speech",
-    "card_reader_names",
-    "doctor_checks",
-    "render_usage_report",
-    "verify_signed_pdf",
 ]
 
 
@@ -247,6 +239,11 @@ class Services:
         """The queue's services as ``(code, name)``, in their order (what a ticket is for)."""
         return [(info.code, info.name) for info in self.storage.queue.services()]
 
+    def slip_printer(self) -> SlipPrinter:
+        """Prints a ticket slip on this device's printer, in Japanese and the default language."""
+        return slip_printer(self.printer, build_renderer().slip, self.config.ui.default_language,
+                            self.queue.qr_payload)
+
     def ticket_languages(self, ticket_id: int) -> list[str]:
         """The languages the ticket's holder applied in (no answers are opened)."""
         return self.storage.applications.languages_for_ticket(ticket_id)
@@ -290,25 +287,22 @@ class Services:
     def warm_up(self) -> None:
         """Load the reading proposer's dictionary on a thread of its own (a quarter of a
         second or more), before a citizen first sees furigana or a name."""
-        warm_up = getattr(self.reading, "warm_up", None)
-        if callable(warm_up):
-            threading.Thread(target=warm_up, name="reading-warm-up", daemon=True).start()
+        if self.reading is not None and isinstance(self.reading, Warmable):
+            threading.Thread(target=self.reading.warm_up, name="reading-warm-up",
+                             daemon=True).start()
 
     def _housekeeping_jobs(self) -> list[Startable]:
         """The jobs of the adapters that keep files tidy: printed forms, log retention, seals."""
         jobs: list[Startable] = []
-        purge_printed = getattr(self.printer, "purge", None)
-        if callable(purge_printed):
+        if isinstance(self.printer, Purgeable):
             # The file printer's forms hold full answers: [printer] retention_hours.
-            jobs.append(PeriodicJob("printed-retention", purge_printed, interval_s=600))
-        purge_usage = getattr(self.usage, "purge", None)
-        if callable(purge_usage):
+            jobs.append(PeriodicJob("printed-retention", self.printer.purge, interval_s=600))
+        if isinstance(self.usage, Purgeable):
             # Usage-log retention ([audit] retention_days), once a day.
-            jobs.append(PeriodicJob("usage-retention", purge_usage, interval_s=86400))
-        seal_usage = getattr(self.usage, "tick", None)
-        if callable(seal_usage):
+            jobs.append(PeriodicJob("usage-retention", self.usage.purge, interval_s=86400))
+        if isinstance(self.usage, Sealing):
             # Seals an ended epoch and sends the seals off the device ([audit] seal_interval_s).
-            jobs.append(PeriodicJob("usage-seal", seal_usage, interval_s=15))
+            jobs.append(PeriodicJob("usage-seal", self.usage.tick, interval_s=15))
         if self.reservations is not None:
             # Releases reservations whose grace period ended (idempotent on every device).
             jobs.append(PeriodicJob("reservation-no-shows", self.reservations.release_no_shows,
@@ -320,32 +314,31 @@ class Services:
         for job in reversed(self._background):
             job.stop()
         self._background.clear()
-        close_printer = getattr(self.printer, "close", None)
-        if callable(close_printer):
-            close_printer()                  # the demo's printed forms go with it
-        close_speaker = getattr(self.speaker, "close", None)
-        if callable(close_speaker):
-            close_speaker()
-        close_register = getattr(self.resident_lookup and self.resident_lookup.register,
-                                 "close", None)
-        if callable(close_register):
-            close_register()
-        close_usage = getattr(self.usage, "close", None)
-        if callable(close_usage):
-            close_usage()
+        register = self.resident_lookup.register if self.resident_lookup is not None else None
+        # The demo's printed forms go with the printer.
+        for adapter in (self.printer, self.speaker, register, self.usage):
+            if adapter is not None and isinstance(adapter, Closable):
+                adapter.close()
         self.storage.close()
 
 
-def build_printer(config: Config, *, demo: bool = False) -> Printer:
-    """The configured printer; the demo always prints to a folder."""
+def build_printer(config: Config, *, demo: bool = False,
+                  qt_printer: Callable[[str], Printer] | None = None) -> Printer:
+    """The configured printer; the demo always prints to a folder.
+
+    ``qt_printer`` makes the Qt printer (``[printer] kind = "qt"``, Windows has no CUPS): Qt
+    lives in kiosk.ui, so the front end that runs hands it over (:mod:`kiosk.ui.adapters`).
+
+    Raises:
+        RuntimeError: ``kind = "qt"`` without ``qt_printer`` (a wiring error).
+    """
     if demo or config.printer.kind == "file":
         return FolderPrinter(config.print_dir, retention_hours=config.printer.retention_hours,
                              delete_on_close=demo, training_only=config.device.role != "demo")
     if config.printer.kind == "qt":
-        # Qt lives in kiosk.ui; imported only when configured (Windows has no CUPS).
-        from kiosk.ui.common.qt_printer import QtPrinter  # noqa: PLC0415
-
-        return QtPrinter(config.printer.name)
+        if qt_printer is None:
+            raise RuntimeError("[printer] kind = qt needs the front end's Qt printer")
+        return qt_printer(config.printer.name)
     return CupsPrinter(config.printer.name)
 
 
@@ -383,17 +376,6 @@ def build_identity_reader(config: Config) -> IdentityReader:
                               allow_my_number=config.card.allow_my_number)
 
 
-def card_reader_names(config: Config) -> list[str]:
-    """The PC/SC readers this computer sees, for IT (``kiosk card status``); none when the
-    card is simulated or PC/SC is not running."""
-    if config.card.simulated:
-        return []
-    try:
-        return list_readers()
-    except RuntimeError:
-        return []
-
-
 def build_card_monitor(config: Config, events: EventBus) -> ReaderMonitor | None:
     """The thread that publishes card inserted/removed and reader lost/recovered events.
 
@@ -404,10 +386,12 @@ def build_card_monitor(config: Config, events: EventBus) -> ReaderMonitor | None
     return ReaderMonitor(config.card.reader, events.publish)
 
 
-def build_services(config: Config, *, demo: bool = False, clock: Clock | None = None) -> Services:
+def build_services(config: Config, *, demo: bool = False, clock: Clock | None = None,
+                   qt_printer: Callable[[str], Printer] | None = None) -> Services:
     """Build the :class:`Services` for ``config``; ``demo`` forces simulated devices.
 
-    ``clock`` replaces the system clock (simulations, training).
+    ``clock`` replaces the system clock (simulations, training); ``qt_printer`` is the front
+    end's Qt printer (:func:`build_printer`).
 
     The database is opened and its schema checked here, before any screen shows: an embedded
     SQLite file is created or upgraded; a shared PostgreSQL must already be current.
@@ -417,7 +401,7 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
         kiosk.errors.StorageError: the database is unreachable or its schema is not usable.
     """
     private_dir(config.device.data_dir)
-    use_japanese_dictionary(config)
+    build_models(config).use_japanese_dictionary()
     clock = clock or SystemClock()
     if demo and not config.card.simulated:
         config = replace(config, card=replace(config.card, simulated=True))
@@ -434,7 +418,7 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
         submissions = SubmissionService(storage.applications,
                                         Outbox(config.device.data_dir / "outbox.sqlite3"),
                                         sealer, clock, usage)
-        events, printer = EventBus(), build_printer(config, demo=demo)
+        events, printer = EventBus(), build_printer(config, demo=demo, qt_printer=qt_printer)
         review = ReviewService(storage.applications, sealer, catalog, printer,
                                build_renderer().application, events, usage)
         review.filing = build_filing(config, clock, usage, demo=demo)
@@ -564,23 +548,6 @@ def _register_or_none(config: Config, demo: bool) -> ResidentRegister | None:
         return None
 
 
-def _register_checks(config: Config) -> list[Check]:
-    if config.device.role not in ("clerk", "demo") or config.register.kind == "none":
-        return []
-    try:
-        register = build_register(config)
-    except UserFacingError as exc:
-        return [Check("register", Status.FAIL, exc.english(),
-                      "check [register] and the extract (kiosk register load FILE --mapping MAP)")]
-    assert register is not None
-    try:
-        return list(register.probe())
-    finally:
-        close = getattr(register, "close", None)
-        if callable(close):
-            close()
-
-
 def build_ticket_links(config: Config, *, demo: bool = False) -> TicketLinks | None:
     """The ticket page's links (``[web] public_url``), or ``None`` when the city has none."""
     if not config.web.public_url:
@@ -660,16 +627,6 @@ def build_turn_alerts(config: Config) -> TurnAlerts | None:
     return TurnAlerts(notifiers, near_at=config.web.notify_at) if notifiers else None
 
 
-def notifier_checks(config: Config) -> list[Check]:
-    """``kiosk doctor``: each configured notifier answers (nothing is sent to anyone)."""
-    checks: list[Check] = []
-    for notifier in build_notifiers(config).values():
-        probe = getattr(notifier, "probe", None)
-        if callable(probe):
-            checks += probe()
-    return checks
-
-
 def build_feed_publisher(services: Services) -> FeedPublisher | None:
     """The inner side of the web feed when ``[web] feed_url`` names the web host."""
     web, links = services.config.web, services.queue.links
@@ -722,74 +679,6 @@ def build_usage_log(config: Config, clock: Clock,
 def build_renderer() -> Renderer:
     """The kiosk's PDFs (forms, receipts, the auditor's report, the PDF/A to sign)."""
     return ReportlabRenderer()
-
-
-def render_usage_report(report: UsageReport, out: Path) -> None:
-    """Draw the effect-verification report ``report`` as a PDF file ``out`` (for the benches;
-    code builds a renderer: :func:`build_renderer`)."""
-    build_renderer().report(report, out)
-
-
-def doctor_checks(config: Config) -> list[Check]:
-    """Every self-test of this device (:mod:`kiosk.checkup`), with this configuration's
-    adapters probed."""
-    models = build_models(config)
-    models.use_japanese_dictionary()
-    bcp47 = [language(code).bcp47 for code in config.ui.languages]
-    return device_checks(config, DeviceProbes(
-        qt=_qt_checks, card=lambda: _card_checks(config),
-        register=lambda: _register_checks(config),
-        printer=lambda: build_printer(config).probe(),
-        payment=lambda: _payment_checks(config),
-        signing=(None if config.signing.kind == "off"
-                 else lambda: build_document_signer(config).probe()),
-        voices=lambda: probe_voices(bcp47), models=models.probe,
-        export=lambda: _export_checks(config), notifiers=lambda: notifier_checks(config)))
-
-
-def _payment_checks(config: Config) -> list[Check]:
-    terminal = build_payment_terminal(config)
-    if terminal is None:
-        return [Check("payment.terminal", Status.OK,
-                      "payments off ([payment] kind = none): fees are only totalled")]
-    return list(terminal.probe())
-
-
-def _export_checks(config: Config) -> list[Check]:
-    spool = build_export(config)
-    return [] if spool is None else list(spool.probe())
-
-
-def _qt_checks() -> list[Check]:
-    try:
-        from kiosk.ui.common.qt_info import qt_versions  # noqa: PLC0415
-    except ImportError as exc:
-        return [Check("qt", Status.FAIL, f"PySide6 is not importable: {exc}",
-                      "Reinstall the kiosk (make run), or on Linux install the xcb libraries.")]
-    return [Check("qt", Status.OK, qt_versions())]
-
-
-def _card_checks(config: Config) -> list[Check]:
-    if config.card.simulated:
-        return [Check("card.reader", Status.OK,
-                      f"simulated card (person '{config.card.person}'); no reader needed")]
-    return [*probe_readers(config.card.reader), _issuer_key_check(config)]
-
-
-def _issuer_key_check(config: Config) -> Check:
-    # Without the issuer CA key only the digest is checked, which a forger computes too: a
-    # real reader must not run that way, so this fails rather than warns.
-    fix = ("Set [card] issuer_ca_key to the PEM file of the issuer CA public key "
-           "(J-LIS 券面事項入力補助AP CA); see the README, \"Card reader\".")
-    if not config.card.issuer_ca_key:
-        return Check("card.issuer_key", Status.FAIL,
-                     "no issuer CA key: card data cannot be verified against the issuer", fix)
-    try:
-        load_issuer_key(config.card.issuer_ca_key)
-    except ConfigError as exc:
-        return Check("card.issuer_key", Status.FAIL, exc.english(), fix)
-    return Check("card.issuer_key", Status.OK,
-                 f"{config.card.issuer_ca_key}: card data and card verified against the issuer")
 
 
 def build_translator(config: Config) -> Translator | None:
@@ -851,26 +740,7 @@ def build_models(config: Config) -> ModelStore:
                          captions=config.models.captions, stt_threads=config.models.stt_threads)
 
 
-def use_japanese_dictionary(config: Config) -> None:
-    """Point Open JTalk at the dictionary IT installed under the models directory."""
-    build_models(config).use_japanese_dictionary()
-
-
 # ---------------------------------------------------------------- signed electronic applications
-def _secret(path: Path | None, what: str) -> str | None:
-    """The first line of a 0600 secret file (a passphrase, a PIN); ``None`` without a file."""
-    if path is None:
-        return None
-    if os.name == "posix" and loose_mode(path):
-        raise ConfigError(S_("{file}: the {what} can be read by other users; the kiosk does "
-                             "not use it. Run: chmod 600 {file}"), file=str(path), what=what)
-    try:
-        return path.read_text(encoding="utf-8").splitlines()[0].strip()
-    except (OSError, IndexError, UnicodeDecodeError) as exc:
-        raise ConfigError(S_("{file}: the {what} cannot be read."), file=str(path),
-                          what=what) from exc
-
-
 def build_document_signer(config: Config, *, demo: bool = False) -> DocumentSigner:
     """The city's signer from ``[signing]``; a throwaway test signer when none is configured.
 
@@ -886,7 +756,7 @@ def build_document_signer(config: Config, *, demo: bool = False) -> DocumentSign
 
         if signing.pkcs12 is None:
             raise ConfigError(S_("[signing] kind = \"pkcs12\" needs [signing] pkcs12."))
-        passphrase = _secret(signing.passphrase_file, "passphrase")
+        passphrase = read_secret_file(signing.passphrase_file, "passphrase")
         return pkcs12_signer(signing.pkcs12, passphrase.encode() if passphrase else None,
                              signing.tsa_url)
     if signing.kind == "pkcs11" and not demo:
@@ -895,7 +765,7 @@ def build_document_signer(config: Config, *, demo: bool = False) -> DocumentSign
         from devices.signing.pades import pkcs11_signer  # noqa: PLC0415
 
         return pkcs11_signer(signing.pkcs11_module, signing.pkcs11_token, signing.pkcs11_key,
-                             _secret(signing.pin_file, "PIN"), signing.tsa_url)
+                             read_secret_file(signing.pin_file, "PIN"), signing.tsa_url)
     tsa_url = signing.tsa_url
     return LazySigner(lambda: _throwaway_signer(tsa_url), test_signature=True)
 
@@ -916,22 +786,3 @@ def build_filing(config: Config, clock: Clock, usage: UsageRecorder, *,
                             DocumentStore(config.document_dir), clock, usage,
                             reason=config.signing.reason, location=config.signing.location,
                             timestamped=bool(config.signing.tsa_url))
-
-
-def verify_signed_pdf(config: Config, data: bytes) -> list[SignatureCheck]:
-    """Check the signatures of a PDF against ``[signing] trust_root`` (offline).
-
-    Raises:
-        devices.signing.verify.NotSignedPdfError: not a readable PDF or not signed.
-        ConfigError: the trust root file cannot be read.
-    """
-    from devices.signing.verify import load_roots, verify_pdf  # noqa: PLC0415
-
-    roots = []
-    if config.signing.trust_root is not None:
-        try:
-            roots = load_roots(config.signing.trust_root.read_bytes())
-        except (OSError, ValueError) as exc:
-            raise ConfigError(S_("[signing] trust_root {file} cannot be read."),
-                              file=str(config.signing.trust_root)) from exc
-    return verify_pdf(data, roots)

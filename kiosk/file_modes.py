@@ -21,7 +21,8 @@ from kiosk.errors import ConfigError
 from kiosk.i18n import S_
 from kiosk.paths import default_key_dir
 
-__all__ = ["check_key_file", "kiosk_folders", "loose_mode", "mode_checks", "private_dir"]
+__all__ = ["check_key_file", "kiosk_folders", "loose_mode", "mode_checks", "private_dir",
+           "read_secret_file"]
 
 _POSIX = os.name == "posix"
 _MAX_NAMED = 3              # offenders named in a check; the fix covers them all
@@ -59,6 +60,24 @@ def check_key_file(path: Path) -> None:
         raise ConfigError(S_("{file}: the answers key can be read by other users (mode {mode}); "
                              "the kiosk does not use it. Run: chmod 600 {file}"),
                           file=str(path), mode=oct(stat.S_IMODE(path.stat().st_mode)))
+
+
+def read_secret_file(path: Path | None, what: str) -> str | None:
+    """The first line of a 0600 secret file (a passphrase, a PIN); ``None`` without a file.
+
+    Raises:
+        ConfigError: the file can be read by other users, or cannot be read.
+    """
+    if path is None:
+        return None
+    if _POSIX and loose_mode(path):
+        raise ConfigError(S_("{file}: the {what} can be read by other users; the kiosk does "
+                             "not use it. Run: chmod 600 {file}"), file=str(path), what=what)
+    try:
+        return path.read_text(encoding="utf-8").splitlines()[0].strip()
+    except (OSError, IndexError, UnicodeDecodeError) as exc:
+        raise ConfigError(S_("{file}: the {what} cannot be read."), file=str(path),
+                          what=what) from exc
 
 
 def kiosk_folders(config: Config) -> list[tuple[str, Path]]:

@@ -22,23 +22,27 @@ from kiosk.errors import DeviceError
 
 if TYPE_CHECKING:
     from kiosk.audit.report import UsageReport
-    from kiosk.procedures.receipt import Receipt
+    from kiosk.procedures.model import FormDefinition
+    from kiosk.procedures.receipt import Receipt, TicketSlip
     from kiosk.procedures.session import FormSession
 
 __all__ = [
     "ApplicationExport",
     "Captioner",
     "Clock",
+    "Closable",
     "ConversationRelay",
     "Delivery",
     "DocumentSigner",
     "ExportBatch",
     "ExportFile",
+    "Forgetful",
     "IdentityReader",
     "ModelStore",
     "PaymentTerminal",
     "Printer",
     "Probe",
+    "Purgeable",
     "ReadingProposer",
     "RelayHandler",
     "RemoteCall",
@@ -47,6 +51,7 @@ __all__ = [
     "RenderReport",
     "Renderer",
     "ResidentRegister",
+    "Sealing",
     "SignallingChannel",
     "Speaker",
     "SpeechListener",
@@ -54,6 +59,7 @@ __all__ = [
     "TerminalTimeout",
     "Translator",
     "Utterance",
+    "Warmable",
 ]
 
 
@@ -63,6 +69,55 @@ class Probe(Protocol):
 
     def probe(self) -> Sequence[Check]:
         """Run the self-test; never raise."""
+        ...
+
+
+# ---------------------------------------------------------------- optional capabilities
+# What some adapters of a port can do and others cannot (a folder printer purges its files, a
+# CUPS queue has none). The composition root asks with ``isinstance`` against these, so each
+# capability is named and typed once rather than probed by attribute name.
+@runtime_checkable
+class Closable(Protocol):
+    """Holds threads, files or connections to release when the device stops."""
+
+    def close(self) -> None:
+        """Release them; the adapter is not used afterwards."""
+        ...
+
+
+@runtime_checkable
+class Purgeable(Protocol):
+    """Keeps files for a retention period (printed forms, the usage log)."""
+
+    def purge(self) -> int:
+        """Remove what outlived its retention; the number of files removed."""
+        ...
+
+
+@runtime_checkable
+class Sealing(Protocol):
+    """Seals what it recorded at intervals and sends the seals off the device."""
+
+    def tick(self) -> None:
+        """Seal an ended epoch, if one ended, and send its seal (never raises for an outage)."""
+        ...
+
+
+@runtime_checkable
+class Warmable(Protocol):
+    """Loads a slow resource on first use: worth loading before the first screen needs it."""
+
+    def warm_up(self) -> None:
+        """Load it now (called off the screens' thread)."""
+        ...
+
+
+@runtime_checkable
+class Forgetful(Protocol):
+    """Caches what a visit said (a translator's sentences): forgotten when the visit ends."""
+
+    def forget(self) -> None:
+        """Drop the cache."""
         ...
 
 
@@ -491,8 +546,8 @@ class RenderReport:
 
 class Renderer(Protocol):
     """Draws the documents the kiosk prints or files as PDF: the completed application (the
-    city's 様式 overlay where the form has one), the receipt, the auditor's report, and the
-    application as the PDF/A a city signature goes on."""
+    city's 様式 overlay where the form has one), the receipt, the ticket slip, the auditor's
+    report, the application as the PDF/A a city signature goes on, and the 様式 calibration."""
 
     def application(self, session: FormSession, out: Path) -> RenderReport:
         """The completed form of ``session`` as the PDF file ``out``."""
@@ -502,6 +557,10 @@ class Renderer(Protocol):
         """A receipt (the visit's, or a fee's 領収書) as the PDF file ``out``."""
         ...
 
+    def slip(self, slip: TicketSlip, out: Path) -> None:
+        """The ticket slip as the PDF file ``out``."""
+        ...
+
     def report(self, report: UsageReport, out: Path) -> None:
         """The effect-verification report as the PDF file ``out``."""
         ...
@@ -509,6 +568,11 @@ class Renderer(Protocol):
     def signed_application(self, session: FormSession, when: datetime) -> tuple[bytes, int]:
         """The completed form (generic layout, with the 署名 box) as a PDF/A-2b candidate:
         its bytes and page count."""
+        ...
+
+    def calibration(self, form: FormDefinition, background: Path, out: Path) -> int:
+        """The city's 様式 ``background`` with every box of ``form`` outlined and named, as the
+        PDF file ``out`` (for who lays a form out); the number of boxes."""
         ...
 
 

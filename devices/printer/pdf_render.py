@@ -26,9 +26,9 @@ from devices.printer.font_chain import FontChain, form_chain, receipt_chain
 from kiosk.domain.text_cleaning import strip_unsafe
 from kiosk.ports import RenderReport
 from kiosk.procedures.layout import Box, FilledForm, FilledSlot
-from kiosk.procedures.receipt import Receipt
+from kiosk.procedures.receipt import Receipt, TicketSlip
 
-__all__ = ["RenderReport", "render_application", "render_receipt"]
+__all__ = ["RenderReport", "render_application", "render_receipt", "render_slip"]
 
 _PAGE_H = float(A4[1])
 _MIN_PT = 6.0
@@ -307,5 +307,41 @@ def render_receipt(receipt: Receipt, out: Path | BinaryIO) -> RenderReport:
         painter.fitted(box, text, 3 if line.style == "note" else 2, size)
         top += size * 0.35 * (2 if len(text) > 60 else 1)
     _qr(canvas, Box(165.0, 15.0, 28.0, 28.0), receipt.qr or receipt.application_id)
+    _save(canvas, buffer, out)
+    return report
+
+
+_SLIP_MM = (80.0, 120.0)   # an 80 mm receipt roll; an A4 printer prints it at the top of a page
+_SLIP_SIZES = {"heading": 12.0, "number": 30.0, "body": 10.0}
+
+
+def render_slip(slip: TicketSlip, out: Path | BinaryIO) -> RenderReport:
+    """Draw the ticket slip on one 80 x 120 mm page, each line centred, the QR code below; a
+    line no font can draw is printed in English instead."""
+    chain = receipt_chain()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(_SLIP_MM[0] * mm, _SLIP_MM[1] * mm), pageCompression=1,
+                    initialFontName=chain.primary, initialFontSize=10)
+    canvas.setTitle(f"ticket {slip.label}")
+    # The painter measures from the top of an A4 page: move that top onto the slip's.
+    canvas.translate(0, _SLIP_MM[1] * mm - _PAGE_H)
+    report = RenderReport()
+    painter = _Painter(canvas, chain, report)
+    top, width = 6.0, (_SLIP_MM[0] - 10.0) * mm
+    for line in slip.lines:
+        size = _SLIP_SIZES.get(line.style, 10.0)
+        text = line.text
+        if any(chain.font_for(c) is None for c in _clean(text) if not c.isspace()):
+            text = line.english
+            report.english_lines += 1
+        height = size * 0.3528 * 1.7          # points to mm, with the line's spacing
+        drawn = _width(text, chain, size)
+        if drawn <= width:
+            painter.text((_SLIP_MM[0] * mm - drawn) / 2, _y(top + height * 0.7), text, size)
+        else:                                 # two lines, shrunk if need be
+            height *= 2
+            painter.fitted(Box(5.0, top, _SLIP_MM[0] - 10.0, height), text, 2, size)
+        top += height + (2.5 if line.style == "body" else 0.0)   # a gap between the languages
+    _qr(canvas, Box((_SLIP_MM[0] - 28.0) / 2, top + 2.0, 28.0, 28.0), slip.qr)
     _save(canvas, buffer, out)
     return report

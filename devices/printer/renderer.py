@@ -17,7 +17,8 @@ from kiosk.procedures.printing import fill_form
 
 if TYPE_CHECKING:
     from kiosk.audit.report import UsageReport
-    from kiosk.procedures.receipt import Receipt
+    from kiosk.procedures.model import FormDefinition
+    from kiosk.procedures.receipt import Receipt, TicketSlip
     from kiosk.procedures.session import FormSession
 
 __all__ = ["ReportlabRenderer"]
@@ -50,6 +51,12 @@ class ReportlabRenderer:
 
         render_receipt(receipt, out)
 
+    def slip(self, slip: TicketSlip, out: Path) -> None:
+        """The ticket slip (80 x 120 mm) as the PDF file ``out``."""
+        from devices.printer.pdf_render import render_slip  # noqa: PLC0415
+
+        render_slip(slip, out)
+
     def report(self, report: UsageReport, out: Path) -> None:
         """The effect-verification report as the PDF file ``out``."""
         from devices.printer.report_render import render_usage_report  # noqa: PLC0415
@@ -67,3 +74,17 @@ class ReportlabRenderer:
         title = f"{session.definition.print.title or session.definition.title.get('ja')} " \
                 f"{session.application_id}"
         return to_pdfa(out.getvalue(), title=title, when=when), 1
+
+    def calibration(self, form: FormDefinition, background: Path, out: Path) -> int:
+        """The 様式 ``background`` with every box of ``form`` outlined, as ``out``; the number
+        of boxes.
+
+        Raises:
+            OSError, pypdf.errors.PdfReadError: the 様式 file is missing or not a PDF.
+        """
+        from devices.printer.overlay_render import render_on_background  # noqa: PLC0415
+        from kiosk.procedures.overlay import calibration_texts  # noqa: PLC0415
+
+        texts = calibration_texts(form)
+        render_on_background(texts, background, out, outline=True)
+        return len(texts)

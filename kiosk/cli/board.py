@@ -26,9 +26,10 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace, config: Config) -> int:
     """Start the board with live queue updates; returns the Qt exit code."""
     from kiosk.app import build_services  # noqa: PLC0415 - heavy imports
+    from kiosk.ui.adapters import qt_printer  # noqa: PLC0415 - the front end's printer
     from kiosk.ui.board.run import run_board  # noqa: PLC0415
 
-    services = build_services(config)
+    services = build_services(config, qt_printer=qt_printer)
     try:
         services.start_background()
         return run_board(services, notices_dir=args.notices, windowed=args.windowed,

@@ -46,7 +46,7 @@ def _reader(config: Config) -> IdentityReader:
 
 
 def _reader_names(config: Config) -> list[str]:
-    from kiosk.app import card_reader_names  # noqa: PLC0415 - the composition root
+    from kiosk.probes import card_reader_names  # noqa: PLC0415 - the adapters' probes
 
     return card_reader_names(config)
 

@@ -25,8 +25,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     """Start the demo and return the Qt exit code."""
-    from kiosk.app import build_services, doctor_checks  # noqa: PLC0415 - heavy imports
-    from kiosk.services.staff import StaffService  # noqa: PLC0415
+    from kiosk.app import build_services  # noqa: PLC0415 - heavy imports
+    from kiosk.probes import doctor_checks  # noqa: PLC0415
     from kiosk.ui.demo import run_demo  # noqa: PLC0415
     from kiosk.web.server import start_demo_host  # noqa: PLC0415
 
@@ -41,10 +41,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
           f"     ticket pages {public}/t/... (the QR code on the tablet's ticket)")
     services = build_services(config, demo=True)
     try:
-        if not services.storage.shared:
+        if not services.shared_database:
             # The demo clerk (shown on the login screen) only on the demo's own database, never
             # on a city hall's shared one: its password is in the README.
-            demo_clerk = StaffService(services.storage.staff, services.usage).ensure_demo_account()
+            demo_clerk = services.staff_service().ensure_demo_account()
             if services.resident_lookup is not None:    # the synthetic register, to try
                 services.resident_lookup.grant_for_demo(demo_clerk)
             if services.reservations is not None and not services.reservations.capacities():

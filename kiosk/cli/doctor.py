@@ -21,7 +21,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     """Run every check; exit 1 when any check failed."""
-    from kiosk.app import doctor_checks  # noqa: PLC0415 - the composition root loads devices
+    from kiosk.probes import doctor_checks  # noqa: PLC0415 - the probes load devices
 
     checks = doctor_checks(config)
     status = overall(checks)

@@ -51,8 +51,7 @@ def _run_preview(args: argparse.Namespace, _config: Config) -> int:
 
 
 def _run_calibrate(args: argparse.Namespace, _config: Config) -> int:
-    from devices.printer.overlay_render import render_on_background  # noqa: PLC0415
-    from kiosk.procedures.overlay import calibration_texts  # noqa: PLC0415
+    from kiosk.app import build_renderer  # noqa: PLC0415 - only app composes devices
 
     directory = args.dir or forms_dir()
     form = load_catalog(directory).form(args.form_id)
@@ -60,7 +59,6 @@ def _run_calibrate(args: argparse.Namespace, _config: Config) -> int:
     if background is None or not background.is_file():
         print(f"{form.id} names no 様式 PDF (print.background) that exists in {directory}")
         return 1
-    texts = calibration_texts(form)
-    render_on_background(texts, background, args.out, outline=True)
-    print(f"wrote {args.out} ({len(texts)} boxes)")
+    boxes = build_renderer().calibration(form, background, args.out)
+    print(f"wrote {args.out} ({boxes} boxes)")
     return 0

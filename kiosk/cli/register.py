@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 from typing import Any
 
@@ -46,21 +45,16 @@ def register(subparsers: Any) -> None:
 
 def run_load(args: argparse.Namespace, _config: Config) -> int:
     """Read the extract, report its bad rows, and load it into ``--into`` if given."""
-    from devices.register.csv_extract import ISSUES, read_extract  # noqa: PLC0415
-    from devices.register.mapping import load_mapping  # noqa: PLC0415
+    from kiosk.register_extract import check_extract  # noqa: PLC0415 - loads the CSV adapter
 
-    load = read_extract(args.file, load_mapping(args.mapping))
-    for issue in load.issues:
-        print(ISSUES[issue.code].format(line=issue.line, column=issue.column))
-    print(f"{args.file.name}: {load.rows} rows, {len(load.residents)} residents read, "
-          f"{len(load.issues)} left out ({load.encoding}, {load.seconds:.1f} s)")
-    if args.into:
-        from kiosk.storage.register_copy import load_copy  # noqa: PLC0415
-
-        started = time.perf_counter()
-        count = load_copy(args.into, load.residents)
-        print(f"copy database replaced: {count} residents ({time.perf_counter() - started:.1f} s)")
-    return 1 if load.issues else 0
+    load = check_extract(args.file, args.mapping, into=args.into)
+    for problem in load.problems:
+        print(problem)
+    print(f"{args.file.name}: {load.rows} rows, {load.residents} residents read, "
+          f"{len(load.problems)} left out ({load.encoding}, {load.seconds:.1f} s)")
+    if load.copied is not None:
+        print(f"copy database replaced: {load.copied} residents ({load.copy_seconds:.1f} s)")
+    return 1 if load.problems else 0
 
 
 def run_find(args: argparse.Namespace, config: Config) -> int:
@@ -86,9 +80,9 @@ def _register(args: argparse.Namespace, config: Config) -> ResidentRegister:
     if args.file is not None:
         if args.mapping is None:
             raise UserFacingError(S_("Give the extract's mapping with --mapping."))
-        from devices.register.csv_extract import CsvRegister  # noqa: PLC0415
+        from kiosk.register_extract import extract_register  # noqa: PLC0415
 
-        return CsvRegister(args.file, args.mapping)
+        return extract_register(args.file, args.mapping)
     from kiosk.app import build_register  # noqa: PLC0415 - devices and storage, only here
 
     found = build_register(config)

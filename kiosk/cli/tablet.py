@@ -36,6 +36,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
         print(hash_password(read_secret("staff exit PIN")))
         return 0
+    from kiosk.ui.adapters import qt_printer  # noqa: PLC0415 - the front end's printer
     from kiosk.ui.citizen.run_tablet import run_tablet  # noqa: PLC0415 - Qt, only here
 
     built: list[Services] = []
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         # Runs on a worker thread while the start-up Welcome is already on the screen.
         from kiosk.app import build_services  # noqa: PLC0415 - the heavy imports
 
-        services = build_services(config)
+        services = build_services(config, qt_printer=qt_printer)
         built.append(services)
         services.start_background(warm_up=False)   # the warm-up once the tablet is up
         return services

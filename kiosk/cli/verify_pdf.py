@@ -38,7 +38,7 @@ def _yes(tr: Translator, ok: bool, good: str, bad: str) -> str:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     """Print the verdict on every signature of ``args.file``."""
-    from kiosk.app import verify_signed_pdf  # noqa: PLC0415 - the composition root loads devices
+    from kiosk.signature_check import verify_signed_pdf  # noqa: PLC0415 - loads devices
 
     tr = staff_translator(args.lang)
     if args.trust is not None:

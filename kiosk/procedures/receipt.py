@@ -1,5 +1,6 @@
 """The citizen's receipt, in the citizen's language: what was applied for, the fees, what to
-bring and where to go next. Pure text; ``devices/printer`` draws it.
+bring and where to go next; and the ticket slip beside it (number, wait, the ticket page's QR
+code). Pure text; ``devices/printer`` draws both.
 
 Each line carries its English text too, so that a printer without a font for the citizen's
 script (Devanagari on a bare machine) can still print a readable line instead of boxes.
@@ -9,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.domain.ticket import Ticket
 from kiosk.i18n import N_, translator
 from kiosk.procedures.eras import format_date
 from kiosk.procedures.kana import RUBY
 from kiosk.procedures.session import FormSession
 
-__all__ = ["Receipt", "ReceiptLine", "build_receipt"]
+__all__ = ["Receipt", "ReceiptLine", "TicketSlip", "build_receipt", "build_slip"]
 
 
 @dataclass(frozen=True)
@@ -80,3 +82,29 @@ def build_receipt(sessions: list[FormSession], *, language: str, application_id:
         add(N_("Next time, you can get this certificate at a convenience store with your "
                "My Number card."), "note")
     return Receipt(language, application_id, tuple(lines))
+
+
+@dataclass(frozen=True)
+class TicketSlip:
+    """The printed ticket slip, ready to draw: no personal data, so its PDF may stay in the
+    print folder."""
+
+    label: str
+    lines: tuple[ReceiptLine, ...]      # styles "heading", "number", "body"
+    qr: str                             # the QR code's text (the ticket page's URL)
+
+
+def build_slip(ticket: Ticket, wait_seconds: int, language: str, qr: str = "") -> TicketSlip:
+    """The slip of ``ticket`` in Japanese and ``language``; without ``qr`` its code holds the
+    bare ticket number."""
+    english = translator("en")
+    minutes = -(-wait_seconds // 60)
+    lines: list[ReceiptLine] = []
+    for code in dict.fromkeys(("ja", language)):
+        tr = translator(code)
+        lines += [ReceiptLine(tr(N_("Your number")), english(N_("Your number")), "heading"),
+                  ReceiptLine(ticket.label, ticket.label, "number"),
+                  ReceiptLine(tr(N_("Estimated wait: about {minutes} minutes."), minutes=minutes),
+                              english(N_("Estimated wait: about {minutes} minutes."),
+                                      minutes=minutes))]
+    return TicketSlip(ticket.label, tuple(lines), qr or f"TOME-KIOSK-TICKET:{ticket.label}")

@@ -65,7 +65,14 @@ from kiosk.domain.counter_messages import (
 )
 from kiosk.events import Event, EventBus
 from kiosk.i18n import N_, language, translator
-from kiosk.ports import Clock, ConversationRelay, RelayHandler, Translator, Utterance
+from kiosk.ports import (
+    Clock,
+    ConversationRelay,
+    Forgetful,
+    RelayHandler,
+    Translator,
+    Utterance,
+)
 from kiosk.procedures.catalog import FormCatalog
 from kiosk.services.presence import PeerPresence, Presence
 
@@ -555,9 +562,8 @@ class Conversation:
                 self._captions_since = self._clock.now()
             self._session = ""
             self._procedures = ()
-        forget = getattr(self._translator, "forget", None)
-        if callable(forget):
-            forget()
+        if self._translator is not None and isinstance(self._translator, Forgetful):
+            self._translator.forget()
         records += [TranslationUsed(session, source, target, count)
                     for (source, target), count in sorted(translated.items())]
         if said_here or translated:

@@ -35,7 +35,7 @@ _FINAL = frozenset({TicketState.DONE, TicketState.NO_SHOW, TicketState.CANCELLED
 SlipPrinter = Callable[[Ticket, int], None]
 """Prints a slip for (ticket, estimated wait in seconds); raises DeviceError on failure."""
 
-SLIP_PAGES = 1   # a slip is one 80 x 120 mm page (see kiosk.ui.citizen.ticket_slip)
+SLIP_PAGES = 1   # a slip is one 80 x 120 mm page (see devices.printer.pdf_render.render_slip)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,10 @@ only in memory: :meth:`Visit.end` drops the identity, the answers and the ticket
 personal outlives the visit. Every change publishes :class:`VisitChanged` on the event bus;
 the PIN is never stored, logged or spoken.
 
+The visit keeps the stages; small helpers it owns do the rest: the card step
+(:mod:`kiosk.services.card_step`), the question flow (:mod:`kiosk.services.question_flow`) and
+the check screen's summary (:mod:`kiosk.services.visit_summary`).
+
 The visit is where the tablet turns failures into messages for the citizen, so it is also where
 the usage log learns of them: every error it hands a screen to show (a card that cannot be
 read, a slip that did not print, a database out of reach) is recorded once as
@@ -17,50 +21,46 @@ from __future__ import annotations
 import enum
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from kiosk.audit import (
     NULL_USAGE,
-    CardRead,
     LanguageChosen,
-    PinOutcome,
     ProceduresChosen,
     SessionEnded,
     SessionStarted,
     UsageRecorder,
-    error_code,
     error_event,
     new_session_id,
 )
 from kiosk.domain.application import Submission
-from kiosk.domain.identity import (
-    CardRemovedError,
-    Identity,
-    LastTryError,
-    NoCardError,
-    PinFormatError,
-    PinLockedError,
-    WrongPinError,
-)
+from kiosk.domain.identity import Identity
 from kiosk.domain.signature import SIGNATURE_KEY
 from kiosk.domain.ticket import TicketState
 from kiosk.errors import DeviceError, UserFacingError
 from kiosk.events import Event, EventBus
-from kiosk.i18n import N_, Translator, language, translator
+from kiosk.i18n import Translator, language, translator
 from kiosk.ports import Clock, IdentityReader, ReadingProposer, Speaker
-from kiosk.procedures.bundles import Applicable, applicable_procedures, visit_sources
+from kiosk.procedures.bundles import Applicable, applicable_procedures
 from kiosk.procedures.catalog import FormCatalog
 from kiosk.procedures.kana import plain_text
 from kiosk.procedures.model import Bundle, FieldDef, FieldType, FormDefinition, LocalText
 from kiosk.procedures.session import FormSession, Provenance
 from kiosk.procedures.stored import to_stored
-from kiosk.procedures.values import InvalidAnswerError, coerce
+from kiosk.procedures.values import coerce
 from kiosk.services.applications import SubmissionService
+from kiosk.services.card_step import (
+    SOMETHING_WENT_WRONG,
+    CardOutcome,
+    CardResult,
+    CardStep,
+    card_sources,
+)
+from kiosk.services.question_flow import Question, QuestionFlow
 from kiosk.services.queue import IssuedTicket, QueueService, SlipPrinter
-from kiosk.services.settled import is_settled
 from kiosk.services.signature_capture import SignatureCapture
 from kiosk.services.visit_summary import (
     ReviewLine,
@@ -87,20 +87,6 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
-
-SOMETHING_WENT_WRONG = N_("Something went wrong. Please call a staff member.")
-"""What the citizen reads when a failure has no message of its own (never a traceback)."""
-
-# What the citizen entered wrong, not a failure: the PIN's outcome records it.
-_NOT_AN_ERROR = (WrongPinError, PinFormatError, LastTryError)
-
-# Field types the tablet asks itself; household tables and the 個人番号 are filled in with the
-# clerk (a repeat group is too much for one touch screen, the My Number is 特定個人情報).
-# The declaration (記載内容に誤りはありません, a CONSENT field) is no question either: it is given
-# by the confirm button of the check screen, once the visitor has seen every answer.
-_ASKED_AT_TABLET = frozenset(FieldType) - {
-    FieldType.GROUP, FieldType.MY_NUMBER, FieldType.NOTE, FieldType.SIGNATURE, FieldType.CONSENT}
-
 
 class Stage(enum.Enum):
     """The screens of the flow, in order."""
@@ -133,35 +119,6 @@ class VisitEnded(Event):
     """The visit ended and was wiped (``reason``: finished, timeout, card_removed, cancelled)."""
 
     reason: str
-
-
-class CardOutcome(enum.Enum):
-    """What a PIN attempt led to."""
-
-    READ = "read"
-    LAST_TRY = "last_try"      # one try left, not confirmed: nothing was sent
-    WRONG_PIN = "wrong_pin"
-    LOCKED = "locked"
-    REMOVED = "removed"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class CardResult:
-    """The outcome of one PIN attempt and the message for the citizen (never personal data)."""
-
-    outcome: CardOutcome
-    message_id: str = ""
-    params: Mapping[str, Any] | None = None
-    tries_left: int | None = None
-
-
-@dataclass(frozen=True)
-class Question:
-    """One question of the forms: a field of the first form that asks it."""
-
-    form_index: int
-    field: FieldDef
 
 
 @dataclass(frozen=True)
@@ -212,7 +169,7 @@ class Visit:
         self._default_language = default_language
         self.forms = forms or FormCatalog()
         self._clock = clock
-        self._reader = identity_reader
+        self._card = CardStep(identity_reader, usage, lambda: self.session_id, self.error_shown)
         self._queue = queue
         self._submissions = submissions
         self.speaker = speaker
@@ -232,11 +189,28 @@ class Visit:
         self.bundle_answers: dict[str, Any] = {}
         self.identity: Identity | None = None
         self.with_card = False
-        self.sessions: list[FormSession] = []
-        self.question_index = 0
+        self._flow = QuestionFlow()          # the chosen forms' sessions and their questions
         self.ticket: TicketInfo | None = None
         self._proposals: dict[str, str | None] = {}   # name -> proposed reading, this visit only
         self.signature = SignatureCapture()             # the pad's strokes, this visit only
+
+    @property
+    def sessions(self) -> list[FormSession]:
+        """The chosen forms' sessions (empty before identification)."""
+        return self._flow.sessions
+
+    @sessions.setter
+    def sessions(self, sessions: list[FormSession]) -> None:
+        self._flow = QuestionFlow(sessions)
+
+    @property
+    def question_index(self) -> int:
+        """The index of the question on screen in :meth:`questions`."""
+        return self._flow.index
+
+    @question_index.setter
+    def question_index(self, index: int) -> None:
+        self._flow.index = index
 
     def __repr__(self) -> str:
         return f"Visit(stage={self.stage.value}, forms={len(self.sessions)}, lang={self.language})"
@@ -362,84 +336,37 @@ class Visit:
         Raises:
             kiosk.domain.identity.CardError: no card, not a My Number card, reader gone.
         """
-        try:
-            if self._reader is None:
-                raise NoCardError
-            tries = self._reader.tries_left()
-        except UserFacingError as exc:
-            self.error_shown("card.read", exc)
-            raise
-        if tries == 0:
-            # The screen stops with "the PIN of this card is locked" before any PIN is asked.
-            self.error_shown("card.read", PinLockedError)
-        return tries
+        return self._card.tries_left()
 
     def read_card(self, pin: str, *, use_last_try: bool = False) -> CardResult:
         """Try ``pin`` once and, if the card accepts it, read the identity and pre-fill.
 
         With one try left nothing is sent unless ``use_last_try`` (the citizen confirmed it
-        on its own screen); the result is then ``LAST_TRY``.
+        on its own screen); the result is then ``LAST_TRY``. A card that left the reader
+        ends the visit.
 
         The PIN is only passed through to the card: it is not kept, logged or spoken.
         """
-        if self._reader is None:
-            error = NoCardError()
-            self.error_shown("card.read", error)
-            return _failed(error)
-        try:
-            identity = self._reader.read_identity(pin, use_last_try=use_last_try)
-        except Exception as exc:   # every failure becomes a plain message, never a traceback
-            return self._card_failed(exc)
-        self._record_card("ok", -1, None)
+        identity, result = self._card.read(pin, use_last_try=use_last_try)
+        if result.outcome is CardOutcome.REMOVED:
+            self.end("card_removed")
+        if identity is None:
+            return result
         self.identity = identity
         self.with_card = True
         # Looked up here, on the card-reading thread, so the reading question shows at once.
         self._propose(identity.name)
-        self._build_sessions(_card_sources(identity))
-        return CardResult(CardOutcome.READ)
+        self._build_sessions(card_sources(identity))
+        return result
 
     def _card_provenance(self) -> Provenance:
         verified = self.identity is not None and self.identity.issuer_verified
         return Provenance.CARD if verified else Provenance.CARD_UNVERIFIED
 
-    def _card_failed(self, exc: Exception) -> CardResult:
-        """The citizen's message for a card that was not read; usage log: outcome and error."""
-        if not isinstance(exc, _NOT_AN_ERROR):
-            self.error_shown("card.read", exc)
-        if isinstance(exc, LastTryError):
-            return CardResult(CardOutcome.LAST_TRY, exc.message_id, exc.params, 1)
-        if isinstance(exc, WrongPinError):
-            self._record_card("wrong", exc.tries_left, exc)
-            return CardResult(CardOutcome.WRONG_PIN, exc.message_id, exc.params, exc.tries_left)
-        if isinstance(exc, PinLockedError):
-            self._record_card("locked", 0, exc)
-            return CardResult(CardOutcome.LOCKED, exc.message_id, exc.params, 0)
-        self._record_card("", -1, exc)
-        if isinstance(exc, CardRemovedError | NoCardError):
-            # The card was there when the tries were asked: it left before or during the read.
-            self.end("card_removed")
-            return CardResult(CardOutcome.REMOVED, exc.message_id, exc.params)
-        if isinstance(exc, UserFacingError):
-            return _failed(exc)
-        # Not one of the card's errors (a bug, a library's own exception): its message may
-        # hold anything, so only the class is logged.
-        _log.error("card read failed unexpectedly (%s)", type(exc).__name__)
-        return CardResult(CardOutcome.FAILED, SOMETHING_WENT_WRONG)
-
     def error_shown(self, where: str, error: BaseException | type[BaseException]) -> None:
         """Usage log: an error shown to the citizen, ``where`` (a code such as ``card.read``)
         and its class name; call it once per error shown."""
         self._usage.record(error_event(where, error))
-
-    def _record_card(self, pin_outcome: str, tries_left: int, error: Exception | None) -> None:
-        """Usage log: the PIN's outcome (never its digits) and whether the card was read."""
-        if not self.session_id:
-            return
-        if pin_outcome:
-            self._usage.record(PinOutcome(self.session_id, outcome=pin_outcome,
-                                          tries_left=tries_left if tries_left >= 0 else None))
-        reason = "" if error is None else error_code(error)
-        self._usage.record(CardRead(self.session_id, ok=error is None, reason=reason))
 
     def without_card(self) -> None:
         """Continue without the card: the same forms, answered by touch."""
@@ -456,7 +383,6 @@ class Visit:
         today = self._today()
         self.sessions = [FormSession(self.forms.form(form_id), sources, today=today)
                          for form_id in self.chosen]
-        self.question_index = 0
         self._go(Stage.FORMS if self.questions() else Stage.REVIEW)
 
     def _today(self) -> date:
@@ -465,28 +391,15 @@ class Visit:
     # ------------------------------------------------------------ questions
     def questions(self) -> list[Question]:
         """The questions still to show, once per field id across the chosen forms."""
-        seen: set[str] = set()
-        asked = []
-        for index, session in enumerate(self.sessions):
-            for item in session.definition.fields:
-                if item.id in seen or item.type not in _ASKED_AT_TABLET or \
-                        item.calculate is not None or not session.is_visible(item.id):
-                    continue
-                if session.provenance(item.id) is Provenance.CARD:
-                    # Read from the card and locked: shown on the review, not asked again.
-                    continue
-                seen.add(item.id)
-                asked.append(Question(index, item))
-        return asked
+        return self._flow.questions()
 
     def current(self) -> Question | None:
         """The question on screen (``None`` past the last one)."""
-        asked = self.questions()
-        return asked[self.question_index] if self.question_index < len(asked) else None
+        return self._flow.current()
 
     def session_of(self, question: Question) -> FormSession:
         """The form session that holds ``question``."""
-        return self.sessions[question.form_index]
+        return self._flow.session_of(question)
 
     def answer(self, value: Any) -> None:
         """Answer the current question in every chosen form that asks the same field.
@@ -495,38 +408,8 @@ class Visit:
             InvalidAnswerError: the value does not fit; nothing was changed.
             kiosk.procedures.session.AnswerLockedError: the value came from the card.
         """
-        question = self.current()
-        if question is None:
-            return
-        for session in self._sessions_with(question.field.id):
-            if not session.is_readonly(question.field.id):
-                session.set(question.field.id, value)
-        self._carry_over()
-        self._go(Stage.FORMS)
-
-    def _carry_over(self) -> None:
-        """Fill ``prefill: visit.<id>`` fields from the answers given so far in this visit.
-
-        The おくやみ forms name the deceased under other ids (the owner in 評価証明書, the previous
-        head in 世帯主変更): what was typed once reaches them, unless the citizen answered them
-        themselves; a carried value follows the answer it came from when that one changes.
-        """
-        given: dict[str, Any] = {}
-        for session in self.sessions:
-            for field_id, answer in session.answers.items():
-                if answer.provenance is not Provenance.VISIT:
-                    given.setdefault(field_id, answer.value)
-        sources = visit_sources(given)
-        for session in self.sessions:
-            for item in session.definition.fields:
-                source = item.prefill
-                if source is None or not source.startswith("visit.") or \
-                        session.provenance(item.id) not in (None, Provenance.VISIT):
-                    continue
-                try:
-                    session.set(item.id, sources.get(source), by=Provenance.VISIT)
-                except InvalidAnswerError:
-                    continue    # a value that does not fit this field is asked instead
+        if self._flow.answer(value):
+            self._go(Stage.FORMS)
 
     def next_question(self) -> None:
         """Go to the next question, or to the review after the last one.
@@ -534,37 +417,27 @@ class Visit:
         Raises:
             InvalidAnswerError: the current question is required and unanswered.
         """
-        question = self.current()
-        if question is not None:
-            session = self.session_of(question)
-            # "No" (False) answers a yes/no question: only no value at all is unanswered.
-            if session.is_required(question.field.id) and \
-                    session.value(question.field.id) in (None, "", []):
-                raise InvalidAnswerError(question.field.id, N_("Please answer this item."))
-        self.question_index += 1
-        self._go(Stage.FORMS if self.current() is not None else Stage.REVIEW)
+        self._flow.next()
+        self._go_to_current()
 
     def settled_run(self, start: int | None = None) -> list[Question]:
         """The settled questions one after another from ``start`` (the current one): answered
         by the form's default or optional and blank (:mod:`kiosk.services.settled`)."""
-        asked = self.questions()
-        run = []
-        for question in asked[self.question_index if start is None else start:]:
-            if not is_settled(self.session_of(question), question.field.id):
-                break
-            run.append(question)
-        return run
+        return self._flow.settled_run(start)
 
     def accept_settled(self) -> None:
         """The visitor checked the settled questions from the current one: go past them all
         (to the review after the last question)."""
-        self.question_index += max(1, len(self.settled_run()))
-        self._go(Stage.FORMS if self.current() is not None else Stage.REVIEW)
+        self._flow.accept_settled()
+        self._go_to_current()
 
     def go_to_question(self, index: int) -> None:
         """Jump back to question ``index`` (to change an answer from the review)."""
-        self.question_index = max(0, min(index, len(self.questions()) - 1))
+        self._flow.go_to(index)
         self._go(Stage.FORMS)
+
+    def _go_to_current(self) -> None:
+        self._go(Stage.FORMS if self.current() is not None else Stage.REVIEW)
 
     def proposed_reading(self, question: Question) -> str | None:
         """A reading to offer for an unanswered reading question, from the name before it.
@@ -606,25 +479,16 @@ class Visit:
         Raises:
             InvalidAnswerError: the question is required.
         """
-        question = self.current()
-        if question is not None and not self.session_of(question).is_required(question.field.id):
-            for session in self._sessions_with(question.field.id):
-                if not session.is_readonly(question.field.id):
-                    session.set(question.field.id, None)
+        self._flow.clear_if_optional()
         self.next_question()
 
     def is_optional(self, question: Question) -> bool:
         """Whether ``question`` may be left unanswered."""
-        return not self.session_of(question).is_required(question.field.id)
-
-    def _sessions_with(self, field_id: str) -> Iterable[FormSession]:
-        for session in self.sessions:
-            if any(item.id == field_id for item in session.definition.fields):
-                yield session
+        return self._flow.is_optional(question)
 
     def is_from_card(self, question: Question) -> bool:
         """Whether the answer of ``question`` was read from the card (and is locked)."""
-        return self.session_of(question).provenance(question.field.id) is Provenance.CARD
+        return self._flow.is_from_card(question)
 
     def display(self, session: FormSession, item: FieldDef) -> str:
         """The answer of ``item`` in words of the visit's language ('' when unanswered)."""
@@ -788,21 +652,10 @@ class Visit:
         return True
 
 
-def _failed(exc: UserFacingError) -> CardResult:
-    return CardResult(CardOutcome.FAILED, exc.message_id, exc.params)
-
-
 def _bundle_form(bundle: Bundle) -> FormDefinition:
     """A throwaway definition so life-event answers use the same coercions as forms."""
     return FormDefinition(bundle.id, bundle.version, bundle.title, LocalText(), "", "",
                           bundle.file, choices=bundle.choices, fields=bundle.questions)
-
-
-def _card_sources(identity: Identity) -> dict[str, Any]:
-    # The card has no reading (フリガナ) yet: card.reading is not offered; the visit proposes a
-    # reading (proposed_reading) that the citizen confirms, so its provenance is the citizen's.
-    return {"card.name": identity.name, "card.address": identity.address,
-            "card.birth_date": identity.birth_date, "card.sex": identity.sex.value}
 
 
 def _ticket_info(issued: IssuedTicket, form: FormDefinition, language_code: str, ahead: int,

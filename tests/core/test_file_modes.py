@@ -44,7 +44,7 @@ def test_mode_checks__data_folder_modes__loose_ones_named_with_chmod_fix(
 
 
 def test_doctor_checks__any_device__include_file_mode_checks(tmp_path):
-    from kiosk.app import doctor_checks
+    from kiosk.probes import doctor_checks
 
     config = load_config(None, {"KIOSK_DEVICE_DATA_DIR": str(_tree(tmp_path / "d", 0o755, 0o600)),
                                 "KIOSK_SPEECH_KIND": "off"})

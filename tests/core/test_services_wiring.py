@@ -50,3 +50,24 @@ def test_close__after_start_background__stops_every_thread(services):
 
     after = {t.name for t in threading.enumerate()}
     assert {"queue-listener", "outbox-courier", "retention"} & after - before == set()
+
+
+def test_start_background__demo_adapters__their_optional_capabilities_get_jobs(services):
+    # The demo's folder printer purges (ports.Purgeable), its usage log purges and seals.
+    before = {t.name for t in threading.enumerate()}
+    services.start_background()
+
+    started = {t.name for t in threading.enumerate()} - before
+    assert {"printed-retention", "usage-retention", "usage-seal"} <= started
+
+
+def test_close__demo_printer__printed_files_go_with_it(services, tmp_path):
+    printed = tmp_path / "form.pdf"
+    printed.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    services.printer.print_pdf(printed, title="test")
+    kept = list(services.config.print_dir.glob("*.pdf"))
+
+    services.close()
+
+    assert kept != []
+    assert list(services.config.print_dir.glob("*.pdf")) == []

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import os
 import subprocess
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from devices.printer.pdf_render import RenderReport, render_application, render_receipt
+from devices.printer.pdf_render import RenderReport, render_application, render_receipt, render_slip
 from kiosk import fonts
+from kiosk.domain.ticket import Ticket, TicketState
 from kiosk.i18n import FIRST_TIER
 from kiosk.procedures.catalog import FormCatalog
 from kiosk.procedures.printing import fill_form
-from kiosk.procedures.receipt import build_receipt
+from kiosk.procedures.receipt import build_receipt, build_slip
 from kiosk.procedures.sample import sample_session
 from kiosk.procedures.session import Provenance
 
@@ -122,6 +123,25 @@ def test_receipt__every_first_tier_language__embeds_fonts_and_draws_no_box(
     text = _text(out)
     assert "R-1" in text
     assert "300" in text
+
+
+@pytest.mark.parametrize("language", FIRST_TIER)
+def test_slip__every_first_tier_language__80_by_120_mm_fonts_embedded_number_twice(
+        language: str, tmp_path: Path) -> None:
+    ticket = Ticket(1, "A", date(2026, 4, 1), 7, "A-007", TicketState.ISSUED, 0,
+                    datetime(2026, 4, 1, 9, tzinfo=UTC))
+    out = tmp_path / f"slip-{language}.pdf"
+
+    report = render_slip(build_slip(ticket, 1260, language, "https://tome.example/t/x"), out)
+
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True,
+                          check=True).stdout
+    assert "226.772 x 340.158 pts" in info        # 80 x 120 mm
+    assert all(row[-5] == "yes" for row in _pdffonts(out))
+    assert report.english_lines == 0
+    text = _text(out)
+    assert text.count("A-007") == (1 if language == "ja" else 2)
+    assert "21" in text                            # 1,260 s: about 21 minutes
 
 
 def test_receipt__certificate__mentions_convenience_store(catalog: FormCatalog) -> None:

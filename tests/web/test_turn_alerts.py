@@ -22,10 +22,11 @@ from webhost import FEED_KEY, TOKEN_KEY, key_text, start_host
 
 from devices.notify.line_notifier import LineNotifier
 from devices.notify.smtp_notifier import SmtpNotifier
-from kiosk.app import build_feed_publisher, build_services, notifier_checks
+from kiosk.app import build_feed_publisher, build_services
 from kiosk.config import load_config
 from kiosk.doctor import Status
 from kiosk.feed.snapshot import PublicTicket
+from kiosk.probes import notifier_checks
 from kiosk.services.turn_alerts import OptIn, TurnAlerts
 
 ADDRESS = "hanako.test@example.jp"

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.i18n import translator
+from kiosk.ports import Warmable
 from kiosk.ui.board.board_screen import BoardScreen
 
 if TYPE_CHECKING:
@@ -17,8 +18,7 @@ __all__ = ["make_board"]
 def make_board(services: Services, *, notices_dir: Path | None = None) -> BoardScreen:
     """A :class:`BoardScreen` for this device's services (all of them when none configured)."""
     announcer = services.announcer()
-    warm_up = getattr(services.speaker, "warm_up", None)
-    if callable(warm_up):
-        warm_up()     # the first call-out should not wait for Open JTalk's dictionary
+    if isinstance(services.speaker, Warmable):
+        services.speaker.warm_up()   # the first call-out should not wait for Open JTalk's dictionary
     return BoardScreen(translator("ja"), services.clock, services.queue, announcer,
                        services.events, notices_dir=notices_dir)

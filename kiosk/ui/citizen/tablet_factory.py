@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from kiosk.services.visit import Visit
 from kiosk.ui.citizen.staff_exit import ExitLock
 from kiosk.ui.citizen.tablet import CitizenTablet, TabletWindow
-from kiosk.ui.citizen.ticket_slip import slip_printer
 from kiosk.ui.common.theme import HIGH_CONTRAST, NORMAL
 from kiosk.ui.common.touch_size import min_target_px, screen_dpi
 
@@ -38,8 +37,7 @@ def make_tablet(services: Services, *, text_scale: int | None = None,
         target=min_target_px(screen_dpi(ui.screen_dpi)),
         theme=HIGH_CONTRAST if contrast else NORMAL,
         text_scale=text_scale or ui.text_scale,
-        slip_printer=slip_printer(services.printer, ui.default_language,
-                                  services.queue.qr_payload),
+        slip_printer=services.slip_printer(),
         idle_timeout_s=ui.idle_timeout_s, conversation=services.conversation,
         readings=services.reading, visitor_microphone=services.visitor_speech is not None)
 

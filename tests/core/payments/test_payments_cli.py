@@ -5,10 +5,11 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from kiosk.app import build_payment_terminal, doctor_checks
+from kiosk.app import build_payment_terminal
 from kiosk.cli import main
 from kiosk.config import load_config
 from kiosk.errors import ConfigError
+from kiosk.probes import doctor_checks
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 

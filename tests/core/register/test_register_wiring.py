@@ -8,9 +8,10 @@ import pytest
 
 from devices.register.csv_extract import CsvRegister
 from devices.register.synthetic import MAPPING_TOML, SyntheticRegister, synthetic_residents, write_extract
-from kiosk.app import _register_checks, build_register
+from kiosk.app import build_register
 from kiosk.config import load_config
 from kiosk.errors import ConfigError
+from kiosk.probes import register_checks
 from kiosk.storage.register_view import SqlViewRegister
 
 
@@ -54,7 +55,7 @@ def test_build_register__kind_without_its_settings__config_error(tmp_path: Path,
 
 
 def test_doctor__csv_extract__count_and_age_ok(tmp_path: Path, extract: dict[str, str]) -> None:
-    checks = _register_checks(_config(tmp_path, device_role="clerk", **extract))
+    checks = register_checks(_config(tmp_path, device_role="clerk", **extract))
     assert [(c.name, c.status.value) for c in checks] == [("register", "ok"),
                                                           ("register.extract", "ok")]
     assert "100 residents" in checks[0].detail
@@ -63,12 +64,12 @@ def test_doctor__csv_extract__count_and_age_ok(tmp_path: Path, extract: dict[str
 def test_doctor__extract_missing__fail_with_what_to_check(tmp_path: Path,
                                                           extract: dict[str, str]) -> None:
     Path(extract["register_path"]).unlink()
-    [check] = _register_checks(_config(tmp_path, device_role="clerk", **extract))
+    [check] = register_checks(_config(tmp_path, device_role="clerk", **extract))
     assert check.status.value == "fail"
     assert "kiosk register load" in check.fix
 
 
 def test_doctor__no_register_or_a_tablet__no_line(tmp_path: Path,
                                                   extract: dict[str, str]) -> None:
-    assert _register_checks(_config(tmp_path, device_role="clerk")) == []
-    assert _register_checks(_config(tmp_path, device_role="tablet", **extract)) == []
+    assert register_checks(_config(tmp_path, device_role="clerk")) == []
+    assert register_checks(_config(tmp_path, device_role="tablet", **extract)) == []

@@ -97,3 +97,16 @@ def test_demo_services_close__form_printed__printed_file_deleted(tmp_path, pdf):
     services.close()
 
     assert list(config.print_dir.iterdir()) == []
+
+
+def test_build_printer__qt_kind__the_front_ends_printer_or_a_wiring_error(tmp_path):
+    # The composition root imports no Qt: the front end hands its Qt printer over.
+    config = load_config(None, {"KIOSK_DEVICE_DATA_DIR": str(tmp_path), "KIOSK_PRINTER_KIND": "qt",
+                                "KIOSK_PRINTER_NAME": "counter-1"})
+    made = FolderPrinter(tmp_path / "printed")
+
+    chosen = build_printer(config, qt_printer=lambda name: {"counter-1": made}[name])
+
+    assert chosen is made
+    with pytest.raises(RuntimeError, match="Qt printer"):
+        build_printer(config)

@@ -205,7 +205,7 @@ def test_build_card_monitor__config__monitor_only_for_real_reader(
 ], ids=["real-no-key", "real-bad-key", "real-with-key", "simulated"])
 def test_doctor_card_checks__issuer_key__fails_on_real_reader_without_it(
         tmp_path: Path, card: str, key: str, status: str | None) -> None:
-    from kiosk.app import _card_checks
+    from kiosk.probes import _card_checks
 
     (tmp_path / "ca.pem").write_bytes(simulator_issuer_public_pem())
     path = str(tmp_path / key) if key == "ca.pem" else key

@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.domain.application import ApplicationStatus
 from kiosk.errors import DeviceError
-from kiosk.ui.common.qt_printer import QtPrinter
+from kiosk.ui.adapters.qt_printer import QtPrinter
 
 pytestmark = pytest.mark.gui
 

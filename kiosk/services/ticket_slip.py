@@ -1,0 +1,40 @@
+"""Printing the ticket slip: built beside the receipt (:func:`kiosk.procedures.receipt.build_slip`),
+drawn by the :class:`~kiosk.ports.Renderer`, sent to the device's printer.
+
+The slip holds no personal data; its PDF lives in a temporary folder only until it is printed.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from kiosk.domain.ticket import Ticket
+from kiosk.ports import Printer
+from kiosk.procedures.receipt import TicketSlip, build_slip
+from kiosk.services.queue import SlipPrinter
+
+__all__ = ["slip_printer"]
+
+
+def slip_printer(printer: Printer, render: Callable[[TicketSlip, Path], object],
+                 language_code: str,
+                 qr_payload: Callable[[Ticket, str], str] | None = None) -> SlipPrinter:
+    """A :data:`SlipPrinter` drawing the slip in Japanese and ``language_code`` with
+    ``render`` (the renderer's ``slip``); its QR code holds ``qr_payload(ticket, language)``
+    (the ticket page's URL) when given.
+
+    Raises (from the returned function):
+        kiosk.errors.DeviceError: the printer refused the slip.
+    """
+
+    def print_slip(ticket: Ticket, wait_seconds: int) -> None:
+        with tempfile.TemporaryDirectory(prefix="kiosk-slip-") as folder:
+            pdf = Path(folder) / f"ticket-{ticket.label}.pdf"
+            # No language in the slip's link: the phone's own language setting chooses.
+            payload = qr_payload(ticket, "") if qr_payload is not None else ""
+            render(build_slip(ticket, wait_seconds, language_code, payload), pdf)
+            printer.print_pdf(pdf, title=f"ticket-{ticket.label}")
+
+    return print_slip
