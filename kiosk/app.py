@@ -93,7 +93,7 @@ from kiosk.services.electronic import ElectronicFiling
 from kiosk.services.feed_publisher import FeedPublisher
 from kiosk.services.handover import HandoverService
 from kiosk.services.payments import PaymentService
-from kiosk.services.queue import QueueService, SlipPrinter
+from kiosk.services.queue import QueueService
 from kiosk.services.remote_counter import RemoteCounterDesk
 from kiosk.services.reservations import ReservationDesk, plan_from_config
 from kiosk.services.resident_lookup import ResidentLookup
@@ -102,7 +102,7 @@ from kiosk.services.review import ReviewService
 from kiosk.services.setup import ensure_services
 from kiosk.services.staff import StaffService, login_policy
 from kiosk.services.stepped_out import SteppedOut
-from kiosk.services.ticket_slip import slip_printer
+from kiosk.services.ticket_slip import SlipPrinters, slip_printer
 from kiosk.services.turn_alerts import TurnAlerts
 from kiosk.services.visit import Visit
 from kiosk.services.visitor_speech import VisitorSpeech
@@ -239,9 +239,12 @@ class Services:
         """The queue's services as ``(code, name)``, in their order (what a ticket is for)."""
         return [(info.code, info.name) for info in self.storage.queue.services()]
 
-    def slip_printer(self) -> SlipPrinter:
-        """Prints a ticket slip on this device's printer, in Japanese and the default language."""
-        return slip_printer(self.printer, build_renderer().slip, self.config.ui.default_language,
+    def slip_printer(self) -> SlipPrinters:
+        """Prints a ticket slip on this device's printer, in Japanese and the visitor's
+        language."""
+        # The city hall's name heads the slip (the city's data file names the city).
+        office = f"{load_place_names().city}役所"
+        return slip_printer(self.printer, build_renderer().slip, office,
                             self.queue.qr_payload)
 
     def ticket_languages(self, ticket_id: int) -> list[str]:

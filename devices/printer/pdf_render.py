@@ -312,7 +312,7 @@ def render_receipt(receipt: Receipt, out: Path | BinaryIO) -> RenderReport:
 
 
 _SLIP_MM = (80.0, 120.0)   # an 80 mm receipt roll; an A4 printer prints it at the top of a page
-_SLIP_SIZES = {"heading": 12.0, "number": 30.0, "body": 10.0}
+_SLIP_SIZES = {"heading": 12.0, "number": 26.0, "body": 10.0, "small": 8.0}
 
 
 def render_slip(slip: TicketSlip, out: Path | BinaryIO) -> RenderReport:

@@ -90,16 +90,21 @@ class TicketSlip:
     print folder."""
 
     label: str
-    lines: tuple[ReceiptLine, ...]      # styles "heading", "number", "body"
+    lines: tuple[ReceiptLine, ...]      # styles "small", "heading", "number", "body"
     qr: str                             # the QR code's text (the ticket page's URL)
 
 
-def build_slip(ticket: Ticket, wait_seconds: int, language: str, qr: str = "") -> TicketSlip:
-    """The slip of ``ticket`` in Japanese and ``language``; without ``qr`` its code holds the
-    bare ticket number."""
+def build_slip(ticket: Ticket, wait_seconds: int, language: str, qr: str = "", *,
+               office: str = "") -> TicketSlip:
+    """The slip of ``ticket`` in Japanese and ``language``, under ``office`` (the city hall's
+    name) and the ticket's day; without ``qr`` its code holds the bare ticket number."""
     english = translator("en")
     minutes = -(-wait_seconds // 60)
-    lines: list[ReceiptLine] = []
+    # One line on top for every language: the office and the day, its Western date readable
+    # in any language (the slip has no room for the day twice above its QR code).
+    day = f"{format_date(ticket.day)} ({ticket.day.isoformat()})"
+    head = f"{office}　{day}" if office else day
+    lines: list[ReceiptLine] = [ReceiptLine(head, ticket.day.isoformat(), "small")]
     for code in dict.fromkeys(("ja", language)):
         tr = translator(code)
         lines += [ReceiptLine(tr(N_("Your number")), english(N_("Your number")), "heading"),

@@ -15,26 +15,33 @@ from kiosk.ports import Printer
 from kiosk.procedures.receipt import TicketSlip, build_slip
 from kiosk.services.queue import SlipPrinter
 
-__all__ = ["slip_printer"]
+__all__ = ["SlipPrinters", "slip_printer"]
+
+SlipPrinters = Callable[[str], SlipPrinter]
+"""The slip printer for a visitor's language (a catalog code): the slip is in Japanese and it."""
 
 
 def slip_printer(printer: Printer, render: Callable[[TicketSlip, Path], object],
-                 language_code: str,
-                 qr_payload: Callable[[Ticket, str], str] | None = None) -> SlipPrinter:
-    """A :data:`SlipPrinter` drawing the slip in Japanese and ``language_code`` with
+                 office: str,
+                 qr_payload: Callable[[Ticket, str], str] | None = None) -> SlipPrinters:
+    """:data:`SlipPrinters` drawing the slip of ``office`` (the city hall's name) with
     ``render`` (the renderer's ``slip``); its QR code holds ``qr_payload(ticket, language)``
     (the ticket page's URL) when given.
 
-    Raises (from the returned function):
+    Raises (from the printing function):
         kiosk.errors.DeviceError: the printer refused the slip.
     """
 
-    def print_slip(ticket: Ticket, wait_seconds: int) -> None:
-        with tempfile.TemporaryDirectory(prefix="kiosk-slip-") as folder:
-            pdf = Path(folder) / f"ticket-{ticket.label}.pdf"
-            # No language in the slip's link: the phone's own language setting chooses.
-            payload = qr_payload(ticket, "") if qr_payload is not None else ""
-            render(build_slip(ticket, wait_seconds, language_code, payload), pdf)
-            printer.print_pdf(pdf, title=f"ticket-{ticket.label}")
+    def in_language(language_code: str) -> SlipPrinter:
+        def print_slip(ticket: Ticket, wait_seconds: int) -> None:
+            with tempfile.TemporaryDirectory(prefix="kiosk-slip-") as folder:
+                pdf = Path(folder) / f"ticket-{ticket.label}.pdf"
+                # No language in the slip's link: the phone's own language setting chooses.
+                payload = qr_payload(ticket, "") if qr_payload is not None else ""
+                render(build_slip(ticket, wait_seconds, language_code, payload, office=office),
+                       pdf)
+                printer.print_pdf(pdf, title=f"ticket-{ticket.label}")
 
-    return print_slip
+        return print_slip
+
+    return in_language

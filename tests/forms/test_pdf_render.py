@@ -132,7 +132,8 @@ def test_slip__every_first_tier_language__80_by_120_mm_fonts_embedded_number_twi
                     datetime(2026, 4, 1, 9, tzinfo=UTC))
     out = tmp_path / f"slip-{language}.pdf"
 
-    report = render_slip(build_slip(ticket, 1260, language, "https://tome.example/t/x"), out)
+    report = render_slip(build_slip(ticket, 1260, language, "https://tome.example/t/x",
+                                    office="登米市役所"), out)
 
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True,
                           check=True).stdout
@@ -142,6 +143,22 @@ def test_slip__every_first_tier_language__80_by_120_mm_fonts_embedded_number_twi
     text = _text(out)
     assert text.count("A-007") == (1 if language == "ja" else 2)
     assert "21" in text                            # 1,260 s: about 21 minutes
+    assert "登米市役所" in text
+    assert "2026-04-01" in text                    # the day
+    assert _blank_bottom(out, tmp_path)            # the QR code ends on the slip, not past it
+
+
+def _blank_bottom(pdf: Path, folder: Path) -> bool:
+    """Whether the last 2 mm of the page are white (a drawing that ran past the page's end
+    is cut there: the slip's QR code once was)."""
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-r", "100", "-gray", "-png", "-singlefile", str(pdf),
+                    str(folder / "page")], check=True)
+    with Image.open(folder / "page.png") as page:
+        width, height = page.size
+        bottom = page.convert("L").crop((0, height - 8, width, height))    # 2 mm at 100 dpi
+        return bottom.getextrema()[0] > 200     # the darkest pixel there
 
 
 def test_receipt__certificate__mentions_convenience_store(catalog: FormCatalog) -> None:

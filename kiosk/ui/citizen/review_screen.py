@@ -9,7 +9,7 @@ from kiosk.errors import UserFacingError
 from kiosk.fonts import missing_characters
 from kiosk.i18n import N_
 from kiosk.services.outage import citizen_message
-from kiosk.services.queue import SlipPrinter
+from kiosk.services.ticket_slip import SlipPrinters
 from kiosk.services.visit import ReviewLine, Visit
 from kiosk.ui.citizen.screen_base import Action, Actions, CitizenScreen
 from kiosk.ui.citizen.signature_pad import add_signature_pad
@@ -24,7 +24,7 @@ GAIJI_BOX = "〓"   # the geta mark: the printing trade's sign for "a character 
 class ReviewScreen(CitizenScreen):
     """Answers per form; a tap on "change" goes back to that question."""
 
-    def __init__(self, visit: Visit, target: int, slip_printer: SlipPrinter | None = None,
+    def __init__(self, visit: Visit, target: int, slip_printer: SlipPrinters | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(visit, target, parent)
         self.error = ""
@@ -103,7 +103,10 @@ class ReviewScreen(CitizenScreen):
     def _on_submit(self, *, print_slip: bool) -> None:
         try:
             self.error = ""
-            self.visit.submit(self._slip_printer if print_slip else None)
+            # The slip is in Japanese and the visitor's language (chosen at submission: the
+            # visitor may have switched language on the way).
+            printer = self._slip_printer
+            self.visit.submit(printer(self.visit.language) if printer and print_slip else None)
         except UserFacingError as exc:
             message_id, params = citizen_message(exc)     # never the database's URL
             self.error = self.marked(message_id, **params)

@@ -26,7 +26,7 @@ from kiosk.events import EventBus
 from kiosk.i18n import N_, S_, staff_translator, translator
 from kiosk.ports import ReadingProposer
 from kiosk.services.captions import Conversation
-from kiosk.services.queue import SlipPrinter
+from kiosk.services.ticket_slip import SlipPrinters
 from kiosk.services.visit import LanguageChanged, Stage, Visit, VisitChanged, VisitEnded
 from kiosk.ui.citizen.choose_screen import ChooseScreen
 from kiosk.ui.citizen.counter_notice import CounterNoticeBar
@@ -72,7 +72,7 @@ class CitizenTablet(QWidget):
 
     def __init__(self, visit: Visit, events: EventBus, *, languages: tuple[str, ...],
                  target: int, theme: Theme = NORMAL, text_scale: int = 100,
-                 slip_printer: SlipPrinter | None = None, idle_timeout_s: int = 120,
+                 slip_printer: SlipPrinters | None = None, idle_timeout_s: int = 120,
                  conversation: Conversation | None = None,
                  readings: ReadingProposer | None = None,
                  visitor_microphone: bool = False,
