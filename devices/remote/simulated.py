@@ -2,8 +2,9 @@
 
 It behaves as a call does (``connecting``, then ``connected`` after ``connect_s``; the far
 side's picture moves, the document camera can be switched in) so the clerk desk and the
-branch screens can be shown and taught without a second office. Its figures say that nothing
-was sent.
+branch screens can be shown and taught without a second office. The far side is silent: the
+sound output it is given plays nothing and is closed with the call. Its figures say that
+nothing was sent.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from devices.remote.media import SOURCES, Stamp, paint_stamp
 from kiosk.doctor import Check, Status
 from kiosk.errors import DeviceError
 from kiosk.i18n import S_
-from kiosk.ports import RemoteCallStats, RemotePicture
+from kiosk.ports import CallSound, RemoteCallStats, RemotePicture
 
 __all__ = ["SimulatedRemoteCall"]
 
@@ -41,6 +42,7 @@ class SimulatedRemoteCall:
         ys, xs = np.mgrid[0:height, 0:width]
         self._base = (xs + ys).astype(np.int32)
         self._rows = ys.astype(np.int32)
+        self._sound: CallSound | None = None
 
     def probe(self) -> Sequence[Check]:
         """Always ready; says that no one is on the other end."""
@@ -56,6 +58,10 @@ class SimulatedRemoteCall:
             if not self._started:
                 return "idle"
             return "connected" if time.monotonic() - self._started >= self._connect_s else "connecting"
+
+    def listen(self, sound: CallSound) -> None:
+        """Keep ``sound`` to close with the call (the simulated far side says nothing)."""
+        self._sound = sound
 
     def start(self) -> None:
         """Start "calling"."""
@@ -116,4 +122,7 @@ class SimulatedRemoteCall:
         with self._lock:
             if self._started and not self._ended:
                 self._ended = time.monotonic()
+            sound, self._sound = self._sound, None
+        if sound is not None:
+            sound.close()
         return self.stats()

@@ -50,6 +50,7 @@ from kiosk.ui.clerk.supervisor_panel import SupervisorPanel
 from kiosk.ui.clerk.takings_panel import TakingsPanel
 from kiosk.ui.common.about_panel import AboutPanel
 from kiosk.ui.common.bridge import EventBridge
+from kiosk.ui.common.call_sound import QtCallSound
 
 if TYPE_CHECKING:
     from kiosk.app import Services
@@ -221,10 +222,10 @@ class ClerkWindow(QStackedWidget):
             self.remote = BranchRemotePanel(
                 self._tr, services.remote, services.open_remote_call,
                 [(info.code, info.name) for info in services.storage.queue.services()],
-                services.config.device.counter)
+                services.config.device.counter, sound=QtCallSound)
         else:
             self.remote = RemotePanel(self._tr, services.remote, services.open_remote_call,
-                                      services.clock, staff_id=member.id)
+                                      services.clock, staff_id=member.id, sound=QtCallSound)
         self.tabs.addTab(self.remote, self._tr(S_("Remote counter")))
 
     def _lookup_tab(self, member: StaffMember) -> None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from kiosk.domain.remote import RemoteTicket, RemoteTicketState
 from kiosk.errors import UserFacingError
 from kiosk.i18n import LANGUAGES, S_, Translator
-from kiosk.ports import RemoteCall
+from kiosk.ports import CallSound, RemoteCall
 from kiosk.services.remote_counter import RemoteCounterDesk
 from kiosk.ui.clerk.remote_panel import CALL_STATES, show_picture
 
@@ -44,13 +44,16 @@ class BranchRemotePanel(QWidget):
         open_call: the call of an accepted ticket (this end offers).
         services: (code, name) of the services a specialist can be asked for.
         branch: this counter's name as the main office sees it.
+        sound: makes the loudspeaker of one call (the specialist's voice); ``None``: not played.
     """
 
     def __init__(self, tr: Translator, desk: RemoteCounterDesk,
                  open_call: Callable[[RemoteTicket], RemoteCall],
                  services: Sequence[tuple[str, str]], branch: str,
+                 sound: Callable[[], CallSound] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._sound = sound
         self._tr = tr
         self.desk = desk
         self._open_call = open_call
@@ -146,6 +149,8 @@ class BranchRemotePanel(QWidget):
         self._poll.stop()
         self.ticket, self._document = ticket, False
         self.call = self._open_call(ticket)
+        if self._sound is not None:
+            self.call.listen(self._sound())
         self.call.start()
         self._frames.start()
         self._controls()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.domain.remote import RemoteTicket
 from kiosk.i18n import S_, Translator
-from kiosk.ports import Clock, RemoteCall, RemotePicture
+from kiosk.ports import CallSound, Clock, RemoteCall, RemotePicture
 from kiosk.services.remote_counter import RemoteCounterDesk
 
 __all__ = ["CALL_STATES", "RemotePanel", "show_picture"]
@@ -62,12 +62,15 @@ class RemotePanel(QWidget):
         open_call: makes the call end for an accepted ticket (the main office answers).
         clock: for how long each request has waited.
         staff_id: the specialist at this desk.
+        sound: makes the loudspeaker of one call (the branch's voice); ``None``: not played.
     """
 
     def __init__(self, tr: Translator, desk: RemoteCounterDesk,
                  open_call: Callable[[RemoteTicket], RemoteCall], clock: Clock,
-                 staff_id: int | None = None, parent: QWidget | None = None) -> None:
+                 staff_id: int | None = None, sound: Callable[[], CallSound] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._sound = sound
         self._tr = tr
         self.desk = desk
         self._open_call = open_call
@@ -154,6 +157,8 @@ class RemotePanel(QWidget):
         self.message.setText("")
         self.ticket, self._document = ticket, False
         self.call = self._open_call(ticket)
+        if self._sound is not None:
+            self.call.listen(self._sound())
         self.call.start()
         self._picture_timer.start()
         self.refresh()
