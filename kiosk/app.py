@@ -34,6 +34,7 @@ from devices.printer.folder_printer import FolderPrinter
 from devices.printer.renderer import ReportlabRenderer
 from devices.register.csv_extract import CsvRegister
 from devices.register.synthetic import SyntheticRegister
+from devices.remote.probe import remote_checks
 from devices.signing.pades import LazySigner, pkcs11_signer, pkcs12_signer, throwaway_signer
 from devices.smartcard.card_reader import CardIdentityReader, load_issuer_key
 from devices.smartcard.pcsc_transport import PcscSlot
@@ -733,7 +734,8 @@ def doctor_checks(config: Config) -> list[Check]:
         signing=(None if config.signing.kind == "off"
                  else lambda: build_document_signer(config).probe()),
         voices=lambda: probe_voices(bcp47), models=models.probe,
-        export=lambda: _export_checks(config), notifiers=lambda: notifier_checks(config)))
+        export=lambda: _export_checks(config), notifiers=lambda: notifier_checks(config),
+        remote=None if config.remote.kind == "off" else lambda: remote_checks(config.remote)))
 
 
 def _payment_checks(config: Config) -> list[Check]:
