@@ -107,6 +107,9 @@ class BranchRemotePanel(QWidget):
         self.changes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.changes.verticalHeader().setVisible(False)
         self.changes.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        # Values are read whole (an address differs at its end): wrapped, never elided.
+        self.changes.setWordWrap(True)
+        self.changes.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.changes.setVisible(self._remote_review is not None)
         self._lay_out()
         self._poll = QTimer(self)
@@ -230,6 +233,7 @@ class BranchRemotePanel(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.changes.setItem(row, column, item)
+        self.changes.resizeRowsToContents()
         self.review_status.setText("\n".join(
             self._tr(S_("{title}: {status}, {n} fields changed by the specialist"),
                      title=application.title, status=self._tr(STATUS_NAMES[application.status]),
