@@ -76,8 +76,8 @@ def demo_layout(available: QRect, frame: int = 40, *, branch: bool = False) -> l
     """Where the three windows go on a screen: the tablet at its real width (800 px) on the
     left, as tall as the screen allows; the clerk desktop and the board stacked on the right.
     With ``branch`` (the remote counter's branch window) the board's row, then half the
-    height, is shared: the board on the left, the branch on the right. None overlaps another or leaves the screen
-    (``frame``: room for a title bar)."""
+    height, is shared: the board on the left, the branch on the right. None overlaps another
+    or leaves the screen (``frame``: room for a title bar)."""
     gap = 10
     tablet_width = min(800, available.width() // 2)
     height = available.height() - frame

@@ -5,7 +5,6 @@ branch's paper, and ending the call on one side ends it on the other."""
 
 from __future__ import annotations
 
-
 import pytest
 from PySide6.QtCore import QRect, Qt
 
@@ -38,7 +37,7 @@ def demo(qtbot, tmp_path):
 
 
 def test_branch_window_calls_the_clerk_desktop(qtbot, demo):
-    services, windows = demo
+    _services, windows = demo
     assert len(windows) == 4
     branch = windows[3].centralWidget()
     assert isinstance(branch, BranchRemotePanel)

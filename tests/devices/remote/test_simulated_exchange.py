@@ -4,10 +4,10 @@ other calls are not joined."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from devices.remote.media import read_stamp
 from devices.remote.simulated import SimulatedExchange
-
-import numpy as np
 
 
 def _source(call) -> str:
