@@ -10,6 +10,7 @@ the captioner makes is the conversation's, wiped with the visit.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 
@@ -39,10 +40,8 @@ class _TapSource:
         while len(self._pending) >= BLOCK:
             block, self._pending = self._pending[:BLOCK], self._pending[BLOCK:]
             if self.blocks.full():           # the recognizer fell behind: the oldest goes
-                try:
+                with contextlib.suppress(queue.Empty):
                     self.blocks.get_nowait()
-                except queue.Empty:
-                    pass
             self.blocks.put_nowait(block)
 
     def read(self) -> Samples | None:
@@ -108,7 +107,5 @@ class CallVoiceTap:
             self.closed = True
             sources, self._sources = self._sources, []
         for source in sources:
-            try:
+            with contextlib.suppress(queue.Full):    # a full queue ends by ``closed`` instead
                 source.blocks.put_nowait(None)
-            except queue.Full:
-                pass

@@ -67,6 +67,7 @@ def test_the_branchs_voice_is_captioned_at_the_office(whisper_base: Path, tmp_pa
         office.hang_up()
     assert len(heard) >= 2, "no whole caption of the branch's voice"
     assert cer(PHRASE, heard[1].text) < 0.25, [u.text for u in heard]
-    assert loudspeaker.samples > 0 and loudspeaker.closed          # heard too, and ended
+    assert loudspeaker.samples > 0                                 # heard too
+    assert loudspeaker.closed                                      # and ended with the call
     assert tap.closed
     assert tap.open_source().read() is None                        # nothing after the end
