@@ -3,8 +3,9 @@
 The checks of the core (version, build files, fonts, database, clock, conversation relay,
 disk, web feed, file modes) are made here. Those of devices and adapters (Qt, the card
 reader, the register, the printer, payments, the signing key, voices, models, export,
-notifiers) come as :class:`DeviceProbes` from the composition root (:mod:`kiosk.app`), which
-alone knows which adapter this configuration picks. Each runs guarded: a probe that raises
+notifiers, the remote counter's cameras and microphone) come as :class:`DeviceProbes` from
+the composition root (:mod:`kiosk.app`), which alone knows which adapter this configuration
+picks. Each runs guarded: a probe that raises
 becomes one failed check, never a traceback.
 """
 
@@ -35,7 +36,8 @@ ProbeRun = Callable[[], Iterable[Check]]
 class DeviceProbes:
     """The adapters' self-tests, as the composition root builds them for one configuration.
 
-    ``signing`` is ``None`` when documents are not signed here (``[signing] kind = "off"``).
+    ``signing`` is ``None`` when documents are not signed here (``[signing] kind = "off"``);
+    ``remote`` when this desk has no remote counter (``[remote] kind = "off"``).
     """
 
     qt: ProbeRun
@@ -48,6 +50,7 @@ class DeviceProbes:
     models: ProbeRun
     export: ProbeRun
     notifiers: ProbeRun
+    remote: ProbeRun | None = None
 
 
 def device_checks(config: Config, probes: DeviceProbes) -> list[Check]:
@@ -73,6 +76,8 @@ def device_checks(config: Config, probes: DeviceProbes) -> list[Check]:
     checks += guarded("web.feed", lambda: probe_feed(config))
     checks += guarded("export.folder", probes.export)
     checks += guarded("web.notify", probes.notifiers)
+    if probes.remote is not None:
+        checks += guarded("remote", probes.remote)
     checks += guarded("files", lambda: mode_checks(kiosk_folders(config)))
     return checks
 

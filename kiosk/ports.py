@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from kiosk.procedures.session import FormSession
 
 __all__ = [
+    "CALL_SOUND_RATE",
     "ApplicationExport",
+    "CallSound",
     "Captioner",
     "Clock",
     "Closable",
@@ -628,6 +630,26 @@ class SignallingChannel(Protocol):
         ...
 
 
+CALL_SOUND_RATE = 48_000      # the other end's voice, as a CallSound gets it: s16le mono
+
+
+class CallSound(Protocol):
+    """Plays the other end's voice of a remote call as it arrives; never records or keeps it.
+
+    ``play`` gets 16-bit signed little-endian mono PCM at :data:`CALL_SOUND_RATE`, 20 ms at a
+    time, on the call's own thread; it must return at once (a sound card that cannot keep up
+    loses the oldest sound, never delays the call).
+    """
+
+    def play(self, pcm: bytes) -> None:
+        """Play ``pcm`` after what is already queued."""
+        ...
+
+    def close(self) -> None:
+        """Stop playing and drop anything queued (the call ended)."""
+        ...
+
+
 class RemoteCall(Probe, Protocol):
     """One end of a remote counter call (リモート窓口): video, voice and the document camera.
 
@@ -641,6 +663,11 @@ class RemoteCall(Probe, Protocol):
     @property
     def state(self) -> str:
         """The call's state (see the class)."""
+        ...
+
+    def listen(self, sound: CallSound) -> None:
+        """Play the other end's voice on ``sound`` (call before :meth:`start`; without it the
+        voice is counted and dropped). The call closes ``sound`` when it ends."""
         ...
 
     def start(self) -> None:

@@ -7,6 +7,7 @@ checks (``kiosk doctor``, the demo's start-up report). Nothing here runs on a sc
 
 from __future__ import annotations
 
+from devices.remote.probe import remote_checks
 from devices.smartcard.card_reader import load_issuer_key
 from devices.smartcard.readers import list_readers, probe_readers
 from devices.speech.voices import probe_voices
@@ -43,7 +44,8 @@ def doctor_checks(config: Config) -> list[Check]:
         signing=(None if config.signing.kind == "off"
                  else lambda: build_document_signer(config).probe()),
         voices=lambda: probe_voices(bcp47), models=models.probe,
-        export=lambda: _export_checks(config), notifiers=lambda: notifier_checks(config)))
+        export=lambda: _export_checks(config), notifiers=lambda: notifier_checks(config),
+        remote=None if config.remote.kind == "off" else lambda: remote_checks(config.remote)))
 
 
 def _printer_checks(config: Config) -> list[Check]:

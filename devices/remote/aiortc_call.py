@@ -10,10 +10,12 @@ LAN address; 127.0.0.1 for the loopback and the tests), never on every interface
 has. aioice offers no setting for that, so :func:`_only_addresses` narrows its address lookup
 for the calls made inside a ``with`` (a context variable: other code is not affected).
 
-Nothing is recorded: received pictures are kept one at a time for display, sound is counted
-and dropped. A link that stops delivering pictures for ``stall_s`` makes the state
-``interrupted`` on that end (the other end sees the same from its side); the call goes on
-when packets flow again, since ICE consent only gives up after 30 s of silence.
+Nothing is recorded: received pictures are kept one at a time for display; received sound is
+handed, 20 ms at a time, to the :class:`kiosk.ports.CallSound` the owner gave :meth:`listen`
+(the clerk PC's loudspeaker) and is otherwise counted and dropped. A link that stops
+delivering pictures for ``stall_s`` makes the state ``interrupted`` on that end (the other end
+sees the same from its side); the call goes on when packets flow again, since ICE consent only
+gives up after 30 s of silence.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ from devices.remote.signalling import CallSignals
 from kiosk.doctor import Check, Status
 from kiosk.errors import DeviceError
 from kiosk.i18n import S_
-from kiosk.ports import RemoteCallStats, RemotePicture, SignallingChannel
+from kiosk.ports import CALL_SOUND_RATE, CallSound, RemoteCallStats, RemotePicture, SignallingChannel
 
 __all__ = ["AiortcRemoteCall", "VideoFactory", "generated_sources"]
 
@@ -158,6 +160,7 @@ class AiortcRemoteCall:
         self._last_frame_at = 0.0
         self._longest_freeze = 0.0
         self._interruptions = 0
+        self._sound: CallSound | None = None
 
     # ------------------------------------------------------------------ the port
     @property
@@ -175,6 +178,10 @@ class AiortcRemoteCall:
                           fix="set [remote] host_addresses to the clerk PC's LAN address")]
         return [Check("remote.addresses", Status.OK,
                       f"WebRTC on {', '.join(self._addresses)} only (no STUN/TURN)")]
+
+    def listen(self, sound: CallSound) -> None:
+        """Play the other end's voice on ``sound`` from now on; closed when the call ends."""
+        self._sound = sound
 
     def start(self) -> None:
         """Open the call on the call's own thread; returns at once."""
@@ -257,6 +264,9 @@ class AiortcRemoteCall:
         if self.state not in ("failed",):
             self._set_state("ended")
         self._last_picture = None
+        sound, self._sound = self._sound, None
+        if sound is not None:
+            sound.close()
         on_end, self._on_end = self._on_end, None
         if on_end is not None:
             on_end()
@@ -391,12 +401,18 @@ class AiortcRemoteCall:
                 self._connected.set()
 
     async def _receive_audio(self, track: MediaStreamTrack) -> None:
+        # The decoder's sound (Opus: stereo 48 kHz) as the CallSound takes it: s16 mono.
+        to_speaker = av.AudioResampler(format="s16", layout="mono", rate=CALL_SOUND_RATE)
         with contextlib.suppress(MediaStreamError):
             while True:
                 frame = await track.recv()
                 heard = time.monotonic()
                 if not isinstance(frame, av.AudioFrame):
                     continue
+                sound = self._sound
+                if sound is not None:
+                    for played in to_speaker.resample(frame):
+                        sound.play(bytes(played.planes[0])[: played.samples * 2])
                 self._bursts.feed(mono_samples(frame), heard)
                 with self._lock:
                     self._audio_received += 1

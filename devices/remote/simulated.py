@@ -2,8 +2,14 @@
 
 It behaves as a call does (``connecting``, then ``connected`` after ``connect_s``; the far
 side's picture moves, the document camera can be switched in) so the clerk desk and the
-branch screens can be shown and taught without a second office. Its figures say that nothing
-was sent.
+branch screens can be shown and taught without a second office. The far side is silent: the
+sound output it is given plays nothing and is closed with the call. Its figures say that
+nothing was sent.
+
+Two ends of one call in one process (the demo's main-office desk and branch window) are
+joined by a :class:`SimulatedExchange`: each shows what the other "sends" (its camera or its
+document camera), the specialist's request for the document camera switches the branch's,
+and hanging up on one side ends the other.
 """
 
 from __future__ import annotations
@@ -18,9 +24,33 @@ from devices.remote.media import SOURCES, Stamp, paint_stamp
 from kiosk.doctor import Check, Status
 from kiosk.errors import DeviceError
 from kiosk.i18n import S_
-from kiosk.ports import RemoteCallStats, RemotePicture
+from kiosk.ports import CallSound, RemoteCallStats, RemotePicture
 
-__all__ = ["SimulatedRemoteCall"]
+__all__ = ["SimulatedExchange", "SimulatedRemoteCall"]
+
+
+class _Line:
+    """What both simulated ends of one call share: what each sends, and whether it ended."""
+
+    def __init__(self) -> None:
+        self.sending = {True: "camera", False: "camera"}     # offering end -> its source
+        self.ended = False
+
+
+class SimulatedExchange:
+    """Joins the simulated ends of the same call (by call id) made in this process."""
+
+    def __init__(self, *, connect_s: float = 0.5) -> None:
+        self._connect_s = connect_s
+        self._lock = threading.Lock()
+        self._lines: dict[str, _Line] = {}
+
+    def end(self, call_id: str, *, offering: bool) -> SimulatedRemoteCall:
+        """This process's end of ``call_id``: the branch's (``offering``) or the office's."""
+        with self._lock:
+            self._lines = {key: kept for key, kept in self._lines.items() if not kept.ended}
+            line = self._lines.setdefault(call_id, _Line())
+        return SimulatedRemoteCall(connect_s=self._connect_s, line=line, offering=offering)
 
 
 class SimulatedRemoteCall:
@@ -29,8 +59,10 @@ class SimulatedRemoteCall:
     kind = "simulated"
 
     def __init__(self, *, connect_s: float = 0.5, width: int = 640, height: int = 480,
-                 fps: int = 15) -> None:
+                 fps: int = 15, line: _Line | None = None, offering: bool = False) -> None:
         self._connect_s = connect_s
+        self._line = line or _Line()
+        self._offering = offering
         self._size = (width, height)
         self._fps = fps
         self._lock = threading.Lock()
@@ -41,6 +73,7 @@ class SimulatedRemoteCall:
         ys, xs = np.mgrid[0:height, 0:width]
         self._base = (xs + ys).astype(np.int32)
         self._rows = ys.astype(np.int32)
+        self._sound: CallSound | None = None
 
     def probe(self) -> Sequence[Check]:
         """Always ready; says that no one is on the other end."""
@@ -51,11 +84,15 @@ class SimulatedRemoteCall:
     def state(self) -> str:
         """``idle`` before :meth:`start`, ``connecting``, ``connected``, then ``ended``."""
         with self._lock:
-            if self._ended:
+            if self._ended or (self._line.ended and self._started):
                 return "ended"
             if not self._started:
                 return "idle"
             return "connected" if time.monotonic() - self._started >= self._connect_s else "connecting"
+
+    def listen(self, sound: CallSound) -> None:
+        """Keep ``sound`` to close with the call (the simulated far side says nothing)."""
+        self._sound = sound
 
     def start(self) -> None:
         """Start "calling"."""
@@ -75,12 +112,13 @@ class SimulatedRemoteCall:
             raise DeviceError(S_("There is no video source {source} on this computer."), source=source)
         with self._lock:
             self._source = source
+            self._line.sending[self._offering] = source
 
     def ask_remote_video(self, source: str) -> None:
         """The simulated far side shows its document camera (ruled paper) or its room."""
         if source in SOURCES:
             with self._lock:
-                self._remote_source = source
+                self._line.sending[not self._offering] = source
 
     def _frames(self) -> int:
         if not self._started:
@@ -92,6 +130,7 @@ class SimulatedRemoteCall:
         """The far side's picture now: moving bars with the frame counter stamped in."""
         if self.state != "connected":
             return None
+        self._remote_source = self._line.sending[not self._offering]
         count = self._frames()
         width, height = self._size
         if self._remote_source == "document":        # paper with ruled lines, drifting
@@ -116,4 +155,8 @@ class SimulatedRemoteCall:
         with self._lock:
             if self._started and not self._ended:
                 self._ended = time.monotonic()
+            self._line.ended = True                   # the other end (if any) ends too
+            sound, self._sound = self._sound, None
+        if sound is not None:
+            sound.close()
         return self.stats()

@@ -1,13 +1,18 @@
-"""``kiosk demo``: the three windows (tablet, clerk, board) on simulated devices."""
+"""``kiosk demo``: the three windows (tablet, clerk, board) on simulated devices; ``--remote``
+adds a branch office's window that calls the clerk desktop (the remote counter)."""
 
 from __future__ import annotations
 
 import argparse
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Config
+
+if TYPE_CHECKING:
+    from kiosk.domain.remote import RemoteTicket
+    from kiosk.ports import RemoteCall
 
 
 def register(subparsers: Any) -> None:
@@ -20,6 +25,9 @@ def register(subparsers: Any) -> None:
                         help="write a JSON report of the windows shown (for tests)")
     parser.add_argument("--screenshot", type=Path, default=None,
                         help="save a PNG of the whole screen just before quitting")
+    parser.add_argument("--remote", action="store_true",
+                        help="add a branch office's window that calls the clerk desktop "
+                             "(remote counter, simulated call with generated video)")
     parser.set_defaults(handler=run)
 
 
@@ -39,7 +47,19 @@ def run(args: argparse.Namespace, config: Config) -> int:
     print(f"web: congestion {public}/congestion  board {public}/board?site={config.web.site}\n"
           f"     reservations {public}/reserve  open data {public}/congestion.json\n"
           f"     ticket pages {public}/t/... (the QR code on the tablet's ticket)")
+    if args.remote:
+        config = replace(config, remote=replace(config.remote, kind="simulated", side="office"))
     services = build_services(config, demo=True)
+    branch_call = None
+    if args.remote:
+        # The two windows' ends of one call are joined in this process (no network).
+        from devices.remote.simulated import SimulatedExchange  # noqa: PLC0415
+
+        exchange = SimulatedExchange()
+        services.open_remote_call = lambda ticket: exchange.end(ticket.call_id, offering=False)
+
+        def branch_call(ticket: RemoteTicket) -> RemoteCall:
+            return exchange.end(ticket.call_id, offering=True)
     try:
         if not services.shared_database:
             # The demo clerk (shown on the login screen) only on the demo's own database, never
@@ -51,7 +71,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
                 services.reservations.set_capacity("A", 2)   # something to book on the phone
         services.start_background()   # the board and the clerk follow the tablet live
         return run_demo(services, doctor_checks(services.config), quit_after=args.quit_after,
-                        report=args.report, screenshot=args.screenshot)
+                        report=args.report, screenshot=args.screenshot, branch_call=branch_call)
     finally:
         services.close()
         web_host.stop()

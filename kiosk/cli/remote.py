@@ -21,7 +21,7 @@ from typing import Any
 from kiosk.config import Config
 from kiosk.errors import ConfigError, DeviceError
 from kiosk.i18n import S_
-from kiosk.ports import RemoteCall, RemoteCallStats, SignallingChannel
+from kiosk.ports import CALL_SOUND_RATE, RemoteCall, RemoteCallStats, SignallingChannel
 
 __all__ = ["direction_figures", "loopback", "register"]
 
@@ -148,6 +148,7 @@ def loopback(seconds: float, *, fps: int = 15, size: tuple[int, int] = (640, 480
              cut_at: float | None = None, cut_s: float = 2.0) -> dict[str, Any]:
     """Run a call between two ends in this process; its figures (see the module)."""
     from devices.remote.link import LinkRelay, ProxiedChannel  # noqa: PLC0415
+    from devices.remote.sound import NullCallSound  # noqa: PLC0415
     from kiosk.services.captions import LocalRelay  # noqa: PLC0415
 
     webrtc = _webrtc()
@@ -160,6 +161,9 @@ def loopback(seconds: float, *, fps: int = 15, size: tuple[int, int] = (640, 480
     sources = webrtc.generated_sources(width=size[0], height=size[1], fps=fps)
     branch = webrtc.AiortcRemoteCall(channels["offer"], "loopback", offering=True, video_sources=sources)
     office = webrtc.AiortcRemoteCall(channels["answer"], "loopback", offering=False, video_sources=sources)
+    heard = {"branch": NullCallSound(), "office": NullCallSound()}    # the voice, played nowhere
+    branch.listen(heard["branch"])
+    office.listen(heard["office"])
     try:
         cpu, started = time.process_time(), time.monotonic()
         office.start()
@@ -185,6 +189,8 @@ def loopback(seconds: float, *, fps: int = 15, size: tuple[int, int] = (640, 480
         "branch_to_office": direction_figures(branch_stats, office_stats),
         "office_to_branch": direction_figures(office_stats, branch_stats),
         "cpu_cores_both_ends": round(cpu / wall, 2),
+        "audio_seconds_played": {side: round(sound.samples / CALL_SOUND_RATE, 2)
+                                 for side, sound in heard.items()},
         "states": {"branch": branch.state, "office": office.state},
     }
     if link is not None:

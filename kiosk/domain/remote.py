@@ -37,6 +37,7 @@ class RemoteTicket:
     accepted_at: datetime | None = None
     ended_at: datetime | None = None
     staff_id: int | None = None  # the specialist who accepted
+    visit_ticket_id: int | None = None  # the visitor's queue ticket at the branch (its applications)
 
     @property
     def minutes(self) -> float:

@@ -33,13 +33,15 @@ class RemoteCounterDesk:
         self._store = store
         self._usage = usage
 
-    def request(self, service: str, branch: str, language: str) -> RemoteTicket:
-        """Ask the main office for a specialist of ``service``.
+    def request(self, service: str, branch: str, language: str,
+                visit_ticket_id: int | None = None) -> RemoteTicket:
+        """Ask the main office for a specialist of ``service``; ``visit_ticket_id`` is the
+        visitor's queue ticket at the branch, whose application the specialist reviews.
 
         Raises:
             UserFacingError: no such service.
         """
-        ticket = self._store.request(service, counter_label(branch), language)
+        ticket = self._store.request(service, counter_label(branch), language, visit_ticket_id)
         if ticket is None:
             raise UserFacingError(S_("There is no service {service}."), service=service)
         return ticket

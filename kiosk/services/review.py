@@ -568,12 +568,21 @@ class ReviewService:
 
         Every opening is published as :class:`ApplicationViewed` (ids only) for the audit log.
         """
+        return self._open(application_id, staff, take=True)
+
+    def look(self, application_id: int, staff: StaffMember) -> ReviewSession:
+        """An application as it is now, for reading only: its status stays (the branch desk of
+        a remote call sees what the specialist changed). Published and recorded as a view."""
+        return self._open(application_id, staff, take=False)
+
+    def _open(self, application_id: int, staff: StaffMember, *, take: bool) -> ReviewSession:
         with self.errors_shown("review.open"):
             application = self.store.get(application_id, self._opener)
             self.events.publish(ApplicationViewed(application_id, staff.id))
             self.usage.record(ClerkViewed(staff=staff.id, application=application_id))
             _log.info("application %d opened by staff %d", application_id, staff.id)
-            if application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED):
+            if take and application.status in (ApplicationStatus.SUBMITTED,
+                                               ApplicationStatus.RETURNED):
                 self.store.set_status(application_id, ApplicationStatus.IN_REVIEW, staff.id)
                 application = _with_status(application, ApplicationStatus.IN_REVIEW)
             definition = self._catalog.form(application.form_id)

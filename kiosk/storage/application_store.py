@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -166,6 +166,19 @@ class ApplicationStore:
             return list(connection.execute(
                 select(applications.c.id).where(applications.c.ticket_id == ticket_id)
                 .order_by(applications.c.id)).scalars())
+
+    def review_marks(self, ticket_id: int) -> list[tuple[int, str, int]]:
+        """Per application of a ticket, oldest first: its id, status and how many corrections
+        were saved. No answer is opened: another desk (the remote counter's branch) polls it to
+        learn whether a reviewer changed something since it last looked."""
+        counted = (select(func.count(application_corrections.c.id))
+                   .where(application_corrections.c.application_id == applications.c.id)
+                   .scalar_subquery())
+        with transaction(self._engine) as connection:
+            rows = connection.execute(
+                select(applications.c.id, applications.c.status, counted)
+                .where(applications.c.ticket_id == ticket_id).order_by(applications.c.id)).all()
+        return [(int(row[0]), str(row[1]), int(row[2])) for row in rows]
 
     def languages_for_ticket(self, ticket_id: int) -> list[str]:
         """The languages the ticket holder used for its applications (no answers are opened)."""

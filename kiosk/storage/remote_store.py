@@ -28,7 +28,9 @@ def _ticket(row: Any) -> RemoteTicket:
                         language=row.language, state=_S(row.state), call_id=row.call_id,
                         requested_at=row.requested_at, accepted_at=row.accepted_at,
                         ended_at=row.ended_at,
-                        staff_id=None if row.staff_id is None else int(row.staff_id))
+                        staff_id=None if row.staff_id is None else int(row.staff_id),
+                        visit_ticket_id=(None if row.visit_ticket_id is None
+                                         else int(row.visit_ticket_id)))
 
 
 class RemoteTicketStore:
@@ -38,8 +40,10 @@ class RemoteTicketStore:
         self._engine = engine
         self._clock = clock
 
-    def request(self, service: str, branch: str, language: str) -> RemoteTicket | None:
-        """A new waiting request; ``None`` when there is no such service."""
+    def request(self, service: str, branch: str, language: str,
+                visit_ticket_id: int | None = None) -> RemoteTicket | None:
+        """A new waiting request (for the visitor of ``visit_ticket_id``, when one was called
+        at the branch); ``None`` when there is no such service."""
         with transaction(self._engine, write=True) as connection:
             service_id = connection.scalar(select(services.c.id).where(services.c.code == service))
             if service_id is None:
@@ -47,6 +51,7 @@ class RemoteTicketStore:
             new_id = connection.execute(insert(remote_tickets).values(
                 service_id=service_id, branch=branch, language=language,
                 state=_S.REQUESTED.value, call_id=secrets.token_hex(16),
+                visit_ticket_id=visit_ticket_id,
                 requested_at=self._clock.now())).inserted_primary_key[0]  # type: ignore[index]
             row = connection.execute(_SELECT.where(remote_tickets.c.id == new_id)).one()
         return _ticket(row)

@@ -314,6 +314,8 @@ remote_tickets = Table(
     Column("accepted_at", _Time, nullable=True),
     Column("ended_at", _Time, nullable=True),
     Column("staff_id", _Id, ForeignKey("staff.id"), nullable=True),
+    # The visitor's queue ticket at the branch: the specialist opens its application (0013).
+    Column("visit_ticket_id", _Id, ForeignKey("tickets.id"), nullable=True),
     # The clerk desks list the waiting requests, oldest first.
     Index("ix_remote_tickets_state", "state", "requested_at"),
 )

@@ -30,6 +30,7 @@ from kiosk.domain.staff import Role, StaffMember
 from kiosk.domain.ticket import QueueChanged, Ticket
 from kiosk.errors import UserFacingError
 from kiosk.i18n import S_, Translator, staff_translator, translator
+from kiosk.services.remote_review import RemoteReview
 from kiosk.services.return_notice import forward_returns
 from kiosk.services.staff import DEMO_LOGIN, DEMO_PASSWORD
 from kiosk.services.stepped_out import VisitorAwayChanged
@@ -50,6 +51,7 @@ from kiosk.ui.clerk.supervisor_panel import SupervisorPanel
 from kiosk.ui.clerk.takings_panel import TakingsPanel
 from kiosk.ui.common.about_panel import AboutPanel
 from kiosk.ui.common.bridge import EventBridge
+from kiosk.ui.common.call_sound import QtCallSound
 
 if TYPE_CHECKING:
     from kiosk.app import Services
@@ -131,7 +133,7 @@ class ClerkWindow(QStackedWidget):
         if self.conversation is not None:
             self.conversation.stop()
         if self.remote is not None:
-            self.remote.end_call()              # a locked desk shows and sends no picture
+            self.remote.lock()                  # a locked desk shows and sends no picture
         if self.resident_lookup is not None:
             self.resident_lookup.clear()        # the register's values leave the screen too
         self.member = None
@@ -221,11 +223,20 @@ class ClerkWindow(QStackedWidget):
             self.remote = BranchRemotePanel(
                 self._tr, services.remote, services.open_remote_call,
                 services.service_names(),
-                services.config.device.counter)
+                services.config.device.counter, sound=QtCallSound,
+                visit_ticket=self._called_ticket, review=RemoteReview(services.review),
+                staff=member)
         else:
             self.remote = RemotePanel(self._tr, services.remote, services.open_remote_call,
-                                      services.clock, staff_id=member.id)
+                                      services.clock, staff_id=member.id, sound=QtCallSound,
+                                      review=RemoteReview(services.review), staff=member,
+                                      citizen_text=self._citizen_ja)
         self.tabs.addTab(self.remote, self._tr(S_("Remote counter")))
+
+    def _called_ticket(self) -> int | None:
+        # The visitor served at this desk: a branch's remote request names their ticket.
+        current = self.queue.desk.current if self.queue is not None else None
+        return current.id if current is not None else None
 
     def _lookup_tab(self, member: StaffMember) -> None:
         """住民照会, only for a member with a valid lookup right on a PC with a register."""

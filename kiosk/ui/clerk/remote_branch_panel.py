@@ -5,6 +5,12 @@ The branch clerk picks the service and the visitor's language and asks; the requ
 the main office's desks (:mod:`kiosk.ui.clerk.remote_panel`). Once a specialist accepts, this
 end opens the call (it offers) and shows the specialist; the branch's document camera can be
 sent instead of its camera. Withdraw takes back a request no one has accepted yet.
+
+The request names the visitor called at this desk (their queue ticket), so the specialist can
+open their application. While the call is on, this desk looks every two seconds whether the
+specialist changed it (statuses and correction counts only); when so, it shows each changed
+field (old -> new, reason) and the application's status, so the branch clerk can explain
+and print. These stay until the next request or the desk is locked.
 """
 
 from __future__ import annotations
@@ -16,23 +22,30 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.domain.remote import RemoteTicket, RemoteTicketState
+from kiosk.domain.staff import StaffMember
 from kiosk.errors import UserFacingError
 from kiosk.i18n import LANGUAGES, S_, Translator
-from kiosk.ports import RemoteCall
+from kiosk.ports import CallSound, RemoteCall
 from kiosk.services.remote_counter import RemoteCounterDesk
+from kiosk.services.remote_review import RemoteReview, ReviewedApplication
+from kiosk.services.review import STATUS_NAMES
 from kiosk.ui.clerk.remote_panel import CALL_STATES, show_picture
 
 __all__ = ["BranchRemotePanel"]
 
 _POLL_MS = 1000              # how often a waiting request looks whether it was accepted
 _PICTURE_MS = 66
+_CHANGES_MS = 2000           # how often the call looks whether the specialist changed something
 
 
 class BranchRemotePanel(QWidget):
@@ -44,13 +57,24 @@ class BranchRemotePanel(QWidget):
         open_call: the call of an accepted ticket (this end offers).
         services: (code, name) of the services a specialist can be asked for.
         branch: this counter's name as the main office sees it.
+        sound: makes the loudspeaker of one call (the specialist's voice); ``None``: not played.
+        visit_ticket: the queue ticket of the visitor called at this desk (``None``: none).
+        review: what the specialist changed, read by ``staff`` (this desk's clerk).
     """
 
     def __init__(self, tr: Translator, desk: RemoteCounterDesk,
                  open_call: Callable[[RemoteTicket], RemoteCall],
                  services: Sequence[tuple[str, str]], branch: str,
+                 sound: Callable[[], CallSound] | None = None,
+                 visit_ticket: Callable[[], int | None] | None = None,
+                 review: RemoteReview | None = None, staff: StaffMember | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._sound = sound
+        self._visit_ticket = visit_ticket
+        self._remote_review = review if staff is not None else None
+        self._staff = staff
+        self._marks: tuple[tuple[int, str, int], ...] = ()
         self._tr = tr
         self.desk = desk
         self._open_call = open_call
@@ -74,6 +98,19 @@ class BranchRemotePanel(QWidget):
         self.picture.setStyleSheet("background: #202020; color: #e0e0e0;")
         self.state = QLabel("", wordWrap=True)
         self.state.setObjectName("remote-state")
+        self.review_status = QLabel("", wordWrap=True)
+        self.review_status.setObjectName("remote-review-status")
+        self.changes = QTableWidget(0, 4)
+        self.changes.setObjectName("remote-changes")
+        self.changes.setHorizontalHeaderLabels([self._tr(S_("Field")), self._tr(S_("Before")),
+                                                self._tr(S_("After")), self._tr(S_("Reason"))])
+        self.changes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.changes.verticalHeader().setVisible(False)
+        self.changes.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        # Values are read whole (an address differs at its end): wrapped, never elided.
+        self.changes.setWordWrap(True)
+        self.changes.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.changes.setVisible(self._remote_review is not None)
         self._lay_out()
         self._poll = QTimer(self)
         self._poll.setInterval(_POLL_MS)
@@ -81,6 +118,9 @@ class BranchRemotePanel(QWidget):
         self._frames = QTimer(self)
         self._frames.setInterval(_PICTURE_MS)
         self._frames.timeout.connect(self._show)
+        self._changes_timer = QTimer(self)
+        self._changes_timer.setInterval(_CHANGES_MS)
+        self._changes_timer.timeout.connect(self._look_for_changes)
         self._controls()
 
     def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
@@ -105,6 +145,8 @@ class BranchRemotePanel(QWidget):
         calling.addWidget(self.document_button)
         calling.addWidget(self.end_button)
         layout.addLayout(calling)
+        layout.addWidget(self.review_status)
+        layout.addWidget(self.changes, 1)
 
     def _controls(self) -> None:
         waiting, talking = self.ticket is not None and self.call is None, self.call is not None
@@ -116,9 +158,11 @@ class BranchRemotePanel(QWidget):
                                               else S_("Send my document camera")))
 
     def _on_ask(self) -> None:
+        self._clear_changes()
+        visit = self._visit_ticket() if self._visit_ticket is not None else None
         try:
             self.ticket = self.desk.request(str(self.service.currentData()), self._branch,
-                                            str(self.language.currentData()))
+                                            str(self.language.currentData()), visit)
         except UserFacingError as exc:
             self.state.setText(self._tr(exc.message_id, **exc.params))
             return
@@ -146,8 +190,13 @@ class BranchRemotePanel(QWidget):
         self._poll.stop()
         self.ticket, self._document = ticket, False
         self.call = self._open_call(ticket)
+        if self._sound is not None:
+            self.call.listen(self._sound())
         self.call.start()
         self._frames.start()
+        if self._remote_review is not None and ticket.visit_ticket_id is not None:
+            self._marks = self._remote_review.marks(ticket)     # as the visitor left it
+            self._changes_timer.start()
         self._controls()
 
     def _show(self) -> None:
@@ -161,6 +210,41 @@ class BranchRemotePanel(QWidget):
             return
         show_picture(self.picture, self.call.remote_picture())
 
+    def _look_for_changes(self) -> None:
+        ticket, review, staff = self.ticket, self._remote_review, self._staff
+        if ticket is None or review is None or staff is None:
+            return
+        try:
+            marks = review.marks(ticket)
+            if marks == self._marks:
+                return
+            seen = review.changes(ticket, staff)
+        except UserFacingError as exc:
+            self.review_status.setText(self._tr(exc.message_id, **exc.params))
+            return
+        self._marks = marks
+        self._show_changes(seen)
+
+    def _show_changes(self, seen: list[ReviewedApplication]) -> None:
+        rows = [field for application in seen for field in application.changes]
+        self.changes.setRowCount(len(rows))
+        for row, field in enumerate(rows):
+            for column, text in enumerate((field.label, field.original, field.value, field.reason)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.changes.setItem(row, column, item)
+        self.changes.resizeRowsToContents()
+        self.review_status.setText("\n".join(
+            self._tr(S_("{title}: {status}, {n} fields changed by the specialist"),
+                     title=application.title, status=self._tr(STATUS_NAMES[application.status]),
+                     n=len(application.changes)) for application in seen))
+
+    def _clear_changes(self) -> None:
+        self._changes_timer.stop()
+        self._marks = ()
+        self.changes.setRowCount(0)
+        self.review_status.clear()
+
     def _on_document(self) -> None:
         if self.call is None:
             return
@@ -170,6 +254,9 @@ class BranchRemotePanel(QWidget):
 
     def end_call(self) -> None:
         """Hang up (or withdraw a waiting request) and clear the picture."""
+        if self.call is not None:
+            self._look_for_changes()          # the last word of the specialist, then no more
+        self._changes_timer.stop()
         call, ticket = self.call, self.ticket
         self.call = self.ticket = None
         self._poll.stop()
@@ -185,6 +272,12 @@ class BranchRemotePanel(QWidget):
         self.picture.clear()
         self._controls()
 
-    def close_panel(self) -> None:
-        """End any call or request (the desk is being locked, rebuilt or closed)."""
+    def lock(self) -> None:
+        """End any call or request and clear what the specialist changed from the screen
+        (the desk locks: the visitor's values leave it)."""
         self.end_call()
+        self._clear_changes()
+
+    def close_panel(self) -> None:
+        """The same as :meth:`lock` (the desk is being rebuilt or closed)."""
+        self.lock()

@@ -5,6 +5,10 @@ their requests wait here with the service, the visitor's language and the branch
 one (another desk that pressed at the same time is told it was taken) and opens the call
 (:class:`kiosk.ports.RemoteCall`): the branch's picture, the line's state in words, the
 branch's document camera on request, End call. Pictures are shown, never kept.
+
+During the call the specialist opens the visitor's application (the one the branch named) in
+the same review as a local counter (:class:`~kiosk.ui.clerk.review_panel.ReviewPanel`),
+beside the branch's picture: corrections with reasons, approval. It closes with the call.
 """
 
 from __future__ import annotations
@@ -25,9 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain.remote import RemoteTicket
+from kiosk.domain.staff import StaffMember
+from kiosk.errors import UserFacingError
 from kiosk.i18n import S_, Translator
-from kiosk.ports import Clock, RemoteCall, RemotePicture
+from kiosk.ports import CallSound, Clock, RemoteCall, RemotePicture
 from kiosk.services.remote_counter import RemoteCounterDesk
+from kiosk.services.remote_review import RemoteReview
+from kiosk.ui.clerk.review_panel import ReviewPanel, staff_message
 
 __all__ = ["CALL_STATES", "RemotePanel", "show_picture"]
 
@@ -62,12 +70,20 @@ class RemotePanel(QWidget):
         open_call: makes the call end for an accepted ticket (the main office answers).
         clock: for how long each request has waited.
         staff_id: the specialist at this desk.
+        sound: makes the loudspeaker of one call (the branch's voice); ``None``: not played.
+        review: the visitor's application for ``staff`` (the specialist); ``None``: no review.
+        citizen_text: a return reason in Japanese (the review's, for the clerk).
     """
 
     def __init__(self, tr: Translator, desk: RemoteCounterDesk,
                  open_call: Callable[[RemoteTicket], RemoteCall], clock: Clock,
-                 staff_id: int | None = None, parent: QWidget | None = None) -> None:
+                 staff_id: int | None = None, sound: Callable[[], CallSound] | None = None,
+                 review: RemoteReview | None = None, staff: StaffMember | None = None,
+                 citizen_text: Callable[[str], str] = str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._sound = sound
+        self._remote_review = review if staff is not None else None
+        self._staff = staff
         self._tr = tr
         self.desk = desk
         self._open_call = open_call
@@ -99,7 +115,12 @@ class RemotePanel(QWidget):
         self.end_button = QPushButton(tr(S_("End call")))
         self.end_button.setObjectName("remote-end")
         self.end_button.clicked.connect(self.end_call)
+        self.review_button = QPushButton(tr(S_("Open the visitor's application")))
+        self.review_button.setObjectName("remote-review")
+        self.review_button.clicked.connect(self._on_review)
         self.message = QLabel("", wordWrap=True)
+        self.review = ReviewPanel(tr, citizen_text)
+        self.review.hide()
 
         self._lay_out()
         self._refresh_timer = self._timer(_REFRESH_MS, self.refresh)
@@ -115,7 +136,10 @@ class RemotePanel(QWidget):
         return timer
 
     def _lay_out(self) -> None:
-        layout = QVBoxLayout(self)
+        row = QHBoxLayout(self)
+        layout = QVBoxLayout()
+        row.addLayout(layout, 2)
+        row.addWidget(self.review, 3)
         layout.addWidget(QLabel(self._tr(S_("Requests from the branch counters")), wordWrap=True))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.accept_button)
@@ -123,6 +147,7 @@ class RemotePanel(QWidget):
         layout.addWidget(self.state)
         buttons = QHBoxLayout()
         buttons.addWidget(self.document_button)
+        buttons.addWidget(self.review_button)
         buttons.addWidget(self.end_button)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
@@ -154,6 +179,8 @@ class RemotePanel(QWidget):
         self.message.setText("")
         self.ticket, self._document = ticket, False
         self.call = self._open_call(ticket)
+        if self._sound is not None:
+            self.call.listen(self._sound())
         self.call.start()
         self._picture_timer.start()
         self.refresh()
@@ -164,6 +191,9 @@ class RemotePanel(QWidget):
         on = self.call is not None
         self.document_button.setEnabled(on)
         self.end_button.setEnabled(on)
+        self.review_button.setVisible(self._remote_review is not None)
+        self.review_button.setEnabled(on and self.ticket is not None
+                                      and self.ticket.visit_ticket_id is not None)
         self.state.setText(self._tr(_STATES[self.call.state]) if self.call is not None else "")
         self.document_button.setText(self._tr(
             S_("Show the branch's camera") if self._document
@@ -188,6 +218,27 @@ class RemotePanel(QWidget):
         self.call.ask_remote_video("document" if self._document else "camera")
         self._show_call_controls()
 
+    def _on_review(self) -> None:
+        # The same review as at a local counter, on the application the branch's visitor made.
+        ticket, review, staff = self.ticket, self._remote_review, self._staff
+        if ticket is None or review is None or staff is None:
+            return
+        try:
+            session = review.open(ticket, staff)
+        except UserFacingError as exc:
+            self.message.setText(staff_message(self._tr, exc, self.review.outage))
+            return
+        if session is None:
+            self.message.setText(self._tr(S_("The visitor has no application to review.")))
+            return
+        self.message.setText("")
+        self.review.show_application(session)
+        self.review.show()
+
+    def lock(self) -> None:
+        """End the call; its review closes with it (the desk locks)."""
+        self.end_call()
+
     def close_panel(self) -> None:
         """End any call and stop looking for requests (the desk is being rebuilt or closed)."""
         self._refresh_timer.stop()
@@ -202,6 +253,8 @@ class RemotePanel(QWidget):
             call.hang_up()
         if ticket is not None:
             self.desk.end(ticket.id)
+        self.review.close_application()              # no visitor's data stays on the screen
+        self.review.hide()
         self.picture.clear()
         self._show_call_controls()
         self.state.setText(self._tr(_STATES["ended"]) if call is not None else "")

@@ -13,7 +13,9 @@ import pytest
 
 from devices.remote.aiortc_call import AiortcRemoteCall
 from devices.remote.link import LinkRelay, ProxiedChannel
+from devices.remote.sound import NullCallSound
 from kiosk.cli import main
+from kiosk.ports import CALL_SOUND_RATE
 from kiosk.services.captions import LocalRelay
 
 pytestmark = pytest.mark.slow
@@ -89,6 +91,7 @@ def test_cli_loopback__prints_the_figures_of_both_ways(capsys: pytest.CaptureFix
         assert figures[way]["bitrate_kbit_s"] > 0
     assert set(figures["branch_to_office"]["sources_received"]) == {"camera", "document"}
     assert figures["states"] == {"branch": "ended", "office": "ended"}
+    assert min(figures["audio_seconds_played"].values()) > 1       # each end's voice reached the other
     assert figures["video"] == {"width": 640, "height": 480, "fps": 15}
 
 
@@ -110,3 +113,24 @@ def test_specialist_asks_for_the_branch_document_camera__the_branch_switches() -
     finally:
         branch.hang_up()
         office.hang_up()
+
+
+def test_the_other_ends_voice_is_played__the_output_is_closed_with_the_call() -> None:
+    relay, heard = LocalRelay(), NullCallSound()
+    branch = AiortcRemoteCall(relay, "voice", offering=True)
+    office = AiortcRemoteCall(relay, "voice", offering=False)
+    office.listen(heard)
+    office.start()
+    branch.start()
+    try:
+        assert office.wait_connected(BOUND_S)
+        # A second of the branch's tone bursts reaches the output, as sound and not silence.
+        assert _wait(lambda: heard.samples >= CALL_SOUND_RATE and heard.loudest_rms > 2000)
+        assert heard.samples <= office.stats().audio_frames_received * CALL_SOUND_RATE // 50
+    finally:
+        branch.hang_up()
+        office.hang_up()
+    assert heard.closed
+    played = heard.samples
+    heard.play(b"\x00\x10" * 960)                      # a late packet after the end: not played
+    assert heard.samples == played

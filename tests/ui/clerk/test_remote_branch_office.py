@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from devices.remote.aiortc_call import AiortcRemoteCall
+from devices.remote.sound import NullCallSound
 from kiosk.audit import ListUsage
 from kiosk.audit.events import RemoteCallUsed
 from kiosk.i18n import staff_translator
@@ -34,12 +35,19 @@ def desks(tmp_path):
     storage.close()
 
 
-def _panels(qtbot, desk):
+def _panels(qtbot, desk, heard: list[NullCallSound] | None = None):
     relay, tr = LocalRelay(), staff_translator("ja")
+
+    def loudspeaker() -> NullCallSound:
+        sound = NullCallSound()
+        if heard is not None:
+            heard.append(sound)
+        return sound
+
     office = RemotePanel(tr, desk, lambda t: AiortcRemoteCall(relay, t.call_id, offering=False),
-                         SystemClock())
+                         SystemClock(), sound=loudspeaker)
     branch = BranchRemotePanel(tr, desk, lambda t: AiortcRemoteCall(relay, t.call_id, offering=True),
-                               [("B", "税証明")], "豊里総合支所")
+                               [("B", "税証明")], "豊里総合支所", sound=loudspeaker)
     qtbot.addWidget(office)
     qtbot.addWidget(branch)
     return office, branch
@@ -48,7 +56,8 @@ def _panels(qtbot, desk):
 @pytest.mark.slow
 def test_branch_asks_office_accepts__a_call_both_ways__office_ends_it(qtbot, desks):
     desk, usage = desks
-    office, branch = _panels(qtbot, desk)
+    heard: list[NullCallSound] = []
+    office, branch = _panels(qtbot, desk, heard)
     branch.language.setCurrentIndex(branch.language.findData("vi"))
     qtbot.mouseClick(branch.ask_button, Qt.MouseButton.LeftButton)
     assert branch.state.text() == "本庁の担当者を待っています…"
@@ -61,6 +70,9 @@ def test_branch_asks_office_accepts__a_call_both_ways__office_ends_it(qtbot, des
     qtbot.waitUntil(lambda: not office.picture.pixmap().isNull() and not branch.picture.pixmap().isNull(),
                     timeout=TIMEOUT_MS)
 
+    qtbot.waitUntil(lambda: len(heard) == 2 and min(sound.samples for sound in heard) > 0,
+                    timeout=TIMEOUT_MS)                                      # each hears the other
+
     qtbot.mouseClick(branch.document_button, Qt.MouseButton.LeftButton)
     assert office.call is not None
     qtbot.waitUntil(lambda: dict(office.call.stats().sources_received).get("document", 0) > 5,
@@ -70,6 +82,7 @@ def test_branch_asks_office_accepts__a_call_both_ways__office_ends_it(qtbot, des
     qtbot.waitUntil(lambda: branch.call is None, timeout=TIMEOUT_MS)         # the goodbye crossed
     assert branch.state.text() == "通話は終了しました。"
     assert branch.ask_button.isEnabled()
+    assert all(sound.closed for sound in heard)
     [event] = usage.of(RemoteCallUsed)
     assert (event.outcome, event.branch, event.language) == ("ended", "豊里総合支所", "vi")  # type: ignore[attr-defined]
 
