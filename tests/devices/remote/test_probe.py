@@ -96,7 +96,7 @@ def test_an_address_not_of_this_machine__fails() -> None:
 
 
 def test_kiosk_doctor_lists_the_remote_checks(tmp_path: Path) -> None:
-    from kiosk.app import doctor_checks
+    from kiosk.probes import doctor_checks
 
     config = load_config(None, {"KIOSK_DEVICE_DATA_DIR": str(tmp_path / "d"), "KIOSK_SPEECH_KIND": "off",
                                 "KIOSK_REMOTE_KIND": "aiortc", "KIOSK_REMOTE_HOST_ADDRESSES": "127.0.0.1",
