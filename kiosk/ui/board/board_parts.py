@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QWidget
 
 from kiosk.domain.ticket import Ticket, TicketState
 from kiosk.ui.common.tokens import COLOURS
 
-__all__ = ["BOARD_SIZE", "CounterNow", "Scaled", "counter_badge", "counters_now", "scaled_label"]
+__all__ = ["BOARD_SIZE", "CounterNow", "FittingLabel", "Scaled", "counter_badge", "counters_now",
+           "scaled_label"]
 
 W = TypeVar("W", bound=QWidget)
 
@@ -73,6 +75,43 @@ def scaled_label(text: str = "", *, wrap: bool = False,
     label.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
     label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
     return label
+
+
+class FittingLabel(QLabel):
+    """A one-line :func:`scaled_label` whose font shrinks below the size it is given (never
+    above) when its text would not fit its width: the called number is drawn whole, smaller,
+    where the board's window is narrower than the design's proportions ("A-002" at 1280 × 720
+    lost its last digit)."""
+
+    def __init__(self, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> None:
+        super().__init__("")
+        self.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._full = QFont(self.font())
+
+    def setFont(self, font: QFont | str | Sequence[str]) -> None:  # noqa: N802 - Qt's name
+        """The size the text has when it fits (what :class:`Scaled` gives)."""
+        self._full = QFont(font)
+        self._fit()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        """Show ``text``, smaller if it would not fit."""
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Fit the text to the new width."""
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        font = QFont(self._full)
+        room = self.contentsRect().width() - 2      # sub-pixel rounding of the advance
+        width = QFontMetrics(font).horizontalAdvance(self.text())
+        if room > 0 and width > room and font.pixelSize() > 0:
+            font.setPixelSize(max(6, font.pixelSize() * room // width))
+        if font != self.font():
+            QLabel.setFont(self, font)
 
 
 class Scaled:

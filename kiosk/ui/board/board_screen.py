@@ -34,6 +34,7 @@ from kiosk.services.queue import QueueService
 from kiosk.ui.board.board_parts import (
     BOARD_SIZE,
     CounterNow,
+    FittingLabel,
     Scaled,
     counter_badge,
     counters_now,
@@ -110,7 +111,7 @@ class BoardScreen(QWidget):
                               bold=True, lines=1.2)
         self.heading.setObjectName("board-heading")
         self.heading.setStyleSheet(f"color: {white};")
-        self.number = s.font(scaled_label(""), TYPE.board_called, bold=True, lines=1.0)
+        self.number = s.font(FittingLabel(), TYPE.board_called, bold=True, lines=1.0)
         self.number.setObjectName("board-number")
         self.number.setStyleSheet(f"color: {white};")
         self.arrow = s.font(scaled_label("→", align=_CENTER), TYPE.board_counter_name, bold=True,
