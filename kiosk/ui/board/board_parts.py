@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QWidget
 
 from kiosk.domain.ticket import Ticket, TicketState
@@ -78,13 +78,15 @@ def scaled_label(text: str = "", *, wrap: bool = False,
 
 
 class FittingLabel(QLabel):
-    """A one-line :func:`scaled_label` whose font shrinks below the size it is given (never
-    above) when its text would not fit its width: the called number is drawn whole, smaller,
-    where the board's window is narrower than the design's proportions ("A-002" at 1280 × 720
-    lost its last digit)."""
+    """A :func:`scaled_label` whose font shrinks below the size it is given (never above) when
+    its text would not fit its room: the called number, the counter, its department and the
+    spoken words are drawn whole, smaller, where the board's window or a long text leaves less
+    room than the design's proportions ("A-002" at 1280 × 720 lost its last digit)."""
 
-    def __init__(self, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> None:
+    def __init__(self, *, wrap: bool = False,
+                 align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> None:
         super().__init__("")
+        self.setWordWrap(wrap)
         self.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self._full = QFont(self.font())
@@ -100,17 +102,23 @@ class FittingLabel(QLabel):
         self._fit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
-        """Fit the text to the new width."""
+        """Fit the text to the new size."""
         super().resizeEvent(event)
         self._fit()
 
+    def _fits(self) -> bool:
+        # The measure of the screens' text checks (kiosk/ui/common/text_report.py).
+        if self.wordWrap():
+            return self.heightForWidth(self.width()) <= self.height()
+        return self.sizeHint().width() <= self.width()
+
     def _fit(self) -> None:
         font = QFont(self._full)
-        room = self.contentsRect().width() - 2      # sub-pixel rounding of the advance
-        width = QFontMetrics(font).horizontalAdvance(self.text())
-        if room > 0 and width > room and font.pixelSize() > 0:
-            font.setPixelSize(max(6, font.pixelSize() * room // width))
-        if font != self.font():
+        QLabel.setFont(self, font)
+        if self.width() <= 0 or not self.text():
+            return
+        while font.pixelSize() > 6 and not self._fits():
+            font.setPixelSize(max(6, font.pixelSize() * 9 // 10))
             QLabel.setFont(self, font)
 
 

@@ -117,12 +117,12 @@ class BoardScreen(QWidget):
         self.arrow = s.font(scaled_label("→", align=_CENTER), TYPE.board_counter_name, bold=True,
                             lines=1.15)
         self.arrow.setStyleSheet(f"color: {COLOURS.yellow_300};")
-        self.counter = s.font(scaled_label(), TYPE.board_counter_name, bold=True, lines=1.15)
+        self.counter = s.font(FittingLabel(), TYPE.board_counter_name, bold=True, lines=1.15)
         self.counter.setObjectName("board-counter")
         self.counter.setStyleSheet(f"color: {COLOURS.blue_1000};")
-        self.department = s.font(scaled_label(), TYPE.board_min, bold=True)
+        self.department = s.font(FittingLabel(), TYPE.board_min, bold=True)
         self.department.setObjectName("board-department")
-        self.call_text = s.font(scaled_label(wrap=True), TYPE.board_min, lines=2.4)
+        self.call_text = s.font(FittingLabel(wrap=True), TYPE.board_min, lines=2.4)
         self.call_text.setObjectName("board-call-text")
         self.call_text.setStyleSheet(f"color: {white};")
 

@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont, QFontInfo, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QComboBox,
     QHeaderView,
     QLabel,
     QListView,
@@ -162,7 +163,11 @@ def visible_texts(root: QWidget) -> list[dict[str, object]]:
         if not widget.isVisible() or widget.visibleRegion().isEmpty():
             continue
         if isinstance(widget, QAbstractItemView) and not isinstance(widget, QHeaderView):
-            found.extend(_cell_texts(widget))
+            # An open combo box's list is drawn by the combo's menu delegate, wider than the
+            # cells it reports: the combo box is measured where it shows its choice.
+            if not isinstance(widget.parentWidget(), QComboBox) and \
+                    not isinstance(widget.window().parentWidget(), QComboBox):
+                found.extend(_cell_texts(widget))
             continue
         if isinstance(widget, QHeaderView):
             found.extend(_header_texts(widget))

@@ -13,8 +13,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMainWindow
 
+from kiosk.domain.application import Submission
 from kiosk.domain.staff import Role
 from kiosk.domain.ticket import TicketAction
+from kiosk.procedures.sample import sample_session
+from kiosk.procedures.stored import to_stored
 from kiosk.services.staff import StaffService
 from kiosk.ui.board.factory import make_board
 from kiosk.ui.board.run import describe_board
@@ -69,13 +72,22 @@ def _every_tab(qtbot, window, clerk: ClerkWindow, where: str) -> list[str]:
     return found
 
 
+def _submit_in(world, language: str, service: str = "A") -> None:
+    """A ticket with an application made in ``language`` (the queue lists the language)."""
+    issued = world.services.queue.take_ticket(service)
+    form = world.services.forms.form("juminhyo")
+    session = sample_session(form, today=world.services.clock.now().date())
+    world.services.submissions.submit(Submission(form.id, form.version, language,
+                                                 to_stored(session), issued.ticket.id))
+
+
 def test_desk_and_board__main_screens__no_text_elided(qtbot, live_world):
     world = live_world      # the board follows the calls as `kiosk board` does
     services = world.services
     StaffService(services.storage.staff).add("audit1", "監査花子", Role.AUDITOR, PASSWORD)
     services.queue.act(world.ticket_id, TicketAction.CANCEL, staff_id=None)
     _submit_long_address(world)
-    services.queue.take_ticket("A")                     # one more waiting in the queue
+    _submit_in(world, "ja@easy")                        # one more waiting in the queue
     board = QMainWindow()       # as `kiosk board --windowed` shows it
     board.setCentralWidget(make_board(services))
     board.setStyleSheet(HIGH_CONTRAST.stylesheet())
@@ -108,6 +120,16 @@ def test_desk_and_board__main_screens__no_text_elided(qtbot, live_world):
     qtbot.waitUntil(lambda: describe_board(board).get("number") == "A-002", timeout=5000)
     _settle(qtbot)
     found += _elided(board, "board")
+    # A call at a counter of a long department, for a visitor who applied in Tagalog: the
+    # longest call the board shows (two lines, the counter and the department beside it).
+    store = services.storage.queue
+    codes = store.counters()["3番窓口"]
+    _submit_in(world, "tl", codes[0])
+    store.call_next(codes, counter="3番窓口")
+    board.centralWidget().refresh()
+    qtbot.waitUntil(lambda: describe_board(board)["counter"] == "3番窓口", timeout=5000)
+    _settle(qtbot)
+    found += _elided(board, "board, counter 3")
 
     assert found == []
 
