@@ -58,6 +58,7 @@ class QueuePanel(QWidget):
         self.current = QLabel(tr(S_("No ticket called.")))
         self.current.setObjectName("clerk-current")
         self.table = QTableWidget(0, 5)
+        self.table.setObjectName("queue-tickets")
         self.table.setHorizontalHeaderLabels([tr(S_("Ticket")), tr(S_("Waiting")),
                                               tr(S_("Priority")), tr(S_("Language")),
                                               tr(S_("State"))])
