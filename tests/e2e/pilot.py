@@ -12,6 +12,7 @@ import datetime
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -30,7 +31,7 @@ from .reported import Report, ReportedProcess, answer_forms, enter_pin, to_pin_p
 
 __all__ = ["CARD_PIN", "Day", "InProcessDesk", "act", "call_next", "gui_visit",
            "personal_leaks", "personal_words", "screen_findings", "send", "serve", "to_review",
-           "visit_in_process"]
+           "visit_in_process", "window_findings"]
 
 CARD_PIN = "1234"                       # the test person's PIN (persons/plain.toml)
 
@@ -73,13 +74,34 @@ def personal_leaks(root: Path, printed: list[Path]) -> list[tuple[str, str]]:
 
 
 class Day:
-    """The processes of the day, each on its own X display, and where they write."""
+    """The processes of the day, each on its own X display, and where they write.
+
+    Every report the clerk desks and the board write is kept in :attr:`seen` (looked at every
+    100 ms, as they rewrite it), so that every screen they passed through is checked, not only
+    those the script waited on.
+    """
+
+    _WATCHED = frozenset({"clerk", "board"})
 
     def __init__(self, root: Path, configs: dict[str, Path], displays: dict[str, str]) -> None:
         self.root = root
         self.configs = configs
         self.displays = displays
         self.processes: list[ReportedProcess] = []
+        self.seen: list[tuple[str, Report]] = []      # (process name, report)
+        self._watched: list[ReportedProcess] = []
+        self._done = threading.Event()
+        self._watcher = threading.Thread(target=self._watch, name="report-watch", daemon=True)
+        self._watcher.start()
+
+    def _watch(self) -> None:
+        last: dict[str, int] = {}
+        while not self._done.wait(0.1):
+            for process in list(self._watched):
+                report = process.report()
+                if report is not None and report.get("sequence") != last.get(process.name):
+                    last[process.name] = report["sequence"]
+                    self.seen.append((process.name, report))
 
     def start(self, name: str, role: str, *args: str) -> ReportedProcess:
         """``kiosk <role>`` with the configuration and display of ``name``; a restart of the
@@ -94,11 +116,28 @@ class Day:
                     "--quit-after", "600", *args],
             self.root / f"{name}-{number}.json", env, self.root / f"{name}-{number}.log")
         self.processes.append(process)
+        if role in self._WATCHED:
+            self._watched.append(process)
         return process
 
     def stop_all(self) -> str:
         """End every process; what they printed."""
+        self._done.set()
+        self._watcher.join(10)
         return "".join(process.stop() for process in self.processes)
+
+
+def window_findings(seen: Iterable[tuple[str, Report]]) -> list[str]:
+    """Clipped texts in the clerk desks' and the board's reports ``seen`` (see :class:`Day`):
+    the clerk desk is in Japanese, the board in Japanese and the visitors' languages, so only
+    clipping is looked for (personal data is named, never shown)."""
+    found: set[str] = set()
+    for name, report in seen:
+        screen = f"{name} {report.get('page') or 'board'}/{report.get('tab', '')}"
+        for text in report.get("texts", []):
+            if text["elided"]:
+                found.add(f"{screen}: clipped {text['name']} {text['text']!r}")
+    return sorted(found)
 
 
 # --------------------------------------------------------------------------- the tablets

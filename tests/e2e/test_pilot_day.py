@@ -15,8 +15,9 @@ calls and a citizen sends meanwhile: both told plainly, both go on once it is ba
 killed mid-call and taken over after the restart, a no-show.
 The day then must hold: no ticket lost, stranded or duplicated, every application stored
 once, one print per print intention, the usage logs verify, every figure of the report equals
-the store's, nothing personal in any log or report, and every screen the tablets passed
-through is free of clipped text and of Japanese on a screen in another language.
+the store's, nothing personal in any log or report, every screen the tablets passed
+through is free of clipped text and of Japanese on a screen in another language, and every
+screen the desks and the board passed through is free of clipped text.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ from .pilot import (
     serve,
     to_review,
     visit_in_process,
+    window_findings,
 )
 from .reported import ReportedProcess, device_config
 
@@ -315,6 +317,10 @@ def test_pilot_day__two_tablets_two_desks_board__nothing_lost_and_report_matches
     # Every screen a tablet passed through: nothing clipped, no Japanese on foreign screens;
     # the return notice whole and in the language the citizen applied in.
     assert found == []
+    # Every screen the desks and the board passed through: nothing clipped.
+    assert {name.split("#")[0] for name, _report in day.seen} == {"clerk-1", "clerk-2", "board"}
+    assert all("texts" in report for _name, report in day.seen)
+    assert window_findings(day.seen) == []
     returned_in = next(language for (_form, language, status) in store.applications
                        if status == ApplicationStatus.RETURNED.value)
     notice = [{"stage": "notice", "texts": [text for text in report["texts"]

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QWidget
 
 from kiosk.domain.ticket import Ticket, TicketState
 from kiosk.ui.common.tokens import COLOURS
 
-__all__ = ["BOARD_SIZE", "CounterNow", "Scaled", "counter_badge", "counters_now", "scaled_label"]
+__all__ = ["BOARD_SIZE", "CounterNow", "FittingLabel", "Scaled", "counter_badge", "counters_now",
+           "scaled_label"]
 
 W = TypeVar("W", bound=QWidget)
 
@@ -73,6 +75,51 @@ def scaled_label(text: str = "", *, wrap: bool = False,
     label.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
     label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
     return label
+
+
+class FittingLabel(QLabel):
+    """A :func:`scaled_label` whose font shrinks below the size it is given (never above) when
+    its text would not fit its room: the called number, the counter, its department and the
+    spoken words are drawn whole, smaller, where the board's window or a long text leaves less
+    room than the design's proportions ("A-002" at 1280 × 720 lost its last digit)."""
+
+    def __init__(self, *, wrap: bool = False,
+                 align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> None:
+        super().__init__("")
+        self.setWordWrap(wrap)
+        self.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._full = QFont(self.font())
+
+    def setFont(self, font: QFont | str | Sequence[str]) -> None:  # noqa: N802 - Qt's name
+        """The size the text has when it fits (what :class:`Scaled` gives)."""
+        self._full = QFont(font)
+        self._fit()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        """Show ``text``, smaller if it would not fit."""
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Fit the text to the new size."""
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fits(self) -> bool:
+        # The measure of the screens' text checks (kiosk/ui/common/text_report.py).
+        if self.wordWrap():
+            return self.heightForWidth(self.width()) <= self.height()
+        return self.sizeHint().width() <= self.width()
+
+    def _fit(self) -> None:
+        font = QFont(self._full)
+        QLabel.setFont(self, font)
+        if self.width() <= 0 or not self.text():
+            return
+        while font.pixelSize() > 6 and not self._fits():
+            font.setPixelSize(max(6, font.pixelSize() * 9 // 10))
+            QLabel.setFont(self, font)
 
 
 class Scaled:

@@ -34,6 +34,7 @@ from kiosk.services.queue import QueueService
 from kiosk.ui.board.board_parts import (
     BOARD_SIZE,
     CounterNow,
+    FittingLabel,
     Scaled,
     counter_badge,
     counters_now,
@@ -110,18 +111,18 @@ class BoardScreen(QWidget):
                               bold=True, lines=1.2)
         self.heading.setObjectName("board-heading")
         self.heading.setStyleSheet(f"color: {white};")
-        self.number = s.font(scaled_label(""), TYPE.board_called, bold=True, lines=1.0)
+        self.number = s.font(FittingLabel(), TYPE.board_called, bold=True, lines=1.0)
         self.number.setObjectName("board-number")
         self.number.setStyleSheet(f"color: {white};")
         self.arrow = s.font(scaled_label("→", align=_CENTER), TYPE.board_counter_name, bold=True,
                             lines=1.15)
         self.arrow.setStyleSheet(f"color: {COLOURS.yellow_300};")
-        self.counter = s.font(scaled_label(), TYPE.board_counter_name, bold=True, lines=1.15)
+        self.counter = s.font(FittingLabel(), TYPE.board_counter_name, bold=True, lines=1.15)
         self.counter.setObjectName("board-counter")
         self.counter.setStyleSheet(f"color: {COLOURS.blue_1000};")
-        self.department = s.font(scaled_label(), TYPE.board_min, bold=True)
+        self.department = s.font(FittingLabel(), TYPE.board_min, bold=True)
         self.department.setObjectName("board-department")
-        self.call_text = s.font(scaled_label(wrap=True), TYPE.board_min, lines=2.4)
+        self.call_text = s.font(FittingLabel(wrap=True), TYPE.board_min, lines=2.4)
         self.call_text.setObjectName("board-call-text")
         self.call_text.setStyleSheet(f"color: {white};")
 

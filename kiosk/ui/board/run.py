@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 from kiosk.ui.board.board_screen import BoardScreen
 from kiosk.ui.board.factory import make_board
 from kiosk.ui.common.application import application
+from kiosk.ui.common.text_report import visible_texts
 from kiosk.ui.common.theme import HIGH_CONTRAST
 from kiosk.ui.common.widget_report import WidgetReport
 
@@ -47,9 +48,11 @@ def run_board(services: Services, *, notices_dir: Path | None = None,
 
 
 def describe_board(window: QWidget) -> dict[str, object]:
-    """The number called and the counter on the board inside ``window`` (``--report``)."""
+    """The number called and the counter on the board inside ``window``, and every text it
+    shows (``--report``; the board shows no personal data)."""
     board = window.findChild(BoardScreen)
     if board is None:
         return {}
     return {"number": board.number.text(), "counter": board.counter.text(),
-            "recent": [callout.label for callout in board.recent]}
+            "recent": [callout.label for callout in board.recent],
+            "texts": visible_texts(window)}

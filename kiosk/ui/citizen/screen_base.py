@@ -189,7 +189,7 @@ class CitizenScreen(QWidget):
         if name:
             widget.setObjectName(name)
         if personal:
-            widget.setProperty("personal", True)   # never in a report (text_report)
+            widget.setProperty("personal", True)   # never in a report (common/text_report)
         if spoken and plain:
             self._script.append((plain, personal))
         return widget

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QWidget
 
 from kiosk.ui.citizen.boot_screen import BootWindow
-from kiosk.ui.citizen.text_report import visible_texts
+from kiosk.ui.common.text_report import visible_texts
 from kiosk.ui.common.widget_report import WidgetReport, button_centres
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -75,7 +75,15 @@ class AuditView(QWidget):
         self.table.setObjectName("audit-table")
         self.table.setHorizontalHeaderLabels([tr(S_("Time")), tr(S_("Device")), tr(S_("Kind")),
                                               tr(S_("Details")), tr(S_("File:line"))])
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # Time, device, kind and file:line as wide as their longest text, the details in the
+        # rest, wrapped: the auditor reads every record whole (the default 100 px cut the
+        # time stamps and the details).
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         filters = QHBoxLayout()
@@ -103,7 +111,9 @@ class AuditView(QWidget):
             rows.append(record)
         self.table.setRowCount(len(rows))
         for row, record in enumerate(rows):
-            cells = (record.ts, record.device, record.kind, _details(record),
+            # Date over time: the whole stamp in half the width, so that the details (a
+            # digest is one long word) have the room to be read whole.
+            cells = (record.ts.replace("T", "\n", 1), record.device, record.kind, _details(record),
                      f"{record.file.name}:{record.line}")
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))

@@ -1,8 +1,9 @@
 """``kiosk clerk --report FILE``: the clerk desktop's page, tickets and application state as JSON.
 
 For scripted checks that run the desk as its own process and click it with real input
-events. Ticket numbers, application numbers and statuses only: no names, no values, no
-message text.
+events: ticket numbers, application numbers and statuses, and the visible texts (where, how
+large, whether drawn whole; :mod:`kiosk.ui.common.text_report`). Personal data (the review's
+values, the conversation, the resident register) is listed without its text.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from kiosk.ui.clerk.clerk_window import ClerkWindow
+from kiosk.ui.common.text_report import visible_texts
 from kiosk.ui.common.widget_report import button_centres
 
 __all__ = ["describe_desk"]
@@ -21,7 +23,7 @@ def describe_desk(window: QWidget) -> dict[str, object]:
     if clerk is None:
         return {"page": None}
     if clerk.member is None or clerk.queue is None:
-        return {"page": "login"}
+        return {"page": "login", "texts": visible_texts(window)}
     queue, review, open_tickets = clerk.queue, clerk.review.review, clerk.open_tickets
     current = queue.desk.current
     watches = [queue.message.outage, clerk.review.outage]
@@ -39,4 +41,6 @@ def describe_desk(window: QWidget) -> dict[str, object]:
         # The service a transfer sends to, and where its list opens (service codes only).
         "transfer_to": queue.transfer_to.currentData(),
         "choices": button_centres(window, QComboBox),
+        "tab": clerk.tabs.currentIndex() if clerk.tabs is not None else None,
+        "texts": visible_texts(window),
     }

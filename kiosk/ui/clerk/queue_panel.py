@@ -58,10 +58,15 @@ class QueuePanel(QWidget):
         self.current = QLabel(tr(S_("No ticket called.")))
         self.current.setObjectName("clerk-current")
         self.table = QTableWidget(0, 5)
+        self.table.setObjectName("queue-tickets")
         self.table.setHorizontalHeaderLabels([tr(S_("Ticket")), tr(S_("Waiting")),
                                               tr(S_("Priority")), tr(S_("Language")),
                                               tr(S_("State"))])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Number, wait, priority and languages as wide as their texts ("ja@easy" was cut in
+        # a fifth of the panel), the state (a return's reason) in the rest, wrapped.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         # A return reason in the state column is read whole: rows grow, nothing is elided.

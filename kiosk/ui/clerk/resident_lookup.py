@@ -56,6 +56,7 @@ def _table(headers: Sequence[str], name: str) -> QTableWidget:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setProperty("personal", True)     # register data: never in a report (text_report)
     return table
 
 
@@ -102,6 +103,7 @@ class ResidentLookupTab(QWidget):
         self.results.itemSelectionChanged.connect(self._on_selected)
         self.household_heading = QLabel("", wordWrap=True)
         self.household_heading.setObjectName("lookup-household-heading")
+        self.household_heading.setProperty("personal", True)    # the household's address
         self.members = _table([tr(S_("Relation")), tr(S_("Name")), tr(S_("Reading")),
                                tr(S_("Birth date")), tr(S_("Sex")), tr(S_("宛名番号"))],
                               "lookup-household")

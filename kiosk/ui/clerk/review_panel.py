@@ -129,6 +129,8 @@ class ReviewPanel(QWidget):
     def _make_table(self) -> QTableWidget:
         table = QTableWidget(0, 2)
         table.setObjectName("review-fields")
+        # Names, addresses, birth dates, the card's values: never in a report (text_report).
+        table.setProperty("personal", True)
         table.setHorizontalHeaderLabels([self._tr(S_("Field (source)")),
                                          self._tr(S_("Value, correction and checks"))])
         header = table.horizontalHeader()
@@ -144,6 +146,9 @@ class ReviewPanel(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         table.itemSelectionChanged.connect(self._on_selected)
+        # Before any application the field column is as wide as its heading (Qt's default
+        # width cut "項目（入力元）").
+        table.resizeColumnToContents(_FIELD)
         return table
 
     def _controls(self) -> QGridLayout:
@@ -177,6 +182,7 @@ class ReviewPanel(QWidget):
         self.review = None
         self.fields = []
         self.table.setRowCount(0)
+        self.table.resizeColumnToContents(_FIELD)     # back to the heading's width
         self.new_value.clear()
         self.reason.clear()
         self.title.setText(self._tr(S_("No application open.")))

@@ -67,6 +67,8 @@ class CaptionPanel(QWidget):
         self.history = QListWidget()
         self.history.setWordWrap(True)
         self.history.setObjectName("captionHistory")
+        # What was said is personal data: never in a report (common/text_report).
+        self.history.setProperty("personal", True)
         self.larger = self._button(N_("Larger text"), lambda: self.set_points(self._points + STEP))
         self.smaller = self._button(N_("Smaller text"),
                                     lambda: self.set_points(self._points - STEP))

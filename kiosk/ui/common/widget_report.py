@@ -3,8 +3,9 @@
 Scripted checks and benchmarks run each front end as its own process (tablet, clerk desktop,
 board) and act with real input events (``xdotool``): they read from this file where the named
 buttons are and what the window is showing. The file is rewritten (atomically) whenever that
-changes. It holds names, places, states and ticket numbers only: no label text, so no personal
-data reaches it.
+changes. It holds names, places, states and ticket numbers, and what a front end's ``describe``
+adds: the visible texts (:mod:`kiosk.ui.common.text_report`), with personal data listed
+without its text.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import QAbstractButton, QLineEdit, QWidget
 __all__ = ["Describe", "WidgetReport", "button_centres"]
 
 Describe = Callable[[QWidget], dict[str, object]]
-"""What a front end adds to the report about the window on display (never label text)."""
+"""What a front end adds to the report about the window on display (never personal data)."""
 
 
 def button_centres(root: QWidget,

@@ -20,10 +20,10 @@ from kiosk.config import load_config
 from kiosk.i18n import FIRST_TIER
 from kiosk.ui.citizen.screenshots import TABLET_DPI, TABLET_SIZE
 from kiosk.ui.citizen.tablet_factory import make_tablet
-from kiosk.ui.citizen.text_report import visible_texts
 from kiosk.ui.citizen.tour import tour
 from kiosk.ui.common.application import application
 from kiosk.ui.common.pilot import KioskPilot
+from kiosk.ui.common.text_report import visible_texts
 from kiosk.ui.common.tokens import SIZES, Density
 
 from .text_checks import foreign_text

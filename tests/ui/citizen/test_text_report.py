@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from kiosk.ui.citizen.text_report import visible_texts
+from kiosk.ui.common.text_report import visible_texts
 
 pytestmark = pytest.mark.gui
 

@@ -1,6 +1,6 @@
 """The language-purity rule of the every-screen checks, shared with the pilot day (tests/e2e).
 
-A visible text (an entry of :func:`kiosk.ui.citizen.text_report.visible_texts`) leaks when a
+A visible text (an entry of :func:`kiosk.ui.common.text_report.visible_texts`) leaks when a
 screen in another language than Japanese shows Japanese in it: kana on a Chinese screen (kanji
 are Chinese too), kana or kanji on any other. Personal data (the card's name and address) and
 texts marked with their own language (the city's name, language names) are never leaks.
