@@ -142,6 +142,21 @@ def translator(code: str, root: Path | None = None, domain: str = CITIZEN_DOMAIN
     return Translator(code, _load(code, root or locales_dir(), domain))
 
 
+def language_name(code: str, in_language: str = "ja") -> str:
+    """The name of the language ``code`` written in ``in_language`` (a clerk's queue shows
+    ベトナム語, not "vi"); やさしい日本語 and unknown codes keep their own names."""
+    known = next((candidate for candidate in LANGUAGES if candidate.code == code), None)
+    words = in_language.partition("@")[0]
+    if known is None or "@" in code or code.partition("_")[0] == words:
+        return known.native_name if known is not None else code
+    from babel import Locale, UnknownLocaleError  # noqa: PLC0415 - only clerk screens need it
+
+    try:
+        return str(Locale.parse(code).get_display_name(words))
+    except (ValueError, UnknownLocaleError):
+        return known.native_name
+
+
 def staff_translator(code: str = "ja", root: Path | None = None) -> Translator:
     """A :class:`Translator` for clerk and IT text (the ``staff`` domain)."""
     return translator(code, root, STAFF_DOMAIN)

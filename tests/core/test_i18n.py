@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli.i18n_commands import problems
-from kiosk.i18n import FIRST_TIER, LANGUAGES, N_, catalog_path, staff_translator, translator
+from kiosk.i18n import (
+    FIRST_TIER,
+    LANGUAGES,
+    N_,
+    catalog_path,
+    language_name,
+    staff_translator,
+    translator,
+)
 from kiosk.paths import locales_dir
 
 WELCOME = N_("Welcome to Tome City Hall")
@@ -106,3 +114,15 @@ def test_i18n_check__stale_template__is_reported(tmp_path):
                    encoding="utf-8")
 
     assert any("kiosk.pot: out of date" in line for line in problems(root))
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("vi", "ベトナム語"), ("en", "英語"), ("ja", "日本語"), ("ja@easy", "やさしい日本語"),
+    ("unknown", "unknown")])
+def test_language_name__in_japanese__the_clerks_word_not_the_code(code, expected):
+    assert language_name(code) == expected
+
+
+def test_language_name__every_offered_language__named_without_its_code():
+    names = [language_name(entry.code) for entry in LANGUAGES]
+    assert all(name and name != entry.code for name, entry in zip(names, LANGUAGES, strict=True))

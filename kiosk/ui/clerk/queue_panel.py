@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.domain.ticket import Ticket, TicketState
 from kiosk.errors import UserFacingError
-from kiosk.i18n import S_, Translator
+from kiosk.i18n import S_, Translator, language_name
 from kiosk.ports import Clock
 from kiosk.services.counter_desk import CounterDesk
 from kiosk.ui.clerk.error_line import ErrorLine
@@ -116,7 +116,8 @@ class QueuePanel(QWidget):
         self.table.setRowCount(len(self.tickets))
         for row, ticket in enumerate(self.tickets):
             minutes = self.desk.wait_seconds(ticket, now) // 60
-            languages = ", ".join(self._languages_of(ticket.id))
+            # In the clerk's words (ベトナム語): a code such as "vi" meant nothing to a clerk.
+            languages = "、".join(language_name(code) for code in self._languages_of(ticket.id))
             state = self._tr(S_("held")) if ticket.state is TicketState.HELD else ""
             returned = [self._tr(S_("returned: {reason}"), reason=self._citizen_text(reason))
                         for reason in self._returned_of(ticket.id)]

@@ -61,7 +61,7 @@ def test_login__right_password__desk_with_waiting_ticket_and_figures(qtbot, cler
     assert clerk.currentWidget() is clerk.desk_page
     assert clerk.queue.table.rowCount() == 1
     assert clerk.queue.table.item(0, 0).text() == "A-001"
-    assert clerk.queue.table.item(0, 3).text() == "en"
+    assert clerk.queue.table.item(0, 3).text() == "英語"     # in the clerk's words, not "en"
     assert clerk.supervisor is not None
 
 
