@@ -59,8 +59,7 @@ def demo_windows(services: Services, checks: Sequence[Check], *,
         windows.append(window)
     if branch_call is not None and services.remote is not None:
         branch = BranchRemotePanel(clerk_tr, services.remote, branch_call,
-                                   [(info.code, info.name) for info in services.storage.queue.services()],
-                                   DEMO_BRANCH)
+                                   services.service_names(), DEMO_BRANCH)
         window = QMainWindow()
         window.setWindowTitle(f"{clerk_tr(S_('Remote counter'))} — {DEMO_BRANCH}")
         window.setCentralWidget(branch)

@@ -12,13 +12,12 @@ from kiosk.ui.board.board_screen import BoardScreen
 from kiosk.ui.board.factory import make_board
 from kiosk.ui.common.application import application
 from kiosk.ui.common.text_report import visible_texts
-from kiosk.ui.common.theme import HIGH_CONTRAST
 from kiosk.ui.common.widget_report import WidgetReport
 
 if TYPE_CHECKING:
     from kiosk.app import Services
 
-__all__ = ["run_board"]
+__all__ = ["board_window", "describe_board", "run_board"]
 
 
 def run_board(services: Services, *, notices_dir: Path | None = None,
@@ -28,10 +27,7 @@ def run_board(services: Services, *, notices_dir: Path | None = None,
     (``quit_after`` seconds if > 0); ``report``: keep that JSON file up to date with the
     number called and the numbers waiting."""
     app = application()
-    window = QMainWindow()
-    window.setWindowTitle("待合表示板")
-    window.setCentralWidget(make_board(services, notices_dir=notices_dir))
-    window.setStyleSheet(HIGH_CONTRAST.stylesheet())
+    window = board_window(services, notices_dir=notices_dir)
     if windowed:
         window.resize(1280, 720)
         window.show()
@@ -45,6 +41,16 @@ def run_board(services: Services, *, notices_dir: Path | None = None,
     finally:
         if watcher is not None:
             watcher.stop()
+
+
+def board_window(services: Services, *, notices_dir: Path | None = None) -> QMainWindow:
+    """The board in a window of its own, as ``kiosk board`` shows it."""
+    window = QMainWindow()
+    window.setWindowTitle("待合表示板")
+    window.setCentralWidget(make_board(services, notices_dir=notices_dir))
+    # No theme sheet: the board draws its own colours (the design tokens), as in the demo. The
+    # high-contrast sheet it had painted the header's labels black on its white bar.
+    return window
 
 
 def describe_board(window: QWidget) -> dict[str, object]:

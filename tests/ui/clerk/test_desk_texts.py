@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 from kiosk.domain.application import Submission
 from kiosk.domain.staff import Role
@@ -19,12 +19,11 @@ from kiosk.domain.ticket import TicketAction
 from kiosk.procedures.sample import sample_session
 from kiosk.procedures.stored import to_stored
 from kiosk.services.staff import StaffService
-from kiosk.ui.board.factory import make_board
-from kiosk.ui.board.run import describe_board
+from kiosk.ui.board.run import board_window, describe_board
 from kiosk.ui.clerk.clerk_window import ClerkWindow
 from kiosk.ui.clerk.desk_report import describe_desk
 from kiosk.ui.common.text_report import visible_texts
-from kiosk.ui.common.theme import HIGH_CONTRAST, NORMAL
+from kiosk.ui.common.theme import NORMAL
 
 from ...e2e.pilot import personal_words, visit_in_process
 from .conftest import PASSWORD
@@ -88,9 +87,7 @@ def test_desk_and_board__main_screens__no_text_elided(qtbot, live_world):
     services.queue.act(world.ticket_id, TicketAction.CANCEL, staff_id=None)
     _submit_long_address(world)
     _submit_in(world, "ja@easy")                        # one more waiting in the queue
-    board = QMainWindow()       # as `kiosk board --windowed` shows it
-    board.setCentralWidget(make_board(services))
-    board.setStyleSheet(HIGH_CONTRAST.stylesheet())
+    board = board_window(services)      # as `kiosk board --windowed` shows it
     board.resize(1280, 720)
     qtbot.addWidget(board)
     board.show()
@@ -130,6 +127,13 @@ def test_desk_and_board__main_screens__no_text_elided(qtbot, live_world):
     qtbot.waitUntil(lambda: describe_board(board)["counter"] == "3番窓口", timeout=5000)
     _settle(qtbot)
     found += _elided(board, "board, counter 3")
+    # The header's city name and clock on the header's white bar (a theme sheet once painted
+    # them dark on black).
+    picture = board.grab().toImage()
+    for name in ("board-city", "board-time"):
+        label = board.findChild(QLabel, name)
+        corner = label.mapTo(board, QPoint(2, 2))
+        assert picture.pixelColor(corner).lightness() > 230, name
 
     assert found == []
 
