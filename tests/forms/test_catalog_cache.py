@@ -34,7 +34,8 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path | None]:
     return loaded
 
 
-def test_cached_catalog__second_start__read_from_the_cache_and_equal(forms, tmp_path, loads):
+def test_cached_catalog__second_start__read_from_the_cache_and_equal(
+        forms: Path, tmp_path: Path, loads: list[Path | None]) -> None:
     cache = tmp_path / "data" / "forms.cache"
     cache.parent.mkdir()
     first = cached_catalog(cache, forms)
@@ -46,14 +47,15 @@ def test_cached_catalog__second_start__read_from_the_cache_and_equal(forms, tmp_
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
-def test_cached_catalog__written__private_to_its_user(forms, tmp_path):
+def test_cached_catalog__written__private_to_its_user(forms: Path, tmp_path: Path) -> None:
     cache = tmp_path / "forms.cache"
     cached_catalog(cache, forms)
     assert stat.S_IMODE(cache.stat().st_mode) == 0o600
     assert list(tmp_path.glob("*.partial")) == []
 
 
-def test_cached_catalog__form_changed__loaded_again_with_the_change(forms, tmp_path, loads):
+def test_cached_catalog__form_changed__loaded_again_with_the_change(
+        forms: Path, tmp_path: Path, loads: list[Path | None]) -> None:
     cache = tmp_path / "forms.cache"
     before = cached_catalog(cache, forms)
     path = forms / "juminhyo.yaml"
@@ -66,7 +68,7 @@ def test_cached_catalog__form_changed__loaded_again_with_the_change(forms, tmp_p
     assert after.form("juminhyo").legal_form.startswith("第十二条")
 
 
-def test_cached_catalog__form_added_or_removed__key_changes(forms):
+def test_cached_catalog__form_added_or_removed__key_changes(forms: Path) -> None:
     key = catalog_key(forms)
     (forms / "juminhyo.yaml").rename(forms / "juminhyo2.yaml")
     renamed = catalog_key(forms)
@@ -75,8 +77,8 @@ def test_cached_catalog__form_added_or_removed__key_changes(forms):
 
 
 @pytest.mark.parametrize("damage", [b"", b"garbage", b"kiosk-forms-catalog 1\n"])
-def test_cached_catalog__damaged_cache__loaded_afresh_and_repaired(forms, tmp_path, loads,
-                                                                     damage):
+def test_cached_catalog__damaged_cache__loaded_afresh_and_repaired(
+        forms: Path, tmp_path: Path, loads: list[Path | None], damage: bytes) -> None:
     cache = tmp_path / "forms.cache"
     cached_catalog(cache, forms)
     data = cache.read_bytes()
@@ -88,7 +90,7 @@ def test_cached_catalog__damaged_cache__loaded_afresh_and_repaired(forms, tmp_pa
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 def test_cached_catalog__cache_others_may_write__ignored_and_replaced_privately(
-        forms, tmp_path, loads):
+        forms: Path, tmp_path: Path, loads: list[Path | None]) -> None:
     cache = tmp_path / "forms.cache"
     cached_catalog(cache, forms)
     cache.chmod(0o666)
@@ -97,7 +99,8 @@ def test_cached_catalog__cache_others_may_write__ignored_and_replaced_privately(
     assert stat.S_IMODE(cache.stat().st_mode) == 0o600
 
 
-def test_cached_catalog__folder_not_writable__catalog_still_loaded(forms, tmp_path):
+def test_cached_catalog__folder_not_writable__catalog_still_loaded(
+        forms: Path, tmp_path: Path) -> None:
     cache = tmp_path / "missing" / "forms.cache"
     assert cached_catalog(cache, forms) == load_catalog(forms)
     assert not cache.exists()
