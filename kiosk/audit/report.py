@@ -29,8 +29,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import compress, groupby
-from operator import itemgetter, not_
 from pathlib import Path
 from typing import Any
 
@@ -221,20 +219,6 @@ class UsageReport:
         return self.card_reads[True] / total if total else None
 
 
-# A file's records of one kind: (kind, time stamp, data) each, in the file's order.
-_Group = list[tuple[str, str, dict[str, Any]]]
-_KIND_TS_DATA = itemgetter("kind", "ts", "data")
-_KIND, _TS, _DATA = itemgetter(0), itemgetter(1), itemgetter(2)
-_TICKET, _SERVICE, _SESSION, _LANGUAGE, _OK, _WAIT, _SERVICE_S = map(
-    itemgetter, ("ticket", "service", "session", "language", "ok", "wait_s", "service_s"))
-# Of an ISO time stamp: its month, day and hour.
-_MONTH, _DAY, _HOUR = (itemgetter(slice(0, 7)), itemgetter(slice(0, 10)),
-                       itemgetter(slice(11, 13)))
-# Kinds whose groups go first in a file, in this order: a session's start before its changes
-# of language (the last one is the visit's), a reservation's check-in before its ticket ends.
-_FIRST = ("session.started", "session.language", "reservation.changed")
-
-
 def _minutes(seconds: float) -> float:
     return seconds / 60
 
@@ -270,12 +254,6 @@ class _Tally:
             "reservation.changed": self.reservation,
         }
         self.reserved_tickets: dict[int, str] = {}     # checked-in ticket -> its service
-        self.batches: dict[str, Callable[[_Group], None]] = {
-            "ticket.issued": self.tickets_issued, "ticket.called": self.tickets_called,
-            "ticket.finished": self.tickets_finished, "form.submitted": self.forms_submitted,
-            "session.started": self.languages, "session.language": self.languages,
-            "card.read": self.cards_read, "print.done": self.prints_done,
-        }
 
     def add(self, record: LogRecord) -> None:
         self.report.records += 1
@@ -291,59 +269,7 @@ class _Tally:
 
     def add_file(self, device: str, file: Path, records: list[dict[str, Any] | None]) -> None:
         """What :meth:`add` does for each record of a day file (``None`` for a line that is not
-        a record), a kind at a time rather than a record at a time.
-
-        The records are grouped by kind in C (a stable sort keeps each kind's own order), and
-        each group goes to its handler as a whole: one call per kind and file instead of a
-        dispatch and a call per record. Across kinds only two orders matter, and both are
-        kept: a session starts before it changes language, and a reservation is checked in
-        before its ticket is finished (:data:`_FIRST`).
-        """
-        report = self.report
-        present: list[dict[str, Any]] = list(filter(None, records))
-        if not present:
-            if records.count(None) != len(records):     # only {} lines: records all the same
-                report.records += len(records) - records.count(None)
-                report.devices.add(device)
-            return
-        try:
-            triples = list(map(_KIND_TS_DATA, present))
-        except KeyError:            # a record without its kind, time or data: one at a time
-            self._add_one_by_one(device, file, records)
-            return
-        report.records += len(records) - records.count(None)
-        report.devices.add(device)
-        triples.sort(key=_KIND)
-        groups = {kind: list(group) for kind, group in groupby(triples, _KIND)}
-        for kind in (*(kind for kind in _FIRST if kind in groups),
-                     *(kind for kind in groups if kind not in _FIRST)):
-            group = groups[kind]
-            batch = self.batches.get(kind)
-            if batch is not None:
-                batch(group)
-            elif kind == "log.seal":
-                self._last_seal(device, file, records, group[-1])
-            else:
-                handler = self.handlers.get(kind)
-                if handler is not None:
-                    for _kind, ts, data in group:
-                        handler(ts, data)
-
-    def _last_seal(self, device: str, file: Path, records: list[dict[str, Any] | None],
-                   last: tuple[str, str, dict[str, Any]]) -> None:
-        """The file's last seal is the device's newest so far (files come oldest first)."""
-        _kind, ts, data = last
-        line = len(records)
-        while line > 0:                 # from the end: the last seal is near it
-            record = records[line - 1]
-            if record is not None and record.get("kind") == "log.seal":
-                break
-            line -= 1
-        self.report.last_seals[device] = (ts, int(data["epoch"]), file.name, line,
-                                          str(data["mac"]))
-
-    def _add_one_by_one(self, device: str, file: Path,
-                        records: list[dict[str, Any] | None]) -> None:
+        a record), without a :class:`LogRecord` per record."""
         report = self.report
         count = len(records) - records.count(None)
         if not count:
@@ -354,104 +280,17 @@ class _Tally:
         for line, record in enumerate(records, 1):
             if record is None:
                 continue
-            kind, ts, data = record.get("kind", ""), record.get("ts", ""), record.get("data", {})
+            try:                    # subscripts: a method call per key costs a third more
+                kind, ts, data = record["kind"], record["ts"], record["data"]
+            except KeyError:
+                kind, ts, data = record.get("kind", ""), record.get("ts", ""), \
+                    record.get("data", {})
             handler = get(kind)
             if handler is not None:
                 handler(ts, data)
             elif kind == "log.seal":
                 report.last_seals[device] = (ts, int(data["epoch"]), file.name, line,
                                              str(data["mac"]))
-
-    # --------------------------------------------------- whole groups of the commonest kinds
-    def tickets_issued(self, group: _Group) -> None:
-        """:meth:`ticket_issued` for a group: columns taken in C, counted by ``Counter``."""
-        stamps, datas = list(map(_TS, group)), list(map(_DATA, group))
-        months = list(map(_MONTH, stamps))
-        report = self.report
-        self.ticket_month.update(zip(map(_TICKET, datas), months, strict=True))
-        report.tickets.update(zip(map(_SERVICE, datas), months, strict=True))
-        report.visits.update(months)
-        report.by_hour.update(zip(map(_weekday, map(_DAY, stamps)),
-                                  map(int, map(_HOUR, stamps)), strict=True))
-
-    def tickets_called(self, group: _Group) -> None:
-        """:meth:`ticket_called` for a group (recalls left out)."""
-        first = [item for item in group if not item[2].get("recall")]
-        datas = list(map(_DATA, first))
-        self.wait.update(zip(map(_TICKET, datas),
-                             zip(map(_SERVICE, datas),
-                                 map(_MONTH, map(_TS, first)),
-                                 map(float, map(_WAIT, datas)), strict=True), strict=True))
-
-    def tickets_finished(self, group: _Group) -> None:
-        """:meth:`ticket_finished` for a group."""
-        if self.reserved_tickets:       # checked-in reservations wait for their tickets' ends
-            for _kind, ts, data in group:
-                self.ticket_finished(ts, data)
-            return
-        done = [data for _kind, _ts, data in group
-                if data["outcome"] == "done" and data.get("service_s") is not None]
-        times = zip(map(_SERVICE, done), map(float, map(_SERVICE_S, done)), strict=True)
-        self.serve.update(zip(map(_TICKET, done), times, strict=True))
-
-    def forms_submitted(self, group: _Group) -> None:
-        """:meth:`form_submitted` for a group (the same steps, with the lookups hoisted)."""
-        report, forms, ticket_card = self.report, self.forms, self.ticket_card
-        applications, by_language = report.applications, report.submissions_by_language
-        visits, fields = report.visits, report.fields
-        free_card, free_no_card = report.writing_free_card, report.writing_free_no_card
-        certificates, certificates_by_month = report.certificates, report.certificates_by_month
-        for _kind, ts, data in group:
-            month, form = ts[:7], data["form"]
-            applications[(form, month)] += 1
-            by_language[data["language"]] += 1
-            card_fields, typed = data["card_fields"], data["typed_fields"]
-            with_card = card_fields > 0
-            ticket = data.get("ticket")
-            if ticket is None:
-                visits[month] += 1
-                (free_card if with_card else free_no_card)[month] += 1
-            else:
-                ticket_card[ticket] = ticket_card.get(ticket, False) or with_card
-            figures = fields.get(form)
-            if figures is None:
-                figures = fields[form] = FieldFigures()
-            figures.submissions += 1
-            figures.typed += typed
-            figures.card += card_fields
-            figures.corrected += data["corrected_fields"]
-            figures.default += data["default_fields"]
-            info = forms.get(form)
-            if info is not None:
-                figures.paper_fields += info.paper_fields
-                figures.avoided_chars += max(0, info.paper_fields - typed) * info.chars_per_field
-                if info.certificate:
-                    certificates[(form, with_card)] += 1
-                    certificates_by_month[(month, with_card)] += 1
-
-    def languages(self, group: _Group) -> None:
-        """:meth:`language` for a group."""
-        datas = list(map(_DATA, group))
-        self.session_language.update(zip(map(_SESSION, datas), map(_LANGUAGE, datas),
-                                         strict=True))
-
-    def cards_read(self, group: _Group) -> None:
-        """:meth:`card_read` for a group."""
-        report = self.report
-        datas = list(map(_DATA, group))
-        oks = list(map(bool, map(_OK, datas)))
-        report.card_reads.update(oks)
-        report.card_by_month.update(zip(map(_MONTH, map(_TS, group)), oks, strict=True))
-        report.card_failures.update(data.get("reason") or "unknown"
-                                    for data in compress(datas, map(not_, oks)))
-
-    def prints_done(self, group: _Group) -> None:
-        """:meth:`printed` for a group."""
-        printed = [item for item in group if item[2]["ok"]]
-        pages = self.report.pages
-        for _kind, ts, data in printed:
-            pages[(data["kind"], ts[:7])] += int(data["pages"])
-        self.report.print_failures += len(group) - len(printed)
 
     def ticket_issued(self, ts: str, data: dict[str, Any]) -> None:
         month = ts[:7]
