@@ -83,7 +83,8 @@ from kiosk.ports import (
     Translator,
     Warmable,
 )
-from kiosk.procedures.catalog import FormCatalog, load_catalog
+from kiosk.procedures.catalog import FormCatalog
+from kiosk.procedures.catalog_cache import CACHE_NAME, cached_catalog
 from kiosk.services.applications import SubmissionService
 from kiosk.services.callout import CALLING_STATES, Announcer
 from kiosk.services.caption_vocabulary import CaptionVocabulary, follow_visits, load_place_names
@@ -410,7 +411,8 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
         config = replace(config, card=replace(config.card, simulated=True))
     storage = open_storage(config.database_url, clock)
     try:
-        catalog = load_catalog()
+        # Read from the previous start's cache while no form has changed (a quarter second).
+        catalog = cached_catalog(config.device.data_dir / CACHE_NAME)
         ensure_services(storage.queue, catalog)
         key = load_answers_key(config.database.answers_key, config.device.data_dir,
                                shared_database=storage.shared)

@@ -8,7 +8,6 @@ typos): fixing one typo per start is a morning lost on a fleet of tablets.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -67,6 +66,8 @@ def check_unknown_keys(raw: Mapping[str, Any], known: Mapping[str, Sequence[str]
 
 
 def _suggestion(name: str, candidates: Sequence[str], shape: str) -> str:
+    import difflib  # noqa: PLC0415 - only for a typo: every command's start reads the config
+
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
     if close:
         return f" (did you mean {shape.format(close[0])}?)"

@@ -9,6 +9,7 @@ an account go to the usage log, never with the login or password typed.
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import datetime
 
@@ -48,9 +49,19 @@ __all__ = [
 ]
 
 MIN_PASSWORD_LENGTH = 10
-# Compared against when the login does not exist, so a wrong login costs as much time as a
-# wrong password and does not reveal which logins exist.
-_DUMMY_HASH = hash_password("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Compared against when the login does not exist, so a wrong login costs as much time as
+    a wrong password and does not reveal which logins exist.
+
+    Made when the first :class:`StaffService` is, not at import: the tablet imports this
+    module but logs no one in, and the hash takes a twentieth of a second of its start.
+    """
+    return hash_password("not-a-real-password")
+
+
 _UNLOCKERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 # The demo's account, shown on the demo's login screen and in the README. Only `kiosk demo` on
 # its own embedded database creates it (see ensure_demo_account).
@@ -134,6 +145,7 @@ class StaffService:
         # Failures in a row typed at this device, whatever login they name.
         self._device_failures = 0
         self._device_failed_at: datetime | None = None
+        _dummy_hash()       # now, so that even the first unknown login takes its full time
 
     # ------------------------------------------------------------------ accounts
     def add(self, login: str, display_name: str, role: Role, password: str, *,
@@ -242,7 +254,7 @@ class StaffService:
             raise _refused(LoginWaitError, device_wait)
         found = self._store.credentials(login)
         if found is None:
-            verify_password(password, _DUMMY_HASH)
+            verify_password(password, _dummy_hash())
             self._failed_here(now)
             self._usage.record(StaffLoginFailed(staff=None, reason="unknown", failures=0))
             raise _refused(WrongLoginError, self.policy.wait_s(

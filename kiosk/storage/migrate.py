@@ -3,7 +3,9 @@
 A kiosk refuses to run on a database whose schema revision it does not know (a newer kiosk
 upgraded the shared database): writing with an old idea of the tables could lose data. An
 older schema is upgraded by ``kiosk db upgrade``; the embedded SQLite of a single device may
-upgrade itself at start-up.
+upgrade itself at start-up. Alembic is imported only to migrate: the start-up check reads the
+revisions from the migration files (:mod:`kiosk.storage.revisions`) and the database's from
+Alembic's own table.
 """
 
 from __future__ import annotations
@@ -11,19 +13,20 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.doctor import Check, Status
 from kiosk.errors import StorageError
 from kiosk.i18n import S_
 from kiosk.storage.engine import make_engine, redacted_url, transaction
+from kiosk.storage.revisions import shipped_revisions
 from kiosk.storage.sqlite_files import readonly_engine, sqlite_file
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 __all__ = [
     "SchemaMismatchError",
@@ -38,6 +41,7 @@ __all__ = [
 ]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_VERSION_TABLE = "alembic_version"      # Alembic's default, which env.py keeps
 
 
 class SchemaMismatchError(StorageError):
@@ -64,6 +68,8 @@ class SchemaState:
 
 def alembic_config(engine: Engine | None = None) -> AlembicConfig:
     """An Alembic configuration built in code (no ``alembic.ini`` needed on disk)."""
+    from alembic.config import Config as AlembicConfig  # noqa: PLC0415 - only to migrate
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
@@ -72,32 +78,41 @@ def alembic_config(engine: Engine | None = None) -> AlembicConfig:
 
 def head_revision() -> str:
     """The newest revision shipped with this kiosk."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
-
-
-def _known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
+    heads = shipped_revisions().heads
+    assert len(heads) == 1, f"the shipped migrations have {len(heads)} heads"  # the tests' job
+    return heads[0]
 
 
 def check_schema(engine: Engine) -> SchemaState:
     """Compare the database's revision with this kiosk's migrations."""
     head = head_revision()
     with transaction(engine) as connection:
-        found = MigrationContext.configure(connection).get_current_revision()
+        found = _current_revision(connection)
     if found is None:
         return SchemaState(SchemaStatus.EMPTY, "", head)
     if found == head:
         return SchemaState(SchemaStatus.CURRENT, found, head)
-    if found in _known_revisions():
+    if found in shipped_revisions().known:
         return SchemaState(SchemaStatus.BEHIND, found, head)
     return SchemaState(SchemaStatus.UNKNOWN, found, head)
 
 
+def _current_revision(connection: Connection) -> str | None:
+    """The revision in Alembic's version table (``None``: no table or no row, as Alembic).
+
+    Several rows (branches this kiosk never makes) come back joined, a revision it does not
+    know.
+    """
+    if not inspect(connection).has_table(_VERSION_TABLE):
+        return None
+    rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    return ",".join(sorted(str(row[0]) for row in rows)) or None
+
+
 def upgrade(engine: Engine, revision: str = "head") -> SchemaState:
     """Apply the shipped migrations up to ``revision``; refuses an unknown revision."""
+    from alembic import command  # noqa: PLC0415 - Alembic only to migrate
+
     state = check_schema(engine)
     if state.status is SchemaStatus.UNKNOWN:
         raise _unknown(state)

@@ -5,6 +5,7 @@ records stay exactly where they were."""
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
@@ -192,3 +193,48 @@ def test_verify__devices_in_worker_processes__same_result_as_in_one(
     assert [(f.device, f.line, f.problem) for f in together.findings] == [
         ("tablet-03", 5, "modified")]
     assert together.devices == 4
+
+
+def _line(ts: str, event: str, **data: Any) -> str:
+    return json.dumps({"ts": ts, "kind": event, "data": data}, ensure_ascii=False)
+
+
+def test_build_report__grouped_by_kind__same_figures_as_record_by_record(tmp_path: Path) -> None:
+    """The report adds a file's records a kind at a time; the figures are those of adding them
+    one by one in the file's order, also where order across kinds matters (a session's last
+    language, a checked-in reservation's ticket), with recalls, failures and torn lines."""
+    device = tmp_path / DEVICE
+    device.mkdir()
+    day = "2026-04-06T09:{:02d}:00+09:00"
+    lines = [
+        _line(day.format(0), "session.started", session="s1", language="ja"),
+        _line(day.format(1), "reservation.changed", service="A", outcome="booked"),
+        _line(day.format(2), "reservation.changed", service="A", outcome="checked_in",
+              ticket=7),
+        _line(day.format(3), "ticket.issued", ticket=7, service="A", waiting=0),
+        _line(day.format(4), "session.language", session="s1", language="en"),
+        _line(day.format(5), "ticket.called", ticket=7, service="A", wait_s=120),
+        _line(day.format(6), "ticket.called", ticket=7, service="A", wait_s=999, recall=True),
+        _line(day.format(7), "card.read", ok=False, reason="pin"),
+        _line(day.format(8), "card.read", ok=True),
+        _line(day.format(9), "print.done", ok=True, kind="form", pages=2),
+        _line(day.format(10), "print.done", ok=False, kind="form", pages=1),
+        _line(day.format(11), "ticket.finished", ticket=7, service="A", outcome="done",
+              service_s=300),
+        _line(day.format(12), "session.language", session="s1", language="pt"),
+        _line(day.format(13), "ticket.issued", ticket=8, service="B", waiting=1),
+        _line(day.format(14), "ticket.finished", ticket=8, service="B", outcome="left",
+              service_s=None),
+        '{"torn',
+        _line(day.format(15), "log.seal", epoch=3, mac="ab"),
+        _line(day.format(16), "session.started", session="s2", language="zh"),
+    ]
+    (device / "2026-04-06.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    first, last = date(2026, 4, 1), date(2027, 3, 31)
+    grouped = build_report(iter_records(tmp_path, first, last), first, last, {})
+    one_by_one = build_report(iter(list(iter_records(tmp_path, first, last))), first, last, {})
+    assert grouped == one_by_one
+    assert grouped.sessions_by_language == {"pt": 1, "zh": 1}
+    assert grouped.reservations[("A", "served")] == 1
+    assert grouped.last_seals[DEVICE][3] == 17
+    assert grouped.records == 17       # the torn line is no record

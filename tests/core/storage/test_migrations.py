@@ -140,3 +140,35 @@ def test_probe_schema__sqlite_states__doctor_status(tmp_path, setup, status):
 
     assert check.name == "database.schema"
     assert check.status.value == status
+
+
+def test_shipped_revisions__read_without_alembic__same_as_alembic_reads_them():
+    from alembic.script import ScriptDirectory
+
+    from kiosk.storage.migrate import alembic_config
+    from kiosk.storage.revisions import shipped_revisions
+
+    script = ScriptDirectory.from_config(alembic_config())
+    shipped = shipped_revisions()
+    assert shipped.known == {revision.revision for revision in script.walk_revisions()}
+    assert shipped.heads == tuple(script.get_heads())
+    assert head_revision() == script.get_current_head()
+
+
+def test_shipped_revisions__branches_and_annotations__every_head_found(tmp_path):
+    from kiosk.storage.revisions import shipped_revisions
+
+    (tmp_path / "__init__.py").write_text("")
+    (tmp_path / "a.py").write_text('revision = "a"\ndown_revision = None\n')
+    (tmp_path / "b.py").write_text('revision: str = "b"\ndown_revision: str | None = "a"\n')
+    (tmp_path / "c.py").write_text('revision = "c"\ndown_revision = ("a",)\n')
+    shipped = shipped_revisions(tmp_path)
+    assert shipped.known == {"a", "b", "c"}
+    assert shipped.heads == ("b", "c")
+
+
+def test_check_schema__two_rows_in_the_version_table__unknown_not_a_crash(engine):
+    upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO alembic_version (version_num) VALUES ('0001')"))
+    assert check_schema(engine).status is SchemaStatus.UNKNOWN
