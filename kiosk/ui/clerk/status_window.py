@@ -18,6 +18,7 @@ from kiosk.i18n import S_, Translator
 
 __all__ = ["StatusPanel"]
 
+_ROWS_IN_VIEW = 6
 _STATUS_TEXT = {Status.OK: S_("OK"), Status.WARN: S_("Warning"), Status.FAIL: S_("Failed")}
 
 
@@ -31,12 +32,24 @@ class StatusPanel(QWidget):
         self.table = QTableWidget(len(checks), 3)
         self.table.setObjectName("status-table")
         self.table.setHorizontalHeaderLabels([tr(S_("Check")), tr(S_("Result")), tr(S_("Detail"))])
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        # The check's name and result whole ("kiosk.v…" told the clerk nothing); the detail
+        # takes the rest of the width.
+        for column in (0, 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         for row, check in enumerate(checks):
             self.table.setItem(row, 0, QTableWidgetItem(check.name))
             self.table.setItem(row, 1, QTableWidgetItem(tr(_STATUS_TEXT[check.status])))
-            self.table.setItem(row, 2, QTableWidgetItem(check.detail))
+            detail = QTableWidgetItem(check.detail)
+            detail.setToolTip(check.detail)     # a long path is cut in the cell: whole here
+            self.table.setItem(row, 2, detail)
+        # At least a few checks in view: squeezed under the login form by the About panel,
+        # the table showed one and a half rows (the demo's clerk window).
+        rows = min(len(checks), _ROWS_IN_VIEW)
+        self.table.setMinimumHeight(header.sizeHint().height() + 2 * self.table.frameWidth()
+                                    + rows * self.table.verticalHeader().defaultSectionSize())
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.table)
