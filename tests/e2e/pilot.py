@@ -38,7 +38,7 @@ CARD_PIN = "1234"                       # the test person's PIN (persons/plain.t
 # What a citizen without the card types (made up; the leak check looks for each piece).
 _TYPED = {FieldType.NAME: "遠見\u3000次郎", FieldType.READING: "トオミ\u3000ジロウ",
           FieldType.DATE: datetime.date(1990, 5, 6),
-          FieldType.ADDRESS: "宮城県登米市迫町佐沼字中江二丁目6-1",
+          FieldType.ADDRESS: "宮城県登米市東和町米谷字越路99-3",
           FieldType.PHONE: "080-5555-0137", FieldType.YES_NO: True, FieldType.CONSENT: True}
 
 
@@ -48,7 +48,7 @@ def personal_words() -> list[str]:
     birth = person.birth_date
     return ["試験", "花子", "シケン", "霞が関", "テスト荘", person.my_number, birth,
             f"{birth[:4]}-{birth[4:6]}-{birth[6:]}", "遠見", "次郎", "トオミ", "ジロウ",
-            "中江二丁目", "080-5555-0137", "08055550137", "1990-05-06", "19900506"]
+            "越路99", "080-5555-0137", "08055550137", "1990-05-06", "19900506"]
 
 
 def _text(path: Path) -> str:
