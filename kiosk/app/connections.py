@@ -89,6 +89,17 @@ def build_remote(config: Config, storage: Storage, clock: Clock, usage: UsageRec
     return desk, open_call
 
 
+
+def build_joined_calls() -> tuple[Callable[[RemoteTicket], RemoteCall],
+                                  Callable[[RemoteTicket], RemoteCall]]:
+    """The office's and the branch's ends of simulated remote calls joined in this process
+    (``kiosk demo --remote``: both windows on one desk, no network)."""
+    from devices.remote.simulated import SimulatedExchange  # noqa: PLC0415
+
+    exchange = SimulatedExchange()
+    return (lambda ticket: exchange.end(ticket.call_id, offering=False),
+            lambda ticket: exchange.end(ticket.call_id, offering=True))
+
 def build_turn_alerts(config: Config) -> TurnAlerts | None:
     """"Your turn is near" by e-mail and LINE, when ``[web]`` names a relay or a token."""
     notifiers = build_notifiers(config)

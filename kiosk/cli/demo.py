@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from kiosk.config import Config
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from kiosk.domain.remote import RemoteTicket
     from kiosk.ports import RemoteCall
 
@@ -33,7 +35,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     """Start the demo and return the Qt exit code."""
-    from kiosk.app import build_services  # noqa: PLC0415 - heavy imports
+    from kiosk.app import build_joined_calls, build_services  # noqa: PLC0415 - heavy imports
     from kiosk.probes import doctor_checks  # noqa: PLC0415
     from kiosk.ui.demo import run_demo  # noqa: PLC0415
     from kiosk.web.server import start_demo_host  # noqa: PLC0415
@@ -50,16 +52,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if args.remote:
         config = replace(config, remote=replace(config.remote, kind="simulated", side="office"))
     services = build_services(config, demo=True)
-    branch_call = None
+    branch_call: Callable[[RemoteTicket], RemoteCall] | None = None
     if args.remote:
         # The two windows' ends of one call are joined in this process (no network).
-        from devices.remote.simulated import SimulatedExchange  # noqa: PLC0415
-
-        exchange = SimulatedExchange()
-        services.open_remote_call = lambda ticket: exchange.end(ticket.call_id, offering=False)
-
-        def branch_call(ticket: RemoteTicket) -> RemoteCall:
-            return exchange.end(ticket.call_id, offering=True)
+        services.open_remote_call, branch_call = build_joined_calls()
     try:
         if not services.shared_database:
             # The demo clerk (shown on the login screen) only on the demo's own database, never

@@ -59,3 +59,22 @@ def test_config__remote_section__read_from_toml_and_environment(tmp_path: Path) 
     path.write_text('[remote]\nkind = "zoom"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[remote\] kind"):
         load_config(path, environ={})
+
+
+def test_build_joined_calls__branch_hangs_up__the_office_end_of_the_same_ticket_ends(storage) -> None:
+    from kiosk.app import build_joined_calls
+    from kiosk.audit.recorder import NULL_USAGE
+
+    desk, _ = build_remote(_config(kind="simulated"), storage, SystemClock(), NULL_USAGE, bytes(32))
+    assert desk is not None
+    storage.queue.add_service("A", "A", "住民票", default_service_seconds=300)
+    ticket, other = desk.request("A", "東和総合支所", "ja"), desk.request("A", "津山総合支所", "ja")
+    office_end, branch_end = build_joined_calls()
+    office, branch, elsewhere = office_end(ticket), branch_end(ticket), office_end(other)
+    for call in (office, branch, elsewhere):
+        call.start()
+
+    branch.hang_up()
+
+    assert (office.state, branch.state) == ("ended", "ended")
+    assert elsewhere.state in ("connecting", "connected")   # another ticket's call goes on
