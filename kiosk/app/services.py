@@ -32,7 +32,7 @@ from kiosk.ports import (
 from kiosk.procedures.catalog import FormCatalog
 from kiosk.services.applications import SubmissionService
 from kiosk.services.callout import CALLING_STATES, Announcer
-from kiosk.services.caption_vocabulary import load_place_names
+from kiosk.services.caption_vocabulary import city_places
 from kiosk.services.captions import Conversation
 from kiosk.services.counter_desk import CounterDesk, DayFigure, day_figures
 from kiosk.services.handover import HandoverService
@@ -139,7 +139,7 @@ class Services:
         """Prints a ticket slip on this device's printer, in Japanese and the visitor's
         language."""
         # The city hall's name heads the slip (the city's data file names the city).
-        office = f"{load_place_names().city}役所"
+        office = f"{city_places().city}役所"
         return slip_printer(self.printer, build_renderer().slip, office,
                             self.queue.qr_payload)
 

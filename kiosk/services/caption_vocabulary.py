@@ -18,6 +18,7 @@ tablet of the counter). Terms are procedure and place names, never anything the 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from kiosk.ports import Captioner
 from kiosk.procedures.catalog import FormCatalog
 from kiosk.services.captions import ConversationCleared, VisitProceduresChanged
 
-__all__ = ["COUNTER_WORDS", "CaptionVocabulary", "PlaceNames", "follow_visits",
+__all__ = ["COUNTER_WORDS", "CaptionVocabulary", "PlaceNames", "city_places", "follow_visits",
            "load_place_names"]
 
 # Said at every counter of a city hall, whatever the procedure.
@@ -80,6 +81,13 @@ def load_place_names(path: Path | None = None) -> PlaceNames:
                       prefecture=str(data.get("prefecture") or ""),
                       readings={str(name): str(reading) for name, reading in readings.items()})
 
+
+
+@functools.cache
+def city_places() -> PlaceNames:
+    """The city's place names shipped with the forms (:func:`load_place_names`), read when
+    first asked and kept: the screens and the slip ask again and again, the file is fixed."""
+    return load_place_names()
 
 class CaptionVocabulary:
     """The terms for the recognizer's prompt, visit first (see the module's order).

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QLayout, QScrollArea, QVBoxLayout, QWidget
 from kiosk.ports import ReadingProposer
 from kiosk.procedures.pictures import picture_path
 from kiosk.ruby import annotate, has_kanji, has_ruby, strip_ruby
-from kiosk.services.caption_vocabulary import load_place_names
+from kiosk.services.caption_vocabulary import city_places
 from kiosk.services.visit import Visit
 from kiosk.ui.citizen.frame import Action, Actions
 from kiosk.ui.common.picture_button import PictureButton
@@ -32,11 +32,6 @@ Line = tuple[str, bool]
 """A line of a screen's speakable script: its text and whether it is personal data."""
 
 _WRAPS_UP_TO_SCALE = 150   # text scale (%) up to which every screen fits its width
-
-# Readings the dictionary gets wrong and the city's citizens must see right (the city's
-# place-name file, forms/places/place_names.yaml).
-LOCAL_READINGS = load_place_names().readings
-
 
 class Furigana:
     """The tablet's furigana mode, shared by its screens.
@@ -58,7 +53,9 @@ class Furigana:
         if personal or self._readings is None or not has_kanji(text):
             return text
         if text not in self._cache:
-            self._cache[text] = annotate(text, self._readings.propose, LOCAL_READINGS)
+            # Readings the dictionary gets wrong and the city's citizens must see right (the
+            # city's place-name file, forms/places/place_names.yaml).
+            self._cache[text] = annotate(text, self._readings.propose, city_places().readings)
         return self._cache[text]
 
 

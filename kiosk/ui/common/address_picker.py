@@ -1,8 +1,9 @@
-"""Tome City address picker: town (町) -> 字/丁目 -> 番地, no kanji typed.
+"""The city's address picker: town (町) -> 字/丁目 -> 番地, no kanji typed.
 
-The towns (Tome's nine, from the merger of 2005) come from the city's place-name file. The 字
-of each town are data the city supplies (``districts``); without them the picker goes straight
-from the town to the 番地 keypad, and the clerk completes the 字 from the 住民基本台帳.
+The prefecture, the city and its towns come from the city's place-name file
+(``forms/places/place_names.yaml``, which another municipality replaces). The 字 of each town
+are data the city supplies (``districts``); without them the picker goes straight from the
+town to the 番地 keypad, and the clerk completes the 字 from the 住民基本台帳.
 """
 
 from __future__ import annotations
@@ -12,26 +13,26 @@ from collections.abc import Mapping, Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.services.caption_vocabulary import load_place_names
+from kiosk.services.caption_vocabulary import PlaceNames, city_places
 from kiosk.ui.common.numeric_keypad import NumericKeypad
 from kiosk.ui.common.touch_button import TouchButton
 
-__all__ = ["CITY", "TOME_TOWNS", "AddressPicker"]
-
-# The city's data (forms/places/place_names.yaml), which another municipality replaces.
-_PLACES = load_place_names()
-CITY = _PLACES.prefecture + _PLACES.city
-TOME_TOWNS: tuple[str, ...] = _PLACES.towns
+__all__ = ["AddressPicker"]
 
 
 class AddressPicker(QWidget):
-    """Emits ``changed(address)`` as each step is picked; ``address()`` is the whole text."""
+    """Emits ``changed(address)`` as each step is picked; ``address()`` is the whole text.
+
+    ``places`` are the city's place names (the shipped file's by default).
+    """
 
     changed = Signal(str)
 
     def __init__(self, target: int, districts: Mapping[str, Sequence[str]] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, places: PlaceNames | None = None) -> None:
         super().__init__(parent)
+        places = places or city_places()
+        self._city = places.prefecture + places.city
         self._districts = districts or {}
         self.town = ""
         self.district = ""
@@ -42,7 +43,7 @@ class AddressPicker(QWidget):
         self.town_buttons: dict[str, TouchButton] = {}
         towns = QWidget()
         grid = QGridLayout(towns)
-        for index, town in enumerate(TOME_TOWNS):
+        for index, town in enumerate(places.towns):
             button = TouchButton(town, target=target, name=f"town-{index}")
             button.clicked.connect(lambda _=False, t=town: self.pick_town(t))
             grid.addWidget(button, index // 3, index % 3)
@@ -96,7 +97,7 @@ class AddressPicker(QWidget):
         """The address picked so far (empty before a town)."""
         if not self.town:
             return ""
-        return f"{CITY}{self.town}{self.district}{self.number}"
+        return f"{self._city}{self.town}{self.district}{self.number}"
 
     def _show(self) -> None:
         self.shown.setText(self.address() or "…")
