@@ -9,6 +9,7 @@ from __future__ import annotations
 from kiosk.app.adapters import build_document_signer, build_export, build_payment_terminal, build_renderer
 from kiosk.audit.recorder import UsageRecorder
 from kiosk.config import Config
+from kiosk.domain.reservation import SlotPlan
 from kiosk.errors import ConfigError
 from kiosk.handover import check_mappings, load_mappings
 from kiosk.i18n import S_
@@ -65,10 +66,15 @@ def build_handover(config: Config, storage: Storage, sealer: AnswerSealer, catal
 def build_reservations(config: Config, storage: Storage, queue: QueueService, clock: Clock,
                        usage: UsageRecorder) -> ReservationDesk:
     """Reservations (予約) on the shared database, with the ``[web] reserve_*`` plan."""
+    return ReservationDesk(ReservationStore(storage.engine, clock), queue,
+                           reservation_plan(config), clock, usage)
+
+
+def reservation_plan(config: Config) -> SlotPlan:
+    """The reservations' hours, slots, days ahead, grace and priority from ``[web] reserve_*``."""
     web = config.web
-    plan = plan_from_config(web.reserve_hours, web.reserve_slot_minutes, web.reserve_days_ahead,
+    return plan_from_config(web.reserve_hours, web.reserve_slot_minutes, web.reserve_days_ahead,
                             web.reserve_grace_minutes, web.reserve_priority, web.reserve_days)
-    return ReservationDesk(ReservationStore(storage.engine, clock), queue, plan, clock, usage)
 
 
 def build_filing(config: Config, clock: Clock, usage: UsageRecorder, *,

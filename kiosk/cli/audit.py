@@ -83,14 +83,9 @@ def run_verify(args: argparse.Namespace, config: Config) -> int:
         keys[key.device] = key
     heads = None
     if args.heads_url:
-        from kiosk.storage.audit_heads import AuditHeadStore  # noqa: PLC0415
-        from kiosk.storage.engine import make_engine  # noqa: PLC0415
+        from kiosk.app.commands import audit_heads  # noqa: PLC0415 - the composition root
 
-        engine = make_engine(args.heads_url, pool_size=1)
-        try:
-            heads = AuditHeadStore(engine).heads()
-        finally:
-            engine.dispose()
+        heads = audit_heads(args.heads_url)
     result = verify_directory(directory, keys, heads, workers=max(1, args.workers))
     for finding in result.findings:
         print(("warning: " if finding.warning else "") + finding.english())

@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any
 
 from kiosk.config import Config
-from kiosk.errors import ConfigError
-from kiosk.i18n import S_
-from kiosk.ports import SystemClock
 from kiosk.services.handover import HandoverService
 
 
@@ -80,30 +76,10 @@ def _document(config: Config) -> int:
     return 0
 
 
-@contextmanager
-def _handover(config: Config) -> Iterator[HandoverService]:
-    from kiosk.app import build_handover  # noqa: PLC0415 - the root builds the adapter
-    from kiosk.audit.usage_log import UsageLog  # noqa: PLC0415
-    from kiosk.procedures.catalog import load_catalog  # noqa: PLC0415
-    from kiosk.storage.database import open_storage  # noqa: PLC0415
-    from kiosk.storage.sealing import AnswerSealer, load_answers_key  # noqa: PLC0415
+def _handover(config: Config) -> AbstractContextManager[HandoverService]:
+    from kiosk.app.commands import open_handover  # noqa: PLC0415 - the composition root
 
-    clock = SystemClock()
-    storage = open_storage(config.database_url, clock)
-    usage = UsageLog(config.audit_dir, f"{config.device.id}.cli", clock,
-                     fsync=config.audit.fsync, retention_days=config.audit.retention_days)
-    try:
-        key = load_answers_key(config.database.answers_key, config.device.data_dir,
-                               shared_database=storage.shared)
-        handover = build_handover(config, storage, AnswerSealer(key), load_catalog(), clock,
-                                  usage)
-        if handover is None:
-            raise ConfigError(S_("[export] is off in {file}: set kind = \"folder\" and folder "
-                                 "first."), file=str(config.source or "(defaults)"))
-        yield handover
-    finally:
-        usage.close()
-        storage.close()
+    return open_handover(config)
 
 
 def _day_export(day: date, config: Config) -> int:

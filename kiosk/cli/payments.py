@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Config
 from kiosk.errors import ConfigError
 from kiosk.i18n import S_
 from kiosk.ports import SystemClock
+
+if TYPE_CHECKING:
+    from kiosk.services.payments import PaymentService
 
 
 def register(subparsers: Any) -> None:
@@ -38,25 +42,18 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-12-05") from None
 
 
-def _service(config: Config) -> Any:
-    from kiosk.procedures.catalog import load_catalog  # noqa: PLC0415
-    from kiosk.services.payments import PaymentService  # noqa: PLC0415
-    from kiosk.storage.database import open_storage  # noqa: PLC0415
+def _service(config: Config) -> AbstractContextManager[PaymentService]:
+    from kiosk.app.commands import open_payments  # noqa: PLC0415 - the composition root
 
-    storage = open_storage(config.database_url, SystemClock())
-    return storage, PaymentService(storage.payments, None, forms=load_catalog().forms,
-                                   issuer=config.payment.issuer)
+    return open_payments(config)
 
 
 def run_close(args: argparse.Namespace, config: Config) -> int:
     """Write 日計_<day>.xlsx and .csv."""
     day = args.date or SystemClock().now().date()
-    storage, payments = _service(config)
-    try:
+    with _service(config) as payments:
         xlsx, csv_path = payments.close_day(day, args.out)
         takings = payments.takings(day)
-    finally:
-        storage.close()
     print(f"{xlsx}\n{csv_path}\n{_summary(takings)}")
     return 0
 
@@ -64,11 +61,8 @@ def run_close(args: argparse.Namespace, config: Config) -> int:
 def run_takings(args: argparse.Namespace, config: Config) -> int:
     """Print the day's takings per method and the cashless share."""
     day = args.date or SystemClock().now().date()
-    storage, payments = _service(config)
-    try:
+    with _service(config) as payments:
         print(_summary(payments.takings(day)))
-    finally:
-        storage.close()
     return 0
 
 
@@ -80,11 +74,8 @@ def run_receipt(args: argparse.Namespace, config: Config) -> int:
     if args.language not in {language.code for language in LANGUAGES}:
         raise ConfigError(S_("--language: '{language}' is not one of the kiosk's languages."),
                           language=args.language)
-    storage, payments = _service(config)
-    try:
+    with _service(config) as payments:
         receipt = payments.receipt(args.payment, args.language)
-    finally:
-        storage.close()
     build_renderer().receipt(receipt, args.out)
     print(args.out)
     return 0

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
-from typing import Any
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
 
 from kiosk.cli.staff import _SUPERVISORS, _Answers, _log_in, _service
 from kiosk.config import Config
 from kiosk.errors import UserFacingError
 from kiosk.i18n import S_
-from kiosk.ports import SystemClock
-from kiosk.services.queue import QueueService
-from kiosk.services.reservations import ReservationDesk, plan_from_config
-from kiosk.storage.engine import make_engine
-from kiosk.storage.migrate import ensure_schema
-from kiosk.storage.queue_store import QueueStore
-from kiosk.storage.reservation_store import ReservationStore
+
+if TYPE_CHECKING:
+    from kiosk.services.reservations import ReservationDesk
 
 
 def register(subparsers: Any) -> None:
@@ -41,15 +38,10 @@ def register(subparsers: Any) -> None:
     show.set_defaults(handler=run_show)
 
 
-def _desk(config: Config) -> tuple[ReservationDesk, Any]:
-    web, clock = config.web, SystemClock()
-    engine = make_engine(config.database_url)
-    ensure_schema(engine, auto_upgrade=engine.dialect.name == "sqlite")
-    plan = plan_from_config(web.reserve_hours, web.reserve_slot_minutes, web.reserve_days_ahead,
-                            web.reserve_grace_minutes, web.reserve_priority, web.reserve_days)
-    desk = ReservationDesk(ReservationStore(engine, clock),
-                           QueueService(QueueStore(engine, clock)), plan, clock)
-    return desk, engine
+def _reservations(config: Config) -> AbstractContextManager[ReservationDesk]:
+    from kiosk.app.commands import open_reservations  # noqa: PLC0415 - the composition root
+
+    return open_reservations(config)
 
 
 def run_capacity(args: argparse.Namespace, config: Config) -> int:
@@ -58,28 +50,22 @@ def run_capacity(args: argparse.Namespace, config: Config) -> int:
         raise UserFacingError(S_("Places per slot must be 0 to 1000."))
     with _service(config) as staff:
         _log_in(staff, _Answers(args.stdin), _SUPERVISORS)
-        desk, engine = _desk(config)
-        try:
+        with _reservations(config) as desk:
             if not desk.set_capacity(args.service, args.places):
                 raise UserFacingError(S_("There is no service {service}."), service=args.service)
-        finally:
-            engine.dispose()
     print(f"{args.service}: {args.places} per slot")
     return 0
 
 
 def run_show(_args: argparse.Namespace, config: Config) -> int:
     """Print the places left per day and the reservations by state."""
-    desk, engine = _desk(config)
-    try:
+    with _reservations(config) as desk:
         capacity = desk.capacities()
         left: Counter[tuple[str, str]] = Counter()
         for slot in desk.open_slots():
             left[(slot.service, slot.slot[:10])] += slot.free
         states = Counter((service, state) for service, _slot, state, _ticket
                          in desk.public_states().values())
-    finally:
-        engine.dispose()
     if not capacity:
         print("no service takes reservations (kiosk reservations capacity SERVICE PLACES)")
     for code, places in sorted(capacity.items()):

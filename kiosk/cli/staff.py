@@ -20,18 +20,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from kiosk.audit.usage_log import UsageLog
 from kiosk.config import Config
 from kiosk.domain.staff import Role, StaffMember
 from kiosk.errors import UserFacingError
 from kiosk.i18n import S_
-from kiosk.ports import SystemClock
 from kiosk.services.resident_lookup import ResidentLookup
-from kiosk.services.staff import NotAllowedError, StaffService, login_policy
-from kiosk.storage.engine import make_engine
-from kiosk.storage.lookup_grants import LookupGrantStore
-from kiosk.storage.migrate import ensure_schema
-from kiosk.storage.staff_store import StaffStore
+from kiosk.services.staff import NotAllowedError, StaffService
 
 _ADMINS = frozenset({Role.ADMIN})
 _SUPERVISORS = frozenset({Role.SUPERVISOR, Role.ADMIN})
@@ -121,18 +115,10 @@ def _service(config: Config) -> Iterator[StaffService]:
 @contextmanager
 def _opened(config: Config) -> Iterator[tuple[StaffService, ResidentLookup]]:
     """The staff accounts, and the lookup grants on the same database and usage log."""
-    engine = make_engine(config.database_url)
-    clock = SystemClock()
-    usage = UsageLog(config.audit_dir, f"{config.device.id}.cli", clock,
-                     fsync=config.audit.fsync, retention_days=config.audit.retention_days)
-    try:
-        ensure_schema(engine, auto_upgrade=engine.dialect.name == "sqlite")
-        store = StaffStore(engine, clock)
-        yield (StaffService(store, usage, login_policy(config.staff)),
-               ResidentLookup(None, LookupGrantStore(engine, clock), store, clock, usage))
-    finally:
-        usage.close()
-        engine.dispose()
+    from kiosk.app.commands import open_staff  # noqa: PLC0415 - the composition root
+
+    with open_staff(config) as opened:
+        yield opened
 
 
 def _log_in(staff: StaffService, answers: _Answers, roles: frozenset[Role]) -> StaffMember:
