@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 __all__ = [
-    "Answer",
     "Application",
     "ApplicationStatus",
     "Provenance",
+    "StoredAnswer",
     "Submission",
     "new_idempotency_key",
 ]
@@ -71,7 +71,7 @@ class Provenance(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Answer:
+class StoredAnswer:
     """One answered field. ``value`` is personal data: it never appears in a repr.
 
     A clerk's correction (provenance ``clerk``) also keeps the clerk's ``reason`` and the
@@ -87,7 +87,7 @@ class Answer:
     original_provenance: Provenance | None = None
 
     def __repr__(self) -> str:
-        return f"Answer(value=<{len(self.value)} chars>, provenance={self.provenance.value})"
+        return f"StoredAnswer(value=<{len(self.value)} chars>, provenance={self.provenance.value})"
 
 
 def new_idempotency_key() -> str:
@@ -102,7 +102,7 @@ class Submission:
     form_id: str
     form_version: str
     language: str
-    answers: Mapping[str, Answer] = field(repr=False)
+    answers: Mapping[str, StoredAnswer] = field(repr=False)
     ticket_id: int | None = None
     idempotency_key: str = field(default_factory=new_idempotency_key)
 
@@ -126,7 +126,7 @@ class Application:
     submitted_at: datetime
     finished_at: datetime | None
     purged: bool
-    answers: Mapping[str, Answer] = field(repr=False, default_factory=dict)
+    answers: Mapping[str, StoredAnswer] = field(repr=False, default_factory=dict)
     return_reason: str = ""    # the key of the last return reason (kiosk.services.review)
 
     def __repr__(self) -> str:

@@ -16,8 +16,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from kiosk.domain.application import Answer as StoredAnswer
-from kiosk.domain.application import Provenance
+from kiosk.domain.application import Provenance, StoredAnswer
 from kiosk.errors import UserFacingError
 from kiosk.procedures.model import FieldDef, FieldType, FormDefinition
 from kiosk.procedures.session import Answer, FormSession

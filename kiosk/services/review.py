@@ -39,8 +39,7 @@ from kiosk.audit import (
     error_code,
     error_event,
 )
-from kiosk.domain.application import Answer as StoredAnswer
-from kiosk.domain.application import Application, ApplicationStatus
+from kiosk.domain.application import Application, ApplicationStatus, StoredAnswer
 from kiosk.domain.signature import stored_record
 from kiosk.domain.staff import StaffMember
 from kiosk.domain.text_cleaning import strip_unsafe

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from kiosk.domain.application import Answer, Provenance
+from kiosk.domain.application import Provenance, StoredAnswer
 from kiosk.domain.signature import Point, Signature, Stroke, record_to_text
 from kiosk.domain.signature_image import record_of
 from kiosk.errors import UserFacingError
@@ -77,8 +77,8 @@ class SignatureCapture:
                 and not self.signature.has_enough_ink():
             raise SignatureTooShortError
 
-    def answer(self) -> Answer | None:
+    def answer(self) -> StoredAnswer | None:
         """The signature as the sealed answer (strokes, times and image), or ``None``."""
         if self.signature is None or not self.signature.has_enough_ink():
             return None
-        return Answer(record_to_text(record_of(self.signature)), Provenance.CITIZEN)
+        return StoredAnswer(record_to_text(record_of(self.signature)), Provenance.CITIZEN)

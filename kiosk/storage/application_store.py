@@ -20,10 +20,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from kiosk.domain.application import (
     FINISHED,
     STATUS_FLOW,
-    Answer,
     Application,
     ApplicationStatus,
     Provenance,
+    StoredAnswer,
 )
 from kiosk.errors import StorageError
 from kiosk.i18n import S_
@@ -204,7 +204,7 @@ class ApplicationStore:
                 .order_by(applications.c.id)).all()
         return [ReturnedApplication(row.id, row.language, row.return_reason) for row in rows]
 
-    def save_corrections(self, application_id: int, answers: Mapping[str, Answer],
+    def save_corrections(self, application_id: int, answers: Mapping[str, StoredAnswer],
                          corrected: Collection[str], staff_id: int,
                          sealer: AnswerSealer) -> None:
         """Replace the answers of an application in review with the clerk-corrected set.

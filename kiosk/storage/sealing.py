@@ -32,7 +32,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from kiosk.domain.application import Answer, Provenance
+from kiosk.domain.application import Provenance, StoredAnswer
 from kiosk.errors import ConfigError, StorageError
 from kiosk.file_modes import check_key_file, private_dir
 from kiosk.i18n import S_
@@ -59,14 +59,14 @@ class AnswerSealer:
     def __repr__(self) -> str:
         return f"AnswerSealer(key_id={self.key_id})"
 
-    def seal(self, answers: Mapping[str, Answer], bound_to: str) -> bytes:
+    def seal(self, answers: Mapping[str, StoredAnswer], bound_to: str) -> bytes:
         """Encrypt ``answers``; ``bound_to`` (the idempotency key) must be given to open them."""
         plain = json.dumps({name: _pack(a) for name, a in answers.items()},
                            ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         nonce = secrets.token_bytes(_NONCE_BYTES)
         return nonce + self._aead.encrypt(nonce, plain, bound_to.encode("utf-8"))
 
-    def open(self, sealed: bytes, bound_to: str) -> dict[str, Answer]:
+    def open(self, sealed: bytes, bound_to: str) -> dict[str, StoredAnswer]:
         """Decrypt answers sealed by :meth:`seal` for the same ``bound_to``.
 
         Raises:
@@ -82,7 +82,7 @@ class AnswerSealer:
         return {name: _unpack(item) for name, item in raw.items()}
 
 
-def _pack(answer: Answer) -> list[str | None]:
+def _pack(answer: StoredAnswer) -> list[str | None]:
     # Submissions stay [value, origin]; only a clerk's correction adds [reason, original] and
     # the original's origin, so answers sealed before corrections existed open unchanged.
     if answer.original_provenance is not None:
@@ -93,10 +93,10 @@ def _pack(answer: Answer) -> list[str | None]:
     return [answer.value, answer.provenance.value]
 
 
-def _unpack(item: list[str | None]) -> Answer:
+def _unpack(item: list[str | None]) -> StoredAnswer:
     value, origin, *correction = item
     reason, original, original_origin = [*correction, "", None, None][:3]
-    return Answer(str(value), Provenance(str(origin)), reason=str(reason or ""),
+    return StoredAnswer(str(value), Provenance(str(origin)), reason=str(reason or ""),
                   original=original,
                   original_provenance=Provenance(original_origin) if original_origin else None)
 

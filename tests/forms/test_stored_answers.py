@@ -9,8 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.domain.application import Answer as StoredAnswer
-from kiosk.domain.application import Provenance
+from kiosk.domain.application import Provenance, StoredAnswer
 from kiosk.procedures.catalog import FormCatalog, load_catalog
 from kiosk.procedures.sample import SAMPLE_CARD, sample_value
 from kiosk.procedures.session import Answer, AnswerLockedError, FormSession

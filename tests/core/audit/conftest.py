@@ -33,9 +33,8 @@ from kiosk.audit import (
     new_session_id,
 )
 from kiosk.config import load_config
-from kiosk.domain.application import Answer as StoredAnswer
 from kiosk.domain.application import Provenance as StoredProvenance
-from kiosk.domain.application import Submission
+from kiosk.domain.application import StoredAnswer, Submission
 from kiosk.domain.identity import CardError
 from kiosk.domain.ticket import TicketAction, TicketState
 from kiosk.errors import DeviceError, UserFacingError

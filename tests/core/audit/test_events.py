@@ -22,7 +22,7 @@ from kiosk.audit import (
     export_csv,
 )
 from kiosk.audit.events import EVENT_TYPES, counter_label, event_from_data
-from kiosk.domain.application import Answer, Provenance, Submission
+from kiosk.domain.application import Provenance, StoredAnswer, Submission
 from kiosk.services.applications import submitted_event
 
 from .conftest import JST, JapanClock
@@ -75,7 +75,7 @@ def test_event_from_data__round_trip__same_event():
     ((), (0, 0, 0, 0)),
 ])
 def test_submitted_event__answers__counted_by_provenance(provenances, expected):
-    answers = {f"f{i}": Answer("試験\u3000花子", kind) for i, kind in enumerate(provenances)}
+    answers = {f"f{i}": StoredAnswer("試験\u3000花子", kind) for i, kind in enumerate(provenances)}
     event = submitted_event(Submission("juminhyo", "1.0.0", "vi", answers, ticket_id=4), 12)
 
     assert (event.card_fields, event.typed_fields, event.corrected_fields,

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from kiosk.domain.application import Answer, ApplicationStatus, Provenance, Submission
+from kiosk.domain.application import ApplicationStatus, Provenance, StoredAnswer, Submission
 from kiosk.errors import StorageError
 from kiosk.services.applications import SubmissionService
 from kiosk.services.retention import purge_finished
@@ -21,8 +21,8 @@ ADDRESS = "宮城県登米市迫町佐沼字中江二丁目6番地1"
 
 
 def _submission(ticket_id: int | None = None, key: str | None = None) -> Submission:
-    answers = {"name": Answer(NAME, Provenance.CARD), "address": Answer(ADDRESS, Provenance.CARD),
-               "copies": Answer("2", Provenance.CITIZEN)}
+    answers = {"name": StoredAnswer(NAME, Provenance.CARD), "address": StoredAnswer(ADDRESS, Provenance.CARD),
+               "copies": StoredAnswer("2", Provenance.CITIZEN)}
     extra = {"idempotency_key": key} if key else {}
     return Submission("juminhyo", "2026.1", "vi", answers, ticket_id, **extra)
 
@@ -41,7 +41,7 @@ def test_submit__online__stored_with_answers_sealed_at_rest(storage, submissions
 
     assert result.delivered
     stored = storage.applications.get(result.application_id, sealer)
-    assert stored.answers["name"] == Answer(NAME, Provenance.CARD)
+    assert stored.answers["name"] == StoredAnswer(NAME, Provenance.CARD)
     assert stored.ticket_id == ticket.id
     assert stored.status is ApplicationStatus.SUBMITTED
     with storage.engine.connect() as connection:
@@ -68,7 +68,7 @@ def test_get__other_key__refused(storage, submissions):
 
 
 def test_sealed_answers__moved_to_another_row__do_not_open(sealer):
-    sealed = sealer.seal({"name": Answer(NAME, Provenance.CARD)}, "key-1")
+    sealed = sealer.seal({"name": StoredAnswer(NAME, Provenance.CARD)}, "key-1")
 
     assert sealer.open(sealed, "key-1")["name"].value == NAME
     with pytest.raises(StorageError):

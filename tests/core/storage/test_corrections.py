@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import text
 
-from kiosk.domain.application import Answer, ApplicationStatus, Provenance, Submission
+from kiosk.domain.application import ApplicationStatus, Provenance, StoredAnswer, Submission
 from kiosk.domain.staff import Role
 from kiosk.services.applications import SubmissionService
 from kiosk.storage.application_store import StatusError
@@ -35,7 +35,7 @@ def clerk_id(storage):
 
 
 def _submit(submissions, ticket_id=None, status=ApplicationStatus.IN_REVIEW):
-    answers = {"name": Answer(NAME, Provenance.CARD), "address": Answer(ADDRESS, Provenance.CARD)}
+    answers = {"name": StoredAnswer(NAME, Provenance.CARD), "address": StoredAnswer(ADDRESS, Provenance.CARD)}
     app_id = submissions.submit(Submission("juminhyo", "2026.1", "vi", answers,
                                            ticket_id)).application_id
     if status is not ApplicationStatus.SUBMITTED:
@@ -44,8 +44,8 @@ def _submit(submissions, ticket_id=None, status=ApplicationStatus.IN_REVIEW):
 
 
 def _corrected(value=CORRECTED, reason=REASON):
-    return {"name": Answer(value, Provenance.CLERK, reason, NAME),
-            "address": Answer(ADDRESS, Provenance.CARD)}
+    return {"name": StoredAnswer(value, Provenance.CLERK, reason, NAME),
+            "address": StoredAnswer(ADDRESS, Provenance.CARD)}
 
 
 def test_save_corrections__in_review__sealed_with_reason_and_original(storage, submissions,
@@ -56,8 +56,8 @@ def test_save_corrections__in_review__sealed_with_reason_and_original(storage, s
     storage.applications.save_corrections(app_id, _corrected(), ["name"], clerk_id, sealer)
 
     stored = storage.applications.get(app_id, sealer).answers
-    assert stored["name"] == Answer(CORRECTED, Provenance.CLERK, REASON, NAME)
-    assert stored["address"] == Answer(ADDRESS, Provenance.CARD)
+    assert stored["name"] == StoredAnswer(CORRECTED, Provenance.CLERK, REASON, NAME)
+    assert stored["address"] == StoredAnswer(ADDRESS, Provenance.CARD)
     [correction] = storage.applications.corrections(app_id)
     assert (correction.field_id, correction.staff_id) == ("name", clerk_id)
     with storage.engine.connect() as connection:
@@ -85,7 +85,7 @@ def test_save_corrections__not_in_review__refused_and_unchanged(storage, submiss
 
 @pytest.mark.parametrize(("answers", "field"), [
     (_corrected(reason=""), "name"),                                  # no reason
-    ({"name": Answer(CORRECTED, Provenance.CITIZEN)}, "name"),        # not the clerk's
+    ({"name": StoredAnswer(CORRECTED, Provenance.CITIZEN)}, "name"),        # not the clerk's
     (_corrected(), "phone"),                                          # not in the answers
 ])
 def test_save_corrections__not_a_reasoned_clerk_answer__value_error(storage, submissions, sealer,
@@ -99,9 +99,9 @@ def test_save_corrections__not_a_reasoned_clerk_answer__value_error(storage, sub
 
 
 @pytest.mark.parametrize(("stored", "expected"), [
-    (["x", "card"], Answer("x", Provenance.CARD)),          # as submissions were always sealed
-    (["y", "clerk", "typo", "x"], Answer("y", Provenance.CLERK, "typo", "x")),
-    (["y", "clerk", "added", None], Answer("y", Provenance.CLERK, "added", None)),
+    (["x", "card"], StoredAnswer("x", Provenance.CARD)),          # as submissions were always sealed
+    (["y", "clerk", "typo", "x"], StoredAnswer("y", Provenance.CLERK, "typo", "x")),
+    (["y", "clerk", "added", None], StoredAnswer("y", Provenance.CLERK, "added", None)),
 ])
 def test_sealer__stored_answer_forms__open_and_round_trip(sealer, stored, expected):
     # The sealer fixture's key, used directly: this is the byte format on disk.

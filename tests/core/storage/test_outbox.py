@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from kiosk.domain.application import Answer, Provenance, Submission
+from kiosk.domain.application import Provenance, StoredAnswer, Submission
 from kiosk.services.applications import OFFLINE_MESSAGE, SubmissionService
 from kiosk.storage.database import open_storage
 from kiosk.storage.engine import DatabaseUnavailableError
@@ -14,7 +14,7 @@ from kiosk.storage.outbox import Outbox
 
 def _submission(n: int, ticket_id: int | None = None) -> Submission:
     return Submission("juminhyo", "2026.1", "ja",
-                      {"name": Answer(f"登米 太郎{n}", Provenance.CARD)}, ticket_id)
+                      {"name": StoredAnswer(f"登米 太郎{n}", Provenance.CARD)}, ticket_id)
 
 
 @pytest.mark.postgres

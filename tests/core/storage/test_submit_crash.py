@@ -11,7 +11,7 @@ import time
 import pytest
 from sqlalchemy import text
 
-from kiosk.domain.application import Answer, Provenance, Submission
+from kiosk.domain.application import Provenance, StoredAnswer, Submission
 from kiosk.ports import SystemClock
 from kiosk.services.applications import SubmissionService
 from kiosk.storage.database import open_storage
@@ -23,8 +23,8 @@ KILLS = 50
 
 def _submission(key: str) -> Submission:
     return Submission("juminhyo", "2026.1", "ja",
-                      {"name": Answer(f"登米 太郎 {key}", Provenance.CARD),
-                       "copies": Answer("1", Provenance.CITIZEN)}, None, idempotency_key=key)
+                      {"name": StoredAnswer(f"登米 太郎 {key}", Provenance.CARD),
+                       "copies": StoredAnswer("1", Provenance.CITIZEN)}, None, idempotency_key=key)
 
 
 def _tablet(url: str, outbox_path, key: bytes, round_: int, acks: int) -> None:

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kiosk.app import build_filing
-from kiosk.domain.application import Answer, ApplicationStatus, Provenance, Submission
+from kiosk.domain.application import ApplicationStatus, Provenance, StoredAnswer, Submission
 from kiosk.domain.signature import SIGNATURE_KEY, record_to_text
 from kiosk.domain.signature_image import record_of
 from kiosk.i18n import staff_translator
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.gui
 def _signed_application(services) -> int:
     form = services.forms.form("juminhyo")
     answers = to_stored(sample_session(form, today=services.clock.now().date()))
-    answers[SIGNATURE_KEY] = Answer(record_to_text(record_of(sample_signature())),
+    answers[SIGNATURE_KEY] = StoredAnswer(record_to_text(record_of(sample_signature())),
                                     Provenance.CITIZEN)
     issued = services.queue.take_ticket("A")
     result = services.submissions.submit(Submission(form.id, form.version, "vi", answers,
