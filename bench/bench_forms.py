@@ -92,6 +92,30 @@ def _yoshiki(folder: Path) -> tuple[Path, Any]:
     return folder / "yoshiki.pdf", load_catalog(folder).form("bench_yoshiki")
 
 
+def _per_form() -> None:
+    """Each definition's own load and lint (median of 5), slowest first, three to a line; the
+    whole-catalog checks across forms are in the total above, not here."""
+    from kiosk.paths import forms_dir
+    from kiosk.procedures.catalog import COMMON_FILE, load_text
+    from kiosk.procedures.schema import build_common
+    from kiosk.procedures.source import parse_yaml
+
+    folder = forms_dir()
+    doc, _issues = parse_yaml((folder / COMMON_FILE).read_text(encoding="utf-8"), COMMON_FILE)
+    common, _built = build_common(doc)
+    each = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name != COMMON_FILE:
+            text = path.read_text(encoding="utf-8")
+            each[path.stem] = statistics.median(
+                _times(lambda text=text, name=path.name: load_text(text, name, common), 5))
+    ranked = sorted(each.items(), key=lambda item: -item[1])
+    print(f"  each form's load + lint, slowest first (ms; {len(ranked)} files):")
+    for start in range(0, len(ranked), 3):
+        print(("   " + "".join(f"{name:<18}{ms:6.2f}   "
+                            for name, ms in ranked[start:start + 3])).rstrip())
+
+
 def city_scale() -> None:
     """Issue 19's three goals."""
     from devices.printer.overlay_render import render_on_background
@@ -106,6 +130,7 @@ def city_scale() -> None:
     load = statistics.median(_times(load_catalog, 7))
     _line(f"load + lint all {count} definitions (median)", load, 1000)
     print(f"{'  per definition':<44} {load / count:7.2f} ms")
+    _per_form()
     with tempfile.TemporaryDirectory(prefix="bench-forms-") as name:
         folder = Path(name)
         book = folder / "forty.xlsx"

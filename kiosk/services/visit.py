@@ -88,6 +88,10 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
+# The procedure a citizen whose card's PIN is locked applies for (forms/card_pin.yaml): the
+# locked card screen offers it instead of only sending them to a counter.
+PIN_RESET_FORM = "card_pin"
+
 class Stage(enum.Enum):
     """The screens of the flow, in order."""
 
@@ -373,6 +377,17 @@ class Visit:
         self.identity = None
         self.with_card = False
         self._build_sessions({})
+
+    def offers_pin_reset(self) -> bool:
+        """Whether the PIN-reset procedure can be applied for here (a locked card goes there)."""
+        return any(form.id == PIN_RESET_FORM for form in self.offered_forms())
+
+    def apply_for_pin_reset(self) -> None:
+        """A locked card: add the PIN-reset procedure to the chosen ones (its ticket goes to the
+        counter that resets PINs) and continue without the card."""
+        if PIN_RESET_FORM not in self.chosen:
+            self.chosen.append(PIN_RESET_FORM)
+        self.without_card()
 
     def card_withdrawn(self) -> None:
         """The card left the reader: a visit that uses the card ends and is wiped."""

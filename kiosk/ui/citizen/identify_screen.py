@@ -141,6 +141,10 @@ class IdentifyScreen(CitizenScreen):
         layout.addWidget(self.label(tr(N_("The PIN of this card is locked. Please go to the "
                                           "counter to have it reset.")), role="title",
                                     name="locked"))
+        if self.visit.offers_pin_reset():
+            reset = self.button(tr(N_("Apply to reset the PIN")), "pin-reset", role="primary")
+            reset.clicked.connect(self._on_pin_reset)
+            layout.addWidget(reset)
         none = self.button(tr(N_("Continue without the card")), "no-card")
         none.clicked.connect(self._on_without_card)
         layout.addWidget(none)
@@ -164,6 +168,10 @@ class IdentifyScreen(CitizenScreen):
     def _on_without_card(self) -> None:
         self.reset()
         self.visit.without_card()
+
+    def _on_pin_reset(self) -> None:
+        self.reset()
+        self.visit.apply_for_pin_reset()
 
     def _on_back(self) -> None:
         if self.state is PadState.CHOICE:

@@ -101,6 +101,21 @@ def test_tablet__locked_card__stops_and_sends_to_counter(make_kiosk):
     assert kiosk.pilot.exists("no-card")
 
 
+def test_tablet__locked_card__applies_for_the_pin_reset_without_the_card(make_kiosk):
+    kiosk = make_kiosk(person="locked")
+    _to_identify(kiosk, "juminhyo")
+    kiosk.pilot.tap("use-card")
+
+    kiosk.pilot.tap("pin-reset")
+
+    kiosk.wait_for(Stage.FORMS)
+    visit = kiosk.tablet.visit
+    assert visit.chosen == ["juminhyo", "card_pin"]
+    assert [session.definition.id for session in visit.sessions] == ["juminhyo", "card_pin"]
+    assert visit.identity is None
+    assert not visit.with_card
+
+
 @pytest.mark.parametrize("how", ["monitor_event", "read_error"])
 def test_tablet__card_pulled__ends_visit_and_wipes(make_kiosk, how):
     kiosk = make_kiosk()
