@@ -40,6 +40,13 @@ def test_wrap_label__japanese_phrase_boundary_near__breaks_there(metrics, text, 
     assert wrap_label(text, metrics, metrics.horizontalAdvance(fits)) == expected
 
 
+def test_wrap_label__last_line__never_one_lone_character(metrics):
+    # Broken between characters, 書 alone would end the label (券面記載事項変更 / 届 on the tablet).
+    lines = wrap_label("住民票写交付申請書", metrics, metrics.horizontalAdvance("住民票写交付申請"))
+
+    assert lines == ["住民票写交付申", "請書"]
+
+
 def test_wrap_label__phrase_boundary_too_early__breaks_between_characters(metrics):
     # Breaking after あ would leave one character on the line: the width is used instead.
     lines = wrap_label("あ日本語を印刷する", metrics, metrics.horizontalAdvance("あ日本語を"))

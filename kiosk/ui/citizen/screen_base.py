@@ -62,6 +62,7 @@ class Furigana:
 # Japanese written with a space between words (やさしい日本語's 分かち書き): a line should break
 # at the spaces, as a reader of it expects, but Qt breaks Japanese between any two characters.
 SPACED_LANGUAGES = ("ja@easy",)
+_PHRASED_LANGUAGES = ("ja",)
 _WORD_JOINER = "\u2060"
 # Where a line may break even inside a run without spaces: after the end of a phrase, before
 # an opening bracket.
@@ -175,7 +176,9 @@ class CitizenScreen(QWidget):
         """A word-wrapped label, added to the script; readings above kanji in furigana mode."""
         plain = strip_ruby(text)
         shown = self.furigana.shown(text, personal=personal)
-        if has_ruby(shown):
+        # Japanese is laid out by RubyLabel even without readings: its lines end at a phrase
+        # (お選びください。|複数), where Qt's would break between any two characters.
+        if has_ruby(shown) or self.visit.language in _PHRASED_LANGUAGES:
             widget: QLabel = RubyLabel(shown)
         else:
             spaced = self.visit.language in SPACED_LANGUAGES

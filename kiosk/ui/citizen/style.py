@@ -19,7 +19,9 @@ def tablet_stylesheet(theme: Theme, text_scale: int) -> str:
         return f"{px(pixels, text_scale)}px"
 
     # Headings and the frame are large already: they grow half as fast as the body text, so
-    # that at 200 % the question still fits the width and the footer keeps one line.
+    # that at 200 % the question still fits the width and the footer keeps one line. The
+    # ticket number, the largest text there is, does not grow: at 200 % "A-001" was wider than
+    # the tablet, cut off, and it widened the page past the screen for every line under it.
     def heading(pixels: int) -> str:
         return f"{px(pixels, 100 + (text_scale - 100) // 2)}px"
 
@@ -30,7 +32,7 @@ def tablet_stylesheet(theme: Theme, text_scale: int) -> str:
         QLabel[role="heading"] {{ font-size: {heading(TYPE.section)}; font-weight: bold; }}
         QLabel[role="muted"] {{ font-size: {size(TYPE.body)}; }}
         QLabel[role="error"] {{ font-weight: bold; }}
-        QLabel[role="ticket"] {{ font-size: {heading(TYPE.ticket)}; font-weight: bold; }}
+        QLabel[role="ticket"] {{ font-size: {px(TYPE.ticket, 100)}px; font-weight: bold; }}
         QLabel[role="pin"] {{ font-size: {heading(TYPE.value)}; }}
         QLabel[role="city"] {{ font-size: {heading(TYPE.body)}; font-weight: bold; }}
         QLabel[role="step"] {{ font-size: {heading(TYPE.hint)}; font-weight: bold;

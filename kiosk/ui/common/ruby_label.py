@@ -10,6 +10,7 @@ word-wrapped ``QLabel``, so layouts give it the height its lines need and nothin
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRect, QSize, Qt
@@ -17,7 +18,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QWidget
 
 from kiosk.ruby import RubySpan, parse_ruby, strip_ruby
-from kiosk.ui.common.touch_button import _NO_LINE_START
+from kiosk.ui.common.touch_button import _BREAK_AFTER, _NO_LINE_START, _script
 
 __all__ = ["RUBY_SIZE", "RubyLabel", "RubyText", "ruby_units"]
 
@@ -119,14 +120,73 @@ def _lines(units: list[Unit], widths: list[int], width: int) -> list[list[int]]:
             continue                          # no space at the start of a line
         needed = widths[index]
         if lines[-1] and used + needed > width and not _is_break(unit):
-            lines.append([])
-            used = 0
+            carried = _carried(units, lines[-1], index, widths, width)
+            lines.append(carried)
+            used = sum(widths[i] for i in carried)
         lines[-1].append(index)
         used += needed
     for line in lines:
         while line and _is_break(units[line[-1]]):
             line.pop()
+    _no_lone_character(units, lines, widths, width)
     return lines
+
+
+_POLITE = frozenset("おご")       # the honorific prefix: お持ち, ご用件
+# How many characters a line may give up to end at a phrase boundary instead of mid-word.
+_PHRASE_REACH = 4
+
+
+def _carried(units: list[Unit], line: list[int], index: int, widths: list[int],
+             width: int) -> list[int]:
+    """The units at the end of a full ``line`` that go to the next line with ``index``: those
+    after the line's last phrase boundary when it is within reach (本日のご用件をお選びください。|
+    複数, 暗証番号の|初期化), else none. Only between characters of an unspaced script."""
+    if not _cjk(units[index]):
+        return []
+    following = [*line, index]
+    for back in range(1, min(_PHRASE_REACH, len(line) - 1) + 1):
+        before, after = units[line[-back - 1]], units[line[-back]]
+        if not (_cjk(before) and _cjk(after)):
+            return []
+        if _phrase_boundary(before, after, units[following[-back]]):
+            moved = line[-back:]
+            if sum(widths[i] for i in moved) + widths[index] > width:
+                return []
+            del line[-back:]
+            return moved
+    return []
+
+
+def _no_lone_character(units: list[Unit], lines: list[list[int]], widths: list[int],
+                       width: int) -> None:
+    """A paragraph never ends with one kanji or kana alone on its line (券面記載事項変更 / 届):
+    the character before it goes along."""
+    for first, second in itertools.pairwise(lines):
+        if len(second) == 1 and len(first) > 2 and second[0] == first[-1] + 1 and \
+                _cjk(units[second[0]]) and _cjk(units[first[-1]]) and \
+                widths[first[-1]] + widths[second[0]] <= width and \
+                (second is lines[-1] or units[second[0] + 1][0].base == "\n"):
+            second.insert(0, first.pop())
+
+
+def _cjk(unit: Unit) -> bool:
+    """A unit of one kanji or kana (with any glued punctuation), not a word or a ruby group."""
+    return not unit[0].reading and len(unit[0].base) == 1 and bool(_script(unit[0].base))
+
+
+def _phrase_boundary(before: Unit, after: Unit, then: Unit) -> bool:
+    """Where a Japanese line may well end between ``before`` and ``after`` (``then`` follows):
+    after punctuation, or where kana end and a word in kanji or katakana begins; the polite
+    お/ご goes with its word (カードを|お持ちですか, not カードをお|持ち)."""
+    last, first, next_ = before[-1].base[-1], after[0].base[0], then[0].base[0]
+    if last in _BREAK_AFTER:
+        return True
+    if last in _POLITE:
+        return False
+    if first in _POLITE and _script(last) == "H":
+        return _script(next_) in ("C", "K")
+    return (_script(last), _script(first)) in (("H", "C"), ("H", "K"), ("K", "C"))
 
 
 class _Measured:

@@ -52,7 +52,20 @@ def wrap_label(text: str, metrics: QFontMetrics, width: int) -> list[str]:
                     current = current[cut:]
                 current += unit
         lines.append(current.rstrip())
+        _no_lone_character(lines)
     return lines
+
+
+def _no_lone_character(lines: list[str]) -> None:
+    """A paragraph's last line of one kanji or kana (券面記載事項変更 / 届) takes the character
+    before it along, when that one ended a run broken between characters: a word is not
+    left with one letter on a line of its own."""
+    if len(lines) < 2:
+        return
+    last, before = _units(lines[-1]), _units(lines[-2])
+    if len(last) == 1 and _script(last[0][0]) and len(before) > 2 and _script(before[-1][0]) \
+            and before[-1] not in _NO_LINE_START and last[0] not in _NO_LINE_START:
+        lines[-2:] = ["".join(before[:-1]), before[-1] + last[0]]
 
 
 def _script(char: str) -> str:
