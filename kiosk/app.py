@@ -63,9 +63,11 @@ from kiosk.handover import check_mappings, load_mappings
 from kiosk.i18n import S_, language
 from kiosk.ports import (
     ApplicationExport,
+    CallSound,
     Captioner,
     Clock,
     Closable,
+    ConversationRelay,
     DocumentSigner,
     IdentityReader,
     ModelStore,
@@ -88,13 +90,14 @@ from kiosk.procedures.catalog_cache import CACHE_NAME, cached_catalog
 from kiosk.services.applications import SubmissionService
 from kiosk.services.callout import CALLING_STATES, Announcer
 from kiosk.services.caption_vocabulary import CaptionVocabulary, follow_visits, load_place_names
-from kiosk.services.captions import Conversation
+from kiosk.services.captions import Conversation, LocalRelay, Party
 from kiosk.services.counter_desk import CounterDesk, DayFigure, day_figures
 from kiosk.services.electronic import ElectronicFiling
 from kiosk.services.feed_publisher import FeedPublisher
 from kiosk.services.handover import HandoverService
 from kiosk.services.payments import PaymentService
 from kiosk.services.queue import QueueService
+from kiosk.services.remote_captions import CallCaptioner, CallCaptions
 from kiosk.services.remote_counter import RemoteCounterDesk
 from kiosk.services.reservations import ReservationDesk, plan_from_config
 from kiosk.services.resident_lookup import ResidentLookup
@@ -119,6 +122,7 @@ from kiosk.storage.reservation_store import ReservationStore
 from kiosk.storage.sealing import AnswerSealer, load_answers_key
 
 if TYPE_CHECKING:
+    from devices.audio.live import LiveCaptioner
     from devices.signing.pades import PadesSigner
 
 _log = logging.getLogger(__name__)
@@ -192,6 +196,10 @@ class Services:
     # The remote counter (リモート窓口, [remote]): branch requests and the call of an accepted one.
     remote: RemoteCounterDesk | None = None
     open_remote_call: Callable[[RemoteTicket], RemoteCall] | None = None
+    # The captions of an opened call (both sides, translated, on both screens): given the
+    # ticket, its call and the loudspeaker, it makes the call's conversation and captioners
+    # and gives the call its loudspeaker (through the captioner's tap at the main office).
+    remote_captions: RemoteCaptionsFactory | None = None
     _background: list[Startable] = field(default_factory=list)
 
     # ------------------------------------------------------------ use cases of the front ends
@@ -436,6 +444,8 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
         captioner = build_captioner(config, events, catalog)
         conversation = build_conversation(config, storage, events, clock, translator, key, usage)
         remote, open_remote_call = build_remote(config, storage, clock, usage, key)
+        remote_captions = None if remote is None else build_remote_captions(
+            config, storage, clock, translator, captioner, usage, key)
         return Services(config=config, events=events, clock=clock, printer=printer,
                         identity_reader=build_identity_reader(config), storage=storage,
                         queue=queue, submissions=submissions,
@@ -452,7 +462,8 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
                             _register_or_none(config, demo), storage.lookup_grants,
                             storage.staff, clock, usage, limit=config.register.limit),
                         reservations=build_reservations(config, storage, queue, clock, usage),
-                        remote=remote, open_remote_call=open_remote_call)
+                        remote=remote, open_remote_call=open_remote_call,
+                        remote_captions=remote_captions)
     except BaseException:
         storage.close()
         raise
@@ -613,6 +624,77 @@ def build_remote(config: Config, storage: Storage, clock: Clock, usage: UsageRec
         return call
 
     return desk, open_call
+
+
+class RemoteCaptionsFactory(Protocol):
+    """Makes the captions of an opened call (:func:`build_remote_captions`)."""
+
+    def __call__(self, ticket: RemoteTicket, call: RemoteCall, sound: CallSound | None, *,
+                 office: bool | None = None) -> CallCaptions:
+        """The captions of ``call`` (``office``: this end recognises; default: the
+        configured side's)."""
+        ...
+
+
+def build_remote_captions(config: Config, storage: Storage, clock: Clock,
+                          translator: Translator | None, captioner: Captioner | None,
+                          usage: UsageRecorder, answers_key: bytes) -> RemoteCaptionsFactory:
+    """How an opened remote call gets its captions (:mod:`kiosk.services.remote_captions`).
+
+    The main office (``[remote] side = "office"``) recognises both voices when it has the
+    captions model: the specialist's from the desk's microphone (``[models] microphone``, as
+    the desk's own captions), the branch's from the call through a
+    :class:`~devices.remote.call_voice.CallVoiceTap`, in the visitor's language; both on the
+    one Whisper model already loaded. The branch only shows. The call's conversation travels
+    on a sealed channel of its own next to the call's signalling (``remote-captions``), or,
+    for the simulated call, inside this process (the demo's two windows).
+    """
+    local: dict[str, LocalRelay] = {}     # simulated calls: both ends are in this process
+    at_office = config.remote.side == "office"
+
+    def relay_of(ticket: RemoteTicket) -> ConversationRelay:
+        if config.remote.kind != "aiortc":
+            return local.setdefault(ticket.call_id, LocalRelay())
+        from kiosk.storage.conversation_relay import PostgresConversationRelay  # noqa: PLC0415
+
+        return PostgresConversationRelay(storage.engine, f"remote-captions\0{ticket.call_id}",
+                                         answers_key)
+
+    def open_captions(ticket: RemoteTicket, call: RemoteCall, sound: CallSound | None, *,
+                      office: bool | None = None) -> CallCaptions:
+        events = EventBus()
+        conversation = Conversation(events, clock, translator, ticket.language,
+                                    relay=relay_of(ticket), usage=usage)
+        if (at_office if office is None else office) and captioner is not None:
+            from devices.audio.live import LiveCaptioner  # noqa: PLC0415 - only with captions
+
+            if isinstance(captioner, LiveCaptioner):
+                return recognised(ticket, call, sound, captioner, conversation, events)
+        if sound is not None:
+            call.listen(sound)
+        return CallCaptions(conversation, events)      # shown only
+
+    def recognised(ticket: RemoteTicket, call: RemoteCall, sound: CallSound | None,
+                   captioner: LiveCaptioner, conversation: Conversation,
+                   events: EventBus) -> CallCaptions:
+        from devices.audio.live import LiveCaptioner  # noqa: PLC0415
+        from devices.audio.sources import CommandSource  # noqa: PLC0415
+        from devices.remote.call_voice import CallVoiceTap  # noqa: PLC0415
+
+        tap = CallVoiceTap(sound)
+        call.listen(tap)
+        recognizer = captioner.recognizer
+        command = config.models.microphone or None
+        specialist = LiveCaptioner(lambda: CommandSource(command), recognizer)
+        specialist.set_vocabulary(captioner.vocabulary)       # the counter's words
+        visitor = LiveCaptioner(tap.open_source, recognizer,
+                                language=language(ticket.language).bcp47)
+        if language(ticket.language).bcp47.startswith("ja"):
+            visitor.set_vocabulary(captioner.vocabulary)
+        return CallCaptions(conversation, events, [CallCaptioner(specialist, Party.CLERK),
+                                                   CallCaptioner(visitor, Party.CITIZEN)])
+
+    return open_captions
 
 
 def build_notifiers(config: Config) -> dict[str, Notifier]:

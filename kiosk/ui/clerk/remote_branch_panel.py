@@ -36,9 +36,11 @@ from kiosk.domain.staff import StaffMember
 from kiosk.errors import UserFacingError
 from kiosk.i18n import LANGUAGES, S_, Translator
 from kiosk.ports import CallSound, RemoteCall
+from kiosk.services.captions import Party
 from kiosk.services.remote_counter import RemoteCounterDesk
 from kiosk.services.remote_review import RemoteReview, ReviewedApplication
 from kiosk.services.review import STATUS_NAMES
+from kiosk.ui.clerk.call_captions import CallCaptionArea, CaptionsFactory
 from kiosk.ui.clerk.remote_panel import CALL_STATES, show_picture
 
 __all__ = ["BranchRemotePanel"]
@@ -60,6 +62,8 @@ class BranchRemotePanel(QWidget):
         sound: makes the loudspeaker of one call (the specialist's voice); ``None``: not played.
         visit_ticket: the queue ticket of the visitor called at this desk (``None``: none).
         review: what the specialist changed, read by ``staff`` (this desk's clerk).
+        captions: the captions of an opened call, shown in the visitor's language (the main
+            office recognises both voices); ``None``: none.
     """
 
     def __init__(self, tr: Translator, desk: RemoteCounterDesk,
@@ -68,9 +72,10 @@ class BranchRemotePanel(QWidget):
                  sound: Callable[[], CallSound] | None = None,
                  visit_ticket: Callable[[], int | None] | None = None,
                  review: RemoteReview | None = None, staff: StaffMember | None = None,
-                 parent: QWidget | None = None) -> None:
+                 captions: CaptionsFactory | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._sound = sound
+        self.captions = CallCaptionArea(captions, Party.CITIZEN, points=18)
         self._visit_ticket = visit_ticket
         self._remote_review = review if staff is not None else None
         self._staff = staff
@@ -141,6 +146,7 @@ class BranchRemotePanel(QWidget):
         layout.addLayout(asking)
         layout.addWidget(self.picture, 1)
         layout.addWidget(self.state)
+        layout.addWidget(self.captions, 1)
         calling = QHBoxLayout()
         calling.addWidget(self.document_button)
         calling.addWidget(self.end_button)
@@ -190,9 +196,9 @@ class BranchRemotePanel(QWidget):
         self._poll.stop()
         self.ticket, self._document = ticket, False
         self.call = self._open_call(ticket)
-        if self._sound is not None:
-            self.call.listen(self._sound())
+        self.captions.open(ticket, self.call, self._sound() if self._sound is not None else None)
         self.call.start()
+        self.captions.start()
         self._frames.start()
         if self._remote_review is not None and ticket.visit_ticket_id is not None:
             self._marks = self._remote_review.marks(ticket)     # as the visitor left it
@@ -261,6 +267,7 @@ class BranchRemotePanel(QWidget):
         self.call = self.ticket = None
         self._poll.stop()
         self._frames.stop()
+        self.captions.close_captions()              # wiped here and at the main office
         if call is not None:
             call.hang_up()
             self.state.setText(self._tr(CALL_STATES["ended"]))
