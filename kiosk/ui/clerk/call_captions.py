@@ -66,7 +66,10 @@ class CallCaptionArea(QWidget):
         language = "ja" if self._reader is Party.CLERK else captions.conversation.visitor_language
         self.panel = CaptionPanel(captions.conversation, captions.events, translator(language),
                                   points=self._points, reader=self._reader)
-        self.panel.export.hide()            # nothing to show it on beside the call
+        # Beside the call only the text size: nothing to show the conversation on, and the
+        # call's end wipes it (a row of touch buttons less under the picture).
+        self.panel.export.hide()
+        self.panel.delete.hide()
         self._layout.addWidget(self.panel)
         self.show()
         captions.start()

@@ -150,7 +150,7 @@ class RemotePanel(QWidget):
         layout.addWidget(self.accept_button)
         layout.addWidget(self.picture, 3)
         layout.addWidget(self.state)
-        layout.addWidget(self.captions, 2)
+        layout.addWidget(self.captions, 3)
         buttons = QHBoxLayout()
         buttons.addWidget(self.document_button)
         buttons.addWidget(self.review_button)
