@@ -239,10 +239,20 @@ class Services:
                       reading=self.reading,
                       # Reservations need the web page where they are booked ([web] public_url).
                       check_in=self.reservations.check_in
-                      if self.reservations is not None and config.web.public_url else None)
+                      if self.reservations is not None and config.web.public_url else None,
+                      ask_specialist=self._ask_specialist())
         # Hand-built services (tests) may have no speaker: no voice guidance then.
         visit.voice_guidance = self.speaker is not None and config.speech.kind != "off"
         return visit
+
+    def _ask_specialist(self) -> Callable[[str, str, int | None], object] | None:
+        # A branch's tablet asks the main office; the branch's clerk PC takes the call.
+        remote, config = self.remote, self.config
+        if remote is None or config.remote.side != "branch":
+            return None
+        branch = config.device.counter
+        return lambda service, language, ticket_id: remote.request(service, branch, language,
+                                                                   ticket_id)
 
     def service_names(self) -> list[tuple[str, str]]:
         """The queue's services as ``(code, name)``, in their order (what a ticket is for)."""
@@ -589,6 +599,8 @@ def build_remote(config: Config, storage: Storage, clock: Clock, usage: UsageRec
     if remote.kind == "off":
         return None, None
     desk = RemoteCounterDesk(RemoteTicketStore(storage.engine, clock), usage)
+    if config.device.role == "tablet":
+        return desk, None       # a branch's tablet only asks: the branch's clerk PC calls
     if remote.kind == "simulated":
         from devices.remote.simulated import SimulatedRemoteCall  # noqa: PLC0415
 

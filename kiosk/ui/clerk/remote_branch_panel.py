@@ -11,6 +11,9 @@ open their application. While the call is on, this desk looks every two seconds 
 specialist changed it (statuses and correction counts only); when so, it shows each changed
 field (old -> new, reason) and the application's status, so the branch clerk can explain
 and print. These stay until the next request or the desk is locked.
+
+The visitor can ask at the branch's tablet too (its ticket screen): an idle desk of the same
+``[device] counter`` takes that request as its own and the call of it.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ __all__ = ["BranchRemotePanel"]
 
 _POLL_MS = 1000              # how often a waiting request looks whether it was accepted
 _PICTURE_MS = 66
+_TABLET_MS = 2000            # how often an idle desk looks for a request from its tablet
 _CHANGES_MS = 2000           # how often the call looks whether the specialist changed something
 
 
@@ -117,16 +121,19 @@ class BranchRemotePanel(QWidget):
         self.changes.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.changes.setVisible(self._remote_review is not None)
         self._lay_out()
-        self._poll = QTimer(self)
-        self._poll.setInterval(_POLL_MS)
-        self._poll.timeout.connect(self._look)
-        self._frames = QTimer(self)
-        self._frames.setInterval(_PICTURE_MS)
-        self._frames.timeout.connect(self._show)
-        self._changes_timer = QTimer(self)
-        self._changes_timer.setInterval(_CHANGES_MS)
-        self._changes_timer.timeout.connect(self._look_for_changes)
+        self._poll = self._timer(_POLL_MS, self._look)
+        self._frames = self._timer(_PICTURE_MS, self._show)
+        # A request made at this branch's tablet (the visitor's button) becomes this desk's.
+        self._tablet = self._timer(_TABLET_MS, self._adopt)
+        self._tablet.start()
+        self._changes_timer = self._timer(_CHANGES_MS, self._look_for_changes)
         self._controls()
+
+    def _timer(self, interval_ms: int, slot: Callable[[], None]) -> QTimer:
+        timer = QTimer(self)
+        timer.setInterval(interval_ms)
+        timer.timeout.connect(slot)
+        return timer
 
     def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
         button = QPushButton(self._tr(text))
@@ -173,6 +180,21 @@ class BranchRemotePanel(QWidget):
             self.state.setText(self._tr(exc.message_id, **exc.params))
             return
         self.state.setText(self._tr(S_("Waiting for a specialist at the main office…")))
+        self._poll.start()
+        self._controls()
+
+    def _adopt(self) -> None:
+        if self.ticket is not None:
+            return
+        ticket = self.desk.asked_at(self._branch)
+        if ticket is None:
+            return
+        self._clear_changes()
+        self.ticket = ticket
+        self.service.setCurrentIndex(max(0, self.service.findData(ticket.service)))
+        self.language.setCurrentIndex(max(0, self.language.findData(ticket.language)))
+        self.state.setText(self._tr(S_("The visitor asked for a specialist at the tablet: "
+                                       "waiting for the main office…")))
         self._poll.start()
         self._controls()
 
@@ -281,7 +303,9 @@ class BranchRemotePanel(QWidget):
 
     def lock(self) -> None:
         """End any call or request and clear what the specialist changed from the screen
-        (the desk locks: the visitor's values leave it)."""
+        (the desk locks: the visitor's values leave it). No request of the tablet is taken
+        any more: the next login builds the desk again."""
+        self._tablet.stop()
         self.end_call()
         self._clear_changes()
 
