@@ -12,11 +12,14 @@ import pytest
 from devices.remote.simulated import SimulatedRemoteCall
 from kiosk.audit.events import counter_label
 from kiosk.config import RemoteConfig
-from kiosk.i18n import staff_translator
+from kiosk.i18n import FIRST_TIER, staff_translator
 from kiosk.services.visit import Stage
 from kiosk.ui.citizen.ticket_screen import TicketScreen
 from kiosk.ui.clerk.remote_branch_panel import BranchRemotePanel
 from kiosk.ui.clerk.remote_panel import RemotePanel
+from kiosk.ui.common.text_report import visible_texts
+
+from .text_checks import foreign_text
 
 pytestmark = pytest.mark.gui
 
@@ -77,3 +80,21 @@ def test_tablet__no_remote_counter__no_specialist_button(make_kiosk):
     kiosk.pilot.tap("submit-noslip")
     kiosk.wait_for(Stage.TICKET)
     assert not kiosk.pilot.exists("ask-specialist")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code", FIRST_TIER)
+def test_tablet__specialist_button_and_notice__whole_in_the_visitors_language_at_150(
+        make_kiosk, code):
+    kiosk = make_kiosk(remote=RemoteConfig(kind="simulated", side="branch"), text_scale=150)
+    kiosk.to_review(language=code)
+    kiosk.pilot.tap("submit-noslip")
+    kiosk.wait_for(Stage.TICKET)
+    for shown in ("ask-specialist", "specialist-asked"):
+        if shown == "specialist-asked":
+            kiosk.pilot.tap("ask-specialist")
+        kiosk.pilot.settle()
+        texts = [text for text in visible_texts(kiosk.tablet) if text["name"] == shown]
+        assert len(texts) == 1, shown
+        assert not texts[0]["elided"], texts
+        assert not foreign_text(texts[0], code), texts
