@@ -39,6 +39,7 @@ from kiosk.app.adapters import (
     build_translator,
     build_visitor_speech,
 )
+from kiosk.app.call_captions import build_remote_captions
 from kiosk.app.capabilities import build_filing, build_handover, build_payments, build_reservations
 from kiosk.app.connections import (
     build_conversation,
@@ -91,6 +92,7 @@ __all__ = [
     "build_reading",
     "build_register",
     "build_remote",
+    "build_remote_captions",
     "build_renderer",
     "build_reservations",
     "build_services",
@@ -149,6 +151,8 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
         captioner = build_captioner(config, events, catalog)
         conversation = build_conversation(config, storage, events, clock, translator, key, usage)
         remote, open_remote_call = build_remote(config, storage, clock, usage, key)
+        remote_captions = None if remote is None else build_remote_captions(
+            config, storage, clock, translator, captioner, usage, key)
         return Services(config=config, events=events, clock=clock, printer=printer,
                         identity_reader=build_identity_reader(config), storage=storage,
                         queue=queue, submissions=submissions,
@@ -165,7 +169,8 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
                             _register_or_none(config, demo), storage.lookup_grants,
                             storage.staff, clock, usage, limit=config.register.limit),
                         reservations=build_reservations(config, storage, queue, clock, usage),
-                        remote=remote, open_remote_call=open_remote_call)
+                        remote=remote, open_remote_call=open_remote_call,
+                        remote_captions=remote_captions)
     except BaseException:
         storage.close()
         raise

@@ -52,6 +52,8 @@ def build_remote(config: Config, storage: Storage, clock: Clock, usage: UsageRec
     if remote.kind == "off":
         return None, None
     desk = RemoteCounterDesk(RemoteTicketStore(storage.engine, clock), usage)
+    if config.device.role == "tablet":
+        return desk, None       # a branch's tablet only asks: the branch's clerk PC calls
     if remote.kind == "simulated":
         from devices.remote.simulated import SimulatedRemoteCall  # noqa: PLC0415
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kiosk.app.adapters import build_renderer
 from kiosk.app.background import Startable, background_jobs
@@ -50,6 +51,9 @@ from kiosk.services.visit import Visit
 from kiosk.services.visitor_speech import VisitorSpeech
 from kiosk.storage.database import Storage
 
+if TYPE_CHECKING:
+    from kiosk.app.call_captions import RemoteCaptionsFactory
+
 
 @dataclass
 class Services:
@@ -87,6 +91,10 @@ class Services:
     # The remote counter (リモート窓口, [remote]): branch requests and the call of an accepted one.
     remote: RemoteCounterDesk | None = None
     open_remote_call: Callable[[RemoteTicket], RemoteCall] | None = None
+    # The captions of an opened call (both sides, translated, on both screens): given the
+    # ticket, its call and the loudspeaker, it makes the call's conversation and captioners
+    # and gives the call its loudspeaker (through the captioner's tap at the main office).
+    remote_captions: RemoteCaptionsFactory | None = None
     _background: list[Startable] = field(default_factory=list)
 
     # ------------------------------------------------------------ use cases of the front ends
@@ -126,10 +134,20 @@ class Services:
                       reading=self.reading,
                       # Reservations need the web page where they are booked ([web] public_url).
                       check_in=self.reservations.check_in
-                      if self.reservations is not None and config.web.public_url else None)
+                      if self.reservations is not None and config.web.public_url else None,
+                      ask_specialist=self._ask_specialist())
         # Hand-built services (tests) may have no speaker: no voice guidance then.
         visit.voice_guidance = self.speaker is not None and config.speech.kind != "off"
         return visit
+
+    def _ask_specialist(self) -> Callable[[str, str, int | None], object] | None:
+        # A branch's tablet asks the main office; the branch's clerk PC takes the call.
+        remote, config = self.remote, self.config
+        if remote is None or config.remote.side != "branch":
+            return None
+        branch = config.device.counter
+        return lambda service, language, ticket_id: remote.request(service, branch, language,
+                                                                   ticket_id)
 
     def service_names(self) -> list[tuple[str, str]]:
         """The queue's services as ``(code, name)``, in their order (what a ticket is for)."""

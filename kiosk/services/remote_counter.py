@@ -54,6 +54,12 @@ class RemoteCounterDesk:
         """The requests waiting for a specialist, oldest first."""
         return self._store.waiting()
 
+    def asked_at(self, branch: str) -> RemoteTicket | None:
+        """The oldest request of ``branch`` still waiting (asked at its tablet: the branch's
+        clerk PC takes it and the call), or ``None``."""
+        label = counter_label(branch)
+        return next((ticket for ticket in self._store.waiting() if ticket.branch == label), None)
+
     def accept(self, ticket_id: int, staff_id: int | None) -> RemoteTicket | None:
         """Take a request; ``None`` when another desk was quicker or the branch withdrew it."""
         return self._store.accept(ticket_id, staff_id)

@@ -138,6 +138,7 @@ class TicketInfo:
     application_ids: tuple[str, ...]
     message_id: str = ""        # e.g. OFFLINE_MESSAGE when the application waits in the outbox
     qr_payload: str = ""        # the ticket page's URL (or the bare number) for the QR code
+    ticket_id: int | None = None   # the queue ticket's id (a remote request names it)
 
 
 class Visit:
@@ -155,6 +156,8 @@ class Visit:
         headset: personal data may be spoken (only through a headset).
         usage: the usage log (events without personal data: stages, outcomes, durations).
         reading: proposes the reading of a name for the citizen to confirm (never silently).
+        ask_specialist: asks the main office for a specialist (the remote counter, リモート窓口):
+            ``(service, language, queue ticket id)``; ``None`` where there is none.
     """
 
     def __init__(self, events: EventBus, default_language: str, *,
@@ -165,8 +168,10 @@ class Visit:
                  speaker: Speaker | None = None, headset: bool = False,
                  usage: UsageRecorder = NULL_USAGE,
                  reading: ReadingProposer | None = None,
-                 check_in: Callable[[str], IssuedTicket] | None = None) -> None:
+                 check_in: Callable[[str], IssuedTicket] | None = None,
+                 ask_specialist: Callable[[str, str, int | None], object] | None = None) -> None:
         self._events = events
+        self._ask_specialist = ask_specialist
         self._check_in = check_in       # reservations (予約): the desk's check-in, if any
         self._reading = reading
         self._usage = usage
@@ -197,6 +202,7 @@ class Visit:
         self.ticket: TicketInfo | None = None
         self._proposals: dict[str, str | None] = {}   # name -> proposed reading, this visit only
         self.signature = SignatureCapture()             # the pad's strokes, this visit only
+        self.specialist_asked = False    # the main office was asked for a specialist
 
     @property
     def sessions(self) -> list[FormSession]:
@@ -255,6 +261,31 @@ class Visit:
         if target is Stage.IDENTIFY:
             self.identity, self.sessions, self.with_card = None, [], False
         self._go(target)
+
+    @property
+    def can_ask_specialist(self) -> bool:
+        """Whether the ticket screen offers a specialist at the main office (a branch's
+        tablet with the remote counter, a ticket issued, not asked yet)."""
+        return self._ask_specialist is not None and self.ticket is not None \
+            and not self.specialist_asked
+
+    def ask_specialist(self) -> None:
+        """Ask the main office for a specialist of the ticket's service, in the visitor's
+        language; the request names the ticket (the specialist reviews its applications).
+
+        Raises:
+            UserFacingError: the request could not be made (shown, then re-raised).
+        """
+        ticket = self.ticket
+        if self._ask_specialist is None or ticket is None or self.specialist_asked:
+            return
+        try:
+            self._ask_specialist(ticket.service, self.language, ticket.ticket_id)
+        except UserFacingError as exc:
+            self.error_shown("remote", exc)
+            raise
+        self.specialist_asked = True
+        self._events.publish(VisitChanged(self.stage.value))
 
     def end(self, reason: str = "finished") -> None:
         """Forget everything about this citizen and return to Welcome in the default language."""
@@ -620,7 +651,7 @@ class Visit:
             plain_text(form.department.get(self.language)) if form is not None
             else self._queue.service_names().get(ticket.service, ticket.service), ahead,
             -(-issued.estimated_wait_seconds * ahead // waiting // 60), (),
-            qr_payload=self._queue.qr_payload(ticket, self.language))
+            qr_payload=self._queue.qr_payload(ticket, self.language), ticket_id=ticket.id)
         self._go(Stage.TICKET)
         return self.ticket
 
@@ -677,4 +708,5 @@ def _ticket_info(issued: IssuedTicket, form: FormDefinition, language_code: str,
                  ids: tuple[str, ...], message: str) -> TicketInfo:
     return TicketInfo(issued.ticket.label, issued.ticket.service, form.counter,
                       plain_text(form.department.get(language_code)), ahead,
-                      -(-issued.estimated_wait_seconds // 60), ids, message)
+                      -(-issued.estimated_wait_seconds // 60), ids, message,
+                      ticket_id=issued.ticket.id)

@@ -7,6 +7,7 @@ a simulated call with generated video (:class:`~devices.remote.simulated.Simulat
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -58,8 +59,11 @@ def demo_windows(services: Services, checks: Sequence[Check], *,
             window.setStyleSheet(theme.stylesheet())
         windows.append(window)
     if branch_call is not None and services.remote is not None:
+        # The branch's end shows the captions the main office's end makes (one process).
+        captions = None if services.remote_captions is None else \
+            functools.partial(services.remote_captions, office=False)
         branch = BranchRemotePanel(clerk_tr, services.remote, branch_call,
-                                   services.service_names(), DEMO_BRANCH)
+                                   services.service_names(), DEMO_BRANCH, captions=captions)
         window = QMainWindow()
         window.setWindowTitle(f"{clerk_tr(S_('Remote counter'))} — {DEMO_BRANCH}")
         window.setCentralWidget(branch)

@@ -11,6 +11,7 @@ import re
 import subprocess
 import tempfile
 import unicodedata
+import wave
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from devices.audio.sources import read_wav, resample
 from devices.audio.vad import SAMPLE_RATE
 
 __all__ = ["ENGLISH_VOICES", "JAPANESE_VOICES", "cer", "english_words", "espeak",
-           "japanese_chars", "open_jtalk", "pcm_file", "stream", "wer"]
+           "japanese_chars", "open_jtalk", "pcm_file", "stream", "wav_file", "wer"]
 
 # (voice, words per minute): American, British and a female variant, at three speeds.
 ENGLISH_VOICES = (("en-us", 150), ("en-gb", 190), ("en-us+f3", 130))
@@ -58,6 +59,16 @@ def stream(clips: Sequence[np.ndarray], pause_s: float = 1.0) -> np.ndarray:
 def pcm_file(samples: np.ndarray, path: Path) -> Path:
     """Write ``samples`` as the raw 16-bit PCM a capture command prints (``cat path``)."""
     path.write_bytes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+def wav_file(samples: np.ndarray, path: Path) -> Path:
+    """Write ``samples`` as a 16 kHz mono WAV file (a microphone a PyAV input stands in for)."""
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
     return path
 
 

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
+from kiosk.errors import UserFacingError
 from kiosk.i18n import N_
 from kiosk.ui.citizen.screen_base import Actions, CitizenScreen
 
@@ -29,7 +30,10 @@ def qr_pixmap(payload: str, scale: int = 8) -> QPixmap:
 
 
 class TicketScreen(CitizenScreen):
-    """The ticket just issued; "done" wipes the visit."""
+    """The ticket just issued; "done" wipes the visit. At a branch with the remote counter
+    the visitor can ask for a specialist of the main office here."""
+
+    _refused = False
 
     def build(self, layout: QVBoxLayout) -> None:
         """Number, counter, wait, QR code, and the finish button."""
@@ -57,11 +61,36 @@ class TicketScreen(CitizenScreen):
             layout.addWidget(self.label("⚠ " + tr(ticket.message_id), role="error"))
         layout.addWidget(self.label(tr(N_("The number is shown on the screen in the waiting "
                                           "room when it is your turn."))))
+        self._specialist(layout)
         code = QLabel()
         code.setObjectName("ticket-qr")
         code.setPixmap(qr_pixmap(ticket.qr_payload or f"TOME-KIOSK-TICKET:{ticket.label}"))
         code.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(code)
+
+    def _specialist(self, layout: QVBoxLayout) -> None:
+        # At a branch (総合支所) with the remote counter: a specialist of the main office by
+        # video, at the branch's counter; the request names this ticket.
+        visit, tr = self.visit, self.marked
+        if visit.specialist_asked:
+            layout.addWidget(self.label(tr(N_("A specialist at the main office has been asked. "
+                                              "The staff will call you to the video counter.")),
+                                        role="heading", name="specialist-asked"))
+        elif visit.can_ask_specialist:
+            ask = self.button(tr(N_("Talk to a specialist at the main office by video")),
+                              "ask-specialist", role="primary")
+            ask.clicked.connect(self._on_ask_specialist)
+            layout.addWidget(ask)
+            if self._refused:
+                layout.addWidget(self.label("⚠ " + tr(N_("The main office could not be asked. "
+                                                        "Please ask the staff.")), role="error"))
+
+    def _on_ask_specialist(self) -> None:
+        try:
+            self.visit.ask_specialist()
+        except UserFacingError:
+            self._refused = True
+            self.refresh()
 
     def footer_actions(self) -> Actions:
         """Finish (no way back: the ticket is issued)."""

@@ -225,12 +225,13 @@ class ClerkWindow(QStackedWidget):
                 services.service_names(),
                 services.config.device.counter, sound=QtCallSound,
                 visit_ticket=self._called_ticket, review=RemoteReview(services.review),
-                staff=member)
+                staff=member, captions=services.remote_captions)
         else:
             self.remote = RemotePanel(self._tr, services.remote, services.open_remote_call,
                                       services.clock, staff_id=member.id, sound=QtCallSound,
                                       review=RemoteReview(services.review), staff=member,
-                                      citizen_text=self._citizen_ja)
+                                      citizen_text=self._citizen_ja,
+                                      captions=services.remote_captions)
         self.tabs.addTab(self.remote, self._tr(S_("Remote counter")))
 
     def _called_ticket(self) -> int | None:

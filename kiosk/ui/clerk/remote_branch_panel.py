@@ -11,6 +11,9 @@ open their application. While the call is on, this desk looks every two seconds 
 specialist changed it (statuses and correction counts only); when so, it shows each changed
 field (old -> new, reason) and the application's status, so the branch clerk can explain
 and print. These stay until the next request or the desk is locked.
+
+The visitor can ask at the branch's tablet too (its ticket screen): an idle desk of the same
+``[device] counter`` takes that request as its own and the call of it.
 """
 
 from __future__ import annotations
@@ -36,15 +39,18 @@ from kiosk.domain.staff import StaffMember
 from kiosk.errors import UserFacingError
 from kiosk.i18n import LANGUAGES, S_, Translator
 from kiosk.ports import CallSound, RemoteCall
+from kiosk.services.captions import Party
 from kiosk.services.remote_counter import RemoteCounterDesk
 from kiosk.services.remote_review import RemoteReview, ReviewedApplication
 from kiosk.services.review import STATUS_NAMES
+from kiosk.ui.clerk.call_captions import CallCaptionArea, CaptionsFactory
 from kiosk.ui.clerk.remote_panel import CALL_STATES, show_picture
 
 __all__ = ["BranchRemotePanel"]
 
 _POLL_MS = 1000              # how often a waiting request looks whether it was accepted
 _PICTURE_MS = 66
+_TABLET_MS = 2000            # how often an idle desk looks for a request from its tablet
 _CHANGES_MS = 2000           # how often the call looks whether the specialist changed something
 
 
@@ -60,6 +66,8 @@ class BranchRemotePanel(QWidget):
         sound: makes the loudspeaker of one call (the specialist's voice); ``None``: not played.
         visit_ticket: the queue ticket of the visitor called at this desk (``None``: none).
         review: what the specialist changed, read by ``staff`` (this desk's clerk).
+        captions: the captions of an opened call, shown in the visitor's language (the main
+            office recognises both voices); ``None``: none.
     """
 
     def __init__(self, tr: Translator, desk: RemoteCounterDesk,
@@ -68,9 +76,10 @@ class BranchRemotePanel(QWidget):
                  sound: Callable[[], CallSound] | None = None,
                  visit_ticket: Callable[[], int | None] | None = None,
                  review: RemoteReview | None = None, staff: StaffMember | None = None,
-                 parent: QWidget | None = None) -> None:
+                 captions: CaptionsFactory | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._sound = sound
+        self.captions = CallCaptionArea(captions, Party.CITIZEN, points=18)
         self._visit_ticket = visit_ticket
         self._remote_review = review if staff is not None else None
         self._staff = staff
@@ -112,16 +121,19 @@ class BranchRemotePanel(QWidget):
         self.changes.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.changes.setVisible(self._remote_review is not None)
         self._lay_out()
-        self._poll = QTimer(self)
-        self._poll.setInterval(_POLL_MS)
-        self._poll.timeout.connect(self._look)
-        self._frames = QTimer(self)
-        self._frames.setInterval(_PICTURE_MS)
-        self._frames.timeout.connect(self._show)
-        self._changes_timer = QTimer(self)
-        self._changes_timer.setInterval(_CHANGES_MS)
-        self._changes_timer.timeout.connect(self._look_for_changes)
+        self._poll = self._timer(_POLL_MS, self._look)
+        self._frames = self._timer(_PICTURE_MS, self._show)
+        # A request made at this branch's tablet (the visitor's button) becomes this desk's.
+        self._tablet = self._timer(_TABLET_MS, self._adopt)
+        self._tablet.start()
+        self._changes_timer = self._timer(_CHANGES_MS, self._look_for_changes)
         self._controls()
+
+    def _timer(self, interval_ms: int, slot: Callable[[], None]) -> QTimer:
+        timer = QTimer(self)
+        timer.setInterval(interval_ms)
+        timer.timeout.connect(slot)
+        return timer
 
     def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
         button = QPushButton(self._tr(text))
@@ -141,6 +153,7 @@ class BranchRemotePanel(QWidget):
         layout.addLayout(asking)
         layout.addWidget(self.picture, 1)
         layout.addWidget(self.state)
+        layout.addWidget(self.captions, 1)
         calling = QHBoxLayout()
         calling.addWidget(self.document_button)
         calling.addWidget(self.end_button)
@@ -170,6 +183,21 @@ class BranchRemotePanel(QWidget):
         self._poll.start()
         self._controls()
 
+    def _adopt(self) -> None:
+        if self.ticket is not None:
+            return
+        ticket = self.desk.asked_at(self._branch)
+        if ticket is None:
+            return
+        self._clear_changes()
+        self.ticket = ticket
+        self.service.setCurrentIndex(max(0, self.service.findData(ticket.service)))
+        self.language.setCurrentIndex(max(0, self.language.findData(ticket.language)))
+        self.state.setText(self._tr(S_("The visitor asked for a specialist at the tablet: "
+                                       "waiting for the main office…")))
+        self._poll.start()
+        self._controls()
+
     def _on_withdraw(self) -> None:
         ticket, self.ticket = self.ticket, None
         self._poll.stop()
@@ -190,9 +218,9 @@ class BranchRemotePanel(QWidget):
         self._poll.stop()
         self.ticket, self._document = ticket, False
         self.call = self._open_call(ticket)
-        if self._sound is not None:
-            self.call.listen(self._sound())
+        self.captions.open(ticket, self.call, self._sound() if self._sound is not None else None)
         self.call.start()
+        self.captions.start()
         self._frames.start()
         if self._remote_review is not None and ticket.visit_ticket_id is not None:
             self._marks = self._remote_review.marks(ticket)     # as the visitor left it
@@ -261,6 +289,7 @@ class BranchRemotePanel(QWidget):
         self.call = self.ticket = None
         self._poll.stop()
         self._frames.stop()
+        self.captions.close_captions()              # wiped here and at the main office
         if call is not None:
             call.hang_up()
             self.state.setText(self._tr(CALL_STATES["ended"]))
@@ -274,7 +303,9 @@ class BranchRemotePanel(QWidget):
 
     def lock(self) -> None:
         """End any call or request and clear what the specialist changed from the screen
-        (the desk locks: the visitor's values leave it)."""
+        (the desk locks: the visitor's values leave it). No request of the tablet is taken
+        any more: the next login builds the desk again."""
+        self._tablet.stop()
         self.end_call()
         self._clear_changes()
 

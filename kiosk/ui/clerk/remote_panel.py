@@ -33,8 +33,10 @@ from kiosk.domain.staff import StaffMember
 from kiosk.errors import UserFacingError
 from kiosk.i18n import S_, Translator
 from kiosk.ports import CallSound, Clock, RemoteCall, RemotePicture
+from kiosk.services.captions import Party
 from kiosk.services.remote_counter import RemoteCounterDesk
 from kiosk.services.remote_review import RemoteReview
+from kiosk.ui.clerk.call_captions import CallCaptionArea, CaptionsFactory
 from kiosk.ui.clerk.review_panel import ReviewPanel, staff_message
 
 __all__ = ["CALL_STATES", "RemotePanel", "show_picture"]
@@ -73,15 +75,18 @@ class RemotePanel(QWidget):
         sound: makes the loudspeaker of one call (the branch's voice); ``None``: not played.
         review: the visitor's application for ``staff`` (the specialist); ``None``: no review.
         citizen_text: a return reason in Japanese (the review's, for the clerk).
+        captions: the captions of an opened call (both voices, translated); ``None``: none.
     """
 
     def __init__(self, tr: Translator, desk: RemoteCounterDesk,
                  open_call: Callable[[RemoteTicket], RemoteCall], clock: Clock,
                  staff_id: int | None = None, sound: Callable[[], CallSound] | None = None,
                  review: RemoteReview | None = None, staff: StaffMember | None = None,
-                 citizen_text: Callable[[str], str] = str, parent: QWidget | None = None) -> None:
+                 citizen_text: Callable[[str], str] = str,
+                 captions: CaptionsFactory | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._sound = sound
+        self.captions = CallCaptionArea(captions, Party.CLERK, points=16)
         self._remote_review = review if staff is not None else None
         self._staff = staff
         self._tr = tr
@@ -145,6 +150,7 @@ class RemotePanel(QWidget):
         layout.addWidget(self.accept_button)
         layout.addWidget(self.picture, 3)
         layout.addWidget(self.state)
+        layout.addWidget(self.captions, 3)
         buttons = QHBoxLayout()
         buttons.addWidget(self.document_button)
         buttons.addWidget(self.review_button)
@@ -179,9 +185,9 @@ class RemotePanel(QWidget):
         self.message.setText("")
         self.ticket, self._document = ticket, False
         self.call = self._open_call(ticket)
-        if self._sound is not None:
-            self.call.listen(self._sound())
+        self.captions.open(ticket, self.call, self._sound() if self._sound is not None else None)
         self.call.start()
+        self.captions.start()
         self._picture_timer.start()
         self.refresh()
         self._show_call_controls()
@@ -249,6 +255,7 @@ class RemotePanel(QWidget):
         call, ticket = self.call, self.ticket
         self.call = self.ticket = None
         self._picture_timer.stop()
+        self.captions.close_captions()              # wiped here and at the branch
         if call is not None:
             call.hang_up()
         if ticket is not None:

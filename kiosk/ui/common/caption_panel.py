@@ -8,14 +8,20 @@ drawn on the GUI thread.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QFont
+import math
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QTextDocument
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +43,48 @@ __all__ = ["CaptionPanel"]
 MIN_POINTS, MAX_POINTS, STEP = 16, 72, 4
 _HIGHLIGHT = QColor("#fff3b0")     # latest line; black text on it is 17:1
 _PLAIN = QColor("#ffffff")
+# Qt's list lays a row out by the font's ascent and descent and clips the text there, but a
+# line with stacked accents (Vietnamese) or in a fallback face (Japanese under a Latin line)
+# is drawn taller: the last line of a caption lost its bottom or went to an ellipsis. Rows are
+# laid out as a text document instead, with room around them.
+_PADDING = 6
+
+
+class _CaptionRows(QStyledItemDelegate):
+    """Draws each line of the history as a text document: whole, wrapped, never elided."""
+
+    def _document(self, option: QStyleOptionViewItem, text: str) -> QTextDocument:
+        document = QTextDocument()
+        document.setDocumentMargin(0)
+        document.setDefaultFont(option.font)
+        document.setPlainText(text)
+        widget = option.widget
+        width = widget.viewport().width() if isinstance(widget, QListWidget) else 0
+        document.setTextWidth(max(1, (width or option.rect.width()) - 2 * _PADDING))
+        return document
+
+    def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt's name
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        document = self._document(opt, opt.text)
+        return QSize(math.ceil(document.idealWidth()) + 2 * _PADDING,
+                     math.ceil(document.size().height()) + 2 * _PADDING)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        text, opt.text = opt.text, ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)  # background
+        document = self._document(opt, text)
+        rect = opt.rect
+        painter.save()
+        painter.translate(rect.left() + _PADDING, rect.top() + _PADDING)
+        document.drawContents(painter)
+        painter.restore()
 
 
 class CaptionPanel(QWidget):
@@ -67,6 +115,10 @@ class CaptionPanel(QWidget):
         self.history = QListWidget()
         self.history.setWordWrap(True)
         self.history.setObjectName("captionHistory")
+        self.history.setItemDelegate(_CaptionRows(self.history))
+        # By pixels: the latest line sits at the bottom with the one before above it, not at
+        # the top of an empty list.
+        self.history.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         # What was said is personal data: never in a report (common/text_report).
         self.history.setProperty("personal", True)
         self.larger = self._button(N_("Larger text"), lambda: self.set_points(self._points + STEP))
@@ -132,6 +184,9 @@ class CaptionPanel(QWidget):
         self.history.addItem(QListWidgetItem(text))
         self._mark_latest()
         self.history.scrollToBottom()
+        # Once more when the rows' new heights are laid out, or the latest line's last
+        # pixels stay below the edge.
+        QTimer.singleShot(0, self.history.scrollToBottom)
 
     def _mark_latest(self) -> None:
         count = self.history.count()
@@ -143,6 +198,9 @@ class CaptionPanel(QWidget):
             item.setFont(font)
             # Colour and weight together: never colour alone.
             item.setBackground(_HIGHLIGHT if latest else _PLAIN)
+        # The list keeps each row's height from before the font changed: a bold, larger or
+        # newly wrapped line lost its last line to an ellipsis. Measure the rows again.
+        self.history.doItemsLayout()
 
     def _update_notice(self) -> None:
         notice = self._conversation.missing_model_notice()

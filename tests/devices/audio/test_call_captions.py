@@ -6,16 +6,13 @@ and the caption matches the phrase; the tap ends with the call."""
 from __future__ import annotations
 
 import time
-import wave
 from pathlib import Path
 
-import numpy as np
 import pytest
-from spoken import cer, open_jtalk, stream
+from spoken import cer, open_jtalk, stream, wav_file
 
 from devices.audio.live import LiveCaptioner
 from devices.audio.recognizer import WhisperRecognizer
-from devices.audio.vad import SAMPLE_RATE
 from devices.remote import capture
 from devices.remote.aiortc_call import AiortcRemoteCall
 from devices.remote.call_voice import CallVoiceTap
@@ -30,17 +27,8 @@ PHRASE = "住民票の写しをお取りしますか。"
 BOUND_S = 120          # a bound for a loaded machine (recognition on 2 shared cores), not a timing
 
 
-def _wav(samples: np.ndarray, path: Path) -> Path:
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(SAMPLE_RATE)
-        out.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
-    return path
-
-
 def test_the_branchs_voice_is_captioned_at_the_office(whisper_base: Path, tmp_path: Path) -> None:
-    said = _wav(stream([open_jtalk(PHRASE)], pause_s=1.5), tmp_path / "branch-mic.wav")
+    said = wav_file(stream([open_jtalk(PHRASE)], pause_s=1.5), tmp_path / "branch-mic.wav")
     relay = LocalRelay()
     branch = AiortcRemoteCall(relay, "captions", offering=True, microphone=lambda clock:
                               capture.capture_source(str(said), "audio", clock))

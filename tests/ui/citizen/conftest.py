@@ -8,7 +8,7 @@ import pytest
 
 from devices.smartcard.simulated_card import SimulatedMyNumberCard, SimulatedSlot, load_person
 from kiosk.app import Services, build_services
-from kiosk.config import WebConfig, load_config
+from kiosk.config import RemoteConfig, WebConfig, load_config
 from kiosk.doctor import Check, Status
 from kiosk.services.visit import Stage
 from kiosk.ui.citizen.tablet import CitizenTablet
@@ -91,14 +91,14 @@ def make_kiosk(qtbot, tmp_path):
     def make(*, person: str = "plain", text_scale: int = 100, high_contrast: bool = False,
              headset: bool = False, voice: bool = True, idle_timeout_s: int = 120,
              size: tuple[int, int] = (800, 1280), issuer_ca_key: str = "",
-             web: WebConfig | None = None) -> Kiosk:
+             web: WebConfig | None = None, remote: RemoteConfig | None = None) -> Kiosk:
         config = load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": str(tmp_path / "data"),
                                             "KIOSK_UI_SCREEN_DPI": "96"})
         config = replace(config, card=replace(config.card, person=person,
                                               issuer_ca_key=issuer_ca_key),
                          speech=replace(config.speech, headset=headset),
                          ui=replace(config.ui, idle_timeout_s=idle_timeout_s),
-                         web=web or config.web)
+                         web=web or config.web, remote=remote or config.remote)
         services = build_services(config, demo=True)
         built.append(services)
         speaker = RecordingSpeaker()
