@@ -113,7 +113,6 @@ from kiosk.storage.engine import make_engine
 from kiosk.storage.export_store import ExportStore
 from kiosk.storage.listener import QueueListener
 from kiosk.storage.outbox import Outbox
-from kiosk.storage.register_view import SqlViewRegister
 from kiosk.storage.remote_store import RemoteTicketStore
 from kiosk.storage.reservation_store import ReservationStore
 from kiosk.storage.sealing import AnswerSealer, load_answers_key
@@ -539,6 +538,9 @@ def build_register(config: Config, *, demo: bool = False) -> ResidentRegister | 
     if kind == "sql":
         if not settings.url:
             raise ConfigError(S_('[register] kind = "sql" needs url (the copy database).'))
+        # Only here: its table's PostgreSQL index options load the PostgreSQL dialect.
+        from kiosk.storage.register_view import SqlViewRegister  # noqa: PLC0415
+
         return SqlViewRegister(settings.url)
     return SyntheticRegister() if kind == "synthetic" else None
 
