@@ -121,6 +121,7 @@ def _file_dicts(path: Path) -> list[dict[str, Any] | None]:
 # report reads, without the two hashes (nearly half the bytes, and two strings a record).
 _READ = slice(len('{"prev":"') + 64 + len('",'), -len(',"hash":"') - 64 - len('"}'))
 _SEQ = operator.itemgetter("seq")
+_slice: Callable[[bytes, slice], bytes] = operator.getitem  # type: ignore[assignment]
 
 
 def _whole_file_fast(content: bytes) -> list[dict[str, Any] | None] | None:
@@ -133,7 +134,7 @@ def _whole_file_fast(content: bytes) -> list[dict[str, Any] | None] | None:
         return None
     lines = (content[:-1] if content.endswith(b"\n") else content).split(b"\n")
     try:
-        records = _orjson_loads(b"[{" + b"},{".join(map(operator.getitem, lines,
+        records = _orjson_loads(b"[{" + b"},{".join(map(_slice, lines,
                                                           itertools.repeat(_READ))) + b"}]")
     except ValueError:
         return None

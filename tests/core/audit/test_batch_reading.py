@@ -246,7 +246,8 @@ def test_whole_file_fast__untouched_file__read_without_the_hashes(tmp_path: Path
 
     records = reader._whole_file_fast(path.read_bytes())
 
-    assert records is not None and records[-1] is None      # the "" after the last line break
+    assert records is not None
+    assert records[-1] is None          # the "" after the last line break
     assert records[5] == {"seq": 6, "ts": records[5]["ts"], "device": DEVICE,
                           "kind": "ticket.issued", "data": json.loads(
                               path.read_bytes().splitlines()[5])["data"]}
