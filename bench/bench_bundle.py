@@ -101,6 +101,8 @@ def starts(built: dict[str, Path], runs: int = 5) -> None:
 
 def main() -> int:
     """Print the figures (or say that there is no bundle to measure)."""
+    print(f"bench_bundle: {os.cpu_count()} CPUs, load average at start "
+          + " ".join(f"{value:.2f}" for value in os.getloadavg()))
     built = {flavour: folder for flavour, folder in BUNDLES.items() if (folder / "kiosk").exists()}
     if not built:
         print("bundle: not measured, no bundle in dist/ (run `make package` first)")

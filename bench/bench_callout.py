@@ -134,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=40)
     args = parser.parse_args(argv)
+    print(f"bench_callout: {os.cpu_count()} CPUs, load average at start "
+          + " ".join(f"{value:.2f}" for value in os.getloadavg()))
     synthesis()
     with tempfile.TemporaryDirectory() as folder:
         sqlite = click_to_board(f"sqlite:///{folder}/bench.sqlite3", args.calls,

@@ -11,6 +11,7 @@ import of a 40-question workbook under 1 s; a filled PDF on a 様式 background 
 from __future__ import annotations
 
 import io
+import os
 import statistics
 import tempfile
 import time
@@ -39,6 +40,8 @@ def _line(name: str, value: float, goal: float) -> None:
 
 def main() -> None:
     """Measure and print."""
+    print(f"bench_forms: {os.cpu_count()} CPUs, load average at start "
+          + " ".join(f"{value:.2f}" for value in os.getloadavg()))
     from devices.printer.pdf_render import render_application, render_receipt
     from kiosk.procedures.catalog import load_catalog
     from kiosk.procedures.printing import fill_form

@@ -15,6 +15,7 @@ Run: .venv/bin/python bench/bench_payments.py [--payments 200] [--close 1000]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -47,6 +48,8 @@ def main() -> int:
     parser.add_argument("--payments", type=int, default=200)
     parser.add_argument("--close", type=int, default=1000)
     args = parser.parse_args()
+    print(f"bench_payments: {os.cpu_count()} CPUs, load average at start "
+          + " ".join(f"{value:.2f}" for value in os.getloadavg()))
     with tempfile.TemporaryDirectory() as folder, StubTerminal() as stub:
         config = load_config(None, environ={
             "KIOSK_DEVICE_DATA_DIR": folder, "KIOSK_DATABASE_ANSWERS_KEY": generate_key_text(),

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -172,6 +173,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.answering_end:
         return answering_end()
+    print(f"bench_remote: {os.cpu_count()} CPUs, load average at start "
+          + " ".join(f"{value:.2f}" for value in os.getloadavg()))
     results = _lan(args.seconds) + _impaired(args.seconds) + _cut(max(args.seconds, 9.0))
     return 0 if all(results) else 1
 

@@ -145,6 +145,10 @@ def _p95(values: list[float]) -> float:
     return ordered[int(0.95 * (len(ordered) - 1))] if ordered else float("nan")
 
 
+def _met(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
 def _load() -> str:
     return "load average " + " ".join(f"{figure:.1f}" for figure in os.getloadavg())
 
@@ -188,8 +192,10 @@ def _run(args: argparse.Namespace, url: str, port: int, pid: int) -> None:
             _calls(args, pid, services, transport, out)
             times = asyncio.run(_loads(port, next(iter(tokens.values())), args.loads,
                                        args.seconds))
-            print(f"page loads: {len(times) / args.seconds:.0f}/s asked {args.loads}/s, p95 "
-                  f"{_p95(times) * 1000:.0f} ms (goal 200/s); memory {_rss_mb(pid):.0f} MB")
+            rate = len(times) / args.seconds
+            print(f"page loads: {rate:.0f}/s asked {args.loads}/s, p95 "
+                  f"{_p95(times) * 1000:.0f} ms (goal 200/s) {_met(rate >= 200)}; memory "
+                  f"{_rss_mb(pid):.0f} MB")
         finally:
             stop.set()
             phones.join(timeout=30)
@@ -202,8 +208,9 @@ def _calls(args: argparse.Namespace, pid: int, services: Any, transport: _TimedT
            out: Any) -> None:
     _, opened = out.get(timeout=600)
     time.sleep(2.0)            # the first states reach every stream
-    print(f"phones holding the page open: {opened} (goal 2,000); "
-          f"web process memory {_rss_mb(pid):.0f} MB (goal < 300 MB)")
+    memory = _rss_mb(pid)
+    print(f"phones holding the page open: {opened} (goal 2,000) {_met(opened >= 2000)}; "
+          f"web process memory {memory:.0f} MB (goal < 300 MB) {_met(memory < 300)}")
     print(f"calls start at {_load()}")
     latencies, to_host, to_phone = [], [], []
     seen: dict[int, float] = {}
@@ -224,7 +231,8 @@ def _calls(args: argparse.Namespace, pid: int, services: Any, transport: _TimedT
         time.sleep(0.5)
     print(f"clerk calls -> phone shows called: p50 {_p50(latencies) * 1000:.0f} ms, p95 "
           f"{_p95(latencies) * 1000:.0f} ms over {len(latencies)} calls with {opened} "
-          f"streams open (goal p95 < 1000 ms); hops p50: call -> web host accepted the state "
+          f"streams open (goal p95 < 1000 ms) {_met(_p95(latencies) < 1)}; hops p50: "
+          f"call -> web host accepted the state "
           f"{_p50(to_host) * 1000:.0f} ms, -> phone {_p50(to_phone) * 1000:.0f} ms; {_load()}")
 
 
@@ -270,6 +278,8 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=300)
     args = parser.parse_args()
+    print(f"bench_web: {os.cpu_count()} CPUs, load average at start "
+          + " ".join(f"{value:.2f}" for value in os.getloadavg()))
     port = _free_port()
     env = {**os.environ, "KIOSK_WEB_PORT": str(port), "KIOSK_WEB_SITE": SITE,
            "KIOSK_WEB_RATE_PER_MINUTE": "1000000", "KIOSK_WEB_STALE_AFTER_S": "600",

@@ -65,7 +65,6 @@ from kiosk.procedures.catalog import FormCatalog
 from kiosk.services.caption_vocabulary import CaptionVocabulary, follow_visits, load_place_names
 from kiosk.services.captions import Conversation
 from kiosk.services.visitor_speech import VisitorSpeech
-from kiosk.storage.register_view import SqlViewRegister
 
 if TYPE_CHECKING:
     from devices.signing.pades import PadesSigner
@@ -181,6 +180,9 @@ def build_register(config: Config, *, demo: bool = False) -> ResidentRegister | 
     if kind == "sql":
         if not settings.url:
             raise ConfigError(S_('[register] kind = "sql" needs url (the copy database).'))
+        # Only here: its table's PostgreSQL index options load the PostgreSQL dialect.
+        from kiosk.storage.register_view import SqlViewRegister  # noqa: PLC0415
+
         return SqlViewRegister(settings.url)
     return SyntheticRegister() if kind == "synthetic" else None
 

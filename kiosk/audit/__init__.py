@@ -115,8 +115,10 @@ every device by file and line; :func:`export_csv` writes a date range as CSV;
 
 from __future__ import annotations
 
+import importlib
 import re
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from kiosk.audit.events import (
     ApplicationActed,
@@ -146,14 +148,25 @@ from kiosk.audit.events import (
     TranslationUsed,
     UsageEvent,
 )
-from kiosk.audit.export import export_csv
-from kiosk.audit.forms_info import FormInfo, form_infos
-from kiosk.audit.reader import LogRecord, iter_records
 from kiosk.audit.recorder import NULL_USAGE, ListUsage, NullUsage, UsageRecorder
-from kiosk.audit.report import UsageReport, build_report
-from kiosk.audit.report_csv import write_report_csvs
 from kiosk.audit.usage_log import UsageLog
-from kiosk.audit.verify import Finding, VerifyResult, verify_directory
+
+if TYPE_CHECKING:
+    from kiosk.audit.export import export_csv
+    from kiosk.audit.forms_info import FormInfo, form_infos
+    from kiosk.audit.reader import LogRecord, iter_records
+    from kiosk.audit.report import UsageReport, build_report
+    from kiosk.audit.report_csv import write_report_csvs
+    from kiosk.audit.verify import Finding, VerifyResult, verify_directory
+
+# The auditor's side (verify, export, report) is imported when first named: a tablet records
+# and never reads, and these modules (multiprocessing among them) slow its start-up.
+_AUDITING = {
+    "export_csv": "export", "FormInfo": "forms_info", "form_infos": "forms_info",
+    "LogRecord": "reader", "iter_records": "reader", "UsageReport": "report",
+    "build_report": "report", "write_report_csvs": "report_csv", "Finding": "verify",
+    "VerifyResult": "verify", "verify_directory": "verify",
+}
 
 __all__ = [
     "NULL_USAGE",
@@ -231,3 +244,13 @@ _NOT_CODE = re.compile(r"[^A-Za-z0-9_]")
 def new_session_id() -> str:
     """A fresh opaque id for one citizen's visit at a tablet (random, links nothing)."""
     return uuid.uuid4().hex[:16]
+
+
+def __getattr__(name: str) -> Any:
+    """The auditing names, from their modules on first use (see ``_AUDITING``)."""
+    module = _AUDITING.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"kiosk.audit.{module}"), name)
+    globals()[name] = value
+    return value

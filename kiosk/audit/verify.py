@@ -218,12 +218,13 @@ class _DeviceCheck:
     def _file(self, index: int, day: date, path: Path) -> None:
         content = path.read_bytes()
         lines = content.splitlines(keepends=True)
-        specials = _special_lines(content, lines)
         # The usual case, a whole file that chains, checked as one batch: then only the
         # log's own records (the anchor, seals) go the detailed way below. A record never
         # holds a raw \r (the encoder escapes it), so a file with one goes line by line.
         whole = (len(lines) > 1 and content.endswith(b"\n") and b"\r" not in content
                  and _batch_ok(lines[1:], 2, lines[0][-67:-3].decode("ascii", "replace")))
+        specials = _numbered_specials(content, len(lines)) if whole else \
+            _special_lines(content, lines)
         expected, number = 1, 0
         while number < len(lines):
             end = specials[bisect.bisect_left(specials, number)]
@@ -496,6 +497,25 @@ def _special_lines(content: bytes, lines: list[bytes]) -> list[int]:
         specials.append(line)
         found = content.find(_LOG_KIND, ends[line])
     specials.append(len(lines))
+    return specials
+
+
+_SEQ_AT = len(_HEAD) + 64 + len(b'","seq":')
+
+
+def _numbered_specials(content: bytes, count: int) -> list[int]:
+    """:func:`_special_lines` of a file whose records after the first passed the batch check
+    (:func:`_batch_ok`: line ``i`` holds ``"seq":i+1`` at its fixed place, lines end at
+    ``\n`` only): a find's line is read from its record's ``seq``, with no table of every
+    line's offset (which cost as much as a tenth of the check)."""
+    specials = []
+    found = content.find(_LOG_KIND)
+    while found >= 0:
+        start = content.rfind(b"\n", 0, found) + 1
+        specials.append(int(content[start + _SEQ_AT:content.index(b",", start + _SEQ_AT)]) - 1
+                        if start else 0)
+        found = content.find(_LOG_KIND, content.index(b"\n", found))
+    specials.append(count)
     return specials
 
 

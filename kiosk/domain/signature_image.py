@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image, ImageDraw
-
 from kiosk.domain.signature import Signature, SignatureRecord
 
 __all__ = ["IMAGE_WIDTH", "record_of", "render_png"]
@@ -22,6 +20,9 @@ _PEN = 0.012     # the line width as a share of the image's height (a felt-tip's
 
 def render_png(signature: Signature, width: int = IMAGE_WIDTH) -> bytes:
     """The strokes in black on white, scaled to ``width`` pixels and the pad's proportions."""
+    # Pillow on the first signature, not with the visit's modules as the tablet starts.
+    from PIL import Image, ImageDraw  # noqa: PLC0415
+
     scale = width / max(1, signature.width)
     height = max(1, round(signature.height * scale))
     image = Image.new("L", (width, height), 255)

@@ -14,8 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kiosk.domain.application import (
     FINISHED,
@@ -28,7 +26,7 @@ from kiosk.domain.application import (
 from kiosk.errors import StorageError
 from kiosk.i18n import S_
 from kiosk.ports import Clock
-from kiosk.storage.engine import is_sqlite, transaction
+from kiosk.storage.engine import dialect_insert, transaction
 from kiosk.storage.schema import application_corrections, application_events, applications
 from kiosk.storage.sealing import AnswerSealer
 
@@ -107,7 +105,7 @@ class ApplicationStore:
     def __init__(self, engine: Engine, clock: Clock) -> None:
         self._engine = engine
         self._clock = clock
-        self._upsert = sqlite_insert if is_sqlite(engine) else pg_insert
+        self._upsert = dialect_insert(engine)
 
     def insert(self, submission: SealedSubmission, *, late: bool = False) -> tuple[int, bool]:
         """Store ``submission`` once: a second insert with the same key is a no-op.

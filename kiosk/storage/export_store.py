@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Engine, and_, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kiosk.domain.application import ApplicationStatus
 from kiosk.ports import Clock
-from kiosk.storage.engine import is_sqlite, transaction
+from kiosk.storage.engine import dialect_insert, transaction
 from kiosk.storage.schema import application_events, application_exports, applications
 
 __all__ = ["ExportRow", "ExportStore", "HandedOn"]
@@ -57,7 +55,7 @@ class ExportStore:
     def __init__(self, engine: Engine, clock: Clock) -> None:
         self._engine = engine
         self._clock = clock
-        self._upsert = sqlite_insert if is_sqlite(engine) else pg_insert
+        self._upsert = dialect_insert(engine)
 
     def systems_done(self, application_ids: Collection[int]) -> dict[int, set[str]]:
         """For each of ``application_ids``, the systems it was handed on to already."""

@@ -32,7 +32,6 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kiosk.domain.ticket import (
@@ -49,7 +48,7 @@ from kiosk.errors import StorageError
 from kiosk.i18n import S_
 from kiosk.ports import Clock
 from kiosk.storage.driver_sql import DriverStatement, cursor_of, utc_from_driver
-from kiosk.storage.engine import is_sqlite, transaction
+from kiosk.storage.engine import dialect_insert, is_sqlite, transaction
 from kiosk.storage.schema import counters, daily_numbers, services, ticket_events, tickets
 
 __all__ = [
@@ -95,8 +94,9 @@ class QueueStore:
         self._clock = clock
         self._services: dict[str, ServiceInfo] = {}
         self._services_by_id: dict[int, ServiceInfo] = {}
-        self._upsert = sqlite_insert if is_sqlite(engine) else pg_insert
-        self._bump = _BUMP_SQLITE if is_sqlite(engine) else _BUMP_POSTGRES
+        self._upsert = dialect_insert(engine)
+        self._postgres = not is_sqlite(engine)
+        self._bump = _BUMP_SQLITE if is_sqlite(engine) else _bump_statement(self._upsert)
         self._run = _Runner(engine)
 
     # ------------------------------------------------------------------ services
@@ -176,7 +176,7 @@ class QueueStore:
         """Reserve and confirm in one transaction (the citizen chose no slip)."""
         info = self.service(service_code)
         with transaction(self._engine, write=True) as connection:
-            if self._upsert is pg_insert:
+            if self._postgres:
                 return self._issue_postgres(connection, info, priority, slip)
             return self._reserve(connection, info, priority, slip=slip)
 
@@ -189,7 +189,7 @@ class QueueStore:
         number row stays locked only for the issue.
         """
         info = self.service(service_code)
-        if self._upsert is pg_insert:
+        if self._postgres:
             ticket = self.issue(service_code, priority=priority, slip=slip)
             return ticket, self.ticket_wait_seconds(ticket)
         with transaction(self._engine, write=True) as connection:
@@ -289,7 +289,7 @@ class QueueStore:
             TicketStateError: the action is not allowed in the ticket's current state.
         """
         with transaction(self._engine, write=True) as connection:
-            if self._upsert is pg_insert:
+            if self._postgres:
                 return self._apply_postgres(connection, ticket_id, action, counter=counter,
                                             staff_id=staff_id, slip=slip,
                                             to_service_id=to_service_id)
@@ -466,15 +466,20 @@ _LOCK_TICKET = (select(tickets.c.state, tickets.c.label)
                 .where(tickets.c.id == bindparam("ticket_id")).with_for_update())
 _ISSUED = TicketState.ISSUED.value
 _QUEUE_ORDER = (tickets.c.priority.desc(), tickets.c.queued_at, tickets.c.id)  # ix_tickets_queue
-_BUMP_SQLITE, _BUMP_POSTGRES = (
-    upsert(daily_numbers).values(service_id=bindparam("service_id"),
-                                 day=bindparam("day", type_=daily_numbers.c.day.type),
-                                 last_number=1)
-    .on_conflict_do_update(index_elements=["service_id", "day"],
-                           set_={"last_number": daily_numbers.c.last_number + 1})
-    .returning(daily_numbers.c.last_number)
-    for upsert in (sqlite_insert, pg_insert)
-)
+
+
+def _bump_statement(upsert: Any) -> Any:
+    """Take the day's next number of one service (``upsert``: the dialect's insert)."""
+    return (upsert(daily_numbers).values(service_id=bindparam("service_id"),
+                                         day=bindparam("day", type_=daily_numbers.c.day.type),
+                                         last_number=1)
+            .on_conflict_do_update(index_elements=["service_id", "day"],
+                                   set_={"last_number": daily_numbers.c.last_number + 1})
+            .returning(daily_numbers.c.last_number))
+
+
+# Built once (a hot statement on SQLite); PostgreSQL's is built per store with its dialect.
+_BUMP_SQLITE = _bump_statement(sqlite_insert)
 _INSERT_TICKET = insert(tickets).values({
     name: bindparam(name, type_=tickets.c[name].type)
     for name in ("service_id", "origin_service_id", "day", "number", "label", "state",

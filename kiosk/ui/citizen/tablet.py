@@ -472,7 +472,8 @@ class TabletWindow(QMainWindow):
         self.staff_menu = QWidget()
         self.staff_menu.setObjectName("staff-menu")
         row = QHBoxLayout(self.staff_menu)
-        self.about = AboutPanel(tr, lambda: about_info(self._config_source))
+        # Read when the menu opens (_on_staff_ok), not while the tablet starts.
+        self.about = AboutPanel(tr, lambda: about_info(self._config_source), read_now=False)
         back = TouchButton(tr(S_("Back")), target=self.tablet.target, name="staff-back")
         leave = TouchButton(tr(S_("Exit the kiosk")), target=self.tablet.target,
                             name="staff-exit")

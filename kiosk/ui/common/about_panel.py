@@ -19,10 +19,14 @@ __all__ = ["AboutPanel"]
 
 
 class AboutPanel(QWidget):
-    """Four lines: version, build (or source checkout), configuration file, its checksum."""
+    """Four lines: version, build (or source checkout), configuration file, its checksum.
+
+    ``read_now=False``: the facts are read at the first :meth:`refresh` only (the tablet's
+    staff menu refreshes when it opens; reading the checkout's revision runs ``git``).
+    """
 
     def __init__(self, tr: Translator, info: Callable[[], AboutInfo],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, read_now: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("about")
         self._tr = tr
@@ -36,7 +40,8 @@ class AboutPanel(QWidget):
         form.addRow(tr(S_("Build")), self.build)
         form.addRow(tr(S_("Configuration file")), self.config)
         form.addRow(tr(S_("Configuration checksum (SHA-256)")), self.checksum)
-        self.refresh()
+        if read_now:
+            self.refresh()
 
     def _value(self, name: str) -> QLabel:
         label = QLabel()

@@ -238,3 +238,30 @@ def test_build_report__grouped_by_kind__same_figures_as_record_by_record(tmp_pat
     assert grouped.reservations[("A", "served")] == 1
     assert grouped.last_seals[DEVICE][3] == 17
     assert grouped.records == 17       # the torn line is no record
+
+
+def test_whole_file_fast__untouched_file__read_without_the_hashes(tmp_path: Path) -> None:
+    pytest.importorskip("orjson")
+    path = _write(tmp_path)
+
+    records = reader._whole_file_fast(path.read_bytes())
+
+    assert records is not None
+    assert records[-1] is None          # the "" after the last line break
+    assert records[5] == {"seq": 6, "ts": records[5]["ts"], "device": DEVICE,
+                          "kind": "ticket.issued", "data": json.loads(
+                              path.read_bytes().splitlines()[5])["data"]}
+
+
+@pytest.mark.parametrize("edit", [
+    (b'{"prev":"', b'{"prev": "'),               # the hashes not where the layout puts them
+    (b'","seq":7,', b'","seq":8,'),             # a record not on its line
+])
+def test_whole_file_fast__line_out_of_layout__falls_back(
+        tmp_path: Path, edit: tuple[bytes, bytes]) -> None:
+    pytest.importorskip("orjson")
+    path = _write(tmp_path)
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines[6] = lines[6].replace(*edit)
+
+    assert reader._whole_file_fast(b"".join(lines)) is None
