@@ -145,7 +145,7 @@ class CaptionPanel(QWidget):
             item.setBackground(_HIGHLIGHT if latest else _PLAIN)
 
     def _update_notice(self) -> None:
-        notice = self._conversation.missing_model_notice()
+        notice = self._conversation.missing_model_notice(self._tr.code)
         self._notice.setText(notice or "")
         self._notice.setVisible(notice is not None)
 
