@@ -26,7 +26,7 @@ from kiosk.services.counter_desk import CounterDesk
 from kiosk.services.visit import CardOutcome, Stage
 from kiosk.ui.citizen.tablet_factory import make_visit
 
-from ..ui.citizen.text_checks import foreign_text
+from ..ui.citizen.text_checks import foreign_text, foreign_words
 from .reported import Report, ReportedProcess, answer_forms, enter_pin, to_pin_pad
 
 __all__ = ["CARD_PIN", "Day", "InProcessDesk", "act", "call_next", "gui_visit",
@@ -128,15 +128,17 @@ class Day:
 
 
 def window_findings(seen: Iterable[tuple[str, Report]]) -> list[str]:
-    """Clipped texts in the clerk desks' and the board's reports ``seen`` (see :class:`Day`):
-    the clerk desk is in Japanese, the board in Japanese and the visitors' languages, so only
-    clipping is looked for (personal data is named, never shown)."""
+    """Clipped texts, and words not in Japanese, in the clerk desks' and the board's reports
+    ``seen`` (see :class:`Day`): both are Japanese screens (the board's call in the visitor's
+    language is marked with its languages; personal data is named, never shown)."""
     found: set[str] = set()
     for name, report in seen:
         screen = f"{name} {report.get('page') or 'board'}/{report.get('tab', '')}"
         for text in report.get("texts", []):
             if text["elided"]:
                 found.add(f"{screen}: clipped {text['name']} {text['text']!r}")
+            if words := foreign_words(text):
+                found.add(f"{screen}: not Japanese {words} in {text['name']} {text['text']!r}")
     return sorted(found)
 
 
