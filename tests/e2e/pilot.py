@@ -145,8 +145,9 @@ def window_findings(seen: Iterable[tuple[str, Report]]) -> list[str]:
 # --------------------------------------------------------------------------- the tablets
 def gui_visit(tablet: ReportedProcess, language: str, first_pin: str) -> list[Report]:
     """One citizen at a tablet, with taps only: language, 住民票, card and PIN, answers, the
-    ticket. PIN OK, Send and Finish are double taps (each must act once). Returns the reports
-    seen while the visit was in ``language`` (from the language tap to the ticket)."""
+    ticket. Start, Next, PIN OK, Send and Finish are double taps (each must act once). Returns
+    the reports seen while the visit was in ``language`` (from the language tap to the
+    ticket)."""
     to_review(tablet, language, first_pin)
     return send(tablet)
 
@@ -159,7 +160,7 @@ def to_review(tablet: ReportedProcess, language: str, first_pin: str) -> None:
     assert f"language-{language}" in tablet.last["buttons"], tablet.last["buttons"]
     tablet.tap_and_wait(f"language-{language}", f"{language} chosen")
     tablet.history = [tablet.last]
-    to_pin_pad(tablet)
+    to_pin_pad(tablet, double=True)
     if first_pin != CARD_PIN:
         enter_pin(tablet, first_pin, times=2)
         tablet.wait(lambda r: r["pad"] == "pin" and r["tries_left"] == 2
