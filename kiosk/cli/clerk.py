@@ -24,12 +24,16 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace, config: Config) -> int:
     """Start the clerk desktop with live queue updates; returns the Qt exit code."""
     from kiosk.app import build_services  # noqa: PLC0415 - heavy imports
+    from kiosk.probes import doctor_checks  # noqa: PLC0415 - the probes load devices
     from kiosk.ui.adapters import qt_printer  # noqa: PLC0415 - the front end's printer
     from kiosk.ui.clerk.run import run_clerk  # noqa: PLC0415
 
+    # The device status under the login (as in the demo): IT and the clerk see a broken
+    # printer or a missing model before anyone signs in.
+    checks = doctor_checks(config)
     services = build_services(config, qt_printer=qt_printer)
     try:
         services.start_background()
-        return run_clerk(services, quit_after=args.quit_after, report=args.report)
+        return run_clerk(services, checks, quit_after=args.quit_after, report=args.report)
     finally:
         services.close()

@@ -64,7 +64,7 @@ from kiosk.domain.counter_messages import (
     to_wire,
 )
 from kiosk.events import Event, EventBus
-from kiosk.i18n import N_, language, translator
+from kiosk.i18n import N_, language, language_name, translator
 from kiosk.ports import (
     Clock,
     ConversationRelay,
@@ -455,14 +455,18 @@ class Conversation:
         return (self._translator.route(source, target) is not None
                 and self._translator.route(target, source) is not None)
 
-    def missing_model_notice(self) -> str | None:
-        """What the screens show when no model exists for the visitor's language, else ``None``."""
+    def missing_model_notice(self, reader: str | None = None) -> str | None:
+        """What the screens show when no model exists for the visitor's language, else ``None``:
+        in the ``reader``'s language (a catalog code; the visitor's by default, on the tablet;
+        Japanese at the clerk's desk, which showed it in Vietnamese)."""
         if self.can_translate():
             return None
-        native = language(self._visitor).native_name
-        return translator(self._visitor)(
+        code = reader or self._visitor
+        name = language(self._visitor).native_name if code == self._visitor \
+            else language_name(self._visitor, code)
+        return translator(code)(
             N_("No translation model for {language}: captions are shown in Japanese only."),
-            language=native)
+            language=name)
 
     def lines(self) -> tuple[CaptionLine, ...]:
         """Every line so far, oldest first."""

@@ -475,9 +475,10 @@ class ReviewSession:
                 self.application.id, self.application.ticket_id or 0, self.staff.id, reason_id,
                 self.application.language))
 
-    def citizen_notice(self, reason_id: str) -> str:
-        """The return reason as the citizen reads it: in the language they applied in."""
-        return "".join(translator(self.application.language)(text)
+    def citizen_notice(self, reason_id: str, language: str | None = None) -> str:
+        """The return reason as the citizen reads it: in the language they applied in (or in
+        ``language``: the clerk's desk reads it in Japanese)."""
+        return "".join(translator(language or self.application.language)(text)
                        for text in _reason_texts([reason_id]))
 
     def _require(self, status: ApplicationStatus) -> None:

@@ -153,6 +153,15 @@ def test_missing_model_notice__pair__shown_only_without_model(visitor: str, with
     assert (conversation.missing_model_notice() is not None) == notice
 
 
+def test_missing_model_notice__clerk_reads__in_japanese_naming_the_visitors_language() -> None:
+    conversation, _, _ = make("vi", with_translator=False)
+
+    assert conversation.missing_model_notice("ja") == translator("ja")(
+        "No translation model for {language}: captions are shown in Japanese only.",
+        language="ベトナム語")
+    assert "Tiếng Việt" in (conversation.missing_model_notice() or "")
+
+
 def test_set_visitor_language__unknown__key_error() -> None:
     conversation, _, _ = make()
 

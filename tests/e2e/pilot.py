@@ -26,7 +26,7 @@ from kiosk.services.counter_desk import CounterDesk
 from kiosk.services.visit import CardOutcome, Stage
 from kiosk.ui.citizen.tablet_factory import make_visit
 
-from ..ui.citizen.text_checks import foreign_text
+from ..ui.citizen.text_checks import foreign_text, foreign_words
 from .reported import Report, ReportedProcess, answer_forms, enter_pin, to_pin_pad
 
 __all__ = ["CARD_PIN", "Day", "InProcessDesk", "act", "call_next", "gui_visit",
@@ -128,23 +128,26 @@ class Day:
 
 
 def window_findings(seen: Iterable[tuple[str, Report]]) -> list[str]:
-    """Clipped texts in the clerk desks' and the board's reports ``seen`` (see :class:`Day`):
-    the clerk desk is in Japanese, the board in Japanese and the visitors' languages, so only
-    clipping is looked for (personal data is named, never shown)."""
+    """Clipped texts, and words not in Japanese, in the clerk desks' and the board's reports
+    ``seen`` (see :class:`Day`): both are Japanese screens (the board's call in the visitor's
+    language is marked with its languages; personal data is named, never shown)."""
     found: set[str] = set()
     for name, report in seen:
         screen = f"{name} {report.get('page') or 'board'}/{report.get('tab', '')}"
         for text in report.get("texts", []):
             if text["elided"]:
                 found.add(f"{screen}: clipped {text['name']} {text['text']!r}")
+            if words := foreign_words(text):
+                found.add(f"{screen}: not Japanese {words} in {text['name']} {text['text']!r}")
     return sorted(found)
 
 
 # --------------------------------------------------------------------------- the tablets
 def gui_visit(tablet: ReportedProcess, language: str, first_pin: str) -> list[Report]:
     """One citizen at a tablet, with taps only: language, 住民票, card and PIN, answers, the
-    ticket. PIN OK, Send and Finish are double taps (each must act once). Returns the reports
-    seen while the visit was in ``language`` (from the language tap to the ticket)."""
+    ticket. Start, Next, PIN OK, Send and Finish are double taps (each must act once). Returns
+    the reports seen while the visit was in ``language`` (from the language tap to the
+    ticket)."""
     to_review(tablet, language, first_pin)
     return send(tablet)
 
@@ -157,7 +160,7 @@ def to_review(tablet: ReportedProcess, language: str, first_pin: str) -> None:
     assert f"language-{language}" in tablet.last["buttons"], tablet.last["buttons"]
     tablet.tap_and_wait(f"language-{language}", f"{language} chosen")
     tablet.history = [tablet.last]
-    to_pin_pad(tablet)
+    to_pin_pad(tablet, double=True)
     if first_pin != CARD_PIN:
         enter_pin(tablet, first_pin, times=2)
         tablet.wait(lambda r: r["pad"] == "pin" and r["tries_left"] == 2

@@ -71,12 +71,14 @@ def test_welcome_screen__tap_start__opens_the_choice_of_procedures(windows, qtbo
     assert tablet.current_screen() is tablet.screens[Stage.CHOOSE]
 
 
-def test_status_panel__checks__one_row_each_with_translated_result(windows):
+def test_status_panel__checks__one_row_an_area_in_japanese_failure_first(windows):
     table = windows[1].centralWidget().status_panel.table
 
     assert table.rowCount() == 2
-    assert [table.item(row, 1).text() for row in range(2)] == ["正常", "異常"]
-    assert table.item(1, 2).text() == "no queue"
+    assert [table.item(row, 0).text() for row in range(2)] == ["印刷", "受付・呼び出しの共有"]
+    assert [table.item(row, 1).text() for row in range(2)] == ["異常", "正常"]
+    assert table.item(0, 2).text() == \
+        "申請書を印刷できないおそれがあります。情報システム担当者に点検を依頼してください。"
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1366, 768), (2560, 1440)])

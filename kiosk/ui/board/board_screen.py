@@ -267,6 +267,10 @@ class BoardScreen(QWidget):
         self.counter.setText(callout.counter)
         self.department.setText(self._department_of(callout.counter))
         self.call_text.setText("\n".join(line.text for line in callout.lines))
+        # The call in the visitor's languages too: marked with them, as text in its own
+        # language (the staff screens' language checks read the mark).
+        codes = [line.code for line in callout.lines if not line.code.startswith("ja")]
+        self.call_text.setProperty("lang", " ".join(["ja", *codes]) if codes else "")
         earlier = list(self.recent)[1:]
         for index, (label, where) in enumerate(self.recent_labels):
             past = earlier[index] if index < len(earlier) else None

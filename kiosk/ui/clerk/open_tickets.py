@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -55,6 +56,10 @@ class OpenTicketsPanel(QGroupBox):
                                     + 2 * self.table.frameWidth())
         self.message = ErrorLine(tr)
         self.tickets: list[Ticket] = []
+        # After an action the panel keeps its place, its buttons dark, for the double-click
+        # interval: hidden at once, the queue's buttons moved up under the pointer and the
+        # second click of a double-clicked 対応を続ける finished the ticket just taken over.
+        self._settling = False
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         for key, text, handler in (
@@ -88,7 +93,8 @@ class OpenTicketsPanel(QGroupBox):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         if len(self.tickets) == 1:
             self.table.selectRow(0)
-        self.setVisible(bool(self.tickets))
+        if not self._settling:
+            self.setVisible(bool(self.tickets))
 
     def _selected(self) -> Ticket | None:
         rows = self.table.selectionModel().selectedRows()
@@ -108,10 +114,22 @@ class OpenTicketsPanel(QGroupBox):
             self.refresh()
             return
         self.message.done()
+        self._settling = True
+        for button in self.buttons.values():
+            button.setEnabled(False)
+        QTimer.singleShot(QApplication.doubleClickInterval(), self, self._settled)
         self.refresh()
         self.changed.emit()
         if taken:
             self.taken.emit(result)
+
+    def _settled(self) -> None:
+        """The double-click interval after an action passed: the panel shows the tickets left
+        (or hides), its buttons free again."""
+        self._settling = False
+        for button in self.buttons.values():
+            button.setEnabled(True)
+        self.setVisible(bool(self.tickets))
 
     def _on_take_over(self) -> None:
         self._run(lambda ticket: self.desk.take_over(ticket.id), taken=True)

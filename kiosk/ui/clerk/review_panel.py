@@ -6,6 +6,7 @@ open, and :meth:`ReviewPanel.close_application` clears them.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -37,6 +38,8 @@ from kiosk.ui.common.message_label import MessageLabel
 from kiosk.ui.common.picture_button import picture_pixmap
 
 __all__ = ["ReviewPanel", "staff_message"]
+
+_log = logging.getLogger(__name__)
 
 _PROVENANCE = {Provenance.CARD: S_("card"), Provenance.CITIZEN: S_("citizen"),
                Provenance.CLERK: S_("clerk"), Provenance.DEFAULT: S_("default"),
@@ -287,8 +290,12 @@ class ReviewPanel(QWidget):
         except DeviceError as exc:
             # Nothing was marked printed: the clerk may fix the printer and press Print again.
             self.print_failures += 1
-            self.message.setText(self._tr(S_("Printing failed: {reason}"),
-                                          reason=exc.english()))
+            # The printer's own words (CUPS: "printer X disabled since ... - paper jam") are
+            # for IT, in the device log; the clerk reads what to do, in Japanese.
+            _log.warning("printing failed: %s", exc.english())
+            self.message.setText(self._tr(S_(
+                "Printing failed: the printer stopped or refused the form. Check its paper "
+                "and that it is on, then press Print again; if it fails again, ask IT.")))
             return False
         except UserFacingError as exc:
             self.message.setText(staff_message(self._tr, exc, self.outage))
@@ -341,8 +348,8 @@ class ReviewPanel(QWidget):
         if not self._act(lambda: review.send_back(reason)):
             return False
         self.close_application()
-        # Shown for the citizen to read at the counter, in the language they applied in; their
-        # tablet at this counter shows it too.
+        # What the citizen is told, in the desk's Japanese: their tablet at this counter shows
+        # it in the language they applied in.
         self.message.setText(self._tr(S_("Returned. For the citizen: {notice}"),
-                                      notice=review.citizen_notice(reason)))
+                                      notice=review.citizen_notice(reason, "ja")))
         return True

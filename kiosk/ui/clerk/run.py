@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMainWindow
 
+from kiosk.doctor import Check
 from kiosk.i18n import S_, staff_translator
 from kiosk.ui.clerk.clerk_window import ClerkWindow
 from kiosk.ui.clerk.desk_report import describe_desk
@@ -21,14 +23,16 @@ if TYPE_CHECKING:
 __all__ = ["run_clerk"]
 
 
-def run_clerk(services: Services, *, quit_after: float = 0.0, report: Path | None = None) -> int:
-    """Show the clerk desktop and run the Qt event loop (``quit_after`` seconds if > 0);
-    ``report``: keep that JSON file up to date with what the desk shows."""
+def run_clerk(services: Services, checks: Sequence[Check] = (), *, quit_after: float = 0.0,
+              report: Path | None = None) -> int:
+    """Show the clerk desktop, ``checks`` (the device's self-tests) under its login, and run
+    the Qt event loop (``quit_after`` seconds if > 0); ``report``: keep that JSON file up to
+    date with what the desk shows."""
     app = application()
     tr = staff_translator("ja")
     window = QMainWindow()
     window.setWindowTitle(f"{tr(S_('Clerk desktop'))} — {services.config.device.counter}")
-    window.setCentralWidget(ClerkWindow(services, tr=tr))
+    window.setCentralWidget(ClerkWindow(services, tr=tr, checks=checks))
     window.setStyleSheet(NORMAL.stylesheet())
     window.resize(1200, 800)
     window.show()

@@ -17,6 +17,10 @@ from kiosk.i18n import S_, Translator
 
 __all__ = ["AboutPanel"]
 
+# The build flavours (kiosk.deploy.provenance.FLAVOURS) as the staff menu names them.
+_FLAVOURS = {"full": S_("full"), "tablet": S_("tablet")}
+_UNKNOWN = "unknown"        # the revision of a checkout without git
+
 
 class AboutPanel(QWidget):
     """Four lines: version, build (or source checkout), configuration file, its checksum.
@@ -56,11 +60,17 @@ class AboutPanel(QWidget):
         tr = self._tr
         # The flavour tells IT whether this device can translate itself (full) or relies on
         # the clerk PC of its counter (tablet).
+        flavour = tr(_FLAVOURS[info.flavour]) if info.flavour in _FLAVOURS else info.flavour
         self.version.setText(tr(S_("{version} ({flavour} build)"), version=info.version,
-                                flavour=info.flavour) if info.flavour else info.version)
-        revision = info.revision[:12] + ("-dirty" if info.revision.endswith("-dirty") else "")
-        self.build.setText(tr(S_("{revision}, built {built_at}"), revision=revision,
-                              built_at=info.built_at) if info.built_at
-                           else tr(S_("source checkout {revision}"), revision=revision))
+                                flavour=flavour) if info.flavour else info.version)
+        # The commit's digits as they are; the words around them in the desk's language
+        # (a Japanese login showed "… cefaa2fa207a-dirty").
+        revision = tr(S_("unknown")) if info.revision == _UNKNOWN else info.revision[:12]
+        build = tr(S_("{revision}, built {built_at}"), revision=revision,
+                   built_at=info.built_at) if info.built_at \
+            else tr(S_("source checkout {revision}"), revision=revision)
+        if info.revision.endswith("-dirty"):
+            build = tr(S_("{build}, with uncommitted changes"), build=build)
+        self.build.setText(build)
         self.config.setText(info.config_path or tr(S_("none (defaults)")))
         self.checksum.setText(info.config_checksum)

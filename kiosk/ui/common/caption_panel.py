@@ -203,7 +203,7 @@ class CaptionPanel(QWidget):
         self.history.doItemsLayout()
 
     def _update_notice(self) -> None:
-        notice = self._conversation.missing_model_notice()
+        notice = self._conversation.missing_model_notice(self._tr.code)
         self._notice.setText(notice or "")
         self._notice.setVisible(notice is not None)
 

@@ -1,9 +1,13 @@
-"""The language-purity rule of the every-screen checks, shared with the pilot day (tests/e2e).
+"""The language-purity rules of the every-screen checks, shared with the pilot day (tests/e2e).
 
 A visible text (an entry of :func:`kiosk.ui.common.text_report.visible_texts`) leaks when a
 screen in another language than Japanese shows Japanese in it: kana on a Chinese screen (kanji
 are Chinese too), kana or kanji on any other. Personal data (the card's name and address) and
 texts marked with their own language (the city's name, language names) are never leaks.
+
+On the Japanese staff screens (the clerk desk and the board) the leak is the other way round:
+any word in letters that are not Japanese (English left untranslated, a raw code), but for
+the few Latin identifiers a Japanese screen shows as they are (:data:`STAFF_LATIN`).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["JAPANESE", "KANA", "foreign_text"]
+__all__ = ["JAPANESE", "KANA", "STAFF_LATIN", "foreign_text", "foreign_words"]
 
 KANA = re.compile(r"[\u3040-\u30ff]")                 # hiragana and katakana
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")   # and kanji
@@ -23,3 +27,27 @@ def foreign_text(text: Mapping[str, object], code: str) -> bool:
     leak = KANA if code == "zh_Hans" else JAPANESE
     return not code.startswith("ja") and not text["personal"] and not text["lang"] and \
         leak.search(shown) is not None
+
+
+# Latin a Japanese clerk or board screen shows as it is, and nothing else: ticket labels
+# (A-001: service code, number), a service code alone (A); PDF, QR (the ticket's code) and ID
+# (職員ID), which Japanese writes in Latin letters too; and for IT on the login's "about this
+# device" (kiosk/ui/common/about_panel.py): SHA-256, a commit or checksum (hex digits with a
+# digit among them: no English word) and the configuration file's absolute path. A word in
+# letters beside one of them (PDFs, QRcode, Aa) is not one of them.
+STAFF_LATIN = re.compile(
+    r"(?<![\w/])(?:/|[A-Z]:\\)[\w.\-/\\]+"
+    r"|(?<![A-Za-z])(?:[A-Z]{1,2}-\d{3,}|[A-Z]|PDF|QR|ID|SHA-256)(?![A-Za-z])"
+    r"|(?<![\w/])(?=[0-9a-f]*\d)[0-9a-f]{8,}(?!\w)")
+# Letters of any script but Japanese (kana, kanji, the iteration mark 々, halfwidth kana).
+_NOT_JAPANESE = re.compile(
+    r"[^\W\d_\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+")
+
+
+def foreign_words(text: Mapping[str, object]) -> list[str]:
+    """The words of ``text`` on a Japanese staff screen that are not Japanese (nor one of
+    :data:`STAFF_LATIN`); none for personal data and texts marked with their own language
+    (the board's call in the visitor's language)."""
+    if text["personal"] or text["lang"]:
+        return []
+    return _NOT_JAPANESE.findall(STAFF_LATIN.sub(" ", str(text["text"] or "")))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -109,15 +111,20 @@ def test_review__call_edit_approve_print_finish__application_done(qtbot, clerk, 
     assert review.review is None
 
 
-def test_review__printer_fails__reason_shown_and_not_marked_printed(qtbot, clerk, world):
+def test_review__printer_fails__japanese_shown_reason_logged_not_printed(qtbot, clerk, world,
+                                                                        caplog):
     world.services.review.printer = _BrokenPrinter()
     _login(qtbot, clerk)
     _click(qtbot, clerk.queue.buttons["next"])
     _click(qtbot, clerk.review.buttons["approve"])
 
-    _click(qtbot, clerk.review.buttons["print"])
+    with caplog.at_level(logging.WARNING):
+        _click(qtbot, clerk.review.buttons["print"])
 
-    assert "paper jam" in clerk.review.message.text()
+    # What to do, in Japanese; the printer's own words for IT in the device log.
+    assert clerk.review.message.text().startswith("印刷できませんでした。")
+    assert "paper jam" not in clerk.review.message.text()
+    assert "paper jam" in caplog.text
     assert _status(world) is ApplicationStatus.APPROVED
     assert clerk.review.buttons["print"].isEnabled()
 
@@ -131,10 +138,13 @@ def test_review__return_with_reason__returned_and_closed(qtbot, clerk, world):
 
     assert _status(world) is ApplicationStatus.RETURNED
     assert clerk.review.review is None
-    # The application was made in English: the clerk sees the reason as the citizen reads it.
+    # The application was made in English: the clerk reads the reason the citizen is given in
+    # Japanese (the citizen's tablet shows it in English).
+    from kiosk.i18n import translator
     from kiosk.services.review import RETURN_REASONS
 
-    assert RETURN_REASONS[reason] in clerk.review.message.text()
+    assert translator("ja")(RETURN_REASONS[reason]) in clerk.review.message.text()
+    assert RETURN_REASONS[reason] not in clerk.review.message.text()
 
 
 @pytest.mark.parametrize(("button", "state", "service"), [
