@@ -185,8 +185,9 @@ class CaptionPanel(QWidget):
         self._mark_latest()
         self.history.scrollToBottom()
         # Once more when the rows' new heights are laid out, or the latest line's last
-        # pixels stay below the edge.
-        QTimer.singleShot(0, self.history.scrollToBottom)
+        # pixels stay below the edge. The list is the timer's context: a panel closed before
+        # it fires (the visit wiped) drops the call instead of reaching a deleted list.
+        QTimer.singleShot(0, self.history, self.history.scrollToBottom)
 
     def _mark_latest(self) -> None:
         count = self.history.count()
