@@ -171,6 +171,9 @@ class PostgresConversationRelay:
         self._stop = threading.Event()
         self._ready = threading.Event()
         self._threads: list[threading.Thread] = []
+        # A message whose connection broke under it: the sender's next connection sends it
+        # first. Without this, the hello after an outage was lost and the peer never heard.
+        self._unsent: list[str] | None = None
 
     def __repr__(self) -> str:
         return f"PostgresConversationRelay(channel={self.channel})"
@@ -222,11 +225,12 @@ class PostgresConversationRelay:
             thread.join(timeout=10)
         self._threads = []
         self._drain()
+        self._unsent = None
         self._assembler.clear()
 
     def pending(self) -> int:
         """Messages waiting to be sent plus incomplete ones received (0 when idle)."""
-        return self._outbox.qsize() + len(self._assembler)
+        return self._outbox.qsize() + (self._unsent is not None) + len(self._assembler)
 
     # ------------------------------------------------------------ threads
     def _loop(self, run: Callable[[], None], listening: bool) -> None:
@@ -261,7 +265,7 @@ class PostgresConversationRelay:
     def _send(self) -> None:
         with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5) as connection:
             while True:                          # until close() queues None behind the rest
-                parts = self._outbox.get()
+                parts, self._unsent = self._unsent or self._outbox.get(), None
                 if parts is None:
                     return
                 try:
@@ -269,7 +273,9 @@ class PostgresConversationRelay:
                         for part in parts:
                             connection.execute("SELECT pg_notify(%s, %s)", (self.channel, part))
                 except psycopg.OperationalError:
-                    _log.warning("conversation relay: a message was not sent (connection lost)")
+                    _log.warning("conversation relay: the connection broke while sending; the "
+                                 "message goes again once connected")
+                    self._unsent = parts
                     raise
 
     def _receive(self, payload: str) -> None:

@@ -264,6 +264,39 @@ def test_outage__clerk_cut_off_then_back__disconnected_then_connected_again(
     assert [line.text for line in clerk.talk.lines()] == ["OK"]
 
 
+def test_outage__first_message_after_the_link_is_back__arrives(postgres_behind_proxy,
+                                                              postgres_server):
+    # The sender's connection broke unnoticed while it waited; the first message it took
+    # after the outage used to be lost (it was the hello, so the clerk never saw the tablet).
+    url, proxy = postgres_behind_proxy
+    direct = str(postgres_server.url(url.rsplit("/", 1)[1]))
+    engines = [open_storage(u, FixedClock(), auto_upgrade=True, pool_size=1) for u in (url, direct)]
+    clerk, tablet = (PostgresConversationRelay(e.engine, COUNTER, KEY, poll_seconds=0.05)
+                     for e in engines)         # bare relays: nothing else sends on them
+    back = threading.Event()
+    heard: list[object] = []
+    arrived = threading.Event()
+    clerk.subscribe(lambda m: back.set() if m == {"type": "link", "up": True} else None)
+    tablet.subscribe(lambda m: (heard.append(m["probe"]), arrived.set())
+                     if m["type"] == "probe" else None)
+    clerk.start()
+    tablet.start()
+    try:
+        back.clear()
+        proxy.cut()
+        proxy.restore()
+        back.wait(10)                      # the listener is connected again
+        clerk.publish({"type": "probe", "probe": 1})
+        arrived.wait(10)
+    finally:
+        clerk.close()
+        tablet.close()
+        for storage in engines:
+            storage.close()
+
+    assert heard == [1]
+
+
 def test_crash__other_side_silent__heartbeat_says_gone(postgres_url):
     clerk, tablet = Device(postgres_url, heartbeat_s=0.2), Device(postgres_url, heartbeat_s=0.2)
     clerk.talk.start()
