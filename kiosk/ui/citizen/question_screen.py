@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.errors import UserFacingError
 from kiosk.i18n import N_
@@ -23,7 +23,7 @@ from kiosk.ui.common.address_picker import AddressPicker
 from kiosk.ui.common.date_picker import DatePicker
 from kiosk.ui.common.kana_keyboard import KanaKeyboard
 from kiosk.ui.common.numeric_keypad import NumericKeypad
-from kiosk.ui.common.tokens import option_height
+from kiosk.ui.common.tokens import SPACE, option_height
 
 __all__ = ["QuestionScreen"]
 
@@ -103,10 +103,13 @@ class QuestionScreen(CitizenScreen):
                                personal=item.type not in (FieldType.SELECT, FieldType.MULTISELECT,
                                                           FieldType.YES_NO, FieldType.NUMBER,
                                                           FieldType.CONSENT))
-        layout.addWidget(self.echo)
         # A choice shows itself (the option is ticked): an echo that appeared with the first
         # tap moved the options under the finger.
         self.echo.setVisible(item.type not in _SHOWS_ITSELF)
+        if item.type in _SHOWS_ITSELF:
+            layout.addWidget(self.echo)
+        else:
+            layout.addWidget(_entry_box(self.echo))
         self._input(layout, question)
         if optional:
             skip = self.button(tr(N_("Skip")), "skip")
@@ -304,3 +307,17 @@ class QuestionScreen(CitizenScreen):
         except UserFacingError as exc:
             self.error = self.marked(exc.message_id, **exc.params)
             self.refresh()
+
+
+def _entry_box(echo: QLabel) -> QFrame:
+    """The answer being typed, in a box like a form's field: before the first key, an empty
+    line said nothing of where the digits or kana would appear."""
+    box = QFrame()
+    box.setObjectName("entry-box")
+    inner = QVBoxLayout(box)
+    inner.setContentsMargins(SPACE.m, SPACE.s, SPACE.m, SPACE.s)
+    inner.addWidget(echo)
+    # One line's room even when empty, so the first key does not push the keys down.
+    echo.setMinimumHeight(echo.fontMetrics().height())
+    return box
+

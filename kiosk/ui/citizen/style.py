@@ -7,7 +7,7 @@ Kept apart from the tablet so that the start-up screen can use it before the tab
 from __future__ import annotations
 
 from kiosk.ui.common.theme import Theme
-from kiosk.ui.common.tokens import COLOURS, TYPE, px
+from kiosk.ui.common.tokens import COLOURS, RADII, SIZES, TYPE, px
 
 __all__ = ["tablet_stylesheet"]
 
@@ -48,5 +48,16 @@ def tablet_stylesheet(theme: Theme, text_scale: int) -> str:
         QPushButton[role="kana"] {{ font-size: {heading(TYPE.body)}; }}
         QPushButton[role="language"] {{ font-size: {heading(TYPE.label)}; }}
         QScrollArea {{ border: none; }}
+        QFrame#entry-box {{ border: {SIZES.border}px solid {COLOURS.gray_600};
+                            border-radius: {RADII.button}px; background: {COLOURS.white}; }}
+        QScrollBar:vertical {{ width: {SIZES.scroll_bar}px; margin: 0; border: none;
+                               background: transparent; }}
+        QScrollBar[scrolls="true"]:vertical {{ background: {COLOURS.gray_50}; }}
+        QScrollBar::handle:vertical {{ background: transparent; border: none; }}
+        QScrollBar[scrolls="true"]::handle:vertical {{ background: {COLOURS.gray_600};
+            border-radius: {SIZES.scroll_bar // 2}px; min-height: {SIZES.scroll_handle_min}px; }}
+        QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; border: none;
+            background: none; }}
+        QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
         QLabel[role="warning"] {{ font-size: {heading(TYPE.section)}; font-weight: bold; }}
     """

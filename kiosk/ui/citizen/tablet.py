@@ -49,6 +49,7 @@ from kiosk.ui.common.numeric_keypad import PinPad
 from kiosk.ui.common.theme import NORMAL, Theme
 from kiosk.ui.common.tokens import SIZES
 from kiosk.ui.common.touch_button import TouchButton
+from kiosk.ui.common.touch_scroll import scroll_by_finger
 
 __all__ = ["CitizenTablet", "TabletWindow", "tablet_stylesheet"]
 
@@ -111,15 +112,8 @@ class CitizenTablet(QWidget):
         self.stack = QStackedWidget()
         self._pages: dict[Stage, QScrollArea] = {}
         for stage, screen in self.screens.items():
-            page = QScrollArea()
-            page.setWidgetResizable(True)
-            # Always there: a scroll bar that came and went with an answer's hint narrowed
-            # every control under the visitor's finger.
-            page.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-            page.setWidget(screen)
-            page.setObjectName(f"page-{stage.value}")
-            self.stack.addWidget(page)
-            self._pages[stage] = page
+            self._pages[stage] = self._page(stage, screen)
+            self.stack.addWidget(self._pages[stage])
             screen.actions_changed.connect(self._show_actions)
         self.language_sheet = LanguageSheet(languages, target, self._on_language)
         self.stack.addWidget(self.language_sheet)
@@ -163,11 +157,25 @@ class CitizenTablet(QWidget):
     def _build_ahead(self, choose: CitizenScreen) -> None:
         # A tablet closed (or half torn down) meanwhile has nothing to build ahead for: its
         # layouts may be gone while the screen's wrapper lives on (seen in CI between tests).
-        if isValid(self) and isValid(choose) and self.isVisible() and \
-                self.visit.stage is Stage.WELCOME:
+        # The screen's own layout is checked too: a teardown in CI had deleted it while the
+        # screen's wrapper was still valid ("QVBoxLayout already deleted" in refresh).
+        if isValid(self) and isValid(choose) and choose.layout() is not None and \
+                self.isVisible() and self.visit.stage is Stage.WELCOME:
             choose.refresh()
 
     # ------------------------------------------------------------ parts
+    @staticmethod
+    def _page(stage: Stage, screen: CitizenScreen) -> QScrollArea:
+        page = QScrollArea()
+        page.setWidgetResizable(True)
+        # Always there: a scroll bar that came and went with an answer's hint narrowed
+        # every control under the visitor's finger.
+        page.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        page.setWidget(screen)
+        page.setObjectName(f"page-{stage.value}")
+        scroll_by_finger(page)
+        return page
+
     def _header(self) -> Header:
         self.header = Header(self.target)
         self.header.language.clicked.connect(self._on_language_sheet)

@@ -29,6 +29,7 @@ from kiosk.ui.common.kana_keyboard import KanaKeyboard
 from kiosk.ui.common.latin_keyboard import LatinKeyboard
 from kiosk.ui.common.phrasebook import PhrasebookPanel
 from kiosk.ui.common.touch_button import TouchButton
+from kiosk.ui.common.touch_scroll import scroll_by_finger
 
 __all__ = ["TalkPage"]
 
@@ -83,6 +84,7 @@ class TalkPage(QWidget):
         phrases.setWidget(self.phrasebook)
         phrases.setWidgetResizable(True)
         phrases.setFrameShape(QFrame.Shape.NoFrame)
+        scroll_by_finger(phrases)
         layout.addWidget(phrases, 2)
         layout.addWidget(self.keyboard)
         self.phrasebook.typing_row.insertWidget(0, self.keyboard_button)

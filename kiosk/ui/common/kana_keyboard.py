@@ -54,6 +54,10 @@ class KeyGrid(QWidget):
     def add_key(self, key: str, target: int, row: int, column: int, span: int = 1) -> None:
         """A key labelled ``key``, named ``<prefix>-<key>`` for the pilot."""
         button = TouchButton(key, target=target, name=f"{self._prefix}-{key}", role="kana")
+        # One glyph per key: the finger target is the key's width, not the padding a label
+        # gets. With it, ten columns were wider than a 10-inch tablet held upright and the
+        # page scrolled sideways under the typing finger.
+        button.setMinimumWidth(target)
         button.clicked.connect(lambda _=False, k=key: self.press(k))
         self.grid.addWidget(button, row, column, 1, span)
         self.keys[key] = button

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from kiosk.i18n import N_, Translator
 from kiosk.services.captions import Conversation, phrases_for
 from kiosk.ui.common.touch_button import TouchButton
+from kiosk.ui.common.touch_scroll import scroll_by_finger
 
 __all__ = ["PICTURES", "PhrasebookPanel", "draw_picture"]
 
@@ -159,6 +160,7 @@ class PhrasebookPanel(QWidget):
         self.phrases.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.phrases.setFrameShape(QFrame.Shape.NoFrame)
         self.phrases.setWidget(phrases)
+        scroll_by_finger(self.phrases)
         layout = QVBoxLayout(self)
         layout.addWidget(self.phrases, 1)
         layout.addLayout(row)

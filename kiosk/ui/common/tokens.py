@@ -117,6 +117,8 @@ class Sizes:
     border: int = 2
     border_selected: int = 4
     border_outline: int = 3
+    scroll_bar: int = 12            # the page's scroll bar: a sign of more below; fingers drag the page
+    scroll_handle_min: int = 64
 
 
 COLOURS = Colours()

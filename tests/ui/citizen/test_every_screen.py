@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from PySide6.QtWidgets import QAbstractButton, QScrollArea
+from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QScrollArea
 
 from kiosk.config import load_config
 from kiosk.i18n import FIRST_TIER
@@ -83,7 +83,8 @@ def _findings(code: str, scale: int) -> dict[str, list[str]]:
     application()
     import tempfile
 
-    findings: dict[str, list[str]] = {"elided": [], "language": [], "size": [], "footer": []}
+    findings: dict[str, list[str]] = {"elided": [], "language": [], "size": [], "footer": [],
+                                      "sideways": []}
     floor = Density(TABLET_DPI).mm(SIZES.target_mm) - 1   # rounding: 53.1 px is 9 mm
     with tempfile.TemporaryDirectory() as data:
         config = load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": data,
@@ -98,6 +99,12 @@ def _findings(code: str, scale: int) -> dict[str, list[str]]:
             footer: dict[str, set[tuple[int, int, int, int]]] = {"back": set(), "next": set()}
             for screen in tour(tablet, pilot):
                 pilot.settle()
+                # A page wider than the screen pans under a dragging finger: never sideways.
+                page = tablet.stack.currentWidget()
+                overflow = (page.horizontalScrollBar().maximum()
+                            if isinstance(page, QAbstractScrollArea) else 0)
+                if overflow > 0:
+                    findings["sideways"].append(f"{screen} {overflow} px")
                 for text in visible_texts(tablet):
                     where = f"{screen} {text['name']} {text['text']!r}"
                     if text["elided"]:
@@ -119,7 +126,7 @@ def _findings(code: str, scale: int) -> dict[str, list[str]]:
     return findings
 
 
-CHECKS = ("stability", "footer", "elided", "language", "size")
+CHECKS = ("stability", "footer", "elided", "language", "size", "sideways")
 
 
 @pytest.mark.parametrize(("code", "scale", "check"),
