@@ -611,6 +611,8 @@ class RemoteCallStats:
     sources_received: tuple[tuple[str, int], ...] = ()
     longest_freeze_s: float = 0.0
     interruptions: int = 0
+    sizes_received: tuple[tuple[str, int], ...] = ()   # "320x240" -> frames (a thin line halves)
+    video_target_kbps: int = 0         # the video rate this end aims at now (the far side's estimate)
 
 
 class SignallingChannel(Protocol):
