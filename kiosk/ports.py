@@ -672,6 +672,12 @@ class RemoteCall(Probe, Protocol):
         voice is counted and dropped). The call closes ``sound`` when it ends."""
         ...
 
+    def listen_own(self, sound: CallSound) -> None:
+        """Hand this end's own microphone, as the call sends it, to ``sound`` as well (this
+        end's captions: the device is captured once, by the call). Call before :meth:`start`;
+        closed when the call ends. A call without a microphone hands over nothing."""
+        ...
+
     def start(self) -> None:
         """Begin the call (offer or answer through the signalling); returns at once."""
         ...

@@ -42,6 +42,7 @@ from aiortc import (
 from aiortc.mediastreams import MediaStreamError
 
 from devices.remote import bandwidth, recovery
+from devices.remote.capture import MicrophoneTee
 from devices.remote.media import (
     STAMP_ROWS,
     BurstDetector,
@@ -181,6 +182,7 @@ class AiortcRemoteCall:
         self._longest_freeze = 0.0
         self._interruptions = 0
         self._sound: CallSound | None = None
+        self._own: CallSound | None = None
 
     # ------------------------------------------------------------------ the port
     @property
@@ -202,6 +204,11 @@ class AiortcRemoteCall:
     def listen(self, sound: CallSound) -> None:
         """Play the other end's voice on ``sound`` from now on; closed when the call ends."""
         self._sound = sound
+
+    def listen_own(self, sound: CallSound) -> None:
+        """Hand this end's microphone, as sent, to ``sound`` too (this end's captions: one
+        capture of the device for both); closed when the call ends."""
+        self._own = sound
 
     def start(self) -> None:
         """Open the call on the call's own thread; returns at once."""
@@ -286,9 +293,10 @@ class AiortcRemoteCall:
         if self.state not in ("failed",):
             self._set_state("ended")
         self._last_picture = None
-        sound, self._sound = self._sound, None
-        if sound is not None:
-            sound.close()
+        for sound in (self._sound, self._own):
+            if sound is not None:
+                sound.close()
+        self._sound = self._own = None
         on_end, self._on_end = self._on_end, None
         if on_end is not None:
             on_end()
@@ -310,6 +318,8 @@ class AiortcRemoteCall:
         self._pc = pc
         video = next(iter(self._sources.values()))(self._clock)
         audio = self._microphone(self._clock)
+        if self._own is not None:
+            audio = MicrophoneTee(audio, self._own)      # the captioner hears the same capture
         self._tracks = [video, audio]
         self._video_sender = pc.addTrack(video)
         pc.addTrack(audio)
