@@ -93,10 +93,13 @@ def build_remote_captions(config: Config, storage: Storage, clock: Clock,
             open_specialist = lambda: CommandSource(command)  # noqa: E731
         specialist = LiveCaptioner(open_specialist, recognizer)
         specialist.set_vocabulary(captioner.vocabulary)       # the counter's words
-        visitor = LiveCaptioner(tap.open_source, recognizer,
-                                language=language(ticket.language).bcp47)
-        if language(ticket.language).bcp47.startswith("ja"):
-            visitor.set_vocabulary(captioner.vocabulary)
+        # The branch's voice: the visitor's language, or Japanese when the branch's clerk
+        # speaks (Whisper's language identification between the two only).
+        visitor_language = language(ticket.language).bcp47
+        visitor = LiveCaptioner(tap.open_source, recognizer, language=visitor_language,
+                                languages=() if visitor_language.startswith("ja")
+                                else (visitor_language, "ja"))
+        visitor.set_vocabulary(captioner.vocabulary)     # prompts the Japanese readings only
         return CallCaptions(conversation, events, [CallCaptioner(specialist, Party.CLERK),
                                                    CallCaptioner(visitor, Party.CITIZEN)])
 

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kiosk.events import EventBus
+from kiosk.i18n import language
 from kiosk.ports import Captioner, Utterance
 from kiosk.services.captions import Conversation, Party
 
@@ -77,6 +78,12 @@ class CallCaptions:
         self.conversation.add_clerk_speech(utterance)
 
     def _visitor(self, utterance: Utterance) -> None:
+        # The branch's voice read as Japanese where the visitor's language is another: the
+        # branch's clerk spoke; a Japanese line, translated for the visitor.
+        if utterance.language.startswith("ja") and \
+                not language(self.conversation.visitor_language).bcp47.startswith("ja"):
+            self.conversation.add_clerk_speech(utterance)
+            return
         self.conversation.add_citizen_speech(utterance)
 
     def stop(self) -> None:
