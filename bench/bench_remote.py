@@ -181,6 +181,20 @@ def _cut(seconds: float) -> list[bool]:
             _line("  longest freeze, main office -> branch", down["longest_freeze_s"], 3.0, "s")]
 
 
+def _thin_goals(figures: dict[str, Any]) -> list[bool]:
+    """The goals of a thin line (runs 4 and 5)."""
+    up, down = figures["branch_to_office"], figures["office_to_branch"]
+    return [
+        _line("  picture within, after the call opened", figures["connected_after_s"], 10, "s"),
+        _line("  picture p95, branch -> main office", up["latency_ms"]["p95"], 400, "ms"),
+        _line("  picture p95, main office -> branch", down["latency_ms"]["p95"], 400, "ms"),
+        _line("  audio p95, branch -> main office", up["audio_latency_ms"]["p95"], 400, "ms"),
+        _line("  audio p95, main office -> branch", down["audio_latency_ms"]["p95"], 400, "ms"),
+        _line("  longest freeze, branch -> main office", up["longest_freeze_s"], 1.0, "s"),
+        _line("  longest freeze, main office -> branch", down["longest_freeze_s"], 1.0, "s"),
+    ]
+
+
 def _thin(seconds: float, rate_kbps: float = 300) -> list[bool]:
     try:
         figures = loopback(seconds, rate_kbps=rate_kbps, connect_s=30)
@@ -197,13 +211,7 @@ def _thin(seconds: float, rate_kbps: float = 300) -> list[bool]:
           f"{down['video_target_kbps_at_end']} kbit/s")
     queue_full = 100 * link["queue_full"] / max(1, link["forwarded"] + link["dropped"])
     return [
-        _line("  picture within, after the call opened", figures["connected_after_s"], 10, "s"),
-        _line("  picture p95, branch -> main office", up["latency_ms"]["p95"], 400, "ms"),
-        _line("  picture p95, main office -> branch", down["latency_ms"]["p95"], 400, "ms"),
-        _line("  audio p95, branch -> main office", up["audio_latency_ms"]["p95"], 400, "ms"),
-        _line("  audio p95, main office -> branch", down["audio_latency_ms"]["p95"], 400, "ms"),
-        _line("  longest freeze, branch -> main office", up["longest_freeze_s"], 1.0, "s"),
-        _line("  longest freeze, main office -> branch", down["longest_freeze_s"], 1.0, "s"),
+        *_thin_goals(figures),
         _line("  packets dropped at the line's full queue", queue_full, 1.0, "%"),
         _line("  CPU, both ends (one process)", figures["cpu_cores_both_ends"], 2.0, "cores"),
     ]
@@ -241,13 +249,7 @@ def _tbf(seconds: float, rate_kbps: int) -> list[bool]:
           f"audio packets {up['audio_packets_received']}/{up['audio_packets_sent']}, "
           f"tbf dropped {dropped} of {sent + dropped}")
     return [
-        _line("  picture within, after the call opened", figures["connected_after_s"], 10, "s"),
-        _line("  picture p95, branch -> main office", up["latency_ms"]["p95"], 400, "ms"),
-        _line("  picture p95, main office -> branch", down["latency_ms"]["p95"], 400, "ms"),
-        _line("  audio p95, branch -> main office", up["audio_latency_ms"]["p95"], 400, "ms"),
-        _line("  audio p95, main office -> branch", down["audio_latency_ms"]["p95"], 400, "ms"),
-        _line("  longest freeze, branch -> main office", up["longest_freeze_s"], 1.0, "s"),
-        _line("  longest freeze, main office -> branch", down["longest_freeze_s"], 1.0, "s"),
+        *_thin_goals(figures),
         _line("  packets dropped by tbf", 100 * dropped / max(1, sent + dropped), 1.0, "%"),
     ]
 

@@ -5,10 +5,10 @@ voice. Each voice goes through the existing captioner (Whisper, :class:`kiosk.po
 once, at the main office: the specialist's from the desk's microphone, the branch's as the
 call delivers it (:class:`~devices.remote.call_voice.CallVoiceTap`, in the visitor's
 language or in Japanese, whichever is heard: Japanese there is the branch clerk's, a clerk's
-line translated for the visitor). The branch needs no speech model (a tablet has none) and no voice is recognised
-twice. Each line goes into the call's own :class:`~kiosk.services.captions.Conversation`,
-translated there (Japanese -> the visitor's language, theirs -> Japanese), and that
-conversation reaches the branch over the call's own sealed channel, so both screens show
+line translated for the visitor). The branch needs no speech model (a tablet has none) and
+no voice is recognised twice. Each line goes into the call's own
+:class:`~kiosk.services.captions.Conversation`, translated there (Japanese -> the visitor's
+language, theirs -> Japanese), and that conversation reaches the branch over the call's own sealed channel, so both screens show
 both sides: Japanese first at the main office, the visitor's language first at the branch.
 
 The call's conversation has its own :class:`~kiosk.events.EventBus`: its lines are numbered
