@@ -8,8 +8,9 @@ language or in Japanese, whichever is heard: Japanese there is the branch clerk'
 line translated for the visitor). The branch needs no speech model (a tablet has none) and
 no voice is recognised twice. Each line goes into the call's own
 :class:`~kiosk.services.captions.Conversation`, translated there (Japanese -> the visitor's
-language, theirs -> Japanese), and that conversation reaches the branch over the call's own sealed channel, so both screens show
-both sides: Japanese first at the main office, the visitor's language first at the branch.
+language, theirs -> Japanese), and that conversation reaches the branch over the call's own
+sealed channel, so both screens show both sides: Japanese first at the main office, the
+visitor's language first at the branch.
 
 The call's conversation has its own :class:`~kiosk.events.EventBus`: its lines are numbered
 apart from the desk's conversation with its local visitor. Like every conversation it is
