@@ -5,7 +5,12 @@ Three runs, 640 × 480 at 15 fps with tone bursts, each end the real aiortc adap
    the answer cross a pipe), so each end's CPU is its own process's;
 2. a branch line with 100 ms of delay and 1 % loss each way (a UDP relay on 127.0.0.1 in
    place of netem), both ends in this process;
-3. the line cut for 2 s mid-call.
+3. the line cut for 2 s mid-call;
+4. a thin branch line: 300 kbit/s each way (the relay queues up to 200 ms and drops beyond,
+   as ``tc ... tbf`` does), both ends in this process;
+5. (as root, with ``ip`` and ``tc``) the kernel's own: ``kiosk remote loopback`` in a network
+   namespace whose loopback is throttled by ``tbf`` to 600 and then 400 kbit/s, both ways
+   sharing it (burst 6 kB, 200 ms of queue).
 
 Latency is capture to decoded picture, read from the frame counter and capture time stamped
 into each picture (the screen's own frame time is not in it); audio latency is from a tone
@@ -13,7 +18,12 @@ burst's start to its start heard at the other end.
 
 Goals (issue 22): 1. picture p95 under 250 ms, audio under 200 ms, under 1 core per end,
 under 1.5 Mbit/s each way; 2. picture p95 under 400 ms, no freeze longer than 1 s;
-3. the call goes on and the picture is back within 1 s of the line (freeze < 3 s).
+3. the call goes on and the picture is back within 1 s of the line (freeze < 3 s);
+4. (the thin line, from the last stop's "never connects below 600 kbit/s") the call shows a
+picture within 10 s, picture p95 under 400 ms, audio under 400 ms, no freeze longer than 1 s,
+under 1 % of the packets dropped at the line's queue; 5. the same goals.
+
+Every figure's line ends with the machine's 1-minute load average when it was printed.
 
 Run: .venv/bin/python bench/bench_remote.py [--seconds 20]
 """
@@ -23,7 +33,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
+import shutil
 import subprocess
 import sys
 import threading
@@ -37,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 from devices.remote.aiortc_call import AiortcRemoteCall, generated_sources  # noqa: E402
 from kiosk.cli.remote import direction_figures, loopback  # noqa: E402
+from kiosk.errors import DeviceError  # noqa: E402
 
 
 class PipeChannel:
@@ -92,9 +105,10 @@ def answering_end() -> int:
 
 def _line(name: str, value: float | None, goal: float, unit: str) -> bool:
     ok = value is not None and value < goal
-    decimals = 2 if unit in ("cores", "s", "Mbit/s") else 0
+    decimals = 2 if unit in ("cores", "s", "Mbit/s", "%") else 0
     shown = "     n/a" if value is None else f"{value:8.{decimals}f}"
-    print(f"{name:<56}{shown} {unit:<7} goal < {goal:g} {unit:<7} {'met' if ok else 'MISSED'}")
+    print(f"{name:<56}{shown} {unit:<7} goal < {goal:g} {unit:<7} {'met' if ok else 'MISSED':<6}"
+          f" load {os.getloadavg()[0]:.2f}")
     return ok
 
 
@@ -127,7 +141,8 @@ def _lan(seconds: float) -> list[bool]:
     up, down = direction_figures(branch, office), direction_figures(office, branch)
     print(f"1. LAN, {seconds:.0f} s, both ends on this host (frames {up['frames_received']}/"
           f"{up['frames_sent']} and {down['frames_received']}/{down['frames_sent']} received, "
-          f"audio packets {up['audio_packets_received']}/{up['audio_packets_sent']})")
+          f"audio packets {up['audio_packets_received']}/{up['audio_packets_sent']}; pictures "
+          f"{up['sizes_received']} / {down['sizes_received']})")
     return [
         _line("  picture p95, branch -> main office", up["latency_ms"]["p95"], 250, "ms"),
         _line("  picture p95, main office -> branch", down["latency_ms"]["p95"], 250, "ms"),
@@ -166,6 +181,79 @@ def _cut(seconds: float) -> list[bool]:
             _line("  longest freeze, main office -> branch", down["longest_freeze_s"], 3.0, "s")]
 
 
+def _thin_goals(figures: dict[str, Any]) -> list[bool]:
+    """The goals of a thin line (runs 4 and 5)."""
+    up, down = figures["branch_to_office"], figures["office_to_branch"]
+    return [
+        _line("  picture within, after the call opened", figures["connected_after_s"], 10, "s"),
+        _line("  picture p95, branch -> main office", up["latency_ms"]["p95"], 400, "ms"),
+        _line("  picture p95, main office -> branch", down["latency_ms"]["p95"], 400, "ms"),
+        _line("  audio p95, branch -> main office", up["audio_latency_ms"]["p95"], 400, "ms"),
+        _line("  audio p95, main office -> branch", down["audio_latency_ms"]["p95"], 400, "ms"),
+        _line("  longest freeze, branch -> main office", up["longest_freeze_s"], 1.0, "s"),
+        _line("  longest freeze, main office -> branch", down["longest_freeze_s"], 1.0, "s"),
+    ]
+
+
+def _thin(seconds: float, rate_kbps: float = 300) -> list[bool]:
+    try:
+        figures = loopback(seconds, rate_kbps=rate_kbps, connect_s=30)
+    except DeviceError:
+        print(f"4. branch line of {rate_kbps:.0f} kbit/s each way: the call did not connect in 30 s"
+              f"  MISSED load {os.getloadavg()[0]:.2f}")
+        return [False]
+    up, down, link = figures["branch_to_office"], figures["office_to_branch"], figures["link"]
+    print(f"4. branch line of {rate_kbps:.0f} kbit/s each way, {seconds:.0f} s: sent "
+          f"{up['bitrate_kbit_s']:.0f} / {down['bitrate_kbit_s']:.0f} kbit/s, pictures received "
+          f"{up['sizes_received']} / {down['sizes_received']} (of {up['frames_sent']} captured), "
+          f"audio packets {up['audio_packets_received']}/{up['audio_packets_sent']}, "
+          f"video aim at the end {up['video_target_kbps_at_end']} / "
+          f"{down['video_target_kbps_at_end']} kbit/s")
+    queue_full = 100 * link["queue_full"] / max(1, link["forwarded"] + link["dropped"])
+    return [
+        *_thin_goals(figures),
+        _line("  packets dropped at the line's full queue", queue_full, 1.0, "%"),
+        _line("  CPU, both ends (one process)", figures["cpu_cores_both_ends"], 2.0, "cores"),
+    ]
+
+
+def _tbf(seconds: float, rate_kbps: int) -> list[bool]:
+    if os.geteuid() != 0 or not (shutil.which("ip") and shutil.which("tc")):
+        print(f"5. tbf {rate_kbps} kbit/s in a network namespace: not run (needs root, ip and tc)")
+        return []
+    space = f"bench-remote-{os.getpid()}"
+    subprocess.run(["ip", "netns", "add", space], check=True)
+    try:
+        inside = ["ip", "netns", "exec", space]
+        subprocess.run([*inside, "ip", "link", "set", "lo", "up"], check=True)
+        subprocess.run([*inside, "tc", "qdisc", "add", "dev", "lo", "root", "tbf", "rate",
+                        f"{rate_kbps}kbit", "burst", "6kb", "latency", "200ms"], check=True)
+        run = subprocess.run([*inside, sys.executable, "-m", "kiosk", "remote", "loopback",
+                              "--seconds", str(seconds), "--json"], cwd=ROOT, text=True,
+                             capture_output=True, timeout=seconds + 120,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
+        qdisc = subprocess.run([*inside, "tc", "-s", "qdisc", "show", "dev", "lo"], text=True,
+                               capture_output=True, check=True).stdout
+    finally:
+        subprocess.run(["ip", "netns", "del", space], check=False)
+    if run.returncode != 0 or "{" not in run.stdout:
+        print(f"5. tbf {rate_kbps} kbit/s shared: the call did not connect  MISSED "
+              f"load {os.getloadavg()[0]:.2f}")
+        return [False]
+    figures = json.loads(run.stdout[run.stdout.index("{"):])
+    sent, dropped = (int(n) for n in re.findall(r"Sent \d+ bytes (\d+) pkt \(dropped (\d+)", qdisc)[0])
+    up, down = figures["branch_to_office"], figures["office_to_branch"]
+    print(f"5. tbf {rate_kbps} kbit/s shared by both ways, {seconds:.0f} s: sent "
+          f"{up['bitrate_kbit_s']:.0f} / {down['bitrate_kbit_s']:.0f} kbit/s, pictures received "
+          f"{up['sizes_received']} / {down['sizes_received']} (of {up['frames_sent']} captured), "
+          f"audio packets {up['audio_packets_received']}/{up['audio_packets_sent']}, "
+          f"tbf dropped {dropped} of {sent + dropped}")
+    return [
+        *_thin_goals(figures),
+        _line("  packets dropped by tbf", 100 * dropped / max(1, sent + dropped), 1.0, "%"),
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20.0)
@@ -175,7 +263,8 @@ def main() -> int:
         return answering_end()
     print(f"bench_remote: {os.cpu_count()} CPUs, load average at start "
           + " ".join(f"{value:.2f}" for value in os.getloadavg()))
-    results = _lan(args.seconds) + _impaired(args.seconds) + _cut(max(args.seconds, 9.0))
+    results = (_lan(args.seconds) + _impaired(args.seconds) + _cut(max(args.seconds, 9.0))
+               + _thin(args.seconds) + _tbf(args.seconds, 600) + _tbf(args.seconds, 400))
     return 0 if all(results) else 1
 
 

@@ -284,6 +284,8 @@ class RemoteConfig:
     camera: str = ""                  # /dev/video0, "video=NAME" (Windows); "": a test picture
     document_camera: str = ""         # the document camera (書画カメラ), likewise
     microphone: str = ""              # a PulseAudio source ("default"); "": test tones
+    start_kbps: int = 200             # the video starts here (a thin branch line must carry it)
+    max_kbps: int = 1500              # and never goes above, whatever the far side estimates
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ _POSITIVE = frozenset({
     ("web", "port"), ("web", "publish_interval_s"), ("web", "stale_after_s"),
     ("web", "rate_per_minute"), ("web", "smtp_port"),
     ("payment", "wait_s"), ("payment", "request_timeout_s"),
+    ("remote", "start_kbps"), ("remote", "max_kbps"),
 })
 # Keys where 0 has a meaning ("none", "ask the screen") but a negative number has none.
 _NOT_NEGATIVE = frozenset({

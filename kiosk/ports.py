@@ -611,6 +611,8 @@ class RemoteCallStats:
     sources_received: tuple[tuple[str, int], ...] = ()
     longest_freeze_s: float = 0.0
     interruptions: int = 0
+    sizes_received: tuple[tuple[str, int], ...] = ()   # "320x240" -> frames (a thin line halves)
+    video_target_kbps: int = 0         # the video rate this end aims at now (the far side's estimate)
 
 
 class SignallingChannel(Protocol):
@@ -668,6 +670,12 @@ class RemoteCall(Probe, Protocol):
     def listen(self, sound: CallSound) -> None:
         """Play the other end's voice on ``sound`` (call before :meth:`start`; without it the
         voice is counted and dropped). The call closes ``sound`` when it ends."""
+        ...
+
+    def listen_own(self, sound: CallSound) -> None:
+        """Hand this end's own microphone, as the call sends it, to ``sound`` as well (this
+        end's captions: the device is captured once, by the call). Call before :meth:`start`;
+        closed when the call ends. A call without a microphone hands over nothing."""
         ...
 
     def start(self) -> None:

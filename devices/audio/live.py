@@ -46,12 +46,18 @@ class LiveCaptioner:
         clock: monotonic seconds; chunk end times are mapped onto it.
         english: also ask Whisper for its English translation of each utterance
             (:attr:`Utterance.english`; the visitor's speech where no model leads to Japanese).
+        languages: more than one: each utterance is read in whichever of them Whisper hears
+            (the branch's voice in a remote call: the visitor's language, or Japanese from the
+            branch's clerk); its :attr:`Utterance.language` says which. The vocabulary (the
+            counter's Japanese words) then prompts the Japanese readings only.
     """
 
     def __init__(self, open_source: Callable[[], PcmSource], recognizer: WhisperRecognizer, *,
                  language: str = "ja", chunker: Callable[[], VoiceChunker] = VoiceChunker,
-                 clock: Callable[[], float] = time.monotonic, english: bool = False) -> None:
+                 clock: Callable[[], float] = time.monotonic, english: bool = False,
+                 languages: Sequence[str] = ()) -> None:
         self._open_source = open_source
+        self._languages = tuple(languages) if len(languages) > 1 else ()
         self._english = english
         self._recognizer = recognizer
         self._language = language
@@ -138,7 +144,7 @@ class LiveCaptioner:
             self._chunks.put(_STOP)
 
     def _recognise(self, on_utterance: Callable[[Utterance], None]) -> None:
-        guess: tuple[VoiceChunk, str | None] | None = None    # tentative chunk and its text
+        guess: tuple[VoiceChunk, tuple[str | None, str]] | None = None   # tentative chunk, its text
         # Load the model while the speaker starts talking, not after the first sentence
         # (about 2 s on two cores); a failure shows again, and is logged, at the first chunk.
         load = getattr(self._recognizer, "load", None)
@@ -154,16 +160,29 @@ class LiveCaptioner:
             if not chunk.final:
                 # Something newer is waiting (its final chunk, or more speech): skip the guess.
                 if self._chunks.empty():
-                    guess = (chunk, self._text(chunk))
+                    guess = (chunk, self._heard(chunk))
                 continue
-            text = guess[1] if guess and chunk.same_audio(guess[0]) else self._text(chunk)
+            text, said_in = guess[1] if guess and chunk.same_audio(guess[0]) else self._heard(chunk)
             guess = None
             if text:
                 english = self._text(chunk, task="translate") if self._english else ""
-                on_utterance(Utterance(text, self._language,
+                on_utterance(Utterance(text, said_in,
                                        ended_at_s=started + chunk.ended_at_s,
                                        recognised_at_s=self._clock(), audio_s=chunk.duration_s,
                                        english=english or ""))
+
+    def _heard(self, chunk: VoiceChunk) -> tuple[str | None, str]:
+        """The chunk's text (``None``: recognition failed) and the language it was read in."""
+        if not self._languages:
+            return self._text(chunk), self._language
+        try:
+            return self._recognizer.transcribe_in(
+                chunk.samples, self._languages,
+                prompt_for=lambda code: vocabulary_prompt(self._terms, code)
+                if code.startswith("ja") else "")
+        except KioskError:
+            _log.warning("speech recognition failed for one utterance", exc_info=True)
+            return None, self._language
 
     def _text(self, chunk: VoiceChunk, task: str = "transcribe") -> str | None:
         # The vocabulary goes into the initial prompt only: passing it again as hotwords

@@ -18,11 +18,11 @@ import logging
 import sys
 import threading
 import types
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from devices.audio.short_window import transcribe_short
+from devices.audio.short_window import pick_language, recognise_short, transcribe_short
 from devices.audio.vad import Samples
 from devices.audio.whisper_model import check_stt_model
 from kiosk.doctor import Check, Status
@@ -125,6 +125,44 @@ class WhisperRecognizer:
                               reason=type(exc).__name__) from exc
         joiner = "" if code in {"ja", "zh", "th"} and task == "transcribe" else " "
         return joiner.join(text for text in texts if text)
+
+    def transcribe_in(self, samples: Samples, languages: Sequence[str], *,
+                      prompt_for: Callable[[str], str] = lambda _language: "") -> tuple[str, str]:
+        """The text spoken in ``samples`` in whichever of ``languages`` Whisper hears (its
+        language identification restricted to them), and that language (one of
+        ``languages``). ``prompt_for(language)``: the initial prompt for it.
+
+        Raises:
+            DeviceError: the model failed (corrupt file, out of memory).
+        """
+        if len(languages) == 1:
+            return self.transcribe(samples, languages[0], prompt=prompt_for(languages[0])), languages[0]
+        self.load()
+        try:
+            with self._lock:
+                if self._short_window:
+                    short = self._recognise_short(samples, languages, prompt_for)
+                    if short is not None:
+                        return short
+                _code, _probability, every = self._model.detect_language(audio=samples)
+                chosen = pick_language(every, languages)
+                code = chosen.replace("@", "-").split("-", maxsplit=1)[0]
+                texts = self._transcribe_full(samples, code, prompt_for(chosen), "", "transcribe")
+        except (RuntimeError, ValueError) as exc:
+            raise DeviceError(S_("Speech recognition failed: {reason}."),
+                              reason=type(exc).__name__) from exc
+        joiner = "" if code in {"ja", "zh", "th"} else " "
+        return joiner.join(text for text in texts if text), chosen
+
+    def _recognise_short(self, samples: Samples, languages: Sequence[str],
+                         prompt_for: Callable[[str], str]) -> tuple[str, str] | None:
+        try:
+            return recognise_short(self._model, samples, languages, prompt_for)
+        except Exception as exc:
+            _log.warning("short recognition window off (%s); using the 30 s window",
+                         type(exc).__name__)
+            self._short_window = False
+            return None
 
     def _transcribe_short(self, samples: Samples, code: str, prompt: str,
                           hotwords: str, task: str) -> str | None:

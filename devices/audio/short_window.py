@@ -28,13 +28,14 @@ The 30 s window is left to speech too long for the short one (and to a broken AP
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 __all__ = ["MARGIN_FRAMES", "MIN_WINDOW_FRAMES", "SILENT_PEAK", "cut_loop", "looping",
-           "token_budget", "transcribe_short", "window_frames"]
+           "pick_language", "recognise_short", "token_budget", "transcribe_short", "window_frames"]
 
 FULL_WINDOW_FRAMES = 3000   # Whisper's 30 s window, 100 feature frames a second
 MIN_WINDOW_FRAMES = 1000    # 10 s: below about 8 s Whisper base starts to repeat phrases
@@ -118,6 +119,31 @@ def transcribe_short(model: Any, samples: np.ndarray, language: str, prompt: str
     Returns the text, ``""`` for silence, or ``None`` when the speech is too long for a short
     window (the caller uses the 30 s one).
     """
+    heard = recognise_short(model, samples, (language,), lambda _language: prompt, hotwords, task)
+    return None if heard is None else heard[0]
+
+
+def pick_language(detected: Sequence[tuple[str, float]], candidates: Sequence[str]) -> str:
+    """The most likely of ``candidates`` (Whisper codes, or BCP 47 tags whose first part is
+    one) in Whisper's language probabilities (``("<|ja|>", p)`` or ``("ja", p)``)."""
+    probability = {token.strip("<|>"): p for token, p in detected}
+    return max(candidates, key=lambda candidate: probability.get(_code(candidate), 0.0))
+
+
+def _code(language: str) -> str:
+    return language.replace("@", "-").split("-", maxsplit=1)[0]
+
+
+def recognise_short(model: Any, samples: np.ndarray, languages: Sequence[str],
+                    prompt_for: Callable[[str], str], hotwords: str = "",
+                    task: str = "transcribe") -> tuple[str, str] | None:
+    """:func:`transcribe_short` in whichever of ``languages`` is spoken: with more than one,
+    Whisper's language identification on the same encoder output, restricted to them (a
+    branch where the visitor speaks English and the branch's clerk Japanese).
+
+    Returns the text and the language it was read in (one of ``languages``), or ``None``
+    when the speech is too long for a short window. ``prompt_for(language)``: the prompt.
+    """
     from faster_whisper.tokenizer import Tokenizer  # noqa: PLC0415 - heavy; devices only
     from faster_whisper.transcribe import (  # noqa: PLC0415
         get_compression_ratio,
@@ -129,12 +155,15 @@ def transcribe_short(model: Any, samples: np.ndarray, language: str, prompt: str
     if window is None:
         return None
     if samples.size == 0 or float(np.max(np.abs(samples))) < SILENT_PEAK:
-        return ""
+        return "", languages[0]
     features = np.pad(features, ((0, 0), (0, window - features.shape[1])))
+    encoded = model.encode(features)        # once: every pass decodes the same output
+    chosen = languages[0] if len(languages) == 1 else \
+        pick_language(model.model.detect_language(encoded)[0], languages)
+    language, prompt = _code(chosen), prompt_for(chosen)
     tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task=task,
                           language=language)
     previous = tokenizer.encode(" " + prompt.strip()) if prompt.strip() else []
-    encoded = model.encode(features)        # once: every pass decodes the same output
     seconds = samples.size / 16000
     budget = token_budget(seconds)
     suppressed = get_suppressed_tokens(tokenizer, [-1])
@@ -157,10 +186,10 @@ def transcribe_short(model: Any, samples: np.ndarray, language: str, prompt: str
         passes.append(decode([], beam_size=1))
     first = max(passes, key=lambda one: _score(one, seconds, budget))
     if first.no_speech_prob > NO_SPEECH:
-        return ""
+        return "", chosen
     unsure = first.average_log_prob < LOW_LOG_PROB
     if unsure and first.no_speech_prob > UNSURE_NO_SPEECH:
-        return ""                           # noise read as a syllable ("ん")
+        return "", chosen                   # noise read as a syllable ("ん")
     best = first
     text = tokenizer.decode(first.ids).strip()
     if unsure or looping(first.ids, budget) or (text and get_compression_ratio(text) > REPETITIVE):
@@ -169,4 +198,4 @@ def transcribe_short(model: Any, samples: np.ndarray, language: str, prompt: str
                 looping(first.ids, budget) or second.average_log_prob > first.average_log_prob):
             best = second
     said: str = tokenizer.decode(cut_loop(best.ids)).strip()
-    return said
+    return said, chosen

@@ -41,10 +41,13 @@ from aiortc import (
 )
 from aiortc.mediastreams import MediaStreamError
 
-from devices.remote import recovery
+from devices.remote import bandwidth, recovery
+from devices.remote.capture import MicrophoneTee
 from devices.remote.media import (
+    STAMP_ROWS,
     BurstDetector,
     MediaClock,
+    Stamp,
     StampedVideoTrack,
     ToneTrack,
     elapsed_ms,
@@ -107,6 +110,18 @@ def generated_sources(**options: int) -> dict[str, VideoFactory]:
     return {name: factory(name) for name in ("camera", "document")}
 
 
+def _stamp_of(frame: av.VideoFrame) -> Stamp | None:
+    """The generated picture's stamp, also in a picture the thin line's sender halved."""
+    if frame.format.name != "yuv420p":
+        return None
+    luma = frame.to_ndarray()[:frame.height]
+    stamp = read_stamp(luma)
+    if stamp is None and frame.width < 640:
+        top = luma[:STAMP_ROWS // 2 + 1]
+        stamp = read_stamp(top.repeat(2, axis=0).repeat(2, axis=1))
+    return stamp
+
+
 class AiortcRemoteCall:
     """One end of a remote call (:class:`kiosk.ports.RemoteCall`) with aiortc.
 
@@ -119,6 +134,8 @@ class AiortcRemoteCall:
         microphone: audio track factory (default: generated tone bursts).
         stall_s: no picture for this long counts as an interruption.
         on_end: called once the call is over (the owner closes its signalling channel).
+        rate: the video's start and ceiling (:mod:`devices.remote.bandwidth`; [remote]
+            start_kbps, max_kbps).
     """
 
     kind = "aiortc"
@@ -127,8 +144,12 @@ class AiortcRemoteCall:
                  host_addresses: Sequence[str] = ("127.0.0.1",),
                  video_sources: Mapping[str, VideoFactory] | None = None,
                  microphone: Callable[[MediaClock], MediaStreamTrack] | None = None,
-                 stall_s: float = 1.0, on_end: Callable[[], None] | None = None) -> None:
+                 stall_s: float = 1.0, on_end: Callable[[], None] | None = None,
+                 rate: bandwidth.RatePlan | None = None) -> None:
         self._channel = channel
+        self._rate = rate or bandwidth.RatePlan()
+        self._encoder: bandwidth.AdaptiveVp8Encoder | None = None
+        self._sizes_seen: Counter[str] = Counter()
         self._on_end = on_end
         self._call_id = call_id
         self._offering = offering
@@ -161,6 +182,7 @@ class AiortcRemoteCall:
         self._longest_freeze = 0.0
         self._interruptions = 0
         self._sound: CallSound | None = None
+        self._own: CallSound | None = None
 
     # ------------------------------------------------------------------ the port
     @property
@@ -182,6 +204,11 @@ class AiortcRemoteCall:
     def listen(self, sound: CallSound) -> None:
         """Play the other end's voice on ``sound`` from now on; closed when the call ends."""
         self._sound = sound
+
+    def listen_own(self, sound: CallSound) -> None:
+        """Hand this end's microphone, as sent, to ``sound`` too (this end's captions: one
+        capture of the device for both); closed when the call ends."""
+        self._own = sound
 
     def start(self) -> None:
         """Open the call on the call's own thread; returns at once."""
@@ -251,7 +278,9 @@ class AiortcRemoteCall:
                 audio_latencies_ms=tuple(self._bursts.latencies_ms),
                 sources_received=tuple(sorted(self._sources_seen.items())),
                 longest_freeze_s=self._longest_freeze,
-                interruptions=self._interruptions)
+                interruptions=self._interruptions,
+                sizes_received=tuple(sorted(self._sizes_seen.items())),
+                video_target_kbps=(self._encoder.target_bitrate // 1000) if self._encoder else 0)
 
     def hang_up(self) -> RemoteCallStats:
         """Say goodbye to the other end, close the connection and stop the thread."""
@@ -264,9 +293,10 @@ class AiortcRemoteCall:
         if self.state not in ("failed",):
             self._set_state("ended")
         self._last_picture = None
-        sound, self._sound = self._sound, None
-        if sound is not None:
-            sound.close()
+        for sound in (self._sound, self._own):
+            if sound is not None:
+                sound.close()
+        self._sound = self._own = None
         on_end, self._on_end = self._on_end, None
         if on_end is not None:
             on_end()
@@ -288,9 +318,12 @@ class AiortcRemoteCall:
         self._pc = pc
         video = next(iter(self._sources.values()))(self._clock)
         audio = self._microphone(self._clock)
+        if self._own is not None:
+            audio = MicrophoneTee(audio, self._own)      # the captioner hears the same capture
         self._tracks = [video, audio]
         self._video_sender = pc.addTrack(video)
         pc.addTrack(audio)
+        self._encoder = bandwidth.install(pc, self._rate)   # a cautious start, a ceiling
         recovery.install(pc)            # the picture comes back soon after a dropped line
         consumers: list[asyncio.Task[None]] = []
 
@@ -385,9 +418,9 @@ class AiortcRemoteCall:
                 now = time.monotonic()
                 if not isinstance(frame, av.VideoFrame):
                     continue
-                stamp = read_stamp(frame.to_ndarray()[:frame.height]) \
-                    if frame.format.name == "yuv420p" else None
+                stamp = _stamp_of(frame)
                 with self._lock:
+                    self._sizes_seen[f"{frame.width}x{frame.height}"] += 1
                     if self._last_frame_at:
                         self._longest_freeze = max(self._longest_freeze, now - self._last_frame_at)
                     self._last_frame_at = now

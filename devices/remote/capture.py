@@ -8,6 +8,11 @@ Every source's frames are stamped again with the end's :class:`~devices.remote.m
 (:class:`RestampedTrack`): a device numbers its frames from its own start, and switching the
 sender from the camera to the document camera would otherwise make the RTP timestamps jump,
 which the far side's jitter buffer takes for lost or ancient packets.
+
+The desk's microphone is opened once, by the call: :class:`MicrophoneTee` hands what it
+sends to this end's captioner as well (through a :class:`kiosk.ports.CallSound`, s16 mono
+48 kHz, as the far side's voice is handed over), so no second capture of the same device is
+needed (PulseAudio allows two, a raw ALSA device does not).
 """
 
 from __future__ import annotations
@@ -23,8 +28,9 @@ from aiortc import MediaStreamTrack
 from aiortc.contrib.media import MediaPlayer
 
 from devices.remote.media import AUDIO_RATE, VIDEO_CLOCK, MediaClock
+from kiosk.ports import CALL_SOUND_RATE, CallSound
 
-__all__ = ["RestampedTrack", "capture_source", "device_format"]
+__all__ = ["MicrophoneTee", "RestampedTrack", "capture_source", "device_format"]
 
 
 class RestampedTrack(MediaStreamTrack):
@@ -61,6 +67,37 @@ class RestampedTrack(MediaStreamTrack):
 
     def stop(self) -> None:
         """Stop this track and the device (or file) behind it."""
+        super().stop()
+        self._inner.stop()
+
+
+class MicrophoneTee(MediaStreamTrack):
+    """The call's microphone track, every frame of which also goes to ``also`` (this end's
+    captioner): one capture, two consumers."""
+
+    kind = "audio"
+
+    def __init__(self, inner: MediaStreamTrack, also: CallSound) -> None:
+        super().__init__()
+        self._inner = inner
+        self._also = also
+        self._resampler = av.AudioResampler(format="s16", layout="mono", rate=CALL_SOUND_RATE)
+
+    @property
+    def frames_sent(self) -> int:
+        """The inner track's count (the call's statistics)."""
+        return int(getattr(self._inner, "frames_sent", 0))
+
+    async def recv(self) -> av.AudioFrame:
+        """The microphone's next frame, as it is; a copy at s16 mono 48 kHz to ``also``."""
+        frame = await self._inner.recv()
+        assert isinstance(frame, av.AudioFrame)
+        for copy in self._resampler.resample(frame):
+            self._also.play(bytes(copy.planes[0])[: copy.samples * 2])
+        return frame
+
+    def stop(self) -> None:
+        """Stop this track and the microphone behind it."""
         super().stop()
         self._inner.stop()
 

@@ -1,4 +1,5 @@
-"""A branch line between the two ends of a call: a UDP relay that delays, loses or cuts.
+"""A branch line between the two ends of a call: a UDP relay that delays, loses, cuts or
+throttles.
 
 The tests and the benchmark put it between two ends on one machine (127.0.0.1 only), the way
 ``tc netem`` would on a network namespace, without needing one. Each end's session
@@ -49,13 +50,22 @@ class LinkRelay:
         delay_ms: added to every packet, each way.
         loss: the share of packets dropped (0.01 = 1 %), each way.
         seed: for the losses, so a run can be repeated.
+        rate_kbps: the line's rate, each way (0: unlimited), as ``tc ... tbf`` would give:
+            packets wait their turn in a queue of at most ``queue_ms`` and are dropped when it
+            is full.
+        queue_ms: how long a packet may wait for the throttled line.
     """
 
-    def __init__(self, *, delay_ms: float = 0.0, loss: float = 0.0, seed: int = 22) -> None:
+    def __init__(self, *, delay_ms: float = 0.0, loss: float = 0.0, seed: int = 22,
+                 rate_kbps: float = 0.0, queue_ms: float = 200.0) -> None:
         self.delay_s = delay_ms / 1000
         self.loss = loss
+        self.rate_bps = rate_kbps * 1000
+        self.queue_s = queue_ms / 1000
         self.forwarded = 0
         self.dropped = 0
+        self.overflowed = 0                      # of ``dropped``: the throttled line's queue was full
+        self._free_at = {"offer": 0.0, "answer": 0.0}   # when each way's line is free again
         self.bytes = 0
         self._random = random.Random(seed)   # noqa: S311 - losses to simulate, not secrets
         self._cut_until = 0.0
@@ -98,14 +108,29 @@ class LinkRelay:
         if time.monotonic() < self._cut_until or (self.loss and self._random.random() < self.loss):
             self.dropped += 1
             return
+        wait = self._throttle(face_side, len(data)) if self.rate_bps else 0.0
+        if wait is None:
+            self.dropped += 1
+            self.overflowed += 1
+            return
         self.forwarded += 1
         self.bytes += len(data)
         out = self._faces[source].transport
         assert out is not None
-        if self.delay_s:
-            self._loop.call_later(self.delay_s, out.sendto, data, target)
+        if self.delay_s or wait:
+            self._loop.call_later(self.delay_s + wait, out.sendto, data, target)
         else:
             out.sendto(data, target)
+
+    def _throttle(self, way: str, size: int) -> float | None:
+        """How long a packet of ``size`` bytes waits for the line going ``way`` (its turn
+        plus its own time on the line); ``None``: the queue is full, the packet is dropped."""
+        now = time.monotonic()
+        start = max(now, self._free_at[way])
+        if start - now > self.queue_s:
+            return None
+        self._free_at[way] = start + (size + 28) * 8 / self.rate_bps     # with UDP/IP headers
+        return self._free_at[way] - now
 
     def close(self) -> None:
         """Close the faces and stop the thread."""

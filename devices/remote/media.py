@@ -28,6 +28,7 @@ from aiortc import MediaStreamTrack
 __all__ = [
     "AUDIO_RATE",
     "SOURCES",
+    "STAMP_ROWS",
     "BurstDetector",
     "MediaClock",
     "Stamp",
@@ -52,6 +53,7 @@ _BLOCK = 20
 # (after a loss) is noise, and 1 in 256 of it passed an 8-bit check.
 _BITS = 88
 _STAMP_ROWS = 3 * _BLOCK
+STAMP_ROWS = _STAMP_ROWS                 # the picture's top rows the stamp takes
 _WHITE, _BLACK = 235, 16                 # video range luma
 
 

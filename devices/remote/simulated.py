@@ -74,6 +74,7 @@ class SimulatedRemoteCall:
         self._base = (xs + ys).astype(np.int32)
         self._rows = ys.astype(np.int32)
         self._sound: CallSound | None = None
+        self._own: CallSound | None = None
 
     def probe(self) -> Sequence[Check]:
         """Always ready; says that no one is on the other end."""
@@ -93,6 +94,10 @@ class SimulatedRemoteCall:
     def listen(self, sound: CallSound) -> None:
         """Keep ``sound`` to close with the call (the simulated far side says nothing)."""
         self._sound = sound
+
+    def listen_own(self, sound: CallSound) -> None:
+        """Keep ``sound`` to close with the call (a simulated end captures nothing)."""
+        self._own = sound
 
     def start(self) -> None:
         """Start "calling"."""
@@ -156,7 +161,8 @@ class SimulatedRemoteCall:
             if self._started and not self._ended:
                 self._ended = time.monotonic()
             self._line.ended = True                   # the other end (if any) ends too
-            sound, self._sound = self._sound, None
-        if sound is not None:
-            sound.close()
+            sounds, self._sound, self._own = (self._sound, self._own), None, None
+        for sound in sounds:
+            if sound is not None:
+                sound.close()
         return self.stats()

@@ -3,6 +3,7 @@ the sealed channel the call's conversation travels on (:mod:`kiosk.services.remo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from kiosk.audit.recorder import UsageRecorder
@@ -17,6 +18,7 @@ from kiosk.storage.database import Storage
 
 if TYPE_CHECKING:
     from devices.audio.live import LiveCaptioner
+    from devices.audio.sources import PcmSource
 
 __all__ = ["RemoteCaptionsFactory", "build_remote_captions"]
 
@@ -37,8 +39,9 @@ def build_remote_captions(config: Config, storage: Storage, clock: Clock,
     """How an opened remote call gets its captions (:mod:`kiosk.services.remote_captions`).
 
     The main office (``[remote] side = "office"``) recognises both voices when it has the
-    captions model: the specialist's from the desk's microphone (``[models] microphone``, as
-    the desk's own captions), the branch's from the call through a
+    captions model: the specialist's from the desk's microphone (the call's own capture of
+    ``[remote] microphone`` when it has one, so the device is opened once; else ``[models]
+    microphone``, as the desk's own captions), the branch's from the call through a
     :class:`~devices.remote.call_voice.CallVoiceTap`, in the visitor's language; both on the
     one Whisper model already loaded. The branch only shows. The call's conversation travels
     on a sealed channel of its own next to the call's signalling (``remote-captions``), or,
@@ -79,13 +82,24 @@ def build_remote_captions(config: Config, storage: Storage, clock: Clock,
         tap = CallVoiceTap(sound)
         call.listen(tap)
         recognizer = captioner.recognizer
-        command = config.models.microphone or None
-        specialist = LiveCaptioner(lambda: CommandSource(command), recognizer)
+        if config.remote.kind == "aiortc" and config.remote.microphone:
+            # The call captures the desk's microphone; the captioner hears that same capture
+            # (a raw ALSA device opens once only).
+            own = CallVoiceTap()
+            call.listen_own(own)
+            open_specialist: Callable[[], PcmSource] = own.open_source
+        else:
+            command = config.models.microphone or None
+            open_specialist = lambda: CommandSource(command)  # noqa: E731
+        specialist = LiveCaptioner(open_specialist, recognizer)
         specialist.set_vocabulary(captioner.vocabulary)       # the counter's words
-        visitor = LiveCaptioner(tap.open_source, recognizer,
-                                language=language(ticket.language).bcp47)
-        if language(ticket.language).bcp47.startswith("ja"):
-            visitor.set_vocabulary(captioner.vocabulary)
+        # The branch's voice: the visitor's language, or Japanese when the branch's clerk
+        # speaks (Whisper's language identification between the two only).
+        visitor_language = language(ticket.language).bcp47
+        visitor = LiveCaptioner(tap.open_source, recognizer, language=visitor_language,
+                                languages=() if visitor_language.startswith("ja")
+                                else (visitor_language, "ja"))
+        visitor.set_vocabulary(captioner.vocabulary)     # prompts the Japanese readings only
         return CallCaptions(conversation, events, [CallCaptioner(specialist, Party.CLERK),
                                                    CallCaptioner(visitor, Party.CITIZEN)])
 

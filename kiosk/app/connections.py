@@ -65,7 +65,7 @@ def build_remote(config: Config, storage: Storage, clock: Clock, usage: UsageRec
         raise ConfigError(S_("[remote] kind = \"aiortc\" needs [remote] host_addresses (this "
                              "PC's address on the city LAN)."))
     try:
-        from devices.remote import aiortc_call, capture  # noqa: PLC0415
+        from devices.remote import aiortc_call, bandwidth, capture  # noqa: PLC0415
     except ImportError as exc:
         raise DeviceError(S_("The remote counter needs aiortc and PyAV, which this installation "
                              "does not have ({name})."), name=exc.name or "aiortc") from exc
@@ -85,7 +85,9 @@ def build_remote(config: Config, storage: Storage, clock: Clock, usage: UsageRec
         relay.start()
         call: RemoteCall = aiortc_call.AiortcRemoteCall(
             relay, ticket.call_id, offering=offering, host_addresses=remote.host_addresses,
-            video_sources=sources, microphone=microphone, on_end=relay.close)
+            video_sources=sources, microphone=microphone, on_end=relay.close,
+            rate=bandwidth.RatePlan(start_kbps=min(remote.start_kbps, remote.max_kbps),
+                                    max_kbps=remote.max_kbps))
         return call
 
     return desk, open_call

@@ -38,6 +38,8 @@ def register(subparsers: Any) -> None:
     loop.add_argument("--loss", type=_share, default=0.0, help="drop this share of packets (0.01 = 1 %%)")
     loop.add_argument("--cut-at", type=_non_negative, default=None, help="cut the line at this second")
     loop.add_argument("--cut-s", type=_non_negative, default=2.0, help="for this long (default 2 s)")
+    loop.add_argument("--rate-kbps", type=_non_negative, default=0.0,
+                      help="throttle the line to this rate, each way (a branch line; 0: unlimited)")
     loop.set_defaults(handler=run_loopback)
     call = commands.add_parser("call", help="one end of a call over the shared PostgreSQL "
                                             "(generated media)")
@@ -131,6 +133,8 @@ def direction_figures(sender: RemoteCallStats, receiver: RemoteCallStats) -> dic
         "longest_freeze_s": round(receiver.longest_freeze_s, 3),
         "interruptions": receiver.interruptions,
         "sources_received": dict(receiver.sources_received),
+        "sizes_received": dict(receiver.sizes_received),
+        "video_target_kbps_at_end": sender.video_target_kbps,
     }
 
 
@@ -145,22 +149,30 @@ def _sleep_with(deadline: float, actions: list[tuple[float, Callable[[], None]]]
 
 def loopback(seconds: float, *, fps: int = 15, size: tuple[int, int] = (640, 480),
              switch_at: float | None = None, delay_ms: float = 0.0, loss: float = 0.0,
-             cut_at: float | None = None, cut_s: float = 2.0) -> dict[str, Any]:
-    """Run a call between two ends in this process; its figures (see the module)."""
+             cut_at: float | None = None, cut_s: float = 2.0, rate_kbps: float = 0.0,
+             max_kbps: int | None = None, connect_s: float = 20.0) -> dict[str, Any]:
+    """Run a call between two ends in this process; its figures (see the module).
+
+    ``rate_kbps`` throttles the line each way; ``max_kbps`` is the ends' video ceiling
+    ([remote] max_kbps); ``connect_s`` how long the call may take to show a picture."""
     from devices.remote.link import LinkRelay, ProxiedChannel  # noqa: PLC0415
     from devices.remote.sound import NullCallSound  # noqa: PLC0415
     from kiosk.services.captions import LocalRelay  # noqa: PLC0415
 
     webrtc = _webrtc()
     relay = LocalRelay()
-    link = LinkRelay(delay_ms=delay_ms, loss=loss) if (delay_ms or loss or cut_at is not None) else None
+    link = LinkRelay(delay_ms=delay_ms, loss=loss, rate_kbps=rate_kbps) \
+        if (delay_ms or loss or rate_kbps or cut_at is not None) else None
     channels: dict[str, SignallingChannel] = {"offer": relay, "answer": relay}
     if link is not None:
         link.start()
         channels = {side: ProxiedChannel(relay, link, side) for side in channels}
     sources = webrtc.generated_sources(width=size[0], height=size[1], fps=fps)
-    branch = webrtc.AiortcRemoteCall(channels["offer"], "loopback", offering=True, video_sources=sources)
-    office = webrtc.AiortcRemoteCall(channels["answer"], "loopback", offering=False, video_sources=sources)
+    plan = webrtc.bandwidth.RatePlan() if max_kbps is None else webrtc.bandwidth.RatePlan(max_kbps=max_kbps)
+    branch = webrtc.AiortcRemoteCall(channels["offer"], "loopback", offering=True, video_sources=sources,
+                                     rate=plan)
+    office = webrtc.AiortcRemoteCall(channels["answer"], "loopback", offering=False, video_sources=sources,
+                                     rate=plan)
     heard = {"branch": NullCallSound(), "office": NullCallSound()}    # the voice, played nowhere
     branch.listen(heard["branch"])
     office.listen(heard["office"])
@@ -168,7 +180,9 @@ def loopback(seconds: float, *, fps: int = 15, size: tuple[int, int] = (640, 480
         cpu, started = time.process_time(), time.monotonic()
         office.start()
         branch.start()
-        if not (branch.wait_connected(20) and office.wait_connected(20)):
+        connected_by = time.monotonic() + connect_s
+        if not (branch.wait_connected(connect_s)
+                and office.wait_connected(max(0.0, connected_by - time.monotonic()))):
             raise DeviceError(S_("The remote call did not connect (state: {state})."), state=branch.state)
         actions: list[tuple[float, Callable[[], None]]] = []
         begun = time.monotonic()
@@ -177,6 +191,7 @@ def loopback(seconds: float, *, fps: int = 15, size: tuple[int, int] = (640, 480
         if cut_at is not None and link is not None:
             actions.append((begun + cut_at, lambda: link.cut(cut_s)))
         _sleep_with(begun + seconds, actions)
+        connected_after = begun - started
         branch_stats, office_stats = branch.hang_up(), office.hang_up()
         wall, cpu = time.monotonic() - started, time.process_time() - cpu
     finally:
@@ -186,6 +201,7 @@ def loopback(seconds: float, *, fps: int = 15, size: tuple[int, int] = (640, 480
             link.close()
     figures: dict[str, Any] = {
         "seconds": round(seconds, 1), "video": {"width": size[0], "height": size[1], "fps": fps},
+        "connected_after_s": round(connected_after, 2),
         "branch_to_office": direction_figures(branch_stats, office_stats),
         "office_to_branch": direction_figures(office_stats, branch_stats),
         "cpu_cores_both_ends": round(cpu / wall, 2),
@@ -195,14 +211,16 @@ def loopback(seconds: float, *, fps: int = 15, size: tuple[int, int] = (640, 480
     }
     if link is not None:
         figures["link"] = {"delay_ms": delay_ms, "loss": loss, "cut_at": cut_at, "cut_s": cut_s,
-                           "forwarded": link.forwarded, "dropped": link.dropped}
+                           "rate_kbps": rate_kbps, "forwarded": link.forwarded,
+                           "dropped": link.dropped, "queue_full": link.overflowed}
     return figures
 
 
 def run_loopback(args: argparse.Namespace, _config: Config) -> int:
     """Both ends here; print the figures."""
     figures = loopback(args.seconds, fps=args.fps, size=args.size, switch_at=args.switch_at,
-                       delay_ms=args.delay_ms, loss=args.loss, cut_at=args.cut_at, cut_s=args.cut_s)
+                       delay_ms=args.delay_ms, loss=args.loss, cut_at=args.cut_at, cut_s=args.cut_s,
+                       rate_kbps=args.rate_kbps)
     _print(figures, as_json=args.json)
     return 0
 

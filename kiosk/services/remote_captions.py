@@ -4,11 +4,13 @@ During a call the specialist (Japanese) and the branch's visitor talk through th
 voice. Each voice goes through the existing captioner (Whisper, :class:`kiosk.ports.Captioner`)
 once, at the main office: the specialist's from the desk's microphone, the branch's as the
 call delivers it (:class:`~devices.remote.call_voice.CallVoiceTap`, in the visitor's
-language). The branch needs no speech model (a tablet has none) and no voice is recognised
-twice. Each line goes into the call's own :class:`~kiosk.services.captions.Conversation`,
-translated there (Japanese -> the visitor's language, theirs -> Japanese), and that
-conversation reaches the branch over the call's own sealed channel, so both screens show
-both sides: Japanese first at the main office, the visitor's language first at the branch.
+language or in Japanese, whichever is heard: Japanese there is the branch clerk's, a clerk's
+line translated for the visitor). The branch needs no speech model (a tablet has none) and
+no voice is recognised twice. Each line goes into the call's own
+:class:`~kiosk.services.captions.Conversation`, translated there (Japanese -> the visitor's
+language, theirs -> Japanese), and that conversation reaches the branch over the call's own
+sealed channel, so both screens show both sides: Japanese first at the main office, the
+visitor's language first at the branch.
 
 The call's conversation has its own :class:`~kiosk.events.EventBus`: its lines are numbered
 apart from the desk's conversation with its local visitor. Like every conversation it is
@@ -23,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kiosk.events import EventBus
+from kiosk.i18n import language
 from kiosk.ports import Captioner, Utterance
 from kiosk.services.captions import Conversation, Party
 
@@ -77,6 +80,12 @@ class CallCaptions:
         self.conversation.add_clerk_speech(utterance)
 
     def _visitor(self, utterance: Utterance) -> None:
+        # The branch's voice read as Japanese where the visitor's language is another: the
+        # branch's clerk spoke; a Japanese line, translated for the visitor.
+        if utterance.language.startswith("ja") and \
+                not language(self.conversation.visitor_language).bcp47.startswith("ja"):
+            self.conversation.add_clerk_speech(utterance)
+            return
         self.conversation.add_citizen_speech(utterance)
 
     def stop(self) -> None:
