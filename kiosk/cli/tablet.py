@@ -47,15 +47,12 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
         services = build_services(config, qt_printer=qt_printer)
         built.append(services)
+        services.start_background(warm_up=False)   # the warm-up once the tablet is up
         return services
 
     def taken_over() -> None:
-        # The background threads (queue listener, outbox, retention, seals, card monitor)
-        # and the dictionary's warm-up once the tablet is up: their first rounds (database
-        # queries, file scans) would otherwise hold the interpreter while the GUI thread
-        # builds the tablet, and nothing on the Welcome waits for them (issue 18).
         for services in built:
-            services.start_background(warm_up=True)
+            services.warm_up()
 
     try:
         return run_tablet(config, build, quit_after=args.quit_after, report=args.report,
