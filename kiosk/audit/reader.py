@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from kiosk.audit.usage_log import day_files, device_dirs
 
-__all__ = ["LogRecord", "RecordBatch", "Records", "iter_records"]
+__all__ = ["LogRecord", "RecordBatch", "Records", "file_batch", "iter_records"]
 
 
 class LogRecord(NamedTuple):
@@ -68,7 +68,20 @@ class Records(Iterator[LogRecord]):
         if self._records is not None:
             raise RuntimeError("records already read one by one")
         self._records = iter(())
-        return (RecordBatch(device, path, _file_dicts(path)) for device, path in self._files)
+        return (file_batch(device, path) for device, path in self._files)
+
+    def files(self) -> list[tuple[str, Path]]:
+        """The (device, day file) pairs, in the order they are read, for a reader that reads
+        the files itself (:func:`file_batch`, maybe in other processes). Use one way only."""
+        if self._records is not None:
+            raise RuntimeError("records already read")
+        self._records = iter(())
+        return list(self._files)
+
+
+def file_batch(device: str, path: Path) -> RecordBatch:
+    """One day file's records as :meth:`Records.batches` gives them."""
+    return RecordBatch(device, path, _file_dicts(path))
 
 
 def iter_records(directory: Path, first: date | None = None, last: date | None = None,

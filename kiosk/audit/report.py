@@ -25,17 +25,20 @@ from __future__ import annotations
 import bisect
 import functools
 import gc
+import multiprocessing
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kiosk.audit.forms_info import FormInfo
-from kiosk.audit.reader import LogRecord, Records
+from kiosk.audit.reader import LogRecord, Records, file_batch
 
 __all__ = [
+    "PARALLEL_FROM_BYTES",
     "WAIT_BUCKETS_MIN",
     "ConversationFigures",
     "Distribution",
@@ -254,6 +257,10 @@ class _Tally:
             "reservation.changed": self.reservation,
         }
         self.reserved_tickets: dict[int, str] = {}     # checked-in ticket -> its service
+        # Paper fields not written by hand, per form: an integer sum, so that the estimate of
+        # characters (x the form's characters per field, a fraction) is the same however the
+        # records were split between processes (a sum of fractions depends on its order).
+        self.avoided: Counter[str] = Counter()
 
     def add(self, record: LogRecord) -> None:
         self.report.records += 1
@@ -342,8 +349,7 @@ class _Tally:
         figures.default += data["default_fields"]
         if info is not None:
             figures.paper_fields += info.paper_fields
-            avoided = max(0, info.paper_fields - data["typed_fields"])
-            figures.avoided_chars += avoided * info.chars_per_field
+            self.avoided[form] += max(0, info.paper_fields - data["typed_fields"])
             if info.certificate:
                 report.certificates[(form, with_card)] += 1
                 report.certificates_by_month[(month, with_card)] += 1
@@ -417,8 +423,43 @@ class _Tally:
     def error(self, _ts: str, data: dict[str, Any]) -> None:
         self.report.errors[data["where"]] += 1
 
+    def merge(self, part: _Part) -> None:
+        """Add what a :class:`_ChunkTally` found in the files that follow the ones added so far
+        (the result is the same as if this tally had read those files itself)."""
+        report, other = self.report, part.report
+        report.records += other.records
+        report.devices |= other.devices
+        for name in _SUMMED:
+            setattr(report, name, getattr(report, name) + getattr(other, name))
+        for name in _COUNTED:
+            getattr(report, name).update(getattr(other, name))
+        _add_figures(report.fields, other.fields, FieldFigures)
+        _add_figures(report.conversations, other.conversations, ConversationFigures)
+        report.last_seals.update(other.last_seals)
+        for ts, data in part.captions:      # fractions of seconds: added in the files' order
+            self.captions(ts, data)
+        # A ticket checked in before these files and finished in them is served there, unless
+        # they checked it in again first (the new check-in replaces it, as in one tally).
+        for ticket in [t for t in self.reserved_tickets if t in part.first_touch]:
+            service = self.reserved_tickets.pop(ticket)
+            if part.first_touch[ticket]:
+                report.reservations[(service, "served")] += 1
+        self.reserved_tickets.update(part.reserved_tickets)
+        self.ticket_month.update(part.ticket_month)
+        card = self.ticket_card
+        for ticket, with_card in part.ticket_card.items():
+            card[ticket] = card.get(ticket, False) or with_card
+        self.wait.update(part.wait)
+        self.serve.update(part.serve)
+        self.session_language.update(part.session_language)
+        self.avoided.update(part.avoided)
+
     def finish(self) -> UsageReport:
         report = self.report
+        for form, avoided in self.avoided.items():
+            info = self.forms.get(form)
+            if info is not None:
+                report.fields[form].avoided_chars = avoided * info.chars_per_field
         for ticket, with_card in self.ticket_card.items():
             month = self.ticket_month.get(ticket)
             if month is not None:
@@ -439,9 +480,120 @@ class _Tally:
         return report
 
 
+_SUMMED = ("print_failures", "clerk_views", "clerk_edits", "clerk_corrected_fields")
+_COUNTED = tuple(f.name for f in fields(UsageReport)
+                 if f.name not in ("captions_by_month", "captions_by_language")
+                 and f.default_factory is Counter)
+
+
+def _add_figures(mine: dict[str, Any], other: dict[str, Any], kind: type) -> None:
+    names = [f.name for f in fields(kind) if f.type in ("int", int)]
+    for key, figures in other.items():
+        into = mine.get(key)
+        if into is None:
+            into = mine[key] = kind()
+        for name in names:
+            setattr(into, name, getattr(into, name) + getattr(figures, name))
+
+
+@dataclass
+class _Part:
+    """What a worker process found in a run of consecutive day files (see :meth:`_Tally.merge`)."""
+
+    report: UsageReport
+    ticket_month: dict[int, str]
+    ticket_card: dict[int, bool]
+    wait: dict[int, tuple[str, str, float]]
+    serve: dict[int, tuple[str, float]]
+    session_language: dict[str, str]
+    reserved_tickets: dict[int, str]
+    avoided: Counter[str]
+    captions: list[tuple[str, dict[str, Any]]]
+    # Each ticket finished or checked in in these files: True / False for a first finish done /
+    # not done before any check-in of it here, None for a check-in first.
+    first_touch: dict[int, bool | None]
+
+
+class _ChunkTally(_Tally):
+    """A tally of some consecutive files, without what depends on the files before them: the
+    captions' seconds are kept for the merge to add in order, and the first finish or check-in
+    of each ticket is noted for the reservations checked in before."""
+
+    def __init__(self, forms: Mapping[str, FormInfo]) -> None:
+        super().__init__(UsageReport(date.min, date.min), forms)
+        self.first_touch: dict[int, bool | None] = {}
+        self.caption_records: list[tuple[str, dict[str, Any]]] = []
+
+    def ticket_finished(self, ts: str, data: dict[str, Any]) -> None:
+        if data["ticket"] not in self.first_touch:
+            self.first_touch[data["ticket"]] = data["outcome"] == "done"
+        super().ticket_finished(ts, data)
+
+    def reservation(self, ts: str, data: dict[str, Any]) -> None:
+        if data["outcome"] == "checked_in" and data.get("ticket") is not None:
+            self.first_touch.setdefault(int(data["ticket"]), None)
+        super().reservation(ts, data)
+
+    def captions(self, ts: str, data: dict[str, Any]) -> None:
+        self.caption_records.append((ts, data))
+
+    def part(self) -> _Part:
+        return _Part(self.report, self.ticket_month, self.ticket_card, self.wait, self.serve,
+                     self.session_language, self.reserved_tickets, self.avoided,
+                     self.caption_records, self.first_touch)
+
+
+def _tally_files(job: tuple[list[tuple[str, Path]], Mapping[str, FormInfo]]) -> _Part:
+    """A worker process's tally of consecutive day files."""
+    files, forms = job
+    gc.disable()            # as in build_report
+    tally = _ChunkTally(forms)
+    for device, path in files:
+        tally.add_file(*file_batch(device, path))
+    return tally.part()
+
+
+PARALLEL_FROM_BYTES = 64 * 1024 * 1024
+RUNS_PER_WORKER = 6
+"""Logs smaller than this are read in this process whatever ``workers`` says."""
+
+
+def _parts(files: list[tuple[str, Path]], workers: int,
+           forms: Mapping[str, FormInfo]) -> Iterator[_Part] | None:
+    """The files' tallies in runs of about equal bytes, in order; ``None`` when too small."""
+    sizes = [path.stat().st_size for _device, path in files]
+    total = sum(sizes)
+    if workers < 2 or len(files) < 2 or total < PARALLEL_FROM_BYTES:
+        return None
+    # Runs of consecutive files: more runs than workers, so that none waits on a long last
+    # run, and this process merges each run while the workers read the next ones.
+    count = min(len(files), workers * RUNS_PER_WORKER)
+    runs: list[list[tuple[str, Path]]] = [[]]
+    done = 0
+    for item, size in zip(files, sizes, strict=True):
+        if done >= total * len(runs) / count and runs[-1]:
+            runs.append([])
+        runs[-1].append(item)
+        done += size
+    return _mapped(runs, workers, forms)
+
+
+def _mapped(runs: list[list[tuple[str, Path]]], workers: int,
+            forms: Mapping[str, FormInfo]) -> Iterator[_Part]:
+    # Spawned, not forked: the clerk's window (Qt, threads) may ask for a report too.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(min(workers, len(runs)), mp_context=context) as pool:
+        yield from pool.map(_tally_files, [(run, dict(forms)) for run in runs])
+
+
 def build_report(records: Iterable[LogRecord], first: date, last: date,
-                 forms: Mapping[str, FormInfo]) -> UsageReport:
-    """Aggregate ``records`` (already limited to ``first``..``last``) into a report."""
+                 forms: Mapping[str, FormInfo], *, workers: int = 1) -> UsageReport:
+    """Aggregate ``records`` (already limited to ``first``..``last``) into a report.
+
+    ``workers``: processes reading the day files at once when ``records`` comes from
+    :func:`~kiosk.audit.reader.iter_records` and the logs are large (the figures are the same
+    as with one).
+    """
     tally = _Tally(UsageReport(first, last), forms)
     # Without the cyclic collector while aggregating: a year holds millions of parsed
     # records and tallies, none in a cycle (reference counting frees them), and each full
@@ -450,8 +602,14 @@ def build_report(records: Iterable[LogRecord], first: date, last: date,
     gc.disable()
     try:
         if isinstance(records, Records) and not records.kinds:
-            for batch in records.batches():      # a file at a time: no LogRecord per record
-                tally.add_file(*batch)
+            files = records.files()
+            parts = _parts(files, workers, forms)
+            if parts is not None:
+                for part in parts:
+                    tally.merge(part)
+            else:
+                for device, path in files:      # a file at a time: no LogRecord per record
+                    tally.add_file(*file_batch(device, path))
         else:
             for record in records:
                 tally.add(record)

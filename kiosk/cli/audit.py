@@ -60,6 +60,9 @@ def register(subparsers: Any) -> None:
     report.add_argument("--out", type=Path, required=True, help="folder for the PDF and CSVs")
     report.add_argument("--dir", type=Path, default=None, dest="directory")
     report.add_argument("--no-pdf", action="store_true", help="only the CSV files")
+    report.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)),
+                        metavar="N", help="processes reading the day files at once on a large "
+                        "log (default: the CPUs this process may use; same figures)")
     report.set_defaults(handler=run_report)
 
 
@@ -167,7 +170,7 @@ def run_report(args: argparse.Namespace, config: Config) -> int:
     from kiosk.handover import load_mappings  # noqa: PLC0415 - only this command
 
     report = build_report(iter_records(directory, first, last), first, last,
-                          form_infos(load_catalog()))
+                          form_infos(load_catalog()), workers=max(1, args.workers))
     report.system_titles = {code: system.name
                             for code, system in load_mappings().systems.items()}
     files = write_report_csvs(report, args.out)

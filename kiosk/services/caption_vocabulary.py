@@ -83,6 +83,8 @@ def load_place_names(path: Path | None = None) -> PlaceNames:
                       readings={str(name): str(reading) for name, reading in readings.items()})
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # (path, mtime, size) -> the parsed file: the tablet reads the list from three places as it
 # starts (the screens' modules and the slip's heading), each parse some 8 ms.
 _PARSED: dict[tuple[Path, int, int], Any] = {}
@@ -93,7 +95,9 @@ def _parsed(path: Path) -> Any:
     key = (path.resolve(), stat.st_mtime_ns, stat.st_size)
     if key not in _PARSED:
         _PARSED.clear()     # one list in use at a time: an edited file replaces the old one
-        _PARSED[key] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # The C loader when PyYAML has it (as the forms' source): the pure-Python one took
+        # some 20 ms of the tablet's take-over on the GUI thread (issue 18).
+        _PARSED[key] = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506
     return copy.deepcopy(_PARSED[key])
 
 

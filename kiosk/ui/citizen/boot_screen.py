@@ -69,6 +69,9 @@ class BootWindow(QWidget):
         # As the tablet draws a screen: in a scroll area, with a screen's spacing.
         page = QScrollArea()
         page.setWidgetResizable(True)
+        # As the tablet's pages: with the scroll bar always there, the language buttons and
+        # the subtitle's line breaks stay where they are when the tablet takes over.
+        page.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         body = QWidget()
         column = QVBoxLayout(body)
         column.setContentsMargins(SPACE.side, SPACE.xl, SPACE.side, SPACE.l)

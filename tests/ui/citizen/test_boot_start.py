@@ -19,6 +19,7 @@ from kiosk.ui.citizen.boot_screen import BootWindow
 from kiosk.ui.citizen.run_tablet import TabletStart
 from kiosk.ui.common.pilot import KioskPilot
 from kiosk.ui.common.theme import NORMAL
+from kiosk.ui.common.widget_report import button_centres
 
 pytestmark = pytest.mark.gui
 
@@ -121,6 +122,25 @@ def test_tablet_start__taps_before_ready__carried_to_the_tablet(qtbot, config, s
     assert visit.stage is Stage.CHOOSE
     assert start.window.isVisible()
     assert not start.boot.isVisible()
+
+
+def test_tablet_start__taken_over__welcome_buttons_stay_where_they_were(qtbot, config, starts):
+    gate = threading.Event()
+    start = _start(config, starts, gate=gate)
+    qtbot.waitUntil(start.boot.isVisible)
+    qtbot.wait(50)
+    before = button_centres(start.boot)
+
+    gate.set()
+    qtbot.waitUntil(lambda: start.window is not None, timeout=30_000)
+    qtbot.wait(50)
+    after = button_centres(start.window)
+
+    assert start.window is not None
+    shown = {name for name in before if name.startswith("language-")} | {"start"}
+    assert len(shown) == len(config.ui.languages) + 1
+    # Nothing the citizen may be about to tap moves when the services arrive.
+    assert {name: after.get(name) for name in shown} == {name: before[name] for name in shown}
 
 
 def test_tablet_start__nothing_tapped__tablet_on_welcome_in_default_language(
