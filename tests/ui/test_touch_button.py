@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QFont, QFontMetrics
 
+from kiosk.ui.common.ruby_label import RubyText
 from kiosk.ui.common.touch_button import TouchButton, wrap_label
 
 pytestmark = pytest.mark.gui
@@ -81,3 +82,14 @@ def test_touch_button__narrow__wraps_yet_text_is_the_label(qtbot):
     assert button.text() == "送信して番号札を印刷"
     assert len(button.displayed_lines()) > 1
     assert button.heightForWidth(120) > button.heightForWidth(1000)
+
+
+@pytest.mark.parametrize("text", ["マイナンバーカード 券面記載事項変更届", "住民票 写交付申請書"])
+def test_ruby_text__space_before_a_run_that_fits_a_line__breaks_at_the_space(metrics, text):
+    # Laid out by RubyText (the picture buttons, Japanese labels): the run after the space
+    # went to the next line split, as 券面記載事項変 / 更届, though it fitted whole.
+    font = QFont("BIZ UDGothic", 20)
+    head, tail = text.split(" ")
+    width = metrics.horizontalAdvance(head + " " + tail[:-2])
+
+    assert RubyText(text).plain_lines(font, width) == [head, tail]

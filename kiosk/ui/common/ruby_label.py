@@ -148,10 +148,25 @@ def _carried(units: list[Unit], line: list[int], index: int, widths: list[int],
     for back in range(1, min(_PHRASE_REACH, len(line) - 1) + 1):
         before, after = units[line[-back - 1]], units[line[-back]]
         if not (_cjk(before) and _cjk(after)):
-            return []
+            break
         if _phrase_boundary(before, after, units[following[-back]]):
             moved = line[-back:]
             if sum(widths[i] for i in moved) + widths[index] > width:
+                return []
+            del line[-back:]
+            return moved
+    return _after_last_space(units, line, index, widths, width)
+
+
+def _after_last_space(units: list[Unit], line: list[int], index: int, widths: list[int],
+                      width: int) -> list[int]:
+    """The run of kana and kanji after the line's last space, when it goes whole onto the
+    next line with ``index`` (マイナンバーカード|券面記載事項変更届, not …券面記載事項変|更届)."""
+    for back in range(1, len(line)):
+        if _is_break(units[line[-back - 1]]):
+            moved = line[-back:]
+            if not all(_cjk(units[i]) for i in moved) or \
+                    sum(widths[i] for i in moved) + widths[index] > width:
                 return []
             del line[-back:]
             return moved
