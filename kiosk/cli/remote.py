@@ -149,7 +149,7 @@ def loopback(seconds: float, *, fps: int = 15, size: tuple[int, int] = (640, 480
     """Run a call between two ends in this process; its figures (see the module)."""
     from devices.remote.link import LinkRelay, ProxiedChannel  # noqa: PLC0415
     from devices.remote.sound import NullCallSound  # noqa: PLC0415
-    from kiosk.services.captions import LocalRelay  # noqa: PLC0415
+    from kiosk.services.presence import LocalRelay  # noqa: PLC0415
 
     webrtc = _webrtc()
     relay = LocalRelay()

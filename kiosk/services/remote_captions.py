@@ -5,7 +5,7 @@ voice. Each voice goes through the existing captioner (Whisper, :class:`kiosk.po
 once, at the main office: the specialist's from the desk's microphone, the branch's as the
 call delivers it (:class:`~devices.remote.call_voice.CallVoiceTap`, in the visitor's
 language). The branch needs no speech model (a tablet has none) and no voice is recognised
-twice. Each line goes into the call's own :class:`~kiosk.services.captions.Conversation`,
+twice. Each line goes into the call's own :class:`~kiosk.services.conversation.Conversation`,
 translated there (Japanese -> the visitor's language, theirs -> Japanese), and that
 conversation reaches the branch over the call's own sealed channel, so both screens show
 both sides: Japanese first at the main office, the visitor's language first at the branch.
@@ -22,9 +22,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kiosk.domain.counter_messages import Party
 from kiosk.events import EventBus
 from kiosk.ports import Captioner, Utterance
-from kiosk.services.captions import Conversation, Party
+from kiosk.services.conversation import Conversation
 
 __all__ = ["CallCaptioner", "CallCaptions"]
 
