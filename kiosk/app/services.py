@@ -158,7 +158,7 @@ class Services:
         language."""
         # The city hall's name heads the slip (the city's data file names the city).
         office = f"{city_places().city}役所"
-        return slip_printer(self.printer, build_renderer().slip, office,
+        return slip_printer(self.printer, build_renderer(), office,
                             self.queue.qr_payload)
 
     def ticket_languages(self, ticket_id: int) -> list[str]:
