@@ -58,7 +58,7 @@ from kiosk.config import Config, DeviceConfig, ModelsConfig
 from kiosk.events import EventBus
 from kiosk.ports import SystemClock, Utterance
 from kiosk.procedures.catalog import load_catalog
-from kiosk.services.captions import Conversation
+from kiosk.services.conversation import Conversation
 
 PHRASES = [
     "住民票の写しをお取りしますか。",
@@ -262,7 +262,7 @@ def bench_visitor(app: App) -> None:
         conversation.add_citizen_speech = timed  # type: ignore[method-assign]
         pcm_file(stream([espeak(s, voice, speed) for s in sentences], pause_s=1.2),
                  app.folder / "visitor.pcm")
-        conversation.request_visitor_microphone(True)
+        conversation.signals.request_microphone(True)
         listener = speech._listener
         assert isinstance(listener, VisitorListener)
         listener.wait_until_drained(timeout=600)

@@ -202,11 +202,11 @@ class _Driver:
         self.services.close()
 
     def tap(self, name: str) -> None:
-        before = (self.tablet.visit.stage, self.tablet.visit.question_index)
+        before = (self.tablet.visit.stage, self.tablet.visit.flow.index)
         started = time.perf_counter()
         self.pilot.tap(name)
         elapsed = time.perf_counter() - started
-        if (self.tablet.visit.stage, self.tablet.visit.question_index) != before:
+        if (self.tablet.visit.stage, self.tablet.visit.flow.index) != before:
             self.transitions.append(elapsed)
         self.effort.taps += 1
 
@@ -246,7 +246,7 @@ def _juminhyo(driver: _Driver, *, card: bool, name_kana: str, birth: date) -> Ef
     else:
         driver.tap("no-card")
     for _ in range(40):
-        if visit.stage is not Stage.FORMS or visit.current() is None:
+        if visit.stage is not Stage.FORMS or visit.flow.current() is None:
             break
         _answer(driver, name_kana, birth)
     driver.tap("submit-noslip")
@@ -262,9 +262,9 @@ def _answer(driver: _Driver, name_kana: str, birth: date) -> None:
     from kiosk.procedures.model import FieldType
 
     visit = driver.tablet.visit
-    question = visit.current()
+    question = visit.flow.current()
     assert question is not None
-    kind, session = question.field.type, visit.session_of(question)
+    kind, session = question.field.type, visit.flow.session_of(question)
     if driver.pilot.exists("settled"):
         driver.tap("next")          # answers already settled, checked on one screen
         return

@@ -140,7 +140,7 @@ def build_services(config: Config, *, demo: bool = False, clock: Clock | None = 
                                         sealer, clock, usage)
         events, printer = EventBus(), build_printer(config, demo=demo, qt_printer=qt_printer)
         review = ReviewService(storage.applications, sealer, catalog, printer,
-                               build_renderer().application, events, usage)
+                               build_renderer(), events, usage)
         review.filing = build_filing(config, clock, usage, demo=demo)
         translator = build_translator(config)
         queue = QueueService(storage.queue, usage)

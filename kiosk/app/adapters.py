@@ -63,7 +63,7 @@ from kiosk.ports import (
 )
 from kiosk.procedures.catalog import FormCatalog
 from kiosk.services.caption_vocabulary import CaptionVocabulary, follow_visits, load_place_names
-from kiosk.services.captions import Conversation
+from kiosk.services.conversation import Conversation
 from kiosk.services.visitor_speech import VisitorSpeech
 
 if TYPE_CHECKING:

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Protocol
 
 from kiosk.audit.recorder import UsageRecorder
 from kiosk.config import Config
+from kiosk.domain.counter_messages import Party
 from kiosk.domain.remote import RemoteTicket
 from kiosk.events import EventBus
 from kiosk.i18n import language
 from kiosk.ports import CallSound, Captioner, Clock, ConversationRelay, RemoteCall, Translator
-from kiosk.services.captions import Conversation, LocalRelay, Party
+from kiosk.services.conversation import Conversation
+from kiosk.services.presence import LocalRelay
 from kiosk.services.remote_captions import CallCaptioner, CallCaptions
 from kiosk.storage.database import Storage
 

@@ -37,7 +37,7 @@ def build_payments(config: Config, storage: Storage, review: ReviewService,
     payments = PaymentService(storage.payments, build_payment_terminal(config),
                               cash=config.payment.cash, usage=usage, forms=catalog.forms,
                               issuer=config.payment.issuer, printer=review.printer,
-                              render_receipt=build_renderer().receipt)
+                              renderer=build_renderer())
     review.release_gate = payments.require_paid
     return payments
 
@@ -82,7 +82,7 @@ def build_filing(config: Config, clock: Clock, usage: UsageRecorder, *,
     """Signed electronic applications, when ``[signing]`` is on (always in the demo)."""
     if config.signing.kind == "off" and not demo:
         return None
-    return ElectronicFiling(build_renderer().signed_application,
+    return ElectronicFiling(build_renderer(),
                             build_document_signer(config, demo=demo),
                             DocumentStore(config.document_dir), clock, usage,
                             reason=config.signing.reason, location=config.signing.location,

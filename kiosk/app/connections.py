@@ -24,7 +24,7 @@ from kiosk.feed.keys import load_key
 from kiosk.feed.tokens import TicketLinks
 from kiosk.i18n import S_
 from kiosk.ports import Clock, RemoteCall, Translator
-from kiosk.services.captions import Conversation
+from kiosk.services.conversation import Conversation
 from kiosk.services.feed_publisher import FeedPublisher
 from kiosk.services.remote_counter import RemoteCounterDesk
 from kiosk.services.turn_alerts import TurnAlerts

@@ -34,7 +34,7 @@ from kiosk.procedures.catalog import FormCatalog
 from kiosk.services.applications import SubmissionService
 from kiosk.services.callout import CALLING_STATES, Announcer
 from kiosk.services.caption_vocabulary import city_places
-from kiosk.services.captions import Conversation
+from kiosk.services.conversation import Conversation
 from kiosk.services.counter_desk import CounterDesk, DayFigure, day_figures
 from kiosk.services.handover import HandoverService
 from kiosk.services.payments import PaymentService
@@ -137,7 +137,7 @@ class Services:
                       if self.reservations is not None and config.web.public_url else None,
                       ask_specialist=self._ask_specialist())
         # Hand-built services (tests) may have no speaker: no voice guidance then.
-        visit.voice_guidance = self.speaker is not None and config.speech.kind != "off"
+        visit.voice.enabled = self.speaker is not None and config.speech.kind != "off"
         return visit
 
     def _ask_specialist(self) -> Callable[[str, str, int | None], object] | None:
@@ -158,7 +158,7 @@ class Services:
         language."""
         # The city hall's name heads the slip (the city's data file names the city).
         office = f"{city_places().city}役所"
-        return slip_printer(self.printer, build_renderer().slip, office,
+        return slip_printer(self.printer, build_renderer(), office,
                             self.queue.qr_payload)
 
     def ticket_languages(self, ticket_id: int) -> list[str]:

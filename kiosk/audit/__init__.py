@@ -101,7 +101,7 @@ same in snake case (:func:`error_code`); build them with :func:`error_event` and
 :func:`error_code`, never from the message.
 
 The ``session`` of the conversation's events is the tablet's id of the visit: the tablet's
-talk page gives it to the :class:`~kiosk.services.captions.Conversation`, whose relay carries
+talk page gives it to the :class:`~kiosk.services.conversation.Conversation`, whose relay carries
 it to the clerk PC; it is ``""`` when no visit told the device (the citizen never opened the
 talk page), and a wipe forgets it.
 

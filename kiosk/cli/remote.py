@@ -157,7 +157,7 @@ def loopback(seconds: float, *, fps: int = 15, size: tuple[int, int] = (640, 480
     ([remote] max_kbps); ``connect_s`` how long the call may take to show a picture."""
     from devices.remote.link import LinkRelay, ProxiedChannel  # noqa: PLC0415
     from devices.remote.sound import NullCallSound  # noqa: PLC0415
-    from kiosk.services.captions import LocalRelay  # noqa: PLC0415
+    from kiosk.services.presence import LocalRelay  # noqa: PLC0415
 
     webrtc = _webrtc()
     relay = LocalRelay()

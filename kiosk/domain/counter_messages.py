@@ -7,7 +7,7 @@ one the tablets and clerk PCs of earlier versions speak, so devices of both can 
 a new field must be optional, and a reader ignores keys it does not know.
 
 Whether a value makes sense (a language code this build knows, a session id's shape) is the
-receiver's check (:class:`kiosk.services.captions.Conversation`). What was said is personal
+receiver's check (:class:`kiosk.services.conversation.Conversation`). What was said is personal
 data: ``text`` and ``translation`` never appear in a repr.
 """
 

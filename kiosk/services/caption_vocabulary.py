@@ -11,9 +11,10 @@ holds about 150 Japanese characters, so the terms go in order of use:
 5. the field labels of the visitor's procedures, then of the desk's;
 6. the 字 names of the towns.
 
-:class:`CaptionVocabulary` builds the list; :func:`follow_visits` keeps a captioner's
-vocabulary in step with the visit (the procedures the conversation was told, here or by the
-tablet of the counter). Terms are procedure and place names, never anything the visitor said.
+:class:`CaptionVocabulary` builds the list (:func:`counter_vocabulary`: the forms' terms
+alone); :func:`follow_visits` keeps a captioner's vocabulary in step with the visit (the
+procedures the conversation was told, here or by the tablet of the counter). Terms are
+procedure and place names, never anything the visitor said.
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ from kiosk.events import EventBus, Subscription
 from kiosk.paths import forms_dir
 from kiosk.ports import Captioner
 from kiosk.procedures.catalog import FormCatalog
-from kiosk.services.captions import ConversationCleared, VisitProceduresChanged
+from kiosk.services.conversation import ConversationCleared, VisitProceduresChanged
 
-__all__ = ["COUNTER_WORDS", "CaptionVocabulary", "PlaceNames", "city_places", "follow_visits",
-           "load_place_names"]
+__all__ = ["COUNTER_WORDS", "CaptionVocabulary", "PlaceNames", "city_places", "counter_vocabulary",
+           "follow_visits", "load_place_names"]
 
 # Said at every counter of a city hall, whatever the procedure.
 COUNTER_WORDS = ("番号札", "本人確認書類", "マイナンバーカード", "手数料", "窓口", "申請書",
@@ -156,3 +157,20 @@ def follow_visits(events: EventBus, captioner: Captioner,
         events.subscribe(ConversationCleared,
                          lambda _event: captioner.set_vocabulary(vocabulary.terms())),
     ]
+
+
+def counter_vocabulary(catalog: FormCatalog, procedures: Iterable[str] = ()) -> list[str]:
+    """Japanese procedure titles and field labels for the recognizer's prompt, visit's first.
+
+    Whisper mishears the counter's words without them ("住民表の映し" for 住民票の写し).
+    """
+    wanted = list(procedures)
+    order = wanted + [form_id for form_id in sorted(catalog.forms) if form_id not in wanted]
+    terms: list[str] = []
+    for form_id in order:
+        form = catalog.forms.get(form_id)
+        if form is None:
+            continue
+        terms.append(form.title.get("ja"))
+        terms += [item.label.get("ja") for _, item in form.walk_fields()]
+    return list(dict.fromkeys(term for term in terms if term))

@@ -1,8 +1,10 @@
 """The card step of a visit: the PIN's tries, one read of the My Number card, its outcome.
 
 :class:`CardStep` turns whatever the reader raises into a :class:`CardResult` the screen shows
-(never a traceback) and records the PIN's outcome and the read in the usage log. It keeps no
-identity and no PIN: :class:`kiosk.services.visit.Visit` owns one and keeps what was read.
+(never a traceback) and records the PIN's outcome and the read in the usage log. It never
+keeps the PIN; it keeps the identity read for its visit only:
+:class:`kiosk.services.visit.Visit` owns one (``visit.card``), is told what was read (or that
+the visitor goes on without the card) and forgets it when the visit ends.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from kiosk.domain.identity import (
 from kiosk.errors import UserFacingError
 from kiosk.i18n import N_
 from kiosk.ports import IdentityReader
+from kiosk.procedures.session import Provenance
 
 __all__ = ["SOMETHING_WENT_WRONG", "CardOutcome", "CardResult", "CardStep", "card_sources"]
 
@@ -60,22 +63,41 @@ class CardResult:
 
 
 class CardStep:
-    """Reads the card of one tablet for its visits.
+    """Reads the card of one tablet for its visits and keeps the visit's identity.
 
     Args:
         reader: the My Number card reader (``None``: the tablet has none, every read fails).
         usage: the usage log.
         session_id: the current visit's usage-log id ('' before the visit started).
         error_shown: records an error shown to the citizen (``where``, the error or its class).
+        identified: gets the identity read (``None``: the visitor goes on without the card).
+        removed: called when the card left the reader during a read.
     """
 
     def __init__(self, reader: IdentityReader | None, usage: UsageRecorder,
                  session_id: Callable[[], str],
-                 error_shown: Callable[[str, BaseException | type[BaseException]], None]) -> None:
+                 error_shown: Callable[[str, BaseException | type[BaseException]], None],
+                 identified: Callable[[Identity | None], None] = lambda _identity: None,
+                 removed: Callable[[], None] = lambda: None) -> None:
         self._reader = reader
         self._usage = usage
         self._session_id = session_id
         self._error_shown = error_shown
+        self._identified = identified
+        self._removed = removed
+        self.identity: Identity | None = None
+        self.with_card = False
+
+    def forget(self) -> None:
+        """Forget the identity read (the visit ended, or went back before the card)."""
+        self.identity = None
+        self.with_card = False
+
+    def provenance(self) -> Provenance:
+        """The provenance of the answers read from the card (unverified: the issuer's
+        signature was not checked)."""
+        verified = self.identity is not None and self.identity.issuer_verified
+        return Provenance.CARD if verified else Provenance.CARD_UNVERIFIED
 
     def tries_left(self) -> int:
         """PIN tries left on the inserted card, before the PIN pad is shown.
@@ -95,11 +117,32 @@ class CardStep:
             self._error_shown("card.read", PinLockedError)
         return tries
 
-    def read(self, pin: str, *, use_last_try: bool = False) -> tuple[Identity | None, CardResult]:
-        """Try ``pin`` once: the identity read (``None`` when not read) and the outcome.
+    def read(self, pin: str, *, use_last_try: bool = False) -> CardResult:
+        """Try ``pin`` once and, if the card accepts it, read the identity and pre-fill.
+
+        With one try left nothing is sent unless ``use_last_try`` (the citizen confirmed it
+        on its own screen); the result is then ``LAST_TRY``. A card that left the reader
+        ends the visit.
 
         The PIN is only passed through to the card: it is not kept, logged or spoken.
         """
+        identity, result = self._read(pin, use_last_try)
+        if result.outcome is CardOutcome.REMOVED:
+            self._removed()
+        if identity is None:
+            return result
+        self.identity = identity
+        self.with_card = True
+        self._identified(identity)
+        return result
+
+    def continue_without(self) -> None:
+        """Continue without the card: the same forms, answered by touch."""
+        self.forget()
+        self._identified(None)
+
+    def _read(self, pin: str, use_last_try: bool) -> tuple[Identity | None, CardResult]:
+        """Try ``pin`` once: the identity read (``None`` when not read) and the outcome."""
         if self._reader is None:
             error = NoCardError()
             self._error_shown("card.read", error)

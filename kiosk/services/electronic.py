@@ -9,20 +9,15 @@ The usage log counts the pages not printed (``DocumentFiled``) for the yearly pa
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from kiosk.audit import NULL_USAGE, DocumentFiled, UsageRecorder
-from kiosk.ports import Clock, DocumentSigner
+from kiosk.ports import Clock, DocumentSigner, Renderer
 from kiosk.procedures.session import FormSession
 from kiosk.storage.documents import DocumentStore
 
-__all__ = ["ElectronicFiling", "FiledDocument", "SignedRenderer"]
-
-SignedRenderer = Callable[[FormSession, datetime], tuple[bytes, int]]
-"""Renders the completed form as PDF/A (dated ``datetime``): its bytes and its page count."""
+__all__ = ["ElectronicFiling", "FiledDocument"]
 
 
 @dataclass(frozen=True)
@@ -37,11 +32,11 @@ class FiledDocument:
 class ElectronicFiling:
     """Renders, signs and files approved applications."""
 
-    def __init__(self, render: SignedRenderer, signer: DocumentSigner, documents: DocumentStore,
+    def __init__(self, renderer: Renderer, signer: DocumentSigner, documents: DocumentStore,
                  clock: Clock, usage: UsageRecorder = NULL_USAGE, *,
                  reason: str = "申請書の受付", location: str = "登米市役所",
                  timestamped: bool = False) -> None:
-        self._render = render
+        self._renderer = renderer   # its signed_application: the PDF/A to sign
         self.signer = signer
         self.documents = documents
         self._clock = clock
@@ -59,7 +54,7 @@ class ElectronicFiling:
                 application is filed already.
         """
         now = self._clock.now()
-        pdf, pages = self._render(session, now)
+        pdf, pages = self._renderer.signed_application(session, now)
         signed = self.signer.sign(pdf, reason=self._reason, location=self._location)
         form_id = session.definition.id
         path = self.documents.put(now.strftime("%Y-%m"), form_id, application_id, signed)

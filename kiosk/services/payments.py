@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from kiosk.audit import NULL_USAGE, PaymentDone, PrintDone, UsageRecorder, error_code
 from kiosk.domain.payment import (
@@ -36,7 +35,7 @@ from kiosk.domain.payment import (
 )
 from kiosk.errors import DeviceError, UserFacingError
 from kiosk.i18n import S_
-from kiosk.ports import PaymentTerminal, Printer, TerminalTimeout
+from kiosk.ports import PaymentTerminal, Printer, Renderer, TerminalTimeout
 from kiosk.procedures.fee_items import FeeItem, fee_items, items_total
 from kiosk.procedures.model import FormDefinition
 from kiosk.procedures.payment_receipt import build_payment_receipt, receipt_qr
@@ -46,10 +45,7 @@ from kiosk.services.daily_close import build_daily_close, write_daily_close
 from kiosk.services.review import ReviewError, ReviewSession
 from kiosk.storage.payment_store import PaymentStore
 
-__all__ = ["FeeQuote", "PaymentError", "PaymentService", "ReceiptRenderer"]
-
-ReceiptRenderer = Callable[[Receipt, Path], Any]
-"""Draws a :class:`Receipt` as a PDF file (:meth:`kiosk.ports.Renderer.receipt`)."""
+__all__ = ["FeeQuote", "PaymentError", "PaymentService"]
 
 _log = logging.getLogger(__name__)
 
@@ -90,7 +86,7 @@ class PaymentService:
                  cash: bool = True, usage: UsageRecorder = NULL_USAGE,
                  forms: Mapping[str, FormDefinition] | None = None, issuer: str = "登米市",
                  printer: Printer | None = None,
-                 render_receipt: ReceiptRenderer | None = None) -> None:
+                 renderer: Renderer | None = None) -> None:
         self.store = store
         self.terminal = terminal
         self.cash = cash
@@ -98,7 +94,7 @@ class PaymentService:
         self.forms: Mapping[str, FormDefinition] = forms or {}
         self.issuer = issuer
         self.printer = printer
-        self.render_receipt = render_receipt
+        self.renderer = renderer    # draws the receipt the printer is given
 
     # ------------------------------------------------------------ what is due
     def quote(self, application_id: int, session: FormSession) -> FeeQuote:
@@ -214,11 +210,11 @@ class PaymentService:
             kiosk.errors.DeviceError: the printer refused the job.
         """
         receipt = self.receipt(payment_id, language)
-        if self.printer is None or self.render_receipt is None:
+        if self.printer is None or self.renderer is None:
             raise PaymentError(S_("This desk cannot print receipts."))
         with tempfile.TemporaryDirectory(prefix="kiosk-receipt-") as folder:
             pdf = Path(folder) / f"receipt-{payment_id}.pdf"
-            self.render_receipt(receipt, pdf)
+            self.renderer.receipt(receipt, pdf)
             try:
                 job = self.printer.print_pdf(pdf, title=f"receipt {payment_id}")
             except DeviceError as exc:

@@ -2,17 +2,19 @@
 
 One question per field id across the chosen forms (an answer reaches every form that asks the
 same field), card answers not asked again, ``prefill: visit.<id>`` fields carried over from
-what was typed, settled runs the visitor checks at once. :class:`kiosk.services.visit.Visit`
-owns one per visit and moves between its stages by what :meth:`QuestionFlow.current` says.
+what was typed, settled runs the visitor checks at once, the reading of a name proposed for
+the visitor to confirm. :class:`kiosk.services.visit.Visit` owns one and, told by its ``moved``
+callback, shows the questions or the review by what :meth:`QuestionFlow.current` says.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from kiosk.i18n import N_
+from kiosk.ports import ReadingProposer
 from kiosk.procedures.bundles import visit_sources
 from kiosk.procedures.model import FieldDef, FieldType
 from kiosk.procedures.session import FormSession, Provenance
@@ -38,11 +40,30 @@ class Question:
 
 
 class QuestionFlow:
-    """The chosen forms' sessions and the index of the question on screen."""
+    """The chosen forms' sessions and the index of the question on screen.
 
-    def __init__(self, sessions: list[FormSession] | None = None) -> None:
-        self.sessions: list[FormSession] = sessions or []
+    Args:
+        moved: called after an answer or a move (the visit shows the question or the review).
+        reading: proposes the reading of a name for the citizen to confirm (never silently).
+    """
+
+    def __init__(self, moved: Callable[[], None] = lambda: None,
+                 reading: ReadingProposer | None = None) -> None:
+        self._moved = moved
+        self._reading = reading
+        self.sessions: list[FormSession] = []
         self.index = 0
+        self._proposals: dict[str, str | None] = {}   # name -> proposed reading, this visit only
+
+    def load(self, sessions: list[FormSession]) -> None:
+        """Ask the questions of ``sessions`` from the first (proposals already made are kept)."""
+        self.sessions = sessions
+        self.index = 0
+
+    def reset(self) -> None:
+        """Forget the forms, their answers and the proposed readings (the visit ended)."""
+        self.load([])
+        self._proposals = {}
 
     def questions(self) -> list[Question]:
         """The questions still to show, once per field id across the chosen forms."""
@@ -69,9 +90,8 @@ class QuestionFlow:
         """The form session that holds ``question``."""
         return self.sessions[question.form_index]
 
-    def answer(self, value: Any) -> bool:
-        """Answer the current question in every form that asks the same field; ``False``
-        when there is no current question.
+    def answer(self, value: Any) -> None:
+        """Answer the current question in every chosen form that asks the same field.
 
         Raises:
             InvalidAnswerError: the value does not fit; nothing was changed.
@@ -79,12 +99,12 @@ class QuestionFlow:
         """
         question = self.current()
         if question is None:
-            return False
+            return
         for session in self._sessions_with(question.field.id):
             if not session.is_readonly(question.field.id):
                 session.set(question.field.id, value)
         self._carry_over()
-        return True
+        self._moved()
 
     def _carry_over(self) -> None:
         """Fill ``prefill: visit.<id>`` fields from the answers given so far in this visit.
@@ -111,7 +131,7 @@ class QuestionFlow:
                     continue    # a value that does not fit this field is asked instead
 
     def next(self) -> None:
-        """Go past the current question.
+        """Go to the next question, or to the review after the last one.
 
         Raises:
             InvalidAnswerError: the current question is required and unanswered.
@@ -124,14 +144,21 @@ class QuestionFlow:
                     session.value(question.field.id) in (None, "", []):
                 raise InvalidAnswerError(question.field.id, N_("Please answer this item."))
         self.index += 1
+        self._moved()
 
-    def clear_if_optional(self) -> None:
-        """Leave the current question unanswered when it is optional (in every form)."""
+    def skip(self) -> None:
+        """Leave the current optional question unanswered (a phone number the citizen would
+        rather not give) and go on; a required question cannot be skipped.
+
+        Raises:
+            InvalidAnswerError: the question is required.
+        """
         question = self.current()
         if question is not None and not self.session_of(question).is_required(question.field.id):
             for session in self._sessions_with(question.field.id):
                 if not session.is_readonly(question.field.id):
                     session.set(question.field.id, None)
+        self.next()
 
     def settled_run(self, start: int | None = None) -> list[Question]:
         """The settled questions one after another from ``start`` (the current one): answered
@@ -145,12 +172,16 @@ class QuestionFlow:
         return run
 
     def accept_settled(self) -> None:
-        """Go past the settled run from the current question (at least the current one)."""
+        """The visitor checked the settled questions from the current one: go past them all
+        (at least the current one; to the review after the last question)."""
         self.index += max(1, len(self.settled_run()))
+        self._moved()
 
     def go_to(self, index: int) -> None:
-        """Jump to question ``index`` (kept within the questions)."""
+        """Jump back to question ``index`` (kept within the questions; to change an answer
+        from the review)."""
         self.index = max(0, min(index, len(self.questions()) - 1))
+        self._moved()
 
     def is_optional(self, question: Question) -> bool:
         """Whether ``question`` may be left unanswered."""
@@ -159,6 +190,48 @@ class QuestionFlow:
     def is_from_card(self, question: Question) -> bool:
         """Whether the answer of ``question`` was read from the card (and is locked)."""
         return self.session_of(question).provenance(question.field.id) is Provenance.CARD
+
+    def proposed_reading(self, question: Question) -> str | None:
+        """A reading to offer for an unanswered reading question, from the name before it.
+
+        The proposal is only shown: it becomes an answer (of the citizen, not of the card)
+        when the citizen confirms it or types over it.
+        """
+        item, session = question.field, self.session_of(question)
+        if item.type is not FieldType.READING or session.value(item.id) not in (None, ""):
+            return None
+        name = None
+        for other in session.definition.fields:
+            if other.id == item.id:
+                break
+            if other.type is FieldType.NAME:
+                name = session.value(other.id)   # the nearest name asked before the reading
+        return self.propose(name) if isinstance(name, str) and name.strip() else None
+
+    def propose(self, name: str) -> str | None:
+        """The reading proposed for ``name`` (looked up once a visit; ``None``: none)."""
+        if self._reading is None:
+            return None
+        if name not in self._proposals:
+            self._proposals[name] = self._reading.propose(name)
+        return self._proposals[name]
+
+    def confirm_reading(self, reading: str) -> None:
+        """The citizen confirmed the proposed ``reading`` with one tap: answer it and go on.
+
+        Raises:
+            InvalidAnswerError: the reading does not fit the field.
+        """
+        self.answer(reading)
+        self.next()
+
+    def declare(self) -> None:
+        """The visitor confirmed the check screen: every visible declaration is given."""
+        for session in self.sessions:
+            for item in session.definition.fields:
+                if item.type is FieldType.CONSENT and session.is_visible(item.id) and \
+                        not session.is_readonly(item.id):
+                    session.set(item.id, True)
 
     def _sessions_with(self, field_id: str) -> Iterable[FormSession]:
         for session in self.sessions:

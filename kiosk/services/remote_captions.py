@@ -7,7 +7,7 @@ call delivers it (:class:`~devices.remote.call_voice.CallVoiceTap`, in the visit
 language or in Japanese, whichever is heard: Japanese there is the branch clerk's, a clerk's
 line translated for the visitor). The branch needs no speech model (a tablet has none) and
 no voice is recognised twice. Each line goes into the call's own
-:class:`~kiosk.services.captions.Conversation`, translated there (Japanese -> the visitor's
+:class:`~kiosk.services.conversation.Conversation`, translated there (Japanese -> the visitor's
 language, theirs -> Japanese), and that conversation reaches the branch over the call's own
 sealed channel, so both screens show both sides: Japanese first at the main office, the
 visitor's language first at the branch.
@@ -24,10 +24,11 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kiosk.domain.counter_messages import Party
 from kiosk.events import EventBus
 from kiosk.i18n import language
 from kiosk.ports import Captioner, Utterance
-from kiosk.services.captions import Conversation, Party
+from kiosk.services.conversation import Conversation
 
 __all__ = ["CallCaptioner", "CallCaptions"]
 

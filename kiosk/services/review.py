@@ -46,7 +46,7 @@ from kiosk.domain.text_cleaning import strip_unsafe
 from kiosk.errors import DeviceError, UserFacingError
 from kiosk.events import Event, EventBus
 from kiosk.i18n import N_, S_, translator
-from kiosk.ports import Printer, RenderReport
+from kiosk.ports import Printer, Renderer, RenderReport
 from kiosk.procedures.catalog import FormCatalog
 from kiosk.procedures.kana import plain_text
 from kiosk.procedures.layout import format_value
@@ -64,7 +64,6 @@ __all__ = [
     "STATUS_NAMES",
     "ApplicationReturned",
     "ApplicationViewed",
-    "PdfRenderer",
     "ReviewError",
     "ReviewField",
     "ReviewService",
@@ -72,10 +71,6 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
-
-PdfRenderer = Callable[[FormSession, Path], RenderReport]
-"""Renders the completed form of a session to a PDF file; returns what the clerk must
-hand-write (:meth:`kiosk.ports.Renderer.application`)."""
 
 # Why an application goes back to the citizen: fixed texts, so the citizen reads them in
 # their own language (a clerk's free text could not be translated offline reliably). The
@@ -390,7 +385,7 @@ class ReviewSession:
                 raise ReviewError(S_("This procedure is filed as a signed PDF, not printed."))
             with tempfile.TemporaryDirectory(prefix="kiosk-review-") as folder:
                 pdf = Path(folder) / f"application-{self.application.id}.pdf"
-                self.last_print_report = self._service.render(self.session, pdf)
+                self.last_print_report = self._service.renderer.application(self.session, pdf)
                 try:
                     job = self._service.printer.print_pdf(
                         pdf, title=f"application {self.application.id}")
@@ -514,14 +509,14 @@ class ReviewService:
     its sealed answers (the submission service's sealer)."""
 
     def __init__(self, store: ApplicationStore, opener: AnswerSealer, catalog: FormCatalog,
-                 printer: Printer, render: PdfRenderer, events: EventBus,
+                 printer: Printer, renderer: Renderer, events: EventBus,
                  usage: UsageRecorder = NULL_USAGE) -> None:
         self.store = store
         self.usage = usage
         self._opener = opener
         self._catalog = catalog
         self.printer = printer
-        self.render = render
+        self.renderer = renderer    # draws the completed form the printer is given
         self.events = events
         # Called before an application is finished; raises ReviewError to hold it (fees
         # unpaid, kiosk.services.payments). None: nothing holds it ([payment] kind = none).

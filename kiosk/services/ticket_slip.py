@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.domain.ticket import Ticket
-from kiosk.ports import Printer
-from kiosk.procedures.receipt import TicketSlip, build_slip
+from kiosk.ports import Printer, Renderer
+from kiosk.procedures.receipt import build_slip
 from kiosk.services.queue import SlipPrinter
 
 __all__ = ["SlipPrinters", "slip_printer"]
@@ -21,12 +21,11 @@ SlipPrinters = Callable[[str], SlipPrinter]
 """The slip printer for a visitor's language (a catalog code): the slip is in Japanese and it."""
 
 
-def slip_printer(printer: Printer, render: Callable[[TicketSlip, Path], object],
-                 office: str,
+def slip_printer(printer: Printer, renderer: Renderer, office: str,
                  qr_payload: Callable[[Ticket, str], str] | None = None) -> SlipPrinters:
     """:data:`SlipPrinters` drawing the slip of ``office`` (the city hall's name) with
-    ``render`` (the renderer's ``slip``); its QR code holds ``qr_payload(ticket, language)``
-    (the ticket page's URL) when given.
+    ``renderer``; its QR code holds ``qr_payload(ticket, language)`` (the ticket page's URL)
+    when given.
 
     Raises (from the printing function):
         kiosk.errors.DeviceError: the printer refused the slip.
@@ -38,8 +37,8 @@ def slip_printer(printer: Printer, render: Callable[[TicketSlip, Path], object],
                 pdf = Path(folder) / f"ticket-{ticket.label}.pdf"
                 # No language in the slip's link: the phone's own language setting chooses.
                 payload = qr_payload(ticket, "") if qr_payload is not None else ""
-                render(build_slip(ticket, wait_seconds, language_code, payload, office=office),
-                       pdf)
+                renderer.slip(build_slip(ticket, wait_seconds, language_code, payload,
+                                         office=office), pdf)
                 printer.print_pdf(pdf, title=f"ticket-{ticket.label}")
 
         return print_slip

@@ -2,8 +2,8 @@
 
 The answers as words (:func:`display_value`), per form the asked answers
 (:func:`review_lines`), the declaration the confirm button carries, what to bring and what
-stops submission. :class:`kiosk.services.visit.Visit` calls these with its forms and
-questions; they keep no state of their own.
+stops submission. :class:`VisitSummary` asks these of a visit's question flow in the visit's
+language (``visit.summary``); they keep no state of their own.
 """
 
 from __future__ import annotations
@@ -12,14 +12,15 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from kiosk.i18n import N_
+from kiosk.i18n import N_, Translator
 from kiosk.procedures.era_names import latin_date
 from kiosk.procedures.eras import format_date
 from kiosk.procedures.kana import plain_text
 from kiosk.procedures.model import FieldDef, FieldType
 from kiosk.procedures.session import FormSession, Provenance
+from kiosk.services.question_flow import QuestionFlow
 
-__all__ = ["ReviewLine", "blocking_issues", "declaration", "display_value", "review_lines",
+__all__ = ["ReviewLine", "VisitSummary", "blocking_issues", "declaration", "display_value", "review_lines",
            "to_bring"]
 
 
@@ -32,6 +33,53 @@ class ReviewLine:
     value: str
     from_card: bool
     question_index: int | None   # where to go to change it; None when it cannot be changed
+
+
+class VisitSummary:
+    """What the check screen shows of a visit's chosen forms, in the visit's language.
+
+    Args:
+        flow: the visit's question flow (its forms and questions).
+        language: the visit's language now (a catalog code) and its translator.
+    """
+
+    def __init__(self, flow: QuestionFlow, language: Callable[[], tuple[str, Translator]]) -> None:
+        self._flow = flow
+        self._language = language
+
+    def review(self) -> list[tuple[str, list[ReviewLine]]]:
+        """Per chosen form: its title and every asked answer."""
+        code, tr = self._language()
+        return review_lines(self._flow.sessions, [q.field.id for q in self._flow.questions()],
+                            code, tr)
+
+    def declaration(self) -> str:
+        """The declaration the check screen's confirm button carries: the first chosen form's
+        CONSENT label ('' when no chosen form asks for one)."""
+        return declaration(self._flow.sessions, self._language()[0])
+
+    def display(self, session: FormSession, item: FieldDef) -> str:
+        """The answer of ``item`` in words ('' when unanswered)."""
+        code, tr = self._language()
+        return display_value(session, item, code, tr)
+
+    def total_fee(self) -> int:
+        """Every chosen form's fees, in yen."""
+        return sum(session.total_fee() for session in self._flow.sessions)
+
+    def to_bring(self) -> list[str]:
+        """What to bring to the counter, once each."""
+        return to_bring(self._flow.sessions, self._language()[0])
+
+    def blocking_issues(self) -> list[tuple[str, str]]:
+        """``(field label, message)`` for each asked answer that stops submission."""
+        code, tr = self._language()
+        return blocking_issues(self._flow.sessions,
+                               {q.field.id for q in self._flow.questions()}, code, tr)
+
+    def needs_signature(self) -> bool:
+        """Whether a chosen form is signed by the applicant (its paper form has a 署名 box)."""
+        return any(session.definition.print.signature for session in self._flow.sessions)
 
 
 def review_lines(sessions: Iterable[FormSession], asked: Sequence[str], language_code: str,

@@ -3,7 +3,7 @@
 The visitor presses "speak" on the tablet's talk page (or the clerk turns on 来庁者のマイク);
 the device of the counter that has the visitor's microphone (``[models]
 visitor_microphone``) opens it and recognises what is said in the language the visitor chose.
-Each utterance becomes a line of the :class:`~kiosk.services.captions.Conversation`: the
+Each utterance becomes a line of the :class:`~kiosk.services.conversation.Conversation`: the
 visitor reads it as they said it, the clerk reads it in Japanese, translated by a direct
 model or, where none exists, from Whisper's own English through English -> Japanese.
 
@@ -21,12 +21,8 @@ from kiosk.errors import KioskError
 from kiosk.events import EventBus, Subscription
 from kiosk.i18n import language
 from kiosk.ports import SpeechListener, Utterance
-from kiosk.services.captions import (
-    Conversation,
-    ConversationCleared,
-    VisitorLanguageChanged,
-    VisitorMicRequested,
-)
+from kiosk.services.conversation import Conversation, ConversationCleared, VisitorLanguageChanged
+from kiosk.services.counter_signals import VisitorMicRequested
 
 __all__ = ["VisitorSpeech"]
 
@@ -70,7 +66,7 @@ class VisitorSpeech:
                 # No microphone: the screens keep showing it closed; the class only is logged.
                 _log.warning("visitor microphone did not open", exc_info=True)
                 return
-        self._conversation.visitor_microphone_changed(True)
+        self._conversation.signals.microphone_changed(True)
 
     def stop(self) -> None:
         """Close the microphone (the visit ended, or someone closed it)."""
@@ -78,7 +74,7 @@ class VisitorSpeech:
             was_open = self._listener.listening
             self._listener.stop()
         if was_open:
-            self._conversation.visitor_microphone_changed(False)
+            self._conversation.signals.microphone_changed(False)
 
     def close(self) -> None:
         """Stop and unsubscribe (the device shuts down)."""

@@ -18,7 +18,8 @@ from kiosk.services.caption_vocabulary import (
     follow_visits,
     load_place_names,
 )
-from kiosk.services.captions import Conversation, LocalRelay, VisitProceduresChanged
+from kiosk.services.conversation import Conversation, VisitProceduresChanged
+from kiosk.services.presence import LocalRelay
 
 
 class Clock:

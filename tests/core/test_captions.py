@@ -8,20 +8,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from kiosk.doctor import Check
+from kiosk.domain.counter_messages import LineKind, Party
 from kiosk.events import EventBus
 from kiosk.i18n import translator
 from kiosk.ports import Utterance
 from kiosk.procedures.catalog import load_catalog
-from kiosk.services.captions import (
-    PHRASES,
-    CaptionAdded,
-    Conversation,
-    ConversationCleared,
-    LineKind,
-    Party,
-    counter_vocabulary,
-    phrases_for,
-)
+from kiosk.services.caption_vocabulary import counter_vocabulary
+from kiosk.services.conversation import CaptionAdded, Conversation, ConversationCleared
+from kiosk.services.phrasebook import PHRASES, phrases_for
 
 JST = timezone(timedelta(hours=9))
 

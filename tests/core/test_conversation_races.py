@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from kiosk.events import EventBus
-from kiosk.services.captions import Conversation
+from kiosk.services.conversation import Conversation
 
 from .test_captions import FakeTranslator, FixedClock
 
@@ -34,7 +34,7 @@ def test_conversation__visit_wiped_during_translation__line_dropped_not_relayed(
     conversation = Conversation(EventBus(), FixedClock(), translator, "vi")
     translator.conversation = conversation
     relayed: list[dict[str, object]] = []
-    conversation._relay.subscribe(relayed.append)
+    conversation.link._relay.subscribe(relayed.append)
 
     line = conversation.add_clerk_text("住民票ですね")
 

@@ -16,21 +16,19 @@ from kiosk.audit.events import ConversationUsed, TranslationUsed
 from kiosk.audit.reader import LogRecord
 from kiosk.audit.report_csv import write_report_csvs
 from kiosk.doctor import Status
+from kiosk.domain.counter_messages import LineKind, Party
 from kiosk.events import EventBus
 from kiosk.i18n import translator
 from kiosk.ports import Utterance
-from kiosk.services.captions import (
+from kiosk.services.conversation import (
     MAX_LINE_CHARS,
     TRUNCATION_MARK,
     CaptionAdded,
     Conversation,
     ConversationCleared,
-    LineKind,
-    LocalRelay,
-    Party,
-    PeerPresence,
     VisitorLanguageChanged,
 )
+from kiosk.services.presence import LocalRelay, PeerPresence
 from kiosk.storage.conversation_relay import (
     MAX_PARTS,
     PART_CHARS,
@@ -95,7 +93,7 @@ def test_own_echo__single_device__each_line_once() -> None:
     alone.talk.start()
 
     assert len(alone.talk.lines()) == 1
-    assert not alone.talk.peer_connected
+    assert not alone.talk.link.connected
 
 
 def test_clear__one_side__both_wiped_and_each_counts_its_own_lines() -> None:
@@ -153,11 +151,11 @@ def test_presence__start_and_stop__other_side_told() -> None:
 
     clerk.talk.start()
     tablet.talk.start()
-    both = (clerk.talk.peer_connected, tablet.talk.peer_connected)
+    both = (clerk.talk.link.connected, tablet.talk.link.connected)
     tablet.talk.stop()
 
     assert both == (True, True)
-    assert not clerk.talk.peer_connected
+    assert not clerk.talk.link.connected
     assert clerk.seen == [PeerPresence(True), PeerPresence(False)]
 
 
@@ -327,7 +325,7 @@ def test_heartbeat__other_side_silent_past_expiry__counted_as_gone() -> None:
 
     relay.tick(expire_s=0.0)
 
-    assert not clerk.talk.peer_connected
+    assert not clerk.talk.link.connected
     assert clerk.seen[-1] == PeerPresence(False)
 
 
@@ -339,5 +337,5 @@ def test_heartbeat__other_side_answers__stays_connected() -> None:
 
     relay.tick(expire_s=60.0)
 
-    assert clerk.talk.peer_connected
-    assert tablet.talk.peer_connected
+    assert clerk.talk.link.connected
+    assert tablet.talk.link.connected

@@ -15,7 +15,8 @@ from kiosk.audit.reader import LogRecord
 from kiosk.audit.report_csv import write_report_csvs
 from kiosk.events import EventBus
 from kiosk.ports import Utterance
-from kiosk.services.captions import Conversation, LocalRelay
+from kiosk.services.conversation import Conversation
+from kiosk.services.presence import LocalRelay
 
 from .test_captions import FakeTranslator
 

@@ -64,7 +64,7 @@ def _at_identify(visit: Visit, *forms: str) -> Visit:
 
 def _with_card(visit: Visit, *forms: str) -> Visit:
     """Read the card: the forms are built (submit does not ask for the remaining answers)."""
-    assert _at_identify(visit, *forms).read_card("1234").outcome is CardOutcome.READ
+    assert _at_identify(visit, *forms).card.read("1234").outcome is CardOutcome.READ
     return visit
 
 
@@ -106,10 +106,10 @@ def test_take_ticket__no_slip__records_no_print(services):
 def test_read_card__card_pulled_during_read__records_one_error_and_ends(services):
     usage = ListUsage()
     visit = _at_identify(_visit(services, usage))
-    visit.card_tries_left()
+    visit.card.tries_left()
     services.identity_reader.slot.remove()
 
-    result = visit.read_card("1234")
+    result = visit.card.read("1234")
 
     assert result.outcome is CardOutcome.REMOVED
     assert visit.stage is Stage.WELCOME
@@ -123,7 +123,7 @@ def test_read_card__reader_fails__records_one_error_with_the_class_name(services
     usage = ListUsage()
     visit = _at_identify(_visit(services, usage, _Reader(ReaderLostError())))
 
-    result = visit.read_card("1234")
+    result = visit.card.read("1234")
 
     assert result.outcome is CardOutcome.FAILED
     assert _errors(usage) == [ErrorOccurred(where="card.read", error="ReaderLostError")]
@@ -133,7 +133,7 @@ def test_read_card__unexpected_exception__something_went_wrong_recorded_once(ser
     usage = ListUsage()
     visit = _at_identify(_visit(services, usage, _Reader(RuntimeError("boom: 試験 花子"))))
 
-    result = visit.read_card("1234")
+    result = visit.card.read("1234")
 
     assert (result.outcome, result.message_id) == (CardOutcome.FAILED, SOMETHING_WENT_WRONG)
     assert _errors(usage) == [ErrorOccurred(where="card.read", error="RuntimeError")]
@@ -144,7 +144,7 @@ def test_read_card__wrong_pin__is_no_error(services):
     usage = ListUsage()
     visit = _at_identify(_visit(services, usage))
 
-    assert visit.read_card("9999").outcome is CardOutcome.WRONG_PIN
+    assert visit.card.read("9999").outcome is CardOutcome.WRONG_PIN
 
     assert _errors(usage) == []
 
@@ -153,7 +153,7 @@ def test_card_tries_left__locked_card__records_one_error(services):
     usage = ListUsage()
     visit = _at_identify(_visit(services, usage, _Reader(RuntimeError(), tries=0)))
 
-    assert visit.card_tries_left() == 0
+    assert visit.card.tries_left() == 0
 
     assert _errors(usage) == [ErrorOccurred(where="card.read", error="PinLockedError")]
 
@@ -164,7 +164,7 @@ def test_card_tries_left__no_card__records_one_error_and_raises(services):
     services.identity_reader.slot.remove()
 
     with pytest.raises(DeviceError):
-        visit.card_tries_left()
+        visit.card.tries_left()
 
     assert len(_errors(usage)) == 1
     assert _errors(usage)[0].where == "card.read"

@@ -26,16 +26,16 @@ def visit(tmp_path):
 
 def _answer_until(visit: Visit, field_id: str, value: Any) -> None:
     """Walk the questions, answering ``field_id`` with ``value`` and skipping the rest."""
-    while (question := visit.current()) is not None:
+    while (question := visit.flow.current()) is not None:
         if question.field.id == field_id:
-            visit.answer(value)
+            visit.flow.answer(value)
             return
-        visit.question_index += 1
+        visit.flow.index += 1
     raise AssertionError(f"{field_id} was never asked")
 
 
 def _session(visit: Visit, form_id: str):
-    return next(s for s in visit.sessions if s.definition.id == form_id)
+    return next(s for s in visit.flow.sessions if s.definition.id == form_id)
 
 
 def _start(visit: Visit, *form_ids: str) -> None:
@@ -43,7 +43,7 @@ def _start(visit: Visit, *form_ids: str) -> None:
     for form_id in form_ids:
         visit.toggle(form_id)
     visit.confirm_procedures()
-    visit.without_card()
+    visit.card.continue_without()
 
 
 def test_visit__deceased_named_once__fills_the_owner_and_the_previous_head(visit):
@@ -60,7 +60,7 @@ def test_visit__deceased_named_once__fills_the_owner_and_the_previous_head(visit
 def test_visit__deceased_corrected__carried_value_follows(visit):
     _start(visit, "kouki_sousai", "setainushi_henkou")
     _answer_until(visit, "deceased_name", "登米\u3000二郎")
-    visit.question_index = 0
+    visit.flow.index = 0
 
     _answer_until(visit, "deceased_name", DECEASED)
 

@@ -49,22 +49,22 @@ def test_visit_submit__forms_stored__before_the_ticket_can_be_called(services, s
     visit.start()
     visit.toggle("juminhyo")
     visit.confirm_procedures()
-    visit.read_card("1234")
-    while visit.current() is not None:
-        question = visit.current()
-        session = visit.session_of(question)
+    visit.card.read("1234")
+    while visit.flow.current() is not None:
+        question = visit.flow.current()
+        session = visit.flow.session_of(question)
         options = session.options(question.field.id)
         if session.value(question.field.id) in (None, "", []):
             if question.field.type is FieldType.READING:
-                visit.answer(visit.proposed_reading(question) or "シケン\u3000ハナコ")
+                visit.flow.answer(visit.flow.proposed_reading(question) or "シケン\u3000ハナコ")
             elif question.field.type in (FieldType.YES_NO, FieldType.CONSENT):
-                visit.answer(True)
+                visit.flow.answer(True)
             elif question.field.type is FieldType.SELECT and options:
-                visit.answer(options[0].value)
-        if session.value(question.field.id) in (None, "", []) and visit.is_optional(question):
-            visit.skip_question()
+                visit.flow.answer(options[0].value)
+        if session.value(question.field.id) in (None, "", []) and visit.flow.is_optional(question):
+            visit.flow.skip()
         else:
-            visit.next_question()
+            visit.flow.next()
     printed: list[str] = []
 
     ticket = visit.submit(print_slip=(lambda reserved, _wait: printed.append(reserved.label))

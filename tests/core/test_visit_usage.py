@@ -38,8 +38,8 @@ def test_visit__wrong_pin_then_right__records_each_outcome_in_order(visit):
     visit.toggle("juminhyo")
     visit.confirm_procedures()
 
-    assert visit.read_card("9999").outcome is CardOutcome.WRONG_PIN
-    assert visit.read_card("1234").outcome is CardOutcome.READ
+    assert visit.card.read("9999").outcome is CardOutcome.WRONG_PIN
+    assert visit.card.read("1234").outcome is CardOutcome.READ
     visit.end("done")
 
     kinds = [type(event) for event in usage.events]
@@ -60,7 +60,7 @@ def test_visit__events__hold_no_personal_datum_of_the_card(visit):
     visit.start()
     visit.toggle("juminhyo")
     visit.confirm_procedures()
-    visit.read_card("1234")
+    visit.card.read("1234")
     visit.end("done")
 
     # The random session id is left out: its hex digits could spell "1234" by chance.

@@ -10,15 +10,12 @@ import pytest
 from pair_translator import PairTranslator
 
 from devices.audio.scripted_listener import ScriptedListener
+from kiosk.domain.counter_messages import LineKind, Party
 from kiosk.events import EventBus
 from kiosk.ports import Utterance
-from kiosk.services.captions import (
-    Conversation,
-    LineKind,
-    LocalRelay,
-    Party,
-    VisitorMicState,
-)
+from kiosk.services.conversation import Conversation
+from kiosk.services.counter_signals import VisitorMicState
+from kiosk.services.presence import LocalRelay
 from kiosk.services.visitor_speech import VisitorSpeech
 
 
@@ -64,7 +61,7 @@ def test_visitor_speech__visitor_says_a_line__clerk_reads_it_in_japanese(
     conversation = Conversation(events, Clock(), PairTranslator(), code)
     VisitorSpeech(conversation, events, listener)
 
-    conversation.request_visitor_microphone(True)
+    conversation.signals.request_microphone(True)
     listener.say(said, english=english)
 
     line = conversation.lines()[0]
@@ -78,7 +75,7 @@ def test_visitor_speech__language_changes_while_open__reopens_in_the_new_languag
     conversation = Conversation(events, Clock(), PairTranslator(), "vi")
     VisitorSpeech(conversation, events, listener)
 
-    conversation.request_visitor_microphone(True)
+    conversation.signals.request_microphone(True)
     conversation.set_visitor_language("en")
 
     assert listener.started == [("vi", True), ("en", False)]
@@ -90,7 +87,7 @@ def test_visitor_speech__visit_wiped__microphone_closed_and_lines_gone():
     VisitorSpeech(conversation, events, listener)
     states: list[bool] = []
     events.subscribe(VisitorMicState, lambda event: states.append(event.listening))
-    conversation.request_visitor_microphone(True)
+    conversation.signals.request_microphone(True)
     listener.say("I have my card")
 
     conversation.clear()
@@ -110,7 +107,7 @@ def test_visitor_speech__speak_pressed_on_the_tablet__clerk_pcs_microphone_opens
     tablet_states: list[bool] = []
     tablet_events.subscribe(VisitorMicState, lambda event: tablet_states.append(event.listening))
 
-    tablet.request_visitor_microphone(True)
+    tablet.signals.request_microphone(True)
     listener.wait_until_said()
 
     assert tablet_states == [True]

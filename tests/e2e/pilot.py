@@ -212,25 +212,25 @@ def visit_in_process(services: Services, language: str, *, card: bool,
     visit.confirm_procedures()
     if card:
         if first_pin != CARD_PIN:
-            assert visit.read_card(first_pin).outcome is CardOutcome.WRONG_PIN
-        assert visit.read_card(CARD_PIN).outcome is CardOutcome.READ
+            assert visit.card.read(first_pin).outcome is CardOutcome.WRONG_PIN
+        assert visit.card.read(CARD_PIN).outcome is CardOutcome.READ
     else:
-        visit.without_card()
-    while (question := visit.current()) is not None:
-        session, field = visit.session_of(question), question.field
+        visit.card.continue_without()
+    while (question := visit.flow.current()) is not None:
+        session, field = visit.flow.session_of(question), question.field
         if session.value(field.id) in (None, "", []):
             options = [option.value for option in session.options(field.id)]
             value: Any = _TYPED.get(field.type)
             if field.type is FieldType.SELECT and options:
                 value = options[0]
             if value is not None:
-                visit.answer(value)
-        if session.value(field.id) in (None, "", []) and visit.is_optional(question):
-            visit.skip_question()
+                visit.flow.answer(value)
+        if session.value(field.id) in (None, "", []) and visit.flow.is_optional(question):
+            visit.flow.skip()
         else:
-            visit.next_question()
+            visit.flow.next()
     assert visit.stage is Stage.REVIEW
-    assert not visit.blocking_issues()
+    assert not visit.summary.blocking_issues()
     ticket = visit.submit()
     visit.end("finished")
     return ticket.label

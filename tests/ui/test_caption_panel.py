@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from kiosk.events import EventBus
 from kiosk.i18n import translator
 from kiosk.ports import Utterance
-from kiosk.services.captions import Conversation
+from kiosk.services.conversation import Conversation
 from kiosk.ui.common.caption_panel import MAX_POINTS, MIN_POINTS, CaptionPanel
 
 pytestmark = pytest.mark.gui

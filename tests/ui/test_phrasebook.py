@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from PySide6.QtCore import Qt
 
+from kiosk.domain.counter_messages import LineKind
 from kiosk.events import EventBus
 from kiosk.i18n import translator
-from kiosk.services.captions import PHRASES, Conversation, LineKind
+from kiosk.services.conversation import Conversation
+from kiosk.services.phrasebook import PHRASES
 from kiosk.ui.common.phrasebook import PICTURES, PhrasebookPanel, draw_picture
 
 pytestmark = pytest.mark.gui

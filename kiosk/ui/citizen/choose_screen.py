@@ -90,7 +90,7 @@ class ChooseScreen(CitizenScreen):
         self.visit.toggle(form_id)
 
     def _on_life_event(self, bundle_id: str) -> None:
-        self.visit.choose_life_event(bundle_id)
+        self.visit.life_event.choose(bundle_id)
 
     def _on_back(self) -> None:
         self.visit.back()

@@ -1,6 +1,6 @@
 """The bar at the top of the citizen's tablet that shows the clerk's notice (a return's reason).
 
-The clerk's PC sends a :class:`~kiosk.services.captions.CounterNotice` over the counter's
+The clerk's PC sends a :class:`~kiosk.services.counter_signals.CounterNotice` over the counter's
 conversation relay when an application goes back to its citizen; the bar shows the catalog's
 people-made translation in the language the citizen applied in, until they tap OK or the next
 visit ends (the next citizen's). Only the fixed return reasons are shown: any other message id is ignored.
@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.events import EventBus
 from kiosk.i18n import N_, translator
-from kiosk.services.captions import CounterNotice
+from kiosk.services.counter_signals import CounterNotice
 from kiosk.services.review import RETURN_REASONS
 from kiosk.ui.common.bridge import EventBridge
 from kiosk.ui.common.touch_button import TouchButton

@@ -43,7 +43,7 @@ def _walk(tablet: CitizenTablet, pilot: KioskPilot, form_id: str, folder: Path) 
     pilot.tap("pin-ok")
     pilot.wait_until(lambda: tablet.visit.stage is not Stage.IDENTIFY, "questions")
     while tablet.visit.stage is Stage.FORMS and len(written) < _MAX_SCREENS:
-        question = tablet.visit.current()
+        question = tablet.visit.flow.current()
         shot(f"question-{question.field.id}" if question is not None else "question")
         answer_current(tablet, pilot)
     if tablet.visit.stage is Stage.REVIEW:

@@ -157,7 +157,7 @@ class IdentifyScreen(CitizenScreen):
     def _on_use_card(self) -> None:
         self.message = ""
         try:
-            self.tries = self.visit.card_tries_left()
+            self.tries = self.visit.card.tries_left()
         except UserFacingError as exc:
             self.message = self.visit.tr(exc.message_id, **exc.params)
             self.refresh()
@@ -167,7 +167,7 @@ class IdentifyScreen(CitizenScreen):
 
     def _on_without_card(self) -> None:
         self.reset()
-        self.visit.without_card()
+        self.visit.card.continue_without()
 
     def _on_pin_reset(self) -> None:
         self.reset()
@@ -204,7 +204,7 @@ class IdentifyScreen(CitizenScreen):
         pin = self.pad.take_pin()
         self.state, self.message = PadState.READING, ""
         self.refresh()
-        self._call.start(lambda: self.visit.read_card(pin, use_last_try=use_last_try))
+        self._call.start(lambda: self.visit.card.read(pin, use_last_try=use_last_try))
 
     def _on_done(self, result: object) -> None:
         if not isinstance(result, CardResult):

@@ -20,13 +20,13 @@ class LifeEventScreen(CitizenScreen):
     def build(self, layout: QVBoxLayout) -> None:
         """Questions and the procedures that apply."""
         visit, tr, lang = self.visit, self.marked, self.visit.language
-        if visit.bundle is None:
+        if visit.life_event.bundle is None:
             return
-        layout.addWidget(self.label(visit.bundle.title.get(lang), role="title"))
-        for question in visit.bundle.questions:
+        layout.addWidget(self.label(visit.life_event.bundle.title.get(lang), role="title"))
+        for question in visit.life_event.bundle.questions:
             layout.addWidget(self.label(question.label.get(lang), role="heading"))
-            layout.addLayout(self._answers(question, visit.bundle_answers.get(question.id)))
-        applicable = visit.life_event_procedures()
+            layout.addLayout(self._answers(question, visit.life_event.answers.get(question.id)))
+        applicable = visit.life_event.procedures()
         layout.addWidget(self.label(tr(N_("These procedures apply to you:")), role="heading"))
         for item in applicable:
             title = visit.forms.forms[item.procedure].title.get(lang)
@@ -34,7 +34,7 @@ class LifeEventScreen(CitizenScreen):
 
     def footer_actions(self) -> Actions:
         """Back to the choice; accept once a procedure applies."""
-        applies = self.visit.bundle is not None and bool(self.visit.life_event_procedures())
+        applies = self.visit.life_event.bundle is not None and bool(self.visit.life_event.procedures())
         return Actions(self.action(N_("Back"), "back", self._on_back),
                        self.action(N_("Choose these"), "accept", self._on_accept,
                                    enabled=applies))
@@ -61,7 +61,7 @@ class LifeEventScreen(CitizenScreen):
 
     def _on_answer(self, question_id: str, value: Any) -> None:
         try:
-            self.visit.answer_life_event(question_id, value)
+            self.visit.life_event.answer(question_id, value)
         except UserFacingError:
             return   # out of range (the +/- buttons stay within it); nothing to change
 
@@ -69,4 +69,4 @@ class LifeEventScreen(CitizenScreen):
         self.visit.back()
 
     def _on_accept(self) -> None:
-        self.visit.accept_life_event()
+        self.visit.life_event.accept()

@@ -69,22 +69,22 @@ class QuestionScreen(CitizenScreen):
 
     def showing_settled(self) -> bool:
         """Whether the screen shows a run of settled questions to check at once."""
-        return self.opened != self.visit.question_index and len(self.visit.settled_run()) > 1
+        return self.opened != self.visit.flow.index and len(self.visit.flow.settled_run()) > 1
 
     def build(self, layout: QVBoxLayout) -> None:
         """Progress, the question and its input; or several settled questions to check."""
         visit, tr = self.visit, self.marked
-        question = visit.current()
+        question = visit.flow.current()
         self._pending = None
         if question is None:
             return
         if self.showing_settled():
             self._settled(layout)
             return
-        item, session = question.field, visit.session_of(question)
+        item, session = question.field, visit.flow.session_of(question)
         layout.addWidget(self.label(tr(N_("Question {number} of {total}"),
-                                       number=visit.question_index + 1,
-                                       total=len(visit.questions())), role="muted"))
+                                       number=visit.flow.index + 1,
+                                       total=len(visit.flow.questions())), role="muted"))
         layout.addWidget(self.label(item.label.get(visit.language), role="title",
                                     name="question"))
         if item.hint is not None:
@@ -92,13 +92,13 @@ class QuestionScreen(CitizenScreen):
         # Skipping is offered while an optional question is unanswered (a contact phone).
         # The hint stays once answered (it is still true): a hint that vanished with the
         # first tap moved every option under the visitor's finger.
-        if visit.is_optional(question):
+        if visit.flow.is_optional(question):
             layout.addWidget(self.label(tr(N_("You may leave this blank.")), role="muted",
                                         name="optional"))
-        optional = visit.is_optional(question) and visit.display(session, item) == ""
+        optional = visit.flow.is_optional(question) and visit.summary.display(session, item) == ""
         if self.error:
             layout.addWidget(self.label("⚠ " + self.error, role="error", name="error"))
-        current = visit.display(session, item)
+        current = visit.summary.display(session, item)
         self.echo = self.label(current, role="heading", name="answer",
                                personal=item.type not in (FieldType.SELECT, FieldType.MULTISELECT,
                                                           FieldType.YES_NO, FieldType.NUMBER,
@@ -119,19 +119,19 @@ class QuestionScreen(CitizenScreen):
     def _settled(self, layout: QVBoxLayout) -> None:
         """The settled questions in a row, each answer with its "Change" (one tap for all)."""
         visit, tr = self.visit, self.marked
-        run = visit.settled_run()
+        run = visit.flow.settled_run()
         layout.addWidget(self.label(tr(N_("Question {number} of {total}"),
-                                       number=visit.question_index + 1,
-                                       total=len(visit.questions())), role="muted"))
+                                       number=visit.flow.index + 1,
+                                       total=len(visit.flow.questions())), role="muted"))
         layout.addWidget(self.label(tr(N_("Please check your answers.")), role="title",
                                     name="settled"))
         for offset, question in enumerate(run):
-            item, session = question.field, visit.session_of(question)
-            text = f"{item.label.get(visit.language)}: {visit.display(session, item) or '—'}"
+            item, session = question.field, visit.flow.session_of(question)
+            text = f"{item.label.get(visit.language)}: {visit.summary.display(session, item) or '—'}"
             row = QHBoxLayout() if self.text_scale <= STACK_ABOVE_SCALE else QVBoxLayout()
             row.addWidget(self.label(text, name=f"settled-{item.id}"), 1)
             change = self.button(tr(N_("Change")), f"change-{item.id}")
-            change.clicked.connect(lambda _=False, i=visit.question_index + offset:
+            change.clicked.connect(lambda _=False, i=visit.flow.index + offset:
                                    self._on_open(i))
             row.addWidget(change, 0, Qt.AlignmentFlag.AlignRight)
             layout.addLayout(row)
@@ -159,7 +159,7 @@ class QuestionScreen(CitizenScreen):
             layout.addWidget(picker)
         elif item.type in _DIGITS:
             keypad = self._digit_keypad()
-            keypad.set_text(str(self.visit.session_of(question).value(item.id) or ""))
+            keypad.set_text(str(self.visit.flow.session_of(question).value(item.id) or ""))
             self._pending = lambda: keypad.text
             layout.addWidget(keypad)
             keypad.show()
@@ -168,11 +168,11 @@ class QuestionScreen(CitizenScreen):
                 layout.addWidget(self.label(self.marked(N_(
                     "Please write it in kana. The clerk will help with the kanji.")),
                     role="muted"))
-            proposal = self.visit.proposed_reading(question)
+            proposal = self.visit.flow.proposed_reading(question)
             if proposal is not None:
                 self._proposal(layout, proposal)
             keyboard = self._kana_keyboard()     # its text echoed: the proposal shows
-            keyboard.set_text(proposal or str(self.visit.session_of(question).value(item.id)
+            keyboard.set_text(proposal or str(self.visit.flow.session_of(question).value(item.id)
                                               or ""))
             self._pending = lambda: keyboard.text
             layout.addWidget(keyboard)
@@ -189,7 +189,7 @@ class QuestionScreen(CitizenScreen):
         layout.addWidget(confirm)
 
     def _choices(self, question: Question) -> QGridLayout:
-        session, lang = self.visit.session_of(question), self.visit.language
+        session, lang = self.visit.flow.session_of(question), self.visit.language
         item = question.field
         current = session.value(item.id)
         chosen = set(current) if isinstance(current, list) else {current}
@@ -207,7 +207,7 @@ class QuestionScreen(CitizenScreen):
         return grid
 
     def _yes_no(self, question: Question) -> QHBoxLayout:
-        current = self.visit.session_of(question).value(question.field.id)
+        current = self.visit.flow.session_of(question).value(question.field.id)
         row = QHBoxLayout()
         for value, text in ((True, N_("Yes")), (False, N_("No"))):
             button = self.button(self.marked(text), "yes" if value else "no",
@@ -217,7 +217,7 @@ class QuestionScreen(CitizenScreen):
         return row
 
     def _number(self, question: Question) -> QHBoxLayout:
-        value = self.visit.session_of(question).value(question.field.id)
+        value = self.visit.flow.session_of(question).value(question.field.id)
         count = int(value) if isinstance(value, int | float) else 0
         row = QHBoxLayout()
         minus = self.button("－", "minus")
@@ -229,7 +229,7 @@ class QuestionScreen(CitizenScreen):
         return row
 
     def _date(self, layout: QVBoxLayout, question: Question) -> None:
-        value = self.visit.session_of(question).value(question.field.id)
+        value = self.visit.flow.session_of(question).value(question.field.id)
         initial = value if isinstance(value, date) else self.visit_today()
         if not isinstance(value, date) and question.field.id.endswith("birth_date"):
             # A birth date starts at an adult's year, not today (fewer taps for most).
@@ -252,7 +252,7 @@ class QuestionScreen(CitizenScreen):
 
     def _on_answer(self, value: Any) -> None:
         try:
-            self.visit.answer(value)
+            self.visit.flow.answer(value)
             self.error = ""
         except UserFacingError as exc:
             self.error = self.marked(exc.message_id, **exc.params)
@@ -260,7 +260,7 @@ class QuestionScreen(CitizenScreen):
 
     def _on_confirm_reading(self, proposal: str) -> None:
         try:
-            self.visit.confirm_reading(proposal)
+            self.visit.flow.confirm_reading(proposal)
             self.error = ""
         except UserFacingError as exc:
             self.error = self.marked(exc.message_id, **exc.params)
@@ -268,7 +268,7 @@ class QuestionScreen(CitizenScreen):
 
     def _on_skip(self) -> None:
         try:
-            self.visit.skip_question()
+            self.visit.flow.skip()
             self.error = ""
         except UserFacingError as exc:
             self.error = self.marked(exc.message_id, **exc.params)
@@ -277,32 +277,32 @@ class QuestionScreen(CitizenScreen):
     def _on_open(self, index: int) -> None:
         self.error = ""
         self.opened = index
-        self.visit.go_to_question(index)
+        self.visit.flow.go_to(index)
 
     def _on_back(self) -> None:
         self.error = ""
         self.opened = None
         visit = self.visit
-        start = visit.question_index - 1
-        if visit.stage is Stage.FORMS and start > 0 and visit.settled_run(start):
+        start = visit.flow.index - 1
+        if visit.stage is Stage.FORMS and start > 0 and visit.flow.settled_run(start):
             # Back to where the settled run before this question begins: its one screen.
-            while start > 0 and visit.settled_run(start - 1):
+            while start > 0 and visit.flow.settled_run(start - 1):
                 start -= 1
-            visit.go_to_question(start)
+            visit.flow.go_to(start)
             return
         visit.back()
 
     def _on_next(self) -> None:
         if self.showing_settled():
-            self.visit.accept_settled()
+            self.visit.flow.accept_settled()
             return
         self.opened = None
         try:
             if self._pending is not None:
                 value = self._pending()
                 if value not in (None, ""):
-                    self.visit.answer(value)
-            self.visit.next_question()
+                    self.visit.flow.answer(value)
+            self.visit.flow.next()
             self.error = ""
         except UserFacingError as exc:
             self.error = self.marked(exc.message_id, **exc.params)

@@ -35,7 +35,7 @@ class ReviewScreen(CitizenScreen):
         visit, tr = self.visit, self.marked
         layout.addWidget(self.label(tr(N_("Please check your answers.")), role="title"))
         gaiji = False
-        for title, lines in visit.review():
+        for title, lines in visit.summary.review():
             layout.addWidget(self.label(title, role="heading"))
             for line in lines:
                 gaiji |= self._line(layout, line)
@@ -44,26 +44,26 @@ class ReviewScreen(CitizenScreen):
                                               "that this screen cannot show. The clerk will "
                                               "check it with you.")), role="muted",
                                         name="gaiji-note"))
-        layout.addWidget(self.label(tr(N_("Fee: {yen} yen"), yen=f"{visit.total_fee():,}"),
+        layout.addWidget(self.label(tr(N_("Fee: {yen} yen"), yen=f"{visit.summary.total_fee():,}"),
                                     role="heading", name="fee"))
-        bring = visit.to_bring()
+        bring = visit.summary.to_bring()
         if bring:
             layout.addWidget(self.label(tr(N_("Please bring:")), role="heading"))
             for item in bring:
                 layout.addWidget(self.label(f"• {item}"))
-        for label, message in visit.blocking_issues():
+        for label, message in visit.summary.blocking_issues():
             layout.addWidget(self.label(f"⚠ {label}: {message}", role="error"))
-        if visit.needs_signature():
+        if visit.summary.needs_signature():
             add_signature_pad(self, layout)
         if self.error:
             layout.addWidget(self.label("⚠ " + self.error, role="error", name="error"))
-        declaration = visit.declaration()
+        declaration = visit.summary.declaration()
         if declaration:
             # The declaration is given here, after every answer was seen, by the confirm buttons.
             layout.addWidget(self.label(declaration, role="heading", name="declaration"))
         screen_only = self.button(tr(N_("Send, no paper")), "submit-noslip")
         screen_only.clicked.connect(lambda: self._on_submit(print_slip=False))
-        screen_only.setEnabled(not visit.blocking_issues())
+        screen_only.setEnabled(not visit.summary.blocking_issues())
         layout.addWidget(screen_only)
 
     def footer_actions(self) -> Actions:
@@ -73,9 +73,9 @@ class ReviewScreen(CitizenScreen):
         # A declaration too long for the footer's two lines (Vietnamese at 150 %) stands on
         # the screen above instead (the declaration label), the button then says what it does.
         return Actions(self.action(N_("Back"), "back", self._on_back),
-                       Action(self.visit.declaration() or send, "submit-print",
+                       Action(self.visit.summary.declaration() or send, "submit-print",
                               lambda: self._on_submit(print_slip=True),
-                              not self.visit.blocking_issues(), short=send))
+                              not self.visit.summary.blocking_issues(), short=send))
 
     def _line(self, layout: QVBoxLayout, line: ReviewLine) -> bool:
         tr = self.visit.tr
@@ -98,7 +98,7 @@ class ReviewScreen(CitizenScreen):
         self.visit.back()
 
     def _on_change(self, index: int) -> None:
-        self.visit.go_to_question(index)
+        self.visit.flow.go_to(index)
 
     def _on_submit(self, *, print_slip: bool) -> None:
         try:

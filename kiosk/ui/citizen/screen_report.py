@@ -40,7 +40,7 @@ def _tablet_stage(window: QWidget) -> dict[str, object]:
     from kiosk.ui.citizen.identify_screen import IdentifyScreen  # noqa: PLC0415
 
     visit = tablet.visit
-    question = visit.current() if visit.stage.value == "forms" else None
+    question = visit.flow.current() if visit.stage.value == "forms" else None
     identify = tablet.screens[Stage.IDENTIFY]
     return {"ready": True, "stage": visit.stage.value,
             "question": question.field.id if question is not None else None,

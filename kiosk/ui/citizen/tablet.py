@@ -26,7 +26,7 @@ from kiosk.domain.identity import CardWithdrawn
 from kiosk.events import EventBus
 from kiosk.i18n import N_, S_, staff_translator, translator
 from kiosk.ports import ReadingProposer
-from kiosk.services.captions import Conversation
+from kiosk.services.conversation import Conversation
 from kiosk.services.ticket_slip import SlipPrinters
 from kiosk.services.visit import LanguageChanged, Stage, Visit, VisitChanged, VisitEnded
 from kiosk.ui.citizen.choose_screen import ChooseScreen
@@ -86,7 +86,7 @@ class CitizenTablet(QWidget):
         self.visit = visit
         # Whether the visitor can speak: a microphone here, or the clerk PC's over the relay.
         self.visitor_microphone = visitor_microphone or (
-            conversation is not None and conversation.shared)
+            conversation is not None and conversation.link.shared)
         self.events = events
         self.conversation = conversation
         self.talk_page: TalkPage | None = None
@@ -187,8 +187,8 @@ class CitizenTablet(QWidget):
     def _step_bar(self) -> StepBar:
         self.step_bar = StepBar(self.target)
         self.voice_button = self.step_bar.voice
-        self.voice_button.setChecked(self.visit.voice_guidance)
-        self.voice_button.setEnabled(self.visit.speaker is not None)
+        self.voice_button.setChecked(self.visit.voice.enabled)
+        self.voice_button.setEnabled(self.visit.voice.speaker is not None)
         self.voice_button.clicked.connect(self._on_voice)
         self.furigana_button = self.step_bar.furigana
         self.furigana_button.clicked.connect(self._on_furigana)
@@ -292,7 +292,7 @@ class CitizenTablet(QWidget):
     def speak_screen(self) -> None:
         """Read the current screen aloud (when voice guidance is on)."""
         for text, personal in self.current_screen().script():
-            if self.visit.say(text, personal=personal):
+            if self.visit.voice.say(text, personal=personal):
                 self.spoken.append((self.visit.language, text))
 
     # ------------------------------------------------------------ handlers
@@ -314,7 +314,7 @@ class CitizenTablet(QWidget):
             return
         for code in dict.fromkeys(("ja", self.visit.language)):
             text = translator(code)(N_("Your number is {number}."), number=ticket.label)
-            if self.visit.say(text, language_code=code):
+            if self.visit.voice.say(text, language_code=code):
                 self.spoken.append((code, text))
 
     def _on_language(self, code: str) -> None:
@@ -344,8 +344,8 @@ class CitizenTablet(QWidget):
         self.show_stage(self.visit.stage)
 
     def _on_voice(self) -> None:
-        self.visit.voice_guidance = self.voice_button.isChecked()
-        if self.visit.voice_guidance:
+        self.visit.voice.enabled = self.voice_button.isChecked()
+        if self.visit.voice.enabled:
             self.speak_screen()
 
     def _on_card_withdrawn(self, _event: CardWithdrawn) -> None:

@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 
 from kiosk.events import EventBus
 from kiosk.i18n import N_
-from kiosk.services.captions import Conversation, PeerPresence, VisitorMicState
+from kiosk.services.conversation import Conversation
+from kiosk.services.counter_signals import VisitorMicState
+from kiosk.services.presence import PeerPresence
 from kiosk.services.visit import Stage, Visit
 from kiosk.ui.common.bridge import EventBridge
 from kiosk.ui.common.caption_panel import CaptionPanel
@@ -54,12 +56,12 @@ class TalkPage(QWidget):
         self.peer = QLabel()
         self.peer.setObjectName("talk-peer")
         self.peer.setWordWrap(True)
-        self.peer.setVisible(conversation.shared)
+        self.peer.setVisible(conversation.link.shared)
         self.captions = CaptionPanel(conversation, events, tr, points=28)
         self.phrasebook = PhrasebookPanel(conversation, tr)
         self._make_speak(conversation, can_speak)
         # The phrases of what the citizen is doing now come first.
-        question = visit.current() if visit.stage is Stage.FORMS else None
+        question = visit.flow.current() if visit.stage is Stage.FORMS else None
         procedure = visit.chosen[0] if visit.chosen else None
         self.phrasebook.set_context(procedure, question.field.id if question else None)
         # Shown in the tablet's footer, on the Back place, like every way back.
@@ -101,7 +103,7 @@ class TalkPage(QWidget):
         self.speak.setCheckable(True)
         self.speak.setMinimumHeight(72)       # a finger's target, well above 9 mm
         self.speak.setVisible(can_speak)
-        self.speak.toggled.connect(conversation.request_visitor_microphone)
+        self.speak.toggled.connect(conversation.signals.request_microphone)
         self.speak_hint = QLabel(self._tr(N_("Press and speak in your language. The staff read "
                                              "it in Japanese. Nothing is recorded.")))
         self.speak_hint.setObjectName("talk-speak-hint")
@@ -148,5 +150,5 @@ class TalkPage(QWidget):
     def _update_peer(self) -> None:
         self.peer.setText(self._tr(
             N_("The staff's screen is connected: the staff see what you tap and type.")
-            if self._conversation.peer_connected else
+            if self._conversation.link.connected else
             N_("The staff's screen is not connected. Please call the staff.")))

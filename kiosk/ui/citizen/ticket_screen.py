@@ -72,11 +72,11 @@ class TicketScreen(CitizenScreen):
         # At a branch (総合支所) with the remote counter: a specialist of the main office by
         # video, at the branch's counter; the request names this ticket.
         visit, tr = self.visit, self.marked
-        if visit.specialist_asked:
+        if visit.specialist.asked:
             layout.addWidget(self.label(tr(N_("A specialist at the main office has been asked. "
                                               "The staff will call you to the video counter.")),
                                         role="heading", name="specialist-asked"))
-        elif visit.can_ask_specialist:
+        elif visit.specialist.available:
             ask = self.button(tr(N_("Talk to a specialist at the main office by video")),
                               "ask-specialist", role="primary")
             ask.clicked.connect(self._on_ask_specialist)
@@ -87,7 +87,7 @@ class TicketScreen(CitizenScreen):
 
     def _on_ask_specialist(self) -> None:
         try:
-            self.visit.ask_specialist()
+            self.visit.specialist.ask()
         except UserFacingError:
             self._refused = True
             self.refresh()

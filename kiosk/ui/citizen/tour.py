@@ -31,7 +31,7 @@ def _at(tablet: CitizenTablet, pilot: KioskPilot, stage: Stage) -> None:
 
 def answer_current(tablet: CitizenTablet, pilot: KioskPilot) -> None:
     """Give the current question a plausible answer by taps, then tap Next."""
-    question = tablet.visit.current()
+    question = tablet.visit.flow.current()
     if question is None:
         return
     # Settled answers are checked with one tap; a proposed reading is confirmed with one.
@@ -40,7 +40,7 @@ def answer_current(tablet: CitizenTablet, pilot: KioskPilot) -> None:
     if shortcut:
         pilot.tap(shortcut)
         return
-    kind, session = question.field.type, tablet.visit.session_of(question)
+    kind, session = question.field.type, tablet.visit.flow.session_of(question)
     options = session.options(question.field.id)
     if kind is FieldType.READING or kind in (FieldType.NAME, FieldType.TEXT):
         pilot.tap_keys("kana-", "トメ")
@@ -86,13 +86,13 @@ def tour(tablet: CitizenTablet, pilot: KioskPilot) -> Iterator[str]:
     seen: set[FieldType] = set()
     settled_seen = False
     while tablet.visit.stage is Stage.FORMS:
-        question = tablet.visit.current()
+        question = tablet.visit.flow.current()
         if pilot.exists("settled"):
             if not settled_seen:
                 settled_seen = True
                 yield "06-question-settled"
             # Each kind of question once: opened from the settled screen with its Change.
-            unseen = next((q for q in tablet.visit.settled_run() if q.field.type not in seen),
+            unseen = next((q for q in tablet.visit.flow.settled_run() if q.field.type not in seen),
                           None)
             if unseen is not None:
                 pilot.tap(f"change-{unseen.field.id}")

@@ -13,10 +13,10 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from kiosk.domain.counter_messages import Party
 from kiosk.domain.remote import RemoteTicket
 from kiosk.i18n import translator
 from kiosk.ports import CallSound, RemoteCall
-from kiosk.services.captions import Party
 from kiosk.services.remote_captions import CallCaptions
 from kiosk.ui.common.caption_panel import CaptionPanel
 

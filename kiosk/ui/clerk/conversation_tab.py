@@ -29,16 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.domain.counter_messages import Party
 from kiosk.events import EventBus
 from kiosk.i18n import LANGUAGES, S_, Translator, translator
 from kiosk.ports import Captioner, Utterance
-from kiosk.services.captions import (
-    Conversation,
-    Party,
-    PeerPresence,
-    VisitorLanguageChanged,
-    VisitorMicState,
-)
+from kiosk.services.conversation import Conversation, VisitorLanguageChanged
+from kiosk.services.counter_signals import VisitorMicState
+from kiosk.services.presence import PeerPresence
 from kiosk.ui.common.bridge import EventBridge
 from kiosk.ui.common.caption_panel import CaptionPanel
 
@@ -69,7 +66,7 @@ class ConversationTab(QWidget):
         self.listen.setEnabled(captioner is not None)
         self.listen.toggled.connect(self._on_listen)
         # The visitor's microphone: here, or perhaps on the tablet when the counter is shared.
-        self.visitor_mic = self._visitor_mic_button(visitor_microphone or conversation.shared)
+        self.visitor_mic = self._visitor_mic_button(visitor_microphone or conversation.link.shared)
         # What the clerk can do about it; how to install a model is IT's (``kiosk doctor``).
         self.no_model = QLabel(tr(S_("Captions are not available on this PC: type what you "
                                      "say. (IT sees why in the device check.)"))
@@ -78,7 +75,7 @@ class ConversationTab(QWidget):
         self.peer = QLabel()
         self.peer.setObjectName("peer-status")
         self.peer.setWordWrap(True)
-        self.peer.setVisible(conversation.shared)
+        self.peer.setVisible(conversation.link.shared)
         self.typed = QLineEdit()
         self.typed.setObjectName("clerk-typed")
         self.typed.setPlaceholderText(tr(S_("Type what you want to tell the visitor")))
@@ -114,7 +111,7 @@ class ConversationTab(QWidget):
         button.setObjectName("visitor-mic")
         button.setCheckable(True)
         button.setEnabled(enabled)
-        button.toggled.connect(self._conversation.request_visitor_microphone)
+        button.toggled.connect(self._conversation.signals.request_microphone)
         return button
 
     def _show_visitor_mic(self, listening: bool) -> None:
@@ -153,7 +150,7 @@ class ConversationTab(QWidget):
     def _update_peer(self) -> None:
         self.peer.setText(self._tr(
             S_("The visitor's tablet is connected: it shows what you say and type.")
-            if self._conversation.peer_connected else
+            if self._conversation.link.connected else
             S_("The visitor's tablet is not connected: what you say and type stays on this "
                "screen.")))
 

@@ -34,12 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.domain.counter_messages import Party
 from kiosk.domain.remote import RemoteTicket, RemoteTicketState
 from kiosk.domain.staff import StaffMember
 from kiosk.errors import UserFacingError
 from kiosk.i18n import LANGUAGES, S_, Translator
 from kiosk.ports import CallSound, RemoteCall
-from kiosk.services.captions import Party
 from kiosk.services.remote_counter import RemoteCounterDesk
 from kiosk.services.remote_review import RemoteReview, ReviewedApplication
 from kiosk.services.review import STATUS_NAMES

@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.domain.counter_messages import Party
 from kiosk.domain.remote import RemoteTicket
 from kiosk.domain.staff import StaffMember
 from kiosk.errors import UserFacingError
 from kiosk.i18n import S_, Translator
 from kiosk.ports import CallSound, Clock, RemoteCall, RemotePicture
-from kiosk.services.captions import Party
 from kiosk.services.remote_counter import RemoteCounterDesk
 from kiosk.services.remote_review import RemoteReview
 from kiosk.ui.clerk.call_captions import CallCaptionArea, CaptionsFactory

@@ -1,6 +1,6 @@
 """The caption panel: the conversation in very large text, on the tablet and the clerk's desk.
 
-Bound to a :class:`~kiosk.services.captions.Conversation`; it keeps no text of its own beyond
+Bound to a :class:`~kiosk.services.conversation.Conversation`; it keeps no text of its own beyond
 what it shows, and empties itself when the conversation is cleared. Events arrive through an
 :class:`~kiosk.ui.common.bridge.EventBridge`, so captions recognised on the audio thread are
 drawn on the GUI thread.
@@ -26,15 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.domain.counter_messages import Party
 from kiosk.events import EventBus
 from kiosk.i18n import N_, Translator
-from kiosk.services.captions import (
-    CaptionAdded,
-    CaptionLine,
-    Conversation,
-    ConversationCleared,
-    Party,
-)
+from kiosk.services.conversation import CaptionAdded, CaptionLine, Conversation, ConversationCleared
 from kiosk.ui.common.bridge import EventBridge
 from kiosk.ui.common.touch_button import TouchButton
 

@@ -1,6 +1,6 @@
 """The phrasebook: the citizen answers by tapping a phrase with a picture, or by typing.
 
-Phrases come from :func:`kiosk.services.captions.phrases_for` for the current procedure and
+Phrases come from :func:`kiosk.services.phrasebook.phrases_for` for the current procedure and
 field, in the citizen's language from the catalogs; the clerk reads them in Japanese. Pictures
 are drawn with QPainter, so no image file has to ship or be licensed.
 """
@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.i18n import N_, Translator
-from kiosk.services.captions import Conversation, phrases_for
+from kiosk.services.conversation import Conversation
+from kiosk.services.phrasebook import phrases_for
 from kiosk.ui.common.touch_button import TouchButton
 from kiosk.ui.common.touch_scroll import scroll_by_finger
 

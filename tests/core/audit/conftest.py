@@ -42,7 +42,7 @@ from kiosk.events import EventBus
 from kiosk.procedures.sample import sample_value
 from kiosk.procedures.session import FormSession, Provenance
 from kiosk.procedures.values import InvalidAnswerError
-from kiosk.services.captions import Conversation
+from kiosk.services.conversation import Conversation
 
 JST = timezone(timedelta(hours=9))
 DAY = date(2026, 4, 6)           # a Monday

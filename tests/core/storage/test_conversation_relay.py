@@ -18,13 +18,9 @@ from kiosk.audit import ListUsage
 from kiosk.audit.events import ConversationUsed
 from kiosk.doctor import Status
 from kiosk.events import EventBus
-from kiosk.services.captions import (
-    CaptionAdded,
-    Conversation,
-    ConversationCleared,
-    CounterNotice,
-    PeerPresence,
-)
+from kiosk.services.conversation import CaptionAdded, Conversation, ConversationCleared
+from kiosk.services.counter_signals import CounterNotice
+from kiosk.services.presence import PeerPresence
 from kiosk.services.return_notice import forward_returns
 from kiosk.services.review import RETURN_REASONS, ApplicationReturned
 from kiosk.storage.conversation_relay import (
@@ -218,7 +214,7 @@ def test_stop__other_side__told_disconnected(devices):
     seen = clerk.presence.wait_for(2)
 
     assert seen == [PeerPresence(True), PeerPresence(False)]
-    assert not clerk.talk.peer_connected
+    assert not clerk.talk.link.connected
 
 
 def test_doctor__default_server__statement_log_ok(postgres_url):

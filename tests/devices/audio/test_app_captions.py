@@ -31,10 +31,11 @@ from devices.audio.live import LiveCaptioner
 from devices.audio.visitor_listener import VisitorListener
 from kiosk.app import build_captioner, build_visitor_speech
 from kiosk.config import Config, DeviceConfig, ModelsConfig
+from kiosk.domain.counter_messages import Party
 from kiosk.events import EventBus
 from kiosk.ports import SystemClock, Utterance
 from kiosk.procedures.catalog import load_catalog
-from kiosk.services.captions import Conversation, Party
+from kiosk.services.conversation import Conversation
 
 pytestmark = pytest.mark.slow
 
@@ -137,7 +138,7 @@ def visitor_lines(app_config: Config, code: str, clips: list[np.ndarray],
     captioner = build_captioner(app_config, events, load_catalog())
     speech = build_visitor_speech(app_config, captioner, conversation, events)
     assert speech is not None
-    conversation.request_visitor_microphone(True)
+    conversation.signals.request_microphone(True)
     listener = speech._listener
     assert isinstance(listener, VisitorListener)
     listener.wait_until_drained(timeout=600)

@@ -19,7 +19,8 @@ from devices.remote.call_voice import CallVoiceTap
 from devices.remote.sound import NullCallSound
 from kiosk.ports import Utterance
 from kiosk.procedures.catalog import load_catalog
-from kiosk.services.captions import LocalRelay, counter_vocabulary
+from kiosk.services.caption_vocabulary import counter_vocabulary
+from kiosk.services.presence import LocalRelay
 
 pytestmark = pytest.mark.slow
 

@@ -19,7 +19,7 @@ from devices.audio.recognizer import WhisperRecognizer
 from devices.audio.sources import ArraySource
 from kiosk.ports import Utterance
 from kiosk.procedures.catalog import load_catalog
-from kiosk.services.captions import counter_vocabulary
+from kiosk.services.caption_vocabulary import counter_vocabulary
 
 pytestmark = pytest.mark.slow
 

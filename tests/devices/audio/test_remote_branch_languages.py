@@ -26,11 +26,13 @@ from devices.remote.sound import NullCallSound
 from kiosk.app import build_captioner, build_remote_captions
 from kiosk.audit import ListUsage
 from kiosk.config import Config, DeviceConfig, ModelsConfig, RemoteConfig
+from kiosk.domain.counter_messages import Party
 from kiosk.domain.remote import RemoteTicket, RemoteTicketState
 from kiosk.events import EventBus
 from kiosk.ports import SystemClock, Utterance
 from kiosk.procedures.catalog import load_catalog
-from kiosk.services.captions import LocalRelay, Party, counter_vocabulary
+from kiosk.services.caption_vocabulary import counter_vocabulary
+from kiosk.services.presence import LocalRelay
 from kiosk.storage.database import open_storage
 
 pytestmark = pytest.mark.slow

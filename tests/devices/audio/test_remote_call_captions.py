@@ -28,11 +28,12 @@ from kiosk.app import build_captioner, build_remote_captions
 from kiosk.audit import ListUsage
 from kiosk.audit.events import CaptionsUsed, ConversationUsed
 from kiosk.config import Config, DeviceConfig, ModelsConfig, RemoteConfig
+from kiosk.domain.counter_messages import Party
 from kiosk.domain.remote import RemoteTicket, RemoteTicketState
 from kiosk.events import EventBus
 from kiosk.ports import SystemClock
 from kiosk.procedures.catalog import load_catalog
-from kiosk.services.captions import LocalRelay, Party
+from kiosk.services.presence import LocalRelay
 from kiosk.storage.database import open_storage
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]

@@ -27,9 +27,9 @@ from devices.remote.sound import NullCallSound
 from kiosk.app import build_remote, build_remote_captions
 from kiosk.audit import ListUsage
 from kiosk.config import Config, DeviceConfig, ModelsConfig, RemoteConfig
+from kiosk.domain.counter_messages import Party
 from kiosk.domain.remote import RemoteTicket, RemoteTicketState
 from kiosk.ports import SystemClock
-from kiosk.services.captions import Party
 from kiosk.storage.database import open_storage
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]

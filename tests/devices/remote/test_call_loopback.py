@@ -16,7 +16,7 @@ from devices.remote.link import LinkRelay, ProxiedChannel
 from devices.remote.sound import NullCallSound
 from kiosk.cli import main
 from kiosk.ports import CALL_SOUND_RATE
-from kiosk.services.captions import LocalRelay
+from kiosk.services.presence import LocalRelay
 
 pytestmark = pytest.mark.slow
 

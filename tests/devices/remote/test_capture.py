@@ -14,7 +14,7 @@ import pytest
 from devices.remote.aiortc_call import AiortcRemoteCall, generated_sources
 from devices.remote.capture import capture_source, device_format
 from devices.remote.media import MediaClock, Stamp, paint_stamp
-from kiosk.services.captions import LocalRelay
+from kiosk.services.presence import LocalRelay
 
 
 def _document_video(path: Path, frames: int = 30) -> Path:

@@ -11,7 +11,7 @@ from aiortc.rtp import RtpPacket
 
 from devices.remote.link import LinkRelay, ProxiedChannel
 from devices.remote.recovery import SkippingAudioBuffer, SkippingJitterBuffer
-from kiosk.services.captions import LocalRelay
+from kiosk.services.presence import LocalRelay
 
 
 def _packet(sequence: int, timestamp: int, *, marker: bool = False) -> RtpPacket:

@@ -104,7 +104,7 @@ def make_kiosk(qtbot, tmp_path):
         speaker = RecordingSpeaker()
         services.speaker = speaker  # type: ignore[attr-defined]
         tablet = make_tablet(services, text_scale=text_scale, high_contrast=high_contrast)
-        tablet.visit.voice_guidance = voice
+        tablet.visit.voice.enabled = voice
         qtbot.addWidget(tablet)
         tablet.resize(*size)
         tablet.show()

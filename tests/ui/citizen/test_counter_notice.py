@@ -13,7 +13,8 @@ from PySide6.QtCore import Qt
 from kiosk.events import EventBus
 from kiosk.i18n import translator
 from kiosk.ports import SystemClock
-from kiosk.services.captions import Conversation, LocalRelay
+from kiosk.services.conversation import Conversation
+from kiosk.services.presence import LocalRelay
 from kiosk.services.review import RETURN_REASONS
 from kiosk.ui.citizen.counter_notice import CounterNoticeBar
 from kiosk.ui.clerk.clerk_window import ClerkWindow
@@ -84,7 +85,7 @@ def test_notice__not_a_return_reason__not_shown(qtbot):
     bar.show()
     bar.hide()
 
-    clerk.send_notice("Anything a forged message says", "en")
+    clerk.signals.notice("Anything a forged message says", "en")
     qtbot.wait(100)
 
     assert not bar.isVisible()
@@ -97,7 +98,7 @@ def test_tablet__notice_from_the_clerk__shown_whole_in_that_language(make_kiosk,
     reason = RETURN_REASONS["document_needed"]
 
     # The demo: the clerk's screen and the tablet share one conversation in one process.
-    kiosk.services.conversation.send_notice(reason, language)
+    kiosk.services.conversation.signals.notice(reason, language)
     kiosk.pilot.settle()
 
     bar = kiosk.tablet.counter_notice

@@ -34,7 +34,7 @@ SCALES = (100, 150)
 
 
 def _screen_key(tablet) -> tuple[object, ...]:
-    question = tablet.visit.current() if tablet.visit.stage.value == "forms" else None
+    question = tablet.visit.flow.current() if tablet.visit.stage.value == "forms" else None
     return (tablet.visit.stage, question.field.id if question else None,
             id(tablet.stack.currentWidget()))
 

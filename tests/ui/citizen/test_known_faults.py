@@ -131,7 +131,7 @@ def test_birth_date__no_card__picker_starts_at_an_adult_year_in_the_visitor_lang
     kiosk.to_identify(language=language)
     kiosk.pilot.tap("no-card")
     kiosk.wait_for(Stage.FORMS)
-    while kiosk.tablet.visit.current().field.id != "birth_date":
+    while kiosk.tablet.visit.flow.current().field.id != "birth_date":
         answer_current(kiosk.tablet, kiosk.pilot)
     kiosk.pilot.settle()
 

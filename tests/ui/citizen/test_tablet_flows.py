@@ -46,7 +46,7 @@ def test_tablet__juminhyo_with_card__prefills_locks_and_issues_ticket(make_kiosk
 
     _enter_pin(kiosk, "1234")
     kiosk.wait_for(Stage.FORMS)
-    asked = [q.field.id for q in kiosk.tablet.visit.questions()]
+    asked = [q.field.id for q in kiosk.tablet.visit.flow.questions()]
     _answer_all(kiosk)
     review = kiosk.pilot.text("review-applicant_name")
     kiosk.pilot.tap("submit-noslip")
@@ -67,11 +67,11 @@ def test_tablet__without_card__same_form_asks_name_by_touch(make_kiosk):
     kiosk.pilot.tap("no-card")
     kiosk.wait_for(Stage.FORMS)
 
-    asked = [q.field.id for q in kiosk.tablet.visit.questions()]
+    asked = [q.field.id for q in kiosk.tablet.visit.flow.questions()]
     _answer_all(kiosk)
 
     assert {"applicant_name", "birth_date", "address"} <= set(asked)
-    assert kiosk.tablet.visit.identity is None
+    assert kiosk.tablet.visit.card.identity is None
 
 
 def test_tablet__wrong_pin_then_right__shows_tries_then_reads(make_kiosk):
@@ -87,7 +87,7 @@ def test_tablet__wrong_pin_then_right__shows_tries_then_reads(make_kiosk):
 
     assert "2" in message
     assert "2" in tries
-    assert kiosk.tablet.visit.identity is not None
+    assert kiosk.tablet.visit.card.identity is not None
 
 
 def test_tablet__locked_card__stops_and_sends_to_counter(make_kiosk):
@@ -111,9 +111,9 @@ def test_tablet__locked_card__applies_for_the_pin_reset_without_the_card(make_ki
     kiosk.wait_for(Stage.FORMS)
     visit = kiosk.tablet.visit
     assert visit.chosen == ["juminhyo", "card_pin"]
-    assert [session.definition.id for session in visit.sessions] == ["juminhyo", "card_pin"]
-    assert visit.identity is None
-    assert not visit.with_card
+    assert [session.definition.id for session in visit.flow.sessions] == ["juminhyo", "card_pin"]
+    assert visit.card.identity is None
+    assert not visit.card.with_card
 
 
 @pytest.mark.parametrize("how", ["monitor_event", "read_error"])
@@ -133,8 +133,8 @@ def test_tablet__card_pulled__ends_visit_and_wipes(make_kiosk, how):
     kiosk.wait_for(Stage.WELCOME)
 
     visit = kiosk.tablet.visit
-    assert visit.identity is None
-    assert visit.sessions == []
+    assert visit.card.identity is None
+    assert visit.flow.sessions == []
     assert visit.chosen == []
 
 
@@ -168,9 +168,9 @@ def test_tablet__language_switch_mid_form__keeps_answers(make_kiosk):
     kiosk.pilot.tap("language-vi")
     kiosk.pilot.wait_until(lambda: kiosk.tablet.visit.language == "vi", "Vietnamese")
 
-    session = kiosk.tablet.visit.sessions[0]
+    session = kiosk.tablet.visit.flow.sessions[0]
     assert session.value("relationship") == "household"
-    assert kiosk.tablet.visit.question_index == 1
+    assert kiosk.tablet.visit.flow.index == 1
     assert kiosk.pilot.text("question") == "Họ và tên"
 
 
@@ -181,7 +181,7 @@ def test_tablet__two_procedures__shared_fields_asked_once(make_kiosk):
     _enter_pin(kiosk, "1234")
     kiosk.wait_for(Stage.FORMS)
 
-    asked = [q.field.id for q in kiosk.tablet.visit.questions()]
+    asked = [q.field.id for q in kiosk.tablet.visit.flow.questions()]
     _answer_all(kiosk)
     kiosk.pilot.tap("submit-noslip")
     kiosk.wait_for(Stage.TICKET)

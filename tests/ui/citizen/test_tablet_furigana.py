@@ -167,7 +167,7 @@ def test_furigana__personal_answers__are_never_looked_up(tablet_with_readings):
             break
 
     assert shown[-1].endswith("review")
-    assert "試験　花子" in [line.value for _title, lines in tablet.visit.review()
+    assert "試験　花子" in [line.value for _title, lines in tablet.visit.summary.review()
                         for line in lines]
     assert [word for word in readings.asked
             if any(part in word for part in ("試験", "花子", "千代田", "霞"))] == []

@@ -41,7 +41,7 @@ def test_last_try__confirmed__reads_the_card(make_kiosk):
     _type(kiosk, "1357")
     kiosk.pilot.tap("last-try-confirm")
     kiosk.wait_for(Stage.FORMS)
-    assert kiosk.tablet.visit.identity is not None
+    assert kiosk.tablet.visit.card.identity is not None
 
 
 def test_last_try__enter_again__back_to_an_empty_pad_and_card_untouched(make_kiosk):

@@ -34,11 +34,11 @@ def _to_forms(kiosk, *, card: bool = True, procedure: str = "juminhyo",
 def _advance_to(kiosk, field_type: FieldType) -> None:
     """Answer the questions (as the screenshot tour does) up to one of ``field_type``."""
     for _ in range(20):
-        question = kiosk.tablet.visit.current()
+        question = kiosk.tablet.visit.flow.current()
         assert question is not None, f"no {field_type.value} question"
         if kiosk.pilot.exists("settled"):
             # A settled question (the optional phone) is opened with its Change.
-            wanted = [q for q in kiosk.tablet.visit.settled_run() if q.field.type is field_type]
+            wanted = [q for q in kiosk.tablet.visit.flow.settled_run() if q.field.type is field_type]
             if wanted:
                 kiosk.pilot.tap(f"change-{wanted[0].field.id}")
                 return
@@ -49,7 +49,7 @@ def _advance_to(kiosk, field_type: FieldType) -> None:
 
 
 def _reading(kiosk):
-    session = kiosk.tablet.visit.sessions[0]
+    session = kiosk.tablet.visit.flow.sessions[0]
     return session.value("applicant_reading"), session.provenance("applicant_reading")
 
 
@@ -71,7 +71,7 @@ def test_reading__card_name__proposed_then_confirmed_as_citizen_answer(make_kios
     assert shown == expected
     assert unanswered == (None, None)           # shown, never taken silently
     assert _reading(kiosk) == (expected, Provenance.CITIZEN)
-    assert kiosk.tablet.visit.current().field.id != "applicant_reading"
+    assert kiosk.tablet.visit.flow.current().field.id != "applicant_reading"
 
 
 def test_reading__proposal_corrected_with_keys__keeps_the_correction(make_kiosk):
@@ -102,7 +102,7 @@ def test_reading__name_typed_without_card__proposed_from_it(make_kiosk):
 
 def test_reading__no_proposer__keyboard_only_as_before(make_kiosk):
     kiosk = make_kiosk()
-    kiosk.tablet.visit._reading = None   # a device whose dictionary is not installed
+    kiosk.tablet.visit.flow._reading = None   # a device whose dictionary is not installed
     _to_forms(kiosk)
     _advance_to(kiosk, FieldType.READING)
 
@@ -127,22 +127,22 @@ def test_skip__phone__one_tap_leaves_it_blank_and_goes_on(make_kiosk):
     kiosk = make_kiosk()
     _to_forms(kiosk)
     _advance_to(kiosk, FieldType.PHONE)
-    index = kiosk.tablet.visit.question_index
+    index = kiosk.tablet.visit.flow.index
 
     kiosk.pilot.tap("skip")
 
-    assert kiosk.tablet.visit.sessions[0].value("phone") is None
-    assert kiosk.tablet.visit.question_index == index + 1
+    assert kiosk.tablet.visit.flow.sessions[0].value("phone") is None
+    assert kiosk.tablet.visit.flow.index == index + 1
 
 
 def _answer_by_taps(kiosk) -> None:
     """Answer every question without typing: confirm, skip, first option, yes, next."""
     for _ in range(30):
         visit = kiosk.tablet.visit
-        question = visit.current()
+        question = visit.flow.current()
         if visit.stage is not Stage.FORMS or question is None:
             return
-        answered = visit.display(visit.session_of(question), question.field) != ""
+        answered = visit.summary.display(visit.flow.session_of(question), question.field) != ""
         if kiosk.pilot.exists("settled"):
             kiosk.pilot.tap("next")
             continue
@@ -152,7 +152,7 @@ def _answer_by_taps(kiosk) -> None:
         if kiosk.pilot.exists("skip"):
             kiosk.pilot.tap("skip")
             continue
-        options = visit.session_of(question).options(question.field.id)
+        options = visit.flow.session_of(question).options(question.field.id)
         if question.field.type in (FieldType.YES_NO, FieldType.CONSENT):
             kiosk.pilot.tap("yes")
         elif options and not answered:

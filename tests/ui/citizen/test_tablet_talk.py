@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.domain.counter_messages import Party
 from kiosk.i18n import translator
-from kiosk.services.captions import PHRASES as ALL_PHRASES
-from kiosk.services.captions import Party
+from kiosk.services.phrasebook import PHRASES as ALL_PHRASES
 
 PHRASES = {phrase.id: phrase for phrase in ALL_PHRASES}
 

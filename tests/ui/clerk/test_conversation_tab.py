@@ -8,10 +8,11 @@ import pytest
 
 from kiosk.audit import ListUsage
 from kiosk.audit.events import CaptionsUsed
+from kiosk.domain.counter_messages import Party
 from kiosk.events import EventBus
 from kiosk.i18n import staff_translator
 from kiosk.ports import SystemClock, Utterance
-from kiosk.services.captions import Conversation, Party
+from kiosk.services.conversation import Conversation
 from kiosk.ui.clerk.conversation_tab import ConversationTab
 
 pytestmark = pytest.mark.gui

@@ -7,7 +7,8 @@ import pytest
 from kiosk.events import EventBus
 from kiosk.i18n import staff_translator
 from kiosk.ports import SystemClock
-from kiosk.services.captions import Conversation, LocalRelay
+from kiosk.services.conversation import Conversation
+from kiosk.services.presence import LocalRelay
 from kiosk.ui.clerk.conversation_tab import ConversationTab
 
 pytestmark = pytest.mark.gui

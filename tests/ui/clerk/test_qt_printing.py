@@ -58,7 +58,7 @@ def test_qt_print__pdf_output__the_completed_form_page_as_drawn(world, tmp_path)
     output = tmp_path / "qt-output.pdf"
     review = _approved(world, QtPrinter(pdf_file=output))
     source = tmp_path / "source.pdf"
-    world.services.review.render(review.session, source)   # the PDF the printer is given
+    world.services.review.renderer.application(review.session, source)   # the PDF the printer is given
 
     job = review.print_form()
 

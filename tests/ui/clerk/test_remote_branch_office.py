@@ -13,7 +13,7 @@ from kiosk.audit import ListUsage
 from kiosk.audit.events import RemoteCallUsed
 from kiosk.i18n import staff_translator
 from kiosk.ports import SystemClock
-from kiosk.services.captions import LocalRelay
+from kiosk.services.presence import LocalRelay
 from kiosk.services.remote_counter import RemoteCounterDesk
 from kiosk.storage.database import open_storage
 from kiosk.storage.remote_store import RemoteTicketStore

@@ -14,11 +14,13 @@ from PySide6.QtCore import Qt
 
 from devices.remote.simulated import SimulatedExchange
 from kiosk.audit import ListUsage
+from kiosk.domain.counter_messages import Party
 from kiosk.domain.remote import RemoteTicket
 from kiosk.events import EventBus
 from kiosk.i18n import staff_translator
 from kiosk.ports import CallSound, RemoteCall, SystemClock, Utterance
-from kiosk.services.captions import Conversation, LocalRelay, Party
+from kiosk.services.conversation import Conversation
+from kiosk.services.presence import LocalRelay
 from kiosk.services.remote_captions import CallCaptioner, CallCaptions
 from kiosk.services.remote_counter import RemoteCounterDesk
 from kiosk.storage.database import open_storage

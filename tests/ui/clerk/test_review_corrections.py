@@ -65,13 +65,14 @@ def test_edit__twice__original_is_the_card_value_and_latest_reason_kept(world):
 def test_edit__reopened_then_approved_and_printed__the_corrected_value_is_printed(world):
     _open(world).edit("applicant_name", "登米\u3000華子", REASON)
     printed = []
-    render = world.services.review.render
+    renderer = world.services.review.renderer
+    render = renderer.application
 
     def capture(session, pdf):
         printed.append(session.value("applicant_name"))
         return render(session, pdf)
 
-    world.services.review.render = capture
+    renderer.application = capture
     review = _open(world)
 
     review.approve()

@@ -1,10 +1,10 @@
 """A conversation at the counter: live captions, typed lines, phrasebook answers, translations.
 
 The clerk speaks (recognised by the :class:`~kiosk.ports.Captioner`) or types; the citizen taps
-a phrase of the phrasebook or types. Each line is shown in the language it was said in, with its
-translation for the other side underneath when a model exists (Japanese for the clerk, the
-visitor's language for the citizen). Phrases are not machine-translated: their text comes from
-the gettext catalogs, written by people.
+a phrase of the phrasebook (:mod:`kiosk.services.phrasebook`) or types. Each line is shown in
+the language it was said in, with its translation for the other side underneath when a model
+exists (Japanese for the clerk, the visitor's language for the citizen). Phrases are not
+machine-translated: their text comes from the gettext catalogs, written by people.
 
 Everything said or typed is personal data. Lines live only in this object, are never logged,
 never put into an event (events carry the line index only) and are wiped by :meth:`clear` at
@@ -13,11 +13,13 @@ the end of the visit, together with the translator's sentence cache.
 The citizen's tablet and the clerk's PC of one counter are two machines: a
 :class:`~kiosk.ports.ConversationRelay` carries each new line, the visitor's language and the
 wipe from one to the other as the typed messages of :mod:`kiosk.domain.counter_messages`
-(:class:`LocalRelay` inside one process, as in the demo;
+(:class:`~kiosk.services.presence.LocalRelay` inside one process, as in the demo;
 :class:`~kiosk.storage.conversation_relay.PostgresConversationRelay` between devices sharing the
-city's PostgreSQL); :class:`~kiosk.services.presence.Presence` tracks whether the other device
-is there. Each side counts only the lines said on it, so the usage log's
-:class:`~kiosk.audit.events.ConversationUsed` figures add up across devices without doubles.
+city's PostgreSQL). The conversation's :class:`~kiosk.services.presence.CounterLink`
+(``conversation.link``) is its end of the relay: hello, goodbye, heartbeats and whether the
+other device is there; the conversation keeps the transcript and its translation. Each side
+counts only the lines said on it, so the usage log's :class:`~kiosk.audit.events.ConversationUsed`
+figures add up across devices without doubles.
 
 Usage records (counts and durations, never text), each made by the device where the thing
 happened: the time live captions ran (:class:`~kiosk.audit.events.CaptionsUsed`, the clerk PC,
@@ -34,9 +36,8 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import uuid
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -44,60 +45,32 @@ from typing import Any
 from kiosk.audit.events import CaptionsUsed, ConversationUsed, TranslationUsed, UsageEvent
 from kiosk.audit.recorder import NULL_USAGE, UsageRecorder
 from kiosk.domain.counter_messages import (
-    Bye,
     Cleared,
-    Heartbeat,
-    Hello,
-    Here,
     LanguageChosen,
     LineKind,
     LineSaid,
-    LinkChanged,
-    MicChanged,
-    MicRequested,
-    NoticeShown,
     Party,
     ProceduresChosen,
     RelayMessage,
     SessionTold,
-    from_wire,
-    to_wire,
 )
 from kiosk.events import Event, EventBus
 from kiosk.i18n import N_, language, language_name, translator
-from kiosk.ports import (
-    Clock,
-    ConversationRelay,
-    Forgetful,
-    RelayHandler,
-    Translator,
-    Utterance,
-)
-from kiosk.procedures.catalog import FormCatalog
-from kiosk.services.presence import PeerPresence, Presence
+from kiosk.ports import Clock, ConversationRelay, Forgetful, Translator, Utterance
+from kiosk.services.counter_signals import CounterSignals
+from kiosk.services.phrasebook import PHRASE_BY_ID
+from kiosk.services.presence import CounterLink, LocalRelay
 
 __all__ = [
+    "CLERK_LANGUAGE",
     "MAX_LINE_CHARS",
-    "PHRASES",
     "TRUNCATION_MARK",
     "CaptionAdded",
     "CaptionLine",
     "Conversation",
     "ConversationCleared",
-    "ConversationRelay",
-    "CounterNotice",
-    "LineKind",
-    "LocalRelay",
-    "Party",
-    "PeerPresence",
-    "Phrase",
-    "RelayHandler",
     "VisitProceduresChanged",
     "VisitorLanguageChanged",
-    "VisitorMicRequested",
-    "VisitorMicState",
-    "counter_vocabulary",
-    "phrases_for",
 ]
 
 _log = logging.getLogger(__name__)
@@ -157,133 +130,6 @@ class VisitProceduresChanged(Event):
     procedures: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class VisitorMicRequested(Event):
-    """Someone (the visitor's speak button, the clerk's 来庁者のマイク toggle) asked to open or
-    close the visitor's microphone; the device that has it acts
-    (:class:`~kiosk.services.visitor_speech.VisitorSpeech`)."""
-
-    on: bool
-
-
-@dataclass(frozen=True, slots=True)
-class VisitorMicState(Event):
-    """The visitor's microphone opened or closed (on whichever device of the counter has it)."""
-
-    listening: bool
-
-
-@dataclass(frozen=True, slots=True)
-class CounterNotice(Event):
-    """A fixed notice for the visitor, from the clerk (an application went back to them).
-
-    ``message_id`` is a catalog message id, never free text: the visitor's screen shows its
-    human translation in ``language`` (the catalog code they applied in).
-    """
-
-    message_id: str
-    language: str
-
-
-class LocalRelay:
-    """The relay inside one process (demo, embedded SQLite): delivers synchronously."""
-
-    shared = False
-
-    def __init__(self) -> None:
-        self._handlers: list[RelayHandler] = []
-        self._lock = threading.Lock()
-
-    def publish(self, message: Mapping[str, Any]) -> None:
-        """Hand ``message`` to every subscriber, on the caller's thread."""
-        with self._lock:
-            handlers = list(self._handlers)
-        for handler in handlers:
-            handler(dict(message))
-
-    def subscribe(self, handler: RelayHandler) -> None:
-        """Add ``handler``."""
-        with self._lock:
-            self._handlers.append(handler)
-
-    def start(self) -> None:
-        """Nothing to start."""
-
-    def close(self) -> None:
-        """Nothing is ever pending; the subscribers (one process) stay."""
-
-
-@dataclass(frozen=True)
-class Phrase:
-    """A canned answer of the phrasebook, translated in the catalogs.
-
-    ``picture`` names a drawing of the phrasebook widget (card, insurance, seal, map, ...);
-    ``procedures`` and ``fields`` tie it to where it helps (empty: everywhere).
-    """
-
-    id: str
-    message_id: str
-    picture: str = ""
-    procedures: tuple[str, ...] = ()
-    fields: tuple[str, ...] = ()
-
-
-PHRASES: tuple[Phrase, ...] = (
-    Phrase("yes", N_("Yes."), "yes"),
-    Phrase("no", N_("No."), "no"),
-    Phrase("again", N_("Could you say that again, please?"), "repeat"),
-    Phrase("slowly", N_("Please speak more slowly."), "slow"),
-    Phrase("write", N_("Could you write it down, please?"), "write"),
-    Phrase("understood", N_("I understand. Thank you."), "yes"),
-    Phrase("have_card", N_("I have my My Number card."), "my_number_card"),
-    Phrase("no_card", N_("I do not have my My Number card with me."), "my_number_card"),
-    Phrase("forgot_pin", N_("I forgot my PIN."), "my_number_card", fields=("pin",)),
-    Phrase("have_insurance", N_("Here is my health insurance card."), "insurance_card",
-           procedures=("kokuho",)),
-    Phrase("no_seal", N_("I do not have a seal (hanko)."), "seal",
-           procedures=("inkan_toroku", "inkan_shomei")),
-    Phrase("have_seal", N_("I brought my seal (hanko)."), "seal",
-           procedures=("inkan_toroku", "inkan_shomei")),
-    Phrase("where", N_("Where should I go next?"), "floor_map"),
-    Phrase("toilet", N_("Where is the restroom?"), "floor_map"),
-    Phrase("how_much", N_("How much is the fee?"), "fee"),
-    Phrase("how_long", N_("How long will it take?"), "clock"),
-    Phrase("interpreter", N_("I would like an interpreter, please."), "repeat"),
-)
-
-_PHRASE_BY_ID = {phrase.id: phrase for phrase in PHRASES}
-
-
-def phrases_for(procedure: str | None = None, field_id: str | None = None) -> list[Phrase]:
-    """The phrases to offer: those tied to the field first, then to the procedure, then the rest."""
-    def rank(phrase: Phrase) -> int:
-        if field_id and field_id in phrase.fields:
-            return 0
-        if procedure and procedure in phrase.procedures:
-            return 1
-        return 2
-    offered = [p for p in PHRASES if (not p.procedures or procedure in p.procedures)
-               and (not p.fields or field_id in p.fields)]
-    return sorted(offered, key=rank)
-
-
-def counter_vocabulary(catalog: FormCatalog, procedures: Iterable[str] = ()) -> list[str]:
-    """Japanese procedure titles and field labels for the recognizer's prompt, visit's first.
-
-    Whisper mishears the counter's words without them ("住民表の映し" for 住民票の写し).
-    """
-    wanted = list(procedures)
-    order = wanted + [form_id for form_id in sorted(catalog.forms) if form_id not in wanted]
-    terms: list[str] = []
-    for form_id in order:
-        form = catalog.forms.get(form_id)
-        if form is None:
-            continue
-        terms.append(form.title.get("ja"))
-        terms += [item.label.get("ja") for _, item in form.walk_fields()]
-    return list(dict.fromkeys(term for term in terms if term))
-
-
 class Conversation:
     """The conversation of one visit between the clerk (Japanese) and the visitor.
 
@@ -311,32 +157,20 @@ class Conversation:
         self._lock = threading.Lock()
         # Counts the wipes: a line translated while its visit ended must not join the next.
         self._generation = 0
-        self._relay: ConversationRelay = relay if relay is not None else LocalRelay()
         self._usage = usage
         self._session = ""                     # the tablet's usage-log id of the visit
         self._procedures: tuple[str, ...] = ()  # catalog ids the visitor chose
         self._captions_since: datetime | None = None   # live captions running since then
         # Lines machine-translated on this device since the last wipe, by (source, target).
         self._translated: Counter[tuple[str, str]] = Counter()
-        # Names this process in the relay: every relay hands a sender its own messages back.
-        self._origin = uuid.uuid4().hex
-        self._presence = Presence(events)
-        self._relay.subscribe(self._on_message)
+        self.link = CounterLink(relay if relay is not None else LocalRelay(), events,
+                                self._receive)
+        self.signals = CounterSignals(self.link, events)   # the visitor's microphone, notices
 
     @property
     def visitor_language(self) -> str:
         """Catalog code of the visitor's language."""
         return self._visitor
-
-    @property
-    def shared(self) -> bool:
-        """Whether the conversation travels to another device (tablet <-> clerk PC)."""
-        return self._relay.shared
-
-    @property
-    def peer_connected(self) -> bool:
-        """Whether the other device of the counter has been heard from and not said goodbye."""
-        return self._presence.connected
 
     @property
     def session(self) -> str:
@@ -352,16 +186,13 @@ class Conversation:
 
     def start(self) -> None:
         """Connect to the other device of the counter and say hello (a background job)."""
-        self._relay.start()
-        self._send(Hello(self._origin))
+        self.link.start()
 
     def stop(self) -> None:
-        """Say goodbye and stop relaying (the device shuts down); running captions are
-        recorded as stopped."""
+        """Record running captions as stopped, say goodbye and stop relaying (the device
+        shuts down)."""
         self.captions_stopped()
-        self._send(Bye(self._origin))
-        self._relay.close()
-        self._presence.forget()
+        self.link.stop()
 
     def set_visitor_language(self, code: str) -> None:
         """The visitor chose another language; later lines are translated into it."""
@@ -370,7 +201,7 @@ class Conversation:
             return
         self._visitor = code
         self._events.publish(VisitorLanguageChanged(code))
-        self._send(LanguageChosen(self._origin, code))
+        self.link.send(LanguageChosen(self.link.origin, code))
 
     def set_session(self, session: str) -> None:
         """The visit this conversation serves: the tablet's usage-log session id.
@@ -386,7 +217,7 @@ class Conversation:
             if session == self._session:
                 return
             self._session = session
-        self._send(SessionTold(self._origin, session))
+        self.link.send(SessionTold(self.link.origin, session))
 
     @property
     def procedures(self) -> tuple[str, ...]:
@@ -407,29 +238,7 @@ class Conversation:
                 return
             self._procedures = chosen
         self._events.publish(VisitProceduresChanged(chosen))
-        self._send(ProceduresChosen(self._origin, chosen))
-
-    def request_visitor_microphone(self, on: bool) -> None:
-        """Ask the device of the counter that has the visitor's microphone to open (or close)
-        it: this one, or the other one through the relay."""
-        self._events.publish(VisitorMicRequested(on))
-        self._send(MicRequested(self._origin, on))
-
-    def visitor_microphone_changed(self, listening: bool) -> None:
-        """The visitor's microphone on this device opened or closed: both screens show it."""
-        self._events.publish(VisitorMicState(listening))
-        self._send(MicChanged(self._origin, listening))
-
-    def send_notice(self, message_id: str, language_code: str) -> None:
-        """Show the visitor a fixed notice (a catalog message id) in ``language_code``, on
-        this device and on the other device of the counter (the citizen's tablet).
-
-        Raises:
-            KeyError: an unknown language code.
-        """
-        language(language_code)
-        self._events.publish(CounterNotice(message_id, language_code))
-        self._send(NoticeShown(self._origin, message_id, language_code))
+        self.link.send(ProceduresChosen(self.link.origin, chosen))
 
     def captions_started(self) -> None:
         """Live captions started on this device (the clerk opened the microphone)."""
@@ -528,7 +337,7 @@ class Conversation:
         Raises:
             KeyError: no phrase with that id.
         """
-        phrase = _PHRASE_BY_ID[phrase_id]
+        phrase = PHRASE_BY_ID[phrase_id]
         text = translator(self._visitor)(phrase.message_id)
         japanese = translator(CLERK_LANGUAGE)(phrase.message_id)
         same = _same_language(CLERK_LANGUAGE, self._visitor)
@@ -550,7 +359,7 @@ class Conversation:
     def clear(self) -> None:
         """Wipe every line and the translator's cache, here and on the other device."""
         self._wipe()
-        self._send(Cleared(self._origin))
+        self.link.send(Cleared(self.link.origin))
 
     def _wipe(self) -> None:
         with self._lock:
@@ -632,36 +441,15 @@ class Conversation:
     def _relayed(self, line: CaptionLine | None) -> CaptionLine | None:
         if line is None:
             return None
-        self._send(LineSaid(self._origin, line.party, line.kind, line.at, line.language,
+        self.link.send(LineSaid(self.link.origin, line.party, line.kind, line.at, line.language,
                             line.text, line.translation_language, line.translation,
                             line.missing_model))
         return line
 
-    def _send(self, message: RelayMessage) -> None:
-        self._relay.publish(to_wire(message))
-
-    def _on_message(self, wire: Mapping[str, Any]) -> None:
-        try:
-            message = from_wire(wire)
-            if isinstance(message, LinkChanged | Heartbeat):   # from this device's relay
-                self._on_relay_state(message)
-                return
-            if message.origin == self._origin:
-                return
-            if isinstance(message, Bye):
-                self._presence.left(message.origin)
-                return
-            self._presence.heard(message.origin)
-            if isinstance(message, Hello):
-                self._send(Here(self._origin))
-            elif not isinstance(message, Here):     # Here: presence only
-                self._receive(message)
-        except (KeyError, TypeError, ValueError) as exc:
-            # The message is not shown: it may hold what was said.
-            _log.warning("conversation: a relayed message was dropped (%s)", type(exc).__name__)
-
     def _receive(self, message: RelayMessage) -> None:
         """Act on what the other device said or changed (its presence is already noted)."""
+        if self.signals.receive(message):
+            return
         match message:
             case LineSaid():
                 self._receive_line(message)
@@ -676,15 +464,8 @@ class Conversation:
                 _check_session(session)
                 with self._lock:
                     self._session = session
-            case NoticeShown(message_id=message_id, language=code):
-                language(code)
-                self._events.publish(CounterNotice(message_id, code))
             case ProceduresChosen(procedures=procedures):
                 self._receive_procedures(procedures)
-            case MicRequested(on=on):
-                self._events.publish(VisitorMicRequested(on))
-            case MicChanged(listening=listening):
-                self._events.publish(VisitorMicState(listening))
 
     def _receive_line(self, message: LineSaid) -> None:
         source, target = message.language, message.translation_language
@@ -709,16 +490,6 @@ class Conversation:
                 return
             self._procedures = chosen
         self._events.publish(VisitProceduresChanged(chosen))
-
-    def _on_relay_state(self, message: LinkChanged | Heartbeat) -> None:
-        if isinstance(message, Heartbeat):
-            # A heartbeat: say we are here, and forget a device not heard from for a while.
-            self._send(Here(self._origin))
-            self._presence.expire(message.expire_s)
-        elif message.up:
-            self._send(Hello(self._origin))    # messages were missed: ask who is there
-        else:
-            self._presence.forget()
 
 
 def _capped(text: str) -> str:
