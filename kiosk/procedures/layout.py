@@ -16,6 +16,7 @@ from typing import Any
 
 from kiosk.procedures.eras import format_date
 from kiosk.procedures.model import FieldDef, FieldType, FormDefinition
+from kiosk.procedures.units import with_unit
 
 __all__ = [
     "CHAR_MM",
@@ -183,7 +184,7 @@ def format_value(form: FormDefinition, item: FieldDef, value: Any, language: str
         return {"ja": "はい" if value else "いいえ"}.get(language, "✓" if value else "-")
     if item.type is FieldType.NUMBER:
         number = f"{value:,}" if isinstance(value, int) else str(value)
-        return f"{number} {item.unit.get(language)}" if item.unit else number
+        return with_unit(number, value, item.unit.get(language)) if item.unit else number
     if item.type is FieldType.POSTAL_CODE:
         return f"〒{value}"
     return str(value)

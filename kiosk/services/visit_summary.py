@@ -18,6 +18,7 @@ from kiosk.procedures.eras import format_date
 from kiosk.procedures.kana import plain_text
 from kiosk.procedures.model import FieldDef, FieldType
 from kiosk.procedures.session import FormSession, Provenance
+from kiosk.procedures.units import with_unit
 from kiosk.services.question_flow import QuestionFlow
 
 __all__ = ["ReviewLine", "VisitSummary", "blocking_issues", "declaration", "display_value", "review_lines",
@@ -151,6 +152,6 @@ def display_value(session: FormSession, item: FieldDef, language_code: str,
             return latin_date(value)        # "1985-04-12 (Showa 60)": the era in X's letters
         return f"{format_date(value, form.era)} ({value.isoformat()})"
     if item.unit is not None:
-        return f"{value} {plain_text(item.unit.get(language_code))}"
+        return with_unit(str(value), value, plain_text(item.unit.get(language_code)))
     return str(value)
 
