@@ -119,7 +119,9 @@ class AuditView(QWidget):
         self.device.addItem(tr(S_("All devices")), "")
         for folder in device_dirs(directory):
             self.device.addItem(folder.name, folder.name)
+        self.device.setObjectName("audit-device")
         self.kind = QComboBox()
+        self.kind.setObjectName("audit-kind")
         self.kind.addItem(tr(S_("All kinds")), "")
         for name, kind in sorted((kind_name(tr, kind), kind) for kind in EVENT_TYPES):
             self.kind.addItem(name, kind)
