@@ -90,9 +90,14 @@ class ReportReader:
             if name in report["buttons"]:
                 self.last = report
                 return report
-            subprocess.run(["xdotool", "mousemove", "960", "600", "click", "5"], env=self.env,
-                           check=True, timeout=10)
-            time.sleep(0.2)
+            # Five wheel steps (some 300 px, less than the screen: a button cannot pass
+            # unseen), then the report of the scrolled screen (its buttons moved).
+            subprocess.run(["xdotool", "mousemove", "960", "600", "click", "--repeat", "5",
+                            "--delay", "20", "5"], env=self.env, check=True, timeout=10)
+            deadline = time.monotonic() + 2
+            while time.monotonic() < deadline and \
+                    (self.report() or report)["sequence"] <= report["sequence"]:
+                time.sleep(0.05)
         raise AssertionError(f"{name} never came on screen for {what}; last {self.report()}")
 
 

@@ -38,18 +38,16 @@ from pathlib import Path
 import pytest
 
 from kiosk.app import build_services
-from kiosk.audit.events import EVENT_TYPES
 from kiosk.config import load_config
 from kiosk.domain.application import ApplicationStatus
 from kiosk.domain.staff import Role
 from kiosk.domain.ticket import TicketState
-from kiosk.i18n import staff_translator
 from kiosk.ports import SystemClock
 from kiosk.services.staff import StaffService
 from kiosk.storage.database import open_storage
 from kiosk.storage.figures import figures
 from kiosk.storage.sealing import generate_key_text
-from kiosk.ui.clerk.audit_view import kind_name
+from kiosk.ui.clerk.audit_view import KIND_NAMES
 
 from .pilot import (
     CARD_PIN,
@@ -185,10 +183,8 @@ def _choose(clerk: ReportedProcess, combo: str, position: int) -> None:
 
 
 def _kind_position(kind: str) -> int:
-    """Where the usage log's kind filter lists ``kind``: after "all kinds", by its Japanese
-    name."""
-    tr = staff_translator("ja")
-    return sorted(kind_name(tr, code) for code in EVENT_TYPES).index(kind_name(tr, kind)) + 1
+    """Where the usage log's kind filter lists ``kind``: after "all kinds", by subject."""
+    return list(KIND_NAMES).index(kind) + 1
 
 
 def _logins(root: Path) -> Counter[str]:

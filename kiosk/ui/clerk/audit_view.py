@@ -115,6 +115,7 @@ class AuditView(QWidget):
         self.last = QDateEdit(_qdate(today))
         for edit in (self.first, self.last):
             edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")     # as the records' days (the default: "1 12 2026")
         self.device = QComboBox()
         self.device.addItem(tr(S_("All devices")), "")
         for folder in device_dirs(directory):
@@ -123,8 +124,9 @@ class AuditView(QWidget):
         self.kind = QComboBox()
         self.kind.setObjectName("audit-kind")
         self.kind.addItem(tr(S_("All kinds")), "")
-        for name, kind in sorted((kind_name(tr, kind), kind) for kind in EVENT_TYPES):
-            self.kind.addItem(name, kind)
+        # By subject, as KIND_NAMES lists them (visits, tickets, staff, devices, the logs).
+        for kind in [*KIND_NAMES, *(kind for kind in EVENT_TYPES if kind not in KIND_NAMES)]:
+            self.kind.addItem(kind_name(tr, kind), kind)
         self.show_button = QPushButton(tr(S_("Show")))
         self.show_button.setObjectName("audit-show")
         self.verify_button = QPushButton(tr(S_("Verify the logs")))
