@@ -79,7 +79,7 @@ WRONG = "9999"
 # 3.5 minutes there: 60 visits would take the tablets some 5.5 minutes alone. The tablets
 # take as many as fit; the rest come in through the tablet's services in this process
 # (IN_PROCESS: the same Visit calls the screens make, without the screens).
-GUI_PER_TABLET = 8
+GUI_PER_TABLET = 11
 _ORDER = {"tablet-1": ("ja", "en", "vi", "ne", "tl", "zh_Hans", "id", "ja@easy"),
           "tablet-2": ("zh_Hans", "ja@easy", "id", "en", "vi", "tl", "ne", "ja")}
 AT_TABLET = {name: tuple((order[n % len(order)], WRONG if n % 6 == offset else CARD_PIN)
