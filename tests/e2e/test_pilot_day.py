@@ -73,11 +73,12 @@ PASSWORD = "counter-password-1"
 WRONG = "9999"
 # (language, first PIN) of the citizens at each tablet, tapped through the GUI: every
 # language at each, a wrong PIN now and then; tablet-2's last citizen sends during the cut.
-# Why not all 60 at the tablets: a tapped visit costs about 11 s of a tablet (some 25 taps,
-# each waiting for the screen's report; measured on the shared 2-core machine at a load of
-# 7), the two tablets' morning is the day's longest path, and the day must stay under about
-# 3.5 minutes there: 60 visits would take the tablets some 5.5 minutes alone. The tablets
-# take as many as fit; the rest come in through the tablet's services in this process
+# Why not all 60 at the tablets: a tapped visit costs a tablet about 7 s (9.5 s with a wrong
+# PIN; some 30 taps, each waiting for the screen's report) on the shared 2-core machine at a
+# load of 2, more under CI's load; the two tablets' morning is the day's longest path, and
+# the whole day must stay under about 3.5 minutes there: 30 visits a tablet would take the
+# morning alone to some 4 minutes. The tablets take as many as fit (11 each: 146 s in all
+# at a load of 2); the rest come in through the tablet's services in this process
 # (IN_PROCESS: the same Visit calls the screens make, without the screens).
 GUI_PER_TABLET = 11
 _ORDER = {"tablet-1": ("ja", "en", "vi", "ne", "tl", "zh_Hans", "id", "ja@easy"),
