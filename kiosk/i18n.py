@@ -152,7 +152,13 @@ def language_name(code: str, in_language: str = "ja") -> str:
     from babel import Locale, UnknownLocaleError  # noqa: PLC0415 - only clerk screens need it
 
     try:
-        return str(Locale.parse(code).get_display_name(words))
+        locale, base = Locale.parse(code), code.partition("_")[0]
+        if locale.language != base:
+            # CLDR aliases an older code to its successor (tl, Tagalog, becomes fil_PH,
+            # "Filipino (Philippines)"): the kiosk offers Tagalog, named as such (タガログ語),
+            # or by its own name where the language has no word for it.
+            return str(Locale.parse(words).languages.get(base) or known.native_name)
+        return str(locale.get_display_name(words))
     except (ValueError, UnknownLocaleError):
         return known.native_name
 

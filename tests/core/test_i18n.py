@@ -123,6 +123,21 @@ def test_language_name__in_japanese__the_clerks_word_not_the_code(code, expected
     assert language_name(code) == expected
 
 
+@pytest.mark.parametrize(("in_language", "expected"), [
+    ("ja", "タガログ語"), ("ja@easy", "タガログ語"), ("en", "Tagalog"), ("vi", "Tiếng Tagalog"),
+    ("zh_Hans", "他加禄语"), ("ko", "타갈로그어"), ("tl", "Tagalog"), ("ne", "Tagalog")])
+def test_language_name__tagalog__tagalog_not_filipino_of_the_philippines(in_language, expected):
+    # CLDR aliases tl to fil_PH: its display name was "フィリピノ語 (フィリピン)".
+    assert language_name("tl", in_language) == expected
+
+
+def test_language_name__every_offered_language_in_every_other__no_country_nor_filipino():
+    names = {(code.code, shown.code): language_name(code.code, shown.code)
+             for code in LANGUAGES for shown in LANGUAGES}
+    assert [(pair, name) for pair, name in names.items()
+            if "フィリピ" in name or "Filipino" in name or "Philippines" in name] == []
+
+
 def test_language_name__every_offered_language__named_without_its_code():
     names = [language_name(entry.code) for entry in LANGUAGES]
     assert all(name and name != entry.code for name, entry in zip(names, LANGUAGES, strict=True))

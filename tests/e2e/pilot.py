@@ -145,9 +145,9 @@ def window_findings(seen: Iterable[tuple[str, Report]]) -> list[str]:
 # --------------------------------------------------------------------------- the tablets
 def gui_visit(tablet: ReportedProcess, language: str, first_pin: str) -> list[Report]:
     """One citizen at a tablet, with taps only: language, 住民票, card and PIN, answers, the
-    ticket. Start, Next, PIN OK, Send and Finish are double taps (each must act once). Returns
-    the reports seen while the visit was in ``language`` (from the language tap to the
-    ticket)."""
+    ticket. Start, Next (the answers' too), PIN OK, Send and Finish are double taps (each must
+    act once). Returns the reports seen while the visit was in ``language`` (from the
+    language tap to the ticket)."""
     to_review(tablet, language, first_pin)
     return send(tablet)
 
@@ -167,7 +167,7 @@ def to_review(tablet: ReportedProcess, language: str, first_pin: str) -> None:
                     and r.get("pin_typed", 0) == 0, "the wrong PIN refused", 60)
     enter_pin(tablet, CARD_PIN, times=2)
     tablet.wait(lambda r: r["stage"] == "forms", "the card read", 60)
-    answer_forms(tablet)
+    answer_forms(tablet, double=True)
     tablet.wait(lambda r: r["stage"] == "review" and "submit-print" in r["buttons"], "review")
 
 
@@ -290,10 +290,13 @@ class InProcessDesk:
         self.served.append(ticket.label)
         return True
 
-    def serve(self, count: int, timeout_s: float = 300) -> None:
-        """Serve ``count`` tickets, waiting for each to be in the line."""
+    def serve(self, count: int, timeout_s: float = 300,
+              given_up: threading.Event | None = None) -> None:
+        """Serve ``count`` tickets, waiting for each to be in the line (not once
+        ``given_up`` is set: the tickets will not come)."""
         deadline = time.monotonic() + timeout_s
         while len(self.served) < count:
             assert time.monotonic() < deadline, f"served {len(self.served)} of {count}"
+            assert given_up is None or not given_up.is_set(), "the day was given up"
             if not self.serve_next():
                 time.sleep(0.2)

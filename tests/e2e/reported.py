@@ -90,9 +90,14 @@ class ReportReader:
             if name in report["buttons"]:
                 self.last = report
                 return report
-            subprocess.run(["xdotool", "mousemove", "960", "600", "click", "5"], env=self.env,
-                           check=True, timeout=10)
-            time.sleep(0.2)
+            # Five wheel steps (some 300 px, less than the screen: a button cannot pass
+            # unseen), then the report of the scrolled screen (its buttons moved).
+            subprocess.run(["xdotool", "mousemove", "960", "600", "click", "--repeat", "5",
+                            "--delay", "20", "5"], env=self.env, check=True, timeout=10)
+            deadline = time.monotonic() + 2
+            while time.monotonic() < deadline and \
+                    (self.report() or report)["sequence"] <= report["sequence"]:
+                time.sleep(0.05)
         raise AssertionError(f"{name} never came on screen for {what}; last {self.report()}")
 
 
@@ -103,16 +108,23 @@ class Tablet(ReportReader):
         super().__init__("the tablet", report, env, process)
 
 
-def answer_forms(tablet: ReportReader) -> None:
+def answer_forms(tablet: ReportReader, *, double: bool = False) -> None:
     """Every question of 住民票の写し with taps only: confirm, skip, default, first option.
 
     Each tap waits for what it must change (the option checked, the next question on screen),
     so a report written half-way through a change is never taken for the next question.
+    ``double``: Next is a double tap, and must move on by exactly one screen: the question
+    index one more (past the run of settled questions a screen shows at once; or the review
+    after the last question), and still the same once the second tap had its time to act.
     """
+    doubled: Report | None = None           # the screen a double tap on Next moved to
     for _ in range(30):
         report = tablet.wait(lambda r: r["stage"] != "forms" or "next" in r["buttons"]
                              or "skip" in r["buttons"] or "reading-confirm" in r["buttons"],
                              "a question to answer")
+        if doubled is not None:
+            report = _after_double_tap(tablet, doubled)
+            doubled = None
         if report["stage"] != "forms":
             return
         buttons, question = report["buttons"], report["question"]
@@ -125,10 +137,30 @@ def answer_forms(tablet: ReportReader) -> None:
                 tablet.tap(wanted)
                 tablet.wait(lambda r, w=wanted: w in r["checked"] and "next" in r["buttons"],
                             f"{wanted} chosen for {question}")
-        tablet.tap(step)
-        tablet.wait(lambda r, q=question: r["stage"] != "forms" or r["question"] != q,
-                    f"the question after {question}")
+        times = 2 if double and step == "next" else 1
+        tablet.tap(step, times=times)
+        after = tablet.wait(lambda r, q=question: r["stage"] != "forms" or r["question"] != q,
+                            f"the question after {question}")
+        if times == 2:
+            # One screen on: the next question, or past the settled run the screen showed.
+            assert after["stage"] != "forms" or after["question_index"] == \
+                report["question_index"] + report["question_span"], \
+                f"a double tap on Next at {question} (#{report['question_index']}, " \
+                f"{report['question_span']} shown) showed {after['question']} " \
+                f"(#{after['question_index']})"
+            doubled = after
     raise AssertionError("the forms never ended")
+
+
+def _after_double_tap(tablet: ReportReader, after: Report) -> Report:
+    """The screen once a double tap's second tap had the time to act (a person's next tap
+    comes no sooner): still ``after``, the screen the first tap moved to."""
+    when, _x, _y = tablet._last_tap
+    time.sleep(max(0.0, when + _DOUBLE_TAP_S - time.monotonic()))
+    now = tablet.wait(lambda r: r["sequence"] >= after["sequence"], "the screen after")
+    assert (now["stage"], now["question"]) == (after["stage"], after["question"]), \
+        f"the second tap on Next acted too: {after['question']} became {now['question']}"
+    return now
 
 
 def to_pin_pad(tablet: ReportReader, *, double: bool = False) -> None:
@@ -199,23 +231,24 @@ class ReportedProcess(ReportReader):
         self.xdotool("mousemove", str(x), str(y), "click", "--repeat", str(times),
                      "--delay", "60", "1")
 
-    def log_in(self, login: str, password: str) -> Report:
+    def log_in(self, login: str, password: str, *, desk: str = "queue-next") -> Report:
         """Sign in on the clerk desktop's login page (a double click); the desk's first
-        report."""
+        report, once it shows the button ``desk`` (a counter's call; an auditor's verify)."""
         self.wait(lambda r: r["page"] == "login" and "login-id" in r["fields"], "the login", 60)
         self.type_into("login-id", login)
         self.type_into("login-password", password)
         # A double click signs in once, and its second click acts on nothing of the desk
         # (the pilot day counts the logins in the usage log).
         self.click("login-submit", times=2)
-        desk = self.wait(lambda r: r["page"] == "desk" and "queue-next" in r["buttons"],
-                         "the desk")
-        assert desk["current"] is None, desk["current"]
-        return desk
+        shown = self.wait(lambda r: r["page"] == "desk" and desk in r["buttons"], "the desk")
+        assert shown["current"] is None, shown["current"]
+        return shown
 
     def type_into(self, field: str, text: str) -> None:
-        """Click the field ``field`` and type ``text`` (not personal: staff test accounts)."""
+        """Click the field ``field`` and type ``text`` over what it holds (not personal:
+        staff test accounts; a locked desk keeps the last login in its field)."""
         self.click(field)
+        self.xdotool("key", "ctrl+a")
         self.xdotool("type", "--delay", "20", text)
 
     def xdotool(self, *args: str) -> None:

@@ -4,7 +4,8 @@ users would; then the auditor.
 
 Morning: citizens at both tablets in several languages, with a wrong PIN now and then; one
 tablet reads the emulated My Number card through the real pcscd + vpcd, the other the
-simulated card. The visits that do not fit in five minutes of GUI (60 in all) come in at the
+simulated card; every Next a double tap that must move on by one screen. The visits that
+do not fit in the day's time at the tablets (60 in all; see GUI_PER_TABLET) come in at the
 same time through the tablet's own services in this process, with and without the card, and
 a third counter served through the clerk desktop's services takes most tickets.
 Afternoon at the two desks (every action a double click, sign-ins too): a served citizen
@@ -12,7 +13,8 @@ the board shows, an application returned to the citizen (the counter's tablets s
 citizen's language), a transfer to the other counter's service,
 the form printer's queue disabled while a form prints, the database cut for 20 s (a desk
 calls and a citizen sends meanwhile: both told plainly, both go on once it is back), a desk
-killed mid-call and taken over after the restart, a no-show.
+killed mid-call and taken over after the restart, a no-show. Then the auditor signs in at a
+desk: the usage log of the day, a kind of record chosen and shown, the logs verified.
 The day then must hold: no ticket lost, stranded or duplicated, every application stored
 once, one print per print intention, the usage logs verify, every figure of the report equals
 the store's, nothing personal in any log or report, every screen the tablets passed
@@ -26,6 +28,7 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -44,6 +47,7 @@ from kiosk.services.staff import StaffService
 from kiosk.storage.database import open_storage
 from kiosk.storage.figures import figures
 from kiosk.storage.sealing import generate_key_text
+from kiosk.ui.clerk.audit_view import KIND_NAMES
 
 from .pilot import (
     CARD_PIN,
@@ -67,13 +71,21 @@ pytestmark = [pytest.mark.xvfb, pytest.mark.gui, pytest.mark.postgres, pytest.ma
 
 PASSWORD = "counter-password-1"
 WRONG = "9999"
-# (language, first PIN) of the citizens at each tablet, tapped through the GUI.
-AT_TABLET = {
-    "tablet-1": (("ja", WRONG), ("en", CARD_PIN), ("vi", CARD_PIN), ("ne", CARD_PIN),
-                 ("tl", CARD_PIN), ("zh_Hans", CARD_PIN), ("id", CARD_PIN)),
-    "tablet-2": (("zh_Hans", CARD_PIN), ("ja@easy", CARD_PIN), ("id", WRONG),
-                 ("en", CARD_PIN), ("vi", CARD_PIN), ("tl", CARD_PIN), ("ne", CARD_PIN)),
-}
+# (language, first PIN) of the citizens at each tablet, tapped through the GUI: every
+# language at each, a wrong PIN now and then; tablet-2's last citizen sends during the cut.
+# Why not all 60 at the tablets: a tapped visit costs a tablet about 7 s (9.5 s with a wrong
+# PIN; some 30 taps, each waiting for the screen's report) on the shared 2-core machine at a
+# load of 2, more under CI's load; the two tablets' morning is the day's longest path, and
+# the whole day must stay under about 3.5 minutes there: 30 visits a tablet would take the
+# morning alone to some 4 minutes. The tablets take as many as fit (11 each: 146 s in all
+# at a load of 2); the rest come in through the tablet's services in this process
+# (IN_PROCESS: the same Visit calls the screens make, without the screens).
+GUI_PER_TABLET = 11
+_ORDER = {"tablet-1": ("ja", "en", "vi", "ne", "tl", "zh_Hans", "id", "ja@easy"),
+          "tablet-2": ("zh_Hans", "ja@easy", "id", "en", "vi", "tl", "ne", "ja")}
+AT_TABLET = {name: tuple((order[n % len(order)], WRONG if n % 6 == offset else CARD_PIN)
+                         for n in range(GUI_PER_TABLET))
+             for (name, order), offset in zip(_ORDER.items(), (0, 2), strict=True)}
 VISITS = 60
 LANGUAGES = ("ja", "en", "vi", "zh_Hans", "ja@easy", "ne", "id", "tl")
 # (language, with the card, first PIN) of the citizens who come in through the services.
@@ -117,13 +129,18 @@ def _configs(root: Path, url: str, queue: str) -> dict[str, Path]:
     }
 
 
-def _tablet_day(tablet: ReportedProcess, name: str) -> list[str]:
+def _tablet_day(tablet: ReportedProcess, name: str, failed: threading.Event) -> list[str]:
     """The tablet's morning citizens one after the other (tablet-2's last one comes during
-    the database cut); what the screen checks found."""
+    the database cut); what the screen checks found. A failure sets ``failed`` (counter 3
+    stops waiting for the tickets that will not come)."""
     found: list[str] = []
     visits = AT_TABLET[name][:-1] if name == "tablet-2" else AT_TABLET[name]
-    for language, pin in visits:
-        found += screen_findings(gui_visit(tablet, language, pin), language, name)
+    try:
+        for language, pin in visits:
+            found += screen_findings(gui_visit(tablet, language, pin), language, name)
+    except BaseException:
+        failed.set()
+        raise
     return found
 
 
@@ -136,12 +153,12 @@ def _in_process_visits(config: Path) -> list[str]:
         services.close()
 
 
-def _counter_3(config: Path, count: int) -> list[str]:
+def _counter_3(config: Path, count: int, failed: threading.Event) -> list[str]:
     services = build_services(load_config(config))
     try:
         desk = InProcessDesk(services, StaffService(services.storage.staff).log_in(
             "clerk3", PASSWORD))
-        desk.serve(count)
+        desk.serve(count, given_up=failed)
         return desk.served
     finally:
         services.close()
@@ -155,6 +172,27 @@ def _transfer_to(clerk: ReportedProcess, code: str) -> None:
     time.sleep(0.5)                  # the list pops up (no report: it is not a desk change)
     clerk.xdotool("key", "Down", "Return")
     clerk.wait(lambda r: r["transfer_to"] == code, f"{code} chosen for the transfer")
+
+
+def _choose(clerk: ReportedProcess, combo: str, position: int) -> None:
+    """Open the list ``combo`` and pick its entry at ``position`` by keyboard."""
+    clerk.wait(lambda r: combo in r["choices"], f"the list {combo}")
+    x, y = clerk.last["choices"][combo]
+    clerk.xdotool("mousemove", str(x), str(y), "click", "1")
+    time.sleep(0.5)                  # the list pops up (no report: it is not a desk change)
+    clerk.xdotool("key", "--delay", "50", *["Down"] * position, "Return")
+
+
+def _kind_position(kind: str) -> int:
+    """Where the usage log's kind filter lists ``kind``: after "all kinds", by subject."""
+    return list(KIND_NAMES).index(kind) + 1
+
+
+def _logins(root: Path) -> Counter[str]:
+    """The staff sign-ins in the usage logs under ``root``, per device."""
+    return Counter(path.parent.name for path in (root / "audit").rglob("*.jsonl")
+                   for line in path.read_text(encoding="utf-8").splitlines()
+                   if '"kind":"staff.login"' in line)
 
 
 def _page_log(cups_queue: object) -> Path:
@@ -183,6 +221,7 @@ def test_pilot_day__two_tablets_two_desks_board__nothing_lost_and_report_matches
         staff = StaffService(storage.staff)
         for number in (1, 2, 3):
             staff.add(f"clerk{number}", f"窓口{number}", Role.CLERK, PASSWORD)
+        staff.add("audit1", "監査一郎", Role.AUDITOR, PASSWORD)
     page_log = _page_log(cups_queue)
     printed_before = page_log.read_text().count("\n") if page_log.exists() else 0
     card = subprocess.Popen([sys.executable, "-m", "devices.smartcard.vpcd_card",
@@ -194,11 +233,13 @@ def test_pilot_day__two_tablets_two_desks_board__nothing_lost_and_report_matches
         tablets = {name: day.start(name, "tablet") for name in AT_TABLET}
         clerks = {name: day.start(name, "clerk") for name in ("clerk-1", "clerk-2")}
         # The morning: both tablets, the visits through the services and counter 3 at once.
+        failed = threading.Event()
         with ThreadPoolExecutor(4) as pool:
             morning: list[Future[list[str]]] = [
-                *(pool.submit(_tablet_day, tablet, name) for name, tablet in tablets.items()),
+                *(pool.submit(_tablet_day, tablet, name, failed)
+                  for name, tablet in tablets.items()),
                 pool.submit(_in_process_visits, configs["tablet-3"]),
-                pool.submit(_counter_3, configs["clerk-3"], VISITS - AT_DESKS)]
+                pool.submit(_counter_3, configs["clerk-3"], VISITS - AT_DESKS, failed)]
             for clerk in clerks.values():
                 clerk.log_in(clerk.name.split("#")[0].replace("-", ""), PASSWORD)
             found += morning[0].result() + morning[1].result()
@@ -281,6 +322,18 @@ def test_pilot_day__two_tablets_two_desks_board__nothing_lost_and_report_matches
         serve(c1)
         for clerk in (c1, c2):
             clerk.wait(lambda r: r["waiting"] == [] and r["open"] == [], "an empty desk")
+
+        # The auditor signs in at counter 2's desk (a double click, as the clerks do): the
+        # usage log of every device, each kind of record named in Japanese; the staff sign-ins
+        # chosen by kind and shown, then the logs verified (every action a double click).
+        c2.click("desk-lock")
+        c2.log_in("audit1", PASSWORD, desk="audit-verify")
+        c2.wait(lambda r: (r["audit_rows"] or 0) > 0, "the day's usage log")
+        _choose(c2, "audit-kind", _kind_position("staff.login"))
+        logins_so_far = sum(_logins(tmp_path).values())
+        act(c2, "audit-show", lambda r: r["audit_rows"] == logins_so_far, "the sign-ins shown")
+        act(c2, "audit-verify", lambda r: "改ざんされていません" in r["audit_status"],
+            "the logs verified", 60)
     finally:
         outputs = day.stop_all()
         card.terminate()
@@ -315,11 +368,9 @@ def test_pilot_day__two_tablets_two_desks_board__nothing_lost_and_report_matches
                                                        gui_visits), cups_jobs
     assert "Traceback" not in outputs
     assert "CRITICAL" not in outputs, outputs[-3000:]
-    # One login per double-clicked sign-in: clerk-1 twice (before and after its restart).
-    logins = Counter(path.parent.name for path in (tmp_path / "audit").rglob("*.jsonl")
-                     for line in path.read_text(encoding="utf-8").splitlines()
-                     if '"kind":"staff.login"' in line)
-    assert logins == {"clerk-1-01": 2, "clerk-2-01": 1}
+    # One login per double-clicked sign-in: clerk-1 twice (before and after its restart),
+    # clerk-2's desk twice (the clerk, then the auditor).
+    assert _logins(tmp_path) == {"clerk-1-01": 2, "clerk-2-01": 2}
 
     # Every screen a tablet passed through: nothing clipped, no Japanese on foreign screens;
     # the return notice whole and in the language the citizen applied in.
@@ -327,6 +378,8 @@ def test_pilot_day__two_tablets_two_desks_board__nothing_lost_and_report_matches
     # Every screen the desks and the board passed through: nothing clipped, all Japanese.
     assert {name.split("#")[0] for name, _report in day.seen} == {"clerk-1", "clerk-2", "board"}
     assert all("texts" in report for _name, report in day.seen)
+    assert any(report.get("audit_rows") for name, report in day.seen
+               if name.startswith("clerk-2#")), "the auditor's usage log was never seen"
     assert window_findings(day.seen) == []
     returned_in = next(language for (_form, language, status) in store.applications
                        if status == ApplicationStatus.RETURNED.value)

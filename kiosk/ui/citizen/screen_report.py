@@ -38,12 +38,20 @@ def _tablet_stage(window: QWidget) -> dict[str, object]:
     # visit's modules are loaded (by the services' thread), and must not wait for them.
     from kiosk.services.visit import Stage  # noqa: PLC0415
     from kiosk.ui.citizen.identify_screen import IdentifyScreen  # noqa: PLC0415
+    from kiosk.ui.citizen.question_screen import QuestionScreen  # noqa: PLC0415
 
     visit = tablet.visit
     question = visit.flow.current() if visit.stage.value == "forms" else None
     identify = tablet.screens[Stage.IDENTIFY]
+    asking = tablet.screens.get(Stage.FORMS)
     return {"ready": True, "stage": visit.stage.value,
             "question": question.field.id if question is not None else None,
+            # Its place among the questions, and how many the screen shows (a run of settled
+            # ones checked at once): a double tap on Next must move on by one screen.
+            "question_index": visit.question_index if question is not None else None,
+            "question_span": (len(visit.settled_run()) if isinstance(asking, QuestionScreen)
+                              and asking.showing_settled() else 1)
+            if question is not None else None,
             # The PIN pad's state, how many digits are typed and the tries the card said are
             # left: never the digits.
             "pad": identify.state.value if isinstance(identify, IdentifyScreen) else None,

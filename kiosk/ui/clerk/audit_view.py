@@ -2,6 +2,9 @@
 
 Read-only: the view never writes a log. It reads through :mod:`kiosk.audit` (the records hold
 no personal data, so showing them to the auditor role shows nothing personal either).
+Each record's kind is named in the auditor's language (:data:`KIND_NAMES`), its code
+(``staff.login``, as ``kiosk audit`` prints it) in the cell's tooltip; the device, the details
+and the file and line are shown as the file holds them, for matching with the file.
 """
 
 from __future__ import annotations
@@ -27,10 +30,63 @@ from kiosk.audit import LogRecord, iter_records, verify_directory
 from kiosk.audit.events import EVENT_TYPES
 from kiosk.audit.usage_log import device_dirs
 from kiosk.i18n import S_, Translator
+from kiosk.ui.common.text_report import LANG_ROLE
 
-__all__ = ["MAX_ROWS", "AuditView"]
+__all__ = ["KIND_NAMES", "MAX_ROWS", "AuditView"]
 
 MAX_ROWS = 5000     # a table of a whole year would freeze the PC; narrow the filter instead
+
+
+# The name of every kind of record a usage log holds (kiosk.audit.events), as the auditor
+# reads it; a test walks every kind.
+KIND_NAMES: dict[str, str] = {
+    "session.started": S_("Visit started"),
+    "session.ended": S_("Visit ended"),
+    "session.language": S_("Language chosen"),
+    "session.procedures": S_("Procedures chosen"),
+    "card.read": S_("Card read"),
+    "card.pin": S_("Card PIN checked"),
+    "form.submitted": S_("Application sent"),
+    "captions.used": S_("Captions used"),
+    "translation.used": S_("Translation used"),
+    "conversation.used": S_("Conversation support used"),
+    "print.done": S_("Printed"),
+    "document.filed": S_("Document filed"),
+    "ticket.issued": S_("Ticket issued"),
+    "ticket.called": S_("Ticket called"),
+    "ticket.finished": S_("Ticket finished"),
+    "ticket.transferred": S_("Ticket transferred"),
+    "reservation.changed": S_("Reservation changed"),
+    "remote.used": S_("Remote counter used"),
+    "clerk.viewed": S_("Application opened by staff"),
+    "clerk.edited": S_("Application corrected by staff"),
+    "clerk.action": S_("Application handled by staff"),
+    "payment.done": S_("Fee paid"),
+    "export.handed_on": S_("Data handed on to another system"),
+    "register.searched": S_("Resident register searched"),
+    "register.viewed": S_("Resident record viewed"),
+    "staff.login": S_("Staff signed in"),
+    "staff.login_failed": S_("Staff sign-in failed"),
+    "staff.locked": S_("Staff account locked"),
+    "staff.unlocked": S_("Staff account unlocked"),
+    "staff.changed": S_("Staff account changed"),
+    "device.started": S_("Device started"),
+    "device.config": S_("Device configuration"),
+    "device.error": S_("Device error"),
+    "log.anchor": S_("Link to the previous log file"),
+    "log.recovered": S_("Log repaired after a broken write"),
+    "log.purged": S_("Old logs deleted"),
+    "log.seal": S_("Log sealed"),
+}
+# Text as the log file holds it (device ids, field=value codes, file names): no language.
+_AS_IN_FILE = "zxx"
+
+
+def kind_name(tr: Translator, kind: str) -> str:
+    """``kind`` named in ``tr``'s language; a kind this version does not know (a newer
+    device's record), as its code."""
+    name = KIND_NAMES.get(kind)
+    return tr(name) if name is not None else kind
 
 
 def _qdate(day: date) -> QDate:
@@ -59,16 +115,22 @@ class AuditView(QWidget):
         self.last = QDateEdit(_qdate(today))
         for edit in (self.first, self.last):
             edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")     # as the records' days (the default: "1 12 2026")
         self.device = QComboBox()
         self.device.addItem(tr(S_("All devices")), "")
         for folder in device_dirs(directory):
             self.device.addItem(folder.name, folder.name)
+        self.device.setObjectName("audit-device")
         self.kind = QComboBox()
+        self.kind.setObjectName("audit-kind")
         self.kind.addItem(tr(S_("All kinds")), "")
-        for kind in sorted(EVENT_TYPES):
-            self.kind.addItem(kind, kind)
+        # By subject, as KIND_NAMES lists them (visits, tickets, staff, devices, the logs).
+        for kind in [*KIND_NAMES, *(kind for kind in EVENT_TYPES if kind not in KIND_NAMES)]:
+            self.kind.addItem(kind_name(tr, kind), kind)
         self.show_button = QPushButton(tr(S_("Show")))
+        self.show_button.setObjectName("audit-show")
         self.verify_button = QPushButton(tr(S_("Verify the logs")))
+        self.verify_button.setObjectName("audit-verify")
         self.status = QLabel("")
         self.status.setObjectName("audit-status")
         self.table = QTableWidget(0, 5)
@@ -113,10 +175,16 @@ class AuditView(QWidget):
         for row, record in enumerate(rows):
             # Date over time: the whole stamp in half the width, so that the details (a
             # digest is one long word) have the room to be read whole.
-            cells = (record.ts.replace("T", "\n", 1), record.device, record.kind, _details(record),
+            cells = (record.ts.replace("T", "\n", 1), record.device,
+                     kind_name(self._tr, record.kind), _details(record),
                      f"{record.file.name}:{record.line}")
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if column == 2:
+                    item.setToolTip(record.kind)        # the code `kiosk audit` prints
+                elif column:
+                    item.setData(LANG_ROLE, _AS_IN_FILE)
+                self.table.setItem(row, column, item)
         self.status.setText(self._tr(S_("{count} records shown (at most {limit})."),
                                      count=len(rows), limit=MAX_ROWS))
 

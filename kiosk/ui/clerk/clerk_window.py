@@ -157,6 +157,7 @@ class ClerkWindow(QStackedWidget):
         head.addWidget(QLabel(self._tr(S_("{name} at {counter}"), name=member.display_name,
                                        counter=config.device.counter)), 1)
         lock = QPushButton(self._tr(S_("Lock")))
+        lock.setObjectName("desk-lock")
         lock.clicked.connect(self.lock)
         head.addWidget(lock)
         self.tabs = tabs = QTabWidget()

@@ -6,7 +6,9 @@ rectangle on the screen, font pixel size, and ``elided`` when the text does not 
 (cut, elided or clipped). Labels and buttons are listed, and the cells and header sections of
 tables and lists (the clerk's review, queue and audit tables) in view. Texts a window marks as
 personal data (the property ``personal`` on the widget or a parent of it: a label, a whole
-table) are never written: their text is ``null``.
+table) are never written: their text is ``null``. A text's language (``lang``) is the
+property ``lang`` of its widget, or a cell's :data:`LANG_ROLE` data (``zxx``: no language, as
+a file holds it).
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from PySide6.QtWidgets import (
 
 from kiosk.ui.common.touch_button import TouchButton
 
-__all__ = ["is_personal", "visible_texts"]
+__all__ = ["LANG_ROLE", "is_personal", "visible_texts"]
+
+LANG_ROLE = Qt.ItemDataRole.UserRole + 0x4C41     # a cell's language, as the property lang
 
 
 def is_personal(widget: QWidget) -> bool:
@@ -85,14 +89,14 @@ def _cell_margin(view: QWidget) -> int:
 
 
 def _entry(widget: QWidget, name: str, text: str, rect: QRect, font: QFont,
-           elided: bool) -> dict[str, object]:
+           elided: bool, lang: str = "") -> dict[str, object]:
     corner = widget.mapToGlobal(rect.topLeft())
     personal = is_personal(widget)
     return {
         "name": name,
         "text": None if personal else text,
         "personal": personal,
-        "lang": widget.property("lang") or "",
+        "lang": lang or widget.property("lang") or "",
         "rect": [corner.x(), corner.y(), rect.width(), rect.height()],
         "font_px": QFontInfo(font).pixelSize(),
         "elided": elided,
@@ -123,7 +127,8 @@ def _cell_texts(view: QAbstractItemView) -> list[dict[str, object]]:
             cut = rect.right() > sight.right() + 1 and column == columns - 1
             font = view.font()
             found.append(_entry(viewport, f"{_name(view)}/{row},{column}", text, rect, font,
-                                cut or _text_elided(text, font, room, wrap)))
+                                cut or _text_elided(text, font, room, wrap),
+                                str(index.data(LANG_ROLE) or "")))
     return found
 
 

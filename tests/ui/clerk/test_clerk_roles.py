@@ -57,8 +57,9 @@ def test_audit_tab__records_in_the_audit_dir__listed(qtbot, window, world):
     _login(qtbot, window, "auditor1")
 
     table = window.audit.table
-    rows = [(table.item(r, 1).text(), table.item(r, 2).text()) for r in range(table.rowCount())]
-    assert ("tablet-09", "ticket.issued") in rows
+    rows = [(table.item(r, 1).text(), table.item(r, 2).text(), table.item(r, 2).toolTip())
+            for r in range(table.rowCount())]
+    assert ("tablet-09", "整理券の発行", "ticket.issued") in rows     # the code as a tooltip
 
 
 def test_queue__application_returned_and_ticket_held__reason_shown(qtbot, window, world):
