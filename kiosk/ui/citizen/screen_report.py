@@ -48,8 +48,8 @@ def _tablet_stage(window: QWidget) -> dict[str, object]:
             "question": question.field.id if question is not None else None,
             # Its place among the questions, and how many the screen shows (a run of settled
             # ones checked at once): a double tap on Next must move on by one screen.
-            "question_index": visit.question_index if question is not None else None,
-            "question_span": (len(visit.settled_run()) if isinstance(asking, QuestionScreen)
+            "question_index": visit.flow.index if question is not None else None,
+            "question_span": (len(visit.flow.settled_run()) if isinstance(asking, QuestionScreen)
                               and asking.showing_settled() else 1)
             if question is not None else None,
             # The PIN pad's state, how many digits are typed and the tries the card said are
