@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, Translator, language
 from kiosk.ui.citizen.welcome_parts import language_grid
+from kiosk.ui.common.leaded_label import LeadedLabel
 from kiosk.ui.common.tokens import SIZES, SPACE, action_height
 from kiosk.ui.common.touch_button import TouchButton, drawn_height
 
@@ -108,7 +109,7 @@ class StepBar(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(SPACE.frame_side, SPACE.s, SPACE.frame_side, SPACE.s)
         row = QHBoxLayout()
-        self.step = QLabel(wordWrap=True)
+        self.step = LeadedLabel()
         self.step.setObjectName("step")
         self.step.setProperty("role", "step")
         row.addWidget(self.step, 1)
@@ -242,7 +243,7 @@ class Footer(QWidget):
         # declaration) must not raise the footer, and Back with it, on that screen only.
         # At 200 % text two reserved lines would take the room of the screen above; there the
         # footer follows its labels (reserve_two_lines is off).
-        two_lines = drawn_height(self.forward.fontMetrics(), [_TALL_LINE] * 2, forward_width) \
+        two_lines = drawn_height(self.forward.font(), [_TALL_LINE] * 2, forward_width) \
             + _TWO_LINE_PAD if self.reserve_two_lines else 0
         height = max(self._button_height, two_lines, self.back.heightForWidth(back_width),
                      self.forward.heightForWidth(forward_width))
@@ -283,10 +284,10 @@ class LanguageSheet(QWidget):
         self.setObjectName("language-sheet")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(SPACE.frame_side, SPACE.xl, SPACE.frame_side, SPACE.m)
-        self.title = QLabel(wordWrap=True)
+        self.title = LeadedLabel()
         self.title.setProperty("role", "title")
         self.title.setObjectName("language-sheet-title")
-        self.hint = QLabel(wordWrap=True)
+        self.hint = LeadedLabel()
         self.hint.setProperty("role", "muted")
         layout.addWidget(self.title)
         layout.addWidget(self.hint)

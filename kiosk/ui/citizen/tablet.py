@@ -45,6 +45,7 @@ from kiosk.ui.citizen.ticket_screen import TicketScreen
 from kiosk.ui.citizen.welcome_screen import WelcomeScreen
 from kiosk.ui.common.about_panel import AboutPanel
 from kiosk.ui.common.bridge import EventBridge
+from kiosk.ui.common.leaded_label import LeadedLabel
 from kiosk.ui.common.numeric_keypad import PinPad
 from kiosk.ui.common.theme import NORMAL, Theme
 from kiosk.ui.common.tokens import SIZES
@@ -203,7 +204,7 @@ class CitizenTablet(QWidget):
         self.idle_bar = QWidget()
         self.idle_bar.setObjectName("idle-warning")
         row = QHBoxLayout(self.idle_bar)
-        self.idle_label = QLabel(wordWrap=True)
+        self.idle_label = LeadedLabel()
         self.idle_label.setProperty("role", "error")
         self.more_time = TouchButton("", target=self.target, name="more-time", role="primary")
         self.more_time.clicked.connect(self._on_more_time)
