@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -168,11 +168,9 @@ class StepBar(QWidget):
         width = self.step.contentsRect().width()
         if width <= 0 or not self._names:
             return
-        metrics = self.step.fontMetrics()
         margins = self.step.contentsMargins()
-        area = QRect(0, 0, width, 1 << 20)
-        needed = max(metrics.boundingRect(area, int(Qt.TextFlag.TextWordWrap), name).height()
-                     for name in self._names) + margins.top() + margins.bottom()
+        needed = max(self.step.text_height(name, width) for name in self._names) \
+            + margins.top() + margins.bottom()
         if self.step.minimumHeight() != needed:
             self.step.setMinimumHeight(needed)
 

@@ -14,6 +14,8 @@ from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtGui import QFont, QFontInfo, QPainter, QPaintEvent, QTextLayout, QTextOption
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QWidget
 
+QWIDGETSIZE_MAX = (1 << 24) - 1   # Qt's QWIDGETSIZE_MAX: no width limit
+
 from kiosk.ui.common.tokens import TYPE
 
 __all__ = ["LeadedLabel", "line_pitch"]
@@ -39,9 +41,13 @@ class LeadedLabel(QLabel):
         """The least distance between two baselines, in pixels."""
         return line_pitch(self.font())
 
-    def _layout(self, width: int) -> tuple[QTextLayout, int]:
+    def text_height(self, text: str, width: int) -> int:
+        """The height ``text`` would take in ``width`` pixels of this label's room."""
+        return self._layout(width, text)[1]
+
+    def _layout(self, width: int, text: str | None = None) -> tuple[QTextLayout, int]:
         """The text laid out in ``width`` pixels, and the height its lines take."""
-        layout = QTextLayout(self.text(), self.font())
+        layout = QTextLayout(self.text() if text is None else text, self.font())
         option = QTextOption(self.alignment() & Qt.AlignmentFlag.AlignHorizontal_Mask)
         option.setWrapMode(QTextOption.WrapMode.WordWrap)
         layout.setTextOption(option)
@@ -78,9 +84,10 @@ class LeadedLabel(QLabel):
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        """QLabel's narrowest width, with the height the lines need there."""
-        width = super().minimumSizeHint().width()
-        return QSize(width, self.heightForWidth(width))
+        """QLabel's narrowest width, and the height of one line, as QLabel answers: a layout
+        asks heightForWidth for the real height (the narrowest width's height would hold
+        the window up to one word a line)."""
+        return QSize(super().minimumSizeHint().width(), self.heightForWidth(QWIDGETSIZE_MAX))
 
     def line_layout(self) -> tuple[int, int]:
         """How many lines the text takes now, and the least distance between them."""
