@@ -88,7 +88,8 @@ def _findings(code: str, scale: int) -> dict[str, list[str]]:
     findings: dict[str, list[str]] = {"elided": [], "language": [], "size": [], "footer": [],
                                       "sideways": [], "crowded": []}
     floor = Density(TABLET_DPI).mm(SIZES.target_mm) - 1   # rounding: 53.1 px is 9 mm
-    with tempfile.TemporaryDirectory() as data:
+    # The voice guidance may still be writing its cache when the tour ends.
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as data:
         config = load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": data,
                                             "KIOSK_UI_SCREEN_DPI": str(TABLET_DPI)})
         services = build_services(config, demo=True)
