@@ -14,11 +14,11 @@ from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtGui import QFont, QFontInfo, QPainter, QPaintEvent, QTextLayout, QTextOption
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QWidget
 
-QWIDGETSIZE_MAX = (1 << 24) - 1   # Qt's QWIDGETSIZE_MAX: no width limit
-
 from kiosk.ui.common.tokens import TYPE
 
 __all__ = ["LeadedLabel", "line_pitch"]
+
+QWIDGETSIZE_MAX = (1 << 24) - 1   # Qt's QWIDGETSIZE_MAX: no width limit
 
 
 def line_pitch(font: QFont) -> int:
