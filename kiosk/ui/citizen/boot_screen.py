@@ -19,6 +19,7 @@ from kiosk.i18n import N_, translator
 from kiosk.ui.citizen.frame import Action, Actions, Footer, Header, StepBar
 from kiosk.ui.citizen.style import tablet_stylesheet
 from kiosk.ui.citizen.welcome_parts import LANGUAGE_HEADING, START, SUBTITLE, TITLE, language_grid
+from kiosk.ui.common.leaded_label import LeadedLabel
 from kiosk.ui.common.theme import Theme
 from kiosk.ui.common.tokens import SPACE
 
@@ -78,7 +79,7 @@ class BootWindow(QWidget):
         column.setSpacing(SPACE.m)
         self.title = self._label("title", "welcome-title")
         self.subtitle = self._label("muted")
-        self.heading = QLabel(wordWrap=True)
+        self.heading = LeadedLabel()
         self.heading.setProperty("role", "heading")
         grid, self.language_buttons = language_grid(languages, target=self.target,
                                                     current=self.chosen_language,
@@ -94,7 +95,7 @@ class BootWindow(QWidget):
         return page
 
     def _label(self, role: str, name: str = "") -> QLabel:
-        label = QLabel(wordWrap=True)
+        label = LeadedLabel()
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setProperty("role", role)

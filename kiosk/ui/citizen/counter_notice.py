@@ -8,13 +8,14 @@ visit ends (the next citizen's). Only the fixed return reasons are shown: any ot
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.events import EventBus
 from kiosk.i18n import N_, translator
 from kiosk.services.counter_signals import CounterNotice
 from kiosk.services.review import RETURN_REASONS
 from kiosk.ui.common.bridge import EventBridge
+from kiosk.ui.common.leaded_label import LeadedLabel
 from kiosk.ui.common.touch_button import TouchButton
 
 __all__ = ["CounterNoticeBar"]
@@ -28,9 +29,9 @@ class CounterNoticeBar(QWidget):
     def __init__(self, events: EventBus, target: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("counter-notice")
-        self.heading = QLabel(wordWrap=True)
+        self.heading = LeadedLabel()
         self.heading.setObjectName("counter-notice-heading")
-        self.text = QLabel(wordWrap=True)
+        self.text = LeadedLabel()
         self.text.setObjectName("counter-notice-text")
         self.text.setProperty("role", "error")
         self.ok = TouchButton("", target=target, name="counter-notice-ok", role="primary")

@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, Translator, language
 from kiosk.ui.citizen.welcome_parts import language_grid
+from kiosk.ui.common.leaded_label import LeadedLabel
 from kiosk.ui.common.tokens import SIZES, SPACE, action_height
 from kiosk.ui.common.touch_button import TouchButton, drawn_height
 
@@ -108,7 +109,7 @@ class StepBar(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(SPACE.frame_side, SPACE.s, SPACE.frame_side, SPACE.s)
         row = QHBoxLayout()
-        self.step = QLabel(wordWrap=True)
+        self.step = LeadedLabel()
         self.step.setObjectName("step")
         self.step.setProperty("role", "step")
         row.addWidget(self.step, 1)
@@ -167,11 +168,9 @@ class StepBar(QWidget):
         width = self.step.contentsRect().width()
         if width <= 0 or not self._names:
             return
-        metrics = self.step.fontMetrics()
         margins = self.step.contentsMargins()
-        area = QRect(0, 0, width, 1 << 20)
-        needed = max(metrics.boundingRect(area, int(Qt.TextFlag.TextWordWrap), name).height()
-                     for name in self._names) + margins.top() + margins.bottom()
+        needed = max(self.step.text_height(name, width) for name in self._names) \
+            + margins.top() + margins.bottom()
         if self.step.minimumHeight() != needed:
             self.step.setMinimumHeight(needed)
 
@@ -242,7 +241,7 @@ class Footer(QWidget):
         # declaration) must not raise the footer, and Back with it, on that screen only.
         # At 200 % text two reserved lines would take the room of the screen above; there the
         # footer follows its labels (reserve_two_lines is off).
-        two_lines = drawn_height(self.forward.fontMetrics(), [_TALL_LINE] * 2, forward_width) \
+        two_lines = drawn_height(self.forward.font(), [_TALL_LINE] * 2, forward_width) \
             + _TWO_LINE_PAD if self.reserve_two_lines else 0
         height = max(self._button_height, two_lines, self.back.heightForWidth(back_width),
                      self.forward.heightForWidth(forward_width))
@@ -283,10 +282,10 @@ class LanguageSheet(QWidget):
         self.setObjectName("language-sheet")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(SPACE.frame_side, SPACE.xl, SPACE.frame_side, SPACE.m)
-        self.title = QLabel(wordWrap=True)
+        self.title = LeadedLabel()
         self.title.setProperty("role", "title")
         self.title.setObjectName("language-sheet-title")
-        self.hint = QLabel(wordWrap=True)
+        self.hint = LeadedLabel()
         self.hint.setProperty("role", "muted")
         layout.addWidget(self.title)
         layout.addWidget(self.hint)

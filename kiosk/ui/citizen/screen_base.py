@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QLayout, QScrollArea, QVBoxLayout, QWidget
 
@@ -20,6 +20,7 @@ from kiosk.ruby import annotate, has_kanji, has_ruby, strip_ruby
 from kiosk.services.caption_vocabulary import city_places
 from kiosk.services.visit import Visit
 from kiosk.ui.citizen.frame import Action, Actions
+from kiosk.ui.common.leaded_label import LeadedLabel
 from kiosk.ui.common.picture_button import PictureButton
 from kiosk.ui.common.ruby_label import RubyLabel
 from kiosk.ui.common.theme import NORMAL, Theme
@@ -182,8 +183,7 @@ class CitizenScreen(QWidget):
             widget: QLabel = RubyLabel(shown)
         else:
             spaced = self.visit.language in SPACED_LANGUAGES
-            widget = QLabel(keep_words_whole(plain) if spaced else plain, wordWrap=True)
-            widget.setTextFormat(Qt.TextFormat.PlainText)
+            widget = LeadedLabel(keep_words_whole(plain) if spaced else plain)
         if role:
             widget.setProperty("role", role)
         if name:

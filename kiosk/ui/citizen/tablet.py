@@ -45,6 +45,7 @@ from kiosk.ui.citizen.ticket_screen import TicketScreen
 from kiosk.ui.citizen.welcome_screen import WelcomeScreen
 from kiosk.ui.common.about_panel import AboutPanel
 from kiosk.ui.common.bridge import EventBridge
+from kiosk.ui.common.leaded_label import LeadedLabel
 from kiosk.ui.common.numeric_keypad import PinPad
 from kiosk.ui.common.theme import NORMAL, Theme
 from kiosk.ui.common.tokens import SIZES
@@ -59,6 +60,19 @@ FURIGANA_BY_DEFAULT = ("ja@easy",)
 
 
 _BUILD_AHEAD_MS = 200
+
+
+def _scrolled(content: QWidget, name: str) -> QScrollArea:
+    """``content`` in a page that scrolls by finger, its scroll bar always there."""
+    page = QScrollArea()
+    page.setWidgetResizable(True)
+    # Always there: a scroll bar that came and went with an answer's hint narrowed
+    # every control under the visitor's finger.
+    page.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+    page.setWidget(content)
+    page.setObjectName(name)
+    scroll_by_finger(page)
+    return page
 
 
 class CitizenTablet(QWidget):
@@ -116,7 +130,10 @@ class CitizenTablet(QWidget):
             self.stack.addWidget(self._pages[stage])
             screen.actions_changed.connect(self._show_actions)
         self.language_sheet = LanguageSheet(languages, target, self._on_language)
-        self.stack.addWidget(self.language_sheet)
+        # Scrolled like the pages: at 200 % text its list held the whole tablet's height,
+        # and the clerk's notice above was squeezed below its lines while a page showed.
+        self._language_page = _scrolled(self.language_sheet, "page-language")
+        self.stack.addWidget(self._language_page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -166,15 +183,7 @@ class CitizenTablet(QWidget):
     # ------------------------------------------------------------ parts
     @staticmethod
     def _page(stage: Stage, screen: CitizenScreen) -> QScrollArea:
-        page = QScrollArea()
-        page.setWidgetResizable(True)
-        # Always there: a scroll bar that came and went with an answer's hint narrowed
-        # every control under the visitor's finger.
-        page.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        page.setWidget(screen)
-        page.setObjectName(f"page-{stage.value}")
-        scroll_by_finger(page)
-        return page
+        return _scrolled(screen, f"page-{stage.value}")
 
     def _header(self) -> Header:
         self.header = Header(self.target)
@@ -203,7 +212,7 @@ class CitizenTablet(QWidget):
         self.idle_bar = QWidget()
         self.idle_bar.setObjectName("idle-warning")
         row = QHBoxLayout(self.idle_bar)
-        self.idle_label = QLabel(wordWrap=True)
+        self.idle_label = LeadedLabel()
         self.idle_label.setProperty("role", "error")
         self.more_time = TouchButton("", target=self.target, name="more-time", role="primary")
         self.more_time.clicked.connect(self._on_more_time)
@@ -264,7 +273,7 @@ class CitizenTablet(QWidget):
         """What the footer offers for what is on display: the language sheet's close, the talk
         page's way back, or the current screen's actions."""
         tr = self.visit.tr
-        if self.stack.currentWidget() is self.language_sheet:
+        if self.stack.currentWidget() is self._language_page:
             return Actions(back=Action(tr(N_("Close")), "language-close",
                                        self._close_language_sheet))
         if self.talk_page is not None:
@@ -324,7 +333,7 @@ class CitizenTablet(QWidget):
         """Open the language sheet over the current screen (the answers stay)."""
         self._close_talk()
         self.language_sheet.retranslate(self.visit.tr, self.visit.language)
-        self.stack.setCurrentWidget(self.language_sheet)
+        self.stack.setCurrentWidget(self._language_page)
         self._show_actions()
 
     def _close_language_sheet(self) -> None:

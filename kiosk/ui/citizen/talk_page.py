@@ -12,7 +12,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from kiosk.ui.common.bridge import EventBridge
 from kiosk.ui.common.caption_panel import CaptionPanel
 from kiosk.ui.common.kana_keyboard import KanaKeyboard
 from kiosk.ui.common.latin_keyboard import LatinKeyboard
+from kiosk.ui.common.leaded_label import LeadedLabel
 from kiosk.ui.common.phrasebook import PhrasebookPanel
 from kiosk.ui.common.touch_button import TouchButton
 from kiosk.ui.common.touch_scroll import scroll_by_finger
@@ -53,9 +53,8 @@ class TalkPage(QWidget):
             conversation.set_procedures(visit.chosen)
         self._conversation = conversation
         self._tr = tr
-        self.peer = QLabel()
+        self.peer = LeadedLabel()
         self.peer.setObjectName("talk-peer")
-        self.peer.setWordWrap(True)
         self.peer.setVisible(conversation.link.shared)
         self.captions = CaptionPanel(conversation, events, tr, points=28)
         self.phrasebook = PhrasebookPanel(conversation, tr)
@@ -104,10 +103,9 @@ class TalkPage(QWidget):
         self.speak.setMinimumHeight(72)       # a finger's target, well above 9 mm
         self.speak.setVisible(can_speak)
         self.speak.toggled.connect(conversation.signals.request_microphone)
-        self.speak_hint = QLabel(self._tr(N_("Press and speak in your language. The staff read "
+        self.speak_hint = LeadedLabel(self._tr(N_("Press and speak in your language. The staff read "
                                              "it in Japanese. Nothing is recorded.")))
         self.speak_hint.setObjectName("talk-speak-hint")
-        self.speak_hint.setWordWrap(True)
         self.speak_hint.setVisible(can_speak)
 
     def _make_keyboard(self, language: str) -> None:

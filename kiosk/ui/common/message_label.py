@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
+
+from kiosk.ui.common.leaded_label import LeadedLabel
 
 __all__ = ["MessageLabel"]
 
 
-class MessageLabel(QLabel):
+class MessageLabel(LeadedLabel):
     """A word-wrapped label styled by ``role`` (``error``, ``notice`` ...) that is hidden while
     it has no text.
 
@@ -17,7 +19,7 @@ class MessageLabel(QLabel):
 
     def __init__(self, text: str = "", parent: QWidget | None = None, *,
                  role: str = "error") -> None:
-        super().__init__(text, parent, wordWrap=True)
+        super().__init__(text, parent)
         self.setProperty("role", role)
         policy = self.sizePolicy()
         policy.setRetainSizeWhenHidden(True)

@@ -128,6 +128,10 @@ class PictureButton(TouchButton):
         label = max(self._target, self._ruby.height_for_width(self.font(), inner) + _PAD_Y)
         return max(label, self.picture_side() + 16 if self.has_picture() else 0)
 
+    def line_layout(self) -> tuple[int, int]:
+        """How many lines the label takes now, and the distance between them."""
+        return len(self.displayed_lines()), self._ruby.line_height(self.font())
+
     def label_width(self) -> int:
         """The room the label has now (the button's contents less the picture)."""
         return self.contentsRect().width() - self._room()

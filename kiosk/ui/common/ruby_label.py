@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QWidget
 
 from kiosk.ruby import RubySpan, parse_ruby, strip_ruby
+from kiosk.ui.common.leaded_label import line_pitch
 from kiosk.ui.common.touch_button import _BREAK_AFTER, _NO_LINE_START, _script
 
 __all__ = ["RUBY_SIZE", "RubyLabel", "RubyText", "ruby_units"]
@@ -98,6 +99,10 @@ class _Fonts:
         self.base = QFontMetrics(font)
         self.small = QFontMetrics(small)
         self.small_font = small
+        # The UD fonts set their lines solid (line spacing = 1 em): stacked accents (Tiếng
+        # Việt: "chỉ" under "địa") touched the line above. A line is at least the design's
+        # label pitch; a line with readings already has their room above it.
+        self.pitch = max(self.base.lineSpacing(), line_pitch(font))
 
     def piece_width(self, piece: _Piece) -> int:
         return max(self.base.horizontalAdvance(piece.base),
@@ -243,9 +248,12 @@ class RubyText:
         return measured
 
     def line_height(self, font: QFont) -> int:
-        """One line with the room for its readings above."""
+        """One line with the room for its readings above, at least the design's pitch."""
         fonts = self._measure(font).fonts
-        return (fonts.small.height() if self.has_readings else 0) + fonts.base.lineSpacing()
+        return max(self._ruby_room(fonts) + fonts.base.lineSpacing(), fonts.pitch)
+
+    def _ruby_room(self, fonts: _Fonts) -> int:
+        return fonts.small.height() if self.has_readings else 0
 
     def height_for_width(self, font: QFont, width: int) -> int:
         """The height of the lines at ``width`` pixels."""
@@ -276,11 +284,13 @@ class RubyText:
         measured = self._measure(font)
         fonts = measured.fonts
         line_height = self.line_height(font)
-        ruby_height = line_height - fonts.base.lineSpacing()
+        ruby_height = self._ruby_room(fonts)
+        # The pitch's extra room is shared above and below the line (CSS's half-leading).
+        half_leading = (line_height - ruby_height - fonts.base.lineSpacing()) // 2
         painter.setPen(colour)
         for number, line in enumerate(measured.lines(area.width())):
             x = _line_start(area, measured.line_width(line), alignment)
-            y = area.top() + number * line_height
+            y = area.top() + number * line_height + half_leading
             # Runs without readings are drawn in one call: a screen of picture buttons
             # would otherwise draw character by character.
             plain = ""
@@ -371,6 +381,12 @@ class RubyLabel(QLabel):
         left, _top, right, _bottom = self._extra()
         width = self._ruby.widest_unit(self.font()) + left + right
         return QSize(width, self.heightForWidth(width))
+
+    def line_layout(self) -> tuple[int, int]:
+        """How many lines the text takes now, and the distance between them."""
+        left, _top, right, _bottom = self._extra()
+        lines = self._ruby.plain_lines(self.font(), max(1, self.width() - left - right))
+        return len(lines), self._ruby.line_height(self.font())
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         """The frame (style sheet border), then each line with its readings above."""

@@ -12,8 +12,10 @@ import re
 import unicodedata
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt
-from PySide6.QtGui import QFontMetrics, QResizeEvent
-from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
+from PySide6.QtGui import QFont, QFontMetrics, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QPushButton, QSizePolicy, QStyle, QStyleOptionButton, QStylePainter, QWidget
+
+from kiosk.ui.common.leaded_label import line_pitch
 
 __all__ = ["TouchButton", "drawn_height", "wrap_label"]
 
@@ -111,16 +113,19 @@ def _units(word: str) -> list[str]:
     return units
 
 
-def drawn_height(metrics: QFontMetrics, lines: list[str], width: int) -> int:
-    """The height of ``lines`` as Qt draws them, centred in ``width`` pixels.
+def drawn_height(font: QFont, lines: list[str], width: int) -> int:
+    """The height of ``lines`` as the button draws them, centred in ``width`` pixels.
 
     A line drawn with a fallback font is taller than the UI font's line spacing: stacked
     Vietnamese marks (Tiếng Việt) and Devanagari (नेपाली) come from fonts with a higher
-    ascent, and a height counted in line spacings cuts their tops off.
+    ascent, and a height counted in line spacings cuts their tops off. Two or more lines
+    are set at least the design's pitch apart (the UI font's own spacing is solid, 1 em).
     """
+    metrics = QFontMetrics(font)
     area = QRect(0, 0, max(1, width), 1 << 20)
     drawn = metrics.boundingRect(area, int(Qt.AlignmentFlag.AlignCenter), "\n".join(lines))
-    return max(drawn.height(), len(lines) * metrics.lineSpacing())
+    pitch = line_pitch(font) if len(lines) > 1 else 0
+    return max(drawn.height(), len(lines) * max(metrics.lineSpacing(), pitch))
 
 
 def _unit_width(word: str, metrics: QFontMetrics) -> int:
@@ -220,8 +225,38 @@ class TouchButton(QPushButton):
             # An icon left of the label takes its width (and a gap) from the label's room.
             room = width - _PAD_X - self._icon_room()
             lines = wrap_label(self._label, metrics, max(1, room))
-            found = self._wrapped[key] = (lines, drawn_height(metrics, lines, room))
+            found = self._wrapped[key] = (lines, drawn_height(self.font(), lines, room))
         return found
+
+    def line_layout(self) -> tuple[int, int]:
+        """How many lines the label takes now, and the distance between them."""
+        lines = self.displayed_lines()
+        if len(lines) < 2 or not self.icon().isNull():     # drawn by QPushButton: solid
+            return len(lines), self.fontMetrics().lineSpacing()
+        return len(lines), drawn_height(self.font(), lines, self.contentsRect().width()) \
+            // len(lines)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        """QPushButton's drawing; a label of several lines is drawn a line at a time at the
+        design's pitch (QPushButton would set them solid, touching)."""
+        lines = self.displayed_lines()
+        if len(lines) < 2 or not self.icon().isNull():
+            super().paintEvent(event)
+            return
+        painter = QStylePainter(self)
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        option.text = ""
+        painter.drawControl(QStyle.ControlElement.CE_PushButton, option)
+        # Each line centred in its own band: the band's extra room is the half-leading.
+        height = drawn_height(self.font(), lines, self.contentsRect().width())
+        pitch = height // len(lines)
+        top = (self.height() - pitch * len(lines)) // 2
+        for number, line in enumerate(lines):
+            option.text = line
+            option.rect = QRect(0, top + number * pitch, self.width(), pitch)
+            painter.drawControl(QStyle.ControlElement.CE_PushButtonLabel, option)
+        painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         """Re-wrap for the new width."""

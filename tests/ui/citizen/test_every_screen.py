@@ -6,7 +6,9 @@ language at 100 and 150 % text, on the pilot tablet (800 × 1280, 150 dpi):
 2. nothing clipped or elided in any visible text;
 3. language purity: no Japanese on a screen in another language, except personal data and
    texts marked as names (``lang`` property: the city's name, language names);
-4. every enabled button at least 9 mm on each side at the configured density.
+4. every enabled button at least 9 mm on each side at the configured density;
+5. nothing scrolls sideways, and no text of several lines is set closer than the design's
+   line pitch (crowded).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from kiosk.ui.common.pilot import KioskPilot
 from kiosk.ui.common.text_report import visible_texts
 from kiosk.ui.common.tokens import SIZES, Density
 
-from .text_checks import foreign_text
+from .text_checks import crowded_lines, foreign_text
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
@@ -84,9 +86,10 @@ def _findings(code: str, scale: int) -> dict[str, list[str]]:
     import tempfile
 
     findings: dict[str, list[str]] = {"elided": [], "language": [], "size": [], "footer": [],
-                                      "sideways": []}
+                                      "sideways": [], "crowded": []}
     floor = Density(TABLET_DPI).mm(SIZES.target_mm) - 1   # rounding: 53.1 px is 9 mm
-    with tempfile.TemporaryDirectory() as data:
+    # The voice guidance may still be writing its cache when the tour ends.
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as data:
         config = load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": data,
                                             "KIOSK_UI_SCREEN_DPI": str(TABLET_DPI)})
         services = build_services(config, demo=True)
@@ -105,6 +108,7 @@ def _findings(code: str, scale: int) -> dict[str, list[str]]:
                             if isinstance(page, QAbstractScrollArea) else 0)
                 if overflow > 0:
                     findings["sideways"].append(f"{screen} {overflow} px")
+                findings["crowded"] += [f"{screen} {where}" for where in crowded_lines(tablet)]
                 for text in visible_texts(tablet):
                     where = f"{screen} {text['name']} {text['text']!r}"
                     if text["elided"]:
@@ -126,7 +130,7 @@ def _findings(code: str, scale: int) -> dict[str, list[str]]:
     return findings
 
 
-CHECKS = ("stability", "footer", "elided", "language", "size", "sideways")
+CHECKS = ("stability", "footer", "elided", "language", "size", "sideways", "crowded")
 
 
 @pytest.mark.parametrize(("code", "scale", "check"),

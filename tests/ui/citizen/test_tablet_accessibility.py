@@ -33,7 +33,7 @@ def _problems(tablet, minimum: int) -> list[str]:
             # Measured as drawn (fallback fonts included) against the room inside the
             # border and padding: stacked Vietnamese marks and Devanagari are the tall ones.
             lines = QAbstractButton.text(button).splitlines()
-            tall = drawn_height(QFontMetrics(button.font()), lines, button.width() - 40)
+            tall = drawn_height(button.font(), lines, button.width() - 40)
             if tall > button.height() - 20 + 1:
                 problems.append(f"clipped top/bottom {button.objectName()} {tall}>"
                                 f"{button.height() - 20}")

@@ -15,7 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["JAPANESE", "KANA", "STAFF_LATIN", "foreign_text", "foreign_words"]
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+
+from kiosk.ui.common.leaded_label import line_pitch
+
+__all__ = ["JAPANESE", "KANA", "STAFF_LATIN", "crowded_lines", "foreign_text", "foreign_words"]
 
 KANA = re.compile(r"[\u3040-\u30ff]")                 # hiragana and katakana
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")   # and kanji
@@ -51,3 +57,30 @@ def foreign_words(text: Mapping[str, object]) -> list[str]:
     if text["personal"] or text["lang"]:
         return []
     return _NOT_JAPANESE.findall(STAFF_LATIN.sub(" ", str(text["text"] or "")))
+
+
+def crowded_lines(root: QWidget) -> list[str]:
+    """The visible texts of two lines or more under ``root`` whose lines are closer than the
+    design's pitch (``TYPE.line_height_label``): the UI font is set solid, so a word-wrapped
+    ``QLabel`` or a ``QPushButton`` of several lines draws them touching, and stacked marks
+    (Tiếng Việt) run into the line above."""
+    found = []
+    for widget in root.findChildren(QWidget):
+        if not widget.isVisible() or widget.visibleRegion().isEmpty():
+            continue
+        layout = getattr(widget, "line_layout", None)
+        if callable(layout):
+            lines, pitch = layout()
+        elif isinstance(widget, QLabel) and widget.wordWrap() and widget.text():
+            metrics = QFontMetrics(widget.font())
+            room = QRect(0, 0, max(1, widget.contentsRect().width()), 1 << 20)
+            drawn = metrics.boundingRect(room, int(Qt.TextFlag.TextWordWrap), widget.text())
+            lines, pitch = round(drawn.height() / metrics.lineSpacing()), metrics.lineSpacing()
+        elif isinstance(widget, QAbstractButton):
+            lines, pitch = len(widget.text().splitlines()), widget.fontMetrics().lineSpacing()
+        else:
+            continue
+        if lines > 1 and pitch < line_pitch(widget.font()) - 1:
+            found.append(f"{widget.objectName() or type(widget).__name__} {lines} lines "
+                         f"{pitch} px apart {widget.text()[:30]!r}")
+    return found
