@@ -45,8 +45,15 @@ HALF_RATE_BPS = 160_000     # below: and every other frame
 UP_MARGIN = 1.25            # back up a step only when the estimate is this far above it
 VOICE_BPS = 32_000          # Opus for speech (aiortc's 96 kbit/s is for music)
 KEY_FRAME_PCT = 300         # a key frame at most 3 frames' worth of the target rate
-WARM_S = 0.8                # a higher rate's encoder learns it this long first (on real frames)
+# A warmed encoder's key frame when it takes over: at most 1.5 frames' worth. Warmed, it spends
+# what it may (a cold one's first key frame is small anyway), and on a thin line a larger one
+# fills the line's queue at every step up.
+TAKE_OVER_KEY_PCT = 150
+WARM_S = 0.6                # a higher rate's encoder learns it this long first (80 % of it then)
 WARM_FRAMES = 4             # and on this many at least
+STEP_UP = 2.0               # a step up: at most twice the rate sent
+STEP_UP_LEAST = 1.2         # and at least 20 % more (each step ends in a key frame)
+COLD_MEASURE_S = 0.3        # a codec opened cold: its rate measured after this long
 
 
 @dataclass(frozen=True)
@@ -95,9 +102,11 @@ class _Codec:
     """One libvpx encoder, open at one size and rate (aiortc's settings: realtime CBR), with
     its key frame capped."""
 
-    def __init__(self, width: int, height: int, bps: int) -> None:
+    def __init__(self, width: int, height: int, bps: int, *, key_pct: int = KEY_FRAME_PCT) -> None:
         self.width, self.height, self.bps = width, height, bps
         self.frames = 0
+        self.sent = 0                    # bytes made while sending
+        self.warmed = False
         self.opened_at = time.monotonic()
         codec = self.context = av.CodecContext.create("libvpx", "w")
         codec.width, codec.height = width, height
@@ -109,7 +118,7 @@ class _Codec:
             "bufsize": str(bps), "cpu-used": "-6", "deadline": "realtime",
             "lag-in-frames": "0", "minrate": str(bps), "maxrate": str(bps),
             "noise-sensitivity": "4", "overshoot-pct": "15", "partitions": "0",
-            "static-thresh": "1", "undershoot-pct": "100", "max-intra-rate": str(KEY_FRAME_PCT),
+            "static-thresh": "1", "undershoot-pct": "100", "max-intra-rate": str(key_pct),
         }
         codec.thread_count = number_of_threads(width * height, multiprocessing.cpu_count())
 
@@ -121,6 +130,14 @@ class _Codec:
         self.frames += 1
         return b"".join(bytes(packet) for packet in self.context.encode(frame))
 
+    def carries_bps(self) -> float:
+        """What this codec is known to send: its rate once warmed; opened cold, what it sent
+        so far (about half its rate in its first second)."""
+        if self.warmed:
+            return self.bps
+        age = time.monotonic() - self.opened_at
+        return self.sent * 8 / age if age >= COLD_MEASURE_S else self.bps / 2
+
 
 class AdaptiveVp8Encoder(Encoder):
     """aiortc's VP8 encoding with the rate plan and the ladder (see the module).
@@ -130,8 +147,10 @@ class AdaptiveVp8Encoder(Encoder):
     at each step of a growing estimate it would never reach one, and the far side would see
     half the rate it allowed. A lower rate or a smaller picture opens a new encoder at once
     (it must take effect now); a higher one is *warmed*: a second encoder gets the same frames
-    for :data:`WARM_S`, its output thrown away, and then takes over with a key
-    frame at the rate it has learnt to hold.
+    for :data:`WARM_S`, its output thrown away, and then takes over with a key frame at the
+    rate it has learnt to hold. A step up is at most :data:`STEP_UP` × what is sent: a line
+    whose rate no measure could see (a shaper lets bursts through at any speed) is then
+    overrun by that much at most, for the moment the far side needs to say so.
 
     It also notes how the call's rate came up: the far side's reports (``reports``), and the
     monotonic times the full picture was first sent (``full_size_at``) and full quality was
@@ -171,6 +190,13 @@ class AdaptiveVp8Encoder(Encoder):
         self._target = self.plan.clamp(bitrate)
         self._relayer()
 
+    def _aim(self) -> int:
+        """What to send next: the target, but at most STEP_UP × what is sent now."""
+        sending = self._sending
+        if sending is None or self._target <= sending.bps:
+            return self._target
+        return max(sending.bps, min(self._target, int(STEP_UP * sending.carries_bps())))
+
     def show(self, source: str) -> None:
         """The picture comes from ``source`` now (``camera``, ``document``): a document keeps
         its size on a thin line and gives up frames instead."""
@@ -181,7 +207,7 @@ class AdaptiveVp8Encoder(Encoder):
         return DOCUMENT_LADDER if self.source in DOCUMENT_SOURCES else CAMERA_LADDER
 
     def _relayer(self) -> None:
-        self.layer = layer_for(self._target, self.layer, self._ladder())
+        self.layer = layer_for(self._aim(), self.layer, self._ladder())
         self.layers_used.add(self.layer)
 
     def encode(self, frame: Frame, force_keyframe: bool = False) -> tuple[list[bytes], int]:
@@ -191,12 +217,14 @@ class AdaptiveVp8Encoder(Encoder):
         assert frame.time_base is not None
         timestamp = convert_timebase(frame.pts, frame.time_base, VIDEO_TIME_BASE)
         self._count += 1
+        self._relayer()                      # the aim moves as the sent rate steps up
         layer = self.layer
         if layer.every > 1 and self._count % layer.every and not force_keyframe:
             return [], timestamp
         width, height = frame.width // layer.scale // 2 * 2, frame.height // layer.scale // 2 * 2
         sending, key = self._sending_codec(width, height, frame.width // 2 * 2)
         data = sending.encode(frame, key=key or force_keyframe)
+        sending.sent += len(data)
         warming = self._warming
         if warming is not None:
             warming.encode(frame)            # learning the rate; what it makes is not sent
@@ -208,20 +236,21 @@ class AdaptiveVp8Encoder(Encoder):
         """The codec to send this frame with at ``width`` × ``height`` (of a picture
         ``full_width`` wide), and whether it must be a key frame (a warmed codec taking
         over); starts, keeps or drops the warming one."""
-        sending, warming, target = self._sending, self._warming, self._target
+        sending, warming = self._sending, self._warming
         if sending is None or width * height < sending.width * sending.height \
-                or target < sending.bps * 0.9:
+                or self._target < sending.bps * 0.9:
             self._warming = None             # smaller or slower: now
-            return self._took_over(_Codec(width, height, target), full_width), False
+            return self._took_over(_Codec(width, height, self._target), full_width), False
         if warming is not None and warming.frames >= WARM_FRAMES \
                 and time.monotonic() - warming.opened_at >= WARM_S:
             self._warming = None
             self.warmed += 1
+            warming.warmed = True
             return self._took_over(warming, full_width), True
-        if width * height > sending.width * sending.height or target > sending.bps * 1.1:
-            if warming is None or warming.bps > target or (warming.width, warming.height) != (width, height) \
-                    or (target >= 2 * warming.bps and time.monotonic() - warming.opened_at < WARM_S / 2):
-                self._warming = _Codec(width, height, target)
+        aim = self._aim()
+        if width * height > sending.width * sending.height or aim >= sending.bps * STEP_UP_LEAST:
+            if warming is None or warming.bps > aim * 1.1 or (warming.width, warming.height) != (width, height):
+                self._warming = _Codec(width, height, aim, key_pct=TAKE_OVER_KEY_PCT)
         else:
             self._warming = None             # the aim came back to what is sent
         return sending, False

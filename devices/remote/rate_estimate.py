@@ -57,10 +57,13 @@ FAST_PER_S = 8.0             # × 2.8 a report, while no full line is known
 TRAIN_SHARE = 0.8            # up to 80 % of the trains' line rate (voice and headers share it)
 KNOWN_CAP = 10.0             # and 10 × what arrives (a sender that uses less has shown less)
 UNKNOWN_CAP = 4.0            # 4 × while no train has shown the line's rate
-CAREFUL_PER_S = 1.08         # once the line was full: 8 % a second (Google's controller)
+CAREFUL_PER_S = 1.08         # near the rate the line was full at: 8 % a second (Google's)
 CAREFUL_CAP = 1.5            # and at most 1.5 × what arrives
-FORGET_ABOVE = 1.3           # what arrives is 1.3 × the rate the line was full at: fast again
+FAR_ABOVE = 1.3              # what arrives is 1.3 × the rate the line was full at: no longer near
+HOLD_BELOW_FULL_MS = 5000    # for 5 s after backing off, not above the rate it was full at
+RECOVER_PER_S = 1.25         # then 25 % a second (a line found full once is not probed fast again)
 BACK_OFF = 0.85              # the line is full: 85 % of what arrives
+SOON_AGAIN_LEAST = 0.7       # backing off again within HOLD_BELOW_FULL_MS: to 70 % at least
 LOSS_HIGH = 0.10             # more lost than this: lower the estimate
 LOSS_LOW = 0.02              # more than this: hold it
 OUTAGE_MS = 1000             # no packet for this long: a cut line, not a full one
@@ -89,6 +92,7 @@ class RateEstimator:
         self.reports = 0
         self.back_offs = 0
         self.full_at_bps: float | None = None   # what arrived when the line was last full
+        self.was_full = False                    # the line was full once in this call
         self._arrivals = ArrivalRate(RATE_WINDOW_MS)
         self._queue = SlidingMin(QUEUE_WINDOW_MS)
         self._base = SlidingMin(BASE_WINDOW_MS)
@@ -100,6 +104,7 @@ class RateEstimator:
         self._last_report = 0.0
         self._queue_at_back_off = 0.0
         self._backed_off_at = 0.0
+        self._last_back_off = 0.0
 
     # ------------------------------------------------------------------ what arrives
     def count(self, ssrc: int, sequence_number: int) -> None:
@@ -156,8 +161,18 @@ class RateEstimator:
     def _back_off(self, now: float, queue: float) -> None:
         assert self.estimate_bps is not None
         arrived = self._arrivals.bps(now)
-        self.full_at_bps = arrived
-        self.estimate_bps = max(FLOOR_BPS, min(self.estimate_bps, BACK_OFF * arrived))
+        backed = BACK_OFF * arrived
+        if self.phase is Phase.DRAINING or (self.back_offs and now - self._backed_off_at < HOLD_BELOW_FULL_MS):
+            # Soon after backing off, less arrives than the line carries: the backlog drains,
+            # and the sender's encoder, opened again lower, starts at about half its rate.
+            # Backing off from that alone would spiral down to the floor.
+            backed = max(backed, SOON_AGAIN_LEAST * self._last_back_off)
+        if self.phase is Phase.DRAINING and self.full_at_bps is not None:
+            self.full_at_bps = min(self.full_at_bps, arrived)
+        else:
+            self.full_at_bps = arrived
+        self.estimate_bps = self._last_back_off = max(FLOOR_BPS, min(self.estimate_bps, backed))
+        self.was_full = True
         self.phase = Phase.DRAINING
         self.back_offs += 1
         self._queue_at_back_off, self._backed_off_at = queue, now
@@ -165,8 +180,8 @@ class RateEstimator:
     def _update(self, now: float, queue: float | None) -> None:
         assert self.estimate_bps is not None
         loss = self._losses.share()
-        if loss is not None and loss > LOSS_HIGH:
-            self.full_at_bps = self._arrivals.bps(now)
+        if loss is not None and loss > LOSS_HIGH and self.phase is not Phase.DRAINING:
+            self.full_at_bps, self.was_full = self._arrivals.bps(now), True
             self.estimate_bps = max(FLOOR_BPS, self.estimate_bps * (1 - loss / 2))
             self.back_offs += 1
             return
@@ -180,16 +195,24 @@ class RateEstimator:
     def _grow(self, now: float) -> None:
         assert self.estimate_bps is not None
         arrived = self._arrivals.bps(now)
-        if self.full_at_bps is not None and arrived >= FORGET_ABOVE * self.full_at_bps:
+        if self.full_at_bps is not None and arrived >= FAR_ABOVE * self.full_at_bps:
             self.full_at_bps = None          # the line carries more now than when it was full
         seconds = min(now - self._last_report, 2 * UPDATE_MS) / 1000
-        if self.full_at_bps is not None:
-            grown = min(self.estimate_bps * CAREFUL_PER_S ** seconds, CAREFUL_CAP * arrived)
+        if self.was_full:
+            per_s = CAREFUL_PER_S if self.full_at_bps is not None else RECOVER_PER_S
+            grown = min(self.estimate_bps * per_s ** seconds, CAREFUL_CAP * arrived)
+            if self.full_at_bps is not None and now - self._backed_off_at < HOLD_BELOW_FULL_MS:
+                grown = min(grown, self.full_at_bps)     # not past the full line again so soon
         else:
             line = self._trains.bps(now)
-            cap = UNKNOWN_CAP * arrived if line is None \
-                else min(TRAIN_SHARE * line, KNOWN_CAP * arrived)
-            grown = min(self.estimate_bps * FAST_PER_S ** seconds, cap)
+            if line is None:
+                grown = min(self.estimate_bps * FAST_PER_S ** seconds, UNKNOWN_CAP * arrived)
+            else:
+                grown = min(self.estimate_bps * FAST_PER_S ** seconds, KNOWN_CAP * arrived)
+                if grown > TRAIN_SHARE * line:
+                    # The trains say the line is slower than the estimate: down to them
+                    # (a shaper's burst allowance hid it, until the bursts spread).
+                    self.estimate_bps = grown = max(FLOOR_BPS, TRAIN_SHARE * line)
         self.estimate_bps = max(self.estimate_bps, grown)
 
     def _report(self, now: float) -> tuple[int, list[int]]:
