@@ -94,6 +94,7 @@ class RateEstimator:
         self.full_at_bps: float | None = None   # what arrived when the line was last full
         self.was_full = False                    # the line was full once in this call
         self._arrivals = ArrivalRate(RATE_WINDOW_MS)
+        self._arriving = ArrivalRate(QUEUE_WINDOW_MS)   # a full line's rate: what it delivers now
         self._queue = SlidingMin(QUEUE_WINDOW_MS)
         self._base = SlidingMin(BASE_WINDOW_MS)
         self._losses = Losses()
@@ -120,6 +121,7 @@ class RateEstimator:
         self._last_arrival = now
         self._ssrcs[ssrc] = None
         self._arrivals.add(now, payload_size)
+        self._arriving.add(now, payload_size)
         sent = self._send_clock.ms(abs_send_time)
         self._trains.add(sent, now, payload_size)
         self._queue.add(now, now - sent)
@@ -160,7 +162,9 @@ class RateEstimator:
 
     def _back_off(self, now: float, queue: float) -> None:
         assert self.estimate_bps is not None
-        arrived = self._arrivals.bps(now)
+        # A standing queue delivers at the line's rate: what arrived while it stood (the
+        # last second's rate still counts what was sent before the line slowed).
+        arrived = self._arriving.bps(now)
         backed = BACK_OFF * arrived
         if self.phase is Phase.DRAINING or (self.back_offs and now - self._backed_off_at < HOLD_BELOW_FULL_MS):
             # Soon after backing off, less arrives than the line carries: the backlog drains,
