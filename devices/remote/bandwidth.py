@@ -251,7 +251,8 @@ class AdaptiveVp8Encoder(Encoder):
         ceiling = self.plan.clamp(self.plan.max_kbps * 1000)
         if width * height > sending.width * sending.height or aim >= sending.bps * STEP_UP_LEAST \
                 or sending.bps < aim == ceiling:     # the last few per cent to the ceiling too
-            if warming is None or warming.bps > aim * 1.1 or (warming.width, warming.height) != (width, height):
+            if warming is None or warming.bps > aim * 1.1 \
+                    or (warming.width, warming.height) != (width, height):
                 self._warming = _Codec(width, height, aim, key_pct=TAKE_OVER_KEY_PCT)
         else:
             self._warming = None             # the aim came back to what is sent

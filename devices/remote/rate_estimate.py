@@ -166,7 +166,8 @@ class RateEstimator:
         # last second's rate still counts what was sent before the line slowed).
         arrived = self._arriving.bps(now)
         backed = BACK_OFF * arrived
-        if self.phase is Phase.DRAINING or (self.back_offs and now - self._backed_off_at < HOLD_BELOW_FULL_MS):
+        soon = self.back_offs > 0 and now - self._backed_off_at < HOLD_BELOW_FULL_MS
+        if self.phase is Phase.DRAINING or soon:
             # Soon after backing off, less arrives than the line carries: the backlog drains,
             # and the sender's encoder, opened again lower, starts at about half its rate.
             # Backing off from that alone would spiral down to the floor.
@@ -244,7 +245,8 @@ def install(pc: RTCPeerConnection) -> list[RateEstimator]:
         # aiortc has no setting for it: its private attribute, pinned by aiortc < 2. aiortc
         # feeds it the arrival, send time and size of each video packet and sends its reports.
         receiver._RTCRtpReceiver__remote_bitrate_estimator = estimator  # type: ignore[attr-defined]
-        receiver._handle_rtp_packet = _counting(receiver._handle_rtp_packet, estimator)
+        receiver._handle_rtp_packet = _counting(  # type: ignore[method-assign,assignment]
+            receiver._handle_rtp_packet, estimator)
         estimators.append(estimator)
     return estimators
 

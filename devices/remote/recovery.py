@@ -8,8 +8,9 @@ last 128, the requests for them were lost too), so the picture stayed frozen for
 
 :class:`SkippingJitterBuffer` gives up on a hole once ``give_up`` packets are waiting behind
 it (far more than a resend takes on a LAN, or on a branch line with 100 ms of delay), or once
-:data:`GIVE_UP_S` of video is waiting (a thin line's packets are few): it moves on to the newest frame that starts whole and asks the sender for a key frame (a PLI),
-which aiortc sends when ``add`` says so.
+:data:`GIVE_UP_S` of video is waiting (a thin line's packets are few): it moves on to the
+newest frame that starts whole and asks the sender for a key frame (a PLI), which aiortc sends
+when ``add`` says so.
 """
 
 from __future__ import annotations

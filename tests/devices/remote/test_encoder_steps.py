@@ -103,7 +103,8 @@ def test_encoder__far_higher_target__one_doubling_of_what_it_sends_at_a_time(clo
     assert rates[-1] == 1_500_000
     assert len(set(rates)) >= 3                               # 200 -> ... -> 1500: in steps
     assert encoder.top_after_reports == 1
-    assert encoder.full_size_at is not None and encoder.top_at is not None
+    assert encoder.full_size_at is not None
+    assert encoder.top_at is not None
     assert encoder.full_size_at <= encoder.top_at
 
 

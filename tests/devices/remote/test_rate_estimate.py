@@ -6,6 +6,7 @@ is not fooled by a busy receiver, a few lost packets or a cut line."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass, field
 
@@ -236,7 +237,7 @@ def test_estimate__careful_near_the_full_line__8_percent_a_second() -> None:
     call.run(20)
     assert call.estimator.was_full
     reports = call.reports[-20:]                   # the last 10 s, a report each 0.5 s
-    steps = [later / earlier for earlier, later in zip(reports, reports[1:], strict=False)]
+    steps = [later / earlier for earlier, later in itertools.pairwise(reports)]
     assert max(steps) <= 1.08 ** 0.5 * 1.01        # 8 % a second, a report each 0.5 s
     assert line.dropped <= line.sent // 100       # the first overrun
 
