@@ -110,6 +110,13 @@ def generated_sources(**options: int) -> dict[str, VideoFactory]:
     return {name: factory(name) for name in ("camera", "document")}
 
 
+def _after_first(encoder: bandwidth.AdaptiveVp8Encoder | None, at: float | None) -> float | None:
+    """Seconds from the encoder's first picture sent to ``at`` (``None``: not yet)."""
+    if encoder is None or at is None or encoder.first_sent_at is None:
+        return None
+    return round(at - encoder.first_sent_at, 2)
+
+
 def _stamp_of(frame: av.VideoFrame) -> Stamp | None:
     """The generated picture's stamp, also in a picture the thin line's sender halved."""
     if frame.format.name != "yuv420p":
@@ -282,12 +289,10 @@ class AiortcRemoteCall:
                 interruptions=self._interruptions,
                 sizes_received=tuple(sorted(self._sizes_seen.items())),
                 video_target_kbps=(encoder.target_bitrate // 1000) if encoder else 0,
-                video_full_size_after_s=self._after_start(encoder.full_size_at if encoder else None),
-                video_top_after_s=self._after_start(encoder.top_at if encoder else None),
+                video_full_size_after_s=_after_first(encoder, encoder.full_size_at if encoder else None),
+                video_top_after_s=_after_first(encoder, encoder.top_at if encoder else None),
                 video_top_after_reports=encoder.top_after_reports if encoder else None)
 
-    def _after_start(self, at: float | None) -> float | None:
-        return None if at is None or not self._started else round(max(0.0, at - self._started), 2)
 
     def hang_up(self) -> RemoteCallStats:
         """Say goodbye to the other end, close the connection and stop the thread."""

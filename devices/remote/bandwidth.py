@@ -153,9 +153,9 @@ class AdaptiveVp8Encoder(Encoder):
     overrun by that much at most, for the moment the far side needs to say so.
 
     It also notes how the call's rate came up: the far side's reports (``reports``), and the
-    monotonic times the full picture was first sent (``full_size_at``) and full quality was
-    first sent (``top_at``: the full picture at :data:`TOP_SHARE` of the ceiling, after
-    ``top_after_reports`` reports).
+    monotonic times the first picture was sent (``first_sent_at``), the full picture first
+    (``full_size_at``) and full quality first (``top_at``: the full picture at
+    :data:`TOP_SHARE` of the ceiling, after ``top_after_reports`` reports).
     """
 
     def __init__(self, plan: RatePlan) -> None:
@@ -167,6 +167,7 @@ class AdaptiveVp8Encoder(Encoder):
         self.layers_used: set[Layer] = {self.layer}
         self.reports = 0
         self.warmed = 0
+        self.first_sent_at: float | None = None
         self.full_size_at: float | None = None
         self.top_at: float | None = None
         self.top_after_reports: int | None = None
@@ -262,6 +263,8 @@ class AdaptiveVp8Encoder(Encoder):
         self._sending = codec
         now = time.monotonic()
         full = codec.width >= full_width
+        if self.first_sent_at is None:
+            self.first_sent_at = now
         if full and self.full_size_at is None:
             self.full_size_at = now
         if full and self.top_at is None and codec.bps >= TOP_SHARE * self.plan.max_kbps * 1000:
