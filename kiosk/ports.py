@@ -613,6 +613,12 @@ class RemoteCallStats:
     interruptions: int = 0
     sizes_received: tuple[tuple[str, int], ...] = ()   # "320x240" -> frames (a thin line halves)
     video_target_kbps: int = 0         # the video rate this end aims at now (the far side's estimate)
+    # How fast this end's video came up: seconds from its first picture sent until the full
+    # picture was first sent, and until full quality (the full picture near the ceiling,
+    # [remote] max_kbps); the far side's estimates (reports) that took. ``None``: not yet.
+    video_full_size_after_s: float | None = None
+    video_top_after_s: float | None = None
+    video_top_after_reports: int | None = None
 
 
 class SignallingChannel(Protocol):

@@ -41,7 +41,7 @@ from aiortc import (
 )
 from aiortc.mediastreams import MediaStreamError
 
-from devices.remote import bandwidth, recovery
+from devices.remote import bandwidth, rate_estimate, recovery
 from devices.remote.capture import MicrophoneTee
 from devices.remote.media import (
     STAMP_ROWS,
@@ -108,6 +108,13 @@ def generated_sources(**options: int) -> dict[str, VideoFactory]:
             return StampedVideoTrack(name, clock, **options)
         return make
     return {name: factory(name) for name in ("camera", "document")}
+
+
+def _after_first(encoder: bandwidth.AdaptiveVp8Encoder | None, at: float | None) -> float | None:
+    """Seconds from the encoder's first picture sent to ``at`` (``None``: not yet)."""
+    if encoder is None or at is None or encoder.first_sent_at is None:
+        return None
+    return round(at - encoder.first_sent_at, 2)
 
 
 def _stamp_of(frame: av.VideoFrame) -> Stamp | None:
@@ -265,6 +272,7 @@ class AiortcRemoteCall:
 
     def stats(self) -> RemoteCallStats:
         """What the call carried so far (this end's figures)."""
+        encoder = self._encoder
         with self._lock:
             return RemoteCallStats(
                 seconds=(time.monotonic() - self._started) if self._started else 0.0,
@@ -280,7 +288,11 @@ class AiortcRemoteCall:
                 longest_freeze_s=self._longest_freeze,
                 interruptions=self._interruptions,
                 sizes_received=tuple(sorted(self._sizes_seen.items())),
-                video_target_kbps=(self._encoder.target_bitrate // 1000) if self._encoder else 0)
+                video_target_kbps=(encoder.target_bitrate // 1000) if encoder else 0,
+                video_full_size_after_s=_after_first(encoder, encoder.full_size_at if encoder else None),
+                video_top_after_s=_after_first(encoder, encoder.top_at if encoder else None),
+                video_top_after_reports=encoder.top_after_reports if encoder else None)
+
 
     def hang_up(self) -> RemoteCallStats:
         """Say goodbye to the other end, close the connection and stop the thread."""
@@ -325,6 +337,7 @@ class AiortcRemoteCall:
         pc.addTrack(audio)
         self._encoder = bandwidth.install(pc, self._rate)   # a cautious start, a ceiling
         recovery.install(pc)            # the picture comes back soon after a dropped line
+        rate_estimate.install(pc)       # the far side's rate: fast on a free line
         consumers: list[asyncio.Task[None]] = []
 
         @pc.on("track")
@@ -406,6 +419,8 @@ class AiortcRemoteCall:
         track = self._sources[source](self._clock)
         old = self._video_sender.track
         self._video_sender.replaceTrack(track)
+        if self._encoder is not None:
+            self._encoder.show(source)      # a document keeps its size on a thin line
         with self._lock:
             self._tracks.append(track)
         if old is not None:

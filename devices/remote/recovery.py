@@ -7,9 +7,10 @@ last 128, the requests for them were lost too), so the picture stayed frozen for
 4 s or more after the line came back, while the voice had long recovered.
 
 :class:`SkippingJitterBuffer` gives up on a hole once ``give_up`` packets are waiting behind
-it (far more than a resend takes on a LAN, or on a branch line with 100 ms of delay): it
-moves on to the newest frame that starts whole and asks the sender for a key frame (a PLI),
-which aiortc sends when ``add`` says so.
+it (far more than a resend takes on a LAN, or on a branch line with 100 ms of delay), or once
+:data:`GIVE_UP_S` of video is waiting (a thin line's packets are few): it moves on to the
+newest frame that starts whole and asks the sender for a key frame (a PLI), which aiortc sends
+when ``add`` says so.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ __all__ = ["SkippingAudioBuffer", "SkippingJitterBuffer", "install"]
 # ~0.4 s of VP8 at 500 kbit/s: a resend takes < 0.05 s on the LAN, 0.2 s on a line with 100 ms
 # of delay; aiortc asks for a lost packet once, so a lost request or resend is never repaired.
 GIVE_UP_PACKETS = 24
+# On a thin line 24 packets are seconds of video (at 130 kbit/s, 7.5 frames a second, ~3 s):
+# a hole with this much video behind it is given up too.
+GIVE_UP_S = 0.5
+_VIDEO_CLOCK = 90_000
 GIVE_UP_AUDIO = 2            # 40 ms: audio is never resent, a hole is final once passed
 
 
@@ -39,7 +44,8 @@ class SkippingJitterBuffer(JitterBuffer):
         pli, frame = super().add(packet)
         if frame is not None or self._origin is None:
             return pli, frame
-        if sum(1 for slot in self._packets if slot is not None) < self.give_up:
+        if sum(1 for slot in self._packets if slot is not None) < self.give_up \
+                and self._behind_s(packet) < GIVE_UP_S:
             return pli, frame             # a hole a resend may still fill, or no hole at all
         start = self._latest_frame_start()
         if start is None:
@@ -49,6 +55,16 @@ class SkippingJitterBuffer(JitterBuffer):
         self.remove(start)
         self.skipped += 1
         return True, self._remove_frame(packet.sequence_number)
+
+    def _behind_s(self, packet: RtpPacket) -> float:
+        """How much video, in seconds, ``packet`` is ahead of the oldest one waiting."""
+        assert self._origin is not None
+        for count in range(self._capacity):
+            oldest = self._packets[(self._origin + count) % self._capacity]
+            if oldest is not None:
+                ahead = (packet.timestamp - oldest.timestamp) & 0xFFFFFFFF
+                return ahead / _VIDEO_CLOCK if ahead < 1 << 31 else 0.0
+        return 0.0
 
     def _latest_frame_start(self) -> int | None:
         """How many slots from the origin the newest frame begins that follows a whole frame's

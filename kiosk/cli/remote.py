@@ -135,6 +135,9 @@ def direction_figures(sender: RemoteCallStats, receiver: RemoteCallStats) -> dic
         "sources_received": dict(receiver.sources_received),
         "sizes_received": dict(receiver.sizes_received),
         "video_target_kbps_at_end": sender.video_target_kbps,
+        "video_full_size_after_s": sender.video_full_size_after_s,
+        "video_top_after_s": sender.video_top_after_s,
+        "video_top_after_reports": sender.video_top_after_reports,
     }
 
 

@@ -98,6 +98,7 @@ class LineSaid:
     translation_language: str = ""         # catalog code of ``translation``
     translation: str | None = field(default=None, repr=False)
     missing_model: bool = False            # the sender had no model: the receiver may try
+    at_branch: bool = False                # a remote call's branch clerk said it (not the specialist)
 
 
 @dataclass(frozen=True)
@@ -181,11 +182,13 @@ def to_wire(message: RelayMessage) -> dict[str, Any]:
     """``message`` as the relay's JSON-ready dict."""
     wire: dict[str, Any] = {"type": _TYPES[type(message)]}
     if isinstance(message, LineSaid):
-        return {**wire, "party": message.party.value, "kind": message.kind.value,
+        line = {**wire, "party": message.party.value, "kind": message.kind.value,
                 "at": message.at.isoformat(), "language": message.language,
                 "text": message.text, "translation_language": message.translation_language,
                 "translation": message.translation, "missing_model": message.missing_model,
                 "origin": message.origin}
+        # Only when set: every other line stays as earlier versions wrote it.
+        return {**line, "at_branch": True} if message.at_branch else line
     if isinstance(message, ProceduresChosen):
         return {**wire, "procedures": list(message.procedures), "origin": message.origin}
     return {**wire, **vars(message)}
@@ -196,7 +199,8 @@ def _line(m: Mapping[str, Any]) -> LineSaid:
     return LineSaid(str(m["origin"]), Party(m["party"]), LineKind(m["kind"]),
                     datetime.fromisoformat(m["at"]), str(m["language"]), str(m["text"]),
                     str(m.get("translation_language") or ""),
-                    None if raw is None else str(raw), bool(m.get("missing_model")))
+                    None if raw is None else str(raw), bool(m.get("missing_model")),
+                    bool(m.get("at_branch")))
 
 
 def _procedures(m: Mapping[str, Any]) -> ProceduresChosen:

@@ -71,6 +71,7 @@ __all__ = [
     "ConversationCleared",
     "VisitProceduresChanged",
     "VisitorLanguageChanged",
+    "speaker_label",
 ]
 
 _log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ class CaptionLine:
     translation: str | None = field(default=None, repr=False)   # None: same language or no model
     missing_model: bool = False            # a translation was wanted but no model exists
     local: bool = True                     # said on this device (False: relayed from the other)
+    at_branch: bool = False                # a remote call's branch clerk (not the specialist)
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,13 +289,15 @@ class Conversation:
         with self._lock:
             return self._lines[index]
 
-    def add_clerk_speech(self, utterance: Utterance) -> CaptionLine | None:
-        """A recognised utterance of the clerk (called on the captioner's thread).
+    def add_clerk_speech(self, utterance: Utterance, *, at_branch: bool = False) -> CaptionLine | None:
+        """A recognised utterance of the clerk (called on the captioner's thread);
+        ``at_branch``: in a remote call, the branch's clerk rather than the specialist.
 
         Like the other ``add_`` methods, returns the line as shown, or ``None`` when the visit
         ended while it was being translated (the line went with the visit).
         """
-        return self._add(Party.CLERK, LineKind.SPOKEN, utterance.text, CLERK_LANGUAGE)
+        return self._add(Party.CLERK, LineKind.SPOKEN, utterance.text, CLERK_LANGUAGE,
+                         at_branch=at_branch)
 
     def add_citizen_speech(self, utterance: Utterance, english: str = "") -> CaptionLine | None:
         """A recognised utterance of the visitor, in their language (the visitor microphone's
@@ -350,7 +354,7 @@ class Conversation:
         tr = translator(self._visitor)
         out = [tr(N_("Conversation at the counter")), ""]
         for line in self.lines():
-            who = tr(N_("Staff")) if line.party is Party.CLERK else tr(N_("You"))
+            who = tr(speaker_label(line, reader=Party.CITIZEN))
             out.append(f"{line.at:%H:%M} {who}: {line.text}")
             if line.translation:
                 out.append(f"      {line.translation}")
@@ -395,18 +399,20 @@ class Conversation:
             return None
         return CaptionsUsed(self._session, self._visitor, seconds)
 
-    def _add(self, party: Party, kind: LineKind, text: str, source: str) -> CaptionLine | None:
+    def _add(self, party: Party, kind: LineKind, text: str, source: str, *,
+             at_branch: bool = False) -> CaptionLine | None:
         text = _capped(text.strip())
         target = self._visitor if party is Party.CLERK else CLERK_LANGUAGE
         generation = self._generation
         if _same_language(source, target):
             return self._relayed(self._append(party, kind, text, source, "", None,
-                                              missing=False, generation=generation))
+                                              missing=False, generation=generation,
+                                              at_branch=at_branch))
         translated = self._translate(text, source, target)
         return self._relayed(self._append(party, kind, text, source, target, translated,
                                           missing=translated is None,
                                           machine=translated is not None,
-                                          generation=generation))
+                                          generation=generation, at_branch=at_branch))
 
     def _translate(self, text: str, source: str, target: str) -> str | None:
         if self._translator is None:
@@ -422,7 +428,7 @@ class Conversation:
     def _append(self, party: Party, kind: LineKind, text: str, source: str, target: str,
                 translated: str | None, *, missing: bool, at: datetime | None = None,
                 local: bool = True, machine: bool = False,
-                generation: int | None = None) -> CaptionLine | None:
+                generation: int | None = None, at_branch: bool = False) -> CaptionLine | None:
         # ``machine``: ``translated`` was made by this device's translator just now.
         # ``generation``: the wipe count when the line came in; a wipe since then (the visit
         # ended during a slow translation) drops it, so it never reaches the next visitor.
@@ -430,7 +436,7 @@ class Conversation:
             if generation is not None and generation != self._generation:
                 return None
             line = CaptionLine(len(self._lines), party, kind, at or self._clock.now(), source,
-                               text, target, translated, missing, local)
+                               text, target, translated, missing, local, at_branch)
             self._lines.append(line)
             if machine:
                 self._translated[(source, target)] += 1
@@ -443,7 +449,7 @@ class Conversation:
             return None
         self.link.send(LineSaid(self.link.origin, line.party, line.kind, line.at, line.language,
                             line.text, line.translation_language, line.translation,
-                            line.missing_model))
+                            line.missing_model, line.at_branch))
         return line
 
     def _receive(self, message: RelayMessage) -> None:
@@ -481,7 +487,7 @@ class Conversation:
             missing = translation is None
         self._append(message.party, message.kind, text, source, target, translation,
                      missing=missing, at=message.at, local=False, machine=machine,
-                     generation=generation)
+                     generation=generation, at_branch=message.at_branch)
 
     def _receive_procedures(self, procedures: Iterable[str]) -> None:
         chosen = _checked_procedures(procedures)
@@ -490,6 +496,14 @@ class Conversation:
                 return
             self._procedures = chosen
         self._events.publish(VisitProceduresChanged(chosen))
+
+
+def speaker_label(line: CaptionLine, *, reader: Party) -> str:
+    """The message id naming who said ``line`` on ``reader``'s screen: the staff (in a remote
+    call the branch's clerk apart from the specialist), the reader's own side as "You"."""
+    if line.party is Party.CLERK:
+        return N_("Branch staff") if line.at_branch else N_("Staff")
+    return N_("You") if reader is Party.CITIZEN else N_("Visitor")
 
 
 def _capped(text: str) -> str:

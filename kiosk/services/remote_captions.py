@@ -82,10 +82,11 @@ class CallCaptions:
 
     def _visitor(self, utterance: Utterance) -> None:
         # The branch's voice read as Japanese where the visitor's language is another: the
-        # branch's clerk spoke; a Japanese line, translated for the visitor.
+        # branch's clerk spoke; a Japanese line, translated for the visitor, and shown as the
+        # branch clerk's, not the specialist's.
         if utterance.language.startswith("ja") and \
                 not language(self.conversation.visitor_language).bcp47.startswith("ja"):
-            self.conversation.add_clerk_speech(utterance)
+            self.conversation.add_clerk_speech(utterance, at_branch=True)
             return
         self.conversation.add_citizen_speech(utterance)
 

@@ -63,6 +63,14 @@ def test_wire__every_message__as_earlier_versions_wrote_it_and_read_back(
     assert from_wire(wire) == message
 
 
+def test_wire__branch_clerks_line_in_a_remote_call__marked_and_read_back() -> None:
+    line = LineSaid("o1", Party.CLERK, LineKind.SPOKEN, AT, "ja", "少々お待ちください", at_branch=True)
+    wire = to_wire(line)
+    assert wire["at_branch"] is True
+    assert from_wire(wire) == line
+    assert "at_branch" not in to_wire(LINE)                    # the specialist's, as before
+
+
 def test_wire__line_without_the_optional_keys__read_with_their_defaults() -> None:
     wire = {"type": "line", "party": "citizen", "kind": "phrase", "at": AT.isoformat(),
             "language": "vi", "text": "Vâng", "origin": "o2", "added_later": 1}

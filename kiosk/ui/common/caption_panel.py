@@ -29,7 +29,13 @@ from PySide6.QtWidgets import (
 from kiosk.domain.counter_messages import Party
 from kiosk.events import EventBus
 from kiosk.i18n import N_, Translator
-from kiosk.services.conversation import CaptionAdded, CaptionLine, Conversation, ConversationCleared
+from kiosk.services.conversation import (
+    CaptionAdded,
+    CaptionLine,
+    Conversation,
+    ConversationCleared,
+    speaker_label,
+)
 from kiosk.ui.common.bridge import EventBridge
 from kiosk.ui.common.touch_button import TouchButton
 
@@ -168,10 +174,7 @@ class CaptionPanel(QWidget):
         self._update_notice()
 
     def _append(self, line: CaptionLine) -> None:
-        if line.party is Party.CLERK:
-            who = self._tr(N_("Staff"))
-        else:
-            who = self._tr(N_("You") if self._reader is Party.CITIZEN else N_("Visitor"))
+        who = self._tr(speaker_label(line, reader=self._reader))
         said = [line.text, line.translation] if line.translation else [line.text]
         if line.translation and line.party is not self._reader:
             said.reverse()          # the reader's own language on top

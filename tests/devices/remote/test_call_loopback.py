@@ -95,6 +95,27 @@ def test_cli_loopback__prints_the_figures_of_both_ways(capsys: pytest.CaptureFix
     assert figures["video"] == {"width": 640, "height": 480, "fps": 15}
 
 
+def test_free_line__both_ends_reach_full_quality_within_a_few_reports() -> None:
+    # The far side's estimate (REMB, every 0.5 s) and the warmed steps up: 200 kbit/s at
+    # 320 x 240 to the ceiling at 640 x 480. aiortc's own estimate took ~50 reports (~26 s).
+    relay = LocalRelay()
+    branch = AiortcRemoteCall(relay, "fast", offering=True)
+    office = AiortcRemoteCall(relay, "fast", offering=False)
+    office.start()
+    branch.start()
+    try:
+        assert _wait(lambda: all(end.stats().video_top_after_reports is not None
+                                 for end in (branch, office)))
+        for end, other in ((branch, office), (office, branch)):
+            reports = end.stats().video_top_after_reports
+            assert reports is not None
+            assert reports <= 12
+            assert _wait(lambda other=other: "640x480" in dict(other.stats().sizes_received))
+    finally:
+        branch.hang_up()
+        office.hang_up()
+
+
 def test_specialist_asks_for_the_branch_document_camera__the_branch_switches() -> None:
     relay = LocalRelay()
     branch = AiortcRemoteCall(relay, "ask", offering=True)

@@ -113,6 +113,20 @@ def test_call_captions__said_at_either_end__shown_on_both_screens_then_wiped(qtb
     assert branch.captions.latest_text().splitlines()[1:] == [
         "Where is the restroom?", "<en->ja>Where is the restroom?"]
 
+    # Japanese from the branch: its clerk spoke, labelled so on both screens, not as the
+    # specialist.
+    visitor.language = "ja"
+    visitor.say("少々お待ちください。")
+    qtbot.waitUntil(lambda: "少々" in branch.captions.latest_text(), timeout=5_000)
+    assert office.captions.latest_text().splitlines()[0].endswith("支所の職員")
+    assert branch.captions.latest_text().splitlines()[0].endswith("Branch staff")
+    assert branch.captions.latest_text().splitlines()[1:] == [
+        "<ja->en>少々お待ちください。", "少々お待ちください。"]
+    specialist.say("確認します。")
+    qtbot.waitUntil(lambda: "確認" in branch.captions.latest_text(), timeout=5_000)
+    assert office.captions.latest_text().splitlines()[0].endswith("  職員")
+    assert branch.captions.latest_text().splitlines()[0].endswith("  Staff")
+
     qtbot.mouseClick(office.end_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: branch.call is None, timeout=10_000)
     assert specialist.stopped
