@@ -137,8 +137,8 @@ class ClerkWindow(QStackedWidget):
         if self.resident_lookup is not None:
             self.resident_lookup.clear()        # the register's values leave the screen too
         self.member = None
-        self.login.reset()
         self.setCurrentWidget(self.login)
+        self.login.reset()                      # shown first: the name field takes the focus
 
     def _on_logged_in(self, member: StaffMember) -> None:
         self.member = member
