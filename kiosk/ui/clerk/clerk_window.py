@@ -199,7 +199,8 @@ class ClerkWindow(QStackedWidget):
         if member.role in _AUDIT_ROLES:
             # The usage logs hold no personal data; still, reading them is the auditor's job.
             self.audit = AuditView(self._tr, config.audit_dir,
-                                   today=services.clock.now().astimezone().date())
+                                   today=services.clock.now().astimezone().date(),
+                                   names=services.usage_code_names())
             tabs.addTab(self.audit, self._tr(S_("Usage log")))
         layout = QVBoxLayout(page)
         layout.addLayout(head)
