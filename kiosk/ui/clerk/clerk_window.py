@@ -283,6 +283,8 @@ class ClerkWindow(QStackedWidget):
         self.open_tickets = open_tickets = OpenTicketsPanel(self._tr, desk)
         open_tickets.taken.connect(self._on_ticket_taken)
         open_tickets.changed.connect(self.queue.refresh)
+        # Its hiding moves the queue's buttons up under the pointer (see pause_buttons).
+        open_tickets.changed.connect(self.queue.pause_buttons)
         self.queue.ticket_called.connect(lambda _ticket: open_tickets.refresh())
         self.queue.ticket_closed.connect(open_tickets.refresh)
         work = QWidget()
