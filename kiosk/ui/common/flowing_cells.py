@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtGui import QFont, QFontMetricsF
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
 __all__ = ["PARTS_ROLE", "SEPARATOR", "FlowingDelegate", "flowed"]
 
@@ -23,10 +23,10 @@ PARTS_ROLE = Qt.ItemDataRole.UserRole + 0x5054     # the cell's parts (a list of
 SEPARATOR = "\u3000"                                # between two parts on one line
 
 
-def flowed(parts: Sequence[str], font: QFont, width: int) -> str:
+def flowed(parts: Sequence[str], font: QFont, width: float) -> str:
     """``parts`` in lines of at most ``width`` pixels in ``font``, a part never split (one
     wider than ``width`` stands alone on its line)."""
-    metrics = QFontMetrics(font)
+    metrics = QFontMetricsF(font)
     lines: list[str] = []
     for part in parts:
         joined = f"{lines[-1]}{SEPARATOR}{part}" if lines else part
@@ -38,27 +38,37 @@ def flowed(parts: Sequence[str], font: QFont, width: int) -> str:
 
 
 class FlowingDelegate(QStyledItemDelegate):
-    """Draws (and sizes) a cell with :data:`PARTS_ROLE` as its parts in fitting lines."""
+    """Draws (and sizes) the cells of ``view`` that have :data:`PARTS_ROLE` as their parts in
+    fitting lines."""
 
-    def displayed_text(self, index: QModelIndex | QPersistentModelIndex, font: QFont,
-                       room: int) -> str | None:
-        """The text drawn in the cell ``index`` when its text has ``room`` pixels across;
-        ``None`` for a cell without parts."""
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def displayed_text(self, index: QModelIndex | QPersistentModelIndex,
+                       font: QFont) -> str | None:
+        """The text drawn in the cell ``index`` (lines apart by ``\\n``); ``None`` for a cell
+        without parts."""
         parts = index.data(PARTS_ROLE)
-        return flowed(parts, font, room) if parts else None
+        return flowed(parts, font, self._room(index.column())) if parts else None
+
+    def _room(self, column: int) -> int:
+        """The width a cell of ``column`` has for its text when drawn: the column less its
+        grid line, less the focus frame's margin and a pixel each side, as Qt's styles draw
+        an item's text. (The size a row asks for is measured a grid line wider: the lines are
+        the same as drawn, with a pixel to spare.)"""
+        view = self._view
+        margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None,
+                                          view) + 1
+        return view.columnWidth(column) - (1 if view.showGrid() else 0) - 2 * margin
 
     def initStyleOption(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt's name
                         index: QModelIndex | QPersistentModelIndex) -> None:
-        """The cell's text as drawn in ``option.rect`` (the column's width, when sizing)."""
+        """The cell's text as drawn, for painting and for the row's height alike."""
         super().initStyleOption(option, index)
         if not option.features & QStyleOptionViewItem.ViewItemFeature.WrapText:
             return
-        # The room Qt's styles leave the text: the focus frame's margin and a pixel, each side.
-        widget = option.widget
-        style = widget.style() if widget is not None else None
-        margin = (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget)
-                  if style is not None else 0) + 1
-        text = self.displayed_text(index, option.font, option.rect.width() - 2 * margin)
+        text = self.displayed_text(index, option.font)
         if text is not None:
             # As Qt's own display text: a view item's layout breaks lines at U+2028 only.
             option.text = text.replace("\n", "\u2028")

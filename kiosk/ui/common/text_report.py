@@ -130,7 +130,7 @@ def _cell_texts(view: QAbstractItemView) -> list[dict[str, object]]:
             # A cell drawn in lines of its own (between a usage record's fields) is measured
             # as drawn.
             delegate = view.itemDelegateForIndex(index)
-            drawn = (delegate.displayed_text(index, font, room.width())
+            drawn = (delegate.displayed_text(index, font)
                      if isinstance(delegate, FlowingDelegate) else None)
             found.append(_entry(viewport, f"{_name(view)}/{row},{column}", text, rect, font,
                                 cut or _text_elided(drawn or text, font, room, wrap),
