@@ -6,8 +6,8 @@ Each record's kind is named in the auditor's language (:data:`KIND_NAMES`), its 
 (``staff.login``, as ``kiosk audit`` prints it) in the cell's tooltip; so are its details, each
 field with its label and a readable value (:mod:`kiosk.ui.clerk.usage_details`), wrapped
 between fields (:mod:`kiosk.ui.common.flowing_cells`), the codes (``ticket=53 service=A``) in
-the tooltip. The device and the file and line are shown as the
-file holds them, for matching with the file.
+the tooltip. The device and the file and line are shown as the file holds them, for matching
+with the file.
 """
 
 from __future__ import annotations

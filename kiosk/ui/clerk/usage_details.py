@@ -1,14 +1,14 @@
 """A usage-log record's fields as the auditor reads them: a label and a readable value each.
 
 The log holds codes (``ticket=53 service=A wait_s=312.5 recall=false``); the auditor's view
-shows ``整理券ID：53　業務：A　待ち時間：5分13秒　再呼び出し：いいえ``, every label and every
+shows ``整理券ID：53　業務：A　待ち時間：5分12秒　再呼び出し：いいえ``, every label and every
 coded value through the staff catalog, and keeps the code (``key=value``, as ``kiosk audit
 export`` writes it) for the cell's tooltip. :data:`FIELD_LABELS` names every field of every
 kind of record (:mod:`kiosk.audit.events`; a test walks them all); a field whose name means
 something else in one kind is named in :data:`KIND_FIELD_LABELS`. Codes of the city's own
 data (procedures, life events, core systems) are named from that data
-(:class:`~kiosk.audit.code_names.CodeNames`);
-a code this version does not know (a newer device's) is shown as it is.
+(:class:`~kiosk.audit.code_names.CodeNames`); a code this version does not know (a newer
+device's) is shown as it is.
 """
 
 from __future__ import annotations
@@ -249,7 +249,8 @@ VALUE_NAMES: dict[tuple[str, str], dict[str, str]] = {
         "export.day": S_("Handing on a day's applications")},
 }
 
-# Fields in seconds (``minutes`` in minutes), and fields holding a language code.
+# Fields in seconds (``minutes`` in minutes), and fields holding a language code; a code
+# longer than _LONG_CODE (a seal's HMAC) is shown in blocks.
 _SECONDS = frozenset({"duration_s", "wait_s", "service_s", "seconds"})
 _LONG_CODE = 32
 _LANGUAGE_FIELDS = frozenset({("translation.used", "source"), ("translation.used", "target")})
