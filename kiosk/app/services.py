@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.app.adapters import build_renderer
 from kiosk.app.background import Startable, background_jobs
+from kiosk.audit.code_names import CodeNames
 from kiosk.audit.recorder import NULL_USAGE, UsageRecorder
 from kiosk.config import Config
 from kiosk.domain.remote import RemoteTicket
@@ -152,6 +153,18 @@ class Services:
     def service_names(self) -> list[tuple[str, str]]:
         """The queue's services as ``(code, name)``, in their order (what a ticket is for)."""
         return [(info.code, info.name) for info in self.storage.queue.services()]
+
+    def usage_code_names(self) -> CodeNames:
+        """The city's names of the codes its data puts in the usage log (procedures, life
+        events, core systems), for the auditor's view of the log."""
+        from kiosk.handover.mapping import load_mappings  # noqa: PLC0415 - auditors only
+
+        return CodeNames(
+            forms={form_id: form.title.get("ja") for form_id, form in self.forms.forms.items()},
+            bundles={bundle_id: bundle.title.get("ja")
+                     for bundle_id, bundle in self.forms.bundles.items()},
+            systems={system_id: system.name
+                     for system_id, system in load_mappings().systems.items()})
 
     def slip_printer(self) -> SlipPrinters:
         """Prints a ticket slip on this device's printer, in Japanese and the visitor's

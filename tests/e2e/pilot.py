@@ -29,9 +29,9 @@ from kiosk.ui.citizen.tablet_factory import make_visit
 from ..ui.citizen.text_checks import foreign_text, foreign_words
 from .reported import Report, ReportedProcess, answer_forms, enter_pin, to_pin_pad
 
-__all__ = ["CARD_PIN", "Day", "InProcessDesk", "act", "call_next", "gui_visit",
-           "personal_leaks", "personal_words", "screen_findings", "send", "serve", "to_review",
-           "visit_in_process", "window_findings"]
+__all__ = ["CARD_PIN", "PRINT_TIMEOUT_S", "Day", "InProcessDesk", "act", "call_next",
+           "gui_visit", "personal_leaks", "personal_words", "print_form", "screen_findings",
+           "send", "serve", "to_review", "visit_in_process", "window_findings"]
 
 CARD_PIN = "1234"                       # the test person's PIN (persons/plain.toml)
 
@@ -253,10 +253,26 @@ def call_next(clerk: ReportedProcess) -> str:
     return str(clerk.last["current"])
 
 
+# The desk reports a print's outcome once CUPS completed the job or the printer failed:
+# CupsPrinter follows the job for up to 60 s, and each CUPS command it runs (lp, lpstat,
+# cancel) may take up to 20 s more; the form is drawn first.
+PRINT_TIMEOUT_S = 150
+
+
+def print_form(clerk: ReportedProcess) -> None:
+    """Print the open application (a double click prints once) and wait for the outcome the
+    desk reports, printed or a printer error; it must be printed."""
+    failures = clerk.last["print_failures"]
+    act(clerk, "review-print", lambda r: r["status"] == "printed"
+        or r["print_failures"] > failures, "the print's outcome", PRINT_TIMEOUT_S)
+    assert clerk.last["status"] == "printed", \
+        f"{clerk.name}: the printer failed ({clerk.last['print_failures']} failures)"
+
+
 def serve(clerk: ReportedProcess) -> None:
     """Approve, print, finish the application, finish the ticket."""
     act(clerk, "review-approve", lambda r: r["status"] == "approved", "approved")
-    act(clerk, "review-print", lambda r: r["status"] == "printed", "printed", 90)
+    print_form(clerk)
     act(clerk, "review-finish", lambda r: r["application"] is None, "application finished")
     act(clerk, "queue-finish", lambda r: r["current"] is None, "ticket finished")
 

@@ -246,7 +246,7 @@ class ReportedProcess(ReportReader):
 
     def type_into(self, field: str, text: str) -> None:
         """Click the field ``field`` and type ``text`` over what it holds (not personal:
-        staff test accounts; a locked desk keeps the last login in its field)."""
+        staff test accounts)."""
         self.click(field)
         self.xdotool("key", "ctrl+a")
         self.xdotool("type", "--delay", "20", text)

@@ -3,8 +3,11 @@
 Read-only: the view never writes a log. It reads through :mod:`kiosk.audit` (the records hold
 no personal data, so showing them to the auditor role shows nothing personal either).
 Each record's kind is named in the auditor's language (:data:`KIND_NAMES`), its code
-(``staff.login``, as ``kiosk audit`` prints it) in the cell's tooltip; the device, the details
-and the file and line are shown as the file holds them, for matching with the file.
+(``staff.login``, as ``kiosk audit`` prints it) in the cell's tooltip; so are its details, each
+field with its label and a readable value (:mod:`kiosk.ui.clerk.usage_details`), wrapped
+between fields (:mod:`kiosk.ui.common.flowing_cells`), the codes (``ticket=53 service=A``) in
+the tooltip. The device and the file and line are shown as the file holds them, for matching
+with the file.
 """
 
 from __future__ import annotations
@@ -27,9 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.audit import LogRecord, iter_records, verify_directory
+from kiosk.audit.code_names import CodeNames
 from kiosk.audit.events import EVENT_TYPES
 from kiosk.audit.usage_log import device_dirs
 from kiosk.i18n import S_, Translator
+from kiosk.ui.clerk.usage_details import UsageDetails, code_text
+from kiosk.ui.common.flowing_cells import PARTS_ROLE, SEPARATOR, FlowingDelegate
 from kiosk.ui.common.text_report import LANG_ROLE
 
 __all__ = ["KIND_NAMES", "MAX_ROWS", "AuditView"]
@@ -78,8 +84,9 @@ KIND_NAMES: dict[str, str] = {
     "log.purged": S_("Old logs deleted"),
     "log.seal": S_("Log sealed"),
 }
-# Text as the log file holds it (device ids, field=value codes, file names): no language.
+# Text as the log file holds it (device ids, file names): no language.
 _AS_IN_FILE = "zxx"
+_DETAILS = 3
 
 
 def kind_name(tr: Translator, kind: str) -> str:
@@ -97,18 +104,16 @@ def _day(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-def _details(record: LogRecord) -> str:
-    return " ".join(f"{key}={value}" for key, value in record.data.items())
-
-
 class AuditView(QWidget):
-    """Usage-log records of ``directory`` with filters; ``today`` sets the default range."""
+    """Usage-log records of ``directory`` with filters; ``today`` sets the default range;
+    ``names`` names the codes of the city's data in the details."""
 
     def __init__(self, tr: Translator, directory: Path, *, today: date,
-                 parent: QWidget | None = None) -> None:
+                 names: CodeNames | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._tr = tr
         self._directory = directory
+        self._details = UsageDetails(tr, names)
         self.heading = QLabel(tr(S_("Usage log")))
         self.heading.setObjectName("clerk-heading")
         self.first = QDateEdit(_qdate(today.replace(day=1)))
@@ -142,8 +147,9 @@ class AuditView(QWidget):
         # time stamps and the details).
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(_DETAILS, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(True)
+        self.table.setItemDelegateForColumn(_DETAILS, FlowingDelegate(self.table))
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setVisible(False)
@@ -175,13 +181,17 @@ class AuditView(QWidget):
         for row, record in enumerate(rows):
             # Date over time: the whole stamp in half the width, so that the details (a
             # digest is one long word) have the room to be read whole.
+            fields = self._details.fields(record.kind, record.data)
             cells = (record.ts.replace("T", "\n", 1), record.device,
-                     kind_name(self._tr, record.kind), _details(record),
+                     kind_name(self._tr, record.kind), SEPARATOR.join(fields),
                      f"{record.file.name}:{record.line}")
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column == 2:
                     item.setToolTip(record.kind)        # the code `kiosk audit` prints
+                elif column == _DETAILS:
+                    item.setData(PARTS_ROLE, fields)    # wrapped between fields
+                    item.setToolTip(code_text(record.data))     # as the file holds them
                 elif column:
                     item.setData(LANG_ROLE, _AS_IN_FILE)
                 self.table.setItem(row, column, item)

@@ -137,8 +137,8 @@ class ClerkWindow(QStackedWidget):
         if self.resident_lookup is not None:
             self.resident_lookup.clear()        # the register's values leave the screen too
         self.member = None
-        self.login.reset()
         self.setCurrentWidget(self.login)
+        self.login.reset()                      # shown first: the name field takes the focus
 
     def _on_logged_in(self, member: StaffMember) -> None:
         self.member = member
@@ -199,7 +199,8 @@ class ClerkWindow(QStackedWidget):
         if member.role in _AUDIT_ROLES:
             # The usage logs hold no personal data; still, reading them is the auditor's job.
             self.audit = AuditView(self._tr, config.audit_dir,
-                                   today=services.clock.now().astimezone().date())
+                                   today=services.clock.now().astimezone().date(),
+                                   names=services.usage_code_names())
             tabs.addTab(self.audit, self._tr(S_("Usage log")))
         layout = QVBoxLayout(page)
         layout.addLayout(head)
@@ -282,6 +283,8 @@ class ClerkWindow(QStackedWidget):
         self.open_tickets = open_tickets = OpenTicketsPanel(self._tr, desk)
         open_tickets.taken.connect(self._on_ticket_taken)
         open_tickets.changed.connect(self.queue.refresh)
+        # Its hiding moves the queue's buttons up under the pointer (see pause_buttons).
+        open_tickets.changed.connect(self.queue.pause_buttons)
         self.queue.ticket_called.connect(lambda _ticket: open_tickets.refresh())
         self.queue.ticket_closed.connect(open_tickets.refresh)
         work = QWidget()

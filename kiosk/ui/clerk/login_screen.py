@@ -74,9 +74,13 @@ class LoginScreen(QWidget):
         self._layout.insertWidget(self._layout.count() - 1, widget, 1)
 
     def reset(self) -> None:
-        """Clear the fields (after a lock or a logout)."""
+        """Clear the form (after a lock or a logout) and put the cursor in the staff ID:
+        the next person signs in as themselves, and a locked desk does not show who
+        worked at it."""
+        self.login.clear()
         self.password.clear()
         self.message.clear()
+        self.login.setFocus()
 
     def show_hint(self, text: str) -> None:
         """Show ``text`` above the form (the demo's account)."""

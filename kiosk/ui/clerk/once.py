@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QAbstractButton, QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 __all__ = ["OnceGuard"]
 
@@ -29,19 +29,30 @@ class OnceGuard(QObject):
             :meth:`blocked` for each button there.
     """
 
-    def __init__(self, buttons: Callable[[], Iterable[QAbstractButton]],
+    def __init__(self, buttons: Callable[[], Iterable[QWidget]],
                  restore: Callable[[], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._buttons = buttons
         self._restore = restore
         self._running = False
         self._settling: QAbstractButton | None = None
+        self._paused = False
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self._settled)
 
-    def blocked(self, button: QAbstractButton) -> bool:
-        """Whether ``button`` must stay disabled now (an action runs, or it just acted)."""
-        return self._running or button is self._settling
+    def blocked(self, button: QWidget) -> bool:
+        """Whether ``button`` (or another control of the panel) must stay disabled now (an
+        action runs, it just acted, or the panel is paused)."""
+        return self._running or self._paused or button is self._settling
+
+    def pause(self) -> None:
+        """Keep every button dark for the double-click interval, as after an action of this
+        panel: another panel's action moved these buttons under the pointer, where that
+        double click's second click lands."""
+        self._paused = True
+        for each in self._buttons():
+            each.setEnabled(False)
+        self._timer.start(max(1, QApplication.doubleClickInterval()))
 
     def run(self, button: QAbstractButton, action: Callable[[], bool]) -> None:
         """Run ``action`` for a click on ``button``; ``action`` says whether it did something.
@@ -65,4 +76,5 @@ class OnceGuard(QObject):
 
     def _settled(self) -> None:
         self._settling = None
+        self._paused = False
         self._restore()

@@ -56,10 +56,11 @@ class OpenTicketsPanel(QGroupBox):
                                     + 2 * self.table.frameWidth())
         self.message = ErrorLine(tr)
         self.tickets: list[Ticket] = []
-        # After an action the panel keeps its place, its buttons dark, for the double-click
-        # interval: hidden at once, the queue's buttons moved up under the pointer and the
-        # second click of a double-clicked 対応を続ける finished the ticket just taken over.
-        self._settling = False
+        # After an action the buttons stay dark for the double-click interval (a second click
+        # of the same intention is dropped); the panel hides at once when no ticket is left,
+        # and the window keeps the queue's buttons it moved under the pointer dark as long
+        # (QueuePanel.pause_buttons). It used to stay on screen for that interval instead,
+        # and its hiding then moved the whole desk under a click aimed at the review.
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         for key, text, handler in (
@@ -93,8 +94,7 @@ class OpenTicketsPanel(QGroupBox):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         if len(self.tickets) == 1:
             self.table.selectRow(0)
-        if not self._settling:
-            self.setVisible(bool(self.tickets))
+        self.setVisible(bool(self.tickets))
 
     def _selected(self) -> Ticket | None:
         rows = self.table.selectionModel().selectedRows()
@@ -114,7 +114,6 @@ class OpenTicketsPanel(QGroupBox):
             self.refresh()
             return
         self.message.done()
-        self._settling = True
         for button in self.buttons.values():
             button.setEnabled(False)
         QTimer.singleShot(QApplication.doubleClickInterval(), self, self._settled)
@@ -124,12 +123,9 @@ class OpenTicketsPanel(QGroupBox):
             self.taken.emit(result)
 
     def _settled(self) -> None:
-        """The double-click interval after an action passed: the panel shows the tickets left
-        (or hides), its buttons free again."""
-        self._settling = False
+        """The double-click interval after an action passed: the buttons are free again."""
         for button in self.buttons.values():
             button.setEnabled(True)
-        self.setVisible(bool(self.tickets))
 
     def _on_take_over(self) -> None:
         self._run(lambda ticket: self.desk.take_over(ticket.id), taken=True)

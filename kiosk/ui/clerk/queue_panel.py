@@ -81,7 +81,7 @@ class QueuePanel(QWidget):
         self.tickets: list[Ticket] = []
         self.buttons: dict[str, QPushButton] = {}
         # A double click calls, recalls or finishes once (see OnceGuard).
-        self._guard = OnceGuard(self.buttons.values, self._enable_buttons, self)
+        self._guard = OnceGuard(self._controls, self._enable_buttons, self)
         grid = QGridLayout()
         for index, (key, text, handler) in enumerate((
                 ("next", S_("Call next"), self._on_call_next),
@@ -131,9 +131,21 @@ class QueuePanel(QWidget):
                                       counter=self.desk.counter) if current
                              else self._tr(S_("No ticket called.")))
 
+    def pause_buttons(self) -> None:
+        """Keep the buttons (and the transfer's list) dark for the double-click interval: the
+        open tickets above were just taken over or returned, their panel closed and moved
+        these up under the pointer, and the second click of that double click would finish
+        or hold the ticket just taken over (or open the list, which takes the next click)."""
+        self._guard.pause()
+
+    def _controls(self) -> list[QWidget]:
+        """What acts on the queue: the buttons and the transfer's list (a click on it opens a
+        list that takes the next click)."""
+        return [*self.buttons.values(), self.transfer_to]
+
     def _enable_buttons(self) -> None:
-        for button in self.buttons.values():
-            button.setEnabled(not self._guard.blocked(button))
+        for control in self._controls():
+            control.setEnabled(not self._guard.blocked(control))
 
     def _selected(self) -> Ticket | None:
         rows = self.table.selectionModel().selectedRows()

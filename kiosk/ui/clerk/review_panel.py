@@ -37,7 +37,7 @@ from kiosk.ui.clerk.signature_view import SignatureView
 from kiosk.ui.common.message_label import MessageLabel
 from kiosk.ui.common.picture_button import picture_pixmap
 
-__all__ = ["ReviewPanel", "staff_message"]
+__all__ = ["RETURN_NAMES", "ReviewPanel", "staff_message"]
 
 _log = logging.getLogger(__name__)
 
@@ -53,12 +53,12 @@ _ORIGINAL = {Provenance.CARD: S_("Before the correction (from the card): {value}
              Provenance.VISIT: S_("Before the correction (from the visit): {value}"),
              Provenance.REGISTER: S_("Before the correction (from the resident register): "
                                      "{value}")}
-# Short names of the return reasons for the clerk's list; the full text the citizen reads is
-# shown under it.
-_RETURN_NAMES = {"missing_information": S_("Information missing"),
-                 "document_needed": S_("A document is needed"),
-                 "other_counter": S_("Another counter"),
-                 "records_mismatch": S_("Does not match the records")}
+# Short names of the return reasons for the clerk's list (and the auditor's usage log); the
+# full text the citizen reads is shown under it.
+RETURN_NAMES = {"missing_information": S_("Information missing"),
+                "document_needed": S_("A document is needed"),
+                "other_counter": S_("Another counter"),
+                "records_mismatch": S_("Does not match the records")}
 _STATUS_PARAMS = ("status", "before", "after")
 _ORANGE = QColor("#b35900")
 _VALUE, _FIELD = 1, 0
@@ -105,7 +105,7 @@ class ReviewPanel(QWidget):
         self.reason = QLineEdit(placeholderText=tr(S_("Reason for the correction (required)")))
         self.return_reason = QComboBox()
         for key in RETURN_REASONS:
-            self.return_reason.addItem(tr(_RETURN_NAMES.get(key, key)), key)
+            self.return_reason.addItem(tr(RETURN_NAMES.get(key, key)), key)
         # What the citizen will read, whole (in Japanese for the clerk).
         self.return_text = QLabel("", wordWrap=True)
         self.return_text.setObjectName("return-text")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.ui.common.flowing_cells import FlowingDelegate
 from kiosk.ui.common.touch_button import TouchButton
 
 __all__ = ["LANG_ROLE", "is_personal", "visible_texts"]
@@ -126,8 +127,13 @@ def _cell_texts(view: QAbstractItemView) -> list[dict[str, object]]:
             # scrolling sideways or resizing.
             cut = rect.right() > sight.right() + 1 and column == columns - 1
             font = view.font()
+            # A cell drawn in lines of its own (between a usage record's fields) is measured
+            # as drawn.
+            delegate = view.itemDelegateForIndex(index)
+            drawn = (delegate.displayed_text(index, font)
+                     if isinstance(delegate, FlowingDelegate) else None)
             found.append(_entry(viewport, f"{_name(view)}/{row},{column}", text, rect, font,
-                                cut or _text_elided(text, font, room, wrap),
+                                cut or _text_elided(drawn or text, font, room, wrap),
                                 str(index.data(LANG_ROLE) or "")))
     return found
 

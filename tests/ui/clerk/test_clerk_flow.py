@@ -78,6 +78,20 @@ def test_idle_lock__locked__application_values_leave_the_screen(qtbot, clerk):
     assert clerk.review.table.rowCount() == 0
 
 
+def test_lock__after_a_sign_in__login_form_empty_and_the_name_field_focused(qtbot, clerk):
+    _login(qtbot, clerk)
+    assert clerk.currentWidget() is clerk.desk_page
+    clerk.activateWindow()
+    qtbot.waitUntil(clerk.isActiveWindow)
+
+    clerk.lock()
+
+    # The next person signs in as themselves: nothing of the last sign-in is left to edit.
+    assert clerk.currentWidget() is clerk.login
+    assert (clerk.login.login.text(), clerk.login.password.text()) == ("", "")
+    qtbot.waitUntil(clerk.login.login.hasFocus)
+
+
 def test_review__call_edit_approve_print_finish__application_done(qtbot, clerk, world):
     _login(qtbot, clerk)
     _click(qtbot, clerk.queue.buttons["next"])

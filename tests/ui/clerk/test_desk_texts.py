@@ -2,8 +2,8 @@
 
 Every main screen of the desk (login, each tab, the review of a long card address, the
 conversation, the usage log) and the board show their texts whole and in Japanese (the board's
-call in the visitor's languages marked as such, the usage log's kinds of record named in
-Japanese, its device ids, details and file:line as the file holds them); the desk's
+call in the visitor's languages marked as such, the usage log's kinds of record and their
+details in Japanese, its device ids and file:line as the file holds them); the desk's
 report of a review of the simulated card's person withholds every piece of that person's data.
 """
 
@@ -63,7 +63,7 @@ def _settle(qtbot) -> None:
 def _elided(window, where: str) -> list[str]:
     """Texts of ``window`` cut off, and words in it not in Japanese (the desk and the board
     are Japanese screens: tests/ui/citizen/text_checks.py); the usage log's kinds of record
-    too (its device ids, details and file:line are marked as the file holds them)."""
+    and details too (its device ids and file:line are marked as the file holds them)."""
     found = []
     for text in visible_texts(window):
         words = foreign_words(text)
