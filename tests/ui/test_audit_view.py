@@ -392,3 +392,22 @@ def test_audit_view__narrow_details_column__drawn_between_fields_and_whole(qtbot
     assert [part for line in drawn for part in line.split("\u3000")] == item.data(PARTS_ROLE)
     assert not cell["elided"]
     assert view.table.rowHeight(row) >= len(drawn) * view.table.fontMetrics().lineSpacing()
+
+
+def test_audit_view__time_column__the_machines_clock_to_the_second(view, monkeypatch):
+    # The log holds 09:00:30+09:00; on a machine in UTC it reads 00:00:30, in JST 09:00:30.
+    from kiosk.ui.clerk import audit_view
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    import time
+    time.tzset()
+    try:
+        shown = audit_view._local_time("2026-04-06T00:00:30.250+00:00")
+        stored = view.table.item(1, 0)
+        assert shown == "2026-04-06\n09:00:30"
+        assert stored.toolTip().startswith("2026-04-06T09:00:")     # the stamp as written
+        assert "+" not in stored.text() and "." not in stored.text()
+        assert audit_view._local_time("not a time") == "not a time"
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -12,7 +12,7 @@ with the file.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -182,11 +182,13 @@ class AuditView(QWidget):
             # Date over time: the whole stamp in half the width, so that the details (a
             # digest is one long word) have the room to be read whole.
             fields = self._details.fields(record.kind, record.data)
-            cells = (record.ts.replace("T", "\n", 1), record.device,
+            cells = (_local_time(record.ts), record.device,
                      kind_name(self._tr, record.kind), SEPARATOR.join(fields),
                      f"{record.file.name}:{record.line}")
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                if column == 0:
+                    item.setToolTip(record.ts)          # as the file holds it
                 if column == 2:
                     item.setToolTip(record.kind)        # the code `kiosk audit` prints
                 elif column == _DETAILS:
@@ -208,3 +210,15 @@ class AuditView(QWidget):
         first = next(finding for finding in result.findings if not finding.warning)
         self.status.setText(self._tr(S_("The logs were changed: {finding}"),
                                      finding=first.text(self._tr)))
+
+
+def _local_time(stamp: str) -> str:
+    """A record's time on the machine's clock (JST at the city hall), date over time to the
+    second: the auditor read "03:47:36.047+00:00" for a quarter to one in the afternoon."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp.replace("T", "\n", 1)     # not a time: shown as the file holds it
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d\n%H:%M:%S")
