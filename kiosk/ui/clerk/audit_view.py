@@ -30,7 +30,7 @@ from kiosk.audit import LogRecord, iter_records, verify_directory
 from kiosk.audit.events import EVENT_TYPES
 from kiosk.audit.usage_log import device_dirs
 from kiosk.i18n import S_, Translator
-from kiosk.ui.common.text_report import LANG_ROLE
+from kiosk.ui.common.cell_report import LANG_ROLE
 
 __all__ = ["KIND_NAMES", "MAX_ROWS", "AuditView"]
 
