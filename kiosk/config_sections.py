@@ -1,10 +1,10 @@
-"""Reading the configuration file one section at a time, and the two sections a front end needs
-before its first screen: ``[device]`` (its role) and ``[ui]`` (languages and look).
+"""Reading the configuration file one section at a time, and the section the tablet needs
+before its first screen: ``[ui]`` (languages and the look of the screens).
 
 :mod:`kiosk.config` reads every section with :func:`read_section`; ``kiosk tablet`` reads
 ``[ui]`` alone with :func:`read_ui` to draw its start-up Welcome, and the whole file behind
-it. Apart on purpose: the fifteen other sections' dataclasses cost the first screen more than
-the file itself. A value is read the same way by both (TOML value or ``KIOSK_<SECTION>_<KEY>``,
+it. Apart on purpose: the other sections' dataclasses cost the first screen more than the file
+itself. A value is read the same way by both (TOML value or ``KIOSK_<SECTION>_<KEY>``,
 checked against the field's type and by :mod:`kiosk.config_checks`), so the Welcome and the
 tablet that takes over from it can never disagree.
 """
@@ -22,23 +22,9 @@ from typing import Any, Literal, get_args, get_origin
 from kiosk.config_checks import check_value
 from kiosk.errors import ConfigError
 from kiosk.i18n import S_
-from kiosk.paths import default_config_path, default_data_dir
+from kiosk.paths import default_config_path
 
-__all__ = ["DeviceConfig", "Role", "UiConfig", "config_file", "env_variable", "read_section",
-           "read_toml", "read_ui"]
-
-Role = Literal["tablet", "clerk", "board", "demo", "web"]
-
-
-@dataclass(frozen=True)
-class DeviceConfig:
-    """What this device is and where it keeps its files."""
-
-    role: Role = "demo"
-    id: str = "demo-01"
-    counter: str = "市民課"
-    services: tuple[str, ...] = ("A",)
-    data_dir: Path = field(default_factory=default_data_dir)
+__all__ = ["UiConfig", "config_file", "env_variable", "read_section", "read_toml", "read_ui"]
 
 
 @dataclass(frozen=True)
