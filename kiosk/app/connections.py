@@ -19,13 +19,11 @@ from kiosk.config import Config
 from kiosk.domain.remote import RemoteTicket
 from kiosk.errors import ConfigError, DeviceError
 from kiosk.events import EventBus
-from kiosk.feed.http_transport import HttpFeedTransport
 from kiosk.feed.keys import load_key
 from kiosk.feed.tokens import TicketLinks
 from kiosk.i18n import S_
 from kiosk.ports import Clock, RemoteCall, Translator
 from kiosk.services.conversation import Conversation
-from kiosk.services.feed_publisher import FeedPublisher
 from kiosk.services.remote_counter import RemoteCounterDesk
 from kiosk.services.turn_alerts import TurnAlerts
 from kiosk.storage.database import Storage
@@ -34,6 +32,7 @@ from kiosk.storage.remote_store import RemoteTicketStore
 
 if TYPE_CHECKING:
     from kiosk.app.services import Services
+    from kiosk.services.feed_publisher import FeedPublisher
 
 
 def build_ticket_links(config: Config, *, demo: bool = False) -> TicketLinks | None:
@@ -115,6 +114,10 @@ def build_feed_publisher(services: Services) -> FeedPublisher | None:
     web, links = services.config.web, services.queue.links
     if not web.feed_url or links is None:
         return None
+    # Here: a device without a web host (most tablets) starts without the feed's modules.
+    from kiosk.feed.http_transport import HttpFeedTransport  # noqa: PLC0415
+    from kiosk.services.feed_publisher import FeedPublisher  # noqa: PLC0415
+
     return FeedPublisher(services.queue, links, load_key(web.feed_key, "feed_key"), web.site,
                          HttpFeedTransport(web.feed_url), services.clock, services.stepped_out,
                          web.publish_interval_s, services.turn_alerts, services.reservations)

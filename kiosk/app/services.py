@@ -33,7 +33,6 @@ from kiosk.ports import (
 from kiosk.procedures.catalog import FormCatalog
 from kiosk.services.applications import SubmissionService
 from kiosk.services.callout import CALLING_STATES, Announcer
-from kiosk.services.caption_vocabulary import city_places
 from kiosk.services.conversation import Conversation
 from kiosk.services.counter_desk import CounterDesk, DayFigure, day_figures
 from kiosk.services.handover import HandoverService
@@ -157,6 +156,8 @@ class Services:
         """Prints a ticket slip on this device's printer, in Japanese and the visitor's
         language."""
         # The city hall's name heads the slip (the city's data file names the city).
+        from kiosk.services.caption_vocabulary import city_places  # noqa: PLC0415 - when printed
+
         office = f"{city_places().city}役所"
         return slip_printer(self.printer, build_renderer(), office,
                             self.queue.qr_payload)

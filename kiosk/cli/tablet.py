@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,6 +70,7 @@ def _run(args: argparse.Namespace, ui: UiConfig, load: Callable[[], Config]) -> 
     from kiosk.ui.citizen.run_tablet import run_tablet  # noqa: PLC0415 - Qt, only here
 
     built: list[Services] = []
+    starters: list[threading.Thread] = []
 
     def build() -> Services:
         # Runs on a worker thread while the start-up Welcome is already on the screen.
@@ -77,16 +79,25 @@ def _run(args: argparse.Namespace, ui: UiConfig, load: Callable[[], Config]) -> 
 
         services = build_services(load(), qt_printer=qt_printer)
         built.append(services)
-        services.start_background(warm_up=False)   # the warm-up once the tablet is up
         return services
 
     def taken_over() -> None:
+        # Once the tablet is up: the background threads (the queue's listener, the retention
+        # and outbox jobs, the card monitor) and the dictionary's warm-up would hold the
+        # interpreter while the services load and the tablet's screens are built. Started
+        # from a thread of their own, as from the services' before: the PostgreSQL listener
+        # imports its driver, which the screen must not wait for.
         for services in built:
-            services.warm_up()
+            starter = threading.Thread(target=services.start_background,
+                                       name="background-start", daemon=True)
+            starters.append(starter)
+            starter.start()
 
     try:
         return run_tablet(ui, build, quit_after=args.quit_after, report=args.report,
                           taken_over=taken_over)
     finally:
+        for starter in starters:
+            starter.join()          # its threads started, so that close stops them all
         for services in built:
             services.close()
