@@ -17,7 +17,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, translator
-from kiosk.ui.citizen.frame import Action, Actions, Footer, Header, StepBar
+from kiosk.ui.citizen.frame import STACK_ABOVE_SCALE, Action, Actions, Footer, Header, StepBar
 from kiosk.ui.citizen.style import tablet_stylesheet
 from kiosk.ui.citizen.welcome_parts import LANGUAGE_HEADING, START, SUBTITLE, TITLE, language_grid
 from kiosk.ui.common.theme import Theme
@@ -64,13 +64,16 @@ class BootWindow(QWidget):
         layout.addWidget(self.step_bar)
         layout.addWidget(self._content(languages), 1)
         self.footer = Footer(target)
+        self.footer.reserve_two_lines = text_scale <= STACK_ABOVE_SCALE   # as the tablet's
         layout.addWidget(self.footer)
         self.start_button = self.footer.forward
         self._retranslate()
 
     def _content(self, languages: tuple[str, ...]) -> QScrollArea:
         # As the tablet draws a screen: in a scroll area, with a screen's spacing.
-        page = QScrollArea()
+        # In this window from the start: the texts are measured in its style sheet's fonts
+        # (an orphan's would be the defaults, measured for nothing, fonts loaded for nothing).
+        page = QScrollArea(self)
         page.setWidgetResizable(True)
         # As the tablet's pages: with the scroll bar always there, the language buttons and
         # the subtitle's line breaks stay where they are when the tablet takes over.

@@ -34,6 +34,10 @@ STEPS = (N_("What you need"), N_("Card"), N_("PIN"), N_("Questions"), N_("Check"
          N_("Ticket"))
 """The six steps of a visit, in order, as the step bar names them."""
 
+# Text scale (%) above which the footer reserves no second line for its labels, and an
+# answer and its button stack (the start-up Welcome's footer and the tablet's the same).
+STACK_ABOVE_SCALE = 150
+
 # The footer's two places as parts of its width: Back 232 and forward 440 of 800 px.
 _BACK_PART, _GAP_PART, _FORWARD_PART = 232, 64, 440
 _TALL_LINE = "ẾỆgjक्षि"   # the tallest scripts offered (Vietnamese marks, Devanagari)
@@ -251,6 +255,7 @@ class Footer(QFrame):
         self._place()
 
     def _place(self) -> None:
+        self.ensurePolished()       # the buttons' fonts are the style sheet's
         inner = max(1, self.width() - 2 * SPACE.frame_side)
         whole = _BACK_PART + _GAP_PART + _FORWARD_PART
         back_width = inner * _BACK_PART // whole

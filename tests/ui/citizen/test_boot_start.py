@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 
 import pytest
 
@@ -127,7 +128,10 @@ def test_tablet_start__taps_before_ready__carried_to_the_tablet(qtbot, config, s
     assert not start.boot.isVisible()
 
 
-def test_tablet_start__taken_over__welcome_buttons_stay_where_they_were(qtbot, config, starts):
+@pytest.mark.parametrize("text_scale", [100, 200])   # 200: the footer reserves one line
+def test_tablet_start__taken_over__welcome_buttons_stay_where_they_were(qtbot, config, starts,
+                                                                         text_scale):
+    config = replace(config, ui=replace(config.ui, text_scale=text_scale))
     gate = threading.Event()
     start = _start(config, starts, gate=gate)
     qtbot.waitUntil(start.boot.isVisible)
