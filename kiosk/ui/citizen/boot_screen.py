@@ -71,8 +71,7 @@ class BootWindow(QWidget):
 
     def _content(self, languages: tuple[str, ...]) -> QScrollArea:
         # As the tablet draws a screen: in a scroll area, with a screen's spacing.
-        # In this window from the start: the texts are measured in its style sheet's fonts
-        # (an orphan's would be the defaults, measured for nothing, fonts loaded for nothing).
+        # In this window from the start: its labels are polished once, in its style sheet.
         page = QScrollArea(self)
         page.setWidgetResizable(True)
         # As the tablet's pages: with the scroll bar always there, the language buttons and

@@ -255,7 +255,6 @@ class Footer(QFrame):
         self._place()
 
     def _place(self) -> None:
-        self.ensurePolished()       # the buttons' fonts are the style sheet's
         inner = max(1, self.width() - 2 * SPACE.frame_side)
         whole = _BACK_PART + _GAP_PART + _FORWARD_PART
         back_width = inner * _BACK_PART // whole

@@ -181,7 +181,6 @@ class TouchButton(QPushButton):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         """One line when there is room: the label's natural width."""
-        self.ensurePolished()       # as Qt's buttons: measured in the style sheet's font
         metrics = self.fontMetrics()
         widest = max((metrics.horizontalAdvance(line) for line in self._label.splitlines()),
                      default=0)
@@ -193,7 +192,6 @@ class TouchButton(QPushButton):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         """Narrow, but never narrower than a whole word (or three kana/kanji): wrap, not clip."""
-        self.ensurePolished()
         metrics = self.fontMetrics()
         widest = max((_unit_width(word.strip(), metrics) for word in _WORD.findall(self._label)),
                      default=0)
@@ -206,7 +204,6 @@ class TouchButton(QPushButton):
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
         """The height the wrapped label needs at ``width``."""
-        self.ensurePolished()
         return max(self._target, self._wrap(width)[1] + _PAD_Y)
 
     def _font_key(self) -> str:
