@@ -19,10 +19,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kiosk.config_checks import check_unknown_keys
-from kiosk.config_sections import UiConfig, env_variable, read_section, read_toml
+from kiosk.config_sections import (
+    DeviceConfig,
+    Role,
+    UiConfig,
+    env_variable,
+    read_section,
+    read_toml,
+)
 from kiosk.errors import ConfigError
 from kiosk.i18n import S_
-from kiosk.paths import default_data_dir
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -48,20 +54,6 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
-
-Role = Literal["tablet", "clerk", "board", "demo", "web"]
-
-
-@dataclass(frozen=True)
-class DeviceConfig:
-    """What this device is and where it keeps its files."""
-
-    role: Role = "demo"
-    id: str = "demo-01"
-    counter: str = "市民課"
-    services: tuple[str, ...] = ("A",)
-    data_dir: Path = field(default_factory=default_data_dir)
-
 
 @dataclass(frozen=True)
 class DatabaseConfig:

@@ -1,5 +1,6 @@
-"""Reading the configuration file one section at a time, and the section the tablet needs
-before its first screen: ``[ui]`` (languages and the look of the screens).
+"""Reading the configuration file one section at a time, and the two sections a front end needs
+before its first screen: ``[device]`` (its role, for ``kiosk start``) and ``[ui]`` (languages
+and the look of the screens).
 
 :mod:`kiosk.config` reads every section with :func:`read_section`; ``kiosk tablet`` reads
 ``[ui]`` alone with :func:`read_ui` to draw its start-up Welcome, and the whole file behind
@@ -22,9 +23,23 @@ from typing import Any, Literal, get_args, get_origin
 from kiosk.config_checks import check_value
 from kiosk.errors import ConfigError
 from kiosk.i18n import S_
-from kiosk.paths import default_config_path
+from kiosk.paths import default_config_path, default_data_dir
 
-__all__ = ["UiConfig", "config_file", "env_variable", "read_section", "read_toml", "read_ui"]
+__all__ = ["DeviceConfig", "Role", "UiConfig", "config_file", "env_variable", "read_device",
+           "read_section", "read_toml", "read_ui"]
+
+Role = Literal["tablet", "clerk", "board", "demo", "web"]
+
+
+@dataclass(frozen=True)
+class DeviceConfig:
+    """What this device is and where it keeps its files."""
+
+    role: Role = "demo"
+    id: str = "demo-01"
+    counter: str = "市民課"
+    services: tuple[str, ...] = ("A",)
+    data_dir: Path = field(default_factory=default_data_dir)
 
 
 @dataclass(frozen=True)
@@ -87,11 +102,25 @@ def read_ui(path: Path | None, environ: Mapping[str, str] | None = None) -> UiCo
         ConfigError: the file cannot be read, or a ``[ui]`` value is invalid (the other
             sections are not looked at: :func:`kiosk.config.load_config` checks them).
     """
-    where = str(path) if path is not None else "(defaults)"
-    table = read_toml(path).get("ui", {})
-    env = os.environ if environ is None else environ
-    ui: UiConfig = read_section(UiConfig, table, "ui", where, env)
+    ui: UiConfig = _read_alone(UiConfig, "ui", path, environ)
     return ui
+
+
+def read_device(path: Path | None, environ: Mapping[str, str] | None = None) -> DeviceConfig:
+    """The ``[device]`` section of ``path`` with its ``KIOSK_DEVICE_*`` overrides, alone.
+
+    Raises:
+        ConfigError: as :func:`read_ui`, for ``[device]``.
+    """
+    device: DeviceConfig = _read_alone(DeviceConfig, "device", path, environ)
+    return device
+
+
+def _read_alone(cls: type[Any], section: str, path: Path | None,
+                environ: Mapping[str, str] | None) -> Any:
+    where = str(path) if path is not None else "(defaults)"
+    env = os.environ if environ is None else environ
+    return read_section(cls, read_toml(path).get(section, {}), section, where, env)
 
 
 def env_variable(section: str, key: str) -> str:
