@@ -25,7 +25,6 @@ from kiosk.i18n import S_
 from kiosk.ports import Clock, RemoteCall, Translator
 from kiosk.services.conversation import Conversation
 from kiosk.services.remote_counter import RemoteCounterDesk
-from kiosk.services.turn_alerts import TurnAlerts
 from kiosk.storage.database import Storage
 from kiosk.storage.engine import make_engine
 from kiosk.storage.remote_store import RemoteTicketStore
@@ -33,6 +32,7 @@ from kiosk.storage.remote_store import RemoteTicketStore
 if TYPE_CHECKING:
     from kiosk.app.services import Services
     from kiosk.services.feed_publisher import FeedPublisher
+    from kiosk.services.turn_alerts import TurnAlerts
 
 
 def build_ticket_links(config: Config, *, demo: bool = False) -> TicketLinks | None:
@@ -106,7 +106,11 @@ def build_joined_calls() -> tuple[Callable[[RemoteTicket], RemoteCall],
 def build_turn_alerts(config: Config) -> TurnAlerts | None:
     """"Your turn is near" by e-mail and LINE, when ``[web]`` names a relay or a token."""
     notifiers = build_notifiers(config)
-    return TurnAlerts(notifiers, near_at=config.web.notify_at) if notifiers else None
+    if not notifiers:
+        return None
+    from kiosk.services.turn_alerts import TurnAlerts  # noqa: PLC0415 - configured only
+
+    return TurnAlerts(notifiers, near_at=config.web.notify_at)
 
 
 def build_feed_publisher(services: Services) -> FeedPublisher | None:

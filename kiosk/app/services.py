@@ -35,7 +35,6 @@ from kiosk.services.applications import SubmissionService
 from kiosk.services.callout import CALLING_STATES, Announcer
 from kiosk.services.conversation import Conversation
 from kiosk.services.counter_desk import CounterDesk, DayFigure, day_figures
-from kiosk.services.handover import HandoverService
 from kiosk.services.payments import PaymentService
 from kiosk.services.queue import QueueService
 from kiosk.services.remote_counter import RemoteCounterDesk
@@ -45,13 +44,15 @@ from kiosk.services.review import ReviewService
 from kiosk.services.staff import StaffService, login_policy
 from kiosk.services.stepped_out import SteppedOut
 from kiosk.services.ticket_slip import SlipPrinters, slip_printer
-from kiosk.services.turn_alerts import TurnAlerts
 from kiosk.services.visit import Visit
 from kiosk.services.visitor_speech import VisitorSpeech
 from kiosk.storage.database import Storage
 
 if TYPE_CHECKING:
+    # Types only: a device without [export] or notifiers starts without their modules.
     from kiosk.app.call_captions import RemoteCaptionsFactory
+    from kiosk.services.handover import HandoverService
+    from kiosk.services.turn_alerts import TurnAlerts
 
 
 @dataclass
