@@ -4,8 +4,9 @@ Each module in this package has ``register(subparsers)``, which adds its subcomm
 ``handler`` on them. Registration is explicit (the table below), never by import side effect.
 A command imports only its own module: ``kiosk tablet`` must show its first screen before the
 database and audit libraries of the other commands have finished loading. A command that reads
-the configuration itself sets ``reads_config`` instead of ``handler`` (the tablet reads
-``[ui]`` for its first screen and the rest behind it); the others get the whole configuration.
+the configuration itself sets ``reads_config`` beside ``handler``, and is run by it (the tablet
+reads ``[ui]`` for its first screen and the rest behind it); the others get the whole
+configuration.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ class _HelpFormatter(argparse.HelpFormatter):
 
 def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, default=None,
-                        help=f"device configuration (TOML); default: $KIOSK_CONFIG or "
+                        help="device configuration (TOML); default: $KIOSK_CONFIG or "
                              f"{_DEFAULT_CONFIG}")
     parser.add_argument("--log-level", default=os.environ.get("KIOSK_LOG_LEVEL", "WARNING"),
                         help="DEBUG, INFO, WARNING, or TRAFFIC for card APDUs (PINs redacted)")
