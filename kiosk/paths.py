@@ -11,7 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import platformdirs
+# platformdirs is imported by the functions that ask it for a folder: the tablet's first
+# screen needs none, and the import costs milliseconds before it.
 
 APP_NAME = "kakanai-kiosk"
 
@@ -47,6 +48,8 @@ def fonts_dir() -> Path:
 
 def default_data_dir() -> Path:
     """The per-user data directory used when the configuration names none."""
+    import platformdirs  # noqa: PLC0415
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -57,6 +60,8 @@ def default_key_dir() -> Path:
     Linux that is the user's configuration folder; on Windows, whose configuration and data
     folders are one, a folder of its own beside it.
     """
+    import platformdirs  # noqa: PLC0415
+
     if sys.platform == "win32":
         return Path(platformdirs.user_data_dir(f"{APP_NAME}-keys", appauthor=False))
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
@@ -64,4 +69,6 @@ def default_key_dir() -> Path:
 
 def default_config_path() -> Path:
     """The configuration file read when neither ``--config`` nor ``KIOSK_CONFIG`` is given."""
+    import platformdirs  # noqa: PLC0415
+
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "kiosk.toml"

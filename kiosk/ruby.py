@@ -12,6 +12,7 @@ hiragana after it (送り仮名), so 写し reads うつし rather than 写 alon
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -33,9 +34,19 @@ RUBY_GROUP = re.compile(r"\{([^{}|]+)\|([^{}|]+)\}")
 # Kanji (unified, extension A, compatibility, supplementary planes) and the iteration marks
 # that are read with them (々 〆 ヶ as in 一ヶ月).
 _KANJI = "\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u3005\u3006\u30F6\U00020000-\U0003FFFF"
-_KANJI_RUN = re.compile(f"([{_KANJI}]+)([\u3041-\u3096]*)")
-_ANY_KANJI = re.compile(f"[{_KANJI}]")
 _KATAKANA_TO_HIRAGANA = 0x60
+
+
+@functools.cache
+def _kanji_run() -> re.Pattern[str]:
+    # Compiled when first asked: the class spans the supplementary planes, and compiling it
+    # costs milliseconds that the tablet's first screen, which only strips markup, would wait.
+    return re.compile(f"([{_KANJI}]+)([\u3041-\u3096]*)")
+
+
+@functools.cache
+def _any_kanji() -> re.Pattern[str]:
+    return re.compile(f"[{_KANJI}]")
 
 
 @dataclass(frozen=True)
@@ -72,7 +83,7 @@ def has_ruby(text: str) -> bool:
 
 def has_kanji(text: str) -> bool:
     """Whether ``text`` contains a kanji (outside or inside markup)."""
-    return _ANY_KANJI.search(text) is not None
+    return _any_kanji().search(text) is not None
 
 
 def to_markup(spans: list[RubySpan]) -> str:
@@ -130,7 +141,7 @@ def annotate(text: str, read: Callable[[str], str | None],
 def _annotate_plain(text: str, read: Callable[[str], str | None]) -> list[RubySpan]:
     spans: list[RubySpan] = []
     position = 0
-    for run in _KANJI_RUN.finditer(text):
+    for run in _kanji_run().finditer(text):
         kanji, okurigana = run.group(1), run.group(2)
         if run.start() > position:
             spans.append(RubySpan(text[position:run.start()]))

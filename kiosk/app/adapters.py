@@ -4,7 +4,9 @@ The printer, the speaker, the card reader and its monitor, the translator, the c
 the visitor's microphone, the offline models, the renderer, the payment terminal, the export
 spool, the resident register, the notifiers and the city's signer. Heavy libraries (numpy and
 the recognizer, pyHanko, aiortc) are imported inside the function that needs them: the
-tablet's start is measured and must not wait for them.
+tablet's start is measured and must not wait for them. So are the adapters of a device or a
+setting a tablet may not have (pyscard for a real reader, CUPS, the mail and HTTP clients of
+the notifiers and the payment terminal, the export spool, the register's extract).
 """
 
 from __future__ import annotations
@@ -13,27 +15,19 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from devices.audio.whisper_model import stt_model_dir
-from devices.export.folder_spool import FolderSpool
 from devices.export.memory_spool import MemorySpool
-from devices.notify.line_notifier import LineNotifier
-from devices.notify.smtp_notifier import SmtpNotifier
 from devices.offline_models import (
     SPEECH_RECOGNIZER,
     TRANSLATION_ENGINE,
     OfflineModels,
     missing_module,
 )
-from devices.payment.http_terminal import HttpTerminal
 from devices.payment.simulated_terminal import SimulatedTerminal
-from devices.printer.cups_printer import CupsPrinter
 from devices.printer.folder_printer import FolderPrinter
 from devices.printer.renderer import ReportlabRenderer
-from devices.register.csv_extract import CsvRegister
 from devices.register.synthetic import SyntheticRegister
 from devices.signing.lazy_signer import LazySigner
 from devices.smartcard.card_reader import CardIdentityReader, load_issuer_key
-from devices.smartcard.pcsc_transport import PcscSlot
-from devices.smartcard.reader_monitor import ReaderMonitor
 from devices.smartcard.simulated_card import SimulatedMyNumberCard, SimulatedSlot, load_person
 from devices.speech.reading import OpenJTalkReadings
 from devices.speech.sinks import FileSink, PlayerSink
@@ -62,12 +56,13 @@ from kiosk.ports import (
     Translator,
 )
 from kiosk.procedures.catalog import FormCatalog
-from kiosk.services.caption_vocabulary import CaptionVocabulary, follow_visits, load_place_names
 from kiosk.services.conversation import Conversation
 from kiosk.services.visitor_speech import VisitorSpeech
 
 if TYPE_CHECKING:
     from devices.signing.pades import PadesSigner
+    from devices.smartcard.pcsc_transport import PcscSlot
+    from devices.smartcard.reader_monitor import ReaderMonitor
 
 
 def build_printer(config: Config, *, demo: bool = False,
@@ -87,6 +82,8 @@ def build_printer(config: Config, *, demo: bool = False,
         if qt_printer is None:
             raise RuntimeError("[printer] kind = qt needs the front end's Qt printer")
         return qt_printer(config.printer.name)
+    from devices.printer.cups_printer import CupsPrinter  # noqa: PLC0415 - configured only
+
     return CupsPrinter(config.printer.name)
 
 
@@ -119,6 +116,9 @@ def build_identity_reader(config: Config) -> IdentityReader:
         slot: SimulatedSlot | PcscSlot = SimulatedSlot(
             SimulatedMyNumberCard(person), delay_s=config.card.apdu_delay_ms / 1000)
     else:
+        # pyscard only with a real reader: the simulated card's tablets start without it.
+        from devices.smartcard.pcsc_transport import PcscSlot  # noqa: PLC0415
+
         slot = PcscSlot(config.card.reader)
     return CardIdentityReader(slot, issuer_key=issuer_key,
                               allow_my_number=config.card.allow_my_number)
@@ -131,6 +131,8 @@ def build_card_monitor(config: Config, events: EventBus) -> ReaderMonitor | None
     """
     if config.card.simulated:
         return None
+    from devices.smartcard.reader_monitor import ReaderMonitor  # noqa: PLC0415 - pyscard
+
     return ReaderMonitor(config.card.reader, events.publish)
 
 
@@ -143,6 +145,8 @@ def build_payment_terminal(config: Config) -> PaymentTerminal | None:
         if not payment.url:
             raise ConfigError(S_("[payment] kind = \"http\" needs [payment] url (the "
                                  "terminal's local address)."))
+        from devices.payment.http_terminal import HttpTerminal  # noqa: PLC0415 - configured
+
         return HttpTerminal(payment.url, request_timeout_s=payment.request_timeout_s,
                             wait_s=payment.wait_s)
     return None
@@ -156,6 +160,8 @@ def build_export(config: Config) -> ApplicationExport | None:
         if config.export.folder is None:
             raise ConfigError(S_("[export] kind = \"folder\" needs folder = \"...\" (the "
                                  "folder the core systems import from)."))
+        from devices.export.folder_spool import FolderSpool  # noqa: PLC0415 - configured
+
         return FolderSpool(private_dir(config.export.folder))
     return None
 
@@ -176,6 +182,8 @@ def build_register(config: Config, *, demo: bool = False) -> ResidentRegister | 
         if settings.path is None or settings.mapping is None:
             raise ConfigError(S_('[register] kind = "csv" needs path (the extract) and mapping '
                                  "(its column mapping file)."))
+        from devices.register.csv_extract import CsvRegister  # noqa: PLC0415 - clerk PCs
+
         return CsvRegister(settings.path, settings.mapping)
     if kind == "sql":
         if not settings.url:
@@ -191,9 +199,14 @@ def build_notifiers(config: Config) -> dict[str, Notifier]:
     """The "your turn is near" channels ``[web]`` configures (a relay, a LINE token)."""
     web = config.web
     notifiers: dict[str, Notifier] = {}
+    # Imported when configured: the mail and HTTP clients cost every device's start.
     if web.smtp_host:
+        from devices.notify.smtp_notifier import SmtpNotifier  # noqa: PLC0415
+
         notifiers["email"] = SmtpNotifier(web.smtp_host, web.smtp_port, web.smtp_from)
     if web.line_token:
+        from devices.notify.line_notifier import LineNotifier  # noqa: PLC0415
+
         notifiers["line"] = LineNotifier(web.line_token, web.line_endpoint)
     return notifiers
 
@@ -228,6 +241,11 @@ def build_captioner(config: Config, events: EventBus, catalog: FormCatalog) -> C
     from devices.audio.live import LiveCaptioner  # noqa: PLC0415
     from devices.audio.recognizer import WhisperRecognizer  # noqa: PLC0415
     from devices.audio.sources import CommandSource  # noqa: PLC0415
+    from kiosk.services.caption_vocabulary import (  # noqa: PLC0415
+        CaptionVocabulary,
+        follow_visits,
+        load_place_names,
+    )
 
     command = config.models.microphone or None
     captioner = LiveCaptioner(lambda: CommandSource(command),

@@ -6,26 +6,28 @@ reservations (``[web] reserve_*``) and signed electronic applications (``[signin
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kiosk.app.adapters import build_document_signer, build_export, build_payment_terminal, build_renderer
 from kiosk.audit.recorder import UsageRecorder
 from kiosk.config import Config
 from kiosk.domain.reservation import SlotPlan
 from kiosk.errors import ConfigError
-from kiosk.handover import check_mappings, load_mappings
 from kiosk.i18n import S_
 from kiosk.ports import Clock
 from kiosk.procedures.catalog import FormCatalog
 from kiosk.services.electronic import ElectronicFiling
-from kiosk.services.handover import HandoverService
 from kiosk.services.payments import PaymentService
 from kiosk.services.queue import QueueService
 from kiosk.services.reservations import ReservationDesk, plan_from_config
 from kiosk.services.review import ReviewService
 from kiosk.storage.database import Storage
 from kiosk.storage.documents import DocumentStore
-from kiosk.storage.export_store import ExportStore
 from kiosk.storage.reservation_store import ReservationStore
 from kiosk.storage.sealing import AnswerSealer
+
+if TYPE_CHECKING:
+    from kiosk.services.handover import HandoverService
 
 
 def build_payments(config: Config, storage: Storage, review: ReviewService,
@@ -52,6 +54,11 @@ def build_handover(config: Config, storage: Storage, sealer: AnswerSealer, catal
     spool = build_export(config)
     if spool is None:
         return None
+    # Here: a device without [export] (every tablet) starts without the mappings' modules.
+    from kiosk.handover import check_mappings, load_mappings  # noqa: PLC0415
+    from kiosk.services.handover import HandoverService  # noqa: PLC0415
+    from kiosk.storage.export_store import ExportStore  # noqa: PLC0415
+
     mappings = load_mappings(config.export.mappings_dir)
     problems = check_mappings(mappings, catalog.forms)
     unknown = sorted(set(config.export.systems) - set(mappings.systems))

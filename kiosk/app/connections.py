@@ -19,21 +19,20 @@ from kiosk.config import Config
 from kiosk.domain.remote import RemoteTicket
 from kiosk.errors import ConfigError, DeviceError
 from kiosk.events import EventBus
-from kiosk.feed.http_transport import HttpFeedTransport
 from kiosk.feed.keys import load_key
 from kiosk.feed.tokens import TicketLinks
 from kiosk.i18n import S_
 from kiosk.ports import Clock, RemoteCall, Translator
 from kiosk.services.conversation import Conversation
-from kiosk.services.feed_publisher import FeedPublisher
 from kiosk.services.remote_counter import RemoteCounterDesk
-from kiosk.services.turn_alerts import TurnAlerts
 from kiosk.storage.database import Storage
 from kiosk.storage.engine import make_engine
 from kiosk.storage.remote_store import RemoteTicketStore
 
 if TYPE_CHECKING:
     from kiosk.app.services import Services
+    from kiosk.services.feed_publisher import FeedPublisher
+    from kiosk.services.turn_alerts import TurnAlerts
 
 
 def build_ticket_links(config: Config, *, demo: bool = False) -> TicketLinks | None:
@@ -107,7 +106,11 @@ def build_joined_calls() -> tuple[Callable[[RemoteTicket], RemoteCall],
 def build_turn_alerts(config: Config) -> TurnAlerts | None:
     """"Your turn is near" by e-mail and LINE, when ``[web]`` names a relay or a token."""
     notifiers = build_notifiers(config)
-    return TurnAlerts(notifiers, near_at=config.web.notify_at) if notifiers else None
+    if not notifiers:
+        return None
+    from kiosk.services.turn_alerts import TurnAlerts  # noqa: PLC0415 - configured only
+
+    return TurnAlerts(notifiers, near_at=config.web.notify_at)
 
 
 def build_feed_publisher(services: Services) -> FeedPublisher | None:
@@ -115,6 +118,10 @@ def build_feed_publisher(services: Services) -> FeedPublisher | None:
     web, links = services.config.web, services.queue.links
     if not web.feed_url or links is None:
         return None
+    # Here: a device without a web host (most tablets) starts without the feed's modules.
+    from kiosk.feed.http_transport import HttpFeedTransport  # noqa: PLC0415
+    from kiosk.services.feed_publisher import FeedPublisher  # noqa: PLC0415
+
     return FeedPublisher(services.queue, links, load_key(web.feed_key, "feed_key"), web.site,
                          HttpFeedTransport(web.feed_url), services.clock, services.stepped_out,
                          web.publish_interval_s, services.turn_alerts, services.reservations)

@@ -34,10 +34,8 @@ from kiosk.ports import (
 from kiosk.procedures.catalog import FormCatalog
 from kiosk.services.applications import SubmissionService
 from kiosk.services.callout import CALLING_STATES, Announcer
-from kiosk.services.caption_vocabulary import city_places
 from kiosk.services.conversation import Conversation
 from kiosk.services.counter_desk import CounterDesk, DayFigure, day_figures
-from kiosk.services.handover import HandoverService
 from kiosk.services.payments import PaymentService
 from kiosk.services.queue import QueueService
 from kiosk.services.remote_counter import RemoteCounterDesk
@@ -47,13 +45,15 @@ from kiosk.services.review import ReviewService
 from kiosk.services.staff import StaffService, login_policy
 from kiosk.services.stepped_out import SteppedOut
 from kiosk.services.ticket_slip import SlipPrinters, slip_printer
-from kiosk.services.turn_alerts import TurnAlerts
 from kiosk.services.visit import Visit
 from kiosk.services.visitor_speech import VisitorSpeech
 from kiosk.storage.database import Storage
 
 if TYPE_CHECKING:
+    # Types only: a device without [export] or notifiers starts without their modules.
     from kiosk.app.call_captions import RemoteCaptionsFactory
+    from kiosk.services.handover import HandoverService
+    from kiosk.services.turn_alerts import TurnAlerts
 
 
 @dataclass
@@ -170,6 +170,8 @@ class Services:
         """Prints a ticket slip on this device's printer, in Japanese and the visitor's
         language."""
         # The city hall's name heads the slip (the city's data file names the city).
+        from kiosk.services.caption_vocabulary import city_places  # noqa: PLC0415 - when printed
+
         office = f"{city_places().city}役所"
         return slip_printer(self.printer, build_renderer(), office,
                             self.queue.qr_payload)

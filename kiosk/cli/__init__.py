@@ -3,7 +3,10 @@
 Each module in this package has ``register(subparsers)``, which adds its subcommands and sets
 ``handler`` on them. Registration is explicit (the table below), never by import side effect.
 A command imports only its own module: ``kiosk tablet`` must show its first screen before the
-database and audit libraries of the other commands have finished loading.
+database and audit libraries of the other commands have finished loading. A command that reads
+the configuration itself sets ``reads_config`` beside ``handler``, and is run by it (the tablet
+reads ``[ui]`` for its first screen and the rest behind it); the others get the whole
+configuration.
 """
 
 from __future__ import annotations
@@ -14,14 +17,18 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk import __version__
 from kiosk.cli.pipes import quiet_on_closed_pipe
-from kiosk.config import Config, load_config
+from kiosk.config_sections import config_file
 from kiosk.errors import KioskError, UserFacingError
 from kiosk.logging_setup import configure_logging
 from kiosk.paths import default_config_path
 from kiosk.process_guard import guarded_process
+
+if TYPE_CHECKING:
+    from kiosk.config import Config
 
 __all__ = ["main"]
 
@@ -37,10 +44,25 @@ _COMMAND_GROUPS = {
 _DEVICE_COMMANDS = frozenset({"board", "card", "clerk", "demo", "start", "tablet"})
 
 
+# Replaced by the default file's path when the help is printed (_HelpFormatter): finding the
+# user's configuration folder costs the tablet's first screen milliseconds (platformdirs).
+_DEFAULT_CONFIG = "{the default configuration file}"
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help, naming the default configuration file."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = super()._get_help_string(action)
+        if text is None or _DEFAULT_CONFIG not in text:
+            return text
+        return text.replace(_DEFAULT_CONFIG, str(default_config_path()).replace("%", "%%"))
+
+
 def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, default=None,
                         help="device configuration (TOML); default: $KIOSK_CONFIG or "
-                             f"{default_config_path()}")
+                             f"{_DEFAULT_CONFIG}")
     parser.add_argument("--log-level", default=os.environ.get("KIOSK_LOG_LEVEL", "WARNING"),
                         help="DEBUG, INFO, WARNING, or TRAFFIC for card APDUs (PINs redacted)")
 
@@ -58,7 +80,8 @@ def requested_commands(argv: Sequence[str] | None) -> tuple[str, ...]:
 def build_parser(commands: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The argument parser with the given registered commands (default: every one)."""
     parser = argparse.ArgumentParser(
-        prog="kiosk", description="書かない・待たない窓口 — the writing-free counter kiosk.")
+        prog="kiosk", description="書かない・待たない窓口 — the writing-free counter kiosk.",
+        formatter_class=_HelpFormatter)
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     _global_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -70,11 +93,11 @@ def build_parser(commands: Sequence[str] | None = None) -> argparse.ArgumentPars
 
 def read_config(path: Path | None) -> Config:
     """Load the configuration named on the command line, in ``KIOSK_CONFIG`` or the default file."""
-    if path is None and os.environ.get("KIOSK_CONFIG"):
-        path = Path(os.environ["KIOSK_CONFIG"])
-    if path is None and default_config_path().exists():
-        path = default_config_path()
-    return load_config(path)
+    # Here rather than at the top: the tablet draws its first screen before the sections'
+    # dataclasses are loaded (it reads [ui] alone, kiosk.config_sections).
+    from kiosk.config import load_config  # noqa: PLC0415
+
+    return load_config(config_file(path))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -85,14 +108,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser(requested_commands(argv))
     args = parser.parse_args(argv)
-    if getattr(args, "handler", None) is None:
+    own_reading = getattr(args, "reads_config", None)
+    if getattr(args, "handler", None) is None and own_reading is None:
         parser.print_help()
         return 2
     configure_logging(args.log_level, None)
     with guarded_process(device=args.command in _DEVICE_COMMANDS):
         try:
-            config = read_config(args.config)
-            result: int = args.handler(args, config)
+            if own_reading is not None:
+                result: int = own_reading(args)
+            else:
+                result = args.handler(args, read_config(args.config))
         except UserFacingError as exc:
             print(f"kiosk: {exc.english()}", file=sys.stderr)
             return 2

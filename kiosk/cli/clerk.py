@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.config import Config
+if TYPE_CHECKING:
+    from kiosk.config import Config
 
 
 def register(subparsers: Any) -> None:

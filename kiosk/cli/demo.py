@@ -8,11 +8,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.config import Config
-
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from kiosk.config import Config
     from kiosk.domain.remote import RemoteTicket
     from kiosk.ports import RemoteCall
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.config import Config
+from kiosk.config_sections import UiConfig, config_file, read_ui
+from kiosk.errors import ConfigError
 
 if TYPE_CHECKING:
     from kiosk.app import Services
+    from kiosk.config import Config
 
 
 def register(subparsers: Any) -> None:
@@ -25,38 +29,75 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--hash-exit-pin", action="store_true",
                         help="read a staff exit PIN (typed twice at the terminal, or the first "
                              "line of stdin), print its hash for [ui] staff_exit_pin_hash, exit")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, reads_config=run_reading_config)
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    """Start the tablet and return the Qt exit code."""
+    """Start the tablet on ``config`` (``kiosk start``) and return the Qt exit code."""
+    return _run(args, config.ui, lambda: config)
+
+
+def run_reading_config(args: argparse.Namespace) -> int:
+    """Start the tablet and return the Qt exit code: the start-up Welcome from ``[ui]`` alone,
+    the whole configuration read behind it, with the services.
+
+    A file whose ``[ui]`` cannot be read is read whole at once, so that its first error is
+    the one printed, before anything is shown, as by every command.
+    """
+    path = config_file(args.config)
+    try:
+        ui = read_ui(path)
+    except ConfigError:
+        from kiosk.config import load_config  # noqa: PLC0415 - raises the file's first error
+
+        return run(args, load_config(path))
+
+    def whole() -> Config:
+        from kiosk.config import load_config  # noqa: PLC0415 - on the services' thread
+
+        return load_config(path)
+
+    return _run(args, ui, whole)
+
+
+def _run(args: argparse.Namespace, ui: UiConfig, load: Callable[[], Config]) -> int:
     if args.hash_exit_pin:
         from kiosk.cli.secret_input import read_secret  # noqa: PLC0415
         from kiosk.domain.staff import hash_password  # noqa: PLC0415
 
         print(hash_password(read_secret("staff exit PIN")))
         return 0
-    from kiosk.ui.adapters import qt_printer  # noqa: PLC0415 - the front end's printer
     from kiosk.ui.citizen.run_tablet import run_tablet  # noqa: PLC0415 - Qt, only here
 
     built: list[Services] = []
+    starters: list[threading.Thread] = []
 
     def build() -> Services:
         # Runs on a worker thread while the start-up Welcome is already on the screen.
         from kiosk.app import build_services  # noqa: PLC0415 - the heavy imports
+        from kiosk.ui.adapters import qt_printer  # noqa: PLC0415 - the front end's printer
 
-        services = build_services(config, qt_printer=qt_printer)
+        services = build_services(load(), qt_printer=qt_printer)
         built.append(services)
-        services.start_background(warm_up=False)   # the warm-up once the tablet is up
         return services
 
     def taken_over() -> None:
+        # Once the tablet is up: the background threads (the queue's listener, the retention
+        # and outbox jobs, the card monitor) and the dictionary's warm-up would hold the
+        # interpreter while the services load and the tablet's screens are built. Started
+        # from a thread of their own, as from the services' before: the PostgreSQL listener
+        # imports its driver, which the screen must not wait for.
         for services in built:
-            services.warm_up()
+            starter = threading.Thread(target=services.start_background,
+                                       name="background-start", daemon=True)
+            starters.append(starter)
+            starter.start()
 
     try:
-        return run_tablet(config, build, quit_after=args.quit_after, report=args.report,
+        return run_tablet(ui, build, quit_after=args.quit_after, report=args.report,
                           taken_over=taken_over)
     finally:
+        for starter in starters:
+            starter.join()          # its threads started, so that close stops them all
         for services in built:
             services.close()

@@ -93,6 +93,8 @@ _REPORT_LIMITS = textwrap.dedent("""
         print(resource.getrlimit(resource.RLIMIT_CORE), dumpable, flush=True)
         return 0
     module.run = report
+    # The tablet reads its configuration itself (the Welcome from [ui] first).
+    module.run_reading_config = lambda args: report(args, None)
     from kiosk.cli import main
     sys.exit(main(["{command}"]))
 """)

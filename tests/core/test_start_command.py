@@ -49,3 +49,25 @@ def test_kiosk_start__unknown_role__is_a_config_error_naming_the_key(tmp_path):
 
     assert result.returncode == 2
     assert "role" in result.stderr
+
+
+def test_kiosk_start__tablet_role__reads_its_configuration_itself(monkeypatch, tmp_path):
+    # The tablet draws its start-up Welcome from [ui] before the rest of the file is read.
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[device]\nrole = "tablet"\n', encoding="utf-8")
+    seen: list[object] = []
+    monkeypatch.setattr(start.tablet, "run_reading_config", lambda args: seen.append(
+        (args.command, args.config, args.report)) or 0)
+
+    assert start.run_reading_config(SimpleNamespace(config=config)) == 0
+    assert seen == [("tablet", config, None)]
+
+
+def test_kiosk_start__other_role__gets_the_whole_configuration(monkeypatch, tmp_path):
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[device]\nrole = "board"\n[ui]\ntext_scale = 150\n', encoding="utf-8")
+    calls: list[str] = []
+    monkeypatch.setitem(start._ROLES, "board", _recording_command("board", calls))
+
+    assert start.run_reading_config(SimpleNamespace(config=config)) == 0
+    assert calls == ["board windowed=False role=board"]

@@ -6,17 +6,18 @@ of a blank screen meanwhile, so :class:`BootWindow` draws the Welcome screen at 
 configuration alone (the same frame, title, language buttons and Start as the tablet's) and
 remembers what was tapped. When the tablet is ready it takes over in the chosen language and,
 if start was tapped, goes straight on to the next screen. This module imports nothing but Qt,
-the catalogs and the frame: that is the point.
+the catalogs and the frame: that is the point. Nor does it touch Python's ``Qt`` namespace
+(its hundred enums cost the first screen about 15 ms, :mod:`kiosk.ui.citizen.frame`): the
+few Qt settings it makes are set by name through Qt's own properties.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, translator
-from kiosk.ui.citizen.frame import Action, Actions, Footer, Header, StepBar
+from kiosk.ui.citizen.frame import STACK_ABOVE_SCALE, Action, Actions, Footer, Header, StepBar
 from kiosk.ui.citizen.style import tablet_stylesheet
 from kiosk.ui.citizen.welcome_parts import LANGUAGE_HEADING, START, SUBTITLE, TITLE, language_grid
 from kiosk.ui.common.leaded_label import LeadedLabel
@@ -47,6 +48,8 @@ class BootWindow(QWidget):
         self.target = target
         self.setStyleSheet(tablet_stylesheet(theme, text_scale))
         if kiosk_mode:
+            from PySide6.QtCore import Qt  # noqa: PLC0415 - window flags have no property
+
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         layout = QVBoxLayout(self)
@@ -62,17 +65,19 @@ class BootWindow(QWidget):
         layout.addWidget(self.step_bar)
         layout.addWidget(self._content(languages), 1)
         self.footer = Footer(target)
+        self.footer.reserve_two_lines = text_scale <= STACK_ABOVE_SCALE   # as the tablet's
         layout.addWidget(self.footer)
         self.start_button = self.footer.forward
         self._retranslate()
 
     def _content(self, languages: tuple[str, ...]) -> QScrollArea:
         # As the tablet draws a screen: in a scroll area, with a screen's spacing.
-        page = QScrollArea()
+        # In this window from the start: its labels are polished once, in its style sheet.
+        page = QScrollArea(self)
         page.setWidgetResizable(True)
         # As the tablet's pages: with the scroll bar always there, the language buttons and
         # the subtitle's line breaks stay where they are when the tablet takes over.
-        page.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        page.setProperty("verticalScrollBarPolicy", "ScrollBarAlwaysOn")
         body = QWidget()
         column = QVBoxLayout(body)
         column.setContentsMargins(SPACE.side, SPACE.xl, SPACE.side, SPACE.l)
@@ -96,8 +101,7 @@ class BootWindow(QWidget):
 
     def _label(self, role: str, name: str = "") -> QLabel:
         label = LeadedLabel()
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setProperty("alignment", "AlignCenter")
         label.setProperty("role", role)
         if name:
             label.setObjectName(name)

@@ -5,7 +5,9 @@ button to talk with a clerk. The step bar says where the visitor is ("Step 3 / 6
 the furigana and voice toggles. The footer has two places: Back on the left, the step forward
 on the right; the same pixels on every screen (the convenience-store certificate machine's
 lesson: a finger learns where "next" is). Light on purpose (Qt, catalogs, tokens): the
-start-up Welcome builds the same header and footer before the services have loaded.
+start-up Welcome builds the same header and footer before the services have loaded, and it
+builds them without Python's ``Qt`` namespace, whose hundred enums cost the first screen
+about 15 ms of a tablet's CPU: what the tablet alone needs of it is imported where it is used.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, Translator, language
 from kiosk.ui.citizen.welcome_parts import language_grid
@@ -32,6 +34,10 @@ CITY_NAME = "登米市役所"
 STEPS = (N_("What you need"), N_("Card"), N_("PIN"), N_("Questions"), N_("Check"),
          N_("Ticket"))
 """The six steps of a visit, in order, as the step bar names them."""
+
+# Text scale (%) above which the footer reserves no second line for its labels, and an
+# answer and its button stack (the start-up Welcome's footer and the tablet's the same).
+STACK_ABOVE_SCALE = 150
 
 # The footer's two places as parts of its width: Back 232 and forward 440 of 800 px.
 _BACK_PART, _GAP_PART, _FORWARD_PART = 232, 64, 440
@@ -108,7 +114,7 @@ class StepBar(QWidget):
         self.setObjectName("step-bar")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(SPACE.frame_side, SPACE.s, SPACE.frame_side, SPACE.s)
-        row = QHBoxLayout()
+        row = self._row = QHBoxLayout()
         self.step = LeadedLabel()
         self.step.setObjectName("step")
         self.step.setProperty("role", "step")
@@ -117,10 +123,9 @@ class StepBar(QWidget):
         self.furigana.setCheckable(True)
         self.voice = TouchButton("", target=target, name="voice")
         self.voice.setCheckable(True)
-        # Centred at their own height: a step name of two lines makes the row taller, and
-        # toggles stretched with it grew under the visitor's finger.
-        row.addWidget(self.furigana, 0, Qt.AlignmentFlag.AlignVCenter)
-        row.addWidget(self.voice, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.furigana)
+        row.addWidget(self.voice)
+        self._toggles_centred = False
         layout.addLayout(row)
         self._names: list[str] = []     # every step's text in the visit's language
         segments = QHBoxLayout()
@@ -140,6 +145,7 @@ class StepBar(QWidget):
 
     def show_step(self, tr: Translator, number: int | None) -> None:
         """Step ``number`` (1-6) of :data:`STEPS`; ``None`` (the Welcome) shows no step."""
+        self._centre_toggles()
         self.step.setVisible(number is not None)
         self.segment_row.setVisible(number is not None)
         if number is None:
@@ -156,6 +162,19 @@ class StepBar(QWidget):
                 segment.style().unpolish(segment)
                 segment.style().polish(segment)
 
+
+    def _centre_toggles(self) -> None:
+        # Centred at their own height: a step name of two lines makes the row taller, and
+        # toggles stretched with it grew under the visitor's finger. Set when the first step
+        # is shown, not when built: the start-up Welcome shows none (its empty step name is
+        # lower than the toggles) and is drawn without the Qt namespace (module docstring).
+        if self._toggles_centred:
+            return
+        from PySide6.QtCore import Qt  # noqa: PLC0415
+
+        for toggle in (self.furigana, self.voice):
+            self._row.setAlignment(toggle, Qt.AlignmentFlag.AlignVCenter)
+        self._toggles_centred = True
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         """Reserve the step names' lines for the new width."""
@@ -175,7 +194,7 @@ class StepBar(QWidget):
             self.step.setMinimumHeight(needed)
 
 
-class Footer(QWidget):
+class Footer(QFrame):
     """Back on the left, the step forward on the right, at the same place on every screen.
 
     The two buttons are made once and only relabelled, renamed (the name the pilot taps) and
@@ -186,12 +205,15 @@ class Footer(QWidget):
     A double tap acts once: the first tap changes the screen, and the second would land on
     the next screen's button at the same place (a double-tapped Send ended the visit on the
     ticket screen before the citizen saw their number), so the second press is dropped.
+
+    A frame, so that the style sheet draws its background and top border (Qt's style sheets
+    draw them on frames by themselves; a plain widget would need an attribute of the Qt
+    namespace, see the module docstring).
     """
 
     def __init__(self, target: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("footer")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.back = TouchButton("", target=target, name="back", role="outline", parent=self)
         self.forward = TouchButton("", target=target, name="next", role="primary", parent=self)
         self._button_height = action_height(target)

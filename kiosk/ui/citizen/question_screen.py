@@ -17,7 +17,7 @@ from kiosk.errors import UserFacingError
 from kiosk.i18n import N_
 from kiosk.procedures.model import FieldType
 from kiosk.services.visit import Question, Stage, Visit
-from kiosk.ui.citizen.review_screen import STACK_ABOVE_SCALE
+from kiosk.ui.citizen.frame import STACK_ABOVE_SCALE
 from kiosk.ui.citizen.screen_base import Actions, CitizenScreen
 from kiosk.ui.common.address_picker import AddressPicker
 from kiosk.ui.common.date_picker import DatePicker

@@ -11,13 +11,13 @@ from kiosk.i18n import N_
 from kiosk.services.outage import citizen_message
 from kiosk.services.ticket_slip import SlipPrinters
 from kiosk.services.visit import ReviewLine, Visit
+from kiosk.ui.citizen.frame import STACK_ABOVE_SCALE
 from kiosk.ui.citizen.screen_base import Action, Actions, CitizenScreen
 from kiosk.ui.citizen.signature_pad import add_signature_pad
 from kiosk.ui.common.application import loaded_faces
 
 __all__ = ["GAIJI_BOX", "ReviewScreen"]
 
-STACK_ABOVE_SCALE = 150   # text scale (%) above which an answer and its button stack
 GAIJI_BOX = "〓"   # the geta mark: the printing trade's sign for "a character we cannot set"
 
 

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
-from kiosk.config import Config
+from kiosk.config_sections import UiConfig
 from kiosk.ui.citizen.boot_screen import BootWindow
 from kiosk.ui.citizen.screen_report import ScreenReport
-from kiosk.ui.common.application import application
+from kiosk.ui.common.application import application, load_fonts
 from kiosk.ui.common.theme import HIGH_CONTRAST, NORMAL
 from kiosk.ui.common.touch_size import min_target_px, screen_dpi
 
@@ -72,13 +73,11 @@ class TabletStart(QObject):
 
     failed = Signal()
 
-    def __init__(self, config: Config, build: Callable[[], Services], *,
+    def __init__(self, ui: UiConfig, build: Callable[[], Services], *,
                  report: Path | None = None,
                  taken_over: Callable[[], object] | None = None) -> None:
         super().__init__()
         self.taken_over = taken_over
-        ui = config.ui
-        self.config = config
         self.boot = BootWindow(languages=ui.languages, language=ui.default_language,
                                target=min_target_px(screen_dpi(ui.screen_dpi)),
                                theme=HIGH_CONTRAST if ui.high_contrast else NORMAL,
@@ -111,6 +110,7 @@ class TabletStart(QObject):
     def _take_over(self, services: Services) -> TabletWindow:
         from kiosk.ui.citizen.tablet_factory import make_tablet_window  # noqa: PLC0415
 
+        load_fonts()        # the fonts the start-up Welcome did without (run_tablet)
         window = make_tablet_window(services)
         window.setWindowTitle(self.boot.windowTitle())
         visit = window.tablet.visit
@@ -133,11 +133,10 @@ class TabletStart(QObject):
 
 
 def _show(window: QWidget, *, kiosk_mode: bool) -> None:
-    app = application()
     if kiosk_mode:
         # Without a window manager (a bare X session started by the kiosk unit, or Xvfb) no one
         # acts on the full-screen request: cover the screen ourselves as well.
-        window.setGeometry(app.primaryScreen().geometry())
+        window.setGeometry(QGuiApplication.primaryScreen().geometry())
         window.showFullScreen()
     else:
         if window.width() < 800:     # the start-up Welcome; the tablet takes its geometry
@@ -145,18 +144,22 @@ def _show(window: QWidget, *, kiosk_mode: bool) -> None:
         window.show()
 
 
-def run_tablet(config: Config, build: Callable[[], Services], *, quit_after: float = 0.0,
+def run_tablet(ui: UiConfig, build: Callable[[], Services], *, quit_after: float = 0.0,
                report: Path | None = None, taken_over: Callable[[], object] | None = None
                ) -> int:
     """Show the tablet (full screen in kiosk mode) and run the Qt event loop.
 
-    ``build`` makes and starts this device's services; it runs on a worker thread while the
-    start-up Welcome is shown. ``report``: a JSON file rewritten on every screen with the
-    places of its buttons. ``taken_over``: called on the GUI thread once the tablet is shown
-    (work no screen waits for). Errors raised by ``build`` are raised again here.
+    The start-up Welcome is drawn from ``ui`` (the configuration's ``[ui]``); ``build`` makes
+    and starts this device's services (it may read the rest of the configuration first); it
+    runs on a worker thread while the start-up Welcome is shown. ``report``: a JSON file
+    rewritten on every screen with the places of its buttons. ``taken_over``: called on the
+    GUI thread once the tablet is shown (work no screen waits for). Errors raised by
+    ``build`` are raised again here.
     """
-    app = application()
-    start = TabletStart(config, build, report=report, taken_over=taken_over)
+    # The start-up Welcome draws with the UI font alone; the others are registered when the
+    # tablet takes over (each costs the first screen a millisecond).
+    app = application(first_screen=True)
+    start = TabletStart(ui, build, report=report, taken_over=taken_over)
     # The error is raised again below: the command prints it like any other start error.
     start.failed.connect(lambda: app.exit(1))
     start.start()

@@ -31,12 +31,20 @@ from kiosk.services.ticket_slip import SlipPrinters
 from kiosk.services.visit import LanguageChanged, Stage, Visit, VisitChanged, VisitEnded
 from kiosk.ui.citizen.choose_screen import ChooseScreen
 from kiosk.ui.citizen.counter_notice import CounterNoticeBar
-from kiosk.ui.citizen.frame import Action, Actions, Footer, Header, LanguageSheet, StepBar
+from kiosk.ui.citizen.frame import (
+    STACK_ABOVE_SCALE,
+    Action,
+    Actions,
+    Footer,
+    Header,
+    LanguageSheet,
+    StepBar,
+)
 from kiosk.ui.citizen.identify_screen import IdentifyScreen, PadState
 from kiosk.ui.citizen.idle_guard import IdleGuard
 from kiosk.ui.citizen.life_event_screen import LifeEventScreen
 from kiosk.ui.citizen.question_screen import QuestionScreen
-from kiosk.ui.citizen.review_screen import STACK_ABOVE_SCALE, ReviewScreen
+from kiosk.ui.citizen.review_screen import ReviewScreen
 from kiosk.ui.citizen.screen_base import CitizenScreen, Furigana
 from kiosk.ui.citizen.staff_exit import ExitLock
 from kiosk.ui.citizen.style import tablet_stylesheet

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import segno
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout
@@ -16,6 +15,10 @@ __all__ = ["TicketScreen", "qr_pixmap"]
 
 def qr_pixmap(payload: str, scale: int = 8) -> QPixmap:
     """A QR code of ``payload`` as a pixmap (black on white, 4-module quiet zone)."""
+    # Here: segno brings urllib's HTTP and mail modules, which the tablet would otherwise
+    # load before it takes over from the start-up Welcome.
+    import segno  # noqa: PLC0415
+
     code = segno.make(payload, error="m")
     width, height = (int(side) for side in code.symbol_size(scale=1))
     # One byte per module, built in Python and copied once (setPixel per pixel is slow and

@@ -35,8 +35,8 @@ from kiosk.audit.events import EVENT_TYPES
 from kiosk.audit.usage_log import device_dirs
 from kiosk.i18n import S_, Translator
 from kiosk.ui.clerk.usage_details import UsageDetails, code_text
+from kiosk.ui.common.cell_report import LANG_ROLE
 from kiosk.ui.common.flowing_cells import PARTS_ROLE, SEPARATOR, FlowingDelegate
-from kiosk.ui.common.text_report import LANG_ROLE
 
 __all__ = ["KIND_NAMES", "MAX_ROWS", "AuditView"]
 

@@ -17,37 +17,56 @@ __all__ = ["application", "load_fonts", "loaded_faces"]
 _log = logging.getLogger(__name__)
 
 
-_loaded: list[fonts.FontFace] = []
+_faces: list[fonts.FontFace] = []           # the screens' faces, in fallback order
+_accepted: dict[fonts.FontFace, bool] = {}  # the files Qt was given: whether it took them
 
 
 def loaded_faces() -> list[fonts.FontFace]:
-    """The faces Qt accepted, in fallback order (the first one is the UI font)."""
-    return list(_loaded)
+    """The faces the screens draw with, in fallback order (the first one is the UI font),
+    less those Qt refused."""
+    return [face for face in _fallback_faces() if _accepted.get(face, True)]
 
 
-def load_fonts() -> list[str]:
+def _fallback_faces() -> list[fonts.FontFace]:
+    # The UI font, the fixed-width one (same coverage), the script fonts, the rare kanji.
+    if not _faces:
+        screen = fonts.screen_faces()
+        _faces.extend([screen[0], fonts.digits_face(), *screen[1:]])
+    return _faces
+
+
+def load_fonts(*, first_screen: bool = False) -> list[str]:
     """Register the bundled UD fonts and the script fonts found; return the family names.
 
     Loading the files ourselves renders Japanese on a machine with no CJK font, and giving Qt
     the explicit fallback order stops fontconfig from picking arbitrary fonts per character.
+    ``first_screen``: only the UI font, regular and bold, which the start-up Welcome draws
+    with; the script fonts are the system's (its font database has them already) and the
+    digits and form fonts wait for the screens that use them (they cost the first screen
+    milliseconds). Registering twice does nothing.
     """
+    wanted = [face for face in fonts.bundled_faces() if face.family == fonts.ui_face().family]
+    if not first_screen:
+        wanted = [*fonts.bundled_faces(), *fonts.screen_faces()[1:]]
     families: list[str] = []
-    if _loaded:
-        return [face.family for face in _loaded]
-    for face in [*fonts.bundled_faces(), *fonts.screen_faces()[1:]]:
+    for face in wanted:
+        if face in _accepted:
+            continue
         font_id = QFontDatabase.addApplicationFont(str(face.path))
+        registered = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        _accepted[face] = face.family in registered
         if font_id < 0:
             _log.warning("Qt could not load font %s", face.path)
-            continue
-        registered = QFontDatabase.applicationFontFamilies(font_id)
         families.extend(registered)
-        if face.family in registered and not face.bold and face.path != fonts.form_face().path:
-            _loaded.append(face)
     return families
 
 
-def application() -> QApplication:
-    """The process's QApplication, created once with the UI font set app-wide."""
+def application(*, first_screen: bool = False) -> QApplication:
+    """The process's QApplication, created once with the UI font set app-wide.
+
+    ``first_screen``: only the fonts a first screen needs are registered
+    (:func:`load_fonts`); the caller loads the others before the screens that use them.
+    """
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         app = existing
@@ -57,12 +76,13 @@ def application() -> QApplication:
         app.setApplicationName("kakanai-kiosk")
         app.setOrganizationName("Tome City")
         start_heartbeat(app)
-    load_fonts()
-    if _loaded:
-        font = QFont(_loaded[0].family)
+    load_fonts(first_screen=first_screen)
+    faces = loaded_faces()
+    if faces and faces[0] == fonts.ui_face():
+        font = QFont(faces[0].family)
         # Per-character fallback: Vietnamese diacritics, Devanagari, hanzi and 外字 (𠮷) that
         # BIZ UD Gothic lacks come from the next family that has them.
-        font.setFamilies([face.family for face in _loaded])
+        font.setFamilies([face.family for face in faces])
         font.setPointSize(14)
         app.setFont(font)
     return app

