@@ -269,16 +269,20 @@ class _DeviceCheck:
     def _record(self, index: int, day: date, path: Path, number: int, line: bytes,
                 parsed: ParsedLine) -> None:
         """A record that is whole and numbered right: the anchor, its place in the chain, the
-        seals' epochs, a purge."""
-        if number == 1:
-            self._anchor(index, day, path, line, parsed)
-        elif parsed.prev != self.last_hash:
-            self._fail(path, number - 1, "modified", S_(
-                "this record was changed after the next record was written"))
-        self._track(path, number, line, parsed)
-        if _PURGED in line:
-            through = str(parse_record(line)["data"]["through"])
-            self.purged_through = max(self.purged_through, through)
+        seals' epochs, a purge. One whose hash is right but whose JSON or fields are not
+        what its kind needs (written by someone with the kiosk's encoder) is malformed."""
+        try:
+            if number == 1:
+                self._anchor(index, day, path, line, parsed)
+            elif parsed.prev != self.last_hash:
+                self._fail(path, number - 1, "modified", S_(
+                    "this record was changed after the next record was written"))
+            self._track(path, number, line, parsed)
+            if _PURGED in line and _kind(line) == "log.purged":
+                through = str(parse_record(line)["data"]["through"])
+                self.purged_through = max(self.purged_through, through)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            self._fail(path, number, "malformed", S_("this line is not a log record"))
         self.last_hash = parsed.hash
 
     def _plain(self, path: Path, first: int, count: int, last_hash: str) -> None:
@@ -313,9 +317,12 @@ class _DeviceCheck:
             following = check_line(lines[number])
         except LineFault:
             return False
-        record = parse_record(lines[number])
-        return (record["data"].get("torn_line") == number and following.seq == number + 1
-                and following.prev == self.last_hash)
+        try:
+            torn_line = parse_record(lines[number])["data"].get("torn_line")
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return False
+        return torn_line == number and following.seq == number + 1 and \
+            following.prev == self.last_hash
 
     def _out_of_order(self, path: Path, lines: list[bytes], number: int, seq: int,
                       expected: int) -> None:
@@ -327,7 +334,7 @@ class _DeviceCheck:
             "record {seq} stands where record {expected} belongs"), seq=seq, expected=expected)
 
     def _anchor(self, index: int, day: date, path: Path, line: bytes, parsed: ParsedLine) -> None:
-        if _ANCHOR not in line:
+        if _ANCHOR not in line or _kind(line) != "log.anchor":
             self._fail(path, 1, "malformed", S_("a day file must start with an anchor record"))
         data: dict[str, Any] = parse_record(line)["data"]
         prev_file, prev_records = str(data["prev_file"]), int(data["prev_records"])
@@ -362,14 +369,15 @@ class _DeviceCheck:
         """Follow the epochs: a seal is checked, any other record counts as not sealed yet."""
         if not self.first_ts:
             self.first_ts = str(parse_record(line)["ts"])
-        if SEAL_MARK in line:
-            self._seal(path, number, line, parsed)
+        record = parse_record(line) if SEAL_MARK in line else {}
+        if record.get("kind") == "log.seal":
+            self._seal(path, number, record["data"], parsed)
         else:
             self.after_seal += 1
             self.epoch_from = self.epoch_from or (path, number)
 
-    def _seal(self, path: Path, number: int, line: bytes, parsed: ParsedLine) -> None:
-        data = parse_record(line)["data"]
+    def _seal(self, path: Path, number: int, data: dict[str, Any], parsed: ParsedLine
+              ) -> None:
         epoch, next_epoch, mac = int(data["epoch"]), int(data["next"]), str(data["mac"])
         self.result.seals += 1
         if self.seal_next is not None and epoch != self.seal_next:
@@ -548,6 +556,12 @@ def _plain_run(lines: list[bytes], start: int, expected: int, last_hash: str) ->
             break
         prev, number, expected = digest, number + 1, expected + 1
     return number - start
+
+
+def _kind(line: bytes) -> object:
+    """The record's ``kind`` (the log's own kinds are also found in the bytes of a record
+    that only carries one in its data)."""
+    return parse_record(line).get("kind")
 
 
 def _hash_of(line: bytes) -> str:
