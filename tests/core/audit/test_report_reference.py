@@ -13,6 +13,7 @@ import pytest
 
 from kiosk.audit import LogRecord, build_report, iter_records, reader, report
 from kiosk.audit.forms_info import FormInfo
+from kiosk.audit.json_exact import has_long_integer
 
 DEVICE = "tablet-01"
 FIRST, LAST = date(2026, 4, 1), date(2027, 3, 31)
@@ -142,3 +143,19 @@ def test_build_report__tricky_log__figures_of_the_plain_reading_one_by_one(
     assert fast.card_failures == {"pin": 3}
     seal_line = next(n for n, line in enumerate(_tricky_day(), 1) if b'"log.seal"' in line)
     assert fast.last_seals[DEVICE][2:4] == ("2026-04-08.jsonl", seal_line)
+
+
+@pytest.mark.parametrize(("text", "long"), [
+    (b'{"ticket":12345678901234567890123}', True),
+    (b'{"ticket": -1234567890123456789}', True),
+    (b'[1,\n 1234567890123456789]', True),
+    (b"1234567890123456789", True),
+    (b'{"ticket":123456789012345678}', False),             # 18 digits: orjson keeps it
+    (b'{"mac":"a1234567890123456789012345b"}', False),     # digits inside a string
+    (b'{"wait_s":0.12345678901234567890123}', False),       # a fraction: a float anyway
+    (b'{"wait_s":1e1234567890123456789}', False),           # an exponent
+], ids=["after-colon", "negative", "array", "alone", "18-digits", "in-string", "fraction",
+        "exponent"])
+def test_has_long_integer__texts__integers_orjson_would_read_as_floats(
+        text: bytes, long: bool) -> None:
+    assert has_long_integer(text) is long
