@@ -19,6 +19,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.audit.json_exact import loads
+
 __all__ = ["GENESIS", "LineFault", "ParsedLine", "check_line", "encode_record", "parse_record"]
 
 GENESIS = "0" * 64
@@ -84,6 +86,10 @@ def check_line(line: bytes) -> ParsedLine:
 
 def parse_record(line: bytes | str) -> dict[str, Any]:
     """The record of a line as a dict (``prev``, ``seq``, ``ts``, ``device``, ``kind``,
-    ``data``, ``hash``); no hash check (use :func:`check_line` or ``verify`` for that)."""
-    record: dict[str, Any] = json.loads(line)
+    ``data``, ``hash``); no hash check (use :func:`check_line` or ``verify`` for that).
+
+    Raises:
+        ValueError: not JSON (as ``json.loads``).
+    """
+    record: dict[str, Any] = loads(line) if isinstance(line, bytes) else json.loads(line)
     return record

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import itertools
 import json
-import json.scanner
-import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from kiosk.audit.json_exact import loads_each
 from kiosk.audit.usage_log import day_files, device_dirs
 
-__all__ = ["LogRecord", "RecordBatch", "Records", "file_batch", "iter_records"]
+__all__ = ["BLOCK_BYTES", "LogRecord", "RecordBlock", "Records", "file_blocks", "iter_records"]
 
 
 class LogRecord(NamedTuple):
@@ -31,20 +30,12 @@ class LogRecord(NamedTuple):
     data: dict[str, Any]
 
 
-class RecordBatch(NamedTuple):
-    """The records of one day file as parsed: ``records[i]`` is line ``i + 1``, ``None`` for
-    a line that is not a record (a torn line, the empty string after the last line break)."""
-
-    device: str
-    file: Path
-    records: list[dict[str, Any] | None]
-
-
 class Records(Iterator[LogRecord]):
-    """What :func:`iter_records` returns: an iterator of :class:`LogRecord`, which can also
-    be read a day file at a time (:meth:`batches`) without building a named tuple per record.
+    """What :func:`iter_records` returns: an iterator of :class:`LogRecord`, whose files can
+    also be read by blocks (:meth:`files`, :func:`file_blocks`) without building a named tuple
+    per record.
 
-    The year's report reads it by batches: millions of ``LogRecord`` cost as much as parsing.
+    The year's report reads it by blocks: millions of ``LogRecord`` cost as much as parsing.
     """
 
     def __init__(self, files: Iterator[tuple[str, Path]], kinds: frozenset[str]) -> None:
@@ -62,26 +53,13 @@ class Records(Iterator[LogRecord]):
                 _file_records(device, path, self.kinds) for device, path in self._files)
         return next(self._records)
 
-    def batches(self) -> Iterator[RecordBatch]:
-        """Every file's records, unfiltered by kind (for a reader that dispatches on the kind
-        itself); the same files, in the same order, as iterating. Use one way or the other."""
-        if self._records is not None:
-            raise RuntimeError("records already read one by one")
-        self._records = iter(())
-        return (file_batch(device, path) for device, path in self._files)
-
     def files(self) -> list[tuple[str, Path]]:
         """The (device, day file) pairs, in the order they are read, for a reader that reads
-        the files itself (:func:`file_batch`, maybe in other processes). Use one way only."""
+        the files itself (:func:`file_blocks`, maybe in other processes). Use one way only."""
         if self._records is not None:
             raise RuntimeError("records already read")
         self._records = iter(())
         return list(self._files)
-
-
-def file_batch(device: str, path: Path) -> RecordBatch:
-    """One day file's records as :meth:`Records.batches` gives them."""
-    return RecordBatch(device, path, _file_dicts(path))
 
 
 def iter_records(directory: Path, first: date | None = None, last: date | None = None,
@@ -99,92 +77,56 @@ def iter_records(directory: Path, first: date | None = None, last: date | None =
                    kinds)
 
 
-# json.loads in a loop spends as much time in its Python wrappers (encoding detection, the
-# decoder's checks) as in the C scanner; a year's report reads millions of lines.
-_SCAN = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
-_orjson_loads: Callable[[bytes], Any] | None
-try:
-    from orjson import loads as _orjson_loads
-except ImportError:                      # an install without it reads with the stdlib
-    _orjson_loads = None
+BLOCK_BYTES = 64 * 1024
+"""A day file is parsed this many bytes (of whole lines) at a time: the lines, their records
+and the tallies' work on them stay in the processor's cache, and one block's memory is
+reused for the next (a whole busy day at once costs half as much again; issue 18)."""
+
+
+class RecordBlock(NamedTuple):
+    """Consecutive lines of a day file as parsed: ``records[i]`` is line ``first_line + i``,
+    ``None`` for a line that is not a record (a torn line, anything but a JSON object)."""
+
+    first_line: int
+    records: list[dict[str, Any] | None]
+
+
+def file_blocks(path: Path) -> Iterator[RecordBlock]:
+    """A day file's lines parsed, a block at a time, in order.
+
+    Each line is read as ``json.loads`` reads it alone (its bytes decoded as UTF-8, bad bytes
+    replaced) and is a record when that gives an object: never two lines as one value, never
+    one line as two. orjson does it where it gives exactly that (kiosk.audit.json_exact),
+    a block of lines in one go; a block with anything else is read by the standard library.
+    """
+    content = path.read_bytes()
+    at, number = 0, 1
+    while at < len(content):
+        cut = content.find(b"\n", at + BLOCK_BYTES) + 1 or len(content)
+        block = content[at:cut]
+        lines = block.split(b"\n")
+        if block.endswith(b"\n"):
+            del lines[-1]                   # (the "" after the block's last line break)
+        records = loads_each(lines, block)
+        if records is None:
+            records = [_parsed(line.decode("utf-8", "replace")) for line in lines]
+        elif not all(map(isinstance, records, itertools.repeat(dict))):
+            records = [record if isinstance(record, dict) else None for record in records]
+        yield RecordBlock(number, records)
+        at, number = cut, number + len(lines)
 
 
 def _file_records(device: str, path: Path, kinds: frozenset[str]) -> list[LogRecord]:
     return [LogRecord(device, path, number, record.get("ts", ""), record.get("kind", ""),
                       record.get("data", {}))
-            for number, record in enumerate(_file_dicts(path), 1)
+            for block in file_blocks(path)
+            for number, record in enumerate(block.records, block.first_line)
             if record is not None and (not kinds or record.get("kind", "") in kinds)]
-
-
-def _file_dicts(path: Path) -> list[dict[str, Any] | None]:
-    """The file's lines parsed, ``None`` for a line that is not a record."""
-    content = path.read_bytes()
-    records = _whole_file_fast(content)
-    if records is None:
-        text = content.decode("utf-8", "replace")
-        lines = text.split("\n")
-        records = _whole_file(text, len(lines))
-        if records is None:              # a torn or foreign line: line by line, skipping it
-            records = [_parsed(line) for line in lines]
-    return records
-
-
-# A record's line is {"prev":"<64 hex>","seq":N,...,"data":{...},"hash":"<64 hex>"} with its
-# keys in that order (kiosk.audit.chain): this slice is "seq":N,...,"data":{...}, what the
-# report reads, without the two hashes (nearly half the bytes, and two strings a record).
-_READ = slice(len('{"prev":"') + 64 + len('",'), -len(',"hash":"') - 64 - len('"}'))
-_SEQ = operator.itemgetter("seq")
-_slice: Callable[[bytes, slice], bytes] = operator.getitem  # type: ignore[assignment]
-
-
-def _whole_file_fast(content: bytes) -> list[dict[str, Any] | None] | None:
-    """:func:`_whole_file` with orjson, when installed, without the ``prev`` and ``hash`` of
-    the records (verify checks them; no reader uses them). ``None`` when orjson refuses the
-    file (bad UTF-8, NaN, huge integers, a line not in the record layout ...) or when a
-    record's ``seq`` is not its line number (a slice not where the layout puts it): the
-    stdlib then reads it as it always did."""
-    if _orjson_loads is None:
-        return None
-    lines = (content[:-1] if content.endswith(b"\n") else content).split(b"\n")
-    try:
-        records = _orjson_loads(b"[{" + b"},{".join(map(_slice, lines,
-                                                          itertools.repeat(_READ))) + b"}]")
-    except ValueError:
-        return None
-    if len(records) != len(lines) or \
-            not all(map(isinstance, records, itertools.repeat(dict))):
-        return None
-    try:
-        if list(map(_SEQ, records)) != list(range(1, len(records) + 1)):
-            return None
-    except KeyError:
-        return None
-    return [*records, None] if content.endswith(b"\n") else records
-
-
-def _whole_file(text: str, count: int) -> list[dict[str, Any] | None] | None:
-    """Every line's record, parsed as one JSON array in one call of the C scanner.
-
-    A record's JSON never holds a raw line break (the encoder escapes them), so the lines
-    joined by commas are an array of the records, one per line. ``None`` when the file is
-    not exactly that (a torn line, a line of two values, a value that is not an object).
-    """
-    body = text[:-1] if text.endswith("\n") else text
-    try:
-        records, end = _SCAN("[" + body.replace("\n", ",") + "]", 0)
-    except (ValueError, StopIteration):
-        return None
-    if end != len(body) + 2 or len(records) != count - text.endswith("\n") or \
-            not all(isinstance(record, dict) for record in records):
-        return None
-    return [*records, None] if text.endswith("\n") else records   # the "" after the last \n
 
 
 def _parsed(line: str) -> dict[str, Any] | None:
     try:
-        record, end = _SCAN(line, 0)
-    except (ValueError, StopIteration):
+        record = json.loads(line)
+    except ValueError:
         return None
-    if end != len(line.rstrip()) or not isinstance(record, dict):
-        return None
-    return record
+    return record if isinstance(record, dict) else None

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.audit.forms_info import FormInfo
-from kiosk.audit.reader import LogRecord, Records, file_batch
+from kiosk.audit.reader import LogRecord, RecordBlock, Records, file_blocks
 
 __all__ = [
     "PARALLEL_FROM_BYTES",
@@ -274,17 +274,23 @@ class _Tally:
         if handler is not None:
             handler(record.ts, record.data)
 
-    def add_file(self, device: str, file: Path, records: list[dict[str, Any] | None]) -> None:
-        """What :meth:`add` does for each record of a day file (``None`` for a line that is not
-        a record), without a :class:`LogRecord` per record."""
-        report = self.report
+    def add_file(self, device: str, file: Path) -> None:
+        """What :meth:`add` does for each record of a day file, a block of lines at a time,
+        without a :class:`LogRecord` per record."""
+        for block in file_blocks(file):
+            self.add_block(device, file, block)
+
+    def add_block(self, device: str, file: Path, block: RecordBlock) -> None:
+        """:meth:`add_file` for one block of lines (``None`` for a line that is not a record)."""
+        records = block.records
         count = len(records) - records.count(None)
         if not count:
             return
+        report = self.report
         report.records += count
         report.devices.add(device)
         get = self.handlers.get
-        for line, record in enumerate(records, 1):
+        for line, record in enumerate(records, block.first_line):
             if record is None:
                 continue
             try:                    # subscripts: a method call per key costs a third more
@@ -549,7 +555,7 @@ def _tally_files(job: tuple[list[tuple[str, Path]], Mapping[str, FormInfo]]) -> 
     gc.disable()            # as in build_report
     tally = _ChunkTally(forms)
     for device, path in files:
-        tally.add_file(*file_batch(device, path))
+        tally.add_file(device, path)
     return tally.part()
 
 
@@ -609,7 +615,7 @@ def build_report(records: Iterable[LogRecord], first: date, last: date,
                     tally.merge(part)
             else:
                 for device, path in files:      # a file at a time: no LogRecord per record
-                    tally.add_file(*file_batch(device, path))
+                    tally.add_file(device, path)
         else:
             for record in records:
                 tally.add(record)

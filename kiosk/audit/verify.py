@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.audit.chain import GENESIS, LineFault, ParsedLine, check_line, parse_record
+from kiosk.audit.chain_batch import LOG_KIND, batch_digest, chained_file
 from kiosk.audit.sealing import (
     KEY_FILE,
     KeyWalker,
@@ -47,7 +48,6 @@ from kiosk.i18n import S_, Translator
 __all__ = ["Finding", "VerifyResult", "verify_directory"]
 
 _ANCHOR = b'"kind":"log.anchor"'
-_LOG_KIND = b'"kind":"log.'
 _HEAD = b'{"prev":"'
 _TAIL = b',"hash":"'
 _PURGED = b'"kind":"log.purged"'
@@ -217,20 +217,38 @@ class _DeviceCheck:
 
     def _file(self, index: int, day: date, path: Path) -> None:
         content = path.read_bytes()
+        # The usual case, a whole file that chains, checked a block at a time: then only the
+        # log's own records (the anchor, seals) go the detailed way of _record.
+        chained = chained_file(content)
+        if chained is None:
+            self._file_by_lines(index, day, path, content)
+            return
+        done = 0
+        for at, line in chained.specials:
+            if at > done:               # ordinary records, checked by chained_file
+                self._plain(path, done + 1, at - done, line[9:73].decode("ascii"))
+            # (a line after the first passed check_line's tests in the batch)
+            parsed = ParsedLine(line[9:73].decode("ascii"), at + 1,
+                                line[-67:-3].decode("ascii")) if at else chained.first
+            self.result.records += 1
+            self._record(index, day, path, at + 1, line, parsed)
+            done = at + 1
+        if chained.count > done:
+            self._plain(path, done + 1, chained.count - done, chained.last_hash)
+        self.last_day, self.last_count = day, chained.count
+
+    def _file_by_lines(self, index: int, day: date, path: Path, content: bytes) -> None:
+        """A file that is not whole, or not chained: the runs of ordinary records between
+        the log's own are still checked in batches, up to the first fault."""
         lines = content.splitlines(keepends=True)
-        # The usual case, a whole file that chains, checked as one batch: then only the
-        # log's own records (the anchor, seals) go the detailed way below. A record never
-        # holds a raw \r (the encoder escapes it), so a file with one goes line by line.
-        whole = (len(lines) > 1 and content.endswith(b"\n") and b"\r" not in content
-                 and _batch_ok(lines[1:], 2, lines[0][-67:-3].decode("ascii", "replace")))
-        specials = _numbered_specials(content, len(lines)) if whole else \
-            _special_lines(content, lines)
+        specials = _special_lines(content, lines)
         expected, number = 1, 0
         while number < len(lines):
             end = specials[bisect.bisect_left(specials, number)]
-            run = self._run(lines, number, end, expected, whole=whole)
+            run = _ordinary_run(lines, number, end, expected, self.last_hash) if number else 0
             if run:                          # ordinary records, checked in one batch
-                self._plain(path, number + 1, run, lines[number + run - 1])
+                self._plain(path, number + 1, run,
+                            lines[number + run - 1][-67:-3].decode("ascii"))
                 number, expected = number + run, expected + run
                 continue
             number += 1
@@ -242,37 +260,38 @@ class _DeviceCheck:
             self.result.records += 1
             if parsed.seq != expected:
                 self._out_of_order(path, lines, number, parsed.seq, expected)
+            self._record(index, day, path, number, line, parsed)
+            expected += 1
+        if not lines:
+            self._fail(path, 1, "truncated", S_("the file is empty; a day file starts with an anchor"))
+        self.last_day, self.last_count = day, len(lines)
+
+    def _record(self, index: int, day: date, path: Path, number: int, line: bytes,
+                parsed: ParsedLine) -> None:
+        """A record that is whole and numbered right: the anchor, its place in the chain, the
+        seals' epochs, a purge. One whose hash is right but whose JSON or fields are not
+        what its kind needs (written by someone with the kiosk's encoder) is malformed."""
+        try:
             if number == 1:
                 self._anchor(index, day, path, line, parsed)
             elif parsed.prev != self.last_hash:
                 self._fail(path, number - 1, "modified", S_(
                     "this record was changed after the next record was written"))
             self._track(path, number, line, parsed)
-            if _PURGED in line:
+            if _PURGED in line and _kind(line) == "log.purged":
                 through = str(parse_record(line)["data"]["through"])
                 self.purged_through = max(self.purged_through, through)
-            self.last_hash = parsed.hash
-            expected += 1
-        if not lines:
-            self._fail(path, 1, "truncated", S_("the file is empty; a day file starts with an anchor"))
-        self.last_day, self.last_count = day, len(lines)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            self._fail(path, number, "malformed", S_("this line is not a log record"))
+        self.last_hash = parsed.hash
 
-    def _run(self, lines: list[bytes], number: int, end: int, expected: int, *,
-             whole: bool) -> int:
-        """How many ordinary records start at index ``number`` (0 for the anchor)."""
-        if not number:
-            return 0
-        if whole:                           # the whole file passed the batch check
-            return end - number
-        return _ordinary_run(lines, number, end, expected, self.last_hash)
-
-    def _plain(self, path: Path, first: int, count: int, last: bytes) -> None:
+    def _plain(self, path: Path, first: int, count: int, last_hash: str) -> None:
         """Account for ``count`` ordinary records from line ``first`` that passed the fast
         check: whole, hashing right, chained and numbered in order, none of the log's own."""
         self.result.records += count
         self.after_seal += count
         self.epoch_from = self.epoch_from or (path, first)
-        self.last_hash = last[-67:-3].decode("ascii")
+        self.last_hash = last_hash
 
     def _checked(self, path: Path, lines: list[bytes], number: int, line: bytes
                  ) -> ParsedLine | None:
@@ -298,9 +317,12 @@ class _DeviceCheck:
             following = check_line(lines[number])
         except LineFault:
             return False
-        record = parse_record(lines[number])
-        return (record["data"].get("torn_line") == number and following.seq == number + 1
-                and following.prev == self.last_hash)
+        try:
+            torn_line = parse_record(lines[number])["data"].get("torn_line")
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return False
+        return torn_line == number and following.seq == number + 1 and \
+            following.prev == self.last_hash
 
     def _out_of_order(self, path: Path, lines: list[bytes], number: int, seq: int,
                       expected: int) -> None:
@@ -312,7 +334,7 @@ class _DeviceCheck:
             "record {seq} stands where record {expected} belongs"), seq=seq, expected=expected)
 
     def _anchor(self, index: int, day: date, path: Path, line: bytes, parsed: ParsedLine) -> None:
-        if _ANCHOR not in line:
+        if _ANCHOR not in line or _kind(line) != "log.anchor":
             self._fail(path, 1, "malformed", S_("a day file must start with an anchor record"))
         data: dict[str, Any] = parse_record(line)["data"]
         prev_file, prev_records = str(data["prev_file"]), int(data["prev_records"])
@@ -347,14 +369,15 @@ class _DeviceCheck:
         """Follow the epochs: a seal is checked, any other record counts as not sealed yet."""
         if not self.first_ts:
             self.first_ts = str(parse_record(line)["ts"])
-        if SEAL_MARK in line:
-            self._seal(path, number, line, parsed)
+        record = parse_record(line) if SEAL_MARK in line else {}
+        if record.get("kind") == "log.seal":
+            self._seal(path, number, record["data"], parsed)
         else:
             self.after_seal += 1
             self.epoch_from = self.epoch_from or (path, number)
 
-    def _seal(self, path: Path, number: int, line: bytes, parsed: ParsedLine) -> None:
-        data = parse_record(line)["data"]
+    def _seal(self, path: Path, number: int, data: dict[str, Any], parsed: ParsedLine
+              ) -> None:
         epoch, next_epoch, mac = int(data["epoch"]), int(data["next"]), str(data["mac"])
         self.result.seals += 1
         if self.seal_next is not None and epoch != self.seal_next:
@@ -491,31 +514,12 @@ def _special_lines(content: bytes, lines: list[bytes]) -> list[int]:
     """
     ends = list(itertools.accumulate(map(len, lines)))
     specials = []
-    found = content.find(_LOG_KIND)
+    found = content.find(LOG_KIND)
     while found >= 0:
         line = bisect.bisect_right(ends, found)
         specials.append(line)
-        found = content.find(_LOG_KIND, ends[line])
+        found = content.find(LOG_KIND, ends[line])
     specials.append(len(lines))
-    return specials
-
-
-_SEQ_AT = len(_HEAD) + 64 + len(b'","seq":')
-
-
-def _numbered_specials(content: bytes, count: int) -> list[int]:
-    """:func:`_special_lines` of a file whose records after the first passed the batch check
-    (:func:`_batch_ok`: line ``i`` holds ``"seq":i+1`` at its fixed place, lines end at
-    ``\n`` only): a find's line is read from its record's ``seq``, with no table of every
-    line's offset (which cost as much as a tenth of the check)."""
-    specials = []
-    found = content.find(_LOG_KIND)
-    while found >= 0:
-        start = content.rfind(b"\n", 0, found) + 1
-        specials.append(int(content[start + _SEQ_AT:content.index(b",", start + _SEQ_AT)]) - 1
-                        if start else 0)
-        found = content.find(_LOG_KIND, content.index(b"\n", found))
-    specials.append(count)
     return specials
 
 
@@ -527,41 +531,11 @@ def _ordinary_run(lines: list[bytes], start: int, end: int, expected: int,
     are first checked as a batch, each test over the whole list at once, which does the
     per-line work in C; when any test fails, :func:`_plain_run` finds the first bad line.
     """
-    if end > start and _LOG_KIND not in b"".join(lines[start:end]) and \
-            _batch_ok(lines[start:end], expected, last_hash):
-        # (_LOG_KIND checked again in case a line break other than \n moved the indexes.)
+    if end > start and LOG_KIND not in b"".join(lines[start:end]) and \
+            batch_digest(lines[start:end], expected, last_hash) is not None:
+        # (LOG_KIND checked again in case a line break other than \n moved the indexes.)
         return end - start
     return _plain_run(lines, start, expected, last_hash)
-
-
-def _batch_ok(part: list[bytes], expected: int, last_hash: str) -> bool:
-    """The record tests of :func:`_plain_run` for every line of ``part``: whole, hashing
-    right, chained from ``last_hash`` and numbered from ``expected``.
-
-    Each test is one comparison of the lines' joined slices with what they must be: every
-    line's tail is ``,"hash":"<its own SHA-256>"}\n`` and its head ``{"prev":"<the hash of
-    the line before>`` (a slice of a short line is short, so the joined lengths differ).
-    Per line this costs the hash and two slices; the rest is done in C over the whole part.
-    """
-    sha256 = hashlib.sha256
-    digests = [sha256(line[:-76] + b"}").hexdigest() for line in part]
-    tails = '"}\n,"hash":"'.join(digests)
-    heads = '{"prev":"'.join([last_hash, *digests[:-1]])
-    return (b"".join([line[-76:] for line in part]) == f',"hash":"{tails}"}}\n'.encode("ascii")
-            and b"".join([line[:73] for line in part]) == f'{{"prev":"{heads}'.encode("ascii")
-            and all(map(bytes.startswith, part, _seq_marks(expected, len(part)),
-                        itertools.repeat(73))))
-
-
-_SEQ_MARKS: list[bytes] = []
-
-
-def _seq_marks(first: int, count: int) -> list[bytes]:
-    """``","seq":<n>,`` for ``n`` from ``first``, ``count`` of them (kept: every file
-    numbers its lines from 1, so each file needs the same ones)."""
-    if len(_SEQ_MARKS) < first + count:
-        _SEQ_MARKS.extend(b'","seq":%d,' % n for n in range(len(_SEQ_MARKS), first + count))
-    return _SEQ_MARKS[first:first + count]
 
 
 def _plain_run(lines: list[bytes], start: int, expected: int, last_hash: str) -> int:
@@ -573,7 +547,7 @@ def _plain_run(lines: list[bytes], start: int, expected: int, last_hash: str) ->
     sha256 = hashlib.sha256
     number = start
     for line in itertools.islice(lines, start, None):
-        if (line[9:73] != prev or _LOG_KIND in line or not line.startswith(_HEAD)
+        if (line[9:73] != prev or LOG_KIND in line or not line.startswith(_HEAD)
                 or not line.startswith(b'","seq":%d,' % expected, 73)
                 or line[-76:-67] != _TAIL or not line.endswith(b'"}\n')):
             break
@@ -582,6 +556,12 @@ def _plain_run(lines: list[bytes], start: int, expected: int, last_hash: str) ->
             break
         prev, number, expected = digest, number + 1, expected + 1
     return number - start
+
+
+def _kind(line: bytes) -> object:
+    """The record's ``kind`` (the log's own kinds are also found in the bytes of a record
+    that only carries one in its data)."""
+    return parse_record(line).get("kind")
 
 
 def _hash_of(line: bytes) -> str:

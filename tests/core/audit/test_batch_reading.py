@@ -5,6 +5,7 @@ records stay exactly where they were."""
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +21,7 @@ from kiosk.audit import (
     UsageLog,
     build_report,
     iter_records,
+    json_exact,
     reader,
     verify,
     verify_directory,
@@ -96,7 +98,7 @@ def test_verify__carriage_return_inside_a_line__found_not_skipped(tmp_path: Path
 def whole_file_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """The report's reader with orjson (when installed) and without it."""
     if request.param == "stdlib":
-        monkeypatch.setattr(reader, "_orjson_loads", None)
+        monkeypatch.setattr(json_exact, "_orjson_loads", None)
     return str(request.param)
 
 
@@ -121,8 +123,7 @@ def test_iter_records__whole_file__same_records_as_line_by_line(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _write(tmp_path)
     fast = list(iter_records(tmp_path))
-    monkeypatch.setattr(reader, "_orjson_loads", None)
-    monkeypatch.setattr(reader, "_whole_file", lambda _text, _count: None)
+    monkeypatch.setattr(reader, "loads_each", lambda _lines, _block: None)
 
     slow = list(iter_records(tmp_path))
 
@@ -240,28 +241,35 @@ def test_build_report__grouped_by_kind__same_figures_as_record_by_record(tmp_pat
     assert grouped.records == 17       # the torn line is no record
 
 
-def test_whole_file_fast__untouched_file__read_without_the_hashes(tmp_path: Path) -> None:
-    pytest.importorskip("orjson")
+@pytest.mark.parametrize("block_bytes", [1 << 20, 500])
+def test_file_blocks__untouched_file__every_line_a_record_numbered_in_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block_bytes: int) -> None:
+    monkeypatch.setattr(reader, "BLOCK_BYTES", block_bytes)
     path = _write(tmp_path)
 
-    records = reader._whole_file_fast(path.read_bytes())
+    blocks = list(reader.file_blocks(path))
 
-    assert records is not None
-    assert records[-1] is None          # the "" after the last line break
-    assert records[5] == {"seq": 6, "ts": records[5]["ts"], "device": DEVICE,
-                          "kind": "ticket.issued", "data": json.loads(
-                              path.read_bytes().splitlines()[5])["data"]}
+    records = [record for block in blocks for record in block.records]
+    assert [block.first_line for block in blocks] == list(itertools.accumulate(
+        [1] + [len(block.records) for block in blocks[:-1]]))
+    assert records == [json.loads(line) for line in path.read_bytes().splitlines()]
+    assert (len(blocks) > 1) is (block_bytes < 1000)
 
 
 @pytest.mark.parametrize("edit", [
-    (b'{"prev":"', b'{"prev": "'),               # the hashes not where the layout puts them
-    (b'","seq":7,', b'","seq":8,'),             # a record not on its line
+    (b'"service":"A"', b'"service":12345678901234567890123'),   # orjson: a float
+    (b'"service":"A"', b'"service":NaN'),                        # orjson refuses it
+    (b'"service":"A"', b'"service":"\\ud800"'),                  # a lone surrogate
 ])
-def test_whole_file_fast__line_out_of_layout__falls_back(
+def test_file_blocks__what_orjson_reads_otherwise__read_as_json_loads_reads_it(
         tmp_path: Path, edit: tuple[bytes, bytes]) -> None:
     pytest.importorskip("orjson")
     path = _write(tmp_path)
     lines = path.read_bytes().splitlines(keepends=True)
     lines[6] = lines[6].replace(*edit)
+    path.write_bytes(b"".join(lines))
 
-    assert reader._whole_file_fast(b"".join(lines)) is None
+    records = [record for block in reader.file_blocks(path) for record in block.records]
+
+    assert records[6] == json.loads(lines[6])
+    assert repr(records[6]) == repr(json.loads(lines[6]))      # (an int stays an int)
