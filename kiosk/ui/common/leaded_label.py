@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QWidget
 
 from kiosk.ui.common.tokens import TYPE
 
-__all__ = ["LeadedLabel", "line_pitch"]
+__all__ = ["LeadedLabel", "SelfWrappedLabel", "line_pitch"]
 
 QWIDGETSIZE_MAX = (1 << 24) - 1   # Qt's QWIDGETSIZE_MAX: no width limit
 
@@ -26,7 +26,32 @@ def line_pitch(font: QFont) -> int:
     return round(QFontInfo(font).pixelSize() * TYPE.line_height_label)
 
 
-class LeadedLabel(QLabel):
+class SelfWrappedLabel(QLabel):
+    """A word-wrapped label that lays its lines out itself: it answers height-for-width from
+    :meth:`lines_height`, inside the frame a style sheet gives it."""
+
+    def lines_height(self, width: int) -> int:
+        """The height the wrapped lines need in ``width`` pixels of text."""
+        raise NotImplementedError
+
+    def _extra(self) -> tuple[int, int, int, int]:
+        # The contents margins hold a style sheet's border and padding (QFrame's frame).
+        self.ensurePolished()
+        margins, margin = self.contentsMargins(), self.margin()
+        return (margins.left() + margin, margins.top() + margin, margins.right() + margin,
+                margins.bottom() + margin)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        """The height depends on the width (more lines when narrower)."""
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        """The height the wrapped lines need at ``width``, with the frame."""
+        left, top, right, bottom = self._extra()
+        return self.lines_height(width - left - right) + top + bottom
+
+
+class LeadedLabel(SelfWrappedLabel):
     """A plain-text, word-wrapped label laid out at the design's line pitch."""
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
@@ -62,21 +87,9 @@ class LeadedLabel(QLabel):
         layout.endLayout()
         return layout, round(top)
 
-    def _extra(self) -> tuple[int, int, int, int]:
-        # The contents margins hold a style sheet's border and padding (QFrame's frame).
-        self.ensurePolished()
-        margins, margin = self.contentsMargins(), self.margin()
-        return (margins.left() + margin, margins.top() + margin, margins.right() + margin,
-                margins.bottom() + margin)
-
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
-        """The height depends on the width (more lines when narrower)."""
-        return True
-
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
-        """The height the wrapped lines need at ``width``."""
-        left, top, right, bottom = self._extra()
-        return self._layout(width - left - right)[1] + top + bottom
+    def lines_height(self, width: int) -> int:
+        """The height the wrapped lines need in ``width`` pixels of text."""
+        return self._layout(width)[1]
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         """As wide as QLabel would be, as high as the lines at the pitch are there."""

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QFrame, QSizePolicy, QWidget
 
 from kiosk.ruby import RubySpan, parse_ruby, strip_ruby
-from kiosk.ui.common.leaded_label import line_pitch
+from kiosk.ui.common.leaded_label import SelfWrappedLabel, line_pitch
 from kiosk.ui.common.touch_button import _BREAK_AFTER, _NO_LINE_START, _script
 
 __all__ = ["RUBY_SIZE", "RubyLabel", "RubyText", "ruby_units"]
@@ -330,7 +330,7 @@ def _draw_piece(painter: QPainter, font: QFont, fonts: _Fonts, piece: _Piece, sl
     return width
 
 
-class RubyLabel(QLabel):
+class RubyLabel(SelfWrappedLabel):
     """A word-wrapped label whose ``{漢字|かんじ}`` groups show the reading above the kanji."""
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
@@ -354,21 +354,9 @@ class RubyLabel(QLabel):
         """The ``(base, reading)`` pairs drawn with a reading."""
         return [(span.base, span.reading) for span in self._ruby.spans if span.reading]
 
-    def _extra(self) -> tuple[int, int, int, int]:
-        # The contents margins hold a style sheet's border and padding (QFrame's frame).
-        self.ensurePolished()
-        margins, margin = self.contentsMargins(), self.margin()
-        return (margins.left() + margin, margins.top() + margin, margins.right() + margin,
-                margins.bottom() + margin)
-
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
-        """The height depends on the width (more lines when narrower)."""
-        return True
-
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
-        """The height the wrapped lines with their readings need at ``width``."""
-        left, top, right, bottom = self._extra()
-        return self._ruby.height_for_width(self.font(), width - left - right) + top + bottom
+    def lines_height(self, width: int) -> int:
+        """The height the wrapped lines with their readings need in ``width`` pixels."""
+        return self._ruby.height_for_width(self.font(), width)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         """One line when there is room."""
