@@ -9,6 +9,14 @@ float is another dictionary key than the int). :func:`fast_loads` refuses such a
 
 orjson is optional at run time (pyproject): without it, everything goes to the standard
 library.
+
+The year's report reads only three fields of a record (``ts``, ``kind``, ``data``):
+:func:`fields_each` decodes just those with msgspec, which checks the rest of the line's syntax
+without building its values (two hashes of 64 characters), twice as fast again as orjson. msgspec
+keeps integers of any length exact, and refuses NaN, infinities and lone surrogates where it
+builds values; where it only checks the syntax, it accepts what ``json.loads`` refuses only in
+long lines (an integer beyond 4,300 digits, nesting beyond the recursion limit), which are left
+to the exact way.
 """
 
 from __future__ import annotations
@@ -17,7 +25,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["fast_loads", "has_long_integer", "loads", "loads_each"]
+import msgspec
+
+__all__ = ["LONGEST_FAST_LINE", "RecordFields", "fast_loads", "fields_each", "has_long_integer",
+           "loads", "loads_each"]
 
 _orjson_loads: Callable[[bytes], Any] | None
 try:
@@ -82,4 +93,34 @@ def loads_each(texts: list[bytes], joined: bytes) -> list[Any] | None:
     try:
         return list(map(_orjson_loads, texts))
     except ValueError:
+        return None
+
+
+class RecordFields(msgspec.Struct, gc=False):
+    """The fields of a record its readers use, as ``record.get(name, default)`` gives them."""
+
+    ts: str = ""
+    kind: str = ""
+    data: dict[str, Any] = {}
+
+
+LONGEST_FAST_LINE = 1024
+"""Longer lines go the exact way: msgspec checks the syntax of the fields it skips but not
+Python's limits (4,300 digits an integer, the recursion depth), which need longer lines.
+A record is some 300 bytes."""
+
+_decode_fields = msgspec.json.Decoder(RecordFields).decode
+
+
+def fields_each(texts: list[bytes]) -> list[RecordFields] | None:
+    """The fields of each text's record: where ``json.loads(text)`` gives an object whose ``ts``
+    and ``kind`` are strings and ``data`` an object, ``RecordFields(ts, kind, data)`` with what
+    ``json.loads`` gives for them. ``None`` where any text is something else (a torn line, not
+    an object, other types, NaN, a lone surrogate, bytes that are not UTF-8 in these fields) or
+    longer than :data:`LONGEST_FAST_LINE`: the caller reads those texts the exact way."""
+    if max(map(len, texts), default=0) > LONGEST_FAST_LINE:
+        return None
+    try:
+        return list(map(_decode_fields, texts))
+    except (ValueError, RecursionError):        # (msgspec.DecodeError is a ValueError)
         return None

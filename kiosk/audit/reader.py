@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from kiosk.audit.json_exact import loads_each
+from kiosk.audit.json_exact import RecordFields, fields_each, loads_each
 from kiosk.audit.usage_log import day_files, device_dirs
 
-__all__ = ["BLOCK_BYTES", "LogRecord", "RecordBlock", "Records", "file_blocks", "iter_records"]
+__all__ = ["BLOCK_BYTES", "FieldsBlock", "LogRecord", "RecordBlock", "Records", "file_blocks",
+           "file_fields", "iter_records"]
 
 
 class LogRecord(NamedTuple):
@@ -91,6 +92,13 @@ class RecordBlock(NamedTuple):
     records: list[dict[str, Any] | None]
 
 
+class FieldsBlock(NamedTuple):
+    """:class:`RecordBlock` with each record's ``ts``, ``kind`` and ``data`` only."""
+
+    first_line: int
+    records: Sequence[RecordFields | None]
+
+
 def file_blocks(path: Path) -> Iterator[RecordBlock]:
     """A day file's lines parsed, a block at a time, in order.
 
@@ -99,6 +107,25 @@ def file_blocks(path: Path) -> Iterator[RecordBlock]:
     one line as two. orjson does it where it gives exactly that (kiosk.audit.json_exact),
     a block of lines in one go; a block with anything else is read by the standard library.
     """
+    for number, lines, block in _line_blocks(path):
+        yield RecordBlock(number, _records(lines, block))
+
+
+def file_fields(path: Path) -> Iterator[FieldsBlock]:
+    """:func:`file_blocks` with only the fields a reader of ``ts``, ``kind`` and ``data`` uses:
+    ``RecordFields(record.get("ts", ""), record.get("kind", ""), record.get("data", {}))`` of
+    each record. msgspec decodes just those where it gives exactly that (json_exact.fields_each);
+    a block with anything else is read as :func:`file_blocks` reads it."""
+    for number, lines, block in _line_blocks(path):
+        fast = fields_each(lines)
+        yield FieldsBlock(number, fast if fast is not None else [
+            None if record is None else RecordFields(record.get("ts", ""), record.get("kind", ""),
+                                                     record.get("data", {}))
+            for record in _records(lines, block)])
+
+
+def _line_blocks(path: Path) -> Iterator[tuple[int, list[bytes], bytes]]:
+    """A day file's blocks of whole lines: (first line's number, lines, the block's bytes)."""
     content = path.read_bytes()
     at, number = 0, 1
     while at < len(content):
@@ -107,21 +134,24 @@ def file_blocks(path: Path) -> Iterator[RecordBlock]:
         lines = block.split(b"\n")
         if block.endswith(b"\n"):
             del lines[-1]                   # (the "" after the block's last line break)
-        records = loads_each(lines, block)
-        if records is None:
-            records = [_parsed(line.decode("utf-8", "replace")) for line in lines]
-        elif not all(map(isinstance, records, itertools.repeat(dict))):
-            records = [record if isinstance(record, dict) else None for record in records]
-        yield RecordBlock(number, records)
+        yield number, lines, block
         at, number = cut, number + len(lines)
 
 
+def _records(lines: list[bytes], block: bytes) -> list[dict[str, Any] | None]:
+    records = loads_each(lines, block)
+    if records is None:
+        return [_parsed(line.decode("utf-8", "replace")) for line in lines]
+    if not all(map(isinstance, records, itertools.repeat(dict))):
+        return [record if isinstance(record, dict) else None for record in records]
+    return records
+
+
 def _file_records(device: str, path: Path, kinds: frozenset[str]) -> list[LogRecord]:
-    return [LogRecord(device, path, number, record.get("ts", ""), record.get("kind", ""),
-                      record.get("data", {}))
-            for block in file_blocks(path)
+    return [LogRecord(device, path, number, record.ts, record.kind, record.data)
+            for block in file_fields(path)
             for number, record in enumerate(block.records, block.first_line)
-            if record is not None and (not kinds or record.get("kind", "") in kinds)]
+            if record is not None and (not kinds or record.kind in kinds)]
 
 
 def _parsed(line: str) -> dict[str, Any] | None:

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.audit.forms_info import FormInfo
-from kiosk.audit.reader import LogRecord, RecordBlock, Records, file_blocks
+from kiosk.audit.reader import FieldsBlock, LogRecord, Records, file_fields
 
 __all__ = [
     "PARALLEL_FROM_BYTES",
@@ -231,6 +231,23 @@ def _weekday(day: str) -> int:
     return date.fromisoformat(day).weekday()
 
 
+_HANDLERS = {
+    "ticket.issued": "ticket_issued", "ticket.called": "ticket_called",
+    "ticket.finished": "ticket_finished", "form.submitted": "form_submitted",
+    "session.started": "language", "session.language": "language",
+    "card.read": "card_read", "card.pin": "pin", "print.done": "printed",
+    "document.filed": "filed",
+    "captions.used": "captions", "translation.used": "translation",
+    "conversation.used": "conversation",
+    "clerk.viewed": "clerk_viewed", "clerk.edited": "clerk_edited",
+    "clerk.action": "clerk_action", "device.error": "error",
+    "payment.done": "payment",
+    "export.handed_on": "handed_on",
+    "reservation.changed": "reservation",
+}
+"""Each kind of record the report counts, and the :class:`_Tally` method that counts it."""
+
+
 class _Tally:
     """Accumulates records; :meth:`finish` turns the raw lists into distributions."""
 
@@ -242,20 +259,12 @@ class _Tally:
         self.wait: dict[int, tuple[str, str, float]] = {}   # ticket -> (service, month, s)
         self.serve: dict[int, tuple[str, float]] = {}
         self.session_language: dict[str, str] = {}     # a visit's language at its end
-        self.handlers: dict[str, Callable[[str, dict[str, Any]], None]] = {
-            "ticket.issued": self.ticket_issued, "ticket.called": self.ticket_called,
-            "ticket.finished": self.ticket_finished, "form.submitted": self.form_submitted,
-            "session.started": self.language, "session.language": self.language,
-            "card.read": self.card_read, "card.pin": self.pin, "print.done": self.printed,
-            "document.filed": self.filed,
-            "captions.used": self.captions, "translation.used": self.translation,
-            "conversation.used": self.conversation,
-            "clerk.viewed": self.clerk_viewed, "clerk.edited": self.clerk_edited,
-            "clerk.action": self.clerk_action, "device.error": self.error,
-            "payment.done": self.payment,
-            "export.handed_on": self.handed_on,
-            "reservation.changed": self.reservation,
-        }
+        # The methods as functions of the class, not bound to this tally: bound methods in a
+        # dict of the tally would make a reference cycle, and without the cyclic collector
+        # (below) a tally and everything it counted would live until the process ends (a
+        # worker then spent a fifth of its time collecting them at exit; issue 18).
+        self.handlers: dict[str, Callable[[_Tally, str, dict[str, Any]], None]] = {
+            kind: getattr(type(self), name) for kind, name in _HANDLERS.items()}
         self.reserved_tickets: dict[int, str] = {}     # checked-in ticket -> its service
         # Paper fields not written by hand, per form: an integer sum, so that the estimate of
         # characters (x the form's characters per field, a fraction) is the same however the
@@ -272,15 +281,15 @@ class _Tally:
             return
         handler = self.handlers.get(record.kind)
         if handler is not None:
-            handler(record.ts, record.data)
+            handler(self, record.ts, record.data)
 
     def add_file(self, device: str, file: Path) -> None:
         """What :meth:`add` does for each record of a day file, a block of lines at a time,
         without a :class:`LogRecord` per record."""
-        for block in file_blocks(file):
+        for block in file_fields(file):
             self.add_block(device, file, block)
 
-    def add_block(self, device: str, file: Path, block: RecordBlock) -> None:
+    def add_block(self, device: str, file: Path, block: FieldsBlock) -> None:
         """:meth:`add_file` for one block of lines (``None`` for a line that is not a record)."""
         records = block.records
         count = len(records) - records.count(None)
@@ -293,16 +302,12 @@ class _Tally:
         for line, record in enumerate(records, block.first_line):
             if record is None:
                 continue
-            try:                    # subscripts: a method call per key costs a third more
-                kind, ts, data = record["kind"], record["ts"], record["data"]
-            except KeyError:
-                kind, ts, data = record.get("kind", ""), record.get("ts", ""), \
-                    record.get("data", {})
-            handler = get(kind)
+            handler = get(record.kind)
             if handler is not None:
-                handler(ts, data)
-            elif kind == "log.seal":
-                report.last_seals[device] = (ts, int(data["epoch"]), file.name, line,
+                handler(self, record.ts, record.data)
+            elif record.kind == "log.seal":
+                data = record.data
+                report.last_seals[device] = (record.ts, int(data["epoch"]), file.name, line,
                                              str(data["mac"]))
 
     def ticket_issued(self, ts: str, data: dict[str, Any]) -> None:
