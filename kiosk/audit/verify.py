@@ -185,7 +185,7 @@ class _DeviceCheck:
         self.seal_next: int | None = None  # the epoch the last seal says the log goes on in
         self.epoch_from: tuple[Path, int] | None = None   # first record after the last seal
         self.after_seal = 0
-        self.first_ts = ""
+        self.first_moment: datetime | None = None     # the first record's stamp
 
     def run(self, heads: Sequence[SealedHead] = ()) -> None:
         files = day_files(self.device_dir)
@@ -367,8 +367,13 @@ class _DeviceCheck:
 
     def _track(self, path: Path, number: int, line: bytes, parsed: ParsedLine) -> None:
         """Follow the epochs: a seal is checked, any other record counts as not sealed yet."""
-        if not self.first_ts:
-            self.first_ts = str(parse_record(line)["ts"])
+        if self.first_moment is None:
+            self.first_moment = _moment(parse_record(line).get("ts"))
+            if self.first_moment is None:
+                # The key's epochs are counted from it: a stamp without its time zone (or
+                # none) would move the log's start and hide seals that were removed.
+                self._fail(path, number, "malformed", S_(
+                    "this record's time is not a date and time with its time zone"))
         record = parse_record(line) if SEAL_MARK in line else {}
         if record.get("kind") == "log.seal":
             self._seal(path, number, record["data"], parsed)
@@ -435,8 +440,8 @@ class _DeviceCheck:
             self._fail(path, 1, "modified", S_(
                 "the device's sealing key is not one of this verification key"))
         if self.seal_next is None:
-            if self.first_ts and self.key is not None and \
-                    self.key.epoch_of(datetime.fromisoformat(self.first_ts)) < sealing.epoch:
+            if self.first_moment is not None and self.key is not None and \
+                    self.key.epoch_of(self.first_moment) < sealing.epoch:
                 self._fail(path, 1, "missing", S_(
                     "the device's key has reached epoch {epoch} but the log holds no seal: "
                     "the seals were removed"), epoch=sealing.epoch)
@@ -582,3 +587,12 @@ def iter_findings(result: VerifyResult) -> Iterator[Finding]:
     """Errors first, then warnings."""
     yield from (f for f in result.findings if not f.warning)
     yield from (f for f in result.findings if f.warning)
+
+
+def _moment(stamp: object) -> datetime | None:
+    """The moment of a record's ``ts``: an ISO date and time with its time zone, else None."""
+    try:
+        moment = datetime.fromisoformat(stamp) if isinstance(stamp, str) else None
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None

@@ -187,6 +187,25 @@ def test_verify_key__every_seal_removed__missing(tmp_path):
     assert _first(_verify(log)).problem == "missing"
 
 
+@pytest.mark.parametrize("stamp", ["yesterday", "2026-04-06T09:00:00"],
+                         ids=["not-iso", "no-time-zone"])
+def test_verify_key__seals_removed_and_first_stamp_unreadable__findings_not_a_crash(
+        tmp_path, stamp):
+    log = write_sealed_log(tmp_path)
+
+    def edit(records: Records) -> Records:
+        records = _without("log.seal")(records)
+        records[0]["ts"] = stamp
+        return records
+
+    rewrite(log.device_dir, edit)
+
+    result = _verify(log)
+
+    assert not result.ok
+    assert "malformed" in {finding.problem for finding in result.findings}
+
+
 def test_verify_key__old_key_copy_used_to_reseal__earlier_epochs_still_named(tmp_path):
     log = write_sealed_log(tmp_path, copy_key_after=20)
     assert log.key_copy is not None
