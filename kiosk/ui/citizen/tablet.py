@@ -115,6 +115,10 @@ class CitizenTablet(QWidget):
         self.target = target
         self.setObjectName("citizen-tablet")
         self.setStyleSheet(tablet_stylesheet(theme, text_scale))
+        # A QWidget subclass paints its style sheet's background only when asked: without it
+        # the header and the step bar showed the main window's grey, where the start-up
+        # Welcome (a window of its own) and the design are white.
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.spoken: list[tuple[str, str]] = []    # (language, text) handed to the speaker
         self.screens: dict[Stage, CitizenScreen] = {
             Stage.WELCOME: WelcomeScreen(visit, target, languages),
