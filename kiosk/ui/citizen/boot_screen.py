@@ -62,6 +62,10 @@ class BootWindow(QWidget):
         self.step_bar = StepBar(target)
         self.step_bar.voice.setEnabled(False)
         self.step_bar.furigana.hide()
+        # As the tablet's Welcome (StepBar.show_step(None)): no step yet, so no segments that
+        # would vanish when the tablet takes over. Their room is kept, so nothing moves.
+        self.step_bar.step.hide()
+        self.step_bar.segment_row.hide()
         layout.addWidget(self.step_bar)
         layout.addWidget(self._content(languages), 1)
         self.footer = Footer(target)

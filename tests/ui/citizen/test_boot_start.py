@@ -151,6 +151,27 @@ def test_tablet_start__taken_over__welcome_buttons_stay_where_they_were(qtbot, c
     assert {name: after.get(name) for name in shown} == {name: before[name] for name in shown}
 
 
+def test_tablet_start__taken_over__step_bar_shows_the_same_parts(qtbot, config, starts):
+    gate = threading.Event()
+    start = _start(config, starts, gate=gate)
+    qtbot.waitUntil(start.boot.isVisible)
+
+    def parts(bar) -> dict[str, object]:
+        return {"step": bar.step.isVisible(), "segments": bar.segment_row.isVisible(),
+                "height": bar.height()}
+
+    before = parts(start.boot.step_bar)
+    gate.set()
+    qtbot.waitUntil(lambda: start.window is not None, timeout=30_000)
+    qtbot.wait(50)
+
+    assert start.window is not None
+    # The Welcome has no step: the six grey segments of the start-up Welcome vanished at the
+    # take-over.
+    assert parts(start.window.tablet.step_bar) == before == {
+        "step": False, "segments": False, "height": before["height"]}
+
+
 def test_tablet_start__nothing_tapped__tablet_on_welcome_in_default_language(
         qtbot, config, starts):
     start = _start(config, starts)
