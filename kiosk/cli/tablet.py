@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.config_sections import UiConfig, config_file, read_ui
+from kiosk.config_sections import UiConfig, config_file, read_device, read_ui
 from kiosk.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -32,9 +32,13 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run, reads_config=run_reading_config)
 
 
+PICTURES_FOLDER = "start-up"
+"""The folder, in the device's data folder, where the tablet keeps its Welcome's picture."""
+
+
 def run(args: argparse.Namespace, config: Config) -> int:
     """Start the tablet on ``config`` (``kiosk start``) and return the Qt exit code."""
-    return _run(args, config.ui, lambda: config)
+    return _run(args, config.ui, lambda: config, config.device.data_dir)
 
 
 def run_reading_config(args: argparse.Namespace) -> int:
@@ -47,6 +51,7 @@ def run_reading_config(args: argparse.Namespace) -> int:
     path = config_file(args.config)
     try:
         ui = read_ui(path)
+        data_dir = read_device(path).data_dir
     except ConfigError:
         from kiosk.config import load_config  # noqa: PLC0415 - raises the file's first error
 
@@ -57,10 +62,11 @@ def run_reading_config(args: argparse.Namespace) -> int:
 
         return load_config(path)
 
-    return _run(args, ui, whole)
+    return _run(args, ui, whole, data_dir)
 
 
-def _run(args: argparse.Namespace, ui: UiConfig, load: Callable[[], Config]) -> int:
+def _run(args: argparse.Namespace, ui: UiConfig, load: Callable[[], Config],
+         data_dir: Path) -> int:
     if args.hash_exit_pin:
         from kiosk.cli.secret_input import read_secret  # noqa: PLC0415
         from kiosk.domain.staff import hash_password  # noqa: PLC0415
@@ -95,7 +101,7 @@ def _run(args: argparse.Namespace, ui: UiConfig, load: Callable[[], Config]) -> 
 
     try:
         return run_tablet(ui, build, quit_after=args.quit_after, report=args.report,
-                          taken_over=taken_over)
+                          taken_over=taken_over, pictures=data_dir / PICTURES_FOLDER)
     finally:
         for starter in starters:
             starter.join()          # its threads started, so that close stops them all

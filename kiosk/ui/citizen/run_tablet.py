@@ -1,9 +1,11 @@
 """Running the tablet as this device's only front end (``kiosk tablet``).
 
-The start is in two phases so that a citizen never faces a blank screen: the start-up Welcome
-(:class:`BootWindow`) is shown as soon as Qt is up, while a worker thread builds the services
-(database, forms, card reader) and loads the tablet's modules; then the tablet takes over on
-the GUI thread, carrying the language and the start tap over.
+The start is in phases so that a citizen never faces a blank screen: the picture of the
+start-up Welcome kept at the previous start (:mod:`kiosk.ui.citizen.welcome_picture`) is
+shown as soon as Qt is up, then the start-up Welcome itself
+(:class:`~kiosk.ui.citizen.boot_screen.BootWindow`) in its place, while a worker thread builds
+the services (database, forms, card reader) and loads the tablet's modules; then the tablet
+takes over on the GUI thread. The taps made on the way (a language, Start) are carried over.
 """
 
 from __future__ import annotations
@@ -15,20 +17,36 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.config_sections import UiConfig
-from kiosk.ui.citizen.boot_screen import BootWindow
 from kiosk.ui.citizen.screen_report import ScreenReport
-from kiosk.ui.common.application import application, load_fonts
-from kiosk.ui.common.theme import HIGH_CONTRAST, NORMAL
-from kiosk.ui.common.touch_size import min_target_px, screen_dpi
+from kiosk.ui.citizen.welcome_picture import (
+    Picture,
+    PictureWindow,
+    picture_key,
+    read_picture,
+    same_pixels,
+    take_picture,
+    write_picture,
+)
+from kiosk.ui.common.application import application, load_fonts, qt_application
 
 if TYPE_CHECKING:
     from kiosk.app import Services
+    from kiosk.config_sections import UiConfig
     from kiosk.ui.citizen.tablet import TabletWindow
 
-__all__ = ["ServicesLoader", "TabletStart", "run_tablet"]
+__all__ = [
+    "WELCOME_PICTURE",
+    "ServicesLoader",
+    "TabletStart",
+    "run_tablet",
+    "shown_picture",
+    "welcome_picture_key",
+]
+
+WELCOME_PICTURE = "welcome.picture"
+"""The file, in the folder ``pictures`` given to :func:`run_tablet`, of the kept Welcome."""
 
 
 class ServicesLoader(QObject):
@@ -45,14 +63,18 @@ class ServicesLoader(QObject):
         self.services: Services | None = None
         self.error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="services-loader", daemon=True)
+        self._started = False
 
     def start(self) -> None:
         """Start building."""
+        self._started = True
         self._thread.start()
 
     def wait(self) -> None:
-        """Block until the build has ended (used when the window closes before it did)."""
-        self._thread.join()
+        """Block until the build has ended (used when the window closes before it did);
+        at once if it never started."""
+        if self._started:
+            self._thread.join()
 
     def _run(self) -> None:
         try:
@@ -68,32 +90,85 @@ class TabletStart(QObject):
     """The start of ``kiosk tablet``: the start-up Welcome, then the tablet when it is ready.
 
     :attr:`failed` is emitted when the services could not be built (the error is in
-    ``loader.error``).
+    ``loader.error``). ``picture``: the kept Welcome on the screen already, replaced by the
+    start-up Welcome at :meth:`start` (its taps carried over); ``pictures``: the folder the
+    Welcome's picture is kept in for the next start (none: not kept); ``screen_report``: the
+    report already following the picture.
     """
 
     failed = Signal()
 
     def __init__(self, ui: UiConfig, build: Callable[[], Services], *,
                  report: Path | None = None,
-                 taken_over: Callable[[], object] | None = None) -> None:
+                 taken_over: Callable[[], object] | None = None,
+                 picture: PictureWindow | None = None, pictures: Path | None = None,
+                 screen_report: ScreenReport | None = None) -> None:
+        # Imported here: the kept picture is on the screen before these modules are loaded.
+        from kiosk.ui.citizen.boot_screen import BootWindow  # noqa: PLC0415
+        from kiosk.ui.common.theme import HIGH_CONTRAST, NORMAL  # noqa: PLC0415
+        from kiosk.ui.common.touch_size import min_target_px, screen_dpi  # noqa: PLC0415
+
         super().__init__()
+        self.ui = ui
         self.taken_over = taken_over
+        self.picture = picture
+        self.pictures = pictures
         self.boot = BootWindow(languages=ui.languages, language=ui.default_language,
                                target=min_target_px(screen_dpi(ui.screen_dpi)),
                                theme=HIGH_CONTRAST if ui.high_contrast else NORMAL,
                                text_scale=ui.text_scale, kiosk_mode=ui.fullscreen)
-        self.boot.setWindowTitle("Tome City — citizen tablet")
+        self.boot.setWindowTitle(_TITLE)
         self.window: TabletWindow | None = None
         self.loader = ServicesLoader(build)
         self.loader.done.connect(self._on_loaded)
-        self.report = ScreenReport(self.boot, report) if report is not None else None
+        self.report = screen_report
+        if self.report is None and report is not None:
+            self.report = ScreenReport(self.boot, report)
 
     def start(self) -> None:
-        """Show the start-up Welcome and start building the services."""
+        """Show the start-up Welcome (in the picture's place) and start building the services."""
+        picture = self.picture
+        if picture is not None:
+            self.boot.setGeometry(picture.geometry())
         _show(self.boot, kiosk_mode=self.boot.kiosk_mode)
+        if picture is not None:
+            self._replace(picture)
         # Once the event loop has drawn the Welcome: the loader's imports hold the GIL much
         # of the time, and would otherwise slow the first paint down.
         QTimer.singleShot(0, self.loader.start)
+        if self.pictures is not None:
+            QTimer.singleShot(0, self._keep_picture)
+
+    def _replace(self, picture: PictureWindow) -> None:
+        self.boot.repaint()         # drawn before the picture goes: nothing blinks
+        # Taps still queued for the picture (made while the Welcome was being built) reach it
+        # before it goes, to be carried over with the others.
+        QApplication.processEvents()
+        picture.handed_over = True
+        picture.close()
+        from PySide6.QtWidgets import QAbstractButton  # noqa: PLC0415
+
+        for name in picture.taps:
+            button = self.boot.findChild(QAbstractButton, name)
+            if button is not None:
+                button.click()      # a disabled one (Start tapped twice) does nothing
+        if self.report is not None:
+            self.report.follow(self.boot, taking_over=False)
+
+    def _keep_picture(self) -> None:
+        """Keep a picture of the Welcome for the next start, if it differs from the one shown
+        (a first start, another setting or build); only of the Welcome as nobody touched it."""
+        boot, shown = self.boot, self.picture
+        touched = (boot.start_requested or boot.chosen_language != self.ui.default_language
+                   or (shown is not None and bool(shown.taps)))
+        if self.pictures is None or touched or boot.handed_over or not boot.isVisible():
+            return
+        picture = take_picture(boot, welcome_picture_key(self.ui))
+        if shown is not None and same_pixels(picture, shown.picture):
+            return
+        # Written beside the start: the services' thread is loading meanwhile.
+        threading.Thread(target=write_picture, args=(self.pictures / WELCOME_PICTURE, picture),
+                         name="welcome-picture", daemon=True).start()
 
     def _on_loaded(self) -> None:
         if self.loader.error is not None or self.loader.services is None:
@@ -132,6 +207,34 @@ class TabletStart(QObject):
         return window
 
 
+def welcome_picture_key(ui: UiConfig) -> dict[str, object]:
+    """The key of the Welcome's picture for ``ui`` on this screen (Qt must be up)."""
+    screen = QGuiApplication.primaryScreen()
+    if ui.fullscreen:
+        size = screen.geometry().size()
+        width, height = size.width(), size.height()
+    else:
+        width, height = _WINDOW_SIZE
+    return picture_key(ui, width, height, screen.devicePixelRatio(),
+                       QGuiApplication.platformName())
+
+
+def shown_picture(ui: UiConfig, pictures: Path) -> PictureWindow | None:
+    """The Welcome's picture kept in ``pictures`` for ``ui``, shown; ``None`` when there is
+    none for this configuration, screen and build (the Welcome is then drawn live)."""
+    kept: Picture | None = read_picture(pictures / WELCOME_PICTURE, welcome_picture_key(ui))
+    if kept is None:
+        return None
+    window = PictureWindow(kept, kiosk_mode=ui.fullscreen)
+    window.setWindowTitle(_TITLE)
+    _show(window, kiosk_mode=ui.fullscreen)
+    return window
+
+
+_WINDOW_SIZE = (800, 1280)      # outside kiosk mode: a tablet's screen, upright
+_TITLE = "Tome City — citizen tablet"
+
+
 def _show(window: QWidget, *, kiosk_mode: bool) -> None:
     if kiosk_mode:
         # Without a window manager (a bare X session started by the kiosk unit, or Xvfb) no one
@@ -139,37 +242,70 @@ def _show(window: QWidget, *, kiosk_mode: bool) -> None:
         window.setGeometry(QGuiApplication.primaryScreen().geometry())
         window.showFullScreen()
     else:
-        if window.width() < 800:     # the start-up Welcome; the tablet takes its geometry
-            window.resize(800, 1280)
+        if window.width() < _WINDOW_SIZE[0]:   # the first window; the others take its place
+            window.resize(*_WINDOW_SIZE)
         window.show()
 
 
 def run_tablet(ui: UiConfig, build: Callable[[], Services], *, quit_after: float = 0.0,
-               report: Path | None = None, taken_over: Callable[[], object] | None = None
-               ) -> int:
+               report: Path | None = None, taken_over: Callable[[], object] | None = None,
+               pictures: Path | None = None) -> int:
     """Show the tablet (full screen in kiosk mode) and run the Qt event loop.
 
     The start-up Welcome is drawn from ``ui`` (the configuration's ``[ui]``); ``build`` makes
     and starts this device's services (it may read the rest of the configuration first); it
     runs on a worker thread while the start-up Welcome is shown. ``report``: a JSON file
     rewritten on every screen with the places of its buttons. ``taken_over``: called on the
-    GUI thread once the tablet is shown (work no screen waits for). Errors raised by
+    GUI thread once the tablet is shown (work no screen waits for). ``pictures``: the folder
+    where the Welcome's picture is kept, shown first at the next start. Errors raised by
     ``build`` are raised again here.
     """
-    # The start-up Welcome draws with the UI font alone; the others are registered when the
-    # tablet takes over (each costs the first screen a millisecond).
-    app = application(first_screen=True)
-    start = TabletStart(ui, build, report=report, taken_over=taken_over)
-    # The error is raised again below: the command prints it like any other start error.
-    start.failed.connect(lambda: app.exit(1))
-    start.start()
+    app = qt_application()
+    picture = shown_picture(ui, pictures) if pictures is not None else None
+    early = ScreenReport(picture, report) if picture is not None and report is not None else None
+    started: list[TabletStart] = []
+    unbuilt: list[Exception] = []
+
+    def begin() -> None:
+        # The start-up Welcome draws with the UI font alone; the others are registered when
+        # the tablet takes over (each costs the first screen a millisecond).
+        application(first_screen=True)
+        start = TabletStart(ui, build, report=report, taken_over=taken_over, picture=picture,
+                            pictures=pictures, screen_report=early)
+        started.append(start)
+        # The error is raised again below: the command prints it like any other start error.
+        start.failed.connect(lambda: app.exit(1))
+        start.start()
+
+    def begin_after_picture() -> None:
+        try:
+            begin()
+        except Exception as exc:     # raised again below, as when no picture was shown
+            unbuilt.append(exc)
+            app.exit(1)
+
+    if picture is None:
+        begin()
+    else:
+        QTimer.singleShot(0, begin_after_picture)   # once the picture is drawn and reported
     if quit_after > 0:
         QTimer.singleShot(int(quit_after * 1000), app.quit)
     code = app.exec()
+    if unbuilt:
+        raise unbuilt[0]
+    if not started:
+        if early is not None:
+            early.stop()
+        return code                     # quit before the Welcome was even built
+    _end(started[0])
+    return code
+
+
+def _end(start: TabletStart) -> None:
+    """After the event loop: the services closed or their error raised again."""
     if start.report is not None:
         start.report.stop()
     if start.window is None and start.loader.error is None:
         start.loader.wait()      # closed before the services were ready: let them be closed
     if start.loader.error is not None:
         raise start.loader.error
-    return code

@@ -1,6 +1,7 @@
 """``kiosk tablet --report FILE``: where the tappable buttons of the shown screen are, as JSON.
 
-Written when the first screen is interactive (the start-up Welcome of :class:`BootWindow`) and
+Written when the first screen is interactive (the kept picture of the start-up Welcome,
+:class:`~kiosk.ui.citizen.welcome_picture.PictureWindow`, or the start-up Welcome itself) and
 again whenever what can be tapped changes (the tablet taking over, a new screen, the PIN pad
 opening), for scripted checks that tap with real input events
 (``xdotool``), for the start-up benchmark and for accessibility audits. It names buttons and
@@ -16,11 +17,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from kiosk.ui.citizen.boot_screen import BootWindow
-from kiosk.ui.common.text_report import visible_texts
+from kiosk.ui.citizen.welcome_picture import PictureWindow
 from kiosk.ui.common.widget_report import WidgetReport, button_centres
 
 if TYPE_CHECKING:
+    from kiosk.ui.citizen.boot_screen import BootWindow
     from kiosk.ui.citizen.tablet import TabletWindow
 
 __all__ = ["ScreenReport", "button_centres"]
@@ -29,9 +30,14 @@ __all__ = ["ScreenReport", "button_centres"]
 def _tablet_stage(window: QWidget) -> dict[str, object]:
     """Whether the tablet took over from the start-up Welcome, its stage and question, and
     every visible text (personal data marked by the screens without its text)."""
+    if isinstance(window, PictureWindow):
+        return window.describe()        # the kept picture of the Welcome, tappable
+    # Imported when the first window with widgets is: the picture is reported without them.
+    from kiosk.ui.common.text_report import visible_texts  # noqa: PLC0415
+
     shown: dict[str, object] = {"texts": visible_texts(window)}
     tablet = getattr(window, "tablet", None)
-    if isinstance(window, BootWindow) or tablet is None:
+    if tablet is None:
         # False while the start-up Welcome is shown (taps are kept for the tablet).
         return {"ready": False, "stage": "welcome", "question": None, **shown}
     # Imported here, not with the module: the start-up Welcome's report is written before the
@@ -67,6 +73,6 @@ class ScreenReport(WidgetReport):
     the window is looked at every ``interval_ms`` instead; a file is written only on change.
     """
 
-    def __init__(self, window: BootWindow | TabletWindow, path: Path, *,
+    def __init__(self, window: PictureWindow | BootWindow | TabletWindow, path: Path, *,
                  interval_ms: int = 100) -> None:
         super().__init__(window, path, _tablet_stage, interval_ms=interval_ms)

@@ -12,7 +12,7 @@ from kiosk import fonts
 from kiosk.ui.common.heartbeat import start_heartbeat
 from kiosk.ui.common.qt_messages import install_qt_message_handler
 
-__all__ = ["application", "load_fonts", "loaded_faces"]
+__all__ = ["application", "load_fonts", "loaded_faces", "qt_application"]
 
 _log = logging.getLogger(__name__)
 
@@ -61,21 +61,27 @@ def load_fonts(*, first_screen: bool = False) -> list[str]:
     return families
 
 
+def qt_application() -> QApplication:
+    """The process's QApplication, created once, without the kiosk's fonts (a first screen
+    that draws no text, the tablet's kept Welcome picture, is shown before they are loaded)."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    install_qt_message_handler()     # Qt's warnings may quote values: place only
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("kakanai-kiosk")
+    app.setOrganizationName("Tome City")
+    start_heartbeat(app)
+    return app
+
+
 def application(*, first_screen: bool = False) -> QApplication:
     """The process's QApplication, created once with the UI font set app-wide.
 
     ``first_screen``: only the fonts a first screen needs are registered
     (:func:`load_fonts`); the caller loads the others before the screens that use them.
     """
-    existing = QApplication.instance()
-    if isinstance(existing, QApplication):
-        app = existing
-    else:
-        install_qt_message_handler()     # Qt's warnings may quote values: place only
-        app = QApplication(sys.argv[:1])
-        app.setApplicationName("kakanai-kiosk")
-        app.setOrganizationName("Tome City")
-        start_heartbeat(app)
+    app = qt_application()
     load_fonts(first_screen=first_screen)
     faces = loaded_faces()
     if faces and faces[0] == fonts.ui_face():

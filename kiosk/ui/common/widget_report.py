@@ -13,16 +13,29 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QAbstractButton, QLineEdit, QWidget
 
-__all__ = ["Describe", "WidgetReport", "button_centres"]
+__all__ = ["Describe", "WidgetReport", "button_centres", "button_rects", "checked_buttons"]
 
 Describe = Callable[[QWidget], dict[str, object]]
 """What a front end adds to the report about the window on display (never personal data)."""
+
+
+def _reachable(root: QWidget, kind: type[QWidget]) -> Iterator[tuple[str, QWidget]]:
+    """Every named, enabled widget of ``kind`` under ``root`` a finger can reach now (shown
+    and not scrolled out of view), with its name; the first of a name only."""
+    seen: set[str] = set()
+    for widget in root.findChildren(kind):
+        name = widget.objectName()
+        if not name or name in seen or not widget.isVisible() or not widget.isEnabled() or \
+                widget.visibleRegion().isEmpty():
+            continue
+        seen.add(name)
+        yield name, widget
 
 
 def button_centres(root: QWidget,
@@ -31,17 +44,29 @@ def button_centres(root: QWidget,
     button (or other ``kind`` of widget) a finger can reach now (shown and not scrolled out
     of view)."""
     centres: dict[str, list[int]] = {}
-    for widget in root.findChildren(kind):
-        name = widget.objectName()
-        if not name or not widget.isVisible() or not widget.isEnabled() or \
-                widget.visibleRegion().isEmpty():
-            continue
+    for name, widget in _reachable(root, kind):
         # The middle of the part on screen: a button half scrolled out of view is tapped
         # where it can be seen, as a finger would.
-        seen = widget.visibleRegion().boundingRect()
-        middle = widget.mapToGlobal(seen.center())
-        centres.setdefault(name, [middle.x(), middle.y()])
+        middle = widget.mapToGlobal(widget.visibleRegion().boundingRect().center())
+        centres[name] = [middle.x(), middle.y()]
     return centres
+
+
+def button_rects(root: QWidget) -> dict[str, list[int]]:
+    """Screen rectangles ``[x, y, width, height]`` of the visible part of every button
+    :func:`button_centres` lists."""
+    rects: dict[str, list[int]] = {}
+    for name, widget in _reachable(root, QAbstractButton):
+        seen = widget.visibleRegion().boundingRect()
+        corner = widget.mapToGlobal(seen.topLeft())
+        rects[name] = [corner.x(), corner.y(), seen.width(), seen.height()]
+    return rects
+
+
+def checked_buttons(root: QWidget) -> list[str]:
+    """The names of the visible, checked buttons under ``root``, sorted."""
+    return sorted(button.objectName() for button in root.findChildren(QAbstractButton)
+                  if button.isVisible() and button.isChecked())
 
 
 class WidgetReport(QObject):
@@ -71,12 +96,15 @@ class WidgetReport(QObject):
         QTimer.singleShot(0, self.write)
         self._timer.start()
 
-    def follow(self, window: QWidget) -> None:
-        """Report ``window`` from now on (another window taking over)."""
+    def follow(self, window: QWidget, *, taking_over: bool = True) -> None:
+        """Report ``window`` from now on: another window taking over, or (``taking_over``
+        false) the same screen drawn by another window (the start-up Welcome replacing its
+        picture), which is not a take-over."""
         self._window = window
-        # Reported as ``taken_over_at``: the report itself waits for the new window to settle
-        # (a tick or two of ``interval_ms``), and start-up measurements time the take-over.
-        self._followed_at = time.time()
+        if taking_over:
+            # Reported as ``taken_over_at``: the report itself waits for the new window to
+            # settle (a tick or two of ``interval_ms``), and start-up measurements time it.
+            self._followed_at = time.time()
         self.write()
 
     def stop(self) -> None:
@@ -93,9 +121,7 @@ class WidgetReport(QObject):
             "full_screen": window.isFullScreen(),
             "buttons": button_centres(window),
             "fields": button_centres(window, QLineEdit),     # where to click before typing
-            "checked": sorted(button.objectName() for button in
-                              window.findChildren(QAbstractButton)
-                              if button.isVisible() and button.isChecked()),
+            "checked": checked_buttons(window),
             **self._describe(window),
         }
         settled, self._seen = shown == self._seen, shown

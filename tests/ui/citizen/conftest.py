@@ -8,7 +8,7 @@ import pytest
 
 from devices.smartcard.simulated_card import SimulatedMyNumberCard, SimulatedSlot, load_person
 from kiosk.app import Services, build_services
-from kiosk.config import RemoteConfig, WebConfig, load_config
+from kiosk.config import Config, RemoteConfig, WebConfig, load_config
 from kiosk.doctor import Check, Status
 from kiosk.services.visit import Stage
 from kiosk.ui.citizen.tablet import CitizenTablet
@@ -82,6 +82,13 @@ class Kiosk:
         while self.stage is Stage.FORMS:
             answer_current(self.tablet, self.pilot)
         self.wait_for(Stage.REVIEW)
+
+
+@pytest.fixture
+def config(tmp_path) -> Config:
+    """The demo device's configuration on a data folder of the test's, speech off."""
+    return load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": str(tmp_path / "data"),
+                                      "KIOSK_UI_SCREEN_DPI": "96", "KIOSK_SPEECH_KIND": "off"})
 
 
 @pytest.fixture

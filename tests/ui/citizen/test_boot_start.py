@@ -16,7 +16,7 @@ from dataclasses import replace
 import pytest
 
 from kiosk.app import Services, build_services
-from kiosk.config import Config, load_config
+from kiosk.config import Config
 from kiosk.errors import StorageError
 from kiosk.services.visit import Stage
 from kiosk.ui.citizen.boot_screen import BootWindow
@@ -26,12 +26,6 @@ from kiosk.ui.common.theme import NORMAL
 from kiosk.ui.common.widget_report import button_centres
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def config(tmp_path) -> Config:
-    return load_config(None, environ={"KIOSK_DEVICE_DATA_DIR": str(tmp_path / "data"),
-                                      "KIOSK_UI_SCREEN_DPI": "96", "KIOSK_SPEECH_KIND": "off"})
 
 
 @pytest.fixture

@@ -1,0 +1,230 @@
+"""The start-up Welcome as a picture, shown while the real one is built.
+
+A bare Qt window is on the screen in about a quarter of a second; the start-up Welcome
+(:class:`~kiosk.ui.citizen.boot_screen.BootWindow`) needs its modules, its style sheet and
+its fonts first, and came up at about twice that. So the tablet keeps a picture of its
+Welcome, as drawn on this device, and shows it the moment Qt is up: a citizen can already
+tap a language or Start on it (the buttons' places are kept with the picture). The real
+Welcome then replaces it, looking the same, and the taps are carried over to it.
+
+A picture is used only for the configuration, screen and build it was taken with
+(:func:`picture_key`); any other start draws the Welcome live and takes a new picture. The
+Welcome shows no personal data; the file is private to the kiosk's user all the same. This
+module imports nothing but Qt's GUI classes: that is the point.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QWidget
+
+from kiosk import __version__
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QMouseEvent, QPaintEvent
+
+    from kiosk.config_sections import UiConfig
+
+__all__ = ["Picture", "PictureWindow", "picture_key", "read_picture", "take_picture",
+           "write_picture"]
+
+_log = logging.getLogger(__name__)
+
+_MAGIC = b"kiosk-welcome-picture 1\n"
+_PRESSED = QColor(0, 0, 0, 64)      # a pressed button darkens, as the real ones do
+
+
+@dataclass
+class Picture:
+    """The Welcome as drawn, with the places (window coordinates) of what it shows."""
+
+    key: dict[str, object]
+    image: QImage
+    buttons: dict[str, list[int]] = field(default_factory=dict)   # name: [x, y, w, h]
+    texts: list[dict[str, object]] = field(default_factory=list)  # as text_report, rects in it
+    checked: list[str] = field(default_factory=list)
+    pixels: bytes = field(default=b"", repr=False)   # a read image is drawn from these
+
+
+def picture_key(ui: UiConfig, width: int, height: int, ratio: float,
+                platform: str) -> dict[str, object]:
+    """What a picture must have been taken with to stand for the Welcome of this start.
+
+    The staff exit PIN's hash is not part of it: it changes nothing on the Welcome, and has
+    no business in another file.
+    """
+    settings = asdict(ui)
+    settings.pop("staff_exit_pin_hash", None)
+    return {"version": __version__, "ui": json.loads(json.dumps(settings)),
+            "size": [width, height], "ratio": ratio, "platform": platform}
+
+
+def read_picture(path: Path, key: dict[str, object]) -> Picture | None:
+    """The picture kept at ``path`` if it was taken with ``key``; ``None`` if there is none,
+    it was taken with another (a new build, setting or screen), or it cannot be read (a
+    warning, never an error: the Welcome is then drawn live and the picture taken again)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        _log.warning("start-up picture %s unreadable (%s): drawing the Welcome", path,
+                     exc.strerror or type(exc).__name__)
+        return None
+    try:
+        picture = _parse(data)
+    except (ValueError, TypeError, KeyError) as exc:
+        _log.warning("start-up picture %s damaged (%s): drawing the Welcome", path, exc)
+        return None
+    return picture if picture.key == key else None
+
+
+def _parse(data: bytes) -> Picture:
+    if not data.startswith(_MAGIC):
+        raise ValueError("not a start-up picture")
+    end = data.index(b"\n", len(_MAGIC))
+    head = json.loads(data[len(_MAGIC):end])
+    width, height, stride = int(head["width"]), int(head["height"]), int(head["stride"])
+    pixels = data[end + 1:]
+    if width <= 0 or height <= 0 or stride < 4 * width or len(pixels) != stride * height:
+        raise ValueError("size does not match its pixels")
+    image = QImage(pixels, width, height, stride, QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(float(head["key"]["ratio"]))
+    buttons = {str(name): [int(v) for v in rect] for name, rect in head["buttons"].items()}
+    return Picture(key=head["key"], image=image, buttons=buttons, texts=list(head["texts"]),
+                   checked=[str(name) for name in head["checked"]], pixels=pixels)
+
+
+def write_picture(path: Path, picture: Picture) -> bool:
+    """Keep ``picture`` at ``path`` (atomically, private to this user); whether it was kept
+    (a full disk or a read-only folder is a warning: the Welcome is drawn live next time)."""
+    image = picture.image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+    head = {"key": picture.key, "width": image.width(), "height": image.height(),
+            "stride": image.bytesPerLine(), "buttons": picture.buttons,
+            "texts": picture.texts, "checked": picture.checked}
+    partial = path.with_name(path.name + ".part")
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(_MAGIC)
+            file.write(json.dumps(head, ensure_ascii=False).encode("utf-8") + b"\n")
+            file.write(bytes(image.constBits()))
+        os.replace(partial, path)
+    except OSError as exc:
+        _log.warning("start-up picture %s not kept (%s)", path,
+                     exc.strerror or type(exc).__name__)
+        return False
+    return True
+
+
+def take_picture(window: QWidget, key: dict[str, object]) -> Picture:
+    """``window`` (the start-up Welcome, shown) as it is drawn now, with its buttons' places,
+    its checked buttons and its texts, in window coordinates."""
+    from kiosk.ui.common.text_report import visible_texts  # noqa: PLC0415
+    from kiosk.ui.common.widget_report import button_rects, checked_buttons  # noqa: PLC0415
+
+    corner = window.mapToGlobal(window.rect().topLeft())
+    texts = _shifted(visible_texts(window), -corner.x(), -corner.y())
+    buttons = {name: [x - corner.x(), y - corner.y(), width, height]
+               for name, (x, y, width, height) in button_rects(window).items()}
+    image = window.grab().toImage().convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+    return Picture(key=key, image=image, buttons=buttons, texts=texts,
+                   checked=checked_buttons(window))
+
+
+def _shifted(texts: list[dict[str, object]], dx: int, dy: int) -> list[dict[str, object]]:
+    """``texts`` (as :func:`~kiosk.ui.common.text_report.visible_texts`) moved by (dx, dy)."""
+    moved = []
+    for text in texts:
+        x, y, width, height = cast("list[int]", text["rect"])
+        moved.append({**text, "rect": [x + dx, y + dy, width, height]})
+    return moved
+
+
+def same_pixels(one: Picture, other: Picture) -> bool:
+    """Whether two pictures show the same thing in the same places."""
+    return (one.image == other.image and one.buttons == other.buttons
+            and one.checked == other.checked and one.texts == other.texts)
+
+
+class PictureWindow(QWidget):
+    """The kept Welcome, painted; a tap on one of its buttons is kept in :attr:`taps`.
+
+    A press darkens the button under the finger; a release on the same button is a tap, as
+    on a real button. ``kiosk_mode``: frameless, on top and not closable by the citizen, as
+    the windows that follow.
+    """
+
+    def __init__(self, picture: Picture, *, kiosk_mode: bool) -> None:
+        super().__init__()
+        self.setObjectName("welcome-picture")
+        self.picture = picture
+        self.kiosk_mode = kiosk_mode
+        self.handed_over = False
+        self.taps: list[str] = []
+        self._pressed: str | None = None
+        if kiosk_mode:
+            from PySide6.QtCore import Qt  # noqa: PLC0415 - window flags have no property
+
+            self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+            self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+        self.resize(picture.image.deviceIndependentSize().toSize())
+        # Painted whole by paintEvent: Qt need not clear it first.
+        self.setProperty("autoFillBackground", False)
+
+    def button_at(self, x: int, y: int) -> str | None:
+        """The name of the button at window point (x, y), if any."""
+        for name, rect in self.picture.buttons.items():
+            if QRect(*rect).contains(x, y):
+                return name
+        return None
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        """The picture, and the pressed button darkened."""
+        painter = QPainter(self)
+        painter.drawImage(0, 0, self.picture.image)
+        if self._pressed is not None:
+            painter.fillRect(QRect(*self.picture.buttons[self._pressed]), _PRESSED)
+        painter.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        """Remember the button pressed (touches reach here as mouse presses)."""
+        point = event.position().toPoint()
+        self._pressed = self.button_at(point.x(), point.y())
+        self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        """A release on the button pressed is a tap on it."""
+        point = event.position().toPoint()
+        if self._pressed is not None and self.button_at(point.x(), point.y()) == self._pressed:
+            self.taps.append(self._pressed)
+        self._pressed = None
+        self.update()
+
+    def describe(self) -> dict[str, object]:
+        """What ``--report`` says of this window: the Welcome's buttons, checked buttons and
+        texts where they are on the screen, not yet ready."""
+        corner = self.mapToGlobal(self.rect().topLeft())
+        left, top = corner.x(), corner.y()
+        # As QRect.center(), as the report of a window with real buttons.
+        buttons = {name: [left + x + (width - 1) // 2, top + y + (height - 1) // 2]
+                   for name, (x, y, width, height) in self.picture.buttons.items()}
+        texts = _shifted(self.picture.texts, left, top)
+        return {"picture": True, "ready": False, "stage": "welcome", "question": None,
+                "buttons": buttons, "checked": list(self.picture.checked), "texts": texts}
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        """In kiosk mode only the hand-over to the real Welcome closes this window."""
+        if self.handed_over or not self.kiosk_mode:
+            event.accept()
+        else:
+            event.ignore()
