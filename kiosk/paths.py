@@ -8,13 +8,17 @@ directory unless the configuration names another one.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-# platformdirs is imported by the functions that ask it for a folder: the tablet's first
-# screen needs none, and the import costs milliseconds before it.
+# platformdirs is imported by the functions that ask it for a folder, and not at all on Linux,
+# where the folders are the XDG base directories (:func:`_xdg`): the tablet's first screen
+# looks for the configuration file and its data folder, and the import costs it milliseconds.
 
 APP_NAME = "kakanai-kiosk"
+
+_LINUX = sys.platform.startswith("linux")
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -46,8 +50,20 @@ def fonts_dir() -> Path:
     return _PACKAGE_DIR / "resources" / "fonts"
 
 
+def _xdg(variable: str, fallback: str) -> Path:
+    """The XDG base directory ``$variable`` (``fallback`` under the home folder when it is unset,
+    empty or relative, which the XDG specification says to ignore), as platformdirs gives it on
+    Linux, with the kiosk's folder in it."""
+    base = os.environ.get(variable, "")
+    if not base.strip() or not os.path.isabs(base):
+        base = os.path.expanduser(fallback)
+    return Path(base) / APP_NAME
+
+
 def default_data_dir() -> Path:
     """The per-user data directory used when the configuration names none."""
+    if _LINUX:
+        return _xdg("XDG_DATA_HOME", "~/.local/share")
     import platformdirs  # noqa: PLC0415
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
@@ -60,6 +76,8 @@ def default_key_dir() -> Path:
     Linux that is the user's configuration folder; on Windows, whose configuration and data
     folders are one, a folder of its own beside it.
     """
+    if _LINUX:
+        return _xdg("XDG_CONFIG_HOME", "~/.config")
     import platformdirs  # noqa: PLC0415
 
     if sys.platform == "win32":
@@ -69,6 +87,8 @@ def default_key_dir() -> Path:
 
 def default_config_path() -> Path:
     """The configuration file read when neither ``--config`` nor ``KIOSK_CONFIG`` is given."""
+    if _LINUX:
+        return _xdg("XDG_CONFIG_HOME", "~/.config") / "kiosk.toml"
     import platformdirs  # noqa: PLC0415
 
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "kiosk.toml"

@@ -23,18 +23,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
 from kiosk import __version__
+from kiosk.ui.citizen.showing import TITLE, WINDOW_SIZE, show_window
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QMouseEvent, QPaintEvent
 
     from kiosk.config_sections import UiConfig
 
-__all__ = ["Picture", "PictureWindow", "picture_key", "read_picture", "take_picture",
-           "write_picture"]
+__all__ = ["WELCOME_PICTURE", "Picture", "PictureWindow", "picture_key", "read_picture",
+           "same_pixels", "shown_picture", "take_picture", "welcome_picture_key", "write_picture"]
+
+WELCOME_PICTURE = "welcome.picture"
+"""The file of the kept Welcome, in the folder the tablet keeps it in."""
 
 _log = logging.getLogger(__name__)
 
@@ -51,7 +55,7 @@ class Picture:
     buttons: dict[str, list[int]] = field(default_factory=dict)   # name: [x, y, w, h]
     texts: list[dict[str, object]] = field(default_factory=list)  # as text_report, rects in it
     checked: list[str] = field(default_factory=list)
-    pixels: bytes = field(default=b"", repr=False)   # a read image is drawn from these
+    pixels: bytes | memoryview = field(default=b"", repr=False)   # a read image's own
 
 
 def picture_key(ui: UiConfig, width: int, height: int, ratio: float,
@@ -93,7 +97,7 @@ def _parse(data: bytes) -> Picture:
     end = data.index(b"\n", len(_MAGIC))
     head = json.loads(data[len(_MAGIC):end])
     width, height, stride = int(head["width"]), int(head["height"]), int(head["stride"])
-    pixels = data[end + 1:]
+    pixels = memoryview(data)[end + 1:]     # not copied: 4 MB for a tablet's screen
     if width <= 0 or height <= 0 or stride < 4 * width or len(pixels) != stride * height:
         raise ValueError("size does not match its pixels")
     image = QImage(pixels, width, height, stride, QImage.Format.Format_ARGB32_Premultiplied)
@@ -228,3 +232,27 @@ class PictureWindow(QWidget):
             event.accept()
         else:
             event.ignore()
+
+
+def welcome_picture_key(ui: UiConfig) -> dict[str, object]:
+    """The key of the Welcome's picture for ``ui`` on this screen (Qt must be up)."""
+    screen = QGuiApplication.primaryScreen()
+    if ui.fullscreen:
+        size = screen.geometry().size()
+        width, height = size.width(), size.height()
+    else:
+        width, height = WINDOW_SIZE
+    return picture_key(ui, width, height, screen.devicePixelRatio(),
+                       QGuiApplication.platformName())
+
+
+def shown_picture(ui: UiConfig, pictures: Path) -> PictureWindow | None:
+    """The Welcome's picture kept in ``pictures`` for ``ui``, shown; ``None`` when there is
+    none for this configuration, screen and build (the Welcome is then drawn live)."""
+    kept: Picture | None = read_picture(pictures / WELCOME_PICTURE, welcome_picture_key(ui))
+    if kept is None:
+        return None
+    window = PictureWindow(kept, kiosk_mode=ui.fullscreen)
+    window.setWindowTitle(TITLE)
+    show_window(window, kiosk_mode=ui.fullscreen)
+    return window

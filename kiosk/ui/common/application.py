@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import logging
-import sys
 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from kiosk import fonts
-from kiosk.ui.common.heartbeat import start_heartbeat
-from kiosk.ui.common.qt_messages import install_qt_message_handler
+from kiosk.ui.common.qt_app import qt_application
 
-__all__ = ["application", "load_fonts", "loaded_faces", "qt_application"]
+__all__ = ["application", "load_fonts", "loaded_faces"]
 
 _log = logging.getLogger(__name__)
 
@@ -59,20 +57,6 @@ def load_fonts(*, first_screen: bool = False) -> list[str]:
             _log.warning("Qt could not load font %s", face.path)
         families.extend(registered)
     return families
-
-
-def qt_application() -> QApplication:
-    """The process's QApplication, created once, without the kiosk's fonts (a first screen
-    that draws no text, the tablet's kept Welcome picture, is shown before they are loaded)."""
-    existing = QApplication.instance()
-    if isinstance(existing, QApplication):
-        return existing
-    install_qt_message_handler()     # Qt's warnings may quote values: place only
-    app = QApplication(sys.argv[:1])
-    app.setApplicationName("kakanai-kiosk")
-    app.setOrganizationName("Tome City")
-    start_heartbeat(app)
-    return app
 
 
 def application(*, first_screen: bool = False) -> QApplication:

@@ -20,7 +20,7 @@ from kiosk.config import Config
 from kiosk.errors import StorageError
 from kiosk.services.visit import Stage
 from kiosk.ui.citizen.boot_screen import BootWindow
-from kiosk.ui.citizen.run_tablet import TabletStart
+from kiosk.ui.citizen.tablet_start import TabletStart
 from kiosk.ui.common.pilot import KioskPilot
 from kiosk.ui.common.theme import NORMAL
 from kiosk.ui.common.widget_report import button_centres

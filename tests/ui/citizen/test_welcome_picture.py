@@ -24,19 +24,17 @@ from PySide6.QtCore import QPoint, Qt
 from kiosk.app import Services, build_services
 from kiosk.config import Config
 from kiosk.services.visit import Stage
-from kiosk.ui.citizen.run_tablet import (
-    WELCOME_PICTURE,
-    TabletStart,
-    shown_picture,
-    welcome_picture_key,
-)
 from kiosk.ui.citizen.screen_report import ScreenReport
+from kiosk.ui.citizen.tablet_start import TabletStart
 from kiosk.ui.citizen.welcome_picture import (
+    WELCOME_PICTURE,
     PictureWindow,
     picture_key,
     read_picture,
     same_pixels,
+    shown_picture,
     take_picture,
+    welcome_picture_key,
     write_picture,
 )
 
