@@ -23,7 +23,7 @@ from kiosk.ui.common.qt_app import qt_application
 if TYPE_CHECKING:
     from kiosk.app import Services
     from kiosk.config_sections import UiConfig
-    from kiosk.ui.citizen.tablet_start import TabletStart
+    from kiosk.ui.citizen.tablet_start import ServicesLoader, TabletStart
 
 __all__ = ["run_tablet"]
 
@@ -42,12 +42,48 @@ def run_tablet(ui: UiConfig, build: Callable[[], Services], *, quit_after: float
     ``build`` are raised again here.
     """
     app = qt_application()
-    picture = shown_picture(ui, pictures) if pictures is not None else None
-    early = ScreenReport(picture, report) if picture is not None and report is not None else None
-    started: list[TabletStart] = []
-    unbuilt: list[Exception] = []
+    run = _Run(ui, build, report=report, taken_over=taken_over, pictures=pictures)
+    # The error is raised again by end: the command prints it like any other start error.
+    run.failed = lambda: app.exit(1)
+    if run.picture is None:
+        run.begin()
+    else:
+        # Once the picture is drawn and reported: the services, then the Welcome.
+        QTimer.singleShot(0, run.load)
+        QTimer.singleShot(0, run.begin_after_picture)
+    if quit_after > 0:
+        QTimer.singleShot(int(quit_after * 1000), app.quit)
+    code = app.exec()
+    run.end()
+    return code
 
-    def begin() -> None:
+
+class _Run:
+    """The phases of one start: the picture (if kept), the services, the Welcome, the end."""
+
+    def __init__(self, ui: UiConfig, build: Callable[[], Services], *, report: Path | None,
+                 taken_over: Callable[[], object] | None, pictures: Path | None) -> None:
+        self.ui, self.build, self.report = ui, build, report
+        self.taken_over, self.pictures = taken_over, pictures
+        self.picture = shown_picture(ui, pictures) if pictures is not None else None
+        self.early = (ScreenReport(self.picture, report)
+                      if self.picture is not None and report is not None else None)
+        self.failed: Callable[[], object] = lambda: None
+        self.start: TabletStart | None = None
+        self.loader: ServicesLoader | None = None
+        self.unbuilt: Exception | None = None
+
+    def load(self) -> None:
+        """Start building the services: behind the picture, which takes taps meanwhile (they
+        are the longest part of the start, and start now rather than once the Welcome is
+        built)."""
+        from kiosk.ui.citizen.tablet_start import ServicesLoader  # noqa: PLC0415
+
+        self.loader = ServicesLoader(self.build)
+        self.loader.start()
+
+    def begin(self) -> None:
+        """Build and show the start-up Welcome (in the picture's place)."""
         # Imported once the picture is on the screen (when there is one).
         from kiosk.ui.citizen.tablet_start import TabletStart  # noqa: PLC0415
         from kiosk.ui.common.application import application  # noqa: PLC0415
@@ -55,42 +91,36 @@ def run_tablet(ui: UiConfig, build: Callable[[], Services], *, quit_after: float
         # The start-up Welcome draws with the UI font alone; the others are registered when
         # the tablet takes over (each costs the first screen a millisecond).
         application(first_screen=True)
-        start = TabletStart(ui, build, report=report, taken_over=taken_over, picture=picture,
-                            pictures=pictures, screen_report=early)
-        started.append(start)
-        # The error is raised again below: the command prints it like any other start error.
-        start.failed.connect(lambda: app.exit(1))
-        start.start()
+        self.start = TabletStart(self.ui, self.build, report=self.report,
+                                 taken_over=self.taken_over, picture=self.picture,
+                                 pictures=self.pictures, screen_report=self.early,
+                                 loader=self.loader)
+        self.start.failed.connect(self.failed)
+        self.start.start()
 
-    def begin_after_picture() -> None:
+    def begin_after_picture(self) -> None:
+        """:meth:`begin` from the event loop: an error is raised again by :meth:`end`."""
         try:
-            begin()
-        except Exception as exc:     # raised again below, as when no picture was shown
-            unbuilt.append(exc)
-            app.exit(1)
+            self.begin()
+        except Exception as exc:  # as when no picture was shown: raised by run_tablet
+            self.unbuilt = exc
+            self.failed()
 
-    if picture is None:
-        begin()
-    else:
-        QTimer.singleShot(0, begin_after_picture)   # once the picture is drawn and reported
-    if quit_after > 0:
-        QTimer.singleShot(int(quit_after * 1000), app.quit)
-    code = app.exec()
-    if unbuilt:
-        raise unbuilt[0]
-    if not started:
-        if early is not None:
-            early.stop()
-        return code                     # quit before the Welcome was even built
-    _end(started[0])
-    return code
-
-
-def _end(start: TabletStart) -> None:
-    """After the event loop: the services closed or their error raised again."""
-    if start.report is not None:
-        start.report.stop()
-    if start.window is None and start.loader.error is None:
-        start.loader.wait()      # closed before the services were ready: let them be closed
-    if start.loader.error is not None:
-        raise start.loader.error
+    def end(self) -> None:
+        """After the event loop: the services' thread ended and its error, or the Welcome's,
+        raised again (the caller closes the services)."""
+        start = self.start
+        if start is None:
+            if self.early is not None:
+                self.early.stop()
+            if self.loader is not None:
+                self.loader.wait()
+            if self.unbuilt is not None:
+                raise self.unbuilt
+            return                      # quit before the Welcome was even built
+        if start.report is not None:
+            start.report.stop()
+        if start.window is None and start.loader.error is None:
+            start.loader.wait()  # closed before the services were ready: let them be closed
+        if start.loader.error is not None:
+            raise start.loader.error

@@ -44,6 +44,7 @@ class ServicesLoader(QObject):
     """Runs ``build`` on a worker thread and emits :attr:`done` on the GUI thread after it.
 
     ``build`` must not touch widgets. When it raises, :attr:`error` holds the exception.
+    :attr:`finished` tells one who connects late (the signal is not sent again) that it ended.
     """
 
     done = Signal()
@@ -54,17 +55,18 @@ class ServicesLoader(QObject):
         self.services: Services | None = None
         self.error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="services-loader", daemon=True)
-        self._started = False
+        self.started = False
+        self.finished = False
 
     def start(self) -> None:
         """Start building."""
-        self._started = True
+        self.started = True
         self._thread.start()
 
     def wait(self) -> None:
         """Block until the build has ended (used when the window closes before it did);
         at once if it never started."""
-        if self._started:
+        if self.started:
             self._thread.join()
 
     def _run(self) -> None:
@@ -74,6 +76,7 @@ class ServicesLoader(QObject):
             import kiosk.ui.citizen.tablet_factory  # noqa: F401, PLC0415
         except BaseException as exc:    # handed to the GUI thread and raised again there
             self.error = exc
+        self.finished = True
         self.done.emit()
 
 
@@ -84,7 +87,8 @@ class TabletStart(QObject):
     ``loader.error``). ``picture``: the kept Welcome on the screen already, replaced by the
     start-up Welcome at :meth:`start` (its taps carried over); ``pictures``: the folder the
     Welcome's picture is kept in for the next start (none: not kept); ``screen_report``: the
-    report already following the picture.
+    report already following the picture; ``loader``: the services' loader, started already
+    (behind the picture) or not.
     """
 
     failed = Signal()
@@ -93,7 +97,8 @@ class TabletStart(QObject):
                  report: Path | None = None,
                  taken_over: Callable[[], object] | None = None,
                  picture: PictureWindow | None = None, pictures: Path | None = None,
-                 screen_report: ScreenReport | None = None) -> None:
+                 screen_report: ScreenReport | None = None,
+                 loader: ServicesLoader | None = None) -> None:
         # Imported here: the kept picture is on the screen before these modules are loaded.
         from kiosk.ui.citizen.boot_screen import BootWindow  # noqa: PLC0415
         from kiosk.ui.common.theme import HIGH_CONTRAST, NORMAL  # noqa: PLC0415
@@ -110,7 +115,8 @@ class TabletStart(QObject):
                                text_scale=ui.text_scale, kiosk_mode=ui.fullscreen)
         self.boot.setWindowTitle(TITLE)
         self.window: TabletWindow | None = None
-        self.loader = ServicesLoader(build)
+        self.loader = loader or ServicesLoader(build)
+        self._loaded = False
         self.loader.done.connect(self._on_loaded)
         self.report = screen_report
         if self.report is None and report is not None:
@@ -124,9 +130,13 @@ class TabletStart(QObject):
         show_window(self.boot, kiosk_mode=self.boot.kiosk_mode)
         if picture is not None:
             self._replace(picture)
-        # Once the event loop has drawn the Welcome: the loader's imports hold the GIL much
-        # of the time, and would otherwise slow the first paint down.
-        QTimer.singleShot(0, self.loader.start)
+        if not self.loader.started:
+            # Once the event loop has drawn the Welcome: the loader's imports hold the GIL much
+            # of the time, and would otherwise slow the first paint down.
+            QTimer.singleShot(0, self.loader.start)
+        elif self.loader.finished:
+            # It ended before this start was connected to it: its signal went to no one.
+            QTimer.singleShot(0, self._on_loaded)
         if self.pictures is not None:
             QTimer.singleShot(0, self._keep_picture)
 
@@ -162,6 +172,9 @@ class TabletStart(QObject):
                          name="welcome-picture", daemon=True).start()
 
     def _on_loaded(self) -> None:
+        if self._loaded:
+            return          # told twice: by its signal and by start (it ended in between)
+        self._loaded = True
         if self.loader.error is not None or self.loader.services is None:
             self.boot.handed_over = True
             self.failed.emit()

@@ -25,7 +25,7 @@ from kiosk.app import Services, build_services
 from kiosk.config import Config
 from kiosk.services.visit import Stage
 from kiosk.ui.citizen.screen_report import ScreenReport
-from kiosk.ui.citizen.tablet_start import TabletStart
+from kiosk.ui.citizen.tablet_start import ServicesLoader, TabletStart
 from kiosk.ui.citizen.welcome_picture import (
     WELCOME_PICTURE,
     PictureWindow,
@@ -71,7 +71,8 @@ def starts(qtbot):
 
 def _start(config: Config, starts, *, pictures: Path | None, gate: threading.Event | None = None,
            picture: PictureWindow | None = None, report: Path | None = None,
-           screen_report: ScreenReport | None = None) -> TabletStart:
+           screen_report: ScreenReport | None = None,
+           loaded_first: bool = False) -> TabletStart:
     built: list[Services] = []
 
     def build() -> Services:
@@ -81,8 +82,14 @@ def _start(config: Config, starts, *, pictures: Path | None, gate: threading.Eve
         built.append(services)
         return services
 
+    loader = None
+    if loaded_first:
+        # As behind the picture: the services built before the Welcome connects to them.
+        loader = ServicesLoader(build)
+        loader.start()
+        loader.wait()
     start = TabletStart(config.ui, build, picture=picture, pictures=pictures, report=report,
-                        screen_report=screen_report)
+                        screen_report=screen_report, loader=loader)
     starts.append((start, built))
     start.start()
     return start
@@ -287,6 +294,30 @@ def test_tablet_start__taps_on_the_picture__carried_to_the_welcome_and_the_table
     qtbot.waitUntil(lambda: start.window is not None, timeout=30_000)
     visit = start.window.tablet.visit
     assert (visit.language, visit.stage) == ("en", Stage.CHOOSE)
+
+
+@pytest.mark.parametrize("signal_arrives", [False, True])
+def test_tablet_start__services_built_behind_the_picture_before_the_welcome__taken_over_once(
+        qtbot, config, starts, pictures, signal_arrives, monkeypatch):
+    import kiosk.ui.citizen.tablet_factory as factory
+
+    _kept(qtbot, config, starts, pictures)
+    picture = shown_picture(config.ui, pictures)
+    assert picture is not None
+    _tap(qtbot, picture, "start")
+    made: list[object] = []
+    make = factory.make_tablet_window
+    monkeypatch.setattr(factory, "make_tablet_window",
+                        lambda services: made.append(make(services)) or made[-1])
+
+    start = _start(config, starts, pictures=pictures, picture=picture, loaded_first=True)
+    if signal_arrives:
+        start.loader.done.emit()    # as if it ended between the connection and the start
+    qtbot.waitUntil(lambda: start.window is not None, timeout=10_000)
+    qtbot.wait(100)
+
+    assert made == [start.window]           # one tablet, though told twice
+    assert start.window.tablet.visit.stage is Stage.CHOOSE
 
 
 def test_tablet_start__picture_replaced__welcome_drawn_the_same_in_the_same_place(
