@@ -52,7 +52,8 @@ def run_tablet(ui: UiConfig, build: Callable[[], Services], *, quit_after: float
         QTimer.singleShot(0, run.load)
         QTimer.singleShot(0, run.begin_after_picture)
     if quit_after > 0:
-        QTimer.singleShot(int(quit_after * 1000), app.quit)
+        # exit, not quit: quit asks the windows, and in kiosk mode they refuse to close.
+        QTimer.singleShot(int(quit_after * 1000), lambda: app.exit(0))
     code = app.exec()
     run.end()
     return code

@@ -408,12 +408,15 @@ def test_screen_report__picture_then_welcome_then_tablet__taken_over_only_by_the
 
 
 @pytest.mark.slow
-def test_tablet_command__second_start__picture_reported_first_then_the_tablet(tmp_path):
-    # Two real starts of `kiosk tablet` on one data folder: the first keeps the picture.
+@pytest.mark.parametrize("kiosk_mode", [False, True])
+def test_tablet_command__second_start__picture_reported_first_then_the_tablet(tmp_path,
+                                                                              kiosk_mode):
+    # Two real starts of `kiosk tablet` on one data folder: the first keeps the picture. In
+    # kiosk mode the windows refuse to close, and --quit-after must still end the process.
     data = tmp_path / "data"
     report = tmp_path / "report.json"
     env = {**os.environ, "KIOSK_DEVICE_DATA_DIR": str(data), "QT_QPA_PLATFORM": "offscreen",
-           "KIOSK_SPEECH_KIND": "off"}
+           "KIOSK_SPEECH_KIND": "off", "KIOSK_UI_FULLSCREEN": str(kiosk_mode).lower()}
     command = [sys.executable, "-m", "kiosk", "tablet", "--quit-after", "6", "--report",
                str(report)]
 
