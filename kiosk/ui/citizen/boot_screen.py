@@ -13,16 +13,29 @@ few Qt settings it makes are set by name through Qt's own properties.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QCloseEvent
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, translator
-from kiosk.ui.citizen.frame import STACK_ABOVE_SCALE, Action, Actions, Footer, Header, StepBar
+from kiosk.ui.citizen.frame import (
+    STACK_ABOVE_SCALE,
+    Action,
+    Actions,
+    Footer,
+    Header,
+    StaffRow,
+    StepBar,
+)
 from kiosk.ui.citizen.style import tablet_stylesheet
 from kiosk.ui.citizen.welcome_parts import LANGUAGE_HEADING, START, SUBTITLE, TITLE, language_grid
+from kiosk.ui.common.first_paint import FirstPaint
 from kiosk.ui.common.leaded_label import LeadedLabel
 from kiosk.ui.common.theme import Theme
 from kiosk.ui.common.tokens import SPACE
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QPaintEvent
 
 __all__ = ["BootWindow"]
 
@@ -45,14 +58,26 @@ class BootWindow(QWidget):
         self.start_requested = False
         self.kiosk_mode = kiosk_mode
         self.handed_over = False
+        self.first_paint = FirstPaint()     # the services' loading waits for it
         self.target = target
-        self.setStyleSheet(tablet_stylesheet(theme, text_scale))
+        body: QWidget = self
         if kiosk_mode:
             from PySide6.QtCore import Qt  # noqa: PLC0415 - window flags have no property
 
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
-        layout = QVBoxLayout(self)
+            # As the tablet's window: the Welcome, in the tablet's style, above the staff row
+            # in Qt's own, so that the footer does not move up at the take-over (the row's ⚙
+            # does nothing until then).
+            window = QVBoxLayout(self)
+            window.setContentsMargins(0, 0, 0, 0)
+            body = QWidget()
+            body.setObjectName("boot-body")
+            body.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+            window.addWidget(body, 1)
+            window.addWidget(StaffRow(target))
+        body.setStyleSheet(tablet_stylesheet(theme, text_scale))
+        layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         self.header = Header(target)
@@ -133,6 +158,11 @@ class BootWindow(QWidget):
         self.start_requested = True
         self.start_button.setEnabled(False)
         self.waiting.show()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        """Paint as any widget, and tell :attr:`first_paint`."""
+        super().paintEvent(event)
+        self.first_paint.painted()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         """In kiosk mode only the hand-over to the tablet closes this window."""

@@ -25,8 +25,8 @@ from kiosk.ui.common.leaded_label import LeadedLabel
 from kiosk.ui.common.tokens import SIZES, SPACE, action_height
 from kiosk.ui.common.touch_button import TouchButton, drawn_height
 
-__all__ = ["CITY_NAME", "STEPS", "Action", "Actions", "Footer", "Header", "LanguageSheet", "StepBar",
-           "keep_place"]
+__all__ = ["CITY_NAME", "STEPS", "Action", "Actions", "Footer", "Header", "LanguageSheet", "StaffRow",
+           "StepBar", "keep_place"]
 
 # Shown in Japanese in every language: it is the name on the building (design README).
 CITY_NAME = "登米市役所"
@@ -76,6 +76,22 @@ def keep_place(widget: QWidget) -> QWidget:
     policy.setRetainSizeWhenHidden(True)
     widget.setSizePolicy(policy)
     return widget
+
+
+class StaffRow(QWidget):
+    """The row under the tablet in kiosk mode with the staff's ⚙ at its right end.
+
+    The start-up Welcome has the same row, so that nothing moves up when the tablet takes
+    over; only the tablet's ⚙ opens the staff PIN pad.
+    """
+
+    def __init__(self, target: int) -> None:
+        super().__init__()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.button = TouchButton("⚙", target=target, name="staff")
+        row.addStretch(1)
+        row.addWidget(self.button)
 
 
 class Header(QWidget):

@@ -48,9 +48,7 @@ def run_tablet(ui: UiConfig, build: Callable[[], Services], *, quit_after: float
     if run.picture is None:
         run.begin()
     else:
-        # Once the picture is drawn and reported: the services, then the Welcome.
-        QTimer.singleShot(0, run.load)
-        QTimer.singleShot(0, run.begin_after_picture)
+        run.picture.first_paint.then(run.after_picture)
     if quit_after > 0:
         # exit, not quit: quit asks the windows, and in kiosk mode they refuse to close.
         QTimer.singleShot(int(quit_after * 1000), lambda: app.exit(0))
@@ -67,12 +65,19 @@ class _Run:
         self.ui, self.build, self.report = ui, build, report
         self.taken_over, self.pictures = taken_over, pictures
         self.picture = shown_picture(ui, pictures) if pictures is not None else None
-        self.early = (ScreenReport(self.picture, report)
-                      if self.picture is not None and report is not None else None)
+        self.early: ScreenReport | None = None
         self.failed: Callable[[], object] = lambda: None
         self.start: TabletStart | None = None
         self.loader: ServicesLoader | None = None
         self.unbuilt: Exception | None = None
+
+    def after_picture(self) -> None:
+        """Once the picture is on the screen: its report, the services, then the Welcome,
+        each on a turn of the event loop of its own (taps on the picture are taken between)."""
+        if self.picture is not None and self.report is not None:
+            self.early = ScreenReport(self.picture, self.report)    # written on the next turn
+        QTimer.singleShot(0, self.load)
+        QTimer.singleShot(0, self.begin_after_picture)
 
     def load(self) -> None:
         """Start building the services: behind the picture, which takes taps meanwhile (they

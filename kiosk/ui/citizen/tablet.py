@@ -38,6 +38,7 @@ from kiosk.ui.citizen.frame import (
     Footer,
     Header,
     LanguageSheet,
+    StaffRow,
     StepBar,
 )
 from kiosk.ui.citizen.identify_screen import IdentifyScreen, PadState
@@ -469,13 +470,9 @@ class TabletWindow(QMainWindow):
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
 
     def _staff_panel(self) -> QWidget:
-        panel = QWidget()
-        row = QHBoxLayout(panel)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.staff_button = TouchButton("⚙", target=self.tablet.target, name="staff")
+        panel = StaffRow(self.tablet.target)
+        self.staff_button = panel.button
         self.staff_button.clicked.connect(self._on_staff)
-        row.addStretch(1)
-        row.addWidget(self.staff_button)
         panel.setVisible(self.kiosk_mode)
         return panel
 

@@ -131,9 +131,9 @@ class TabletStart(QObject):
         if picture is not None:
             self._replace(picture)
         if not self.loader.started:
-            # Once the event loop has drawn the Welcome: the loader's imports hold the GIL much
-            # of the time, and would otherwise slow the first paint down.
-            QTimer.singleShot(0, self.loader.start)
+            # Once the Welcome is on the screen: the loader's imports hold the GIL much of
+            # the time, and would otherwise hold its first paint back.
+            self.boot.first_paint.then(self.loader.start)
         elif self.loader.finished:
             # It ended before this start was connected to it: its signal went to no one.
             QTimer.singleShot(0, self._on_loaded)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk import __version__
 from kiosk.ui.citizen.showing import TITLE, WINDOW_SIZE, show_window
+from kiosk.ui.common.first_paint import FirstPaint
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QMouseEvent, QPaintEvent
@@ -175,6 +176,7 @@ class PictureWindow(QWidget):
         self.kiosk_mode = kiosk_mode
         self.handed_over = False
         self.taps: list[str] = []
+        self.first_paint = FirstPaint()     # the rest of the start waits for it
         self._pressed: str | None = None
         if kiosk_mode:
             from PySide6.QtCore import Qt  # noqa: PLC0415 - window flags have no property
@@ -199,6 +201,7 @@ class PictureWindow(QWidget):
         if self._pressed is not None:
             painter.fillRect(QRect(*self.picture.buttons[self._pressed]), _PRESSED)
         painter.end()
+        self.first_paint.painted()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
         """Remember the button pressed (touches reach here as mouse presses)."""
