@@ -10,7 +10,8 @@ Welcome then replaces it, looking the same, and the taps are carried over to it.
 A picture is used only for the configuration, screen and build it was taken with
 (:func:`picture_key`); any other start draws the Welcome live and takes a new picture. The
 Welcome shows no personal data; the file is private to the kiosk's user all the same. This
-module imports nothing but Qt's GUI classes: that is the point.
+module imports nothing but Qt's GUI classes and two small modules of its own: that is the
+point.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def read_picture(path: Path, key: dict[str, object]) -> Picture | None:
         return None
     try:
         picture = _parse(data)
-    except (ValueError, TypeError, KeyError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
         _log.warning("start-up picture %s damaged (%s): drawing the Welcome", path, exc)
         return None
     return picture if picture.key == key else None
@@ -103,9 +104,18 @@ def _parse(data: bytes) -> Picture:
         raise ValueError("size does not match its pixels")
     image = QImage(pixels, width, height, stride, QImage.Format.Format_ARGB32_Premultiplied)
     image.setDevicePixelRatio(float(head["key"]["ratio"]))
-    buttons = {str(name): [int(v) for v in rect] for name, rect in head["buttons"].items()}
-    return Picture(key=head["key"], image=image, buttons=buttons, texts=list(head["texts"]),
+    buttons = {str(name): _rect(rect) for name, rect in dict(head["buttons"]).items()}
+    texts = [{**dict(text), "rect": _rect(text["rect"])} for text in head["texts"]]
+    return Picture(key=dict(head["key"]), image=image, buttons=buttons, texts=texts,
                    checked=[str(name) for name in head["checked"]], pixels=pixels)
+
+
+def _rect(value: object) -> list[int]:
+    """``[x, y, width, height]`` as kept, or ValueError: the window paints and reports them."""
+    if not isinstance(value, list) or len(value) != 4 or \
+            not all(isinstance(number, int) for number in value):
+        raise ValueError(f"not a rectangle: {value!r:.40}")
+    return value
 
 
 def write_picture(path: Path, picture: Picture) -> bool:

@@ -121,6 +121,13 @@ def _window(qtbot, config: Config, starts, pictures: Path, *,
     return window
 
 
+def _with_head(data: bytes, head_end: int, **changes: object) -> bytes:
+    """The kept file with some of its head's fields replaced."""
+    start = data.index(b"\n") + 1
+    head = {**json.loads(data[start:head_end]), **changes}
+    return data[:start] + json.dumps(head).encode() + data[head_end:]
+
+
 def _tap(qtbot, window: PictureWindow, name: str) -> None:
     x, y, width, height = window.picture.buttons[name]
     qtbot.mouseClick(window, Qt.MouseButton.LeftButton, pos=QPoint(x + width // 2,
@@ -175,7 +182,8 @@ def test_read_picture__none_kept__none_and_nothing_logged(tmp_path, caplog):
 
 
 @pytest.mark.parametrize("damage", ["truncated", "not-a-picture", "bad-head", "empty",
-                                    "negative-size"])
+                                    "negative-size", "buttons-a-list", "a-text-without-rect",
+                                    "head-a-list"])
 def test_read_picture__damaged_file__none_and_a_warning_not_a_traceback(
         qtbot, config, starts, pictures, caplog, damage):
     path = _kept(qtbot, config, starts, pictures)
@@ -187,6 +195,9 @@ def test_read_picture__damaged_file__none_and_a_warning_not_a_traceback(
         "bad-head": data[:30] + b"{" + data[31:],
         "empty": b"",
         "negative-size": data[:head_end].replace(b'"width": ', b'"width": -') + data[head_end:],
+        "buttons-a-list": _with_head(data, head_end, buttons=[1, 2]),
+        "a-text-without-rect": _with_head(data, head_end, texts=[{"name": "title"}]),
+        "head-a-list": data[:data.index(b"\n") + 1] + b"[1, 2]" + data[head_end:],
     }[damage]
     path.write_bytes(damaged)
 
