@@ -7,6 +7,7 @@ import sys
 from PySide6.QtWidgets import QApplication
 
 from kiosk.ui.common.heartbeat import start_heartbeat
+from kiosk.ui.common.plain_import import restore_plain_import
 from kiosk.ui.common.qt_messages import install_qt_message_handler
 
 __all__ = ["qt_application"]
@@ -14,7 +15,12 @@ __all__ = ["qt_application"]
 
 def qt_application() -> QApplication:
     """The process's QApplication, created once, without the kiosk's fonts (a first screen
-    that draws no text, the tablet's kept Welcome picture, is shown before they are loaded)."""
+    that draws no text, the tablet's kept Welcome picture, is shown before they are loaded).
+
+    PySide6's import hook is taken out first (:mod:`~kiosk.ui.common.plain_import`): each
+    module the front end imports after this would pay for it.
+    """
+    restore_plain_import()
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
