@@ -28,6 +28,7 @@ from kiosk.ui.citizen.frame import (
     StepBar,
 )
 from kiosk.ui.citizen.style import tablet_stylesheet
+from kiosk.ui.citizen.text_label import text_label
 from kiosk.ui.citizen.welcome_parts import LANGUAGE_HEADING, START, SUBTITLE, TITLE, language_grid
 from kiosk.ui.common.first_paint import FirstPaint
 from kiosk.ui.common.leaded_label import LeadedLabel
@@ -111,10 +112,12 @@ class BootWindow(QWidget):
         column = QVBoxLayout(body)
         column.setContentsMargins(SPACE.side, SPACE.xl, SPACE.side, SPACE.l)
         column.setSpacing(SPACE.m)
-        self.title = self._label("title", "welcome-title")
-        self.subtitle = self._label("muted")
-        self.heading = LeadedLabel()
-        self.heading.setProperty("role", "heading")
+        self._column = column
+        self._texts_language = self.chosen_language
+        tr = translator(self.chosen_language)
+        self.title = self._text(tr(TITLE), "title", "welcome-title", centred=True)
+        self.subtitle = self._text(tr(SUBTITLE), "muted", centred=True)
+        self.heading = self._text(tr(LANGUAGE_HEADING), "heading")
         grid, self.language_buttons = language_grid(languages, target=self.target,
                                                     current=self.chosen_language,
                                                     on_language=self._on_language)
@@ -136,13 +139,36 @@ class BootWindow(QWidget):
             label.setObjectName(name)
         return label
 
+    def _text(self, text: str, role: str, name: str = "", *, centred: bool = False) -> QLabel:
+        # The label the tablet's Welcome sets this text in, in this language: the lines
+        # break in the same places when it takes over.
+        label = text_label(text, self.chosen_language)
+        label.setProperty("role", role)
+        if centred:
+            label.setProperty("alignment", "AlignCenter")
+        if name:
+            label.setObjectName(name)
+        return label
+
+    def _retexted(self, old: QLabel, text: str, role: str, name: str = "", *,
+                  centred: bool = False) -> QLabel:
+        """``old`` replaced in the column by the label for ``text`` in the chosen language."""
+        new = self._text(text, role, name, centred=centred)
+        self._column.replaceWidget(old, new)
+        old.deleteLater()
+        return new
+
     def _retranslate(self) -> None:
         tr = translator(self.chosen_language)
         self.header.retranslate(tr, self.chosen_language)
         self.step_bar.voice.setText(tr(N_("Voice")))
-        self.title.setText(tr(TITLE))
-        self.subtitle.setText(tr(SUBTITLE))
-        self.heading.setText(tr(LANGUAGE_HEADING))
+        if self._texts_language != self.chosen_language:
+            # Another language may want another kind of label (Japanese's phrases).
+            self._texts_language = self.chosen_language
+            self.title = self._retexted(self.title, tr(TITLE), "title", "welcome-title",
+                                        centred=True)
+            self.subtitle = self._retexted(self.subtitle, tr(SUBTITLE), "muted", centred=True)
+            self.heading = self._retexted(self.heading, tr(LANGUAGE_HEADING), "heading")
         self.footer.present(Actions(forward=Action(tr(START), "start", self._on_start,
                                                 enabled=not self.start_requested)))
         self.waiting.setText(tr(N_("One moment, please. The screen is getting ready.")))

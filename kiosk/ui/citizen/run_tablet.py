@@ -15,14 +15,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
 from kiosk.ui.citizen.screen_report import ScreenReport
-from kiosk.ui.citizen.welcome_picture import shown_picture
+from kiosk.ui.citizen.welcome_picture import chosen_on, shown_picture
 from kiosk.ui.common.qt_app import qt_application
 
 if TYPE_CHECKING:
     from kiosk.app import Services
     from kiosk.config_sections import UiConfig
+    from kiosk.ui.citizen.tablet import TabletWindow
     from kiosk.ui.citizen.tablet_start import ServicesLoader, TabletStart
 
 __all__ = ["run_tablet"]
@@ -58,7 +60,8 @@ def run_tablet(ui: UiConfig, build: Callable[[], Services], *, quit_after: float
 
 
 class _Run:
-    """The phases of one start: the picture (if kept), the services, the Welcome, the end."""
+    """The phases of one start: the picture (if kept), the services, the Welcome (if the
+    picture was tapped, or none was kept), the tablet, the end."""
 
     def __init__(self, ui: UiConfig, build: Callable[[], Services], *, report: Path | None,
                  taken_over: Callable[[], object] | None, pictures: Path | None) -> None:
@@ -69,24 +72,59 @@ class _Run:
         self.failed: Callable[[], object] = lambda: None
         self.start: TabletStart | None = None
         self.loader: ServicesLoader | None = None
+        self.window: TabletWindow | None = None     # taken over from the picture
         self.unbuilt: Exception | None = None
 
     def after_picture(self) -> None:
-        """Once the picture is on the screen: its report, the services, then the Welcome,
-        each on a turn of the event loop of its own (taps on the picture are taken between)."""
-        if self.picture is not None and self.report is not None:
+        """Once the picture is on the screen: its report, then the services, on a turn of
+        the event loop of its own (taps on the picture are taken meanwhile). The start-up
+        Welcome is built only if the picture is tapped: it answers the tap (a language
+        chosen, Start pressed); a picture nobody touched is replaced by the tablet itself."""
+        if self.picture is None:
+            return
+        if self.report is not None:
             self.early = ScreenReport(self.picture, self.report)    # written on the next turn
+        self.picture.tapped.connect(lambda: QTimer.singleShot(0, self.begin_after_picture))
         QTimer.singleShot(0, self.load)
-        QTimer.singleShot(0, self.begin_after_picture)
 
     def load(self) -> None:
-        """Start building the services: behind the picture, which takes taps meanwhile (they
-        are the longest part of the start, and start now rather than once the Welcome is
-        built)."""
+        """Start building the services: behind the picture (they are the longest part of the
+        start)."""
         from kiosk.ui.citizen.tablet_start import ServicesLoader  # noqa: PLC0415
 
         self.loader = ServicesLoader(self.build)
+        self.loader.done.connect(self.take_over_from_picture)
         self.loader.start()
+
+    def take_over_from_picture(self) -> None:
+        """The services are built: the tablet takes the picture's place, unless it was
+        tapped and the start-up Welcome took it first (that one hands over then)."""
+        from kiosk.ui.citizen.tablet_start import check_kept_picture, show_tablet  # noqa: PLC0415
+
+        picture, loader = self.picture, self.loader
+        if self.start is not None or picture is None or loader is None:
+            return
+        picture.handed_over = True
+        if loader.error is not None or loader.services is None:
+            self.failed()
+            return
+        # Taps still queued for the picture are taken first, then carried over.
+        QApplication.processEvents()
+        language, start = chosen_on(picture.taps, self.ui.default_language)
+        try:
+            self.window = show_tablet(loader.services, picture, language=language, start=start,
+                                      report=self.early, taken_over=self.taken_over)
+        except Exception as exc:  # raised again by end: never a picture stuck forever
+            self.unbuilt = exc
+            self.failed()
+            return
+        if self.pictures is not None:
+            ui, pictures = self.ui, self.pictures
+            # The Welcome this start never drew is drawn off the screen, once the tablet is
+            # up and settled, to see whether the picture still shows it. With the tablet as
+            # the timer's context: not after it is gone.
+            QTimer.singleShot(_CHECK_AFTER_MS, self.window,
+                              lambda: check_kept_picture(ui, picture, pictures))
 
     def begin(self) -> None:
         """Build and show the start-up Welcome (in the picture's place)."""
@@ -94,9 +132,10 @@ class _Run:
         from kiosk.ui.citizen.tablet_start import TabletStart  # noqa: PLC0415
         from kiosk.ui.common.application import application  # noqa: PLC0415
 
-        # The start-up Welcome draws with the UI font alone; the others are registered when
-        # the tablet takes over (each costs the first screen a millisecond).
-        application(first_screen=True)
+        # Every font, as once the tablet is up: with the UI font alone, a language button's
+        # script fell back otherwise and the scroll bar came out a pixel longer, so the
+        # Welcome drawn off the screen then (check_kept_picture) never matched its picture.
+        application()
         self.start = TabletStart(self.ui, self.build, report=self.report,
                                  taken_over=self.taken_over, picture=self.picture,
                                  pictures=self.pictures, screen_report=self.early,
@@ -105,7 +144,12 @@ class _Run:
         self.start.start()
 
     def begin_after_picture(self) -> None:
-        """:meth:`begin` from the event loop: an error is raised again by :meth:`end`."""
+        """:meth:`begin` on the first tap on the picture, before the tablet took over; an
+        error is raised again by :meth:`end`."""
+        if self.start is not None or self.window is not None or self.unbuilt is not None:
+            return          # a second tap, or one the tablet took over
+        if self.picture is not None and self.picture.handed_over:
+            return
         try:
             self.begin()
         except Exception as exc:  # as when no picture was shown: raised by run_tablet
@@ -121,6 +165,8 @@ class _Run:
                 self.early.stop()
             if self.loader is not None:
                 self.loader.wait()
+                if self.loader.error is not None:
+                    raise self.loader.error
             if self.unbuilt is not None:
                 raise self.unbuilt
             return                      # quit before the Welcome was even built
@@ -130,3 +176,8 @@ class _Run:
             start.loader.wait()  # closed before the services were ready: let them be closed
         if start.loader.error is not None:
             raise start.loader.error
+
+
+_CHECK_AFTER_MS = 3000
+"""When the tablet took over from an untouched picture, how long after it the picture is
+checked against the Welcome drawn off the screen (:meth:`_Run.take_over_from_picture`)."""

@@ -7,7 +7,6 @@ and in the speakable script and on buttons, the markup is removed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
@@ -20,9 +19,8 @@ from kiosk.ruby import annotate, has_kanji, has_ruby, strip_ruby
 from kiosk.services.caption_vocabulary import city_places
 from kiosk.services.visit import Visit
 from kiosk.ui.citizen.frame import Action, Actions
-from kiosk.ui.common.leaded_label import LeadedLabel
+from kiosk.ui.citizen.text_label import text_label
 from kiosk.ui.common.picture_button import PictureButton
-from kiosk.ui.common.ruby_label import RubyLabel
 from kiosk.ui.common.theme import NORMAL, Theme
 from kiosk.ui.common.tokens import SPACE
 from kiosk.ui.common.touch_button import TouchButton
@@ -60,26 +58,6 @@ class Furigana:
         return self._cache[text]
 
 
-# Japanese written with a space between words (やさしい日本語's 分かち書き): a line should break
-# at the spaces, as a reader of it expects, but Qt breaks Japanese between any two characters.
-SPACED_LANGUAGES = ("ja@easy",)
-_PHRASED_LANGUAGES = ("ja",)
-_WORD_JOINER = "\u2060"
-# Where a line may break even inside a run without spaces: after the end of a phrase, before
-# an opening bracket.
-_PHRASE_BREAK = re.compile(r"(?<=[。、！？」）])|(?=[「（])")
-# A longer run is left breakable: at 200 % it could be wider than the screen.
-_LONGEST_JOINED = 10
-
-
-def keep_words_whole(text: str) -> str:
-    """``text`` with a word joiner between the characters of each short word, so that a label
-    breaks its lines at spaces, after sentence punctuation and before brackets."""
-    out: list[str] = []
-    for chunk in re.split(r"(\s+)", text):
-        for word in _PHRASE_BREAK.split(chunk):
-            out.append(_WORD_JOINER.join(word) if len(word) <= _LONGEST_JOINED else word)
-    return "".join(out)
 
 
 class CitizenScreen(QWidget):
@@ -176,14 +154,7 @@ class CitizenScreen(QWidget):
               spoken: bool = True) -> QLabel:
         """A word-wrapped label, added to the script; readings above kanji in furigana mode."""
         plain = strip_ruby(text)
-        shown = self.furigana.shown(text, personal=personal)
-        # Japanese is laid out by RubyLabel even without readings: its lines end at a phrase
-        # (お選びください。|複数), where Qt's would break between any two characters.
-        if has_ruby(shown) or self.visit.language in _PHRASED_LANGUAGES:
-            widget: QLabel = RubyLabel(shown)
-        else:
-            spaced = self.visit.language in SPACED_LANGUAGES
-            widget = LeadedLabel(keep_words_whole(plain) if spaced else plain)
+        widget = text_label(self.furigana.shown(text, personal=personal), self.visit.language)
         if role:
             widget.setProperty("role", role)
         if name:

@@ -25,19 +25,17 @@ from kiosk.ui.citizen.showing import TITLE, show_window
 from kiosk.ui.citizen.welcome_picture import (
     WELCOME_PICTURE,
     PictureWindow,
-    same_pixels,
-    take_picture,
+    keep_picture,
     welcome_picture_key,
-    write_picture,
 )
-from kiosk.ui.common.application import load_fonts
 
 if TYPE_CHECKING:
     from kiosk.app import Services
     from kiosk.config_sections import UiConfig
+    from kiosk.ui.citizen.boot_screen import BootWindow
     from kiosk.ui.citizen.tablet import TabletWindow
 
-__all__ = ["ServicesLoader", "TabletStart"]
+__all__ = ["ServicesLoader", "TabletStart", "boot_window", "check_kept_picture", "show_tablet"]
 
 
 class ServicesLoader(QObject):
@@ -99,21 +97,12 @@ class TabletStart(QObject):
                  picture: PictureWindow | None = None, pictures: Path | None = None,
                  screen_report: ScreenReport | None = None,
                  loader: ServicesLoader | None = None) -> None:
-        # Imported here: the kept picture is on the screen before these modules are loaded.
-        from kiosk.ui.citizen.boot_screen import BootWindow  # noqa: PLC0415
-        from kiosk.ui.common.theme import HIGH_CONTRAST, NORMAL  # noqa: PLC0415
-        from kiosk.ui.common.touch_size import min_target_px, screen_dpi  # noqa: PLC0415
-
         super().__init__()
         self.ui = ui
         self.taken_over = taken_over
         self.picture = picture
         self.pictures = pictures
-        self.boot = BootWindow(languages=ui.languages, language=ui.default_language,
-                               target=min_target_px(screen_dpi(ui.screen_dpi)),
-                               theme=HIGH_CONTRAST if ui.high_contrast else NORMAL,
-                               text_scale=ui.text_scale, kiosk_mode=ui.fullscreen)
-        self.boot.setWindowTitle(TITLE)
+        self.boot = boot_window(ui)
         self.window: TabletWindow | None = None
         self.loader = loader or ServicesLoader(build)
         self._loaded = False
@@ -164,12 +153,8 @@ class TabletStart(QObject):
                    or (shown is not None and bool(shown.taps)))
         if self.pictures is None or touched or boot.handed_over or not boot.isVisible():
             return
-        picture = take_picture(boot, welcome_picture_key(self.ui))
-        if shown is not None and same_pixels(picture, shown.picture):
-            return
-        # Written beside the start: the services' thread is loading meanwhile.
-        threading.Thread(target=write_picture, args=(self.pictures / WELCOME_PICTURE, picture),
-                         name="welcome-picture", daemon=True).start()
+        keep_picture(boot, welcome_picture_key(self.ui), None if shown is None else shown.picture,
+                     self.pictures / WELCOME_PICTURE)
 
     def _on_loaded(self) -> None:
         if self._loaded:
@@ -187,25 +172,77 @@ class TabletStart(QObject):
             self.failed.emit()
 
     def _take_over(self, services: Services) -> TabletWindow:
-        from kiosk.ui.citizen.tablet_factory import make_tablet_window  # noqa: PLC0415
+        return show_tablet(services, self.boot, language=self.boot.chosen_language,
+                           start=self.boot.start_requested, report=self.report,
+                           taken_over=self.taken_over)
 
-        load_fonts()        # the fonts the start-up Welcome did without (run_tablet)
-        window = make_tablet_window(services)
-        window.setWindowTitle(self.boot.windowTitle())
-        visit = window.tablet.visit
-        if self.boot.chosen_language != visit.language:
-            visit.set_language(self.boot.chosen_language)
-        if self.boot.start_requested:
-            visit.start()
-        if not window.kiosk_mode:
-            window.setGeometry(self.boot.geometry())
-        show_window(window, kiosk_mode=window.kiosk_mode)
-        self.boot.handed_over = True
-        self.boot.close()
-        window.tablet.watch_idle()
-        if self.report is not None:
-            self.report.follow(window)
-        if self.taken_over is not None:
-            # Once the event loop has drawn the tablet, as the loader after the Welcome.
-            QTimer.singleShot(0, self.taken_over)
-        return window
+
+def boot_window(ui: UiConfig, *, hidden: bool = False) -> BootWindow:
+    """The start-up Welcome for ``ui``, not yet shown. ``hidden``: never on the screen, drawn
+    only to be looked at (:func:`check_kept_picture`)."""
+    # Imported here: the kept picture is on the screen before these modules are loaded.
+    from kiosk.ui.citizen.boot_screen import BootWindow  # noqa: PLC0415
+    from kiosk.ui.common.theme import HIGH_CONTRAST, NORMAL  # noqa: PLC0415
+    from kiosk.ui.common.touch_size import min_target_px, screen_dpi  # noqa: PLC0415
+
+    boot = BootWindow(languages=ui.languages, language=ui.default_language,
+                      target=min_target_px(screen_dpi(ui.screen_dpi)),
+                      theme=HIGH_CONTRAST if ui.high_contrast else NORMAL,
+                      text_scale=ui.text_scale, kiosk_mode=ui.fullscreen)
+    boot.setWindowTitle(TITLE)
+    if hidden:
+        from PySide6.QtCore import Qt  # noqa: PLC0415
+
+        boot.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    return boot
+
+
+def show_tablet(services: Services, before: BootWindow | PictureWindow, *, language: str,
+                start: bool, report: ScreenReport | None,
+                taken_over: Callable[[], object] | None) -> TabletWindow:
+    """The tablet, shown in the place of ``before`` (the start-up Welcome, or its picture
+    when nobody tapped it) with the ``language`` chosen there and Start if it was tapped;
+    ``before`` closed, ``report`` following the tablet, ``taken_over`` called on the next turn
+    of the event loop."""
+    from kiosk.ui.citizen.tablet_factory import make_tablet_window  # noqa: PLC0415
+    from kiosk.ui.common.application import application  # noqa: PLC0415
+
+    application()       # the fonts the start-up Welcome did without (run_tablet)
+    window = make_tablet_window(services)
+    window.setWindowTitle(TITLE)
+    visit = window.tablet.visit
+    if language != visit.language:
+        visit.set_language(language)
+    if start:
+        visit.start()
+    if not window.kiosk_mode:
+        window.setGeometry(before.geometry())
+    show_window(window, kiosk_mode=window.kiosk_mode)
+    before.handed_over = True
+    before.close()
+    window.tablet.watch_idle()
+    if report is not None:
+        report.follow(window)
+    if taken_over is not None:
+        # Once the event loop has drawn the tablet, as the loader after the Welcome.
+        QTimer.singleShot(0, taken_over)
+    return window
+
+
+def check_kept_picture(ui: UiConfig, shown: PictureWindow, pictures: Path) -> bool:
+    """Keep a new picture of the start-up Welcome if the one ``shown`` at this start is no
+    longer how it is drawn (a new build of the same version, other fonts); whether it did.
+
+    For a start that took over straight from the picture (nobody tapped it, so the Welcome
+    itself was never built): the Welcome is built off the screen, at the picture's place,
+    after the tablet is up.
+    """
+    boot = boot_window(ui, hidden=True)
+    try:
+        boot.setGeometry(shown.geometry())
+        boot.show()
+        return keep_picture(boot, shown.picture.key, shown.picture, pictures / WELCOME_PICTURE)
+    finally:
+        boot.handed_over = True
+        boot.close()
+        boot.deleteLater()

@@ -23,9 +23,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import __version__
 from kiosk.ui.citizen.showing import TITLE, WINDOW_SIZE, show_window
@@ -36,8 +36,9 @@ if TYPE_CHECKING:
 
     from kiosk.config_sections import UiConfig
 
-__all__ = ["WELCOME_PICTURE", "Picture", "PictureWindow", "picture_key", "read_picture",
-           "same_pixels", "shown_picture", "take_picture", "welcome_picture_key", "write_picture"]
+__all__ = ["WELCOME_PICTURE", "Picture", "PictureWindow", "chosen_on", "keep_picture",
+           "picture_key", "read_picture", "same_pixels", "shown_picture", "take_picture",
+           "welcome_picture_key", "write_picture"]
 
 WELCOME_PICTURE = "welcome.picture"
 """The file of the kept Welcome, in the folder the tablet keeps it in."""
@@ -46,6 +47,7 @@ _log = logging.getLogger(__name__)
 
 _MAGIC = b"kiosk-welcome-picture 1\n"
 _PRESSED = QColor(0, 0, 0, 64)      # a pressed button darkens, as the real ones do
+_SETTLING_ROUNDS = 3                # posted events that post others (take_picture)
 
 
 @dataclass
@@ -147,6 +149,10 @@ def take_picture(window: QWidget, key: dict[str, object]) -> Picture:
     from kiosk.ui.common.text_report import visible_texts  # noqa: PLC0415
     from kiosk.ui.common.widget_report import button_rects, checked_buttons  # noqa: PLC0415
 
+    # Settled first, as the citizen will see it: a wrapped label's height comes with a
+    # posted layout request, and the scroll bar's range with another one after that.
+    for _ in range(_SETTLING_ROUNDS):
+        QApplication.sendPostedEvents()
     corner = window.mapToGlobal(window.rect().topLeft())
     texts = _shifted(visible_texts(window), -corner.x(), -corner.y())
     buttons = {name: [x - corner.x(), y - corner.y(), width, height]
@@ -171,13 +177,43 @@ def same_pixels(one: Picture, other: Picture) -> bool:
             and one.checked == other.checked and one.texts == other.texts)
 
 
+def keep_picture(window: QWidget, key: dict[str, object], shown: Picture | None,
+                 path: Path) -> bool:
+    """Keep a picture of ``window`` (the start-up Welcome as nobody touched it) at ``path``
+    if it differs from ``shown``, the picture this start showed (none: a first start).
+    Written on a thread of its own; whether it is written."""
+    picture = take_picture(window, key)
+    if shown is not None and same_pixels(picture, shown):
+        return False
+    import threading  # noqa: PLC0415 - not before the picture is on the screen
+
+    threading.Thread(target=write_picture, args=(path, picture), name="welcome-picture",
+                     daemon=True).start()
+    return True
+
+
+def chosen_on(taps: list[str], language: str) -> tuple[str, bool]:
+    """What ``taps`` on the picture chose, as on the start-up Welcome: the language
+    (``language`` if none was tapped) and whether Start was tapped."""
+    start = False
+    for name in taps:
+        if name == "start":
+            start = True
+        elif name.startswith("language-"):
+            language = name.removeprefix("language-")
+    return language, start
+
+
 class PictureWindow(QWidget):
-    """The kept Welcome, painted; a tap on one of its buttons is kept in :attr:`taps`.
+    """The kept Welcome, painted; a tap on one of its buttons is kept in :attr:`taps`, and
+    :attr:`tapped` emitted.
 
     A press darkens the button under the finger; a release on the same button is a tap, as
     on a real button. ``kiosk_mode``: frameless, on top and not closable by the citizen, as
     the windows that follow.
     """
+
+    tapped = Signal()
 
     def __init__(self, picture: Picture, *, kiosk_mode: bool) -> None:
         super().__init__()
@@ -222,10 +258,11 @@ class PictureWindow(QWidget):
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
         """A release on the button pressed is a tap on it."""
         point = event.position().toPoint()
-        if self._pressed is not None and self.button_at(point.x(), point.y()) == self._pressed:
-            self.taps.append(self._pressed)
-        self._pressed = None
+        pressed, self._pressed = self._pressed, None
         self.update()
+        if pressed is not None and self.button_at(point.x(), point.y()) == pressed:
+            self.taps.append(pressed)
+            self.tapped.emit()
 
     def describe(self) -> dict[str, object]:
         """What ``--report`` says of this window: the Welcome's buttons, checked buttons and

@@ -33,21 +33,15 @@ def _fallback_faces() -> list[fonts.FontFace]:
     return _faces
 
 
-def load_fonts(*, first_screen: bool = False) -> list[str]:
+def load_fonts() -> list[str]:
     """Register the bundled UD fonts and the script fonts found; return the family names.
 
     Loading the files ourselves renders Japanese on a machine with no CJK font, and giving Qt
     the explicit fallback order stops fontconfig from picking arbitrary fonts per character.
-    ``first_screen``: only the UI font, regular and bold, which the start-up Welcome draws
-    with; the script fonts are the system's (its font database has them already) and the
-    digits and form fonts wait for the screens that use them (they cost the first screen
-    milliseconds). Registering twice does nothing.
+    Registering twice does nothing.
     """
-    wanted = [face for face in fonts.bundled_faces() if face.family == fonts.ui_face().family]
-    if not first_screen:
-        wanted = [*fonts.bundled_faces(), *fonts.screen_faces()[1:]]
     families: list[str] = []
-    for face in wanted:
+    for face in [*fonts.bundled_faces(), *fonts.screen_faces()[1:]]:
         if face in _accepted:
             continue
         font_id = QFontDatabase.addApplicationFont(str(face.path))
@@ -59,14 +53,10 @@ def load_fonts(*, first_screen: bool = False) -> list[str]:
     return families
 
 
-def application(*, first_screen: bool = False) -> QApplication:
-    """The process's QApplication, created once with the UI font set app-wide.
-
-    ``first_screen``: only the fonts a first screen needs are registered
-    (:func:`load_fonts`); the caller loads the others before the screens that use them.
-    """
+def application() -> QApplication:
+    """The process's QApplication, created once with the UI font set app-wide."""
     app = qt_application()
-    load_fonts(first_screen=first_screen)
+    load_fonts()
     faces = loaded_faces()
     if faces and faces[0] == fonts.ui_face():
         font = QFont(faces[0].family)

@@ -116,11 +116,12 @@ class PictureButton(TouchButton):
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        """The label's narrowest width plus the picture."""
+        """The label's narrowest width plus the picture; as high as at its natural width
+        (one line), as :class:`~kiosk.ui.common.touch_button.TouchButton`."""
         self.ensurePolished()
         self.ensure_icon()
         width = max(self._target, self._ruby.widest_unit(self.font()) + _PAD_X) + self._room()
-        return QSize(width, self.heightForWidth(width))
+        return QSize(width, self.sizeHint().height())
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
         """The wrapped label's height beside the picture, at least the picture's height."""

@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QSizePolicy, QWidget
 
 from kiosk.ruby import RubySpan, parse_ruby, strip_ruby
-from kiosk.ui.common.leaded_label import SelfWrappedLabel, line_pitch
+from kiosk.ui.common.leaded_label import QWIDGETSIZE_MAX, SelfWrappedLabel, line_pitch
 from kiosk.ui.common.touch_button import _BREAK_AFTER, _NO_LINE_START, _script
 
 __all__ = ["RUBY_SIZE", "RubyLabel", "RubyText", "ruby_units"]
@@ -365,10 +365,13 @@ class RubyLabel(SelfWrappedLabel):
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        """Never narrower than the widest unit: it wraps, it does not clip."""
+        """Never narrower than the widest unit: it wraps, it does not clip. As high as one
+        line, as :class:`~kiosk.ui.common.leaded_label.LeadedLabel`: a layout asks
+        heightForWidth for the real height, and the height at the widest unit's width (a
+        character a line in Japanese) made every page scroll far past its end."""
         left, _top, right, _bottom = self._extra()
         width = self._ruby.widest_unit(self.font()) + left + right
-        return QSize(width, self.heightForWidth(width))
+        return QSize(width, self.heightForWidth(QWIDGETSIZE_MAX))
 
     def line_layout(self) -> tuple[int, int]:
         """How many lines the text takes now, and the distance between them."""

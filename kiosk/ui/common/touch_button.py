@@ -196,12 +196,15 @@ class TouchButton(QPushButton):
         return 0 if self.icon().isNull() else self.iconSize().width() + 8
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        """Narrow, but never narrower than a whole word (or three kana/kanji): wrap, not clip."""
+        """Narrow, but never narrower than a whole word (or three kana/kanji): wrap, not clip.
+        As high as one line: a layout asks heightForWidth for the real height, and the
+        height at the narrowest width held a scrolled page up to a word a line (the
+        procedure choice scrolled some 20,000 px into blank space)."""
         metrics = self.fontMetrics()
         widest = max((_unit_width(word.strip(), metrics) for word in _WORD.findall(self._label)),
                      default=0)
         width = max(self._target, widest + _PAD_X + self._icon_room())
-        return QSize(width, self.heightForWidth(width))
+        return QSize(width, self.sizeHint().height())
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
         """The height depends on the width (more lines when narrower)."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QPoint, Qt
 
 from devices.smartcard.simulated_card import SimulatedMyNumberCard, SimulatedSlot, load_person
 from kiosk.app import Services, build_services
@@ -121,3 +123,21 @@ def make_kiosk(qtbot, tmp_path):
     yield make
     for services in built:
         services.close()
+
+
+@pytest.fixture
+def pictures(tmp_path) -> Path:
+    """The folder a test's tablet keeps its Welcome's picture in."""
+    return tmp_path / "data" / "start-up"
+
+
+@pytest.fixture
+def tap_picture(qtbot):
+    """Tap a button of a Welcome picture window by name, at its middle."""
+
+    def tap(window, name: str) -> None:
+        x, y, width, height = window.picture.buttons[name]
+        qtbot.mouseClick(window, Qt.MouseButton.LeftButton,
+                         pos=QPoint(x + width // 2, y + height // 2))
+
+    return tap

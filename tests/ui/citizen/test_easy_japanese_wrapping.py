@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from kiosk.services.visit import Stage
-from kiosk.ui.citizen.screen_base import keep_words_whole
+from kiosk.ui.citizen.text_label import keep_words_whole
 
 pytestmark = pytest.mark.gui
 

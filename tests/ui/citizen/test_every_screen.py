@@ -8,7 +8,9 @@ language at 100 and 150 % text, on the pilot tablet (800 × 1280, 150 dpi):
    texts marked as names (``lang`` property: the city's name, language names);
 4. every enabled button at least 9 mm on each side at the configured density;
 5. nothing scrolls sideways, and no text of several lines is set closer than the design's
-   line pitch (crowded).
+   line pitch (crowded);
+6. no page scrolls past its last widget (a finger dragged the Welcome a screen's height into
+   blank space when a Japanese label asked for the height of one character a line).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QScrollArea
+from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QScrollArea, QWidget
 
 from kiosk.config import load_config
 from kiosk.i18n import FIRST_TIER
@@ -77,6 +79,20 @@ class WatchingPilot(KioskPilot):
                 self.moved.append(f"tap {name}: {other} {rect} -> {after[other]}")
 
 
+def _blank_scroll(page: QWidget) -> int:
+    """How far ``page`` scrolls past the bottom of its lowest shown widget (and the layout's
+    margin below it), in pixels; 0 for a page that does not scroll."""
+    if not isinstance(page, QScrollArea) or page.widget() is None:
+        return 0
+    content = page.widget()
+    lowest = max((child.mapTo(content, child.rect().bottomLeft()).y() + 1
+                  for child in content.findChildren(QWidget)
+                  if child.isVisibleTo(content) and child.height() > 0), default=0)
+    margin = content.layout().contentsMargins().bottom() if content.layout() else 0
+    needed = max(0, lowest + margin - page.viewport().height())
+    return max(0, page.verticalScrollBar().maximum() - needed)
+
+
 @cache
 def _findings(code: str, scale: int) -> dict[str, list[str]]:
     """Walk every screen once and collect what each check finds."""
@@ -86,7 +102,7 @@ def _findings(code: str, scale: int) -> dict[str, list[str]]:
     import tempfile
 
     findings: dict[str, list[str]] = {"elided": [], "language": [], "size": [], "footer": [],
-                                      "sideways": [], "crowded": []}
+                                      "sideways": [], "crowded": [], "blank": []}
     floor = Density(TABLET_DPI).mm(SIZES.target_mm) - 1   # rounding: 53.1 px is 9 mm
     # The voice guidance may still be writing its cache when the tour ends.
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as data:
@@ -108,6 +124,9 @@ def _findings(code: str, scale: int) -> dict[str, list[str]]:
                             if isinstance(page, QAbstractScrollArea) else 0)
                 if overflow > 0:
                     findings["sideways"].append(f"{screen} {overflow} px")
+                blank = _blank_scroll(page)
+                if blank > 2:       # rounding of the wrapped labels' heights
+                    findings["blank"].append(f"{screen} scrolls {blank} px past its end")
                 findings["crowded"] += [f"{screen} {where}" for where in crowded_lines(tablet)]
                 for text in visible_texts(tablet):
                     where = f"{screen} {text['name']} {text['text']!r}"
@@ -130,7 +149,7 @@ def _findings(code: str, scale: int) -> dict[str, list[str]]:
     return findings
 
 
-CHECKS = ("stability", "footer", "elided", "language", "size", "sideways", "crowded")
+CHECKS = ("stability", "footer", "elided", "language", "size", "sideways", "crowded", "blank")
 
 
 @pytest.mark.parametrize(("code", "scale", "check"),

@@ -42,11 +42,6 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def pictures(tmp_path) -> Path:
-    return tmp_path / "data" / "start-up"
-
-
-@pytest.fixture
 def starts(qtbot):
     """TabletStart objects and picture windows made by a test, closed afterwards."""
     made: list[tuple[TabletStart, list[Services]]] = []
@@ -126,12 +121,6 @@ def _with_head(data: bytes, head_end: int, **changes: object) -> bytes:
     start = data.index(b"\n") + 1
     head = {**json.loads(data[start:head_end]), **changes}
     return data[:start] + json.dumps(head).encode() + data[head_end:]
-
-
-def _tap(qtbot, window: PictureWindow, name: str) -> None:
-    x, y, width, height = window.picture.buttons[name]
-    qtbot.mouseClick(window, Qt.MouseButton.LeftButton, pos=QPoint(x + width // 2,
-                                                                   y + height // 2))
 
 
 def test_first_start__welcome_kept__private_file_that_reads_back_as_the_welcome(
@@ -288,13 +277,13 @@ def test_picture_window__describe__the_welcomes_buttons_on_the_screen_not_ready(
 
 
 def test_tablet_start__taps_on_the_picture__carried_to_the_welcome_and_the_tablet(
-        qtbot, config, starts, pictures):
+        qtbot, config, starts, pictures, tap_picture):
     _kept(qtbot, config, starts, pictures)
     picture = shown_picture(config.ui, pictures)
     assert picture is not None
-    _tap(qtbot, picture, "language-en")
-    _tap(qtbot, picture, "start")
-    _tap(qtbot, picture, "start")          # a double tap: Start once
+    tap_picture(picture, "language-en")
+    tap_picture(picture, "start")
+    tap_picture(picture, "start")          # a double tap: Start once
 
     start = _start(config, starts, pictures=pictures, picture=picture)
 
@@ -309,13 +298,13 @@ def test_tablet_start__taps_on_the_picture__carried_to_the_welcome_and_the_table
 
 @pytest.mark.parametrize("signal_arrives", [False, True])
 def test_tablet_start__services_built_behind_the_picture_before_the_welcome__taken_over_once(
-        qtbot, config, starts, pictures, signal_arrives, monkeypatch):
+        qtbot, config, starts, pictures, signal_arrives, monkeypatch, tap_picture):
     import kiosk.ui.citizen.tablet_factory as factory
 
     _kept(qtbot, config, starts, pictures)
     picture = shown_picture(config.ui, pictures)
     assert picture is not None
-    _tap(qtbot, picture, "start")
+    tap_picture(picture, "start")
     made: list[object] = []
     make = factory.make_tablet_window
     monkeypatch.setattr(factory, "make_tablet_window",
