@@ -11,7 +11,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLayout,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.ports import ReadingProposer
 from kiosk.procedures.pictures import picture_path
@@ -143,8 +150,16 @@ class CitizenScreen(QWidget):
             parent = parent.parentWidget()
         if parent is not None:
             area = parent
+
+            def scroll() -> None:
+                # The page grows to hold ``widget`` through layout requests posted one after
+                # the other (its labels' heights for its width): all of them first, or the
+                # scroll stops short of a page not yet tall enough.
+                QApplication.sendPostedEvents()
+                area.ensureWidgetVisible(widget)
+
             # ``widget`` as the context: a screen rebuilt meanwhile cancels the scroll.
-            QTimer.singleShot(0, widget, lambda: area.ensureWidgetVisible(widget))
+            QTimer.singleShot(0, widget, scroll)
 
     def marked(self, message_id: str, /, **params: object) -> str:
         """``message_id`` in the visit's language with its furigana markup kept."""
