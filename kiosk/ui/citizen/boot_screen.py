@@ -5,10 +5,14 @@ tablet, and the modules behind them longer than Qt itself. A citizen should not 
 of a blank screen meanwhile, so :class:`BootWindow` draws the Welcome screen at once from the
 configuration alone (the same frame, title, language buttons and Start as the tablet's) and
 remembers what was tapped. When the tablet is ready it takes over in the chosen language and,
-if start was tapped, goes straight on to the next screen. This module imports nothing but Qt,
-the catalogs and the frame: that is the point. Nor does it touch Python's ``Qt`` namespace
-(its hundred enums cost the first screen about 15 ms, :mod:`kiosk.ui.citizen.frame`): the
-few Qt settings it makes are set by name through Qt's own properties.
+if start was tapped, goes straight on to the next screen. Its texts are set in the labels the
+tablet's Welcome uses (:mod:`kiosk.ui.citizen.text_label`): their lines break in the same
+places. From the second start on, a picture of it comes first
+(:mod:`kiosk.ui.citizen.welcome_picture`), and this window is built only when the picture is
+tapped. It imports Qt, the catalogs, the frame and the labels, not the services, and it does
+not touch Python's ``Qt`` namespace (its hundred enums cost a first screen about 15 ms,
+:mod:`kiosk.ui.citizen.frame`): the few Qt settings it makes are set by name through Qt's own
+properties.
 """
 
 from __future__ import annotations

@@ -2,10 +2,11 @@
 
 The start is in phases so that a citizen never faces a blank screen: the picture of the
 start-up Welcome kept at the previous start (:mod:`kiosk.ui.citizen.welcome_picture`) is
-shown as soon as Qt is up, then the start-up Welcome itself in its place while the services
-are built, then the tablet (:mod:`kiosk.ui.citizen.tablet_start`). The taps made on the way
-(a language, Start) are carried over. This module imports only what the picture needs: the
-rest is imported once it is on the screen.
+shown as soon as Qt is up and the services are built behind it; then the tablet takes its
+place (:mod:`kiosk.ui.citizen.tablet_start`). A tap on the picture brings the start-up
+Welcome itself in its place first, to answer it; a first start (no picture yet) draws that
+Welcome at once. The taps made on the way (a language, Start) are carried over. This module
+imports only what the picture needs: the rest is imported once it is on the screen.
 """
 
 from __future__ import annotations

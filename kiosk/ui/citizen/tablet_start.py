@@ -6,8 +6,10 @@ services built behind it, then the tablet.
 when one was shown (:mod:`kiosk.ui.citizen.welcome_picture`, whose taps it carries over),
 while :class:`ServicesLoader` builds the services (database, forms, card reader) and loads
 the tablet's modules on a worker thread; then the tablet takes over on the GUI thread with
-the language and the Start tap. It keeps a new picture of the Welcome for the next start
-when the one shown differs.
+the language and the Start tap (:func:`show_tablet`). It keeps a new picture of the Welcome for
+the next start when the one shown differs. A start whose picture nobody tapped never builds the
+start-up Welcome: the tablet takes the picture's place (:mod:`kiosk.ui.citizen.run_tablet`),
+and :func:`check_kept_picture` draws the Welcome off the screen afterwards to compare.
 """
 
 from __future__ import annotations

@@ -4,11 +4,14 @@ A bare Qt window is on the screen in about a quarter of a second; the start-up W
 (:class:`~kiosk.ui.citizen.boot_screen.BootWindow`) needs its modules, its style sheet and
 its fonts first, and came up at about twice that. So the tablet keeps a picture of its
 Welcome, as drawn on this device, and shows it the moment Qt is up: a citizen can already
-tap a language or Start on it (the buttons' places are kept with the picture). The real
-Welcome then replaces it, looking the same, and the taps are carried over to it.
+tap a language or Start on it (the buttons' places are kept with the picture). A tap brings
+the real Welcome in its place, looking the same, to answer it (the taps are carried over);
+a picture nobody tapped is replaced by the tablet itself once the services are ready.
 
 A picture is used only for the configuration, screen and build it was taken with
-(:func:`picture_key`); any other start draws the Welcome live and takes a new picture. The
+(:func:`picture_key`); any other start draws the Welcome live and takes a new picture. A start
+that never drew the Welcome checks the picture against it once the tablet is up
+(:func:`~kiosk.ui.citizen.tablet_start.check_kept_picture`). The
 Welcome shows no personal data; the file is private to the kiosk's user all the same. This
 module imports nothing but Qt's GUI classes and two small modules of its own: that is the
 point.
