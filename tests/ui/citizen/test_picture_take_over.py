@@ -15,16 +15,19 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QImage
 
 from kiosk.app import Services, build_services
 from kiosk.config import Config
 from kiosk.errors import StorageError
 from kiosk.services.visit import Stage
+from kiosk.ui.citizen import run_tablet
 from kiosk.ui.citizen.run_tablet import _Run
 from kiosk.ui.citizen.showing import show_window
 from kiosk.ui.citizen.tablet_start import ServicesLoader, boot_window, check_kept_picture
 from kiosk.ui.citizen.welcome_picture import (
     WELCOME_PICTURE,
+    Picture,
     chosen_on,
     keep_picture,
     read_picture,
@@ -92,6 +95,18 @@ def _kept(qtbot, config: Config, pictures: Path, runs) -> Path:
     path = pictures / WELCOME_PICTURE
     qtbot.waitUntil(path.exists, timeout=10_000)
     return path
+
+
+def _stale(qtbot, config: Config, pictures: Path, runs) -> tuple[Path, QImage, Picture]:
+    """A kept picture made stale (as by an earlier build of the same version): its file, its
+    image now, and the picture as it was kept."""
+    path = _kept(qtbot, config, pictures, runs)
+    kept = read_picture(path, welcome_picture_key(config.ui))
+    assert kept is not None
+    stale = kept.image.copy()
+    stale.fill(Qt.GlobalColor.magenta)
+    assert write_picture(path, replace(kept, image=stale, pixels=b""))
+    return path, stale, kept
 
 
 def test_second_start__picture_untouched__tablet_in_its_place_without_the_welcome(
@@ -192,14 +207,8 @@ def test_check_kept_picture__still_the_welcome__not_written_again(
 
 def test_check_kept_picture__welcome_drawn_otherwise_now__new_picture_kept(
         qtbot, config, pictures, runs):
-    path = _kept(qtbot, config, pictures, runs)
     key = welcome_picture_key(config.ui)
-    kept = read_picture(path, key)
-    assert kept is not None
-    # As if an earlier build of the same version drew it: a band of other pixels.
-    stale = kept.image.copy()
-    stale.fill(Qt.GlobalColor.magenta)
-    assert write_picture(path, replace(kept, image=stale, pixels=b""))
+    path, stale, kept = _stale(qtbot, config, pictures, runs)
     run = _run(config, pictures, runs)
     qtbot.waitUntil(lambda: run.window is not None, timeout=30_000)
     assert run.picture is not None
@@ -277,3 +286,33 @@ def test_services_loader__collection_off_before__left_off(qtbot):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_second_start__stale_picture_on_an_idle_welcome__kept_anew_after_the_take_over(
+        qtbot, config, pictures, runs, monkeypatch):
+    monkeypatch.setattr(run_tablet, "_CHECK_AFTER_MS", 50)
+    path, stale, _kept_as = _stale(qtbot, config, pictures, runs)
+    key = welcome_picture_key(config.ui)
+
+    run = _run(config, pictures, runs)
+    qtbot.waitUntil(lambda: run.window is not None, timeout=30_000)
+
+    def kept_anew() -> bool:
+        again = read_picture(path, key)
+        return again is not None and again.image != stale
+    qtbot.waitUntil(kept_anew, timeout=10_000)
+
+
+def test_second_start__citizen_went_on_from_the_welcome__picture_left_for_the_next_start(
+        qtbot, config, pictures, runs, monkeypatch):
+    monkeypatch.setattr(run_tablet, "_CHECK_AFTER_MS", 300)
+    path, stale, _kept_as = _stale(qtbot, config, pictures, runs)
+
+    run = _run(config, pictures, runs)
+    qtbot.waitUntil(lambda: run.window is not None, timeout=30_000)
+    run.window.tablet.visit.start()
+    qtbot.wait(800)
+
+    again = read_picture(path, welcome_picture_key(config.ui))
+    assert again is not None
+    assert again.image == stale
