@@ -172,3 +172,20 @@ def test_check_schema__two_rows_in_the_version_table__unknown_not_a_crash(engine
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO alembic_version (version_num) VALUES ('0001')"))
     assert check_schema(engine).status is SchemaStatus.UNKNOWN
+
+
+def test_shipped_revisions__set_below_a_function_or_a_docstring_cut__still_read(tmp_path):
+    from kiosk.storage.revisions import shipped_revisions
+
+    (tmp_path / "a.py").write_text('revision = "a"\ndown_revision = None\n\ndef upgrade():\n'
+                                   '    pass\n')
+    # Set below the first function: read from the whole file.
+    (tmp_path / "b.py").write_text('revision = "b"\n\ndef upgrade():\n    pass\n\n'
+                                   'down_revision = "a"\n')
+    # A docstring with a line that starts with "def": the part above it is not whole code.
+    (tmp_path / "c.py").write_text('"""Adds c.\n\ndef is a keyword.\n"""\nrevision = "c"\n'
+                                   'down_revision = "b"\n\ndef upgrade():\n    pass\n')
+    shipped = shipped_revisions(tmp_path)
+
+    assert shipped.known == {"a", "b", "c"}
+    assert shipped.heads == ("c",)
