@@ -274,8 +274,6 @@ class _Driver:
 
 def _juminhyo(driver: _Driver, *, card: bool, name_kana: str, birth: date) -> Effort:
     """One citizen asking for 住民票の写し: taps only where a tap will do."""
-    from PySide6.QtWidgets import QWidget
-
     from kiosk.services.visit import Stage
 
     driver.effort = Effort()
@@ -288,10 +286,10 @@ def _juminhyo(driver: _Driver, *, card: bool, name_kana: str, birth: date) -> Ef
         driver.tap("use-card")
         driver.type("key-", "1234", pin=True)
         driver.tap("pin-ok")
-        # The card is read in the background: the visit is in its forms before the screen is.
-        forms_page = driver.tablet.findChild(QWidget, "page-forms")
+        # The card is read in the background: the visit is in its forms before the screen is
+        # (whose page is made when first shown).
         driver.until(lambda: visit.stage is Stage.FORMS and
-                     driver.tablet.stack.currentWidget() is forms_page)
+                     driver.tablet.stack.currentWidget().objectName() == "page-forms")
     else:
         driver.tap("no-card")
     for _ in range(40):
