@@ -6,33 +6,19 @@ the card there, spending a real card's PIN tries.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import reduce
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from benches import load_bench
 
 from devices.smartcard.simulated_card import SimulatedMyNumberCard, load_person
 from devices.smartcard.vpcd_card import VpcdCard
 
-
-def _bench() -> ModuleType:
-    path = Path(__file__).parents[3] / "bench" / "bench_card.py"
-    spec = importlib.util.spec_from_file_location("bench_card", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_card"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _bench()
+bench = load_bench("bench_card")
 
 
 class RecordingCard(SimulatedMyNumberCard):

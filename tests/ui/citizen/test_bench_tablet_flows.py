@@ -6,31 +6,18 @@ once left the scripted visit waiting forever for a page that did not exist yet.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from datetime import date
-from pathlib import Path
-from types import ModuleType
 
 import pytest
+from benches import load_bench
 
 pytestmark = pytest.mark.gui
 
 
-def _bench() -> ModuleType:
-    path = Path(__file__).parents[3] / "bench" / "bench_tablet.py"
-    spec = importlib.util.spec_from_file_location("bench_tablet", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_tablet"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_bench_tablet__scripted_visits__reach_the_ticket_with_the_efforts_it_prints(
         qapp, tmp_path, monkeypatch):
-    bench = _bench()
+    bench = load_bench("bench_tablet")
     monkeypatch.delitem(sys.modules, "bench_tablet")
     driver = bench._Driver(tmp_path / "data")
     try:
