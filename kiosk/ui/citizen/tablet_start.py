@@ -227,7 +227,7 @@ def show_tablet(services: Services, before: BootWindow | PictureWindow, *, langu
     from kiosk.ui.citizen.tablet_factory import make_tablet_window  # noqa: PLC0415
     from kiosk.ui.common.application import application  # noqa: PLC0415
 
-    application()       # the fonts the start-up Welcome did without (run_tablet)
+    application()       # the kiosk's fonts: none yet after a picture (it draws no text)
     window = make_tablet_window(services)
     window.setWindowTitle(TITLE)
     visit = window.tablet.visit
