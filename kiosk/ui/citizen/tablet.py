@@ -84,6 +84,18 @@ def _scrolled(content: QWidget, name: str) -> QScrollArea:
     return page
 
 
+def _keep_until_paged(content: QWidget, tablet: QWidget) -> None:
+    """Give ``content`` (a screen whose page is not made yet) the tablet as its Qt parent,
+    hidden, until its page takes it.
+
+    Without a parent, Qt would leave the widget to its Python wrapper: a garbage collection
+    run on another thread (the services' or the card monitor's) could then free it there,
+    and the tablet's teardown would not take it along.
+    """
+    content.setParent(tablet)
+    content.hide()
+
+
 class CitizenTablet(QWidget):
     """The whole citizen front end, bound to ``visit``.
 
@@ -137,16 +149,15 @@ class CitizenTablet(QWidget):
             screen.theme = theme
             screen.text_scale = text_scale
         self.stack = QStackedWidget()
+        # Each screen's page (a scroll area with a finger scroller) is made the first time it
+        # is shown (_page): the tablet's take-over waited some 70 ms for all eight.
         self._pages: dict[Stage, QScrollArea] = {}
-        for stage, screen in self.screens.items():
-            self._pages[stage] = self._page(stage, screen)
-            self.stack.addWidget(self._pages[stage])
+        for screen in self.screens.values():
             screen.actions_changed.connect(self._show_actions)
         self.language_sheet = LanguageSheet(languages, target, self._on_language)
-        # Scrolled like the pages: at 200 % text its list held the whole tablet's height,
-        # and the clerk's notice above was squeezed below its lines while a page showed.
-        self._language_page = _scrolled(self.language_sheet, "page-language")
-        self.stack.addWidget(self._language_page)
+        self._language_page: QScrollArea | None = None
+        for waiting in (*self.screens.values(), self.language_sheet):
+            _keep_until_paged(waiting, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -191,12 +202,26 @@ class CitizenTablet(QWidget):
         # screen's wrapper was still valid ("QVBoxLayout already deleted" in refresh).
         if isValid(self) and isValid(choose) and choose.layout() is not None and \
                 self.isVisible() and self.visit.stage is Stage.WELCOME:
+            self._page(Stage.CHOOSE)       # built in its page, as it will be shown
             choose.refresh()
 
     # ------------------------------------------------------------ parts
-    @staticmethod
-    def _page(stage: Stage, screen: CitizenScreen) -> QScrollArea:
-        return _scrolled(screen, f"page-{stage.value}")
+    def _page(self, stage: Stage) -> QScrollArea:
+        """The page of ``stage``'s screen, made and put in the stack the first time."""
+        page = self._pages.get(stage)
+        if page is None:
+            page = self._pages[stage] = _scrolled(self.screens[stage], f"page-{stage.value}")
+            self.stack.addWidget(page)
+        return page
+
+    def _language_sheet_page(self) -> QScrollArea:
+        """The language sheet's page, made the first time it is opened."""
+        if self._language_page is None:
+            # Scrolled like the pages: at 200 % text its list held the whole tablet's height,
+            # and the clerk's notice above was squeezed below its lines while a page showed.
+            self._language_page = _scrolled(self.language_sheet, "page-language")
+            self.stack.addWidget(self._language_page)
+        return self._language_page
 
     def _header(self) -> Header:
         self.header = Header(self.target)
@@ -265,8 +290,9 @@ class CitizenTablet(QWidget):
         self._close_talk()
         self._show_furigana()
         screen = self.screens[stage]
+        page = self._page(stage)        # first: the screen is built in its page's style
         screen.refresh()
-        self.stack.setCurrentWidget(self._pages[stage])
+        self.stack.setCurrentWidget(page)
         tr = self.visit.tr
         self.header.retranslate(tr, self.visit.language)
         self.language_sheet.retranslate(tr, self.visit.language)
@@ -286,7 +312,7 @@ class CitizenTablet(QWidget):
         """What the footer offers for what is on display: the language sheet's close, the talk
         page's way back, or the current screen's actions."""
         tr = self.visit.tr
-        if self.stack.currentWidget() is self._language_page:
+        if self._language_page is not None and self.stack.currentWidget() is self._language_page:
             return Actions(back=Action(tr(N_("Close")), "language-close",
                                        self._close_language_sheet))
         if self.talk_page is not None:
@@ -319,7 +345,7 @@ class CitizenTablet(QWidget):
 
     # ------------------------------------------------------------ handlers
     def _on_visit_changed(self, event: VisitChanged) -> None:
-        changed_stage = self.stack.currentWidget() is not self._pages[self.visit.stage]
+        changed_stage = self.stack.currentWidget() is not self._pages.get(self.visit.stage)
         if self.conversation is not None and self.visit.chosen:
             # The clerk's captions expect the words of the chosen procedures.
             self.conversation.set_procedures(self.visit.chosen)
@@ -346,7 +372,7 @@ class CitizenTablet(QWidget):
         """Open the language sheet over the current screen (the answers stay)."""
         self._close_talk()
         self.language_sheet.retranslate(self.visit.tr, self.visit.language)
-        self.stack.setCurrentWidget(self._language_page)
+        self.stack.setCurrentWidget(self._language_sheet_page())
         self._show_actions()
 
     def _close_language_sheet(self) -> None:

@@ -24,7 +24,7 @@ from kiosk.services.visit import Stage
 from kiosk.ui.citizen import run_tablet
 from kiosk.ui.citizen.run_tablet import _Run
 from kiosk.ui.citizen.showing import show_window
-from kiosk.ui.citizen.tablet_start import boot_window, check_kept_picture
+from kiosk.ui.citizen.tablet_start import ServicesLoader, boot_window, check_kept_picture
 from kiosk.ui.citizen.welcome_picture import (
     WELCOME_PICTURE,
     Picture,
@@ -259,6 +259,45 @@ def test_second_start__tablet_takes_over__below_the_header_not_a_pixel_changes(
     below = run.window.tablet.step_bar.geometry().bottom() + 1
     rest = QRect(0, below, tablet.width(), tablet.height() - below)
     assert tablet.copy(rest) == run.picture.picture.image.copy(rest)
+
+
+def test_services_loader__no_collection_while_building__resumed_on_the_gui_thread(qtbot):
+    during: list[tuple[bool, str]] = []
+
+    def build():
+        during.append((gc.isenabled(), threading.current_thread().name))
+
+    loader = ServicesLoader(build)
+    with qtbot.waitSignal(loader.done, timeout=10_000):
+        loader.start()
+
+    assert during == [(False, "services-loader")]
+    assert gc.isenabled()
+
+
+def test_services_loader__closed_before_done__collection_resumed_by_wait():
+    gate = threading.Event()
+    loader = ServicesLoader(gate.wait)      # type: ignore[arg-type]
+    loader.start()
+    paused = not gc.isenabled()
+    gate.set()
+    loader.wait()
+
+    assert paused
+    assert gc.isenabled()
+
+
+def test_services_loader__collection_off_before__left_off(qtbot):
+    gc.disable()
+    try:
+        loader = ServicesLoader(lambda: None)  # type: ignore[arg-type, return-value]
+        with qtbot.waitSignal(loader.done, timeout=10_000):
+            loader.start()
+        loader.wait()
+
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_second_start__stale_picture_on_an_idle_welcome__kept_anew_after_the_take_over(
