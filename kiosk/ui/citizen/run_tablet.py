@@ -92,7 +92,10 @@ class _Run:
         """Start building the services: behind the picture (they are the longest part of the
         start)."""
         from kiosk.ui.citizen.tablet_start import ServicesLoader  # noqa: PLC0415
+        from kiosk.ui.common.application import preload_fonts  # noqa: PLC0415
 
+        # The fonts, which the picture does not need, on a core of their own meanwhile.
+        preload_fonts()
         self.loader = ServicesLoader(self.build)
         self.loader.done.connect(self.take_over_from_picture)
         self.loader.start()
