@@ -11,11 +11,11 @@ limited to a short label without spaces.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
+
+import msgspec
 
 __all__ = [
     "EVENT_TYPES",
@@ -57,6 +57,7 @@ __all__ = [
     "TranslationUsed",
     "UsageEvent",
     "counter_label",
+    "event_fields",
     "event_from_data",
 ]
 
@@ -66,19 +67,29 @@ _LABEL = re.compile(r"[^\s\x00-\x1f]{0,24}")
 _LABEL_FIELDS = frozenset({"counter", "branch"})
 
 
-@dataclass(frozen=True, slots=True)
-class UsageEvent:
-    """Base of every usage event; ``KIND`` names it in the log (``ticket.issued``)."""
+class UsageEvent(msgspec.Struct, frozen=True):
+    """Base of every usage event; ``KIND`` names it in the log (``ticket.issued``).
+
+    Frozen structs rather than dataclasses: msgspec makes each class in C, where a frozen
+    dataclass compiles six methods from source; the tablet imports the 38 kinds as it starts,
+    and they took some 40 ms of it (issue 18). Fields, equality, hashing, ``repr`` and
+    ``__post_init__`` behave as a frozen dataclass's.
+    """
 
     KIND: ClassVar[str] = ""
 
     def __post_init__(self) -> None:
-        for item in dataclasses.fields(self):
-            _check_value(item.name, getattr(self, item.name))
+        for name in self.__struct_fields__:
+            _check_value(name, getattr(self, name))
 
     def data(self) -> dict[str, Any]:
         """The event's fields as JSON-ready values (tuples become lists)."""
-        return {item.name: _plain(getattr(self, item.name)) for item in dataclasses.fields(self)}
+        return {name: _plain(getattr(self, name)) for name in self.__struct_fields__}
+
+
+def event_fields(kind: type[UsageEvent]) -> tuple[str, ...]:
+    """The names of ``kind``'s fields, in their order."""
+    return kind.__struct_fields__
 
 
 def _check_value(name: str, value: Any) -> None:
@@ -106,8 +117,7 @@ def _plain(value: Any) -> Any:
 
 
 # ---------------------------------------------------------------- the tablet's visit
-@dataclass(frozen=True, slots=True)
-class SessionStarted(UsageEvent):
+class SessionStarted(UsageEvent, frozen=True):
     """A citizen touched the Welcome screen; ``session`` is an opaque random id."""
 
     KIND: ClassVar[str] = "session.started"
@@ -115,8 +125,7 @@ class SessionStarted(UsageEvent):
     language: str
 
 
-@dataclass(frozen=True, slots=True)
-class SessionEnded(UsageEvent):
+class SessionEnded(UsageEvent, frozen=True):
     """The visit ended: ``reason`` is ``done``, ``timeout`` or ``cancel``."""
 
     KIND: ClassVar[str] = "session.ended"
@@ -125,8 +134,7 @@ class SessionEnded(UsageEvent):
     duration_s: float
 
 
-@dataclass(frozen=True, slots=True)
-class LanguageChosen(UsageEvent):
+class LanguageChosen(UsageEvent, frozen=True):
     """The citizen switched to ``language`` (a catalog code such as ``vi``)."""
 
     KIND: ClassVar[str] = "session.language"
@@ -134,8 +142,7 @@ class LanguageChosen(UsageEvent):
     language: str
 
 
-@dataclass(frozen=True, slots=True)
-class ProceduresChosen(UsageEvent):
+class ProceduresChosen(UsageEvent, frozen=True):
     """The procedures (form ids) the citizen chose, perhaps through a life-event bundle."""
 
     KIND: ClassVar[str] = "session.procedures"
@@ -144,8 +151,7 @@ class ProceduresChosen(UsageEvent):
     bundle: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class CardRead(UsageEvent):
+class CardRead(UsageEvent, frozen=True):
     """A My Number card read: ``ok`` or not, with a reason code (``no_card``), never data."""
 
     KIND: ClassVar[str] = "card.read"
@@ -154,8 +160,7 @@ class CardRead(UsageEvent):
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class PinOutcome(UsageEvent):
+class PinOutcome(UsageEvent, frozen=True):
     """The result of one PIN entry: ``ok``, ``wrong`` or ``locked``; never the digits.
 
     ``tries_left`` is the card's count after a wrong PIN (0 when locked); ``None`` after the
@@ -168,8 +173,7 @@ class PinOutcome(UsageEvent):
     tries_left: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class FormSubmitted(UsageEvent):
+class FormSubmitted(UsageEvent, frozen=True):
     """An application submitted: field counts by provenance, never a value."""
 
     KIND: ClassVar[str] = "form.submitted"
@@ -185,8 +189,7 @@ class FormSubmitted(UsageEvent):
     delivered: bool
 
 
-@dataclass(frozen=True, slots=True)
-class CaptionsUsed(UsageEvent):
+class CaptionsUsed(UsageEvent, frozen=True):
     """Live captions ran for ``seconds`` (recorded by the clerk PC, whose microphone it is).
 
     One record per stretch of captions within one visit: when the clerk stops them, or when
@@ -201,8 +204,7 @@ class CaptionsUsed(UsageEvent):
     seconds: float
 
 
-@dataclass(frozen=True, slots=True)
-class TranslationUsed(UsageEvent):
+class TranslationUsed(UsageEvent, frozen=True):
     """``utterances`` lines were machine-translated from ``source`` to ``target`` on the
     device that records it, during one conversation (recorded when it is wiped).
 
@@ -218,8 +220,7 @@ class TranslationUsed(UsageEvent):
     utterances: int
 
 
-@dataclass(frozen=True, slots=True)
-class ConversationUsed(UsageEvent):
+class ConversationUsed(UsageEvent, frozen=True):
     """A visit's conversation ended (was wiped): how many lines were said on this device.
 
     Counted per device (the clerk PC counts the clerk's lines, the tablet the citizen's), so
@@ -237,8 +238,7 @@ class ConversationUsed(UsageEvent):
     translated: int
 
 
-@dataclass(frozen=True, slots=True)
-class PrintDone(UsageEvent):
+class PrintDone(UsageEvent, frozen=True):
     """A print job: ``kind`` is ``form``, ``receipt``, ``slip`` or ``report``."""
 
     KIND: ClassVar[str] = "print.done"
@@ -248,8 +248,7 @@ class PrintDone(UsageEvent):
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentFiled(UsageEvent):
+class DocumentFiled(UsageEvent, frozen=True):
     """An approved application was filed as a city-signed PDF: ``pages`` not printed."""
 
     KIND: ClassVar[str] = "document.filed"
@@ -261,8 +260,7 @@ class DocumentFiled(UsageEvent):
 
 
 # ---------------------------------------------------------------- the queue
-@dataclass(frozen=True, slots=True)
-class TicketIssued(UsageEvent):
+class TicketIssued(UsageEvent, frozen=True):
     """A ticket entered the queue (its slip printed, or the citizen chose none)."""
 
     KIND: ClassVar[str] = "ticket.issued"
@@ -272,8 +270,7 @@ class TicketIssued(UsageEvent):
     slip: bool
 
 
-@dataclass(frozen=True, slots=True)
-class TicketCalled(UsageEvent):
+class TicketCalled(UsageEvent, frozen=True):
     """A ticket was called to a counter after waiting ``wait_s`` seconds."""
 
     KIND: ClassVar[str] = "ticket.called"
@@ -285,8 +282,7 @@ class TicketCalled(UsageEvent):
     recall: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class TicketFinished(UsageEvent):
+class TicketFinished(UsageEvent, frozen=True):
     """A ticket left the queue: ``outcome`` is ``done``, ``no_show`` or ``cancelled``."""
 
     KIND: ClassVar[str] = "ticket.finished"
@@ -297,8 +293,7 @@ class TicketFinished(UsageEvent):
     service_s: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class TicketTransferred(UsageEvent):
+class TicketTransferred(UsageEvent, frozen=True):
     """A ticket moved to another service's line."""
 
     KIND: ClassVar[str] = "ticket.transferred"
@@ -307,8 +302,7 @@ class TicketTransferred(UsageEvent):
     target: str
 
 
-@dataclass(frozen=True, slots=True)
-class ReservationChanged(UsageEvent):
+class ReservationChanged(UsageEvent, frozen=True):
     """A reservation (予約) was booked, cancelled, checked in or released as a no-show.
 
     ``outcome`` is a :class:`~kiosk.domain.reservation.ReservationState` value; ``ticket`` is
@@ -322,8 +316,7 @@ class ReservationChanged(UsageEvent):
     ticket: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RemoteCallUsed(UsageEvent):
+class RemoteCallUsed(UsageEvent, frozen=True):
     """A remote counter request (リモート窓口) ended: ``outcome`` is ``ended`` (a call took
     place, ``minutes`` long) or ``cancelled`` (the branch withdrew it before anyone accepted).
 
@@ -341,8 +334,7 @@ class RemoteCallUsed(UsageEvent):
 
 
 # ---------------------------------------------------------------- clerk, device, errors
-@dataclass(frozen=True, slots=True)
-class ClerkViewed(UsageEvent):
+class ClerkViewed(UsageEvent, frozen=True):
     """A clerk opened an application."""
 
     KIND: ClassVar[str] = "clerk.viewed"
@@ -350,8 +342,7 @@ class ClerkViewed(UsageEvent):
     application: int
 
 
-@dataclass(frozen=True, slots=True)
-class ClerkEdited(UsageEvent):
+class ClerkEdited(UsageEvent, frozen=True):
     """A clerk corrected ``fields`` answers of an application."""
 
     KIND: ClassVar[str] = "clerk.edited"
@@ -363,8 +354,7 @@ class ClerkEdited(UsageEvent):
 # ---------------------------------------------------------------- the resident register
 # Who looked which resident up when: the 宛名番号 only (the register's own id), never what was
 # typed or shown (a name, a birth date, an address, a 本籍).
-@dataclass(frozen=True, slots=True)
-class RegisterSearched(UsageEvent):
+class RegisterSearched(UsageEvent, frozen=True):
     """A clerk searched the register by ``key`` (``id``, ``birth``, ``kana``, ``name``);
     ``residents`` are the 宛名番号 of the matches shown. ``staff`` None: IT's ``kiosk register
     find`` on the command line."""
@@ -376,8 +366,7 @@ class RegisterSearched(UsageEvent):
     residents: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class RegisterViewed(UsageEvent):
+class RegisterViewed(UsageEvent, frozen=True):
     """A clerk saw one resident's ``part`` (``household`` with its members' ids, ``honseki``)
     or filled an application from it (``fill``, with ``application``)."""
 
@@ -392,16 +381,14 @@ class RegisterViewed(UsageEvent):
 # ---------------------------------------------------------------- staff accounts
 # Never the login or password typed: a failed login names the account (its internal id) only
 # when the typed login exists, so a password typed into the login field never reaches the log.
-@dataclass(frozen=True, slots=True)
-class StaffLoggedIn(UsageEvent):
+class StaffLoggedIn(UsageEvent, frozen=True):
     """A staff member logged in (clerk desktop, or an admin command of ``kiosk staff``)."""
 
     KIND: ClassVar[str] = "staff.login"
     staff: int
 
 
-@dataclass(frozen=True, slots=True)
-class StaffLoginFailed(UsageEvent):
+class StaffLoginFailed(UsageEvent, frozen=True):
     """A login was refused: ``reason`` is ``unknown`` (no such login; ``staff`` is None),
     ``wrong`` (password), ``disabled``, ``locked`` or ``waiting`` (tried during the delay);
     ``failures`` is the account's count of failures in a row."""
@@ -412,8 +399,7 @@ class StaffLoginFailed(UsageEvent):
     failures: int
 
 
-@dataclass(frozen=True, slots=True)
-class StaffLocked(UsageEvent):
+class StaffLocked(UsageEvent, frozen=True):
     """Too many failed logins in a row locked the account."""
 
     KIND: ClassVar[str] = "staff.locked"
@@ -421,8 +407,7 @@ class StaffLocked(UsageEvent):
     failures: int
 
 
-@dataclass(frozen=True, slots=True)
-class StaffUnlocked(UsageEvent):
+class StaffUnlocked(UsageEvent, frozen=True):
     """A supervisor (``by``, a staff id) unlocked the account."""
 
     KIND: ClassVar[str] = "staff.unlocked"
@@ -430,8 +415,7 @@ class StaffUnlocked(UsageEvent):
     by: int
 
 
-@dataclass(frozen=True, slots=True)
-class StaffChanged(UsageEvent):
+class StaffChanged(UsageEvent, frozen=True):
     """A staff account changed: ``change`` is ``added``, ``disabled``, ``enabled`` or
     ``password``; ``by`` is the admin's staff id (None: the first admin, or set-up code)."""
 
@@ -442,8 +426,7 @@ class StaffChanged(UsageEvent):
     by: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class DataHandedOn(UsageEvent):
+class DataHandedOn(UsageEvent, frozen=True):
     """An approved application went to core system ``system`` as data: ``fields`` values
     nobody re-keys there. Ids, codes and the count only, never a value."""
 
@@ -454,8 +437,7 @@ class DataHandedOn(UsageEvent):
     fields: int
 
 
-@dataclass(frozen=True, slots=True)
-class ApplicationActed(UsageEvent):
+class ApplicationActed(UsageEvent, frozen=True):
     """A clerk moved an application on: ``action`` is ``approved``, ``returned`` (with the
     fixed ``reason`` key the citizen reads) or ``finished``; ids and codes only."""
 
@@ -466,8 +448,7 @@ class ApplicationActed(UsageEvent):
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class PaymentDone(UsageEvent):
+class PaymentDone(UsageEvent, frozen=True):
     """A fee payment reached a state: ``method`` ``cash`` or ``cashless``, ``outcome``
     ``paid``, ``failed``, ``cancelled``, ``refunded`` or ``unknown`` (the terminal did not
     answer in time), ``amount`` in yen; the application's id and its form, never a person or
@@ -483,8 +464,7 @@ class PaymentDone(UsageEvent):
     staff: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SoftwareStarted(UsageEvent):
+class SoftwareStarted(UsageEvent, frozen=True):
     """The kiosk started with this software version."""
 
     KIND: ClassVar[str] = "device.started"
@@ -492,8 +472,7 @@ class SoftwareStarted(UsageEvent):
     role: str
 
 
-@dataclass(frozen=True, slots=True)
-class ConfigChanged(UsageEvent):
+class ConfigChanged(UsageEvent, frozen=True):
     """The configuration differs from the last start: ``digest`` is its SHA-256 prefix."""
 
     KIND: ClassVar[str] = "device.config"
@@ -501,8 +480,7 @@ class ConfigChanged(UsageEvent):
     digest: str
 
 
-@dataclass(frozen=True, slots=True)
-class ErrorOccurred(UsageEvent):
+class ErrorOccurred(UsageEvent, frozen=True):
     """An error: where (a code such as ``print.slip``) and the exception class name."""
 
     KIND: ClassVar[str] = "device.error"
@@ -511,8 +489,7 @@ class ErrorOccurred(UsageEvent):
 
 
 # ---------------------------------------------------------------- the log's own records
-@dataclass(frozen=True, slots=True)
-class DayAnchor(UsageEvent):
+class DayAnchor(UsageEvent, frozen=True):
     """First record of every daily file: links it to the previous file of the device."""
 
     KIND: ClassVar[str] = "log.anchor"
@@ -520,16 +497,14 @@ class DayAnchor(UsageEvent):
     prev_records: int
 
 
-@dataclass(frozen=True, slots=True)
-class LogRecovered(UsageEvent):
+class LogRecovered(UsageEvent, frozen=True):
     """The writer found line ``torn_line`` cut short (a crash) and continued after it."""
 
     KIND: ClassVar[str] = "log.recovered"
     torn_line: int
 
 
-@dataclass(frozen=True, slots=True)
-class LogPurged(UsageEvent):
+class LogPurged(UsageEvent, frozen=True):
     """Retention deleted this device's files up to and including ``through`` (a date)."""
 
     KIND: ClassVar[str] = "log.purged"
@@ -537,8 +512,7 @@ class LogPurged(UsageEvent):
     files: int
 
 
-@dataclass(frozen=True, slots=True)
-class LogSealed(UsageEvent):
+class LogSealed(UsageEvent, frozen=True):
     """The end of sealing epoch ``epoch`` (:mod:`kiosk.audit.sealing`): ``mac`` is the HMAC,
     under that epoch's key, of the previous record's hash; the log goes on in epoch ``next``."""
 

@@ -9,19 +9,18 @@ gets the prefix ``data_`` (``data_kind``): every column name is unique.
 from __future__ import annotations
 
 import csv
-import dataclasses
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from kiosk.audit.events import EVENT_TYPES
+from kiosk.audit.events import EVENT_TYPES, event_fields
 from kiosk.audit.reader import iter_records
 
 __all__ = ["DATA_COLUMNS", "PLACE_COLUMNS", "export_csv"]
 
 PLACE_COLUMNS: tuple[str, ...] = ("device", "file", "line", "ts", "kind")
 DATA_COLUMNS: tuple[str, ...] = tuple(sorted({
-    item.name for cls in EVENT_TYPES.values() for item in dataclasses.fields(cls)}))
+    name for cls in EVENT_TYPES.values() for name in event_fields(cls)}))
 
 
 def _header(name: str) -> str:

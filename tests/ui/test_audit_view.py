@@ -170,32 +170,28 @@ def _sample_value(kind: str, name: str, kind_of_value: object) -> object:
 
 def _sample_events():
     """One event of every kind the log holds, every field set (none left to its default)."""
-    import dataclasses
     import typing
 
-    from kiosk.audit.events import EVENT_TYPES
+    from kiosk.audit.events import EVENT_TYPES, event_fields
 
     for kind, cls in EVENT_TYPES.items():
         hints = typing.get_type_hints(cls)
         values = {}
-        for item in dataclasses.fields(cls):
-            options = [one for one in typing.get_args(hints[item.name]) or (hints[item.name],)
+        for name in event_fields(cls):
+            options = [one for one in typing.get_args(hints[name]) or (hints[name],)
                        if one is not type(None)]
-            value = _sample_value(kind, item.name, options[0])
-            assert value is not None, f"no sample value for {kind} {item.name}"
-            values[item.name] = value
+            value = _sample_value(kind, name, options[0])
+            assert value is not None, f"no sample value for {kind} {name}"
+            values[name] = value
         yield cls(**values)
 
 
 def test_field_labels__every_field_of_every_kind__labelled_in_japanese():
-    import dataclasses
-
-    from kiosk.audit.events import EVENT_TYPES
+    from kiosk.audit.events import EVENT_TYPES, event_fields
     from kiosk.ui.clerk.usage_details import field_label
 
     tr = staff_translator("ja")
-    fields = [(kind, item.name) for kind, cls in EVENT_TYPES.items()
-              for item in dataclasses.fields(cls)]
+    fields = [(kind, name) for kind, cls in EVENT_TYPES.items() for name in event_fields(cls)]
     labels = {(kind, name): field_label(kind, name) for kind, name in fields}
 
     assert len({name for _kind, name in fields}) >= 69          # the walk saw them all
@@ -203,7 +199,7 @@ def test_field_labels__every_field_of_every_kind__labelled_in_japanese():
     assert [(key, tr(label)) for key, label in labels.items() if label is not None and (
         not JAPANESE.search(tr(label)) or foreign_words(_plain(tr(label))))] == []
     for kind, cls in EVENT_TYPES.items():                  # no two fields of a kind alike
-        names = [tr(labels[kind, item.name] or "") for item in dataclasses.fields(cls)]
+        names = [tr(labels[kind, name] or "") for name in event_fields(cls)]
         assert len(set(names)) == len(names), (kind, names)
 
 
