@@ -5,6 +5,7 @@ a frame: every screen is bound to the :class:`Visit`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -462,6 +463,8 @@ class CitizenTablet(QWidget):
 class TabletWindow(QMainWindow):
     """The tablet's window; in kiosk mode full screen, frameless, closed only by staff.
 
+    ``make_tablet`` makes the :class:`CitizenTablet` with the parent it is given.
+
     The staff PIN opens the staff menu (version, build and configuration checksum, and the
     exit); the menu closes by itself after :data:`STAFF_MENU_S` so a forgotten one does not
     leave the exit to the next visitor.
@@ -469,10 +472,9 @@ class TabletWindow(QMainWindow):
 
     STAFF_MENU_S = 60
 
-    def __init__(self, tablet: CitizenTablet, *, kiosk_mode: bool, exit_lock: ExitLock,
-                 config_source: Path | None = None) -> None:
+    def __init__(self, make_tablet: Callable[[QWidget], CitizenTablet], *, kiosk_mode: bool,
+                 exit_lock: ExitLock, config_source: Path | None = None) -> None:
         super().__init__()
-        self.tablet = tablet
         self.kiosk_mode = kiosk_mode
         self._lock = exit_lock
         self._config_source = config_source
@@ -483,6 +485,9 @@ class TabletWindow(QMainWindow):
         # The staff's pages replace the tablet while they are open, rather than sit under it:
         # the window never grows past the screen.
         self.pages = QStackedWidget()
+        # The tablet is made in its place (make_tablet gets its parent): made apart and moved
+        # in, every widget of it had its style worked out again (some 30 ms of the take-over).
+        self.tablet = tablet = make_tablet(self.pages)
         self.pages.addWidget(tablet)
         self.pages.addWidget(self._staff_entry())
         self.pages.addWidget(self._staff_menu())

@@ -12,6 +12,8 @@ from kiosk.ui.common.theme import HIGH_CONTRAST, NORMAL
 from kiosk.ui.common.touch_size import min_target_px, screen_dpi
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from kiosk.app import Services
 
 __all__ = ["make_tablet", "make_tablet_window", "make_visit"]
@@ -27,8 +29,9 @@ def make_visit(services: Services) -> Visit:
 
 
 def make_tablet(services: Services, *, text_scale: int | None = None,
-                high_contrast: bool | None = None) -> CitizenTablet:
-    """The tablet widget (not shown) for ``services``' configuration."""
+                high_contrast: bool | None = None,
+                parent: QWidget | None = None) -> CitizenTablet:
+    """The tablet widget (not shown) for ``services``' configuration, in ``parent``."""
     ui = services.config.ui
     contrast = ui.high_contrast if high_contrast is None else high_contrast
     visit = make_visit(services)
@@ -39,12 +42,14 @@ def make_tablet(services: Services, *, text_scale: int | None = None,
         text_scale=text_scale or ui.text_scale,
         slip_printer=services.slip_printer(),
         idle_timeout_s=ui.idle_timeout_s, conversation=services.conversation,
-        readings=services.reading, visitor_microphone=services.visitor_speech is not None)
+        readings=services.reading, visitor_microphone=services.visitor_speech is not None,
+        parent=parent)
 
 
 def make_tablet_window(services: Services) -> TabletWindow:
     """The tablet in its window; kiosk mode when ``[ui] fullscreen`` is set."""
     pin_hash = services.config.ui.staff_exit_pin_hash or os.environ.get(EXIT_PIN_HASH_VARIABLE, "")
     lock = ExitLock(pin_hash)
-    return TabletWindow(make_tablet(services), kiosk_mode=services.config.ui.fullscreen,
-                        exit_lock=lock, config_source=services.config.source)
+    return TabletWindow(lambda parent: make_tablet(services, parent=parent),
+                        kiosk_mode=services.config.ui.fullscreen, exit_lock=lock,
+                        config_source=services.config.source)
