@@ -489,8 +489,11 @@ class TabletWindow(QMainWindow):
         # in, every widget of it had its style worked out again (some 30 ms of the take-over).
         self.tablet = tablet = make_tablet(self.pages)
         self.pages.addWidget(tablet)
-        self.pages.addWidget(self._staff_entry())
-        self.pages.addWidget(self._staff_menu())
+        # The staff's PIN pad and menu are made the first time staff tap (_staff_pages).
+        self.staff_pad: PinPad
+        self.staff_ok: TouchButton
+        self.staff_menu: QWidget
+        self.about: AboutPanel
         layout.addWidget(self.pages, 1)
         layout.addWidget(self._staff_panel())
         self.setCentralWidget(body)
@@ -541,7 +544,15 @@ class TabletWindow(QMainWindow):
         row.addWidget(leave)
         return self.staff_menu
 
+    def _staff_pages(self) -> None:
+        """Put the staff PIN pad and the staff menu after the tablet, the first time only:
+        staff open them now and then, and the tablet's start need not wait for them."""
+        if self.pages.count() == 1:
+            self.pages.addWidget(self._staff_entry())
+            self.pages.addWidget(self._staff_menu())
+
     def _on_staff(self) -> None:
+        self._staff_pages()
         self.staff_pad.clear()
         entering = self.pages.currentWidget() is self.tablet
         self.pages.setCurrentIndex(1 if entering else 0)

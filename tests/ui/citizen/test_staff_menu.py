@@ -78,3 +78,17 @@ def test_staff_menu__exit__closes_the_kiosk(window):
     KioskPilot(window).tap("staff-exit")
 
     assert not window.isVisible()
+
+
+def test_staff_pages__made_at_the_first_staff_tap_only(window):
+    assert window.pages.count() == 1            # the tablet's start does not wait for them
+    assert not hasattr(window, "staff_pad")
+
+    KioskPilot(window).tap("staff")
+    pad = window.staff_pad
+    KioskPilot(window).tap("staff")             # back to the tablet
+    KioskPilot(window).tap("staff")
+
+    assert window.pages.count() == 3
+    assert window.staff_pad is pad
+    assert window.pages.currentWidget().objectName() == "staff-entry"
