@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
+
+import msgspec
 
 __all__ = [
     "ERAS",
@@ -28,8 +29,8 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Era:
+# Frozen msgspec structs, as the model's (kiosk.procedures.model): made in C at import.
+class Era(msgspec.Struct, frozen=True):
     """An era: its name in kanji, its initial (M T S H R) and its first day."""
 
     name: str
@@ -54,8 +55,7 @@ class WarekiError(ValueError):
     """A 和暦 date that does not exist (before its era, after the next one began, bad day)."""
 
 
-@dataclass(frozen=True)
-class WarekiDate:
+class WarekiDate(msgspec.Struct, frozen=True):
     """A date as era, era year, month and day."""
 
     era: Era
@@ -64,8 +64,7 @@ class WarekiDate:
     day: int
 
 
-@dataclass(frozen=True)
-class EraStyle:
+class EraStyle(msgspec.Struct, frozen=True):
     """How one form writes dates: its era codes and its pattern.
 
     ``pattern`` placeholders: ``{era}`` (令和), ``{initial}`` (R), ``{code}`` (per form),
@@ -73,7 +72,7 @@ class EraStyle:
     ``{month}`` ``{day}``, ``{western}`` (2024).
     """
 
-    codes: Mapping[str, int] = field(default_factory=lambda: dict(JUKI_CODES))
+    codes: Mapping[str, int] = msgspec.field(default_factory=lambda: dict(JUKI_CODES))
     pattern: str = "{era}{year}年{month}月{day}日"
     gannen: bool = True
 

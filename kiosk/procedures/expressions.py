@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
+
+import msgspec
 
 __all__ = [
     "FUNCTIONS",
@@ -75,38 +76,34 @@ class ExpressionError(ValueError):
         self.column = column
 
 
-@dataclass(frozen=True)
-class Literal:
+# Frozen msgspec structs, as the model's (kiosk.procedures.model): made in C at import.
+class Literal(msgspec.Struct, frozen=True):
     """A number, string, boolean or null."""
 
     value: Any
 
 
-@dataclass(frozen=True)
-class Name:
+class Name(msgspec.Struct, frozen=True):
     """A reference to a field's value."""
 
     name: str
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(msgspec.Struct, frozen=True):
     """A call of one of :data:`FUNCTIONS`."""
 
     function: str
     args: tuple[Expression, ...]
 
 
-@dataclass(frozen=True)
-class Unary:
+class Unary(msgspec.Struct, frozen=True):
     """``not x`` or ``-x``."""
 
     op: str
     operand: Expression
 
 
-@dataclass(frozen=True)
-class Binary:
+class Binary(msgspec.Struct, frozen=True):
     """``a op b`` for logic, comparison, membership and arithmetic."""
 
     op: str
@@ -114,8 +111,7 @@ class Binary:
     right: Expression
 
 
-@dataclass(frozen=True)
-class ListExpr:
+class ListExpr(msgspec.Struct, frozen=True):
     """``[a, b, c]``, the right side of ``in``."""
 
     items: tuple[Expression, ...]
@@ -124,8 +120,7 @@ class ListExpr:
 Expression = Literal | Name | Call | Unary | Binary | ListExpr
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(msgspec.Struct, frozen=True):
     kind: str
     text: str
     column: int

@@ -3,8 +3,7 @@ a required yes/no question answered "No" is answered."""
 
 from __future__ import annotations
 
-import dataclasses
-
+import msgspec
 import pytest
 
 from kiosk.procedures.catalog import FormCatalog
@@ -73,7 +72,7 @@ def test_visit_next_question__required_yes_no_answered_no__moves_on(services):
     form = services.forms.form("juminhyo")
     asked = FieldDef("moved_here", FieldType.YES_NO, LocalText({"ja": "引っ越してきましたか"}),
                      required=True)
-    form = dataclasses.replace(form, fields=(asked, *form.fields))
+    form = msgspec.structs.replace(form, fields=(asked, *form.fields))
     visit = _visit(services, FormCatalog(forms={"juminhyo": form}))
     _to_questions(visit)
     question = visit.flow.current()
