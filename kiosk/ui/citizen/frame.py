@@ -20,6 +20,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, Translator, language
+from kiosk.ui.citizen.text_label import text_label
 from kiosk.ui.citizen.welcome_parts import language_grid
 from kiosk.ui.common.leaded_label import LeadedLabel
 from kiosk.ui.common.tokens import SIZES, SPACE, action_height
@@ -318,13 +319,11 @@ class LanguageSheet(QWidget):
                  on_language: Callable[[str], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("language-sheet")
-        layout = QVBoxLayout(self)
+        self._column = layout = QVBoxLayout(self)
         layout.setContentsMargins(SPACE.frame_side, SPACE.xl, SPACE.frame_side, SPACE.m)
-        self.title = LeadedLabel()
-        self.title.setProperty("role", "title")
-        self.title.setObjectName("language-sheet-title")
-        self.hint = LeadedLabel()
-        self.hint.setProperty("role", "muted")
+        self.title: QLabel = LeadedLabel()
+        self.hint: QLabel = LeadedLabel()
+        self._texts_language = ""
         layout.addWidget(self.title)
         layout.addWidget(self.hint)
         grid, self.buttons = language_grid(languages, target=target, current="",
@@ -333,9 +332,24 @@ class LanguageSheet(QWidget):
         layout.addStretch(1)
 
     def retranslate(self, tr: Translator, code: str) -> None:
-        """Texts in the current language; the current language's button checked."""
-        self.title.setText(tr(N_("Choose your language")))
-        self.hint.setText(tr(N_("The screen changes at once. Your answers are kept.")))
+        """Texts in the current language, each in the label its language wants (Japanese
+        breaks its lines at phrases: Qt's own breaking left 消えませ|ん。); the current
+        language's button checked."""
+        if code != self._texts_language:
+            self._texts_language = code
+            self.title = self._retexted(self.title, tr(N_("Choose your language")), code,
+                                        "title", "language-sheet-title")
+            self.hint = self._retexted(
+                self.hint, tr(N_("The screen changes at once. Your answers are kept.")), code,
+                "muted", "language-sheet-hint")
         for other, button in self.buttons.items():
             button.setChecked(other == code)
+
+    def _retexted(self, old: QLabel, text: str, code: str, role: str, name: str) -> QLabel:
+        new = text_label(text, code)
+        new.setProperty("role", role)
+        new.setObjectName(name)
+        self._column.replaceWidget(old, new)
+        old.deleteLater()
+        return new
 

@@ -7,6 +7,8 @@ import pytest
 from PySide6.QtWidgets import QAbstractButton
 
 from kiosk.services.visit import Stage
+from kiosk.ui.common.leaded_label import LeadedLabel
+from kiosk.ui.common.ruby_label import RubyLabel, RubyText
 
 pytestmark = pytest.mark.gui
 
@@ -46,3 +48,33 @@ def test_language_sheet_opened__paged_then__closed_back_to_the_screen(make_kiosk
     assert tablet.stack.currentWidget().objectName() == "page-language"
     qtbot.waitUntil(tablet.language_sheet.isVisible)
 
+
+
+def test_language_sheet__japanese_hint__broken_at_a_phrase_not_before_the_last_kana(
+        make_kiosk, qtbot):
+    kiosk = make_kiosk()
+    tablet = kiosk.tablet
+    kiosk.pilot.tap("language")
+    hint = tablet.language_sheet.findChild(RubyLabel, "language-sheet-hint")
+
+    assert hint is not None
+    qtbot.waitUntil(hint.isVisible)
+    lines = RubyText(hint.text()).plain_lines(hint.font(), hint.contentsRect().width())
+    assert "".join(lines) == "えらぶと、すぐに切りかわります。入力した内容は消えません。"
+    assert all(len(line.rstrip("。、")) > 1 for line in lines), lines
+
+
+def test_language_sheet__english__plain_label_then_japanese_again(make_kiosk, qtbot):
+    kiosk = make_kiosk()
+    tablet = kiosk.tablet
+    kiosk.pilot.tap("language")
+    kiosk.pilot.tap("language-en")
+
+    sheet = tablet.language_sheet
+    kiosk.pilot.tap("language")
+    assert type(sheet.hint) is LeadedLabel
+    assert sheet.hint.text() == "The screen changes at once. Your answers are kept."
+    kiosk.pilot.tap("language-ja")
+    kiosk.pilot.tap("language")
+    assert isinstance(sheet.hint, RubyLabel)
+    assert sheet.findChildren(RubyLabel, "language-sheet-hint") == [sheet.hint]
