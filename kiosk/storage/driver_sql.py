@@ -1,11 +1,12 @@
 """Core statements compiled once and run on the driver's own cursor (the queue's hot path).
 
 SQLAlchemy spends several times SQLite's own work on each statement it executes (execution
-context, parameter processing, result wrapping). The tablet's ticket issue runs a handful of
-small statements; :class:`DriverStatement` compiles each Core statement once for the engine's
-dialect and runs it on the DBAPI cursor of the current transaction, with the same SQL text and
-the same bound-value conversion (the column types' bind processors) as SQLAlchemy would use,
-so the rows written are identical.
+context, parameter processing, result wrapping), and on PostgreSQL about as much client CPU as
+psycopg itself. The queue's operations run a handful of small statements;
+:class:`DriverStatement` compiles each Core statement once for the engine's dialect and runs it
+on the DBAPI cursor of the current transaction, with the same SQL text and the same bound-value
+conversion (the column types' bind processors) as SQLAlchemy would use, so the rows written are
+identical. Rows come back as the driver returns them (see :func:`utc_from_driver`).
 """
 
 from __future__ import annotations
@@ -23,16 +24,21 @@ __all__ = ["DriverStatement", "cursor_of", "date_from_driver", "utc_from_driver"
 
 
 class DriverStatement:
-    """One Core statement, compiled for ``dialect``, run with positional driver parameters."""
+    """One Core statement, compiled for ``dialect``, run with the driver's own parameters.
+
+    Positional for SQLite's ``?``, by name for psycopg's ``%(name)s``.
+    """
 
     def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
         compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
-        if compiled.positiontup is None:
-            raise ValueError("driver statements need a positional paramstyle (SQLite)")
         self.sql = compiled.string
         if "POSTCOMPILE" in self.sql:
             raise ValueError("expanding parameters (IN lists) cannot run as driver statements")
-        self._names = tuple(compiled.positiontup)
+        self._by_name = compiled.positiontup is None
+        # ``binds`` holds each parameter under its key and its rendered name; the rendered ones are
+        # what the SQL text and construct_params use.
+        self._names = (tuple(dict.fromkeys(compiled.bind_names.values())) if self._by_name
+                       else tuple(compiled.positiontup or ()))
         # Values fixed in the statement itself (e.g. state == 'issued').
         fixed = compiled.construct_params(_check=False) or {}
         self._fixed = {name: value for name, value in fixed.items() if value is not None}
@@ -43,15 +49,15 @@ class DriverStatement:
             for name in self._names}
         self._processors = processors
 
-    def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
-        """The positional parameters for ``values`` (by bind name), converted for the driver."""
+    def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+        """The driver's parameters for ``values`` (by bind name), converted for the driver."""
         result = []
         for name in self._names:
             value = values[name] if name in values else self._fixed[name]
             processor = self._processors[name]
             result.append(processor(value) if processor is not None and value is not None
                           else value)
-        return tuple(result)
+        return dict(zip(self._names, result, strict=True)) if self._by_name else tuple(result)
 
     def execute(self, cursor: Any, values: Mapping[str, Any]) -> Any:
         """Run on ``cursor``; returns the cursor (fetch from it)."""

@@ -16,7 +16,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
@@ -47,7 +47,12 @@ from kiosk.domain.ticket import (
 from kiosk.errors import StorageError
 from kiosk.i18n import S_
 from kiosk.ports import Clock
-from kiosk.storage.driver_sql import DriverStatement, cursor_of, utc_from_driver
+from kiosk.storage.driver_sql import (
+    DriverStatement,
+    cursor_of,
+    date_from_driver,
+    utc_from_driver,
+)
 from kiosk.storage.engine import dialect_insert, is_sqlite, transaction
 from kiosk.storage.schema import counters, daily_numbers, services, ticket_events, tickets
 
@@ -202,12 +207,13 @@ class QueueStore:
         # the commit, not for three round trips. Tablets issuing for the same service queue
         # on that row, so its lock time bounds the issue rate per service.
         now = self._clock.now()
-        row = connection.execute(_ISSUE_POSTGRES, {
+        row = self._run.ticket(connection, _ISSUE_POSTGRES, {
             "service_id": info.id, "day": now.date(), "prefix": info.prefix,
             "state": TicketState.ISSUED.value, "priority": priority, "slip": slip.value,
             "now": now, "action": TicketAction.ISSUE.value,
             "before": TicketState.PENDING.value,
-        }).one()
+        })
+        assert row is not None, "the issue statement returns the ticket it made"
         return self._ticket(row)
 
     def confirm(self, ticket_id: int, slip: SlipChoice) -> Ticket:
@@ -257,11 +263,11 @@ class QueueStore:
         # index, then the best of those few (never a sort of every waiting ticket).
         statement = _CALL_NEXT if len(ids) == 1 else _call_next_of(len(ids))
         with transaction(self._engine, write=True) as connection:
-            row = connection.execute(statement, {
+            row = self._run.ticket(connection, statement, {
                 **{f"id_{n}": service_id for n, service_id in enumerate(ids)},
                 "v_state": TicketState.CALLED.value, "v_counter": counter,
                 "v_staff_id": staff_id, "v_called_at": now,
-            }).first()
+            })
             if row is None:
                 return None
             self._record(connection, row, TicketAction.CALL, TicketState.ISSUED,
@@ -304,11 +310,11 @@ class QueueStore:
         now = self._clock.now()
         values = _changes(action, after, now, counter=counter, staff_id=staff_id, slip=slip,
                           to_service_id=to_service_id)
-        row = connection.execute(_apply_statement_postgres(tuple(values)), {
+        row = self._run.ticket(connection, _apply_statement_postgres(tuple(values)), {
             "ticket_id": ticket_id, "sources": list(sources), "action": action.value,
             "staff_id": staff_id, "at": now,
             **{f"v_{name}": value for name, value in values.items()},
-        }).first()
+        })
         if row is not None:
             return self._ticket(row)
         # Refused: say why, from the ticket as it is now.
@@ -337,7 +343,7 @@ class QueueStore:
         self._record(connection, row, action, before, now=now, staff_id=staff_id)
         return self._ticket(row)
 
-    def _record(self, connection: Connection, row: Row[Any], action: TicketAction,
+    def _record(self, connection: Connection, row: Row[Any] | _TicketRow, action: TicketAction,
                 before: TicketState, *, now: datetime, staff_id: int | None) -> None:
         self._run.insert(connection, _INSERT_EVENT, {
             "ticket_id": row.id, "action": action.value, "from_state": before.value,
@@ -446,7 +452,7 @@ class QueueStore:
                 seconds.append((_aware(finished_at) - start).total_seconds())
         return estimate_wait_seconds(ahead, seconds, counters, info.default_service_seconds)
 
-    def _ticket(self, row: Row[Any]) -> Ticket:
+    def _ticket(self, row: Row[Any] | _TicketRow) -> Ticket:
         return Ticket(
             id=row.id, service=self._service_by_id(row.service_id).code, day=row.day,
             number=row.number, label=row.label, state=TicketState(row.state),
@@ -655,33 +661,74 @@ def _aware(value: Any) -> Any:
 
 
 class _Runner:
-    """Runs the queue's hot statements: on the driver's cursor on SQLite, through Core else.
+    """Runs the queue's hot statements on the driver's cursor (see :mod:`.driver_sql`).
 
-    Each statement is compiled once per engine (see :mod:`kiosk.storage.driver_sql`).
+    Each statement is compiled for the engine's dialect the first time it runs.
     """
 
-    _HOT = (_BUMP_SQLITE, _INSERT_TICKET, _INSERT_EVENT, _COUNT_WAITING, _QUEUE_PLACE,
-            _COUNT_AHEAD, _CALLING, _RECENT_DONE, _OPEN_COUNTERS)
-
     def __init__(self, engine: Engine) -> None:
-        self._driver = ({statement: DriverStatement(statement, engine.dialect)
-                         for statement in self._HOT} if is_sqlite(engine) else None)
+        self._dialect = engine.dialect
+        self._sqlite = is_sqlite(engine)
+        self._compiled: dict[Any, DriverStatement] = {}
+
+    def _run(self, connection: Connection, statement: Any, values: dict[str, Any]) -> Any:
+        compiled = self._compiled.get(statement)
+        if compiled is None:
+            compiled = self._compiled[statement] = DriverStatement(statement, self._dialect)
+        return compiled.execute(cursor_of(connection), values)
 
     def rows(self, connection: Connection, statement: Any,
              values: dict[str, Any]) -> list[tuple[Any, ...]]:
-        if self._driver is None:
-            return [tuple(row) for row in connection.execute(statement, values)]
-        cursor = self._driver[statement].execute(cursor_of(connection), values)
-        return list(cursor.fetchall())
+        # Every row fetched: SQLite finishes an UPDATE .. RETURNING only when it is read out.
+        return list(self._run(connection, statement, values).fetchall())
 
     def scalar(self, connection: Connection, statement: Any, values: dict[str, Any]) -> Any:
-        if self._driver is None:
-            return connection.execute(statement, values).scalar_one()
-        return self._driver[statement].execute(cursor_of(connection), values).fetchone()[0]
+        return self._run(connection, statement, values).fetchone()[0]
+
+    def ticket(self, connection: Connection, statement: Any,
+               values: dict[str, Any]) -> _TicketRow | None:
+        """The ticket row ``statement`` returns (``RETURNING`` every column), if any."""
+        rows = self.rows(connection, statement, values)
+        return _ticket_row(rows[0]) if rows else None
 
     def insert(self, connection: Connection, statement: Any, values: dict[str, Any]) -> int:
-        """Insert one row; returns its id (the rowid on SQLite)."""
-        if self._driver is None:
-            result = connection.execute(statement, values)
-            return int(result.scalar_one()) if statement is _INSERT_TICKET else 0
-        return int(self._driver[statement].execute(cursor_of(connection), values).lastrowid)
+        """Insert one row; returns its id for a ticket (the rowid on SQLite)."""
+        cursor = self._run(connection, statement, values)
+        if statement is not _INSERT_TICKET:
+            return 0
+        # SQLite has the id at hand; psycopg has it in the RETURNING row.
+        return int(cursor.lastrowid if self._sqlite else cursor.fetchone()[0])
+
+
+class _TicketRow(NamedTuple):
+    """A row of ``tickets`` read on the driver's cursor, its day and times converted."""
+
+    id: int
+    service_id: int
+    origin_service_id: int
+    day: date
+    number: int
+    label: str
+    state: str
+    priority: int
+    slip: str
+    reserved_at: datetime
+    queued_at: datetime
+    counter: str
+    staff_id: int | None
+    called_at: datetime | None
+    serving_at: datetime | None
+    finished_at: datetime | None
+
+
+assert _TicketRow._fields == tuple(tickets.c.keys()), "the row follows the table's columns"
+_TIMES = frozenset(("reserved_at", "queued_at", "called_at", "serving_at", "finished_at"))
+
+
+def _ticket_row(values: Sequence[Any]) -> _TicketRow:
+    """A driver row of ``tickets`` (SQLite gives text for days and times) as typed values."""
+    converted: list[Any] = [
+        date_from_driver(value) if name == "day"
+        else utc_from_driver(value) if name in _TIMES else value
+        for name, value in zip(_TicketRow._fields, values, strict=True)]
+    return _TicketRow(*converted)

@@ -1,4 +1,4 @@
-"""Statements run on SQLite's driver cursor write exactly what SQLAlchemy writes."""
+"""Statements run on the driver's cursor write and read exactly what SQLAlchemy does."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import insert
 
-from kiosk.domain.ticket import TicketState
+from kiosk.domain.ticket import TicketAction, TicketState
 from kiosk.services.queue import QueueService
 from kiosk.storage.database import open_storage
 from kiosk.storage.driver_sql import DriverStatement, cursor_of
@@ -30,9 +30,8 @@ class _FixedClock:
     datetime(2026, 4, 1, 9, 30, 0, 123456, tzinfo=JST),
     datetime(2026, 4, 1, 0, 30, 0, 1, tzinfo=UTC),
 ])
-def test_driver_statement__same_values__same_stored_text_as_sqlalchemy(tmp_path, moment):
-    storage = open_storage(f"sqlite:///{tmp_path / 'k.sqlite3'}", _FixedClock(moment),
-                           auto_upgrade=True)
+def test_driver_statement__same_values__same_stored_values_as_sqlalchemy(database_url, moment):
+    storage = open_storage(database_url, _FixedClock(moment), auto_upgrade=True)
     storage.queue.add_service("A", "A", "住民票")
     values = {"service_id": 1, "origin_service_id": 1, "day": moment.date(), "label": "A-001",
               "state": "issued", "priority": 0, "slip": "", "reserved_at": moment,
@@ -50,10 +49,9 @@ def test_driver_statement__same_values__same_stored_text_as_sqlalchemy(tmp_path,
     assert stored[0] == stored[1]
 
 
-def test_take_ticket__driver_path__ticket_as_read_back_and_event_recorded(tmp_path):
+def test_take_ticket__driver_path__ticket_as_read_back_and_event_recorded(database_url):
     moment = datetime(2026, 4, 1, 9, 30, 0, tzinfo=JST)
-    storage = open_storage(f"sqlite:///{tmp_path / 'k.sqlite3'}", _FixedClock(moment),
-                           auto_upgrade=True)
+    storage = open_storage(database_url, _FixedClock(moment), auto_upgrade=True)
     storage.queue.add_service("A", "A", "住民票")
 
     issued = QueueService(storage.queue).take_ticket("A")
@@ -65,3 +63,25 @@ def test_take_ticket__driver_path__ticket_as_read_back_and_event_recorded(tmp_pa
     assert issued.ticket.state is TicketState.ISSUED
     assert [(action, before, after) for action, before, after, _, _ in history] == [
         ("issue", "pending", "issued")]
+
+
+def test_call_and_finish__driver_rows__same_tickets_as_read_back(database_url):
+    moment = datetime(2026, 4, 1, 9, 30, 0, 250000, tzinfo=JST)
+    storage = open_storage(database_url, _FixedClock(moment), auto_upgrade=True)
+    storage.queue.add_service("A", "A", "住民票")
+    storage.queue.add_service("B", "B", "税証明")
+    storage.queue.issue("A")
+    storage.queue.issue("B", priority=1)
+
+    first = storage.queue.call_next(["A"], counter="1", staff_id=None)
+    second = storage.queue.call_next(["A", "B"], counter="2")      # the several-services form
+    finished = storage.queue.act(second.id, TicketAction.FINISH)
+    read_back = [storage.queue.get(ticket.id) for ticket in (first, finished)]
+    storage.close()
+
+    assert [first, finished] == read_back
+    assert (first.service, first.state, first.counter) == ("A", TicketState.CALLED, "1")
+    assert (finished.service, finished.state, finished.counter) == ("B", TicketState.DONE, "2")
+    assert first.called_at == moment
+    assert finished.day == moment.date()
+    assert finished.finished_at == moment
