@@ -23,6 +23,7 @@ from sqlalchemy import (
     Engine,
     Row,
     bindparam,
+    case,
     func,
     insert,
     or_,
@@ -54,7 +55,14 @@ from kiosk.storage.driver_sql import (
     utc_from_driver,
 )
 from kiosk.storage.engine import dialect_insert, is_sqlite, transaction
-from kiosk.storage.schema import counters, daily_numbers, services, ticket_events, tickets
+from kiosk.storage.schema import (
+    counters,
+    daily_numbers,
+    queue_lines,
+    services,
+    ticket_events,
+    tickets,
+)
 
 __all__ = [
     "QueueStore",
@@ -399,11 +407,26 @@ class QueueStore:
             if ticket_id is None:
                 ahead = self._count_waiting(connection, info, now.date())
             else:
-                me = self._run.rows(connection, _QUEUE_PLACE, {"ticket_id": ticket_id})
-                ahead = 0 if not me else self._run.scalar(connection, _COUNT_AHEAD, {
-                    "service_id": info.id, "day": now.date(), "priority": me[0][0],
-                    "queued_at": _aware(me[0][1]), "ticket_id": ticket_id})
+                ahead = self._people_ahead(connection, info, now.date(), ticket_id)
             return self._estimate(connection, info, ahead, now)
+
+    def people_ahead(self, service_code: str, ticket_id: int) -> int:
+        """How many of today's waiting tickets of ``service_code`` are called before the ticket
+        (0 for an unknown ticket)."""
+        info = self.service(service_code)
+        with transaction(self._engine) as connection:
+            return self._people_ahead(connection, info, self._clock.now().date(), ticket_id)
+
+    def _people_ahead(self, connection: Connection, info: ServiceInfo, day: date,
+                      ticket_id: int) -> int:
+        me = self._run.rows(connection, _QUEUE_PLACE, {"ticket_id": ticket_id})
+        if not me:
+            return 0
+        priority, queued_at, state, service_id, ticket_day = me[0]
+        return self._count_ahead(
+            connection, info, day, priority=priority, queued_at=_aware(queued_at),
+            ticket_id=ticket_id, in_line=(state == _ISSUED and service_id == info.id
+                                          and date_from_driver(ticket_day) == day))
 
     def ticket_wait_seconds(self, ticket: Ticket) -> int:
         """Estimated wait for ``ticket`` as it was just issued (its place is known already)."""
@@ -414,10 +437,28 @@ class QueueStore:
 
     def _ticket_wait(self, connection: Connection, info: ServiceInfo, ticket: Ticket,
                      now: datetime) -> int:
-        ahead = self._run.scalar(connection, _COUNT_AHEAD, {
-            "service_id": info.id, "day": ticket.day, "priority": ticket.priority,
-            "queued_at": ticket.queued_at, "ticket_id": ticket.id})
+        ahead = self._count_ahead(connection, info, ticket.day, priority=ticket.priority,
+                                  queued_at=ticket.queued_at, ticket_id=ticket.id,
+                                  in_line=ticket.state is TicketState.ISSUED)
         return self._estimate(connection, info, ahead, now)
+
+    def _count_ahead(self, connection: Connection, info: ServiceInfo, day: date, *,
+                     priority: int, queued_at: datetime, ticket_id: int, in_line: bool) -> int:
+        """How many tickets wait before a ticket's place in the line (``in_line``: it waits).
+
+        The lines' counts give everyone at its priority or above; of these, the ones behind
+        it are counted off, or the ones before it counted, whichever is fewer: a new ticket
+        (the tablet's estimate) has nobody behind, one near the head few before.
+        """
+        place = {"service_id": info.id, "day": day, "priority": priority,
+                 "queued_at": queued_at, "ticket_id": ticket_id}
+        at_or_above, same = self._run.rows(connection, _LINES_AT_OR_ABOVE, place)[0]
+        half = int(same) // 2 + 1
+        behind = int(self._run.scalar(connection, _COUNT_BEHIND, {**place, "most": half}))
+        if behind < half:
+            return int(at_or_above) - behind - (1 if in_line else 0)
+        before = int(self._run.scalar(connection, _COUNT_BEFORE, place))
+        return int(at_or_above) - int(same) + before
 
     def board_figures(self, service_code: str) -> tuple[int, int, tuple[tuple[str, str], ...]]:
         """What the board shows of a service: waiting count, estimated wait, (label, counter) called.
@@ -523,27 +564,40 @@ def _call_next_of(count: int) -> Any:
                            .order_by(*_QUEUE_ORDER).limit(1))
 
 
-_COUNT_WAITING = select(func.count()).where(
-    tickets.c.service_id == bindparam("service_id"), tickets.c.state == _ISSUED,
-    tickets.c.day == bindparam("day"))
-_QUEUE_PLACE = select(tickets.c.priority, tickets.c.queued_at).where(
+# The waiting counts of the lines, kept by the tickets' triggers (see queue_lines).
+_COUNT_WAITING = select(func.coalesce(func.sum(queue_lines.c.waiting), 0)).where(
+    queue_lines.c.service_id == bindparam("service_id"), queue_lines.c.day == bindparam("day"))
+_LINES_AT_OR_ABOVE = select(
+    func.coalesce(func.sum(queue_lines.c.waiting), 0),
+    func.coalesce(func.sum(case((queue_lines.c.priority == bindparam("priority"),
+                                 queue_lines.c.waiting), else_=0)), 0),
+).where(queue_lines.c.service_id == bindparam("service_id"),
+        queue_lines.c.day == bindparam("day"), queue_lines.c.priority >= bindparam("priority"))
+_QUEUE_PLACE = select(tickets.c.priority, tickets.c.queued_at, tickets.c.state,
+                      tickets.c.service_id, tickets.c.day).where(
     tickets.c.id == bindparam("ticket_id"))
-# Who is ahead in ix_tickets_queue order: higher priority, or the same and waiting longer.
-# Two ranges of the index (a row-value range for the second) rather than one OR over the
-# whole service.
-_COUNT_AHEAD = select(
-    select(func.count()).where(
-        tickets.c.service_id == bindparam("service_id"), tickets.c.state == _ISSUED,
-        tickets.c.day == bindparam("day"), tickets.c.priority > bindparam("priority"),
-    ).scalar_subquery()
-    + select(func.count()).where(
-        tickets.c.service_id == bindparam("service_id"), tickets.c.state == _ISSUED,
-        tickets.c.day == bindparam("day"), tickets.c.priority == bindparam("priority"),
-        tuple_(tickets.c.queued_at, tickets.c.id)
-        < tuple_(bindparam("queued_at", type_=tickets.c.queued_at.type),
-                 bindparam("ticket_id", type_=tickets.c.id.type)),
-    ).scalar_subquery()
-)
+
+
+def _in_line_from(place: Any) -> Any:
+    """The waiting tickets of one line (service, day, priority) whose place ``place`` picks,
+    as a range of ix_tickets_queue: a row value on (queued_at, id)."""
+    return (select(tickets.c.id)
+            .where(tickets.c.service_id == bindparam("service_id"), tickets.c.state == _ISSUED,
+                   tickets.c.day == bindparam("day"),
+                   tickets.c.priority == bindparam("priority"), place))
+
+
+_MY_PLACE = tuple_(bindparam("queued_at", type_=tickets.c.queued_at.type),
+                   bindparam("ticket_id", type_=tickets.c.id.type))
+_LINE_PLACE = tuple_(tickets.c.queued_at, tickets.c.id)
+# At most ``most`` of those behind: counting stops where counting those before is cheaper.
+# In index order: with a LIMIT, PostgreSQL would otherwise scan the table, expecting to find
+# that many rows at once.
+_COUNT_BEHIND = select(func.count()).select_from(
+    _in_line_from(_LINE_PLACE > _MY_PLACE).order_by(tickets.c.queued_at, tickets.c.id)
+    .limit(bindparam("most")).subquery())
+_COUNT_BEFORE = select(func.count()).select_from(
+    _in_line_from(_LINE_PLACE < _MY_PLACE).subquery())
 # Unsorted: the few tickets at the counters are put in queue order in Python.
 _CALLING = (select(tickets.c.label, tickets.c.counter, tickets.c.priority, tickets.c.queued_at,
                    tickets.c.id)

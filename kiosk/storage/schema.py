@@ -152,6 +152,17 @@ tickets = Table(
 Index("ix_tickets_queue", tickets.c.service_id, tickets.c.state, tickets.c.priority.desc(),
       tickets.c.queued_at, tickets.c.id, tickets.c.day)
 
+# How many tickets wait in each line (service, day, priority), kept by triggers on ``tickets``
+# (migration 0014) whatever writes the tickets: the board's waiting count and a new ticket's
+# place read these few rows instead of counting the waiting tickets.
+queue_lines = Table(
+    "queue_lines", metadata,
+    Column("service_id", _Id, ForeignKey("services.id"), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("priority", Integer, primary_key=True),
+    Column("waiting", Integer, nullable=False),
+)
+
 ticket_events = Table(
     "ticket_events", metadata,
     Column("id", _Id, primary_key=True),
