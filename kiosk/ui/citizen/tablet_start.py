@@ -47,11 +47,11 @@ class ServicesLoader(QObject):
     ``build`` must not touch widgets. When it raises, :attr:`error` holds the exception.
     :attr:`finished` tells one who connects late (the signal is not sent again) that it ended.
 
-    Python's cyclic garbage collector is paused while it builds and resumed on the GUI thread
-    once it is done: the imports make a few hundred thousand objects that live as long as the
-    process, and the collections they set off cost the start some 50-90 ms. Paused, no
-    collection runs on the worker thread either, where it could free a widget's wrapper off
-    the GUI thread.
+    Python's cyclic garbage collector is paused while it builds (unless it is paused already,
+    as ``kiosk tablet`` does from before Qt is imported) and resumed on the GUI thread once it
+    is done: no collection runs on the worker thread, where it could free a widget's wrapper
+    off the GUI thread, and the imports' few hundred thousand long-lived objects set off no
+    collections while they load.
     """
 
     done = Signal()
