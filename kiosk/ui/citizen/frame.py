@@ -95,8 +95,12 @@ class StaffRow(QWidget):
         row.addWidget(self.button)
 
 
-class Header(QWidget):
-    """City name, the language button and the talk-with-a-clerk button."""
+class Header(QFrame):
+    """City name, the language button and the talk-with-a-clerk button.
+
+    A frame, as the footer is: a plain widget does not draw its style sheet's border (the line
+    under the header).
+    """
 
     def __init__(self, target: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -326,6 +330,7 @@ class LanguageSheet(QWidget):
         self._texts_language = ""
         layout.addWidget(self.title)
         layout.addWidget(self.hint)
+        layout.addSpacing(SPACE.l)          # the hint belongs to the title, not to the grid
         grid, self.buttons = language_grid(languages, target=target, current="",
                                            on_language=on_language)
         layout.addLayout(grid)

@@ -25,7 +25,7 @@ from shiboken6 import isValid
 from kiosk.deploy.provenance import about_info
 from kiosk.domain.identity import CardWithdrawn
 from kiosk.events import EventBus
-from kiosk.i18n import N_, S_, staff_translator, translator
+from kiosk.i18n import N_, staff_translator, translator
 from kiosk.ports import ReadingProposer
 from kiosk.services.conversation import Conversation
 from kiosk.services.ticket_slip import SlipPrinters
@@ -49,6 +49,7 @@ from kiosk.ui.citizen.question_screen import QuestionScreen
 from kiosk.ui.citizen.review_screen import ReviewScreen
 from kiosk.ui.citizen.screen_base import CitizenScreen, Furigana
 from kiosk.ui.citizen.staff_exit import ExitLock
+from kiosk.ui.citizen.staff_pages import StaffEntry, StaffMenu
 from kiosk.ui.citizen.style import tablet_stylesheet
 from kiosk.ui.citizen.talk_page import TalkPage
 from kiosk.ui.citizen.ticket_screen import TicketScreen
@@ -58,7 +59,6 @@ from kiosk.ui.common.bridge import EventBridge
 from kiosk.ui.common.leaded_label import LeadedLabel
 from kiosk.ui.common.numeric_keypad import PinPad
 from kiosk.ui.common.theme import NORMAL, Theme
-from kiosk.ui.common.tokens import SIZES
 from kiosk.ui.common.touch_button import TouchButton
 from kiosk.ui.common.touch_scroll import scroll_by_finger
 
@@ -490,9 +490,10 @@ class TabletWindow(QMainWindow):
         self.tablet = tablet = make_tablet(self.pages)
         self.pages.addWidget(tablet)
         # The staff's PIN pad and menu are made the first time staff tap (_staff_pages).
+        self.staff_entry: StaffEntry
         self.staff_pad: PinPad
         self.staff_ok: TouchButton
-        self.staff_menu: QWidget
+        self.staff_menu: StaffMenu
         self.about: AboutPanel
         layout.addWidget(self.pages, 1)
         layout.addWidget(self._staff_panel())
@@ -511,37 +512,23 @@ class TabletWindow(QMainWindow):
         return panel
 
     def _staff_entry(self) -> QWidget:
-        """The staff PIN pad and its OK."""
-        page = QWidget()
-        page.setObjectName("staff-entry")
-        column = QVBoxLayout(page)
-        # Staff type here rarely and know the pad: finger-sized keys, not the citizen's 20 mm.
-        self.staff_pad = PinPad(self.tablet.target, length=8, key_mm=SIZES.target_mm)
-        self.staff_pad.setObjectName("staff-pad")
-        self.staff_ok = TouchButton("OK", target=self.tablet.target, name="staff-ok")
-        self.staff_ok.clicked.connect(self._on_staff_ok)
-        column.addStretch(1)
-        column.addWidget(self.staff_pad)
-        column.addWidget(self.staff_ok)
-        column.addStretch(1)
-        return page
+        """The staff PIN page (:class:`StaffEntry`), in the tablet's look."""
+        self.staff_entry = StaffEntry(self.tablet.target, self.tablet.styleSheet())
+        self.staff_pad = self.staff_entry.pad
+        self.staff_ok = self.staff_entry.ok
+        self.staff_entry.entered.connect(self._on_staff_ok)
+        self.staff_entry.back.connect(self._close_staff_menu)
+        return self.staff_entry
 
     def _staff_menu(self) -> QWidget:
-        """Shown after the staff PIN: what runs here, and the way out (staff text, Japanese)."""
+        """Shown after the staff PIN: what runs here, and the way out (:class:`StaffMenu`)."""
         tr = staff_translator("ja")
-        self.staff_menu = QWidget()
-        self.staff_menu.setObjectName("staff-menu")
-        row = QHBoxLayout(self.staff_menu)
         # Read when the menu opens (_on_staff_ok), not while the tablet starts.
-        self.about = AboutPanel(tr, lambda: about_info(self._config_source), read_now=False)
-        back = TouchButton(tr(S_("Back")), target=self.tablet.target, name="staff-back")
-        leave = TouchButton(tr(S_("Exit the kiosk")), target=self.tablet.target,
-                            name="staff-exit")
-        back.clicked.connect(self._close_staff_menu)
-        leave.clicked.connect(self._on_staff_exit)
-        row.addWidget(self.about, 1)
-        row.addWidget(back)
-        row.addWidget(leave)
+        self.about = AboutPanel(tr, lambda: about_info(self._config_source), read_now=False,
+                                stacked=True)
+        self.staff_menu = StaffMenu(self.tablet.target, self.tablet.styleSheet(), self.about, tr)
+        self.staff_menu.back.clicked.connect(self._close_staff_menu)
+        self.staff_menu.leave.clicked.connect(self._on_staff_exit)
         return self.staff_menu
 
     def _staff_pages(self) -> None:
@@ -553,17 +540,22 @@ class TabletWindow(QMainWindow):
 
     def _on_staff(self) -> None:
         self._staff_pages()
-        self.staff_pad.clear()
-        entering = self.pages.currentWidget() is self.tablet
-        self.pages.setCurrentIndex(1 if entering else 0)
+        self.staff_entry.open()
+        if self.pages.currentWidget() is not self.tablet:
+            self._close_staff_menu()
+            return
+        self.pages.setCurrentWidget(self.staff_entry)
+        # The PIN page folds away too: a citizen who tapped ⚙ is not left facing it.
+        self._menu_timer.start()
 
     def _on_staff_ok(self) -> None:
-        unlocked = self._lock.unlock(self.staff_pad.take_pin())
-        self.pages.setCurrentWidget(self.tablet)
-        if unlocked:
-            self.about.refresh()
-            self.pages.setCurrentWidget(self.staff_menu)
+        if not self._lock.unlock(self.staff_pad.take_pin()):
+            self.staff_entry.refused()
             self._menu_timer.start()
+            return
+        self.about.refresh()
+        self.pages.setCurrentWidget(self.staff_menu)
+        self._menu_timer.start()
 
     def _close_staff_menu(self) -> None:
         self._menu_timer.stop()

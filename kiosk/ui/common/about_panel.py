@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.deploy.provenance import AboutInfo
 from kiosk.i18n import S_, Translator
+from kiosk.ui.common.leaded_label import LeadedLabel
+from kiosk.ui.common.tokens import SPACE
 
 __all__ = ["AboutPanel"]
 
@@ -27,31 +29,49 @@ class AboutPanel(QWidget):
 
     ``read_now=False``: the facts are read at the first :meth:`refresh` only (the tablet's
     staff menu refreshes when it opens; reading the checkout's revision runs ``git``).
+    ``stacked``: each value under its name, the width of the panel (a narrow tablet).
     """
 
     def __init__(self, tr: Translator, info: Callable[[], AboutInfo],
-                 parent: QWidget | None = None, *, read_now: bool = True) -> None:
+                 parent: QWidget | None = None, *, read_now: bool = True,
+                 stacked: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("about")
         self._tr = tr
         self._info = info
-        form = QFormLayout(self)
+        self._stacked = stacked
         self.version = self._value("about-version")
         self.build = self._value("about-build")
         self.config = self._value("about-config")
         self.checksum = self._value("about-checksum")
-        form.addRow(tr(S_("Version")), self.version)
-        form.addRow(tr(S_("Build")), self.build)
-        form.addRow(tr(S_("Configuration file")), self.config)
-        form.addRow(tr(S_("Configuration checksum (SHA-256)")), self.checksum)
+        rows = ((S_("Version"), self.version), (S_("Build"), self.build),
+                (S_("Configuration file"), self.config),
+                (S_("Configuration checksum (SHA-256)"), self.checksum))
+        # Stacked: each name over its value, a little room between the pairs.
+        column = QVBoxLayout(self) if stacked else None
+        form = None if stacked else QFormLayout(self)
+        for name, value in rows:
+            label = QLabel(tr(name))
+            label.setProperty("role", "muted")     # the facts stand out, not their names
+            if column is not None:
+                column.addWidget(label)
+                column.addWidget(value)
+                column.addSpacing(SPACE.s)
+            elif form is not None:
+                form.addRow(label, value)
         if read_now:
             self.refresh()
 
     def _value(self, name: str) -> QLabel:
-        label = QLabel()
+        # Stacked (a tablet, by touch): wrapped at the design's line pitch, as the citizen's
+        # text is; beside its name (a desk, with a mouse): selectable, as IT copies the
+        # checksum into tickets and fleet scripts. Either way a long path or build wraps
+        # rather than widening the window past its screen.
+        label = LeadedLabel() if self._stacked else QLabel()
         label.setObjectName(name)
-        # IT copies the checksum into tickets and fleet scripts.
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setWordWrap(True)
+        if not self._stacked:
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
 
     def refresh(self) -> None:
