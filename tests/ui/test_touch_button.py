@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPixmap
 
+from kiosk.ui.common.leaded_label import line_pitch
 from kiosk.ui.common.ruby_label import RubyText
 from kiosk.ui.common.touch_button import TouchButton, wrap_label
 
@@ -93,3 +95,26 @@ def test_ruby_text__space_before_a_run_that_fits_a_line__breaks_at_the_space(met
     width = metrics.horizontalAdvance(head + " " + tail[:-2])
 
     assert RubyText(text).plain_lines(font, width) == [head, tail]
+
+
+def test_touch_button__icon_and_several_lines__icon_drawn_and_lines_at_the_pitch(qtbot):
+    """The talk page's phrases (an icon, a label of several lines) were set solid, touching;
+    drawn a line at a time, the icon must still be drawn beside them."""
+    red = QPixmap(40, 40)
+    red.fill(QColor("#ff0000"))
+    button = TouchButton("Could you say that again, please?", target=40)
+    button.setIcon(QIcon(red))
+    button.setIconSize(QSize(40, 40))
+    qtbot.addWidget(button)
+    button.show()
+    button.resize(260, button.heightForWidth(260))
+    qtbot.waitUntil(lambda: button.width() == 260, timeout=1000)
+
+    lines, pitch = button.line_layout()
+    image = button.grab().toImage()
+    reds = sum(QColor(image.pixel(x, y)).name() == "#ff0000"
+               for x in range(0, image.width(), 2) for y in range(0, image.height(), 2))
+
+    assert lines > 1
+    assert pitch >= line_pitch(button.font()) - 1
+    assert reds > 100          # the icon's 40 x 40, sampled every other pixel: some 400

@@ -47,6 +47,8 @@ def tablet_stylesheet(theme: Theme, text_scale: int) -> str:
         QPushButton[role="key"] {{ font-size: {heading(TYPE.value)}; }}
         QPushButton[role="kana"] {{ font-size: {heading(TYPE.body)}; }}
         QPushButton[role="language"] {{ font-size: {heading(TYPE.label)}; }}
+        QPushButton[role="tool"] {{ font-size: {heading(TYPE.label)}; }}
+        QLabel#captionNotice {{ font-size: {heading(TYPE.body)}; }}
         QScrollArea {{ border: none; }}
         QFrame#entry-box {{ border: {SIZES.border}px solid {COLOURS.gray_600};
                             border-radius: {RADII.button}px; background: {COLOURS.white}; }}

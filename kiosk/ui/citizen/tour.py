@@ -1,8 +1,8 @@
 """A walk through every screen of the tablet, for screenshots and accessibility checks.
 
 It drives the simulated card of the demo configuration (PIN 1234 of the test person) with
-the pilot, stopping at each screen: welcome, choice, a life event, card choice, PIN pad,
-each kind of question, review and ticket.
+the pilot, stopping at each screen: welcome, the language sheet, the talk page, choice, a life event, card
+choice, PIN pad, each kind of question, review and ticket.
 """
 
 from __future__ import annotations
@@ -61,10 +61,24 @@ def answer_current(tablet: CitizenTablet, pilot: KioskPilot) -> None:
     pilot.tap("next")
 
 
+def _header_pages(tablet: CitizenTablet, pilot: KioskPilot) -> Iterator[str]:
+    """The pages the header opens over the Welcome: the language sheet, the talk page."""
+    pilot.tap("language")
+    yield "01-language-sheet"
+    pilot.tap("language-close")     # in the footer's Back place
+    _at(tablet, pilot, Stage.WELCOME)
+    if pilot.exists("talk"):        # offered where a clerk's desk can answer
+        pilot.tap("talk")
+        yield "01-talk"
+        pilot.tap("talk-back")
+        _at(tablet, pilot, Stage.WELCOME)
+
+
 def tour(tablet: CitizenTablet, pilot: KioskPilot) -> Iterator[str]:
     """Drive ``tablet`` through every screen, yielding a name for each stop."""
     _at(tablet, pilot, Stage.WELCOME)
     yield "01-welcome"
+    yield from _header_pages(tablet, pilot)
     pilot.tap("start")
     _at(tablet, pilot, Stage.CHOOSE)
     yield "02-choose"

@@ -15,7 +15,6 @@ from PySide6.QtGui import QColor, QFont, QPainter, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -37,6 +36,7 @@ from kiosk.services.conversation import (
     speaker_label,
 )
 from kiosk.ui.common.bridge import EventBridge
+from kiosk.ui.common.leaded_label import LeadedLabel
 from kiosk.ui.common.touch_button import TouchButton
 
 __all__ = ["CaptionPanel"]
@@ -110,8 +110,8 @@ class CaptionPanel(QWidget):
         self._reader = reader
         self._tr = tr
         self._points = points
-        self._notice = QLabel()
-        self._notice.setWordWrap(True)
+        # Wrapped at the design's line pitch: a notice of two lines was set solid, touching.
+        self._notice = LeadedLabel()
         self._notice.setObjectName("captionNotice")
         self.history = QListWidget()
         self.history.setWordWrap(True)
@@ -162,7 +162,9 @@ class CaptionPanel(QWidget):
         return self.history.item(count - 1).text() if count else ""
 
     def _button(self, message_id: str, slot: object) -> QPushButton:
-        button = TouchButton(self._tr(message_id), target=64)   # well above 9 mm
+        # "tool": the tablet's style sheet grows these labels half as fast as the citizen's
+        # text, as it does the frame's, so that at 200 % the captions keep their room.
+        button = TouchButton(self._tr(message_id), target=64, role="tool")   # above 9 mm
         button.clicked.connect(slot)
         return button
 

@@ -171,6 +171,7 @@ class PhrasebookPanel(QWidget):
         """Offer the phrases of ``procedure`` and ``field_id`` (those tied to them first)."""
         for button in self.buttons.values():
             self._grid.removeWidget(button)
+            button.hide()           # deleted later: it must not show through the new ones
             button.deleteLater()
         self.buttons = {}
         for index, phrase in enumerate(phrases_for(procedure, field_id)):

@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from PySide6.QtCore import QEvent, QRect, QSize
-from PySide6.QtGui import QFont, QFontMetrics, QPaintEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QFont, QFontMetrics, QIcon, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QStyle, QStyleOptionButton, QStylePainter, QWidget
 
 from kiosk.ui.common.leaded_label import line_pitch
@@ -247,30 +247,41 @@ class TouchButton(QPushButton):
     def line_layout(self) -> tuple[int, int]:
         """How many lines the label takes now, and the distance between them."""
         lines = self.displayed_lines()
-        if len(lines) < 2 or not self.icon().isNull():     # drawn by QPushButton: solid
+        if len(lines) < 2:
             return len(lines), self.fontMetrics().lineSpacing()
         return len(lines), drawn_height(self.font(), lines, self.contentsRect().width()) \
             // len(lines)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         """QPushButton's drawing; a label of several lines is drawn a line at a time at the
-        design's pitch (QPushButton would set them solid, touching)."""
+        design's pitch (QPushButton would set them solid, touching), after its icon."""
         lines = self.displayed_lines()
-        if len(lines) < 2 or not self.icon().isNull():
+        if len(lines) < 2:
             super().paintEvent(event)
             return
         painter = QStylePainter(self)
         option = QStyleOptionButton()
         self.initStyleOption(option)
-        option.text = ""
+        icon = self.icon()      # not option.icon: PySide hands out the option's own member
+        option.text, option.icon = "", QIcon()
         painter.drawControl(QStyle.ControlElement.CE_PushButton, option)
         # Each line centred in its own band: the band's extra room is the half-leading.
         height = drawn_height(self.font(), lines, self.contentsRect().width())
         pitch = height // len(lines)
         top = (self.height() - pitch * len(lines)) // 2
+        left, width = 0, self.width()
+        if not icon.isNull():
+            # The icon left of the lines, the two centred together as QPushButton does.
+            side = self.iconSize()
+            width = max(self.fontMetrics().horizontalAdvance(line) for line in lines)
+            left = max(0, (self.width() - self._icon_room() - width) // 2)
+            icon.paint(painter, QRect(left, (self.height() - side.height()) // 2,
+                                      side.width(), side.height()),
+                       mode=QIcon.Mode.Normal if self.isEnabled() else QIcon.Mode.Disabled)
+            left += self._icon_room()
         for number, line in enumerate(lines):
             option.text = line
-            option.rect = QRect(0, top + number * pitch, self.width(), pitch)
+            option.rect = QRect(left, top + number * pitch, width, pitch)
             painter.drawControl(QStyle.ControlElement.CE_PushButtonLabel, option)
         painter.end()
 
