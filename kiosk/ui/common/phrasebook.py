@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -131,7 +131,8 @@ class PhrasebookPanel(QWidget):
     Args:
         conversation: where tapped or typed answers go.
         tr: the citizen's translator.
-        columns: buttons per row.
+        columns: buttons per row at most; fewer when the widest phrase leaves no room for
+            them (large text), so that none is cut at the edge.
     """
 
     def __init__(self, conversation: Conversation, tr: Translator, *, columns: int = 2,
@@ -140,6 +141,7 @@ class PhrasebookPanel(QWidget):
         self._conversation = conversation
         self._tr = tr
         self._columns = columns
+        self._laid_columns = columns
         self.buttons: dict[str, QPushButton] = {}
         self._grid = QGridLayout()
         self.typed = QLineEdit()
@@ -162,6 +164,8 @@ class PhrasebookPanel(QWidget):
         self.phrases.setFrameShape(QFrame.Shape.NoFrame)
         self.phrases.setWidget(phrases)
         scroll_by_finger(self.phrases)
+        self.phrases.viewport().installEventFilter(self)
+        phrases.installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.phrases, 1)
         layout.addLayout(row)
@@ -181,8 +185,34 @@ class PhrasebookPanel(QWidget):
             button.setIconSize(QSize(56, 56))
             button.setText(self._tr(phrase.message_id))
             button.clicked.connect(lambda _=False, pid=phrase.id: self._on_phrase(pid))
-            self._grid.addWidget(button, index // self._columns, index % self._columns)
+            self._grid.addWidget(button, index // self._laid_columns,
+                                 index % self._laid_columns)
             self.buttons[phrase.id] = button
+        self._fit_columns()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Fit the columns when the phrases' room changes or their sizes do (the style
+        sheet's font arrives when they are first shown, not when they are made)."""
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
+            self._fit_columns()
+        return False
+
+    def _fit_columns(self) -> None:
+        """As many columns as asked, or as the widest phrase lets fit side by side."""
+        if not self.buttons:
+            return
+        margins = self._grid.contentsMargins()
+        room = self.phrases.viewport().width() - margins.left() - margins.right()
+        spacing = max(0, self._grid.horizontalSpacing())
+        widest = max(button.minimumSizeHint().width() for button in self.buttons.values())
+        columns = max(1, min(self._columns, (room + spacing) // (widest + spacing)))
+        if columns == self._laid_columns:
+            return
+        self._laid_columns = columns
+        for button in self.buttons.values():
+            self._grid.removeWidget(button)
+        for index, button in enumerate(self.buttons.values()):
+            self._grid.addWidget(button, index // columns, index % columns)
 
     def _on_phrase(self, phrase_id: str) -> None:
         self._conversation.add_citizen_phrase(phrase_id)

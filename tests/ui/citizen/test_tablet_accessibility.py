@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QFontMetrics, QPalette
-from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QScrollArea, QWidget
 
 from kiosk.ui.citizen.tour import tour
 from kiosk.ui.common.picture_button import PictureButton
@@ -41,6 +41,13 @@ def _problems(tablet, minimum: int) -> list[str]:
         if label.wordWrap() and label.text() and \
                 label.heightForWidth(label.width()) > label.height() + 1:
             problems.append(f"clipped label {label.text()[:20]!r}")
+    # Content wider than the area that scrolls it is cut at the right edge (or pans sideways
+    # under a finger): at 200 % the talk page's second column of phrases was cut in half.
+    for area in _visible(tablet, QScrollArea):
+        content = area.widget()
+        if content is not None and content.width() > area.viewport().width():
+            problems.append(f"wider than its scroll area {area.objectName()} "
+                            f"{content.width()}>{area.viewport().width()}")
     return problems
 
 
