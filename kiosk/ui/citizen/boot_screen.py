@@ -33,7 +33,19 @@ from kiosk.ui.citizen.frame import (
 )
 from kiosk.ui.citizen.style import tablet_stylesheet
 from kiosk.ui.citizen.text_label import text_label
-from kiosk.ui.citizen.welcome_parts import LANGUAGE_HEADING, START, SUBTITLE, TITLE, language_grid
+from kiosk.ui.citizen.welcome_parts import (
+    LANGUAGE_HEADING,
+    START,
+    STEPS,
+    SUBTITLE,
+    SUPPORT,
+    TALK,
+    TITLE,
+    language_grid,
+    shows_steps,
+    support_note,
+    welcome_panel,
+)
 from kiosk.ui.common.first_paint import FirstPaint
 from kiosk.ui.common.leaded_label import LeadedLabel
 from kiosk.ui.common.theme import Theme
@@ -65,6 +77,8 @@ class BootWindow(QWidget):
         self.handed_over = False
         self.first_paint = FirstPaint()     # the services' loading waits for it
         self.target = target
+        self.theme = theme
+        self.text_scale = text_scale
         body: QWidget = self
         if kiosk_mode:
             from PySide6.QtCore import Qt  # noqa: PLC0415 - window flags have no property
@@ -119,17 +133,23 @@ class BootWindow(QWidget):
         self._column = column
         self._texts_language = self.chosen_language
         tr = translator(self.chosen_language)
-        self.title = self._text(tr(TITLE), "title", "welcome-title", centred=True)
-        self.subtitle = self._text(tr(SUBTITLE), "muted", centred=True)
+        self.title = self._text(tr(TITLE), "title", "welcome-title")
+        self.subtitle = self._text(tr(SUBTITLE), "muted")
+        self.steps = [self._text(tr(text), "") for text, _picture in STEPS] \
+            if shows_steps(self.text_scale) else []
         self.heading = self._text(tr(LANGUAGE_HEADING), "heading")
+        self.support = self._text(tr(SUPPORT, talk=tr(TALK)), "")
+        ratio = self.devicePixelRatioF()
         grid, self.language_buttons = language_grid(languages, target=self.target,
                                                     current=self.chosen_language,
                                                     on_language=self._on_language)
         self.waiting = self._label("muted", "boot-waiting")
         self.waiting.hide()
-        for widget in (self.title, self.subtitle, self.heading):
-            column.addWidget(widget)
+        column.addWidget(welcome_panel(self.title, self.subtitle, self.steps, theme=self.theme,
+                                       ratio=ratio))
+        column.addWidget(self.heading)
         column.addLayout(grid)
+        column.addWidget(support_note(self.support, theme=self.theme, ratio=ratio))
         column.addWidget(self.waiting)
         column.addStretch(1)
         page.setWidget(body)
@@ -143,22 +163,28 @@ class BootWindow(QWidget):
             label.setObjectName(name)
         return label
 
-    def _text(self, text: str, role: str, name: str = "", *, centred: bool = False) -> QLabel:
+    def _text(self, text: str, role: str, name: str = "") -> QLabel:
         # The label the tablet's Welcome sets this text in, in this language: the lines
         # break in the same places when it takes over.
         label = text_label(text, self.chosen_language)
-        label.setProperty("role", role)
-        if centred:
-            label.setProperty("alignment", "AlignCenter")
+        if role:
+            label.setProperty("role", role)
         if name:
             label.setObjectName(name)
         return label
 
-    def _retexted(self, old: QLabel, text: str, role: str, name: str = "", *,
-                  centred: bool = False) -> QLabel:
-        """``old`` replaced in the column by the label for ``text`` in the chosen language."""
-        new = self._text(text, role, name, centred=centred)
-        self._column.replaceWidget(old, new)
+    def _retexted(self, old: QLabel, text: str, role: str, name: str = "") -> QLabel:
+        """``old`` replaced where it stands (the column, the welcome panel, a step, the note)
+        by the label for ``text`` in the chosen language, with the role the panel gave it."""
+        new = self._text(text, role or str(old.property("role") or ""), name)
+        for key in ("alignment",):
+            if old.property(key) is not None:
+                new.setProperty(key, old.property(key))
+        holder = old.parentWidget()
+        layout = holder.layout() if holder is not None else None
+        if layout is not None:
+            layout.replaceWidget(old, new)
+        old.hide()      # not drawn under the new one until it is deleted
         old.deleteLater()
         return new
 
@@ -169,10 +195,12 @@ class BootWindow(QWidget):
         if self._texts_language != self.chosen_language:
             # Another language may want another kind of label (Japanese's phrases).
             self._texts_language = self.chosen_language
-            self.title = self._retexted(self.title, tr(TITLE), "title", "welcome-title",
-                                        centred=True)
-            self.subtitle = self._retexted(self.subtitle, tr(SUBTITLE), "muted", centred=True)
+            self.title = self._retexted(self.title, tr(TITLE), "title", "welcome-title")
+            self.subtitle = self._retexted(self.subtitle, tr(SUBTITLE), "muted")
+            self.steps = [self._retexted(label, tr(text), "")
+                          for label, (text, _picture) in zip(self.steps, STEPS, strict=False)]
             self.heading = self._retexted(self.heading, tr(LANGUAGE_HEADING), "heading")
+            self.support = self._retexted(self.support, tr(SUPPORT, talk=tr(TALK)), "")
         self.footer.present(Actions(forward=Action(tr(START), "start", self._on_start,
                                                 enabled=not self.start_requested)))
         self.waiting.setText(tr(N_("One moment, please. The screen is getting ready.")))

@@ -62,4 +62,19 @@ def tablet_stylesheet(theme: Theme, text_scale: int) -> str:
             background: none; }}
         QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
         QLabel[role="warning"] {{ font-size: {heading(TYPE.section)}; font-weight: bold; }}
+        QFrame#welcome-panel, QFrame#welcome-panel QLabel {{ background: {theme.selected};
+                                                             color: {theme.selected_text}; }}
+        QFrame#welcome-panel {{ border-radius: {RADII.sheet}px; }}
+        QFrame#welcome-panel QLabel[role="muted"] {{ color: {theme.muted_text}; }}
+        QFrame#welcome-panel QFrame[role="step-tile"],
+        QFrame#welcome-panel QFrame[role="step-tile"] QLabel {{ background: {theme.surface};
+                                                                color: {theme.surface_text}; }}
+        QFrame[role="step-tile"] {{ border-radius: {RADII.card}px; }}
+        QFrame#welcome-panel QFrame[role="step-tile"] QLabel[role="step-number"] {{
+            color: {theme.outline}; font-size: {heading(TYPE.hint)}; font-weight: bold; }}
+        QLabel[role="step-label"] {{ font-size: {heading(TYPE.hint)}; font-weight: bold; }}
+        QFrame#welcome-support, QFrame#welcome-support QLabel {{ background: {theme.panel};
+                                                                 color: {theme.panel_text}; }}
+        QFrame#welcome-support {{ border-radius: {RADII.card}px; }}
+        QLabel[role="support"] {{ font-size: {size(TYPE.hint)}; }}
     """

@@ -3,14 +3,13 @@ of every later Next."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.errors import UserFacingError
 from kiosk.i18n import N_
 from kiosk.services.visit import Visit
+from kiosk.ui.citizen import welcome_parts as parts
 from kiosk.ui.citizen.screen_base import Actions, CitizenScreen
-from kiosk.ui.citizen.welcome_parts import LANGUAGE_HEADING, START, SUBTITLE, TITLE, language_grid
 
 __all__ = ["WelcomeScreen"]
 
@@ -25,22 +24,26 @@ class WelcomeScreen(CitizenScreen):
         self._check_in_error: UserFacingError | None = None
 
     def build(self, layout: QVBoxLayout) -> None:
-        """Title, one sentence, and the language buttons."""
+        """The welcome panel (title, one sentence, the three steps), the language buttons and
+        the note on written and signed help."""
         tr = self.marked       # furigana markup kept: the labels draw it in furigana mode
-        self.title = self.label(tr(TITLE), role="title", name="welcome-title")
-        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.title)
-        subtitle = self.label(tr(SUBTITLE), role="muted")
-        subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(subtitle)
+        ratio = self.devicePixelRatioF()
+        self.title = self.label(tr(parts.TITLE), role="title", name="welcome-title")
+        steps = [self.label(tr(text)) for text, _picture in parts.STEPS] \
+            if parts.shows_steps(self.text_scale) else []
+        layout.addWidget(parts.welcome_panel(
+            self.title, self.label(tr(parts.SUBTITLE), role="muted"), steps, theme=self.theme,
+            ratio=ratio))
         if self.languages:
-            layout.addWidget(self.label(tr(LANGUAGE_HEADING), role="heading"))
-            grid, _buttons = language_grid(self.languages, target=self.target,
-                                           current=self.visit.language,
-                                           on_language=self.visit.set_language)
+            layout.addWidget(self.label(tr(parts.LANGUAGE_HEADING), role="heading"))
+            grid, _buttons = parts.language_grid(self.languages, target=self.target,
+                                                 current=self.visit.language,
+                                                 on_language=self.visit.set_language)
             layout.addLayout(grid)
         if self.visit.takes_reservations:
             self._build_check_in(layout)
+        support = self.label(tr(parts.SUPPORT, talk=self.visit.tr(parts.TALK)))
+        layout.addWidget(parts.support_note(support, theme=self.theme, ratio=ratio))
 
     def _build_check_in(self, layout: QVBoxLayout) -> None:
         """Reservations (予約): the reader types the QR code into this field, then Enter."""
@@ -60,7 +63,7 @@ class WelcomeScreen(CitizenScreen):
         field.setFocus()
     def footer_actions(self) -> Actions:
         """Start, on the place of every later Next (it teaches the place)."""
-        return Actions(forward=self.action(START, "start", self._on_start))
+        return Actions(forward=self.action(parts.START, "start", self._on_start))
 
     def _on_start(self) -> None:
         self._check_in_error = None

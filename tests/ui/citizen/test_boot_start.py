@@ -141,9 +141,14 @@ def test_tablet_start__taken_over__welcome_buttons_stay_where_they_were(qtbot, c
     assert start.window is not None
     shown = {name for name in before if name.startswith("language-")} | {"start"}
     if kiosk_mode:
+        # Full screen on the test platform's 800 x 600 screen: the footer and the staff row
+        # are what is in view (the languages are below the welcome panel, past the fold).
         shown.add("staff")
-    # At 200 % text the last languages are below the fold (the page scrolls): most are seen.
-    assert len(shown) > len(config.ui.languages) // 2 + 1
+        assert {"start", "staff"} <= set(before)
+    else:
+        # At 200 % text the last languages are below the fold (the page scrolls): most are
+        # seen.
+        assert len(shown) > len(config.ui.languages) // 2 + 1
     # Nothing the citizen may be about to tap moves when the services arrive.
     assert {name: after.get(name) for name in shown} == {name: before[name] for name in shown}
 
