@@ -29,6 +29,7 @@ def tablet_stylesheet(theme: Theme, text_scale: int) -> str:
         QWidget {{ font-size: {size(TYPE.body)}; }}
         QPushButton {{ font-size: {size(TYPE.label)}; }}
         QLabel[role="title"] {{ font-size: {heading(TYPE.h1)}; font-weight: bold; }}
+        QLabel[role="title"][words="long"] {{ font-size: {heading(TYPE.h1_long)}; }}
         QLabel[role="heading"] {{ font-size: {heading(TYPE.section)}; font-weight: bold; }}
         QLabel[role="muted"] {{ font-size: {size(TYPE.body)}; }}
         QLabel[role="error"] {{ font-weight: bold; }}

@@ -17,11 +17,14 @@ from kiosk.ruby import has_ruby, strip_ruby
 from kiosk.ui.common.leaded_label import LeadedLabel
 from kiosk.ui.common.ruby_label import RubyLabel
 
-__all__ = ["SPACED_LANGUAGES", "keep_words_whole", "text_label"]
+__all__ = ["LONG_WORD_LANGUAGES", "SPACED_LANGUAGES", "keep_words_whole", "text_label"]
 
 # Japanese written with a space between words (やさしい日本語's 分かち書き): a line should break
 # at the spaces, as a reader of it expects, but Qt breaks Japanese between any two characters.
 SPACED_LANGUAGES = ("ja@easy",)
+# Languages whose words are long (design tokens: a screen's h1 is 40 px in them, not 44): at 44
+# a Vietnamese title took a line more, and the Welcome no longer fitted the screen.
+LONG_WORD_LANGUAGES = ("vi", "id", "tl")
 _PHRASED_LANGUAGES = ("ja",)
 _WORD_JOINER = "\u2060"
 # Where a line may break even inside a run without spaces: after the end of a phrase, before
@@ -43,8 +46,12 @@ def keep_words_whole(text: str) -> str:
 
 def text_label(shown: str, language: str) -> QLabel:
     """A word-wrapped label for ``shown`` (furigana markup drawn as readings) in
-    ``language``."""
+    ``language``; in a language of long words its ``words`` property is ``"long"`` (the style
+    sets its headings a size smaller, as the design does)."""
     if has_ruby(shown) or language in _PHRASED_LANGUAGES:
         return RubyLabel(shown)
     plain = strip_ruby(shown)
-    return LeadedLabel(keep_words_whole(plain) if language in SPACED_LANGUAGES else plain)
+    label = LeadedLabel(keep_words_whole(plain) if language in SPACED_LANGUAGES else plain)
+    if language in LONG_WORD_LANGUAGES:
+        label.setProperty("words", "long")
+    return label

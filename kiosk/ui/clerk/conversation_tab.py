@@ -38,6 +38,7 @@ from kiosk.services.counter_signals import VisitorMicState
 from kiosk.services.presence import PeerPresence
 from kiosk.ui.common.bridge import EventBridge
 from kiosk.ui.common.caption_panel import CaptionPanel
+from kiosk.ui.common.leaded_label import LeadedLabel
 
 __all__ = ["ConversationTab"]
 
@@ -68,13 +69,12 @@ class ConversationTab(QWidget):
         # The visitor's microphone: here, or perhaps on the tablet when the counter is shared.
         self.visitor_mic = self._visitor_mic_button(visitor_microphone or conversation.link.shared)
         # What the clerk can do about it; how to install a model is IT's (``kiosk doctor``).
-        self.no_model = QLabel(tr(S_("Captions are not available on this PC: type what you "
-                                     "say. (IT sees why in the device check.)"))
-                               if captioner is None else "")
-        self.no_model.setWordWrap(True)
-        self.peer = QLabel()
+        # Leaded: wrapped, their lines keep the design's pitch (Qt sets them solid).
+        self.no_model = LeadedLabel(tr(S_("Captions are not available on this PC: type what "
+                                          "you say. (IT sees why in the device check.)"))
+                                    if captioner is None else "")
+        self.peer = LeadedLabel()
         self.peer.setObjectName("peer-status")
-        self.peer.setWordWrap(True)
         self.peer.setVisible(conversation.link.shared)
         self.typed = QLineEdit()
         self.typed.setObjectName("clerk-typed")

@@ -34,6 +34,7 @@ from kiosk.services.outage import OutageWatch
 from kiosk.services.review import RETURN_REASONS, STATUS_NAMES, ReviewField, ReviewSession
 from kiosk.ui.clerk.once import OnceGuard
 from kiosk.ui.clerk.signature_view import SignatureView
+from kiosk.ui.common.leaded_label import LeadedLabel
 from kiosk.ui.common.message_label import MessageLabel
 from kiosk.ui.common.picture_button import picture_pixmap
 
@@ -106,8 +107,8 @@ class ReviewPanel(QWidget):
         self.return_reason = QComboBox()
         for key in RETURN_REASONS:
             self.return_reason.addItem(tr(RETURN_NAMES.get(key, key)), key)
-        # What the citizen will read, whole (in Japanese for the clerk).
-        self.return_text = QLabel("", wordWrap=True)
+        # What the citizen will read, whole (in Japanese for the clerk), its lines apart.
+        self.return_text = LeadedLabel()
         self.return_text.setObjectName("return-text")
         self.return_reason.currentIndexChanged.connect(self._show_return_text)
         self._show_return_text()

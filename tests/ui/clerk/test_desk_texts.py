@@ -28,7 +28,7 @@ from kiosk.ui.common.text_report import visible_texts
 from kiosk.ui.common.theme import NORMAL
 
 from ...e2e.pilot import personal_words, visit_in_process
-from ..citizen.text_checks import foreign_words
+from ..citizen.text_checks import crowded_lines, foreign_words
 from .conftest import PASSWORD
 from .test_review_whole_values import LONG_ADDRESS, _submit_long_address
 
@@ -60,17 +60,21 @@ def _settle(qtbot) -> None:
     qtbot.wait(50)
 
 
-def _elided(window, where: str) -> list[str]:
-    """Texts of ``window`` cut off, and words in it not in Japanese (the desk and the board
-    are Japanese screens: tests/ui/citizen/text_checks.py); the usage log's kinds of record
-    and details too (its device ids and file:line are marked as the file holds them)."""
+def _elided(window, where: str, *, leaded: bool = True) -> list[str]:
+    """Texts of ``window`` cut off, set solid over several lines, and words in it not in
+    Japanese (the desk and the board are Japanese screens: tests/ui/citizen/text_checks.py);
+    the usage log's kinds of record and details too (its device ids and file:line are marked
+    as the file holds them)."""
     found = []
     for text in visible_texts(window):
         words = foreign_words(text)
         if text["elided"] or words:
             found.append(f"{where}: {text['name']} {text['text']!r} {text['rect']}"
                          + (f" not Japanese {words}" if words else ""))
-    return found
+    if not leaded:
+        return found
+    # And wrapped texts whose lines touch (Qt sets the UI font solid).
+    return found + [f"{where}: {crowded}" for crowded in crowded_lines(window)]
 
 
 def _every_tab(qtbot, window, clerk: ClerkWindow, where: str) -> list[str]:
@@ -127,7 +131,9 @@ def test_desk_and_board__main_screens__no_text_elided(qtbot, live_world):
     # The call of the visitor who applied in Vietnamese: Japanese and Vietnamese lines.
     qtbot.waitUntil(lambda: describe_board(board).get("number") == "A-002", timeout=5000)
     _settle(qtbot)
-    found += _elided(board, "board")
+    # The board's spoken call is two lines in the room of 2.4 the design gives it: at the
+    # design's pitch they would shrink below the board's 40 px floor (left, as noted).
+    found += _elided(board, "board", leaded=False)
     # A call at a counter of a long department, for a visitor who applied in Tagalog: the
     # longest call the board shows (two lines, the counter and the department beside it).
     store = services.storage.queue
@@ -137,7 +143,7 @@ def test_desk_and_board__main_screens__no_text_elided(qtbot, live_world):
     board.centralWidget().refresh()
     qtbot.waitUntil(lambda: describe_board(board)["counter"] == "3番窓口", timeout=5000)
     _settle(qtbot)
-    found += _elided(board, "board, counter 3")
+    found += _elided(board, "board, counter 3", leaded=False)
     # The header's city name and clock on the header's white bar (a theme sheet once painted
     # them dark on black).
     picture = board.grab().toImage()
