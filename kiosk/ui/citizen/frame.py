@@ -20,9 +20,11 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, Translator, language
+from kiosk.procedures.pictures import picture_path
 from kiosk.ui.citizen.text_label import text_label
 from kiosk.ui.citizen.welcome_parts import language_grid
 from kiosk.ui.common.leaded_label import LeadedLabel
+from kiosk.ui.common.picture_button import picture_pixmap
 from kiosk.ui.common.tokens import SIZES, SPACE, action_height
 from kiosk.ui.common.touch_button import TouchButton, drawn_height
 
@@ -31,6 +33,7 @@ __all__ = ["CITY_NAME", "STEPS", "Action", "Actions", "Footer", "Header", "Langu
 
 # Shown in Japanese in every language: it is the name on the building (design README).
 CITY_NAME = "登米市役所"
+_CITY_MARK = 52     # the mark's side in pixels, beside the name (design: header)
 
 STEPS = (N_("What you need"), N_("Card"), N_("PIN"), N_("Questions"), N_("Check"),
          N_("Ticket"))
@@ -95,8 +98,21 @@ class StaffRow(QWidget):
         row.addWidget(self.button)
 
 
+def _city_mark(ratio: float) -> QLabel:
+    """The city's mark as the header shows it beside the name (an empty label where the
+    picture cannot be drawn: the name says the same)."""
+    mark = QLabel()
+    mark.setObjectName("city-mark")
+    path = picture_path("city-mark")
+    if path is not None:
+        # Its own colours: "currentColor" is not in it.
+        mark.setPixmap(picture_pixmap(path, "", _CITY_MARK, ratio))
+    mark.setFixedSize(_CITY_MARK, _CITY_MARK)
+    return mark
+
+
 class Header(QFrame):
-    """City name, the language button and the talk-with-a-clerk button.
+    """The city's mark and name, the language button and the talk-with-a-clerk button.
 
     A frame, as the footer is: a plain widget does not draw its style sheet's border (the line
     under the header).
@@ -108,6 +124,7 @@ class Header(QFrame):
         row = QHBoxLayout(self)
         row.setContentsMargins(SPACE.frame_side, SPACE.m, SPACE.frame_side, SPACE.m)
         row.setSpacing(SPACE.m)
+        row.addWidget(_city_mark(self.devicePixelRatioF()))
         self.city = QLabel(CITY_NAME)
         self.city.setObjectName("city-name")
         self.city.setProperty("role", "city")
