@@ -2,8 +2,8 @@
 the three steps of a visit, the language buttons and the note on written and signed help, so
 that nothing moves when the tablet takes over.
 
-Light on purpose (Qt and the catalogs only): the start-up Welcome imports it before the
-services and the screens have loaded.
+Light on purpose (Qt with its SVG module for the pictures, the catalogs and the pictures'
+folder): the start-up Welcome imports it before the services and the screens have loaded.
 """
 
 from __future__ import annotations
