@@ -20,7 +20,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, Translator, language
-from kiosk.procedures.pictures import picture_path
+from kiosk.procedures.pictures import pictures_dir
 from kiosk.ui.citizen.text_label import text_label
 from kiosk.ui.citizen.welcome_parts import language_grid
 from kiosk.ui.common.leaded_label import LeadedLabel
@@ -103,9 +103,9 @@ def _city_mark(ratio: float) -> QLabel:
     picture cannot be drawn: the name says the same)."""
     mark = QLabel()
     mark.setObjectName("city-mark")
-    path = picture_path("city-mark")
-    if path is not None:
-        # Its own colours: "currentColor" is not in it.
+    # Beside the pictograms, not among them: it keeps its own colours in every theme.
+    path = pictures_dir().parent / "marks" / "city-mark.svg"
+    if path.is_file():
         mark.setPixmap(picture_pixmap(path, "", _CITY_MARK, ratio))
     mark.setFixedSize(_CITY_MARK, _CITY_MARK)
     return mark

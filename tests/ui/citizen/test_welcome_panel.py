@@ -1,6 +1,7 @@
 """The Welcome as the design draws it: a welcome panel with the three steps of a visit, the
 languages, and the note that help is also given in writing and sign language, naming the
-header's button in the visitor's language; the start-up Welcome the same."""
+header's button in the visitor's language; the start-up Welcome the same; the city's mark in
+the header."""
 
 from __future__ import annotations
 
@@ -74,3 +75,16 @@ def test_boot_window__language_tapped__steps_and_note_in_that_language(qtbot):
     assert _step_labels(boot) == [tr(text) for text, _picture in STEPS]
     assert _texts(boot.findChild(QFrame, "welcome-support")) == [tr(SUPPORT, talk=tr(TALK))]
     assert [label.property("role") for label in boot.steps] == ["step-label"] * 3
+
+
+def test_header__every_screen__city_mark_drawn_in_its_own_colours(make_kiosk):
+    kiosk = make_kiosk()
+
+    mark = kiosk.tablet.findChild(QLabel, "city-mark")
+
+    assert mark is not None
+    assert mark.isVisible()
+    image = mark.pixmap().toImage()
+    assert not image.isNull()
+    # The mark's blue (#0017c1) at its centre-left, whatever the theme.
+    assert image.pixelColor(4, image.height() // 2).name() == "#0017c1"
