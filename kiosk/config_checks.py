@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kiosk.errors import ConfigError
-from kiosk.i18n import S_
+from kiosk.markers import S_
 
 __all__ = ["SUPPORTED_DATABASES", "check_unknown_keys", "check_value"]
 

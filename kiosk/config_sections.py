@@ -22,7 +22,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from kiosk.config_checks import check_value
 from kiosk.errors import ConfigError
-from kiosk.i18n import S_
+from kiosk.markers import S_
 from kiosk.paths import default_config_path, default_data_dir
 
 __all__ = ["DeviceConfig", "Role", "UiConfig", "config_file", "env_variable", "read_device",

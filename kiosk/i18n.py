@@ -24,6 +24,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.markers import N_, S_
 from kiosk.paths import locales_dir
 from kiosk.ruby import format_marked, strip_ruby
 
@@ -80,16 +81,6 @@ DOMAINS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     CITIZEN_DOMAIN: (("N_", "plural"), FIRST_TIER),
     STAFF_DOMAIN: (("S_",), ("ja",)),
 }
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, don't translate"
-    """Mark citizen-facing ``message`` for extraction (it is translated at display time)."""
-    return message
-
-
-def S_(message: str) -> str:  # noqa: N802 - same convention, staff domain
-    """Mark staff-facing ``message`` (clerks, IT) for extraction into the ``staff`` catalog."""
-    return message
 
 
 def language(code: str) -> Language:

@@ -99,6 +99,10 @@ class _Run:
         self.loader = ServicesLoader(self.build)
         self.loader.done.connect(self.take_over_from_picture)
         self.loader.start()
+        if self.picture is not None:
+            # Its pixels copied out of the file it was drawn from, while the services load
+            # (Qt copies them without the interpreter lock): see Picture.detach.
+            QTimer.singleShot(0, self.picture.picture.detach)
 
     def take_over_from_picture(self) -> None:
         """The services are built: the tablet takes the picture's place, unless it was

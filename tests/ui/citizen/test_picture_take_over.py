@@ -125,6 +125,27 @@ def test_second_start__picture_untouched__tablet_in_its_place_without_the_welcom
     assert (visit.language, visit.stage) == (config.ui.default_language, Stage.WELCOME)
 
 
+def test_second_start__picture_up__its_pixels_its_own_so_the_file_can_change_under_it(
+        qtbot, config, pictures, runs):
+    path = _kept(qtbot, config, pictures, runs)
+    kept = read_picture(path, welcome_picture_key(config.ui))
+    assert kept is not None
+    expected = kept.image.copy()
+    del kept                # its mapping of the file goes with it
+
+    run = _run(config, pictures, runs)
+    assert run.picture is not None
+    shown = run.picture.picture
+    assert shown.pixels                          # drawn from the file, mapped
+    qtbot.waitUntil(lambda: run.window is not None, timeout=30_000)
+
+    assert shown.pixels == b""
+    path.write_bytes(b"")   # changed in place: mapped pages would be pulled (SIGBUS)
+    assert shown.image == expected
+    # Still the Welcome as it is drawn: the check compares it and keeps no new one.
+    assert not check_kept_picture(config.ui, run.picture, pictures)
+
+
 def test_second_start__picture_tapped__welcome_answers_then_the_tablet_has_the_language(
         qtbot, config, pictures, runs, tap_picture):
     _kept(qtbot, config, pictures, runs)
