@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
 
 from kiosk.app import Services, build_services
 from kiosk.config import Config
@@ -243,6 +244,20 @@ def test_picture_window__released_elsewhere_or_outside_any_button__no_tap(
 
     assert window.taps == []
     assert window.button_at(2, 2) is None
+
+
+def test_picture_window__made_larger_than_its_picture__white_around_it_not_garbage(
+        qtbot, config, starts, pictures):
+    window = _window(qtbot, config, starts, pictures)
+    kept = window.picture
+    width, height = kept.image.width(), kept.image.height()
+    window.resize(width + 40, height + 30)       # by hand, outside kiosk mode
+
+    drawn = window.grab().toImage()
+
+    assert drawn.copy(0, 0, width, height).convertToFormat(kept.image.format()) == kept.image
+    for x, y in ((width + 20, 10), (10, height + 15), (width + 20, height + 15)):
+        assert drawn.pixelColor(x, y).name(QColor.NameFormat.HexArgb) == "#ffffffff", (x, y)
 
 
 def test_picture_window__kiosk_mode__not_closed_before_hand_over(qtbot, config, starts, pictures):
