@@ -8,7 +8,8 @@ Parts (``--parts``, default all; run only those you need on a shared machine):
   one service, issue unchanged (p50 at 10,000 <= 1.25 x at 100);
   the curve at 100 / 1,000 / 10,000 is printed (SQLite, and PostgreSQL with ``pg``);
 - ``pg``: 32 clients over 4 services, fsync and synchronous_commit on: EVERY round >= 1,000
-  ops/s and >= 0.7 x a minimal psycopg implementation of the same operations in the same round;
+  ops/s and >= 0.7 x a minimal psycopg implementation of the same operations in the same round
+  (the two run in turns within the round);
 - ``peer``: the kiosk against MADO-queue (see bench/queue_peer.py; needs ``--peer PATH``).
 
 PostgreSQL is a throwaway cluster started here with the durable settings (the test harness's
@@ -38,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -47,11 +49,13 @@ from kiosk.domain.ticket import TicketAction, TicketState
 from kiosk.ports import SystemClock
 from kiosk.services.queue import QueueService
 from kiosk.storage.database import open_storage
+from kiosk.storage.queue_store import QueueStore
 from kiosk.storage.schema import tickets
 
 SERVICES = ("A", "B", "C", "D")
 OPS = ("issue", "call", "finish")
 PARTS = ("sqlite", "growth", "pg", "peer")
+PG_TURNS = 3        # turns of the kiosk and the baseline in each PostgreSQL round
 GROWTH_SIZES = (100, 1_000, 10_000)
 GROWTH_REPS = 200
 
@@ -70,6 +74,12 @@ class Result:
     @property
     def ops_per_second(self) -> float:
         return len(self.all) / self.seconds
+
+    @classmethod
+    def joined(cls, parts: list[Result]) -> Result:
+        """The runs of ``parts`` as one run (their latencies and their times added)."""
+        return cls({op: [x for part in parts for x in part.latencies[op]] for op in OPS},
+                   sum(part.seconds for part in parts))
 
 
 @dataclass
@@ -131,16 +141,7 @@ def kiosk_client(url: str, service: str, index: int, start_at: float, stop_at: f
     latencies: dict[str, list[float]] = {op: [] for op in OPS}
     _wait_until(start_at)
     while time.time() < stop_at:
-        t0 = time.perf_counter()
-        queue.take_ticket(service)
-        t1 = time.perf_counter()
-        called = queue.call_next([service], counter=f"{index}")
-        t2 = time.perf_counter()
-        latencies["issue"].append(t1 - t0)
-        latencies["call"].append(t2 - t1)
-        if called is not None:
-            queue.act(called.id, TicketAction.FINISH)
-            latencies["finish"].append(time.perf_counter() - t2)
+        _cycle(lambda: queue.take_ticket(service), queue, service, index, latencies)
     storage.close()
     out.send(latencies)
 
@@ -152,20 +153,29 @@ def store_client(url: str, service: str, index: int, start_at: float, stop_at: f
     queue = storage.queue
     queue.service(service)
     latencies: dict[str, list[float]] = {op: [] for op in OPS}
+    # One cycle before the start, as the baseline does: statements compiled and prepared, as
+    # on a device that has been running (each turn of a round starts new processes).
+    _cycle(lambda: queue.issue(service), queue, service, index, {op: [] for op in OPS})
     _wait_until(start_at)
     while time.time() < stop_at:
-        t0 = time.perf_counter()
-        queue.issue(service)
-        t1 = time.perf_counter()
-        called = queue.call_next([service], counter=f"{index}")
-        t2 = time.perf_counter()
-        latencies["issue"].append(t1 - t0)
-        latencies["call"].append(t2 - t1)
-        if called is not None:
-            queue.act(called.id, TicketAction.FINISH)
-            latencies["finish"].append(time.perf_counter() - t2)
+        _cycle(lambda: queue.issue(service), queue, service, index, latencies)
     storage.close()
     out.send(latencies)
+
+
+def _cycle(issue: Callable[[], object], queue: QueueService | QueueStore, service: str,
+           index: int, latencies: dict[str, list[float]]) -> None:
+    """Issue a ticket, call the next one and finish it, each timed into ``latencies``."""
+    t0 = time.perf_counter()
+    issue()
+    t1 = time.perf_counter()
+    called = queue.call_next([service], counter=f"{index}")
+    t2 = time.perf_counter()
+    latencies["issue"].append(t1 - t0)
+    latencies["call"].append(t2 - t1)
+    if called is not None:
+        queue.act(called.id, TicketAction.FINISH)
+        latencies["finish"].append(time.perf_counter() - t2)
 
 
 _RAW_NUMBER = """
@@ -199,35 +209,41 @@ def raw_client(url: str, service: str, index: int, start_at: float, stop_at: flo
         assert row is not None
         service_id = row[0]
         connection.commit()
+        _raw_cycle(connection, service, service_id, index, {op: [] for op in OPS})
         _wait_until(start_at)
         while time.time() < stop_at:
-            t0 = time.perf_counter()
-            now = datetime.now(UTC)
-            with connection.transaction():
-                number = connection.execute(_RAW_NUMBER, (service_id, now.date())).fetchone()
-                assert number is not None
-                ticket = connection.execute(_RAW_TICKET, (
-                    service_id, service_id, now.date(), number[0], f"{service}-{number[0]:03d}",
-                    now, now)).fetchone()
-                assert ticket is not None
-                connection.execute(_RAW_EVENT, (ticket[0], "issue", "pending", "issued",
-                                                service_id, "", now))
-            t1 = time.perf_counter()
-            with connection.transaction():
-                called = connection.execute(_RAW_CALL, (str(index), now, service_id)).fetchone()
-                if called is not None:
-                    connection.execute(_RAW_EVENT, (called[0], "call", "issued", "called",
-                                                    service_id, str(index), now))
-            t2 = time.perf_counter()
-            latencies["issue"].append(t1 - t0)
-            latencies["call"].append(t2 - t1)
-            if called is not None:
-                with connection.transaction():
-                    connection.execute(_RAW_FINISH, (now, called[0]))
-                    connection.execute(_RAW_EVENT, (called[0], "finish", "called", "done",
-                                                    service_id, str(index), now))
-                latencies["finish"].append(time.perf_counter() - t2)
+            _raw_cycle(connection, service, service_id, index, latencies)
     out.send(latencies)
+
+
+def _raw_cycle(connection: psycopg.Connection[Any], service: str, service_id: int, index: int,
+               latencies: dict[str, list[float]]) -> None:
+    t0 = time.perf_counter()
+    now = datetime.now(UTC)
+    with connection.transaction():
+        number = connection.execute(_RAW_NUMBER, (service_id, now.date())).fetchone()
+        assert number is not None
+        ticket = connection.execute(_RAW_TICKET, (
+            service_id, service_id, now.date(), number[0], f"{service}-{number[0]:03d}",
+            now, now)).fetchone()
+        assert ticket is not None
+        connection.execute(_RAW_EVENT, (ticket[0], "issue", "pending", "issued",
+                                        service_id, "", now))
+    t1 = time.perf_counter()
+    with connection.transaction():
+        called = connection.execute(_RAW_CALL, (str(index), now, service_id)).fetchone()
+        if called is not None:
+            connection.execute(_RAW_EVENT, (called[0], "call", "issued", "called",
+                                            service_id, str(index), now))
+    t2 = time.perf_counter()
+    latencies["issue"].append(t1 - t0)
+    latencies["call"].append(t2 - t1)
+    if called is not None:
+        with connection.transaction():
+            connection.execute(_RAW_FINISH, (now, called[0]))
+            connection.execute(_RAW_EVENT, (called[0], "finish", "called", "done",
+                                            service_id, str(index), now))
+        latencies["finish"].append(time.perf_counter() - t2)
 
 
 def _wait_until(moment: float) -> None:
@@ -373,9 +389,10 @@ def part_growth(engine: str, new_url: Callable[[], str], verdicts: Verdicts) -> 
         verdicts.goal(f"{engine} {op} at n = {GROWTH_SIZES[-1]:,}", f"{top[op]:.2f} ms",
                       f"goal < {goal:g} ms", top[op] < goal)
     # The growth itself, so that "flat" is seen and not only "under the goal": the waiting
-    # count is read from the lines' kept counts (queue_lines); a place in the line counts the
-    # fewer of those before and those behind it (flat for the newest ticket, linear with a
-    # fraction of a microsecond per entry for the middle one); the rest reads a few entries.
+    # count is read from the lines' kept counts (queue_lines); a place in the line from the
+    # counts of the five-minute slots before it and the tickets of its own slot (queue_slots:
+    # a few hundred at most here, where 10,000 wait within two hours); the rest reads a few
+    # entries.
     line(f"  growth n = {GROWTH_SIZES[-1]:,} / n = {GROWTH_SIZES[0]}", "  ".join(
         f"{op} x {top[op] / curve[GROWTH_SIZES[0]][op]:.1f}" for op in top))
     ratio = top["issue"] / curve[GROWTH_SIZES[0]]["issue"]
@@ -459,11 +476,18 @@ def part_pg(args: argparse.Namespace, verdicts: Verdicts, scratch: ScratchDataba
     durable = settings.get("fsync") == "on" and settings.get("synchronous_commit") == "on"
     verdicts.goal("PostgreSQL durable (fsync, synchronous_commit)",
                   "on" if durable else "OFF", "goal: both on", durable)
-    # Each round runs the kiosk and the baseline back to back on fresh databases; every
-    # round must meet both goals (no best-of).
+    # Each round runs the kiosk and the baseline on fresh databases of their own, in turns of
+    # a third of the round's time: this machine's speed drifts by a third over some seconds,
+    # and a ratio of two runs one after the other measured the drift as much as the kiosk.
+    # Every round must meet both goals (no best-of).
     for round_no in range(1, args.rounds + 1):
-        kiosk = run(store_client, scratch.fresh(), 32, args.seconds)
-        raw = run(raw_client, scratch.fresh(), 32, args.seconds)
+        kiosk_url, raw_url = scratch.fresh(), scratch.fresh()
+        kiosk_turns: list[Result] = []
+        raw_turns: list[Result] = []
+        for _ in range(PG_TURNS):
+            kiosk_turns.append(run(store_client, kiosk_url, 32, args.seconds / PG_TURNS))
+            raw_turns.append(run(raw_client, raw_url, 32, args.seconds / PG_TURNS))
+        kiosk, raw = Result.joined(kiosk_turns), Result.joined(raw_turns)
         ratio = kiosk.ops_per_second / raw.ops_per_second
         kiosk_p99 = percentile([x * 1000 for x in kiosk.all], 99)
         verdicts.goal(f"PG round {round_no}: kiosk 32 clients / 4 services",

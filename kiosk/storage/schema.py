@@ -28,6 +28,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
+    "QUEUE_SLOT_SECONDS",
     "application_corrections",
     "application_events",
     "application_exports",
@@ -38,6 +39,8 @@ __all__ = [
     "lookup_grants",
     "metadata",
     "payments",
+    "queue_lines",
+    "queue_slots",
     "remote_tickets",
     "reservation_capacity",
     "reservations",
@@ -160,6 +163,22 @@ queue_lines = Table(
     Column("service_id", _Id, ForeignKey("services.id"), primary_key=True),
     Column("day", Date, primary_key=True),
     Column("priority", Integer, primary_key=True),
+    Column("waiting", Integer, nullable=False),
+)
+
+# The waiting tickets of each line by the five minutes their place (queued_at) falls in, kept
+# by triggers on ``tickets`` (migration 0015): a ticket's place in a long line is the slots
+# before its own and the few tickets of its own slot queued before it, not a count of the line.
+QUEUE_SLOT_SECONDS = 300
+"""A slot's length: its number is the seconds since 1970 of the place divided by this (the
+triggers compute it so; another length needs a migration)."""
+
+queue_slots = Table(
+    "queue_slots", metadata,
+    Column("service_id", _Id, ForeignKey("services.id"), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("priority", Integer, primary_key=True),
+    Column("slot", BigInteger, primary_key=True),
     Column("waiting", Integer, nullable=False),
 )
 

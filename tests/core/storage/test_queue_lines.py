@@ -1,20 +1,20 @@
-"""The lines' waiting counts kept by the tickets' triggers (queue_lines) always equal the
-waiting tickets, whatever moved them, and a ticket's place read from them equals its place
-counted ticket by ticket; on both engines."""
+"""The lines' waiting counts kept by the tickets' triggers (queue_lines, and queue_slots by
+the five minutes of their places) always equal the waiting tickets, whatever moved them, and a
+ticket's place read from them equals its place counted ticket by ticket; on both engines."""
 
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select, text, update
 
 from kiosk.domain.ticket import ALLOWED, SlipChoice, TicketAction, TicketState
 from kiosk.storage.database import Storage
 from kiosk.storage.engine import make_engine
 from kiosk.storage.migrate import upgrade
 from kiosk.storage.queue_store import QueueStore, TicketStateError
-from kiosk.storage.schema import queue_lines, tickets
+from kiosk.storage.schema import QUEUE_SLOT_SECONDS, queue_lines, queue_slots, tickets
 
 _ACTIONS = sorted({action for action, _ in ALLOWED} - {TicketAction.ISSUE, TicketAction.VOID})
 
@@ -32,6 +32,25 @@ def _counted(storage: Storage) -> dict[tuple[int, date, int], int]:
             .where(tickets.c.state == TicketState.ISSUED.value)
             .group_by(tickets.c.service_id, tickets.c.day, tickets.c.priority)).all()
     return {(service_id, day, priority): n for service_id, day, priority, n in rows}
+
+
+def _kept_slots(storage: Storage) -> dict[tuple[int, date, int, int], int]:
+    with storage.engine.connect() as connection:
+        rows = connection.execute(select(queue_slots).where(queue_slots.c.waiting != 0)).all()
+    return {(row.service_id, row.day, row.priority, row.slot): row.waiting for row in rows}
+
+
+def _counted_slots(storage: Storage) -> dict[tuple[int, date, int, int], int]:
+    """The waiting tickets by line and by the five minutes of their place, counted in Python."""
+    counted: dict[tuple[int, date, int, int], int] = {}
+    with storage.engine.connect() as connection:
+        rows = connection.execute(
+            select(tickets.c.service_id, tickets.c.day, tickets.c.priority, tickets.c.queued_at)
+            .where(tickets.c.state == TicketState.ISSUED.value)).all()
+    for service_id, day, priority, queued_at in rows:
+        key = (service_id, day, priority, int(queued_at.timestamp()) // QUEUE_SLOT_SECONDS)
+        counted[key] = counted.get(key, 0) + 1
+    return counted
 
 
 def _places(storage: Storage, service: str) -> dict[int, int]:
@@ -75,8 +94,10 @@ def test_queue_lines__random_day_of_every_action__counts_and_places_as_counted(
         _random_move(storage, chance, made)
         if step % 20 == 19:
             assert _kept(storage) == _counted(storage), step
+            assert _kept_slots(storage) == _counted_slots(storage), step
 
     assert _kept(storage) == _counted(storage)
+    assert len(_kept_slots(storage)) > 10, "the day's places fall in many slots"
     for service in "AB":
         places = _places(storage, service)
         assert len(places) > 5, "the day leaves people waiting in both services"
@@ -96,8 +117,13 @@ def test_queue_lines__tickets_written_directly__kept_too(storage: Storage, clock
         connection.execute(text("UPDATE tickets SET state = 'cancelled' WHERE number <= 6"))
         connection.execute(text("UPDATE tickets SET priority = 1 WHERE number = 7"))
         connection.execute(text("DELETE FROM tickets WHERE number IN (8, 9)"))
+        # Put back in the line by hand, an hour later: its place is in another slot.
+        connection.execute(update(tickets).where(tickets.c.number.in_((10, 11)))
+                           .values(queued_at=now + timedelta(hours=1)))
 
     assert _kept(storage) == _counted(storage)
+    assert _kept_slots(storage) == _counted_slots(storage)
+    assert len(_kept_slots(storage)) == 4       # two lines, each in two slots
     assert sum(_counted(storage).values()) == 15   # 20 issued, 4 cancelled, 8 deleted
 
 
@@ -116,8 +142,11 @@ def test_upgrade__waiting_tickets_of_older_schema__counted_into_the_lines(databa
         waiting_before = store.board_figures("A")[0]
         store.issue("A")
         waiting_after = store.board_figures("A")[0]
+        places = [store.people_ahead("A", ticket.id)
+                  for ticket in store.tickets(["A"], [TicketState.ISSUED])]
     finally:
         engine.dispose()
 
     assert waiting_before == 3
     assert waiting_after == 4
+    assert places == [0, 1, 2, 3]       # the slots filled from the tickets waiting then
