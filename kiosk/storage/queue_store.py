@@ -22,6 +22,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Row,
+    and_,
     bindparam,
     func,
     insert,
@@ -423,9 +424,11 @@ class QueueStore:
         me = self._run.rows(connection, _QUEUE_PLACE, {"ticket_id": ticket_id})
         if not me:
             return 0
-        priority, queued_at = me[0]
-        return self._count_ahead(connection, info, day, priority=priority,
-                                 queued_at=_aware(queued_at), ticket_id=ticket_id)
+        priority, queued_at, state, service_id, ticket_day = me[0]
+        return self._count_ahead(
+            connection, info, day, priority=priority, queued_at=_aware(queued_at),
+            ticket_id=ticket_id, in_line=(state == _ISSUED and service_id == info.id
+                                          and date_from_driver(ticket_day) == day))
 
     def ticket_wait_seconds(self, ticket: Ticket) -> int:
         """Estimated wait for ``ticket`` as it was just issued (its place is known already)."""
@@ -437,23 +440,30 @@ class QueueStore:
     def _ticket_wait(self, connection: Connection, info: ServiceInfo, ticket: Ticket,
                      now: datetime) -> int:
         ahead = self._count_ahead(connection, info, ticket.day, priority=ticket.priority,
-                                  queued_at=ticket.queued_at, ticket_id=ticket.id)
+                                  queued_at=ticket.queued_at, ticket_id=ticket.id,
+                                  in_line=ticket.state is TicketState.ISSUED)
         return self._estimate(connection, info, ahead, now)
 
     def _count_ahead(self, connection: Connection, info: ServiceInfo, day: date, *,
-                     priority: int, queued_at: datetime, ticket_id: int) -> int:
-        """How many tickets wait before a place in a line (whether its ticket waits or not).
+                     priority: int, queued_at: datetime, ticket_id: int, in_line: bool) -> int:
+        """How many tickets wait before a place in a line (``in_line``: its ticket waits).
 
-        Everyone waiting at a higher priority is read from the lines' counts; in its own line,
-        those whose place is in an earlier five minutes from the slots' counts, and only those
-        of its own five minutes queued before it are counted: a few rows and a few entries
-        however long the line (queue_slots).
+        Everyone waiting at a higher priority, and those of its own line whose place is in an
+        earlier five minutes, are read from kept counts (queue_lines, queue_slots). Of its own
+        five minutes, those behind it are counted off, or those before it counted, whichever
+        are fewer: a new ticket has nobody behind, however many were issued in those minutes.
         """
         slot = int(queued_at.timestamp()) // QUEUE_SLOT_SECONDS
         place = {"service_id": info.id, "day": day, "priority": priority,
                  "queued_at": queued_at, "ticket_id": ticket_id, "slot": slot,
-                 "slot_start": datetime.fromtimestamp(slot * QUEUE_SLOT_SECONDS, UTC)}
-        return int(self._run.scalar(connection, _AHEAD, place))
+                 "slot_start": datetime.fromtimestamp(slot * QUEUE_SLOT_SECONDS, UTC),
+                 "slot_end": datetime.fromtimestamp((slot + 1) * QUEUE_SLOT_SECONDS, UTC)}
+        earlier, in_slot = self._run.rows(connection, _AHEAD_BY_SLOTS, place)[0]
+        half = int(in_slot) // 2 + 1
+        behind = int(self._run.scalar(connection, _BEHIND_IN_SLOT, {**place, "most": half}))
+        if behind < half:
+            return int(earlier) + int(in_slot) - behind - (1 if in_line else 0)
+        return int(earlier) + int(self._run.scalar(connection, _BEFORE_IN_SLOT, place))
 
     def board_figures(self, service_code: str) -> tuple[int, int, tuple[tuple[str, str], ...]]:
         """What the board shows of a service: waiting count, estimated wait, (label, counter) called.
@@ -562,27 +572,51 @@ def _call_next_of(count: int) -> Any:
 # The waiting counts of the lines, kept by the tickets' triggers (see queue_lines).
 _COUNT_WAITING = select(func.coalesce(func.sum(queue_lines.c.waiting), 0)).where(
     queue_lines.c.service_id == bindparam("service_id"), queue_lines.c.day == bindparam("day"))
-_QUEUE_PLACE = select(tickets.c.priority, tickets.c.queued_at).where(
+_QUEUE_PLACE = select(tickets.c.priority, tickets.c.queued_at, tickets.c.state,
+                      tickets.c.service_id, tickets.c.day).where(
     tickets.c.id == bindparam("ticket_id"))
-_MY_PLACE = tuple_(bindparam("queued_at", type_=tickets.c.queued_at.type),
-                   bindparam("ticket_id", type_=tickets.c.id.type))
-# Before a place in a line: those waiting at a higher priority, those of its own line whose
-# place falls in an earlier slot, and those of its own slot queued before it (a range of
-# ix_tickets_queue no longer than the slot).
+# Before a place in a line: those waiting at a higher priority and those of its own line whose
+# place falls in an earlier slot (kept counts); beside them, the waiting of its own slot.
 _HIGHER_LINES = select(func.coalesce(func.sum(queue_lines.c.waiting), 0)).where(
     queue_lines.c.service_id == bindparam("service_id"), queue_lines.c.day == bindparam("day"),
     queue_lines.c.priority > bindparam("priority"))
-_EARLIER_SLOTS = select(func.coalesce(func.sum(queue_slots.c.waiting), 0)).where(
-    queue_slots.c.service_id == bindparam("service_id"), queue_slots.c.day == bindparam("day"),
-    queue_slots.c.priority == bindparam("priority"), queue_slots.c.slot < bindparam("slot"))
-_EARLIER_IN_SLOT = select(func.count()).select_from(
-    select(tickets.c.id).where(
-        tickets.c.service_id == bindparam("service_id"), tickets.c.state == _ISSUED,
-        tickets.c.day == bindparam("day"), tickets.c.priority == bindparam("priority"),
-        tickets.c.queued_at >= bindparam("slot_start", type_=tickets.c.queued_at.type),
-        tuple_(tickets.c.queued_at, tickets.c.id) < _MY_PLACE).subquery())
-_AHEAD = select(_HIGHER_LINES.scalar_subquery() + _EARLIER_SLOTS.scalar_subquery()
-                + _EARLIER_IN_SLOT.scalar_subquery())
+
+
+def _slots(where: Any) -> Any:
+    """The waiting of the place's line in the slots ``where`` picks."""
+    return select(func.coalesce(func.sum(queue_slots.c.waiting), 0)).where(
+        queue_slots.c.service_id == bindparam("service_id"),
+        queue_slots.c.day == bindparam("day"), queue_slots.c.priority == bindparam("priority"),
+        where).scalar_subquery()
+
+
+_AHEAD_BY_SLOTS = select(
+    _HIGHER_LINES.scalar_subquery() + _slots(queue_slots.c.slot < bindparam("slot")),
+    _slots(queue_slots.c.slot == bindparam("slot")))
+
+
+def _in_slot(place: Any) -> Any:
+    """The waiting tickets of the place's line and slot that ``place`` picks, as a range of
+    ix_tickets_queue no longer than the slot: a row value on (queued_at, id)."""
+    return (select(tickets.c.id)
+            .where(tickets.c.service_id == bindparam("service_id"), tickets.c.state == _ISSUED,
+                   tickets.c.day == bindparam("day"),
+                   tickets.c.priority == bindparam("priority"), place))
+
+
+_MY_PLACE = tuple_(bindparam("queued_at", type_=tickets.c.queued_at.type),
+                   bindparam("ticket_id", type_=tickets.c.id.type))
+_LINE_PLACE = tuple_(tickets.c.queued_at, tickets.c.id)
+# At most ``most`` of those behind: counting stops where counting those before is cheaper.
+# In index order: with a LIMIT, PostgreSQL would otherwise scan the table, expecting to find
+# that many rows at once.
+_BEHIND_IN_SLOT = select(func.count()).select_from(
+    _in_slot(and_(_LINE_PLACE > _MY_PLACE,
+                  tickets.c.queued_at < bindparam("slot_end", type_=tickets.c.queued_at.type)))
+    .order_by(tickets.c.queued_at, tickets.c.id).limit(bindparam("most")).subquery())
+_BEFORE_IN_SLOT = select(func.count()).select_from(
+    _in_slot(and_(_LINE_PLACE < _MY_PLACE, tickets.c.queued_at >= bindparam(
+        "slot_start", type_=tickets.c.queued_at.type))).subquery())
 # Unsorted: the few tickets at the counters are put in queue order in Python.
 _CALLING = (select(tickets.c.label, tickets.c.counter, tickets.c.priority, tickets.c.queued_at,
                    tickets.c.id)

@@ -168,7 +168,7 @@ queue_lines = Table(
 
 # The waiting tickets of each line by the five minutes their place (queued_at) falls in, kept
 # by triggers on ``tickets`` (migration 0015): a ticket's place in a long line is the slots
-# before its own and the few tickets of its own slot queued before it, not a count of the line.
+# before its own and a count within its own slot, not a count of the line.
 QUEUE_SLOT_SECONDS = 300
 """A slot's length: its number is the seconds since 1970 of the place divided by this (the
 triggers compute it so; another length needs a migration)."""

@@ -4,9 +4,9 @@ A ticket's place in its line was the count of the tickets waiting before it (or 
 whichever were fewer): halfway down a line of 10,000 that was 5,000 index entries. A ticket's
 place is its ``queued_at``, so ``queue_slots`` counts the waiting tickets of each line by the
 five minutes their place falls in (the slot: seconds since 1970 divided by 300). Those before
-a ticket are then the slots before its own, a few rows, and the few tickets of its own slot
-queued before it. Triggers on ``tickets`` move the counts as ``queue_lines``'s do (migration
-0014), and also when a ticket's place changes (put back in the line).
+a ticket are then the slots before its own, a few rows, and of its own slot the fewer of those
+queued before or after it. Triggers on ``tickets`` move the counts as ``queue_lines``'s do
+(migration 0014), and also when a ticket's place changes (put back in the line).
 
 Revision ID: 0015
 Revises: 0014
