@@ -101,15 +101,13 @@ class BootWindow(QWidget):
         layout.setSpacing(0)
         self.header = Header(target)
         self.header.language.setEnabled(False)     # the buttons below choose, until ready
-        self.header.talk.hide()
+        self.header.talk.setEnabled(False)    # in its place: the help note below names it
         layout.addWidget(self.header)
         self.step_bar = StepBar(target)
         self.step_bar.voice.setEnabled(False)
         self.step_bar.furigana.hide()
-        # As the tablet's Welcome (StepBar.show_step(None)): no step yet, so no segments that
-        # would vanish when the tablet takes over. Their room is kept, so nothing moves.
-        self.step_bar.step.hide()
-        self.step_bar.segment_row.hide()
+        # As the tablet's Welcome (StepBar.show_step(None)): no step yet, and no room for one.
+        self.step_bar.no_step()
         layout.addWidget(self.step_bar)
         layout.addWidget(self._content(languages), 1)
         self.footer = Footer(target)

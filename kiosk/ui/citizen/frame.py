@@ -157,6 +157,9 @@ class StepBar(QWidget):
         self.step.setObjectName("step")
         self.step.setProperty("role", "step")
         row.addWidget(self.step, 1)
+        # Where no step is shown (the Welcome) the free width is this stretch's, and the
+        # toggles keep their own width at the right end.
+        row.addStretch(0)
         self.furigana = TouchButton("", target=target, name="furigana")
         self.furigana.setCheckable(True)
         self.voice = TouchButton("", target=target, name="voice")
@@ -183,11 +186,13 @@ class StepBar(QWidget):
 
     def show_step(self, tr: Translator, number: int | None) -> None:
         """Step ``number`` (1-6) of :data:`STEPS`; ``None`` (the Welcome) shows no step."""
-        self._centre_toggles()
-        self.step.setVisible(number is not None)
-        self.segment_row.setVisible(number is not None)
         if number is None:
+            self.no_step()
             return
+        self._centre_toggles()
+        self._keep_room(keep=True)
+        self.step.show()
+        self.segment_row.show()
         self._names = [tr(N_("Step {number} / {total}  {name}"), number=index,
                           total=len(STEPS), name=tr(name))
                        for index, name in enumerate(STEPS, start=1)]
@@ -200,6 +205,21 @@ class StepBar(QWidget):
                 segment.style().unpolish(segment)
                 segment.style().polish(segment)
 
+
+    def no_step(self) -> None:
+        """No step name and no segments, and no room kept for them (the Welcome, before the
+        first step: the design draws its panel right under the header). From one step to the
+        next their room is kept, so that nothing moves."""
+        self._keep_room(keep=False)
+        self.step.hide()
+        self.segment_row.hide()
+
+    def _keep_room(self, *, keep: bool) -> None:
+        for part in (self.step, self.segment_row):
+            policy = part.sizePolicy()
+            if policy.retainSizeWhenHidden() != keep:
+                policy.setRetainSizeWhenHidden(keep)
+                part.setSizePolicy(policy)
 
     def _centre_toggles(self) -> None:
         # Centred at their own height: a step name of two lines makes the row taller, and

@@ -88,3 +88,31 @@ def test_header__every_screen__city_mark_drawn_in_its_own_colours(make_kiosk):
     assert not image.isNull()
     # The mark's blue (#0017c1) at its centre-left, whatever the theme.
     assert image.pixelColor(4, image.height() // 2).name() == "#0017c1"
+
+
+def test_welcome__no_step_yet__no_room_for_one_under_the_toggles(make_kiosk, qtbot):
+    kiosk = make_kiosk()
+    bar = kiosk.tablet.step_bar
+    margins = bar.layout().contentsMargins()
+    on_welcome = bar.height()
+
+    kiosk.pilot.tap("start")
+    qtbot.waitUntil(lambda: kiosk.tablet.visit.stage.value != "welcome")
+
+    # The design draws the welcome panel right under the header: the step name and the
+    # segments of the steps to come take no room yet; from the first step on they do.
+    assert on_welcome == bar.voice.height() + margins.top() + margins.bottom()
+    assert bar.step.isVisible()
+    assert bar.height() > on_welcome
+
+
+def test_boot_window__talk_button__in_its_place_as_the_note_names_it_not_yet_usable(qtbot):
+    boot = BootWindow(languages=("ja", "en"), language="ja", target=40, theme=NORMAL,
+                      text_scale=100, kiosk_mode=False)
+    qtbot.addWidget(boot)
+    boot.show()
+
+    talk = boot.header.talk
+    assert talk.isVisible()
+    assert not talk.isEnabled()         # the conversation needs the services
+    assert talk.text() == translator("ja")(TALK)
