@@ -42,6 +42,7 @@ from kiosk.ui.citizen.welcome_parts import (
     TALK,
     TITLE,
     language_grid,
+    page_margins,
     shows_steps,
     support_note,
     welcome_panel,
@@ -126,7 +127,7 @@ class BootWindow(QWidget):
         page.setProperty("verticalScrollBarPolicy", "ScrollBarAlwaysOn")
         body = QWidget()
         column = QVBoxLayout(body)
-        column.setContentsMargins(SPACE.side, SPACE.xl, SPACE.side, SPACE.l)
+        page_margins(column)
         column.setSpacing(SPACE.m)
         self._column = column
         self._texts_language = self.chosen_language

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+)
 
 from kiosk.i18n import LANGUAGES, N_
 from kiosk.procedures.pictures import picture_path
@@ -20,7 +27,7 @@ from kiosk.ui.common.tokens import SPACE, action_height
 from kiosk.ui.common.touch_button import TouchButton
 
 __all__ = ["LANGUAGE_HEADING", "START", "STEPS", "SUBTITLE", "SUPPORT", "TALK", "TITLE",
-           "language_grid", "shows_steps", "support_note", "welcome_panel"]
+           "language_grid", "page_margins", "shows_steps", "support_note", "welcome_panel"]
 
 TITLE = N_("Welcome to Tome City Hall")
 SUBTITLE = N_("No forms to write. Pick your language, then tap the button.")
@@ -39,6 +46,13 @@ _COLUMNS = 2
 _STEP_PICTURE = 36
 _SUPPORT_PICTURE = 40
 
+
+
+def page_margins(layout: QBoxLayout) -> None:
+    """The Welcome page's margins: a screen's sides, half its usual room above and below (the
+    step bar's toggles are above it already, the footer's line below): in kiosk mode at
+    150 dpi the Japanese Welcome fits over the footer without scrolling."""
+    layout.setContentsMargins(SPACE.side, SPACE.m, SPACE.side, SPACE.m)
 
 def language_grid(languages: tuple[str, ...], *, target: int, current: str,
                   on_language: Callable[[str], None]) -> tuple[QGridLayout, dict[str, TouchButton]]:

@@ -20,6 +20,7 @@ class WelcomeScreen(CitizenScreen):
     def __init__(self, visit: Visit, target: int, languages: tuple[str, ...] = (),
                  parent: QWidget | None = None) -> None:
         super().__init__(visit, target, parent)
+        parts.page_margins(self._layout)
         self.languages = languages
         self._check_in_error: UserFacingError | None = None
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QScrollArea
 
 from kiosk.app import build_services
 from kiosk.config import load_config
@@ -103,3 +104,18 @@ def test_config__staff_exit_pin_hash__not_in_repr(tmp_path):
 
     assert config.ui.staff_exit_pin_hash == PIN_HASH
     assert PIN_HASH not in repr(config)
+
+
+@pytest.mark.parametrize("dpi", ["96", "150"])
+def test_kiosk_mode__japanese_welcome__fits_the_tablet_above_the_staff_row(make_window, qtbot,
+                                                                          dpi):
+    window = make_window(environ={"KIOSK_UI_SCREEN_DPI": dpi})
+    window.showNormal()         # the offscreen screen is 800x600: the tablet's own size
+    window.resize(800, 1280)
+    qtbot.wait(50)
+    page = window.findChild(QScrollArea, "page-welcome")
+
+    # Nothing to scroll: a scroll handle appeared at the take-over, 20 px short at 150 dpi.
+    assert window.staff_button.isVisible()
+    assert page.isVisible()
+    assert page.verticalScrollBar().maximum() == 0
