@@ -596,8 +596,9 @@ _AHEAD_BY_SLOTS = select(
 
 
 def _in_slot(place: Any) -> Any:
-    """The waiting tickets of the place's line and slot that ``place`` picks, as a range of
-    ix_tickets_queue no longer than the slot: a row value on (queued_at, id)."""
+    """The waiting tickets of the place's line that ``place`` picks: a row value on
+    (queued_at, id) and the slot's bound on queued_at, a range of ix_tickets_queue no longer
+    than the slot."""
     return (select(tickets.c.id)
             .where(tickets.c.service_id == bindparam("service_id"), tickets.c.state == _ISSUED,
                    tickets.c.day == bindparam("day"),
