@@ -136,7 +136,7 @@ class FormSession:
 
     def set(self, field_id: str, value: Any, *, by: Provenance = Provenance.CITIZEN,
             reason: str = "") -> None:
-        """Answer ``field_id``; ``None`` or ``""`` clears it.
+        """Answer ``field_id``; ``None``, ``""`` or only spaces clear it.
 
         Raises:
             KeyError: no such field.
@@ -155,6 +155,10 @@ class FormSession:
             self.answers.pop(field_id, None)
             return
         cleaned = coerce(item, value, self.definition)
+        if cleaned in (None, "", []):
+            # Only spaces: as good as no answer (stored, it would come back as none).
+            self.answers.pop(field_id, None)
+            return
         # A value the filter hides is as wrong as one that is not in the list at all.
         if item.choice_filter is not None and not self._filter_allows(field_id, cleaned):
             raise InvalidAnswerError(field_id, N_("Please choose one of the options."))

@@ -26,6 +26,8 @@ from kiosk.doctor import Check, Status
 from kiosk.errors import StorageError
 from kiosk.i18n import S_
 from kiosk.storage.sqlite_files import damaged_database_error, probe_sqlite_file, sqlite_file
+from kiosk.storage.wal_checkpoints import checkpoint_in_background
+from kiosk.storage.write_turns import WriteTurns
 
 __all__ = [
     "DatabaseUnavailableError",
@@ -71,8 +73,10 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     """An engine for ``url``; SQLite files get WAL mode, a busy timeout and their folder created.
 
     SQLite runs in WAL mode so that the clerk PC can read while the tablet writes, with a
-    busy timeout so that short write bursts wait instead of failing. ``pool_size`` is the
-    number of connections kept open; raise it for many concurrent writers (benchmarks).
+    busy timeout so that short write bursts wait instead of failing, and its log checkpointed
+    in the background (:mod:`.wal_checkpoints`), not by the writer that fills it.
+    ``pool_size`` is the number of connections kept open; raise it for many concurrent
+    writers (benchmarks).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -87,6 +91,10 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         engine = create_engine(url, connect_args={"timeout": _BUSY_TIMEOUT_MS / 1000}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        if parsed.database and pool:
+            event.listen(engine, "connect", functools.partial(_open_turns, parsed.database))
+            event.listen(engine, "close", _close_turns)
+            checkpoint_in_background(engine, parsed.database)
         return engine
     # A short connect timeout: an unreachable server on the LAN must send the tablet to its
     # outbox within seconds, not after the TCP default of minutes.
@@ -129,15 +137,40 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor.close()
 
 
+def _open_turns(database: str, _dbapi_connection: Any, record: Any) -> None:
+    record.info[_TURNS] = WriteTurns(database)
+
+
+def _close_turns(_dbapi_connection: Any, record: Any) -> None:
+    turns = record.info.pop(_TURNS, None)
+    if turns is not None:
+        turns.close()
+
+
+_TURNS = "kiosk_write_turns"
+
+
 def _sqlite_begin(connection: Connection) -> None:
     # A write transaction takes the write lock at BEGIN: two tablets numbering at once queue
-    # up on the lock instead of both reading the same last number.
+    # up on the lock instead of both reading the same last number. Writers of a file take
+    # turns in the order they came (write_turns) before they ask SQLite for its lock.
     if not connection.get_execution_options().get("kiosk_write", False):
         connection.exec_driver_sql("BEGIN")
         return
+    turns = connection.info.get(_TURNS)
+    if turns is not None:
+        turns.take(_BUSY_STEPS_FOR_S)
     raw = connection.connection.dbapi_connection
     if raw is None or _begin_immediate_in_steps(raw):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _give_back_turn(connection: Connection) -> None:
+    # An invalidated connection has been closed, its turn with it (_close_turns).
+    if not connection.invalidated:
+        turns = connection.info.get(_TURNS)
+        if turns is not None:
+            turns.give_back()
 
 
 # SQLite's busy handler sleeps 1, 2, 5, 10 ... 100 ms between tries: a writer that misses a
@@ -187,8 +220,12 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Connection]:
         with engine.connect() as connection:
             if write:
                 connection.execution_options(kiosk_write=True)
-            with connection.begin():
-                yield connection
+            try:
+                with connection.begin():
+                    yield connection
+            finally:
+                if write:
+                    _give_back_turn(connection)
     except (OperationalError, InterfaceError) as exc:
         raise _unavailable(engine, exc) from exc
     except DatabaseError as exc:

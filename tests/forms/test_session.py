@@ -253,3 +253,14 @@ def test_validate__conditions_inside_a_group__are_evaluated_per_row(
     s.set("members", rows)
 
     assert [i.field for i in s.validate() if i.field.startswith("members[")] == flagged
+
+
+def test_set__only_spaces__clears_the_answer_as_empty_does(catalog: FormCatalog) -> None:
+    """Found by the stored-answers round trip: a blank answer came back from storage as none."""
+    s = session(catalog, "kouki_sousai", {})
+    s.set("account_holder", "トメ\u3000タロウ")
+
+    s.set("account_holder", " \u3000 ")
+
+    assert s.provenance("account_holder") is None
+    assert "account_holder" not in s.answers

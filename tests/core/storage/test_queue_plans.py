@@ -162,6 +162,7 @@ def test_call_next_plan__waiting_tickets__first_entry_of_the_queue_index(
 def test_estimate_plan__many_done__newest_finished_read_through_their_index(
         storage: Storage, clock, monkeypatch):
     _fill_day(storage, clock)
+    storage.queue.issue("A")          # someone waits in A: the estimate needs service times
 
     with _captured(storage.engine, monkeypatch) as statements:
         storage.queue.estimated_wait_seconds("A")
@@ -174,6 +175,18 @@ def test_estimate_plan__many_done__newest_finished_read_through_their_index(
     assert "ix_tickets_finished" in recent
     assert not _sorts(recent)
     assert "ix_tickets_called" in counters
+
+
+def test_estimate__nobody_ahead__zero_without_reading_service_times(
+        storage: Storage, clock, monkeypatch):
+    _fill_day(storage, clock)         # A: many done, nobody waiting
+
+    with _captured(storage.engine, monkeypatch) as statements:
+        wait = storage.queue.estimated_wait_seconds("A")
+
+    assert wait == 0
+    assert statements, "the waiting tickets are counted"
+    assert not [s for s, _ in statements if "finished_at" in s or "count(distinct" in s.lower()]
 
 
 def test_call_and_finish_plans__busy_day__index_only_no_scan_no_sort(
@@ -219,7 +232,8 @@ def test_take_ticket__sqlite__no_statement_built_or_compiled_per_call(
     try:
         opened.queue.add_service("A", "A", "住民票")
         service = QueueService(opened.queue)
-        service.take_ticket("A")                       # compiles once per engine
+        service.take_ticket("A")                       # compiles once per engine,
+        service.take_ticket("A")                       # the estimate's reads once someone waits
         compiled = []
         original = SQLCompiler.__init__
 
@@ -231,6 +245,6 @@ def test_take_ticket__sqlite__no_statement_built_or_compiled_per_call(
         for _ in range(5):
             service.take_ticket("A")
         assert compiled == []
-        assert opened.queue.board_figures("A")[0] == 6
+        assert opened.queue.board_figures("A")[0] == 7
     finally:
         opened.close()
