@@ -18,7 +18,9 @@ dropped). The server's settings are printed; a run on a server with fsync or
 synchronous_commit off says so and misses the goal.
 
 Each client is its own process with its own connection, as each tablet and clerk PC is; every
-operation is one transaction. The load average at the start is printed next to the goals.
+operation is one transaction. Each client runs one cycle before the start (a device that has
+been running has its statements compiled). The load average at the start is printed next to
+the goals.
 
 Run: .venv/bin/python bench/bench_queue.py [--parts sqlite growth pg peer] [--peer PATH]
 """
