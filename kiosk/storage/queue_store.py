@@ -26,6 +26,7 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
+    literal_column,
     or_,
     select,
     text,
@@ -54,7 +55,7 @@ from kiosk.storage.driver_sql import (
     date_from_driver,
     utc_from_driver,
 )
-from kiosk.storage.engine import dialect_insert, is_sqlite, transaction
+from kiosk.storage.engine import dialect_insert, is_sqlite, one_statement, transaction
 from kiosk.storage.schema import (
     QUEUE_SLOT_SECONDS,
     counters,
@@ -191,9 +192,10 @@ class QueueStore:
               slip: SlipChoice = SlipChoice.NO_SLIP) -> Ticket:
         """Reserve and confirm in one transaction (the citizen chose no slip)."""
         info = self.service(service_code)
-        with transaction(self._engine, write=True) as connection:
-            if self._postgres:
+        if self._postgres:
+            with one_statement(self._engine) as connection:
                 return self._issue_postgres(connection, info, priority, slip)
+        with transaction(self._engine, write=True) as connection:
             return self._reserve(connection, info, priority, slip=slip)
 
     def issue_with_estimate(self, service_code: str, *, priority: int = 0,
@@ -270,15 +272,15 @@ class QueueStore:
         """
         ids = [self.service(code).id for code in service_codes]
         now = self._clock.now()
-        # One service: the index's first entry. Several: the first entry of each service's
-        # index, then the best of those few (never a sort of every waiting ticket).
-        statement = _CALL_NEXT if len(ids) == 1 else _call_next_of(len(ids))
+        values = {**{f"id_{n}": service_id for n, service_id in enumerate(ids)},
+                  "v_state": TicketState.CALLED.value, "v_counter": counter,
+                  "v_staff_id": staff_id, "v_called_at": now}
+        if self._postgres:
+            with one_statement(self._engine) as connection:
+                row = self._run.ticket(connection, _call_and_record_postgres(len(ids)), values)
+            return None if row is None else self._ticket(row)
         with transaction(self._engine, write=True) as connection:
-            row = self._run.ticket(connection, statement, {
-                **{f"id_{n}": service_id for n, service_id in enumerate(ids)},
-                "v_state": TicketState.CALLED.value, "v_counter": counter,
-                "v_staff_id": staff_id, "v_called_at": now,
-            })
+            row = self._run.ticket(connection, _call_next_of(len(ids)), values)
             if row is None:
                 return None
             self._record(connection, row, TicketAction.CALL, TicketState.ISSUED,
@@ -305,32 +307,31 @@ class QueueStore:
             TicketNotFoundError: no such ticket.
             TicketStateError: the action is not allowed in the ticket's current state.
         """
+        if self._postgres:
+            row = self._apply_postgres(ticket_id, action, counter=counter, staff_id=staff_id,
+                                       slip=slip, to_service_id=to_service_id)
+            if row is not None:
+                return self._ticket(row)
+        # SQLite; or refused on PostgreSQL: say why, from the ticket as it is now (or apply
+        # it after all, if it has changed since into a state that allows the action).
         with transaction(self._engine, write=True) as connection:
-            if self._postgres:
-                return self._apply_postgres(connection, ticket_id, action, counter=counter,
-                                            staff_id=staff_id, slip=slip,
-                                            to_service_id=to_service_id)
             return self._apply(connection, ticket_id, action, counter=counter,
                                staff_id=staff_id, slip=slip, to_service_id=to_service_id)
 
-    def _apply_postgres(self, connection: Connection, ticket_id: int, action: TicketAction, *,
-                        counter: str, staff_id: int | None, slip: SlipChoice | None,
-                        to_service_id: int | None) -> Ticket:
-        # Lock, check, update and record in one statement: one round trip instead of three.
+    def _apply_postgres(self, ticket_id: int, action: TicketAction, *, counter: str,
+                        staff_id: int | None, slip: SlipChoice | None,
+                        to_service_id: int | None) -> _TicketRow | None:
+        """Lock, check, update and record in one statement; None if the state refused it."""
         sources, after = _sources_and_target(action)
         now = self._clock.now()
         values = _changes(action, after, now, counter=counter, staff_id=staff_id, slip=slip,
                           to_service_id=to_service_id)
-        row = self._run.ticket(connection, _apply_statement_postgres(tuple(values)), {
-            "ticket_id": ticket_id, "sources": list(sources), "action": action.value,
-            "staff_id": staff_id, "at": now,
-            **{f"v_{name}": value for name, value in values.items()},
-        })
-        if row is not None:
-            return self._ticket(row)
-        # Refused: say why, from the ticket as it is now.
-        return self._apply(connection, ticket_id, action, counter=counter, staff_id=staff_id,
-                           slip=slip, to_service_id=to_service_id)
+        with one_statement(self._engine) as connection:
+            return self._run.ticket(connection, _apply_statement_postgres(tuple(values)), {
+                "ticket_id": ticket_id, "sources": list(sources), "action": action.value,
+                "staff_id": staff_id, "at": now,
+                **{f"v_{name}": value for name, value in values.items()},
+            })
 
     def _apply(self, connection: Connection, ticket_id: int, action: TicketAction, *,
                counter: str, staff_id: int | None, slip: SlipChoice | None = None,
@@ -562,16 +563,33 @@ def _call_statement(first: Any) -> Any:
             .returning(tickets))
 
 
-_CALL_NEXT = _call_statement(_first_waiting(bindparam("id_0")))
-
-
 @functools.cache
 def _call_next_of(count: int) -> Any:
-    """Call-next over ``count`` services: the best of each service's first waiting ticket."""
+    """Call-next over ``count`` services: the best of each service's first waiting ticket.
+
+    One service: the index's first entry. Several: the first entry of each service's index,
+    then the best of those few (never a sort of every waiting ticket).
+    """
+    if count == 1:
+        return _call_statement(_first_waiting(bindparam("id_0")))
     heads = [_first_waiting(bindparam(f"id_{n}")).subquery() for n in range(count)]
     candidates = union_all(*(select(head.c.id) for head in heads)).scalar_subquery()
     return _call_statement(select(tickets.c.id).where(tickets.c.id.in_(candidates))
                            .order_by(*_QUEUE_ORDER).limit(1))
+
+
+@functools.cache
+def _call_and_record_postgres(count: int) -> Any:
+    """Call-next and its "call" event in one PostgreSQL statement; returns the called row."""
+    called = _call_next_of(count).cte("called")
+    # The action and the state before are constants of this statement, never input.
+    event = insert(ticket_events).from_select(
+        ["ticket_id", "action", "from_state", "to_state", "service_id", "counter", "staff_id",
+         "at"],
+        select(called.c.id, literal_column(f"'{TicketAction.CALL.value}'"),
+               literal_column(f"'{_ISSUED}'"), called.c.state, called.c.service_id,
+               called.c.counter, called.c.staff_id, called.c.called_at)).cte("event")
+    return select(called).add_cte(event)
 
 
 # The waiting counts of the lines, kept by the tickets' triggers (see queue_lines).
