@@ -187,7 +187,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
 
 
 def _open_turns(database: str, _dbapi_connection: Any, record: Any) -> None:
-    record.info[_TURNS] = WriteTurns(database)
+    try:
+        record.info[_TURNS] = WriteTurns(database)
+    except OSError:
+        pass    # no queue file (a read-only folder): writers meet at SQLite's lock, unordered
 
 
 def _close_turns(_dbapi_connection: Any, record: Any) -> None:
