@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sqlite3
 import threading
@@ -187,10 +188,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
 
 
 def _open_turns(database: str, _dbapi_connection: Any, record: Any) -> None:
-    try:
+    # No queue file (a read-only folder): the writers meet at SQLite's lock, unordered.
+    with contextlib.suppress(OSError):
         record.info[_TURNS] = WriteTurns(database)
-    except OSError:
-        pass    # no queue file (a read-only folder): writers meet at SQLite's lock, unordered
 
 
 def _close_turns(_dbapi_connection: Any, record: Any) -> None:
