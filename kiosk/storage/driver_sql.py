@@ -17,6 +17,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
 
@@ -64,9 +65,14 @@ class DriverStatement:
         return cursor.execute(self.sql, self.parameters(values))
 
 
-def cursor_of(connection: Connection) -> Any:
-    """A DBAPI cursor inside ``connection``'s current transaction."""
-    raw = connection.connection.dbapi_connection
+def cursor_of(connection: Connection | DBAPIConnection) -> Any:
+    """A DBAPI cursor inside ``connection``'s current transaction.
+
+    ``connection`` is SQLAlchemy's, or the driver's own (see
+    :func:`kiosk.storage.engine.one_statement`).
+    """
+    raw = (connection.connection.dbapi_connection if isinstance(connection, Connection)
+           else connection)
     assert raw is not None, "the connection is open"
     return raw.cursor()
 

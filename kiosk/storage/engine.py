@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
     DatabaseError,
+    DBAPIError,
     DisconnectionError,
     InterfaceError,
     OperationalError,
@@ -31,6 +32,11 @@ from kiosk.i18n import S_
 from kiosk.storage.sqlite_files import damaged_database_error, probe_sqlite_file, sqlite_file
 from kiosk.storage.wal_checkpoints import checkpoint_in_background
 from kiosk.storage.write_turns import WriteTurns
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine.interfaces import DBAPIConnection
+
+    from kiosk.storage.kept_connections import KeptConnections
 
 __all__ = [
     "DatabaseUnavailableError",
@@ -103,56 +109,89 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     return _postgres_engine(url, pool_size)
 
 
-def _postgres_engine(url: str | URL, pool_size: int, **options: Any) -> Engine:
-    # A short connect timeout: an unreachable server on the LAN must send the tablet to its
-    # outbox within seconds, not after the TCP default of minutes.
+def _postgres_engine(url: str | URL, pool_size: int) -> Engine:
     engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size * 2,
-                           connect_args={"connect_timeout": 5}, **options)
+                           connect_args={"connect_timeout": _CONNECT_TIMEOUT_S})
     event.listen(engine, "checkin", _mark_idle)
     event.listen(engine, "checkout", functools.partial(_ping_if_idle, engine.dialect))
     return engine
 
 
+# A short connect timeout: an unreachable server on the LAN must send the tablet to its outbox
+# within seconds, not after the TCP default of minutes.
+_CONNECT_TIMEOUT_S = 5
+
+
 @contextmanager
-def one_statement(engine: Engine) -> Iterator[Connection]:
-    """A connection for one write statement that is a transaction of its own.
+def one_statement(engine: Engine) -> Iterator[DBAPIConnection]:
+    """A driver connection in autocommit for one write statement that is its own transaction.
 
-    On PostgreSQL the statement runs in autocommit, on connections kept for that beside the
-    engine's own: no BEGIN and no COMMIT, one round trip instead of three (a queue operation
-    written as one statement, data-modifying CTEs included, is atomic by itself). On SQLite,
-    an ordinary write transaction. The caller runs exactly one statement: two would not be
-    atomic together.
+    PostgreSQL only (on SQLite a write is a ``BEGIN IMMEDIATE`` transaction: see
+    :func:`transaction`). No BEGIN and no COMMIT: one round trip instead of three (a queue
+    operation written as one statement, data-modifying CTEs included, is atomic by itself).
+    The connection is the driver's own, kept beside the engine's pool (:mod:`.kept_connections`):
+    run statements on its cursor (:func:`~kiosk.storage.driver_sql.cursor_of`). The caller
+    runs exactly one statement: two would not be atomic together.
+
+    Raises:
+        DatabaseUnavailableError: the server cannot be reached, or the connection broke.
+        sqlalchemy.exc.DBAPIError: any other error of the statement, as SQLAlchemy raises it.
     """
-    if is_sqlite(engine):
-        with transaction(engine, write=True) as connection:
-            yield connection
-        return
-    with transaction(_autocommit(engine)) as connection:   # BEGIN and COMMIT are no-ops there
+    import psycopg  # noqa: PLC0415 - PostgreSQL only: a SQLite tablet never loads the driver
+
+    assert not is_sqlite(engine), "one_statement is for PostgreSQL"
+    kept = _kept_connections(engine)
+    try:
+        connection = kept.take()
+    except psycopg.Error as exc:
+        raise _unavailable(engine, OperationalError(None, None, exc)) from exc   # connecting
+    try:
         yield connection
+    except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+        raise _unavailable(engine, OperationalError("", None, exc)) from exc
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(None, None, exc, psycopg.Error) from exc
+    finally:
+        kept.give_back(connection)
 
 
-_autocommit_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
-_autocommit_lock = threading.Lock()
+_kept: weakref.WeakKeyDictionary[Engine, KeptConnections] = weakref.WeakKeyDictionary()
+_kept_lock = threading.Lock()
 
 
-def _autocommit(engine: Engine) -> Engine:
-    """The autocommit engine beside ``engine`` (made on first use, disposed with it)."""
-    sibling = _autocommit_engines.get(engine)
-    if sibling is None:
-        with _autocommit_lock:
-            sibling = _autocommit_engines.get(engine)
-            if sibling is None:
-                sibling = _autocommit_engines[engine] = _postgres_engine(
-                    engine.url, engine.pool.size(),  # type: ignore[attr-defined]
-                    isolation_level="AUTOCOMMIT")
-                event.listen(engine, "engine_disposed", _dispose_autocommit)
-    return sibling
+def _kept_connections(engine: Engine) -> KeptConnections:
+    """The connections kept for ``engine``'s one-statement writes (made on first use, closed
+    when the engine is disposed)."""
+    kept = _kept.get(engine)
+    if kept is None:
+        with _kept_lock:
+            kept = _kept.get(engine)
+            if kept is None:
+                from kiosk.storage.kept_connections import KeptConnections  # noqa: PLC0415
+
+                # The arguments SQLAlchemy would connect with (the dialect's adapters included).
+                dialect = engine.dialect
+                args, keywords = dialect.create_connect_args(engine.url)
+                prepare = dialect.on_connect()
+
+                def connect() -> Any:
+                    connection = dialect.loaded_dbapi.connect(
+                        *args, **keywords, connect_timeout=_CONNECT_TIMEOUT_S, autocommit=True)
+                    if prepare is not None:
+                        prepare(connection)
+                    return connection
+
+                kept = _kept[engine] = KeptConnections(
+                    connect, keep=engine.pool.size(),  # type: ignore[attr-defined]
+                    ping=dialect.do_ping, ping_after_s=_PING_AFTER_IDLE_S)
+                event.listen(engine, "engine_disposed", _close_kept)
+    return kept
 
 
-def _dispose_autocommit(engine: Engine) -> None:
-    sibling = _autocommit_engines.pop(engine, None)
-    if sibling is not None:
-        sibling.dispose()
+def _close_kept(engine: Engine) -> None:
+    kept = _kept.pop(engine, None)
+    if kept is not None:
+        kept.close()
 
 
 # A pooled connection idle this long is pinged before use (a server restart or a LAN cut may

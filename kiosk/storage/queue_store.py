@@ -35,6 +35,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine.interfaces import DBAPIConnection
 
 from kiosk.domain.ticket import (
     ALLOWED,
@@ -67,6 +68,9 @@ from kiosk.storage.schema import (
     tickets,
 )
 from kiosk.storage.sql_seconds import seconds_between
+
+# SQLAlchemy's connection, or the driver's own for a one-statement write (one_statement).
+_AnyConnection = Connection | DBAPIConnection
 
 __all__ = [
     "QueueStore",
@@ -214,7 +218,7 @@ class QueueStore:
             ticket = self._reserve(connection, info, priority, slip=slip)
             return ticket, self._ticket_wait(connection, info, ticket, ticket.queued_at)
 
-    def _issue_postgres(self, connection: Connection, info: ServiceInfo, priority: int,
+    def _issue_postgres(self, connection: DBAPIConnection, info: ServiceInfo, priority: int,
                         slip: SlipChoice) -> Ticket:
         # One statement: the row of the day's counter stays locked only for this statement and
         # the commit, not for three round trips. Tablets issuing for the same service queue
@@ -769,27 +773,27 @@ class _Runner:
         self._sqlite = is_sqlite(engine)
         self._compiled: dict[Any, DriverStatement] = {}
 
-    def _run(self, connection: Connection, statement: Any, values: dict[str, Any]) -> Any:
+    def _run(self, connection: _AnyConnection, statement: Any, values: dict[str, Any]) -> Any:
         compiled = self._compiled.get(statement)
         if compiled is None:
             compiled = self._compiled[statement] = DriverStatement(statement, self._dialect)
         return compiled.execute(cursor_of(connection), values)
 
-    def rows(self, connection: Connection, statement: Any,
+    def rows(self, connection: _AnyConnection, statement: Any,
              values: dict[str, Any]) -> list[tuple[Any, ...]]:
         # Every row fetched: SQLite finishes an UPDATE .. RETURNING only when it is read out.
         return list(self._run(connection, statement, values).fetchall())
 
-    def scalar(self, connection: Connection, statement: Any, values: dict[str, Any]) -> Any:
+    def scalar(self, connection: _AnyConnection, statement: Any, values: dict[str, Any]) -> Any:
         return self._run(connection, statement, values).fetchone()[0]
 
-    def ticket(self, connection: Connection, statement: Any,
+    def ticket(self, connection: _AnyConnection, statement: Any,
                values: dict[str, Any]) -> _TicketRow | None:
         """The ticket row ``statement`` returns (``RETURNING`` every column), if any."""
         rows = self.rows(connection, statement, values)
         return _ticket_row(rows[0]) if rows else None
 
-    def insert(self, connection: Connection, statement: Any, values: dict[str, Any]) -> int:
+    def insert(self, connection: _AnyConnection, statement: Any, values: dict[str, Any]) -> int:
         """Insert one row; returns its id for a ticket (the rowid on SQLite)."""
         cursor = self._run(connection, statement, values)
         if statement is not _INSERT_TICKET:

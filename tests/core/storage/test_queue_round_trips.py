@@ -27,9 +27,11 @@ def fresh_url(postgres_server: Any) -> str:
 
 
 @contextmanager
-def _wire() -> Iterator[list[str]]:
-    """The messages every pooled PostgreSQL connection sends while inside (filled at exit)."""
+def _wire(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The messages every PostgreSQL connection sends while inside (filled at exit): those the
+    pools hand out, and those opened for one-statement writes (kept outside the pools)."""
     messages: list[str] = []
+    opened: list[Any] = []
 
     with tempfile.TemporaryFile() as trace:
         def checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
@@ -38,6 +40,14 @@ def _wire() -> Iterator[list[str]]:
         def checkin(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.pgconn.untrace()
 
+        def connect(*args: Any, **kwargs: Any) -> Any:
+            connection = driver_connect(*args, **kwargs)
+            connection.pgconn.trace(trace.fileno())
+            opened.append(connection)
+            return connection
+
+        driver_connect = psycopg.connect
+        monkeypatch.setattr(psycopg, "connect", connect)
         listeners = (("checkout", checkout), ("checkin", checkin))
         for name, listener in listeners:
             event.listen(Pool, name, listener)
@@ -46,6 +56,10 @@ def _wire() -> Iterator[list[str]]:
         finally:
             for name, listener in listeners:
                 event.remove(Pool, name, listener)
+            monkeypatch.setattr(psycopg, "connect", driver_connect)
+            for connection in opened:
+                if not connection.closed:
+                    connection.pgconn.untrace()
             trace.seek(0)
             # date, direction (F: from the client), length, message type, its text
             lines = [line.split("\t") for line in trace.read().decode().splitlines()]
@@ -54,12 +68,12 @@ def _wire() -> Iterator[list[str]]:
 
 
 def test_issue_call_finish__postgresql__one_round_trip_each_no_begin_no_commit(
-        fresh_url, clock):
+        fresh_url, clock, monkeypatch):
     storage = open_storage(fresh_url, clock, auto_upgrade=True)
     try:
         storage.queue.add_service("A", "A", "住民票")
         storage.queue.add_service("B", "B", "印鑑登録")
-        with _wire() as sent:
+        with _wire(monkeypatch) as sent:
             issued = storage.queue.issue("A")
             called = storage.queue.call_next(["A", "B"], counter="1")
             assert called is not None
