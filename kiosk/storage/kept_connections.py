@@ -68,9 +68,11 @@ class KeptConnections:
 
     def give_back(self, connection: Any) -> None:
         """Keep ``connection`` for the next write, unless it is unfit or enough are kept."""
+        if os.getpid() != self._pid:
+            return      # taken before a fork: the parent's to close, not this child's
         unfit = (connection.closed or connection.broken
                  or connection.info.transaction_status != TransactionStatus.IDLE)
-        if unfit or self._closed or os.getpid() != self._pid or len(self._idle) >= self._keep:
+        if unfit or self._closed or len(self._idle) >= self._keep:
             connection.close()
             return
         self._idle.append((connection, time.monotonic()))

@@ -145,6 +145,18 @@ def test_one_statement__in_a_forked_child__its_own_connection_the_parents_left_o
     assert _backend(engine) == parent          # still open and working in the parent
 
 
+def test_one_statement__forked_while_writing__the_child_leaves_the_connection_alone(engine):
+    with one_statement(engine) as connection:
+        parent = int(connection.execute("SELECT pg_backend_pid()").fetchone()[0])
+        child = os.fork()
+    if child == 0:           # the child left the block too: it gave the connection back
+        os._exit(0)
+    _, status = os.waitpid(child, 0)
+
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert _backend(engine) == parent          # the child did not end the parent's session
+
+
 def test_engine_disposed__kept_connections_closed(engine):
     _backend(engine)
     url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
