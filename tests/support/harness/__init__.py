@@ -1,7 +1,8 @@
 """Real services for the test suite: pcscd + vpcd, PostgreSQL, CUPS and Xvfb.
 
 Each service is started from the installed binaries on first use, in a private directory,
-and stopped by its PID at the end of the session (never by process name). When a service
+and stopped by its PID at the end of the session (never by process name); if pytest dies
+first, :mod:`harness.reaper` ends them. When a service
 cannot start, :class:`ServiceUnavailable` says why; ``tests/conftest.py`` turns that into a
 failure under ``CI=true`` and into a loudly reported skip elsewhere.
 """

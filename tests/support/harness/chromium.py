@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import ServiceUnavailable
+from harness.reaper import forget, watch
 
 PHONE = (390, 844)    # a common phone's CSS viewport
 
@@ -21,6 +22,7 @@ class ChromiumService:
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
         self.driver: Any = None
+        self._chromedriver = 0
         self.binary = shutil.which("chromium") or shutil.which("chromium-browser")
         self.chromedriver = shutil.which("chromedriver")
         if self.binary is None or self.chromedriver is None:
@@ -57,10 +59,13 @@ class ChromiumService:
         except WebDriverException as exc:
             raise ServiceUnavailable(f"chromium did not start: {exc.msg}") from exc
         self.driver.set_window_size(*PHONE)
+        self._chromedriver = self.driver.service.process.pid
+        watch(self._chromedriver)       # if this pytest dies (see harness.reaper)
         return self.driver
 
     def stop(self) -> None:
         """Quit the browser (the driver ends the processes it started)."""
         if self.driver is not None:
+            forget(self._chromedriver)
             self.driver.quit()
             self.driver = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
 import uuid
@@ -21,6 +22,7 @@ from psycopg import sql
 
 from harness import ServiceUnavailable
 from harness.processes import free_port
+from harness.reaper import forget, watch
 
 __all__ = ["PostgresServer", "external_server", "start_cluster"]
 
@@ -71,6 +73,9 @@ class PostgresServer:
 
     def stop(self) -> None:
         """Stop the server (owned clusters only): for outage tests and the end of the session."""
+        postmaster = self._postmaster()
+        if postmaster is not None:
+            forget(postmaster)
         self._pg_ctl("stop", "-m", "fast")
 
     def remove(self) -> None:
@@ -86,6 +91,20 @@ class PostgresServer:
                      "-o", f"-c listen_addresses=127.0.0.1 -p {self.port} "
                            f"-k {self._socket_dir} -c fsync=off -c synchronous_commit=off "
                            "-c full_page_writes=off -c max_connections=200")
+        postmaster = self._postmaster()
+        if postmaster is not None:
+            # pg_ctl leaves the server on its own: if this pytest dies, a fast shutdown
+            # (SIGINT), and the cluster's folder removed.
+            watch(postmaster, ending=signal.SIGINT, folder=self.data_dir.parent)
+
+    def _postmaster(self) -> int | None:
+        """The server's PID, from its postmaster.pid (None when it is not running)."""
+        assert self.data_dir is not None
+        try:
+            first = (self.data_dir / "postmaster.pid").read_text(encoding="ascii").split()[:1]
+        except OSError:
+            return None
+        return int(first[0]) if first and first[0].isdigit() else None
 
     @property
     def _log(self) -> Path:

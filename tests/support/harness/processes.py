@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from harness import ServiceUnavailable
+from harness.reaper import forget, watch
 
 
 def free_port(consecutive: int = 1) -> int:
@@ -65,21 +66,26 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str,
 
 def start(command: Sequence[str], log: Path, env: dict[str, str] | None = None,
           **popen: object) -> subprocess.Popen[bytes]:
-    """Start ``command`` in its own process group with output to ``log``."""
+    """Start ``command`` in its own process group with output to ``log`` (see :mod:`.reaper`)."""
     handle = log.open("ab")
     try:
-        return subprocess.Popen(list(command), stdout=handle, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, env=env, start_new_session=True,
-                                **popen)  # type: ignore[call-overload]
+        process = subprocess.Popen(list(command), stdout=handle, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, env=env, start_new_session=True,
+                                   **popen)  # type: ignore[call-overload]
     except OSError as exc:
         raise ServiceUnavailable(f"cannot start {command[0]}: {exc}") from exc
     finally:
         handle.close()
+    watch(process.pid)      # ended by the reaper if this pytest dies before stop()
+    return process
 
 
 def stop(process: subprocess.Popen[bytes] | None, timeout: float = 10.0) -> None:
     """Terminate the process we started (by its PID), then kill it if it lingers."""
-    if process is None or process.poll() is not None:
+    if process is None:
+        return
+    forget(process.pid)
+    if process.poll() is not None:
         return
     with contextlib.suppress(ProcessLookupError):
         os.kill(process.pid, signal.SIGTERM)

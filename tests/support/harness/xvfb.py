@@ -9,6 +9,7 @@ from pathlib import Path
 
 from harness import ServiceUnavailable
 from harness.processes import stop
+from harness.reaper import watch
 
 
 class XvfbService:
@@ -35,6 +36,7 @@ class XvfbService:
         finally:
             os.close(write_end)
             log.close()
+        watch(self._process.pid)
         with os.fdopen(read_end, "rb") as reader:
             chunks = reader.readline()
         if not chunks.strip():
