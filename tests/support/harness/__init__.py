@@ -2,9 +2,9 @@
 
 Each service is started from the installed binaries on first use, in a private directory,
 and stopped by its PID at the end of the session (never by process name); if pytest dies
-first, :mod:`harness.reaper` ends them. When a service
-cannot start, :class:`ServiceUnavailable` says why; ``tests/conftest.py`` turns that into a
-failure under ``CI=true`` and into a loudly reported skip elsewhere.
+first, :mod:`harness.reaper` ends them. When a service cannot start,
+:class:`ServiceUnavailable` says why; ``tests/conftest.py`` turns that into a failure under
+``CI=true`` and into a loudly reported skip elsewhere.
 """
 
 from __future__ import annotations
