@@ -100,7 +100,7 @@ class BootWindow(QWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        self.header = Header(target)
+        self.header = Header(target, theme)
         self.header.language.setEnabled(False)     # the buttons below choose, until ready
         self.header.talk.setEnabled(False)    # in its place: the help note below names it
         layout.addWidget(self.header)

@@ -15,16 +15,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, Translator, language
-from kiosk.procedures.pictures import pictures_dir
+from kiosk.procedures.pictures import picture_path, pictures_dir
 from kiosk.ui.citizen.text_label import text_label
 from kiosk.ui.citizen.welcome_parts import language_grid
 from kiosk.ui.common.leaded_label import LeadedLabel
-from kiosk.ui.common.picture_button import picture_pixmap
+from kiosk.ui.common.picture_button import picture_icon, picture_pixmap
+from kiosk.ui.common.theme import Theme
 from kiosk.ui.common.tokens import SIZES, SPACE, action_height
 from kiosk.ui.common.touch_button import TouchButton, drawn_height
 
@@ -34,6 +35,8 @@ __all__ = ["CITY_NAME", "STEPS", "Action", "Actions", "Footer", "Header", "Langu
 # Shown in Japanese in every language: it is the name on the building (design README).
 CITY_NAME = "登米市役所"
 _CITY_MARK = 52     # the mark's side in pixels, beside the name (design: header)
+_HEADER_PICTURE = 32    # the globe and the person on the header's buttons (design: .hbtn .icon)
+_HEADER_PICTURE_GAP = 6     # with the style's own 4, the design's 10 before the words
 
 STEPS = (N_("What you need"), N_("Card"), N_("PIN"), N_("Questions"), N_("Check"),
          N_("Ticket"))
@@ -118,7 +121,7 @@ class Header(QFrame):
     under the header).
     """
 
-    def __init__(self, target: int, parent: QWidget | None = None) -> None:
+    def __init__(self, target: int, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("header")
         row = QHBoxLayout(self)
@@ -132,6 +135,15 @@ class Header(QFrame):
         row.addWidget(self.city, 1)
         self.language = TouchButton("", target=target, name="language", role="outline")
         self.talk = TouchButton("", target=target, name="talk", role="outline")
+        # The design's globe and person beside the words: recognised before they are read.
+        for button, picture in ((self.language, "globe"), (self.talk, "staff")):
+            path = picture_path(picture)
+            if path is not None:
+                button.setIcon(picture_icon(path, theme, _HEADER_PICTURE,
+                                            self.devicePixelRatioF(), normal=theme.outline,
+                                            gap=_HEADER_PICTURE_GAP))
+                button.setIconSize(QSize(_HEADER_PICTURE + _HEADER_PICTURE_GAP,
+                                         _HEADER_PICTURE))
         keep_place(self.talk)
         row.addWidget(self.language)
         row.addWidget(self.talk)

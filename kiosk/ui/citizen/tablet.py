@@ -127,6 +127,7 @@ class CitizenTablet(QWidget):
         self.conversation = conversation
         self.talk_page: TalkPage | None = None
         self.target = target
+        self._theme = theme
         self.setObjectName("citizen-tablet")
         self.setStyleSheet(tablet_stylesheet(theme, text_scale))
         # A QWidget subclass paints its style sheet's background only when asked: without it
@@ -225,7 +226,7 @@ class CitizenTablet(QWidget):
         return self._language_page
 
     def _header(self) -> Header:
-        self.header = Header(self.target)
+        self.header = Header(self.target, self._theme)
         self.header.language.clicked.connect(self._on_language_sheet)
         self.talk_button = self.header.talk
         self.talk_button.clicked.connect(self._on_talk)

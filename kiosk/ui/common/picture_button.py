@@ -28,9 +28,10 @@ _GAP = 12           # between the picture and the label
 _ICON_LINES = 2.6   # the picture is as tall as two or three lines of the label
 
 
-def picture_pixmap(path: Path, colour: str, side: int, ratio: float = 1.0) -> QPixmap:
-    """The SVG at ``path`` drawn ``side`` pixels square in ``colour`` (a null pixmap when the
-    file cannot be read or drawn)."""
+def picture_pixmap(path: Path, colour: str, side: int, ratio: float = 1.0,
+                   gap: int = 0) -> QPixmap:
+    """The SVG at ``path`` drawn ``side`` pixels square in ``colour``, with ``gap`` transparent
+    pixels right of it (a null pixmap when the file cannot be read or drawn)."""
     try:
         source = path.read_text(encoding="utf-8")
     except OSError:
@@ -39,7 +40,7 @@ def picture_pixmap(path: Path, colour: str, side: int, ratio: float = 1.0) -> QP
     if not renderer.isValid():
         return QPixmap()
     pixels = max(1, round(side * ratio))
-    pixmap = QPixmap(pixels, pixels)
+    pixmap = QPixmap(pixels + round(gap * ratio), pixels)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     renderer.render(painter, QRectF(0, 0, pixels, pixels))
@@ -49,15 +50,17 @@ def picture_pixmap(path: Path, colour: str, side: int, ratio: float = 1.0) -> QP
 
 
 @functools.lru_cache(maxsize=128)
-def picture_icon(path: Path, theme: Theme, side: int, ratio: float = 1.0) -> QIcon:
-    """An icon of the picture at ``path``: ``surface_text`` normally, ``selected_text`` when
-    checked, ``muted_text`` when disabled; a null icon when the picture cannot be drawn."""
+def picture_icon(path: Path, theme: Theme, side: int, ratio: float = 1.0, *,
+                 normal: str = "", gap: int = 0) -> QIcon:
+    """An icon of the picture at ``path``: in ``normal`` (default ``surface_text``),
+    ``selected_text`` when checked, ``muted_text`` when disabled, ``gap`` pixels wider than
+    the picture (room before a label); a null icon when the picture cannot be drawn."""
     icon = QIcon()
     for colour, mode, state in (
-            (theme.surface_text, QIcon.Mode.Normal, QIcon.State.Off),
+            (normal or theme.surface_text, QIcon.Mode.Normal, QIcon.State.Off),
             (theme.selected_text, QIcon.Mode.Normal, QIcon.State.On),
             (theme.muted_text, QIcon.Mode.Disabled, QIcon.State.Off)):
-        pixmap = picture_pixmap(path, colour, side, ratio)
+        pixmap = picture_pixmap(path, colour, side, ratio, gap)
         if pixmap.isNull():
             return QIcon()
         icon.addPixmap(pixmap, mode, state)
