@@ -111,7 +111,7 @@ class BootWindow(QWidget):
         self.step_bar.no_step()
         layout.addWidget(self.step_bar)
         layout.addWidget(self._content(languages), 1)
-        self.footer = Footer(target)
+        self.footer = Footer(target, theme)
         self.footer.reserve_two_lines = text_scale <= STACK_ABOVE_SCALE   # as the tablet's
         layout.addWidget(self.footer)
         self.start_button = self.footer.forward
@@ -201,7 +201,8 @@ class BootWindow(QWidget):
             self.heading = self._retexted(self.heading, tr(LANGUAGE_HEADING), "heading")
             self.support = self._retexted(self.support, tr(SUPPORT, talk=tr(TALK)), "")
         self.footer.present(Actions(forward=Action(tr(START), "start", self._on_start,
-                                                enabled=not self.start_requested)))
+                                                enabled=not self.start_requested,
+                                                mark="forward")))
         self.waiting.setText(tr(N_("One moment, please. The screen is getting ready.")))
         for code, button in self.language_buttons.items():
             button.setChecked(code == self.chosen_language)

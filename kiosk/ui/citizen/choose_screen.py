@@ -82,9 +82,9 @@ class ChooseScreen(CitizenScreen):
 
     def footer_actions(self) -> Actions:
         """Back to the Welcome; Next once a procedure is chosen."""
-        return Actions(self.action(N_("Back"), "back", self._on_back),
+        return Actions(self.action(N_("Back"), "back", self._on_back, mark="back"),
                        self.action(N_("Next"), "next", self._on_next,
-                                   enabled=bool(self.visit.chosen)))
+                                   enabled=bool(self.visit.chosen), mark="forward"))
 
     def _on_toggle(self, form_id: str) -> None:
         self.visit.toggle(form_id)

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSize
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFontInfo, QIcon, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, Translator, language
@@ -27,7 +28,7 @@ from kiosk.ui.common.leaded_label import LeadedLabel
 from kiosk.ui.common.picture_button import picture_icon, picture_pixmap
 from kiosk.ui.common.theme import Theme
 from kiosk.ui.common.tokens import SIZES, SPACE, action_height
-from kiosk.ui.common.touch_button import TouchButton, drawn_height
+from kiosk.ui.common.touch_button import ICON_GAP, TouchButton, drawn_height
 
 __all__ = ["CITY_NAME", "STEPS", "Action", "Actions", "Footer", "Header", "LanguageSheet", "StaffRow",
            "StepBar", "keep_place"]
@@ -36,7 +37,7 @@ __all__ = ["CITY_NAME", "STEPS", "Action", "Actions", "Footer", "Header", "Langu
 CITY_NAME = "登米市役所"
 _CITY_MARK = 52     # the mark's side in pixels, beside the name (design: header)
 _HEADER_PICTURE = 32    # the globe and the person on the header's buttons (design: .hbtn .icon)
-_HEADER_PICTURE_GAP = 6     # with the style's own 4, the design's 10 before the words
+_PICTURE_GAP = 6    # with the style's own 4, the design's 10 between a picture and words
 
 STEPS = (N_("What you need"), N_("Card"), N_("PIN"), N_("Questions"), N_("Check"),
          N_("Ticket"))
@@ -54,15 +55,24 @@ _TWO_LINE_PAD = 20   # the touch button's padding above and below its label
 
 @dataclass(frozen=True)
 class Action:
-    """What a footer button does: its label, the name the pilot taps, the handler, and a
-    shorter label for when ``text`` needs more lines than the footer reserves (a long
-    declaration at 150 % text); without one the footer grows on that screen."""
+    """What a footer button does: its label, the name the pilot taps, the handler, a shorter
+    label for when ``text`` needs more lines than the footer reserves (a long declaration at
+    150 % text; without one the footer grows on that screen), and its mark (:data:`MARKS`)."""
 
     text: str
     name: str
     handler: Callable[[], None]
     enabled: bool = True
     short: str = ""
+    mark: str = ""
+
+
+# The design's marks on footer buttons: a chevron before a way back ("‹ Back", "‹ Close"),
+# after a step forward ("Next ›"), a tick before a confirmation ("✓ Use this PIN"); a
+# declaration or the end of the visit has none. Name -> (picture, drawn after the label).
+MARKS = {"back": ("chevron-back", False), "forward": ("chevron-forward", True),
+         "check": ("check", False)}
+_MARK_PICTURE = 32     # at least; as large as the label's letters
 
 
 @dataclass(frozen=True)
@@ -141,8 +151,8 @@ class Header(QFrame):
             if path is not None:
                 button.setIcon(picture_icon(path, theme, _HEADER_PICTURE,
                                             self.devicePixelRatioF(), normal=theme.outline,
-                                            gap=_HEADER_PICTURE_GAP))
-                button.setIconSize(QSize(_HEADER_PICTURE + _HEADER_PICTURE_GAP,
+                                            gap=_PICTURE_GAP))
+                button.setIconSize(QSize(_HEADER_PICTURE + _PICTURE_GAP,
                                          _HEADER_PICTURE))
         keep_place(self.talk)
         row.addWidget(self.language)
@@ -281,15 +291,17 @@ class Footer(QFrame):
     namespace, see the module docstring).
     """
 
-    def __init__(self, target: int, parent: QWidget | None = None) -> None:
+    def __init__(self, target: int, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("footer")
+        self._theme = theme
         self.back = TouchButton("", target=target, name="back", role="outline", parent=self)
         self.forward = TouchButton("", target=target, name="next", role="primary", parent=self)
         self._button_height = action_height(target)
         self.reserve_two_lines = True     # the tablet turns it off above 150 % text
         self._handlers: dict[TouchButton, Callable[[], None]] = {}
         self._actions: dict[TouchButton, Action] = {}
+        self._marks: dict[TouchButton, tuple[Path | None, bool, int]] = {}   # shown now
         self.back.clicked.connect(lambda: self._on_click(self.back))
         self.forward.clicked.connect(lambda: self._on_click(self.forward))
         for button in (self.back, self.forward):
@@ -351,10 +363,37 @@ class Footer(QFrame):
         if action is None:
             return
         text = action.text
-        if action.short and self.reserve_two_lines and button.lines_for(text, width) > 2:
+        if action.short and self.reserve_two_lines \
+                and button.lines_for(text, width, icon_room=0) > 2:
             text = action.short
+        self._mark(button, action.mark, text, width)
         if button.text() != text:
             button.setText(text)
+
+    def _mark(self, button: TouchButton, mark: str, text: str, width: int) -> None:
+        """Put ``mark`` beside the label where it costs no line (at large text a label that
+        fits its lines keeps them, and the footer its height); none where it would."""
+        picture, after = MARKS.get(mark, ("", False))
+        path = picture_path(picture) if picture else None
+        # As tall as the label's letters are wide (32 px at 100 %), so that it grows with them.
+        side = max(_MARK_PICTURE, QFontInfo(button.font()).pixelSize())
+        gap = 0 if after else _PICTURE_GAP
+        if path is not None and button.lines_for(text, width, icon_room=side + gap + ICON_GAP) \
+                > button.lines_for(text, width, icon_room=0):
+            path = None
+        if self._marks.get(button) == (path, after, side):
+            return
+        self._marks[button] = (path, after, side)
+        if path is None:
+            button.setIcon(QIcon())
+            return
+        colour = self._theme.accent_text if button is self.forward else self._theme.outline
+        # Before the label the picture brings its gap (QPushButton draws it there itself);
+        # after it, the button keeps the gap (TouchButton draws it).
+        button.setIcon(picture_icon(path, self._theme, side, self.devicePixelRatioF(),
+                                    normal=colour, gap=gap))
+        button.setIconSize(QSize(side + gap, side))
+        button.set_icon_after(after)
 
     def _on_click(self, button: TouchButton) -> None:
         handler = self._handlers.get(button)

@@ -75,10 +75,10 @@ class IdentifyScreen(CitizenScreen):
             return Actions(self.action(N_("Enter the PIN again"), "last-try-again",
                                        self._on_enter_again),
                            self.action(N_("Use this PIN"), "last-try-confirm",
-                                       lambda: self._send_pin(use_last_try=True)))
-        forward = self.action(N_("OK"), "pin-ok", self._on_pin_ok) \
+                                       lambda: self._send_pin(use_last_try=True), mark="check"))
+        forward = self.action(N_("OK"), "pin-ok", self._on_pin_ok, mark="forward") \
             if self.state is PadState.PIN else None
-        return Actions(self.action(N_("Back"), "back", self._on_back), forward)
+        return Actions(self.action(N_("Back"), "back", self._on_back, mark="back"), forward)
 
     def _build_choice(self, layout: QVBoxLayout) -> None:
         tr = self.marked

@@ -35,9 +35,9 @@ class LifeEventScreen(CitizenScreen):
     def footer_actions(self) -> Actions:
         """Back to the choice; accept once a procedure applies."""
         applies = self.visit.life_event.bundle is not None and bool(self.visit.life_event.procedures())
-        return Actions(self.action(N_("Back"), "back", self._on_back),
+        return Actions(self.action(N_("Back"), "back", self._on_back, mark="back"),
                        self.action(N_("Choose these"), "accept", self._on_accept,
-                                   enabled=applies))
+                                   enabled=applies, mark="forward"))
 
     def _answers(self, question: FieldDef, current: Any) -> QHBoxLayout:
         tr = self.marked

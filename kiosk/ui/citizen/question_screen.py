@@ -138,8 +138,8 @@ class QuestionScreen(CitizenScreen):
 
     def footer_actions(self) -> Actions:
         """Back and Next, on every question."""
-        return Actions(self.action(N_("Back"), "back", self._on_back),
-                       self.action(N_("Next"), "next", self._on_next))
+        return Actions(self.action(N_("Back"), "back", self._on_back, mark="back"),
+                       self.action(N_("Next"), "next", self._on_next, mark="forward"))
 
     def _input(self, layout: QVBoxLayout, question: Question) -> None:
         item = question.field

@@ -72,7 +72,7 @@ class ReviewScreen(CitizenScreen):
         send = self.visit.tr(N_("Send and print my ticket"))
         # A declaration too long for the footer's two lines (Vietnamese at 150 %) stands on
         # the screen above instead (the declaration label), the button then says what it does.
-        return Actions(self.action(N_("Back"), "back", self._on_back),
+        return Actions(self.action(N_("Back"), "back", self._on_back, mark="back"),
                        Action(self.visit.summary.declaration() or send, "submit-print",
                               lambda: self._on_submit(print_slip=True),
                               not self.visit.summary.blocking_issues(), short=send))

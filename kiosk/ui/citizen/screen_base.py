@@ -138,9 +138,10 @@ class CitizenScreen(QWidget):
         return Actions()
 
     def action(self, message_id: str, name: str, handler: Callable[[], None], *,
-               enabled: bool = True) -> Action:
-        """A footer action labelled ``message_id`` in the visit's language."""
-        return Action(self.visit.tr(message_id), name, handler, enabled)
+               enabled: bool = True, mark: str = "") -> Action:
+        """A footer action labelled ``message_id`` in the visit's language, with ``mark``
+        beside it (see :data:`~kiosk.ui.citizen.frame.MARKS`)."""
+        return Action(self.visit.tr(message_id), name, handler, enabled, mark=mark)
 
     # ------------------------------------------------------------ helpers for subclasses
     def bring_into_view(self, widget: QWidget) -> None:

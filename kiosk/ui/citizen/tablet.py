@@ -170,7 +170,7 @@ class CitizenTablet(QWidget):
         self.counter_notice = CounterNoticeBar(events, target)
         layout.addWidget(self.counter_notice)
         layout.addWidget(self.stack, 1)
-        self.footer = Footer(target)
+        self.footer = Footer(target, theme)
         self.footer.reserve_two_lines = text_scale <= STACK_ABOVE_SCALE
         layout.addWidget(self.footer)
         self.idle = IdleGuard(idle_timeout_s, lambda: self.visit.stage is not Stage.WELCOME, self)
@@ -316,9 +316,10 @@ class CitizenTablet(QWidget):
         tr = self.visit.tr
         if self._language_page is not None and self.stack.currentWidget() is self._language_page:
             return Actions(back=Action(tr(N_("Close")), "language-close",
-                                       self._close_language_sheet))
+                                       self._close_language_sheet, mark="back"))
         if self.talk_page is not None:
-            return Actions(back=Action(self.talk_page.back_text, "talk-back", self._on_talk_back))
+            return Actions(back=Action(self.talk_page.back_text, "talk-back", self._on_talk_back,
+                                       mark="back"))
         return self.current_screen().footer_actions()
 
     def _show_actions(self) -> None:

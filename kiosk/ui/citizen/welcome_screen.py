@@ -64,7 +64,8 @@ class WelcomeScreen(CitizenScreen):
         field.setFocus()
     def footer_actions(self) -> Actions:
         """Start, on the place of every later Next (it teaches the place)."""
-        return Actions(forward=self.action(parts.START, "start", self._on_start))
+        return Actions(forward=self.action(parts.START, "start", self._on_start,
+                                                   mark="forward"))
 
     def _on_start(self) -> None:
         self._check_in_error = None

@@ -53,13 +53,14 @@ def picture_pixmap(path: Path, colour: str, side: int, ratio: float = 1.0,
 def picture_icon(path: Path, theme: Theme, side: int, ratio: float = 1.0, *,
                  normal: str = "", gap: int = 0) -> QIcon:
     """An icon of the picture at ``path``: in ``normal`` (default ``surface_text``),
-    ``selected_text`` when checked, ``muted_text`` when disabled, ``gap`` pixels wider than
-    the picture (room before a label); a null icon when the picture cannot be drawn."""
+    ``selected_text`` when checked, ``disabled_text`` when disabled (as a disabled button's
+    label), ``gap`` pixels wider than the picture (room before a label); a null icon when the
+    picture cannot be drawn."""
     icon = QIcon()
     for colour, mode, state in (
             (normal or theme.surface_text, QIcon.Mode.Normal, QIcon.State.Off),
             (theme.selected_text, QIcon.Mode.Normal, QIcon.State.On),
-            (theme.muted_text, QIcon.Mode.Disabled, QIcon.State.Off)):
+            (theme.disabled_text, QIcon.Mode.Disabled, QIcon.State.Off)):
         pixmap = picture_pixmap(path, colour, side, ratio, gap)
         if pixmap.isNull():
             return QIcon()

@@ -17,11 +17,12 @@ from PySide6.QtWidgets import QPushButton, QSizePolicy, QStyle, QStyleOptionButt
 
 from kiosk.ui.common.leaded_label import line_pitch
 
-__all__ = ["TouchButton", "drawn_height", "wrap_label"]
+__all__ = ["ICON_GAP", "TouchButton", "drawn_height", "wrap_label"]
 
 # Room taken by the style sheet's border and padding (2 px border, 16 px padding a side).
 _PAD_X = 40
 _PAD_Y = 20
+ICON_GAP = 8        # room kept between an icon and the label
 _WORD = re.compile(r"\S+\s*")
 # Qt::AlignCenter as the int QFontMetrics takes: laying out a label needs no Qt namespace,
 # whose enums cost the tablet's first screen milliseconds (kiosk.ui.citizen.frame).
@@ -149,6 +150,7 @@ class TouchButton(QPushButton):
         # (font, width) -> (lines, height): a layout asks for the same widths many times.
         self._wrapped: dict[tuple[str, int], tuple[list[str], int]] = {}
         self._key: str | None = None
+        self._icon_after = False
         # No setMinimumSize: an explicit minimum would override minimumSizeHint, which knows
         # the label's widest word; the hint never goes below the finger target either.
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -180,6 +182,12 @@ class TouchButton(QPushButton):
         super().showEvent(event)
         self._rewrap(self.width())
 
+    def set_icon_after(self, after: bool) -> None:
+        """Draw the icon right of the label (a chevron after "Next") instead of left of it."""
+        if after != self._icon_after:
+            self._icon_after = after
+            self.update()
+
     def displayed_lines(self) -> list[str]:
         """The label's lines as drawn now."""
         return QPushButton.text(self).splitlines()
@@ -193,7 +201,7 @@ class TouchButton(QPushButton):
         return QSize(width, self.heightForWidth(width))
 
     def _icon_room(self) -> int:
-        return 0 if self.icon().isNull() else self.iconSize().width() + 8
+        return 0 if self.icon().isNull() else self.iconSize().width() + ICON_GAP
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         """Narrow, but never narrower than a whole word (or three kana/kanji): wrap, not clip.
@@ -227,10 +235,11 @@ class TouchButton(QPushButton):
             self._key = None
         super().changeEvent(event)
 
-    def lines_for(self, text: str, width: int) -> int:
-        """How many lines ``text`` would take on this button at ``width`` pixels."""
-        return len(wrap_label(text, self.fontMetrics(),
-                              max(1, width - _PAD_X - self._icon_room())))
+    def lines_for(self, text: str, width: int, *, icon_room: int | None = None) -> int:
+        """How many lines ``text`` would take on this button at ``width`` pixels, beside an
+        icon taking ``icon_room`` (default: the button's own icon's)."""
+        room = self._icon_room() if icon_room is None else icon_room
+        return len(wrap_label(text, self.fontMetrics(), max(1, width - _PAD_X - room)))
 
     def _wrap(self, width: int) -> tuple[list[str], int]:
         """The label's lines at button width ``width`` and their drawn height."""
@@ -254,15 +263,16 @@ class TouchButton(QPushButton):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         """QPushButton's drawing; a label of several lines is drawn a line at a time at the
-        design's pitch (QPushButton would set them solid, touching), after its icon."""
+        design's pitch (QPushButton would set them solid, touching), after its icon or before
+        it (:meth:`set_icon_after`)."""
         lines = self.displayed_lines()
-        if len(lines) < 2:
+        icon = self.icon()      # not option.icon: PySide hands out the option's own member
+        if len(lines) < 2 and not (self._icon_after and not icon.isNull()):
             super().paintEvent(event)
             return
         painter = QStylePainter(self)
         option = QStyleOptionButton()
         self.initStyleOption(option)
-        icon = self.icon()      # not option.icon: PySide hands out the option's own member
         option.text, option.icon = "", QIcon()
         painter.drawControl(QStyle.ControlElement.CE_PushButton, option)
         # Each line centred in its own band: the band's extra room is the half-leading.
@@ -271,14 +281,17 @@ class TouchButton(QPushButton):
         top = (self.height() - pitch * len(lines)) // 2
         left, width = 0, self.width()
         if not icon.isNull():
-            # The icon left of the lines, the two centred together as QPushButton does.
+            # The icon beside the lines, the two centred together as QPushButton does.
             side = self.iconSize()
             width = max(self.fontMetrics().horizontalAdvance(line) for line in lines)
             left = max(0, (self.width() - self._icon_room() - width) // 2)
-            icon.paint(painter, QRect(left, (self.height() - side.height()) // 2,
+            icon_left = left + width + self._icon_room() - side.width() if self._icon_after \
+                else left
+            icon.paint(painter, QRect(icon_left, (self.height() - side.height()) // 2,
                                       side.width(), side.height()),
                        mode=QIcon.Mode.Normal if self.isEnabled() else QIcon.Mode.Disabled)
-            left += self._icon_room()
+            if not self._icon_after:
+                left += self._icon_room()
         for number, line in enumerate(lines):
             option.text = line
             option.rect = QRect(left, top + number * pitch, width, pitch)

@@ -44,5 +44,5 @@ def test_header__start_up_welcome__pictures_greyed_until_the_tablet_takes_over(q
 
     for button in (boot.header.language, boot.header.talk):
         colours = _colours_left_of_words(button)
-        assert NORMAL.muted_text.lower() in colours, button.objectName()
+        assert NORMAL.disabled_text.lower() in colours, button.objectName()
         assert NORMAL.outline.lower() not in colours, button.objectName()
