@@ -146,14 +146,15 @@ class Header(QFrame):
         self.language = TouchButton("", target=target, name="language", role="outline")
         self.talk = TouchButton("", target=target, name="talk", role="outline")
         # The design's globe and person beside the words: recognised before they are read.
+        self._pictures: dict[TouchButton, QIcon] = {}
         for button, picture in ((self.language, "globe"), (self.talk, "staff")):
             path = picture_path(picture)
             if path is not None:
-                button.setIcon(picture_icon(path, theme, _HEADER_PICTURE,
-                                            self.devicePixelRatioF(), normal=theme.outline,
-                                            gap=_PICTURE_GAP))
-                button.setIconSize(QSize(_HEADER_PICTURE + _PICTURE_GAP,
-                                         _HEADER_PICTURE))
+                self._pictures[button] = picture_icon(
+                    path, theme, _HEADER_PICTURE, self.devicePixelRatioF(),
+                    normal=theme.outline, gap=_PICTURE_GAP)
+                button.setIconSize(QSize(_HEADER_PICTURE + _PICTURE_GAP, _HEADER_PICTURE))
+        self._row = row
         keep_place(self.talk)
         row.addWidget(self.language)
         row.addWidget(self.talk)
@@ -164,6 +165,27 @@ class Header(QFrame):
         self.language.setText(language(code).native_name)
         self.language.setAccessibleName(tr(N_("Language")))
         self.talk.setText(tr(N_("Talk with the clerk")))
+        self._fit_pictures()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Show the pictures if they fit at the new width."""
+        super().resizeEvent(event)
+        self._fit_pictures()
+
+    def _fit_pictures(self) -> None:
+        """The pictures only where both labels still fit on one line beside them: in a long
+        language or at large text they would push a word to a second line, and the header
+        would grow (the words alone say it all)."""
+        if not self._pictures or self.width() <= 0:
+            return
+        margins = self._row.contentsMargins()
+        room = (self.width() - margins.left() - margins.right() - _CITY_MARK
+                - self.city.sizeHint().width() - 3 * self._row.spacing())
+        fits = sum(button.one_line_width(icon_room=button.icon_room())
+                   for button in self._pictures) <= room
+        for button, picture in self._pictures.items():
+            if fits != (not button.icon().isNull()):
+                button.setIcon(picture if fits else QIcon())
 
 
 class StepBar(QWidget):

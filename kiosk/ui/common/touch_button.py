@@ -194,14 +194,25 @@ class TouchButton(QPushButton):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         """One line when there is room: the label's natural width."""
+        width = self.one_line_width()
+        return QSize(width, self.heightForWidth(width))
+
+    def one_line_width(self, *, icon_room: int | None = None) -> int:
+        """The button's width with its label on one line (each written line on its own),
+        beside an icon taking ``icon_room`` (default: the button's own icon's)."""
         metrics = self.fontMetrics()
         widest = max((metrics.horizontalAdvance(line) for line in self._label.splitlines()),
                      default=0)
-        width = max(self._target, widest + _PAD_X + self._icon_room())
-        return QSize(width, self.heightForWidth(width))
+        room = self._icon_room() if icon_room is None else icon_room
+        return max(self._target, widest + _PAD_X + room)
+
+    def icon_room(self) -> int:
+        """The width the icon takes beside the label, with its gap (its size even while no
+        icon is set: the room it would take)."""
+        return self.iconSize().width() + ICON_GAP
 
     def _icon_room(self) -> int:
-        return 0 if self.icon().isNull() else self.iconSize().width() + ICON_GAP
+        return 0 if self.icon().isNull() else self.icon_room()
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         """Narrow, but never narrower than a whole word (or three kana/kanji): wrap, not clip.

@@ -46,3 +46,18 @@ def test_header__start_up_welcome__pictures_greyed_until_the_tablet_takes_over(q
         colours = _colours_left_of_words(button)
         assert NORMAL.disabled_text.lower() in colours, button.objectName()
         assert NORMAL.outline.lower() not in colours, button.objectName()
+
+
+@pytest.mark.parametrize(("language", "scale"), [("ja", 200), ("vi", 100), ("en", 150)])
+def test_header__pictures_would_push_words_to_a_second_line__left_out(make_kiosk, language,
+                                                                      scale):
+    kiosk = make_kiosk(text_scale=scale)
+    kiosk.tablet.visit.set_language(language)
+    kiosk.pilot.settle()
+    header = kiosk.tablet.header
+
+    for button in (header.language, header.talk):
+        assert button.icon().isNull(), button.objectName()
+        # As many lines as the words alone take at the button's width.
+        assert len(button.displayed_lines()) == button.lines_for(
+            button.text(), button.width(), icon_room=0), button.objectName()
