@@ -25,6 +25,20 @@ def test_wrap_label__spaced_words__break_between_words(metrics):
     assert lines == ["Send and print", "my ticket"]
 
 
+def test_wrap_label__hyphenated_word_wider_than_a_line__breaks_after_the_hyphen(metrics):
+    width = metrics.horizontalAdvance("Makipag-us")
+    lines = wrap_label("Makipag-usap sa kawani", metrics, width)
+
+    assert lines == ["Makipag-", "usap sa", "kawani"]
+
+
+def test_wrap_label__code_with_a_hyphen__kept_whole(metrics):
+    width = metrics.horizontalAdvance("Ticket A-0")
+    lines = wrap_label("Ticket A-001", metrics, width)
+
+    assert lines == ["Ticket", "A-001"]
+
+
 def test_wrap_label__japanese_without_phrase_boundary__breaks_between_characters(metrics):
     width = metrics.horizontalAdvance("住民票写し")
     lines = wrap_label("住民票写交付申請書", metrics, width)

@@ -35,6 +35,7 @@ __all__ = ["CITY_NAME", "STEPS", "Action", "Actions", "Footer", "Header", "Langu
 
 # Shown in Japanese in every language: it is the name on the building (design README).
 CITY_NAME = "登米市役所"
+_CITY_LINES = ("登米市", "役所")    # where the name breaks when it must
 _CITY_MARK = 52     # the mark's side in pixels, beside the name (design: header)
 _HEADER_PICTURE = 32    # the globe and the person on the header's buttons (design: .hbtn .icon)
 _PICTURE_GAP = 6    # with the style's own 4, the design's 10 between a picture and words
@@ -166,11 +167,38 @@ class Header(QFrame):
         self.language.setAccessibleName(tr(N_("Language")))
         self.talk.setText(tr(N_("Talk with the clerk")))
         self._fit_pictures()
+        self._fit_city()       # now, before the new labels' widths can widen the window
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
-        """Show the pictures if they fit at the new width."""
+        """Show the pictures if they fit at the new width; the name on two lines if it must."""
         super().resizeEvent(event)
         self._fit_pictures()
+        self._fit_city()
+
+    def _fit_city(self) -> None:
+        # At 200 % text the name and two labels of unbreakable words (Portuguese, Tagalog)
+        # were wider than the tablet, and the window grew past the screen's edge. Where the
+        # whole name leaves the buttons too little room even with their labels wrapped, it
+        # takes two lines, broken where it is read (登米市 / 役所); elsewhere it stays whole.
+        metrics = self.city.fontMetrics()
+        overhead = self.city.sizeHint().width() - max(
+            metrics.horizontalAdvance(line) for line in self.city.text().splitlines())
+        whole = metrics.horizontalAdvance(CITY_NAME) + overhead
+        # The screen's width, not only the header's: a row too wide for the screen makes the
+        # window (and the header) wider than the screen, where everything would seem to fit.
+        screen = self.screen()
+        width = self.width() if screen is None else \
+            min(self.width(), screen.availableGeometry().width())
+        margins = self._row.contentsMargins()
+        room = (width - margins.left() - margins.right() - _CITY_MARK
+                - 3 * self._row.spacing() - self.language.minimumSizeHint().width()
+                - self.talk.minimumSizeHint().width())
+        fits = room >= whole
+        self.city.setMinimumWidth(whole if fits else overhead + max(
+            metrics.horizontalAdvance(part) for part in _CITY_LINES))
+        text = CITY_NAME if fits else "\n".join(_CITY_LINES)
+        if self.city.text() != text:
+            self.city.setText(text)
 
     def _fit_pictures(self) -> None:
         """The pictures only where both labels still fit on one line beside them: in a long
