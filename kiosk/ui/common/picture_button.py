@@ -26,6 +26,7 @@ __all__ = ["PictureButton", "picture_icon", "picture_pixmap"]
 
 _GAP = 12           # between the picture and the label
 _ICON_LINES = 2.6   # the picture is as tall as two or three lines of the label
+_ICON_TARGETS = 2.5     # and at most this many finger targets
 
 
 def picture_pixmap(path: Path, colour: str, side: int, ratio: float = 1.0,
@@ -86,8 +87,11 @@ class PictureButton(TouchButton):
 
     def picture_side(self) -> int:
         """The picture's side in pixels: a few lines of the label (it grows with the text
-        scale), never smaller than the finger target's half."""
-        return max(self._target // 2, round(self.fontMetrics().height() * _ICON_LINES))
+        scale), never smaller than the finger target's half, nor larger than a few targets
+        (at 200 % text a picture of 2.6 lines left a long word no room beside it, and the
+        tiles of "Deregistering a moped" were wider than the tablet)."""
+        lines = round(self.fontMetrics().height() * _ICON_LINES)
+        return max(self._target // 2, min(lines, round(self._target * _ICON_TARGETS)))
 
     def has_picture(self) -> bool:
         """Whether the button shows a picture."""

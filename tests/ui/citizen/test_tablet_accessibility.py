@@ -89,7 +89,7 @@ def _contrast_problems(tablet) -> list[str]:
 @pytest.mark.parametrize(("language", "scale"), [
     *((language, scale) for language in ("ja", "vi", "ne") for scale in (100, 150, 200)),
     # The header's longest words at the largest text (Latin words cannot break).
-    ("pt", 200)])
+    ("pt", 200), ("id", 200)])
 def test_every_screen__at_scale__targets_9mm_no_clipping_and_script(make_kiosk, language, scale):
     kiosk = make_kiosk(text_scale=scale)
     kiosk.tablet.visit.set_language(language)
