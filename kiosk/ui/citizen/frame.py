@@ -189,9 +189,7 @@ class Header(QFrame):
         screen = self.screen()
         width = self.width() if screen is None else \
             min(self.width(), screen.availableGeometry().width())
-        margins = self._row.contentsMargins()
-        room = (width - margins.left() - margins.right() - _CITY_MARK
-                - 3 * self._row.spacing() - self.language.minimumSizeHint().width()
+        room = (self._beside_mark(width) - self.language.minimumSizeHint().width()
                 - self.talk.minimumSizeHint().width())
         fits = room >= whole
         self.city.setMinimumWidth(whole if fits else overhead + max(
@@ -200,15 +198,19 @@ class Header(QFrame):
         if self.city.text() != text:
             self.city.setText(text)
 
+    def _beside_mark(self, width: int) -> int:
+        """The room a header ``width`` wide leaves the name and the two buttons."""
+        margins = self._row.contentsMargins()
+        return (width - margins.left() - margins.right() - _CITY_MARK
+                - 3 * self._row.spacing())
+
     def _fit_pictures(self) -> None:
         """The pictures only where both labels still fit on one line beside them: in a long
         language or at large text they would push a word to a second line, and the header
         would grow (the words alone say it all)."""
         if not self._pictures or self.width() <= 0:
             return
-        margins = self._row.contentsMargins()
-        room = (self.width() - margins.left() - margins.right() - _CITY_MARK
-                - self.city.sizeHint().width() - 3 * self._row.spacing())
+        room = self._beside_mark(self.width()) - self.city.sizeHint().width()
         fits = sum(button.one_line_width(icon_room=button.icon_room())
                    for button in self._pictures) <= room
         for button, picture in self._pictures.items():

@@ -25,7 +25,7 @@ _PAD_Y = 20
 ICON_GAP = 8        # room kept between an icon and the label
 # A word with its trailing spaces; a hyphenated word may also break after a hyphen between
 # letters (Tagalog's "Makipag-/usap"), never inside a code such as A-001.
-_WORD = re.compile(r"[^\W\d_]+-(?=[^\W\d_])|\S+?(?:\s+|$)|\S+")
+_WORD = re.compile(r"[^\W\d_]+-(?=[^\W\d_])|\S+?(?:\s+|$)")
 # Qt::AlignCenter as the int QFontMetrics takes: laying out a label needs no Qt namespace,
 # whose enums cost the tablet's first screen milliseconds (kiosk.ui.citizen.frame).
 _ALIGN_CENTER = 0x0084
